@@ -1,0 +1,8 @@
+/* relink-account-manager.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-account-manager.h"

@@ -1,0 +1,56 @@
+/* relink-expiry.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "relink-account.h"
+
+G_BEGIN_DECLS
+
+/* What the seller sees; computed from the persisted status, the expiry
+ * moment and the clock. Ordered from most to least urgent. */
+typedef enum {
+  RELINK_ACCOUNT_STATE_EXPIRED,
+  RELINK_ACCOUNT_STATE_NEEDS_REAUTH,
+  RELINK_ACCOUNT_STATE_ERROR,
+  RELINK_ACCOUNT_STATE_NOT_CONNECTED,
+  RELINK_ACCOUNT_STATE_EXPIRING_SOON,
+  RELINK_ACCOUNT_STATE_VALID
+} RelinkAccountState;
+
+#define RELINK_EXPIRY_DEFAULT_SOON_DAYS 14
+#define RELINK_EXPIRY_NEVER G_MAXINT64
+
+/* Pure functions: every moment is UTC unix seconds passed in, so tests run
+ * with a fake clock. @expires_at == 0 means no known expiry. @tz is the
+ * zone calendar days are counted in (NULL: local). */
+RelinkAccountState relink_expiry_state (RelinkAccountStatus status,
+                                        gint64 expires_at,
+                                        gint64 now,
+                                        gint64 soon_threshold);
+/* Whether the state belongs in "Needs attention". */
+gboolean relink_expiry_state_needs_attention (RelinkAccountState state);
+/* Translated short name: "Valid", "Expiring soon", "Expired", ... */
+const char *relink_expiry_state_to_string (RelinkAccountState state);
+/* CSS class for the state colour: "success", "warning", "error", "dim-label". */
+const char *relink_expiry_state_css_class (RelinkAccountState state);
+/* The countdown text: "expires in 23 days", "expires in 5 h 12 min",
+ * "expired 2 days ago", "no expiry date". */
+char *relink_expiry_describe (gint64 expires_at, gint64 now, GTimeZone *tz);
+/* The first moment after @now at which relink_expiry_describe() returns
+ * another text, or RELINK_EXPIRY_NEVER. */
+gint64 relink_expiry_next_change (gint64 expires_at, gint64 now, GTimeZone *tz);
+/* The first moment after @now at which relink_expiry_state() changes for
+ * the same status, or RELINK_EXPIRY_NEVER. */
+gint64 relink_expiry_next_state_change (gint64 expires_at, gint64 now, gint64 soon_threshold);
+/* Convenience: the state of @account now. */
+RelinkAccountState relink_account_get_state (RelinkAccount *account, gint64 now, gint64 soon_threshold);
+/* A date for details and toasts: "21 May 2028", local time. */
+char *relink_expiry_format_date (gint64 moment, GTimeZone *tz);
+/* Wall-clock now, UTC unix seconds. */
+gint64 relink_now (void);
+
+G_END_DECLS

@@ -1,0 +1,8 @@
+/* relink-history-entry.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-history-entry.h"

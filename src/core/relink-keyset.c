@@ -1,0 +1,8 @@
+/* relink-keyset.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-keyset.h"

@@ -1,0 +1,28 @@
+/* relink-provider-registry.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "relink-provider.h"
+
+G_BEGIN_DECLS
+
+#define RELINK_TYPE_PROVIDER_REGISTRY (relink_provider_registry_get_type ())
+
+/* RelinkProviderRegistry: every marketplace profile Relink knows, the
+ * shipped ones (GResource) plus the user's own from
+ * $XDG_CONFIG_HOME/relink/providers/*.json. A GListModel of RelinkProvider
+ * sorted by name. Broken profiles are skipped and kept as load errors. */
+G_DECLARE_FINAL_TYPE (RelinkProviderRegistry, relink_provider_registry, RELINK, PROVIDER_REGISTRY, GObject)
+
+/* Loads the shipped profiles and those in @user_dir (NULL: the default
+ * $XDG_CONFIG_HOME/relink/providers). Never fails: problems are collected. */
+RelinkProviderRegistry *relink_provider_registry_new (const char *user_dir);
+RelinkProvider *relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id);
+/* One GError per skipped profile file, in load order; messages name file, field and reason. */
+GPtrArray *relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
+
+G_END_DECLS

@@ -1,0 +1,8 @@
+/* relink-provider.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-provider.h"

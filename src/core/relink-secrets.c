@@ -1,0 +1,8 @@
+/* relink-secrets.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-secrets.h"

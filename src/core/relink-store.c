@@ -1,0 +1,8 @@
+/* relink-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-store.h"

@@ -1,0 +1,92 @@
+/* relink-store.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "relink-account.h"
+#include "relink-history-entry.h"
+#include "relink-keyset.h"
+
+G_BEGIN_DECLS
+
+#define RELINK_STORE_ERROR (relink_store_error_quark ())
+
+typedef enum {
+  RELINK_STORE_ERROR_CORRUPT,      /* the file is not a Relink database or is damaged */
+  RELINK_STORE_ERROR_NEWER_SCHEMA, /* written by a newer Relink; left untouched */
+  RELINK_STORE_ERROR_IO,           /* cannot create, open or write the file */
+  RELINK_STORE_ERROR_NOT_FOUND,    /* no such account or keyset */
+  RELINK_STORE_ERROR_FAILED
+} RelinkStoreError;
+
+GQuark relink_store_error_quark (void);
+
+#define RELINK_STORE_SCHEMA_VERSION 1
+
+#define RELINK_TYPE_STORE (relink_store_get_type ())
+
+/* RelinkStore: account and keyset metadata plus per-account history in
+ * SQLite (WAL), safe for several processes at once. No secrets ever.
+ * Methods block briefly on disk and are thread-safe: call them from a
+ * worker thread (GTask) when on the GUI main loop. A corrupt file or one
+ * from a newer Relink is reported and never overwritten. */
+G_DECLARE_FINAL_TYPE (RelinkStore, relink_store, RELINK, STORE, GObject)
+
+/* Default path: $XDG_DATA_HOME/relink/relink.db. */
+char *relink_store_default_path (void);
+/* Opens or creates the store (directory 0700, file 0600). */
+RelinkStore *relink_store_open (const char *path, GError **error);
+const char *relink_store_get_path (RelinkStore *self);
+
+GPtrArray *relink_store_load_keysets (RelinkStore *self, GError **error);
+/* Inserts or replaces the whole keyset row. */
+gboolean relink_store_save_keyset (RelinkStore *self, RelinkKeyset *keyset, GError **error);
+/* Fails with NOT_FOUND when missing; refuses while accounts still use it. */
+gboolean relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **error);
+gboolean relink_store_set_keyset_invalid (RelinkStore *self,
+                                          const char *keyset_id,
+                                          gboolean invalid,
+                                          GError **error);
+
+GPtrArray *relink_store_load_accounts (RelinkStore *self, GError **error);
+RelinkAccount *relink_store_load_account (RelinkStore *self, const char *account_id, GError **error);
+/* Inserts or replaces the whole account row (edits from the GUI). */
+gboolean relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **error);
+/* Deletes the account and its history. */
+gboolean relink_store_delete_account (RelinkStore *self, const char *account_id, GError **error);
+
+/* Column-wise updates, so that two processes changing different facts of
+ * the same account never undo each other. */
+gboolean relink_store_update_token_dates (RelinkStore *self,
+                                          const char *account_id,
+                                          gint64 access_expires_at,
+                                          gint64 refresh_expires_at,
+                                          gint64 last_refresh_at,
+                                          GError **error);
+gboolean relink_store_update_status (RelinkStore *self,
+                                     const char *account_id,
+                                     RelinkAccountStatus status,
+                                     const char *status_message,
+                                     GError **error);
+gboolean relink_store_update_test_result (RelinkStore *self,
+                                          const char *account_id,
+                                          gint64 tested_at,
+                                          gboolean ok,
+                                          const char *message,
+                                          GError **error);
+
+gboolean relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error);
+/* Newest first; at most @limit entries (0 = all). */
+GPtrArray *relink_store_load_history (RelinkStore *self,
+                                      const char *account_id,
+                                      guint limit,
+                                      GError **error);
+
+/* A number that changes whenever any process committed a change since the
+ * last call (SQLite's data_version); lets the GUI notice relinkctl's writes. */
+gint64 relink_store_get_data_version (RelinkStore *self);
+
+G_END_DECLS

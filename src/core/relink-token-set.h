@@ -1,0 +1,45 @@
+/* relink-token-set.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define RELINK_TYPE_TOKEN_SET (relink_token_set_get_type ())
+
+/* RelinkTokenSet: an account's tokens with absolute expiry moments (UTC unix
+ * seconds, 0 = unknown). Stored as one JSON keyring item so that access and
+ * refresh token change together. Its strings are wiped when it is freed. */
+G_DECLARE_FINAL_TYPE (RelinkTokenSet, relink_token_set, RELINK, TOKEN_SET, GObject)
+
+RelinkTokenSet *relink_token_set_new (void);
+/* Parses the keyring JSON. Unknown and missing fields are tolerated; a
+ * wrong type or a text that is not a JSON object is an error. */
+RelinkTokenSet *relink_token_set_new_from_json (const char *json, GError **error);
+/* The keyring JSON; the caller wipes and frees it (relink_secret_free). */
+char *relink_token_set_to_json (RelinkTokenSet *self);
+
+const char *relink_token_set_get_access_token (RelinkTokenSet *self);
+void relink_token_set_set_access_token (RelinkTokenSet *self, const char *token);
+const char *relink_token_set_get_refresh_token (RelinkTokenSet *self);
+void relink_token_set_set_refresh_token (RelinkTokenSet *self, const char *token);
+const char *relink_token_set_get_token_type (RelinkTokenSet *self);
+void relink_token_set_set_token_type (RelinkTokenSet *self, const char *token_type);
+const char *relink_token_set_get_scope (RelinkTokenSet *self);
+void relink_token_set_set_scope (RelinkTokenSet *self, const char *scope);
+gint64 relink_token_set_get_issued_at (RelinkTokenSet *self);
+void relink_token_set_set_issued_at (RelinkTokenSet *self, gint64 issued_at);
+gint64 relink_token_set_get_access_expires_at (RelinkTokenSet *self);
+void relink_token_set_set_access_expires_at (RelinkTokenSet *self, gint64 expires_at);
+gint64 relink_token_set_get_refresh_expires_at (RelinkTokenSet *self);
+void relink_token_set_set_refresh_expires_at (RelinkTokenSet *self, gint64 expires_at);
+
+/* Overwrites a secret string with zeros, then frees it. NULL is fine. */
+void relink_secret_free (char *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelinkSecretString, relink_secret_free)
+typedef char RelinkSecretString;
+
+G_END_DECLS

@@ -1,0 +1,8 @@
+/* relink-wall-timer.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-wall-timer.h"

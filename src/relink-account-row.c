@@ -1,0 +1,8 @@
+/* relink-account-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-account-row.h"

@@ -1,0 +1,7 @@
+/* relink-account-row.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>

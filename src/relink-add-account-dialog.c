@@ -1,0 +1,8 @@
+/* relink-add-account-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-add-account-dialog.h"

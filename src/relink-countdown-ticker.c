@@ -1,0 +1,8 @@
+/* relink-countdown-ticker.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-countdown-ticker.h"

@@ -1,0 +1,2 @@
+/* relink-test-util.c */
+#include "relink-test-util.h"
