@@ -5,4 +5,782 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "relink-account-details-dialog.h"
+#include "relink-expiry.h"
+#include "relink-history-entry.h"
+
+/* RelinkAccountDetailsDialog: everything Relink knows about one account
+ * (dates, identity, keys, scopes, history), kept current while open, and
+ * the door to removing the account. */
+struct _RelinkAccountDetailsDialog
+{
+  AdwPreferencesWindow parent_instance;
+
+  RelinkAccountManager *manager;
+  RelinkAccount *account;
+  GSettings *settings;
+  GCancellable *cancellable;
+  GCancellable *history_cancellable;
+  guint countdown_source;
+  guint history_source;
+  gboolean removing;
+
+  AdwAvatar *avatar;
+  GtkLabel *nickname_label;
+  GtkLabel *summary_label;
+  GtkLabel *state_label;
+  GtkLabel *separator_label;
+  GtkLabel *countdown_label;
+  AdwPreferencesGroup *connection_group;
+  AdwPreferencesGroup *identity_group;
+  AdwPreferencesGroup *keys_group;
+  GtkListBox *scopes_list;
+  GtkListBox *history_list;
+  GtkSpinner *history_spinner;
+  GtkButton *remove_button;
+
+  AdwActionRow *authorised_row;
+  AdwActionRow *access_row;
+  AdwActionRow *refresh_row;
+  AdwActionRow *last_refresh_row;
+  AdwActionRow *last_test_row;
+  AdwActionRow *status_row;
+  AdwActionRow *identity_id_row;
+  AdwActionRow *identity_name_row;
+  AdwActionRow *expected_row;
+  AdwActionRow *keys_name_row;
+  AdwActionRow *client_id_row;
+  AdwActionRow *environment_row;
+};
+
+G_DEFINE_FINAL_TYPE (RelinkAccountDetailsDialog, relink_account_details_dialog, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  PROP_ACCOUNT,
+  N_PROPS
+};
+
+enum {
+  ACCOUNT_REMOVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+#define VALUE_KEY "relink-value-label"
+
+static void update (RelinkAccountDetailsDialog *self);
+
+/* A row with a title and its value at the end, like GNOME Settings' "About". */
+static AdwActionRow *
+add_value_row (AdwPreferencesGroup *group, const char *name, const char *title, gboolean selectable)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *value = gtk_label_new (NULL);
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (value), 1);
+  gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
+  gtk_label_set_selectable (GTK_LABEL (value), selectable);
+  gtk_label_set_max_width_chars (GTK_LABEL (value), 32);
+  gtk_widget_add_css_class (value, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+  g_object_set_data (G_OBJECT (row), VALUE_KEY, value);
+  adw_preferences_group_add (group, row);
+
+  return ADW_ACTION_ROW (row);
+}
+
+static void
+set_row_value (AdwActionRow *row, const char *value)
+{
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), VALUE_KEY);
+
+  gtk_label_set_text (label, value != NULL ? value : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  value != NULL ? value : "", -1);
+}
+
+static char *
+format_moment (gint64 moment, gboolean with_time, const char *if_zero)
+{
+  g_autofree char *date = NULL;
+  g_autoptr (GDateTime) dt = NULL;
+  g_autofree char *time = NULL;
+
+  if (moment == 0)
+    return g_strdup (if_zero);
+
+  date = relink_expiry_format_date (moment, NULL);
+  if (!with_time)
+    return g_steal_pointer (&date);
+
+  dt = g_date_time_new_from_unix_local (moment);
+  if (dt == NULL)
+    return g_steal_pointer (&date);
+  time = g_date_time_format (dt, "%H:%M");
+
+  /* Translators: a date, then a time of day: "21 May 2028, 14:05". */
+  return g_strdup_printf (_("%s, %s"), date, time);
+}
+
+static void
+set_row_moment (AdwActionRow *row, gint64 moment, gboolean with_time, const char *if_zero)
+{
+  g_autofree char *text = format_moment (moment, with_time, if_zero);
+  set_row_value (row, text);
+}
+
+static gint64
+soon_threshold (RelinkAccountDetailsDialog *self)
+{
+  guint days = RELINK_EXPIRY_DEFAULT_SOON_DAYS;
+
+  if (self->settings != NULL)
+    days = g_settings_get_uint (self->settings, "expiring-soon-days");
+
+  return (gint64) days * 24 * 60 * 60;
+}
+
+static const char *
+program_to_string (const char *program)
+{
+  if (g_strcmp0 (program, "window") == 0)
+    return _("Relink window");
+  if (g_strcmp0 (program, "background") == 0)
+    return _("In the background");
+  if (program == NULL)
+    return "";
+  return program;
+}
+
+static const char *state_classes[] = { "success", "warning", "error", "dim-label" };
+
+static gboolean countdown_tick_cb (gpointer user_data);
+
+static void
+update_countdown (RelinkAccountDetailsDialog *self)
+{
+  gint64 now = relink_now ();
+  gint64 threshold = soon_threshold (self);
+  gint64 expires_at = relink_account_get_refresh_expires_at (self->account);
+  RelinkAccountState state = relink_account_get_state (self->account, now, threshold);
+  g_autofree char *countdown = NULL;
+  gint64 next;
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), state_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), relink_expiry_state_css_class (state));
+  gtk_label_set_text (self->state_label, relink_expiry_state_to_string (state));
+
+  if (state == RELINK_ACCOUNT_STATE_NOT_CONNECTED || expires_at == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->separator_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), FALSE);
+    }
+  else
+    {
+      countdown = relink_expiry_describe (expires_at, now, NULL);
+      gtk_label_set_text (self->countdown_label, countdown);
+      gtk_widget_set_visible (GTK_WIDGET (self->separator_label), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), TRUE);
+    }
+
+  /* One wake-up at the next moment a visible text changes; GLib timeouts
+   * stop in suspend, so never sleep longer than an hour. */
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (expires_at == 0)
+    return;
+  next = MIN (relink_expiry_next_change (expires_at, now, NULL),
+              relink_expiry_next_state_change (expires_at, now, threshold));
+  if (next == RELINK_EXPIRY_NEVER)
+    return;
+  self->countdown_source =
+      g_timeout_add_seconds ((guint) CLAMP (next - now, 1, 3600), countdown_tick_cb, self);
+}
+
+static gboolean
+countdown_tick_cb (gpointer user_data)
+{
+  RelinkAccountDetailsDialog *self = user_data;
+
+  self->countdown_source = 0;
+  update_countdown (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_all_rows (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+placeholder_row (const char *text)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+  gtk_widget_add_css_class (row, "dim-label");
+
+  return row;
+}
+
+static void
+update_scopes (RelinkAccountDetailsDialog *self)
+{
+  const char *scopes = relink_account_get_scopes (self->account);
+  g_auto (GStrv) list = g_strsplit_set (scopes != NULL ? scopes : "", " \t\n", -1);
+  guint shown = 0;
+
+  remove_all_rows (self->scopes_list);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      GtkWidget *row;
+      GtkWidget *label;
+
+      if (*list[i] == '\0')
+        continue;
+
+      /* A plain label wraps long scope URLs anywhere; a row title would not. */
+      row = gtk_list_box_row_new ();
+      label = gtk_label_new (list[i]);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_margin_start (label, 12);
+      gtk_widget_set_margin_end (label, 12);
+      gtk_widget_set_margin_top (label, 12);
+      gtk_widget_set_margin_bottom (label, 12);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_list_box_append (self->scopes_list, row);
+      shown++;
+    }
+
+  if (shown == 0)
+    gtk_list_box_append (self->scopes_list, placeholder_row (_("No scopes granted yet")));
+}
+
+static void
+update (RelinkAccountDetailsDialog *self)
+{
+  RelinkAccount *account = self->account;
+  RelinkKeyset *keyset = relink_account_get_keyset (account);
+  RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
+  const RelinkProviderEnvironment *env = NULL;
+  const char *identity_name = relink_account_get_identity_name (account);
+  const char *identity_id = relink_account_get_identity_id (account);
+  const char *expected = relink_account_get_expected_identity (account);
+  const char *status_message = relink_account_get_status_message (account);
+  const char *test_message = relink_account_get_last_test_message (account);
+  const char *shown_identity;
+  g_autoptr (GPtrArray) parts = g_ptr_array_new ();
+  g_autofree char *summary = NULL;
+  g_autofree char *keys_name = NULL;
+  gint64 last_test_at = relink_account_get_last_test_at (account);
+
+  if (provider != NULL && keyset != NULL)
+    env = relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
+
+  gtk_window_set_title (GTK_WINDOW (self), relink_account_get_display_name (account));
+  gtk_label_set_text (self->nickname_label, relink_account_get_display_name (account));
+  adw_avatar_set_text (self->avatar, relink_account_get_display_name (account));
+
+  /* "eBay · shop_name · Sandbox" */
+  shown_identity = identity_name != NULL && *identity_name != '\0' ? identity_name : identity_id;
+  if (provider != NULL)
+    g_ptr_array_add (parts, (gpointer) relink_provider_get_name (provider));
+  if (shown_identity != NULL && *shown_identity != '\0')
+    g_ptr_array_add (parts, (gpointer) shown_identity);
+  if (env != NULL)
+    g_ptr_array_add (parts, env->name);
+  else if (keyset != NULL && relink_keyset_get_environment (keyset) != NULL)
+    g_ptr_array_add (parts, (gpointer) relink_keyset_get_environment (keyset));
+  g_ptr_array_add (parts, NULL);
+  summary = g_strjoinv (" · ", (char **) parts->pdata);
+  gtk_label_set_text (self->summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), *summary != '\0');
+
+  update_countdown (self);
+
+  /* Connection */
+  set_row_moment (self->authorised_row, relink_account_get_authorised_at (account), FALSE,
+                  _("Never"));
+  set_row_moment (self->access_row, relink_account_get_access_expires_at (account), TRUE,
+                  _("Unknown"));
+  set_row_moment (self->refresh_row, relink_account_get_refresh_expires_at (account), FALSE,
+                  _("Unknown"));
+  set_row_moment (self->last_refresh_row, relink_account_get_last_refresh_at (account), TRUE,
+                  _("Never"));
+  set_row_moment (self->last_test_row, last_test_at, TRUE, _("Never"));
+  if (last_test_at != 0)
+    {
+      g_autofree char *result = NULL;
+
+      if (test_message != NULL && *test_message != '\0')
+        result = g_strdup (test_message);
+      else
+        result = g_strdup (relink_account_get_last_test_ok (account) ? _("Passed") : _("Failed"));
+      adw_action_row_set_subtitle (self->last_test_row, result);
+      if (relink_account_get_last_test_ok (account))
+        gtk_widget_remove_css_class (GTK_WIDGET (self->last_test_row), "error");
+      else
+        gtk_widget_add_css_class (GTK_WIDGET (self->last_test_row), "error");
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->last_test_row, NULL);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->last_test_row), "error");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->status_row),
+                          status_message != NULL && *status_message != '\0');
+  adw_action_row_set_subtitle (self->status_row, status_message);
+
+  /* Identity */
+  set_row_value (self->identity_id_row,
+                 identity_id != NULL && *identity_id != '\0' ? identity_id : _("Not verified yet"));
+  set_row_value (self->identity_name_row,
+                 identity_name != NULL && *identity_name != '\0' ? identity_name : _("Unknown"));
+  set_row_value (self->expected_row, expected != NULL && *expected != '\0' ? expected : _("Anyone"));
+
+  /* Developer keys */
+  if (keyset != NULL)
+    {
+      keys_name = relink_keyset_dup_display_name (keyset);
+      set_row_value (self->keys_name_row, keys_name);
+      set_row_value (self->client_id_row, relink_keyset_get_client_id (keyset));
+      set_row_value (self->environment_row,
+                     env != NULL ? env->name : relink_keyset_get_environment (keyset));
+    }
+  else
+    {
+      set_row_value (self->keys_name_row, _("Missing"));
+      set_row_value (self->client_id_row, _("Unknown"));
+      set_row_value (self->environment_row, _("Unknown"));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->client_id_row), keyset != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->environment_row), keyset != NULL);
+
+  update_scopes (self);
+}
+
+/* History */
+
+static GtkWidget *
+create_history_row (RelinkHistoryEntry *entry)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon;
+  GtkWidget *box;
+  GtkWidget *when;
+  GtkWidget *program;
+  const char *message = relink_history_entry_get_message (entry);
+  gboolean ok = relink_history_entry_get_ok (entry);
+  g_autofree char *moment = format_moment (relink_history_entry_get_at (entry), TRUE, _("Unknown"));
+  g_autofree char *description = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 relink_history_kind_to_string (relink_history_entry_get_kind (entry)));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (message != NULL && *message != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message);
+
+  icon = gtk_image_new_from_icon_name (ok ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, ok ? "success" : "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  ok ? _("Succeeded") : _("Failed"), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  when = gtk_label_new (moment);
+  gtk_label_set_xalign (GTK_LABEL (when), 1);
+  gtk_widget_add_css_class (when, "caption");
+  program = gtk_label_new (program_to_string (relink_history_entry_get_program (entry)));
+  gtk_label_set_xalign (GTK_LABEL (program), 1);
+  gtk_widget_add_css_class (program, "caption");
+  gtk_widget_add_css_class (program, "dim-label");
+  gtk_box_append (GTK_BOX (box), when);
+  gtk_box_append (GTK_BOX (box), program);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+
+  /* Translators: history row for screen readers: "Succeeded, 21 May 2028, 14:05, relinkctl". */
+  description = g_strdup_printf (_("%s, %s, %s"), ok ? _("Succeeded") : _("Failed"), moment,
+                                 program_to_string (relink_history_entry_get_program (entry)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+
+  return row;
+}
+
+static void
+load_history_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) history = NULL;
+  guint n;
+
+  history = relink_account_manager_load_history_finish (RELINK_ACCOUNT_MANAGER (source), result,
+                                                        &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_spinner_set_spinning (self->history_spinner, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_spinner), FALSE);
+  remove_all_rows (self->history_list);
+
+  if (history == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not read the history: %s"), error->message);
+      gtk_list_box_append (self->history_list, placeholder_row (text));
+      return;
+    }
+
+  n = g_list_model_get_n_items (history);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkHistoryEntry) entry = g_list_model_get_item (history, i);
+      gtk_list_box_append (self->history_list, create_history_row (entry));
+    }
+  if (n == 0)
+    gtk_list_box_append (self->history_list, placeholder_row (_("No history yet")));
+}
+
+static void
+load_history (RelinkAccountDetailsDialog *self)
+{
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  self->history_cancellable = g_cancellable_new ();
+
+  gtk_widget_set_visible (GTK_WIDGET (self->history_spinner), TRUE);
+  gtk_spinner_set_spinning (self->history_spinner, TRUE);
+  relink_account_manager_load_history_async (self->manager, self->account,
+                                             self->history_cancellable, load_history_done_cb,
+                                             g_object_ref (self));
+}
+
+static gboolean
+reload_history_cb (gpointer user_data)
+{
+  RelinkAccountDetailsDialog *self = user_data;
+
+  self->history_source = 0;
+  load_history (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+account_notify_cb (RelinkAccountDetailsDialog *self)
+{
+  update (self);
+
+  /* A refresh or test changes several properties at once: read the
+   * history once for all of them. */
+  if (self->history_source == 0)
+    self->history_source = g_idle_add (reload_history_cb, self);
+}
+
+static void
+accounts_changed_cb (RelinkAccountDetailsDialog *self)
+{
+  /* Removed elsewhere (another window or relinkctl): nothing left to show. */
+  if (!self->removing &&
+      relink_account_manager_lookup_account (self->manager, relink_account_get_id (self->account)) ==
+          NULL)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Removal */
+
+static void
+remove_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  if (!relink_account_manager_remove_account_finish (RELINK_ACCOUNT_MANAGER (source), result,
+                                                     &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      self->removing = FALSE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->remove_button), TRUE);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (error->message));
+      return;
+    }
+
+  name = g_strdup (relink_account_get_display_name (self->account));
+  g_signal_emit (self, signals[ACCOUNT_REMOVED], 0, name);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+confirm_response_cb (RelinkAccountDetailsDialog *self, const char *response)
+{
+  if (g_strcmp0 (response, "remove") != 0 || self->removing)
+    return;
+
+  self->removing = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->remove_button), FALSE);
+  relink_account_manager_remove_account_async (self->manager, self->account, self->cancellable,
+                                               remove_done_cb, g_object_ref (self));
+}
+
+static void
+remove_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Remove “%s”?"),
+                                     relink_account_get_display_name (self->account));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("Relink forgets this account and deletes its tokens from the "
+                                 "keyring. The marketplace authorisation itself stays until you "
+                                 "revoke it on the marketplace."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
+                                    _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+relink_account_details_dialog_constructed (GObject *object)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (object);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  G_OBJECT_CLASS (relink_account_details_dialog_parent_class)->constructed (object);
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self->manager));
+  g_return_if_fail (RELINK_IS_ACCOUNT (self->account));
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema != NULL)
+    {
+      self->settings = g_settings_new (APPLICATION_ID);
+      g_signal_connect_object (self->settings, "changed::expiring-soon-days",
+                               G_CALLBACK (update_countdown), self, G_CONNECT_SWAPPED);
+    }
+
+  g_signal_connect_object (self->account, "notify", G_CALLBACK (account_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (relink_account_manager_get_accounts (self->manager), "items-changed",
+                           G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
+
+  update (self);
+  load_history (self);
+}
+
+static gboolean
+relink_account_details_dialog_close_request (GtkWindow *window)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (window);
+
+  g_cancellable_cancel (self->history_cancellable);
+
+  return GTK_WINDOW_CLASS (relink_account_details_dialog_parent_class)->close_request (window);
+}
+
+static void
+relink_account_details_dialog_dispose (GObject *object)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
+  g_clear_handle_id (&self->history_source, g_source_remove);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_ACCOUNT_DETAILS_DIALOG);
+
+  G_OBJECT_CLASS (relink_account_details_dialog_parent_class)->dispose (object);
+}
+
+static void
+relink_account_details_dialog_finalize (GObject *object)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->history_cancellable);
+
+  G_OBJECT_CLASS (relink_account_details_dialog_parent_class)->finalize (object);
+}
+
+static void
+relink_account_details_dialog_get_property (GObject *object,
+                                            guint prop_id,
+                                            GValue *value,
+                                            GParamSpec *pspec)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_account_details_dialog_set_property (GObject *object,
+                                            guint prop_id,
+                                            const GValue *value,
+                                            GParamSpec *pspec)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = relink_account_details_dialog_constructed;
+  object_class->dispose = relink_account_details_dialog_dispose;
+  object_class->finalize = relink_account_details_dialog_finalize;
+  object_class->get_property = relink_account_details_dialog_get_property;
+  object_class->set_property = relink_account_details_dialog_set_property;
+  window_class->close_request = relink_account_details_dialog_close_request;
+
+  properties[PROP_MANAGER] =
+      g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT] =
+      g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * RelinkAccountDetailsDialog::account-removed:
+   * @display_name: the name the account had, for a toast
+   *
+   * Emitted after the account was removed, right before the dialog closes.
+   */
+  signals[ACCOUNT_REMOVED] = g_signal_new ("account-removed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                           G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/relink/Relink/relink-account-details-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, avatar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, nickname_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, state_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, separator_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, connection_group);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, identity_group);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, keys_group);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, scopes_list);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, history_list);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, history_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+
+  self->authorised_row = add_value_row (self->connection_group, "authorised", _("Authorised"), FALSE);
+  self->access_row =
+      add_value_row (self->connection_group, "access-expires", _("Access Token Expires"), FALSE);
+  self->refresh_row =
+      add_value_row (self->connection_group, "refresh-expires", _("Authorisation Expires"), FALSE);
+  self->last_refresh_row =
+      add_value_row (self->connection_group, "last-refresh", _("Last Refresh"), FALSE);
+  self->last_test_row = add_value_row (self->connection_group, "last-test", _("Last Test"), FALSE);
+  self->status_row = ADW_ACTION_ROW (adw_action_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->status_row), "status");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), _("Status"));
+  adw_action_row_set_icon_name (self->status_row, "dialog-warning-symbolic");
+  adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
+
+  self->identity_id_row = add_value_row (self->identity_group, "identity-id", _("Account ID"), TRUE);
+  self->identity_name_row = add_value_row (self->identity_group, "identity-name", _("Name"), TRUE);
+  self->expected_row =
+      add_value_row (self->identity_group, "expected-identity", _("Expected Identity"), TRUE);
+
+  self->keys_name_row = add_value_row (self->keys_group, "keys-name", _("Keys"), FALSE);
+  self->client_id_row = add_value_row (self->keys_group, "client-id", _("Client ID"), TRUE);
+  self->environment_row = add_value_row (self->keys_group, "environment", _("Environment"), FALSE);
+}
+
+/**
+ * relink_account_details_dialog_new:
+ * @parent: (nullable): the window the dialog belongs to
+ * @manager: the manager holding @account
+ * @account: the account to show
+ *
+ * Returns: (transfer none): the new dialog, not yet presented
+ */
+GtkWindow *
+relink_account_details_dialog_new (GtkWindow *parent,
+                                   RelinkAccountManager *manager,
+                                   RelinkAccount *account)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), NULL);
+
+  return g_object_new (RELINK_TYPE_ACCOUNT_DETAILS_DIALOG, "manager", manager, "account", account,
+                       "transient-for", parent, NULL);
+}

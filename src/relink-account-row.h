@@ -5,3 +5,40 @@
 #pragma once
 
 #include <adwaita.h>
+
+#include "relink-account.h"
+#include "relink-countdown-ticker.h"
+#include "relink-expiry.h"
+
+G_BEGIN_DECLS
+
+#define RELINK_TYPE_ACCOUNT_ROW (relink_account_row_get_type ())
+
+/* RelinkAccountRow: one account in the window's list: marketplace avatar,
+ * nickname, "eBay · shop_a · Sandbox", its state and live countdown, and a
+ * Renew button when it needs attention. Recycled by the list view: it shows
+ * whatever account it is bound to and follows it until unbound. */
+G_DECLARE_FINAL_TYPE (RelinkAccountRow, relink_account_row, RELINK, ACCOUNT_ROW, GtkWidget)
+
+GtkWidget *relink_account_row_new (RelinkCountdownTicker *ticker);
+RelinkAccount *relink_account_row_get_account (RelinkAccountRow *self);
+/* Binds the row to @account (NULL unbinds): the ticker then keeps its
+ * countdown current. */
+void relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *account);
+/* Where the row sits in its group: @heading is shown above it when it is
+ * the group's first row (NULL otherwise); @last rounds its bottom. */
+void relink_account_row_set_group_position (RelinkAccountRow *self,
+                                            const char *heading,
+                                            gboolean last);
+
+/* What the row shows, for tests. The heading is NULL when hidden. */
+const char *relink_account_row_get_heading (RelinkAccountRow *self);
+const char *relink_account_row_get_title (RelinkAccountRow *self);
+const char *relink_account_row_get_subtitle (RelinkAccountRow *self);
+const char *relink_account_row_get_countdown (RelinkAccountRow *self);
+RelinkAccountState relink_account_row_get_state (RelinkAccountRow *self);
+gboolean relink_account_row_get_renew_visible (RelinkAccountRow *self);
+/* The sentence a screen reader reads for the row. */
+const char *relink_account_row_get_accessible_text (RelinkAccountRow *self);
+
+G_END_DECLS

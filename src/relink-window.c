@@ -5,4 +5,654 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "relink-account-details-dialog.h"
+#include "relink-account-row.h"
+#include "relink-add-account-dialog.h"
+#include "relink-countdown-ticker.h"
+#include "relink-expiry.h"
+#include "relink-keysets-dialog.h"
 #include "relink-window.h"
+
+struct _RelinkWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack *stack;
+  AdwStatusPage *error_page;
+  GtkListView *list_view;
+
+  GSettings *settings;
+  RelinkAccountManager *manager;
+  RelinkCountdownTicker *ticker;
+  GtkSorter *sorter;
+  GtkSortListModel *sorted;
+  /* The list items currently showing an account, to move group headings
+   * when the number of attention items changes. */
+  GHashTable *bound_items;
+
+  /* The moment and threshold the order was computed with: the sorter and
+   * the attention count must agree, so neither reads the clock itself. */
+  gint64 sort_now;
+  gint64 soon_threshold;
+  guint n_attention;
+  guint resort_id;
+
+  gboolean loading;
+  gboolean has_error;
+};
+
+G_DEFINE_FINAL_TYPE (RelinkWindow, relink_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+account_needs_attention (RelinkWindow *self,
+                         RelinkAccount *account,
+                         RelinkAccountState *state)
+{
+  *state = relink_account_get_state (account, self->sort_now, self->soon_threshold);
+
+  return relink_expiry_state_needs_attention (*state);
+}
+
+static int
+compare_accounts (gconstpointer a,
+                  gconstpointer b,
+                  gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+  RelinkAccount *account_a = (RelinkAccount *) a;
+  RelinkAccount *account_b = (RelinkAccount *) b;
+  RelinkAccountState state_a, state_b;
+  gboolean attention_a = account_needs_attention (self, account_a, &state_a);
+  gboolean attention_b = account_needs_attention (self, account_b, &state_b);
+  gint64 expires_a, expires_b;
+  int cmp;
+
+  /* The groups first, so that "Needs attention" is one run whatever the
+   * state order says. */
+  if (attention_a != attention_b)
+    return attention_a ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+
+  if (state_a != state_b)
+    return state_a < state_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+
+  /* Soonest expiry first; no known expiry last. */
+  expires_a = relink_account_get_refresh_expires_at (account_a);
+  expires_b = relink_account_get_refresh_expires_at (account_b);
+  if (expires_a != expires_b)
+    {
+      if (expires_a == 0)
+        return GTK_ORDERING_LARGER;
+      if (expires_b == 0)
+        return GTK_ORDERING_SMALLER;
+      return expires_a < expires_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+    }
+
+  cmp = g_utf8_collate (relink_account_get_display_name (account_a),
+                        relink_account_get_display_name (account_b));
+  if (cmp == 0)
+    cmp = g_strcmp0 (relink_account_get_id (account_a), relink_account_get_id (account_b));
+
+  return gtk_ordering_from_cmpfunc (cmp);
+}
+
+static void
+update_group_position (RelinkWindow *self,
+                       GtkListItem *item)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  guint position = gtk_list_item_get_position (item);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  const char *heading = NULL;
+  gboolean last;
+
+  if (row == NULL || relink_account_row_get_account (RELINK_ACCOUNT_ROW (row)) == NULL)
+    return;
+
+  if (position == 0 && self->n_attention > 0)
+    heading = _("Needs attention");
+  else if (position == self->n_attention)
+    heading = _("Connected");
+
+  last = position + 1 == self->n_attention || position + 1 == n_items;
+
+  relink_account_row_set_group_position (RELINK_ACCOUNT_ROW (row), heading, last);
+}
+
+static void
+update_all_group_positions (RelinkWindow *self)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->bound_items);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    update_group_position (self, item);
+}
+
+static void
+recount (RelinkWindow *self)
+{
+  GListModel *accounts = relink_account_manager_get_accounts (self->manager);
+  guint n_items = g_list_model_get_n_items (accounts);
+  guint n_attention = 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (accounts, i);
+      RelinkAccountState state;
+
+      if (account_needs_attention (self, account, &state))
+        n_attention++;
+    }
+
+  self->n_attention = n_attention;
+  update_all_group_positions (self);
+}
+
+static void
+update_page (RelinkWindow *self)
+{
+  const char *page;
+
+  if (self->has_error || self->manager == NULL)
+    page = "error";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0)
+    page = "accounts";
+  else if (self->loading)
+    page = "loading";
+  else
+    page = "empty";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+resort (RelinkWindow *self)
+{
+  g_clear_handle_id (&self->resort_id, g_source_remove);
+
+  self->sort_now = relink_now ();
+  self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
+  /* Counted first: the rows rebound during the re-sort need it. */
+  recount (self);
+  gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+static gboolean
+resort_idle_cb (gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+
+  self->resort_id = 0;
+  resort (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Many accounts may change in one go (a reload from the store); sorting
+ * once afterwards is enough. */
+static void
+queue_resort (RelinkWindow *self)
+{
+  if (self->resort_id == 0)
+    self->resort_id = g_idle_add (resort_idle_cb, self);
+}
+
+static void
+tick_cb (RelinkWindow *self,
+         gboolean states_changed,
+         RelinkCountdownTicker *ticker)
+{
+  if (states_changed)
+    resort (self);
+}
+
+static void
+account_changed_cb (RelinkWindow *self,
+                    RelinkAccount *account,
+                    GParamSpec *pspec,
+                    RelinkCountdownTicker *ticker)
+{
+  queue_resort (self);
+}
+
+static void
+sorted_items_changed_cb (RelinkWindow *self,
+                         guint position,
+                         guint removed,
+                         guint added,
+                         GListModel *model)
+{
+  /* The count must be right before the list view rebinds its rows, so it
+   * is redone here and not in an idle. */
+  recount (self);
+  update_page (self);
+}
+
+static void
+soon_days_changed_cb (RelinkWindow *self,
+                      const char *key,
+                      GSettings *settings)
+{
+  gint64 days = g_settings_get_uint (settings, "expiring-soon-days");
+
+  relink_countdown_ticker_set_soon_threshold (self->ticker, days * 24 * 3600);
+}
+
+static void
+position_changed_cb (RelinkWindow *self,
+                     GParamSpec *pspec,
+                     GtkListItem *item)
+{
+  update_group_position (self, item);
+}
+
+static void
+setup_cb (RelinkWindow *self,
+          GtkListItem *item,
+          GtkSignalListItemFactory *factory)
+{
+  gtk_list_item_set_child (item, relink_account_row_new (self->ticker));
+  g_signal_connect_object (item, "notify::position", G_CALLBACK (position_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+bind_cb (RelinkWindow *self,
+         GtkListItem *item,
+         GtkSignalListItemFactory *factory)
+{
+  RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
+
+  relink_account_row_set_account (row, gtk_list_item_get_item (item));
+  g_hash_table_add (self->bound_items, item);
+  update_group_position (self, item);
+}
+
+static void
+unbind_cb (RelinkWindow *self,
+           GtkListItem *item,
+           GtkSignalListItemFactory *factory)
+{
+  RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_remove (self->bound_items, item);
+  relink_account_row_set_account (row, NULL);
+}
+
+static void
+teardown_cb (RelinkWindow *self,
+             GtkListItem *item,
+             GtkSignalListItemFactory *factory)
+{
+  g_hash_table_remove (self->bound_items, item);
+}
+
+static void
+account_removed_cb (RelinkWindow *self,
+                    const char *display_name,
+                    GtkWindow *dialog)
+{
+  /* Translators: %s is the account's name. */
+  relink_window_add_toast (self, adw_toast_new_format (_("Removed “%s”"), display_name));
+}
+
+static void
+account_added_cb (RelinkWindow *self,
+                  RelinkAccount *account,
+                  GtkWindow *dialog)
+{
+  /* Translators: %s is the account's name. */
+  relink_window_add_toast (self, adw_toast_new_format (_("Added “%s”"),
+                                                       relink_account_get_display_name (account)));
+}
+
+static void
+list_activate_cb (RelinkWindow *self,
+                  guint position,
+                  GtkListView *list_view)
+{
+  g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  GtkWindow *dialog;
+
+  if (account == NULL)
+    return;
+
+  dialog = relink_account_details_dialog_new (GTK_WINDOW (self), self->manager, account);
+  g_signal_connect_object (dialog, "account-removed", G_CALLBACK (account_removed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+add_account_action (GSimpleAction *action,
+                    GVariant *parameter,
+                    gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+  GtkWindow *dialog;
+
+  g_return_if_fail (self->manager != NULL);
+
+  dialog = relink_add_account_dialog_new (GTK_WINDOW (self), self->manager);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (account_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+developer_keys_action (GSimpleAction *action,
+                       GVariant *parameter,
+                       gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+
+  g_return_if_fail (self->manager != NULL);
+
+  gtk_window_present (relink_keysets_dialog_new (GTK_WINDOW (self), self->manager));
+}
+
+static const GActionEntry win_entries[] = {
+  { "add-account", add_account_action },
+  { "developer-keys", developer_keys_action },
+};
+
+static void
+update_actions (RelinkWindow *self)
+{
+  gboolean usable = self->manager != NULL && !self->has_error;
+
+  for (guint i = 0; i < G_N_ELEMENTS (win_entries); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), win_entries[i].name);
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), usable);
+    }
+}
+
+static void
+relink_window_constructed (GObject *object)
+{
+  RelinkWindow *self = RELINK_WINDOW (object);
+  g_autoptr (GtkListItemFactory) factory = NULL;
+  GListModel *accounts;
+
+  G_OBJECT_CLASS (relink_window_parent_class)->constructed (object);
+
+  update_actions (self);
+
+  if (self->manager == NULL)
+    {
+      update_page (self);
+      return;
+    }
+
+  accounts = relink_account_manager_get_accounts (self->manager);
+
+  self->ticker = relink_countdown_ticker_new (accounts);
+  g_signal_connect_object (self->ticker, "tick", G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->ticker, "account-changed", G_CALLBACK (account_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::expiring-soon-days",
+                           G_CALLBACK (soon_days_changed_cb), self, G_CONNECT_SWAPPED);
+  soon_days_changed_cb (self, "expiring-soon-days", self->settings);
+
+  self->sort_now = relink_now ();
+  self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
+  self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_accounts, self, NULL));
+  self->sorted = gtk_sort_list_model_new (g_object_ref (accounts), g_object_ref (self->sorter));
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (sorted_items_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  recount (self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (
+                             g_object_ref (G_LIST_MODEL (self->sorted)))));
+  g_signal_connect_object (self->list_view, "activate", G_CALLBACK (list_activate_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  update_page (self);
+}
+
+static gboolean
+relink_window_close_request (GtkWindow *window)
+{
+  RelinkWindow *self = RELINK_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (relink_window_parent_class)->close_request (window);
+}
+
+static void
+relink_window_dispose (GObject *object)
+{
+  RelinkWindow *self = RELINK_WINDOW (object);
+
+  g_clear_handle_id (&self->resort_id, g_source_remove);
+
+  /* The list (and its rows, which watch the ticker) goes first. */
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_WINDOW);
+
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->sorter);
+  g_clear_object (&self->ticker);
+
+  G_OBJECT_CLASS (relink_window_parent_class)->dispose (object);
+}
+
+static void
+relink_window_finalize (GObject *object)
+{
+  RelinkWindow *self = RELINK_WINDOW (object);
+
+  g_clear_pointer (&self->bound_items, g_hash_table_unref);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (relink_window_parent_class)->finalize (object);
+}
+
+static void
+relink_window_get_property (GObject *object,
+                            guint prop_id,
+                            GValue *value,
+                            GParamSpec *pspec)
+{
+  RelinkWindow *self = RELINK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_window_set_property (GObject *object,
+                            guint prop_id,
+                            const GValue *value,
+                            GParamSpec *pspec)
+{
+  RelinkWindow *self = RELINK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    case PROP_LOADING:
+      relink_window_set_loading (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_window_class_init (RelinkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = relink_window_constructed;
+  object_class->dispose = relink_window_dispose;
+  object_class->finalize = relink_window_finalize;
+  object_class->get_property = relink_window_get_property;
+  object_class->set_property = relink_window_set_property;
+
+  window_class->close_request = relink_window_close_request;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/relink/Relink/relink-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, list_view);
+
+  g_type_ensure (RELINK_TYPE_ACCOUNT_ROW);
+}
+
+static void
+relink_window_init (RelinkWindow *self)
+{
+  int width, height;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bound_items = g_hash_table_new (NULL, NULL);
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+
+  width = g_settings_get_int (self->settings, "window-width");
+  height = g_settings_get_int (self->settings, "window-height");
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+GtkWidget *
+relink_window_new (RelinkApplication *app,
+                   RelinkAccountManager *manager)
+{
+  g_return_val_if_fail (app == NULL || RELINK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (manager == NULL || RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
+
+  return g_object_new (RELINK_TYPE_WINDOW, "application", app, "manager", manager, NULL);
+}
+
+RelinkAccountManager *
+relink_window_get_manager (RelinkWindow *self)
+{
+  g_return_val_if_fail (RELINK_IS_WINDOW (self), NULL);
+
+  return self->manager;
+}
+
+void
+relink_window_set_loading (RelinkWindow *self,
+                           gboolean loading)
+{
+  g_return_if_fail (RELINK_IS_WINDOW (self));
+
+  loading = !!loading;
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  if (self->stack != NULL && (self->sorted != NULL || self->manager == NULL))
+    update_page (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+gboolean
+relink_window_get_loading (RelinkWindow *self)
+{
+  g_return_val_if_fail (RELINK_IS_WINDOW (self), FALSE);
+
+  return self->loading;
+}
+
+void
+relink_window_show_error (RelinkWindow *self,
+                          const char *title,
+                          const char *description)
+{
+  g_return_if_fail (RELINK_IS_WINDOW (self));
+
+  self->has_error = TRUE;
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  update_actions (self);
+  update_page (self);
+}
+
+void
+relink_window_add_toast (RelinkWindow *self,
+                         AdwToast *toast)
+{
+  g_return_if_fail (RELINK_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+relink_window_get_page (RelinkWindow *self)
+{
+  g_return_val_if_fail (RELINK_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+guint
+relink_window_get_n_attention (RelinkWindow *self)
+{
+  g_return_val_if_fail (RELINK_IS_WINDOW (self), 0);
+
+  return self->n_attention;
+}

@@ -5,3 +5,33 @@
 #pragma once
 
 #include <adwaita.h>
+
+#include "relink-account-manager.h"
+#include "relink-application.h"
+
+G_BEGIN_DECLS
+
+#define RELINK_TYPE_WINDOW (relink_window_get_type ())
+
+/* RelinkWindow: the main window: every account, most urgent first, in the
+ * groups "Needs attention" and "Connected", with live countdowns; or the
+ * empty, loading or error page. */
+G_DECLARE_FINAL_TYPE (RelinkWindow, relink_window, RELINK, WINDOW, AdwApplicationWindow)
+
+/* @manager may be NULL when the account store could not be opened; then
+ * call relink_window_show_error(). */
+GtkWidget *relink_window_new (RelinkApplication *app, RelinkAccountManager *manager);
+RelinkAccountManager *relink_window_get_manager (RelinkWindow *self);
+/* While loading and still without accounts, a spinner is shown. */
+void relink_window_set_loading (RelinkWindow *self, gboolean loading);
+gboolean relink_window_get_loading (RelinkWindow *self);
+/* Shows the error page (e.g. the store is damaged) instead of the list;
+ * adding accounts is disabled from then on. */
+void relink_window_show_error (RelinkWindow *self, const char *title, const char *description);
+void relink_window_add_toast (RelinkWindow *self, AdwToast *toast);
+/* "loading", "empty", "error" or "accounts". */
+const char *relink_window_get_page (RelinkWindow *self);
+/* How many accounts are in "Needs attention" (for tests). */
+guint relink_window_get_n_attention (RelinkWindow *self);
+
+G_END_DECLS

@@ -1,2 +1,200 @@
-/* relink-test-util.c */
+/* relink-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
 #include "relink-test-util.h"
+
+#define DAY (24 * 3600)
+#define HOUR 3600
+#define MINUTE 60
+
+typedef struct
+{
+  const char *keyset_id;
+  const char *provider_id;
+  const char *environment;
+  const char *client_id;
+  const char *redirect;
+} FixtureKeyset;
+
+static const FixtureKeyset fixture_keysets[] = {
+  { "keyset-ebay", "ebay", "production", "ShopTool-PRD-1a2b3c4d5-6e7f8a9b", "Shop_Tool-ShopTool-PRD-abcdefgh" },
+  { "keyset-ebay-sandbox", "ebay", "sandbox", "ShopTool-SBX-1a2b3c4d5-6e7f8a9b", "Shop_Tool-ShopTool-SBX-abcdefgh" },
+  { "keyset-amazon-na", "amazon-sp-api", "na", "amzn1.application-oa2-client.0123456789abcdef", "https://relink.invalid/amazon" },
+  { "keyset-amazon-eu", "amazon-sp-api", "eu", "amzn1.application-oa2-client.fedcba9876543210", "https://relink.invalid/amazon" },
+  { "keyset-aliexpress", "aliexpress", "production", "34567890", "https://relink.invalid/aliexpress" },
+  { "keyset-etsy", "etsy", "production", "1aa2bb33cc44dd55ee66ff77", "https://relink.invalid/etsy" },
+  { "keyset-mercadolibre-ar", "mercadolibre", "ar", "1234567890123456", "https://relink.invalid/mercadolibre" },
+  { "keyset-mercadolibre-br", "mercadolibre", "br", "6543210987654321", "https://relink.invalid/mercadolibre" },
+};
+
+typedef struct
+{
+  const char *keyset_id;
+  const char *nickname;
+  const char *identity_id;
+  const char *identity_name;
+  RelinkAccountStatus status;
+  gint64 expires_in; /* seconds from now; 0 = no expiry known */
+  const char *status_message;
+  const char *scopes;
+} FixtureAccount;
+
+/* One cycle: each marketplace, each state. */
+static const FixtureAccount fixture_accounts[RELINK_TEST_FIXTURE_CYCLE] = {
+  { "keyset-ebay", "Main eBay shop", "yZ3cWq1a9Lk", "shop_a", RELINK_ACCOUNT_STATUS_CONNECTED,
+    412 * DAY + 2 * HOUR, NULL,
+    "https://api.ebay.com/oauth/api_scope https://api.ebay.com/oauth/api_scope/sell.inventory "
+    "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly" },
+  { "keyset-ebay-sandbox", "eBay test shop", "tESt8s7ndBx", "testuser_shop", RELINK_ACCOUNT_STATUS_CONNECTED,
+    5 * HOUR + 12 * MINUTE + 30, NULL,
+    "https://api.ebay.com/oauth/api_scope https://api.ebay.com/oauth/api_scope/commerce.identity.readonly" },
+  { "keyset-amazon-na", "Amazon US", "A2EUQ1WTGCTBG2", "A2EUQ1WTGCTBG2", RELINK_ACCOUNT_STATUS_CONNECTED,
+    9 * DAY + 3 * HOUR, NULL, "sellingpartnerapi::notifications" },
+  { "keyset-etsy", "Handmade shop", "123456789", "HandmadeByAna", RELINK_ACCOUNT_STATUS_CONNECTED,
+    78 * DAY + 5 * HOUR, NULL, "listings_r listings_w shops_r transactions_r" },
+  { "keyset-mercadolibre-ar", "Tienda MLA", "987654321", "TIENDA_MLA", RELINK_ACCOUNT_STATUS_CONNECTED,
+    -(2 * DAY + 4 * HOUR), NULL, "offline_access read write" },
+  { "keyset-aliexpress", "AliExpress store", "2200012345678", "ali_store", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
+    40 * DAY, "AliExpress refused the saved authorisation. Renew the account to sign in again.", NULL },
+  { "keyset-amazon-eu", "Amazon DE", "A1PA6795UKMFR9", "A1PA6795UKMFR9", RELINK_ACCOUNT_STATUS_ERROR,
+    200 * DAY, "Could not reach Amazon. Relink will try again in 5 minutes.", "sellingpartnerapi::notifications" },
+  { "keyset-mercadolibre-br", "Loja BR", NULL, NULL, RELINK_ACCOUNT_STATUS_NOT_CONNECTED,
+    0, NULL, NULL },
+};
+
+gboolean
+relink_test_populate_fixture (RelinkStore *store,
+                              guint n_accounts,
+                              gint64 now,
+                              GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_STORE (store), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixture_keysets); i++)
+    {
+      const FixtureKeyset *k = &fixture_keysets[i];
+      g_autoptr (RelinkKeyset) keyset = relink_keyset_new (k->keyset_id);
+
+      relink_keyset_set_provider_id (keyset, k->provider_id);
+      relink_keyset_set_environment (keyset, k->environment);
+      relink_keyset_set_client_id (keyset, k->client_id);
+      relink_keyset_set_redirect (keyset, k->redirect);
+      relink_keyset_set_created_at (keyset, now - 500 * DAY);
+      if (g_str_equal (k->provider_id, "amazon-sp-api"))
+        {
+          relink_keyset_set_extra (keyset, "application_id", "amzn1.sp.solution.0123abcd-4567-89ef");
+          relink_keyset_set_secret_expires_at (keyset, now + 61 * DAY);
+        }
+
+      if (!relink_store_save_keyset (store, keyset, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n_accounts; i++)
+    {
+      const FixtureAccount *a = &fixture_accounts[i % RELINK_TEST_FIXTURE_CYCLE];
+      guint cycle = i / RELINK_TEST_FIXTURE_CYCLE;
+      g_autofree char *id = g_strdup_printf ("account-%u", i);
+      g_autofree char *nickname =
+        cycle == 0 ? g_strdup (a->nickname) : g_strdup_printf ("%s %u", a->nickname, cycle + 1);
+      g_autoptr (RelinkAccount) account = relink_account_new (id);
+      /* Later cycles spread out in time so that sorting has work to do. */
+      gint64 expires_at = a->expires_in == 0 ? 0 : now + a->expires_in + (gint64) cycle * 3 * HOUR;
+
+      relink_account_set_keyset_id (account, a->keyset_id);
+      relink_account_set_nickname (account, nickname);
+      relink_account_set_identity_id (account, a->identity_id);
+      relink_account_set_identity_name (account, a->identity_name);
+      relink_account_set_scopes (account, a->scopes);
+      relink_account_set_status (account, a->status);
+      relink_account_set_status_message (account, a->status_message);
+      relink_account_set_created_at (account, now - 400 * DAY);
+      if (a->status != RELINK_ACCOUNT_STATUS_NOT_CONNECTED)
+        {
+          relink_account_set_authorised_at (account, now - 120 * DAY);
+          relink_account_set_refresh_expires_at (account, expires_at);
+          relink_account_set_access_expires_at (account, now + 47 * MINUTE);
+          relink_account_set_last_refresh_at (account, now - 73 * MINUTE);
+          relink_account_set_last_test_at (account, now - 3 * HOUR);
+          relink_account_set_last_test_ok (account, a->status == RELINK_ACCOUNT_STATUS_CONNECTED);
+          relink_account_set_last_test_message (account, a->status == RELINK_ACCOUNT_STATUS_CONNECTED
+                                                           ? "Connected"
+                                                           : "Failed");
+        }
+
+      if (!relink_store_save_account (store, account, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+relink_test_assert_finalize_eventually (gpointer object)
+{
+  gpointer watch = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (object), &watch);
+  g_object_unref (object);
+
+  /* A GTask run in a thread drops its reference from the worker thread,
+   * possibly just after its callback ran on this one. */
+  while (watch != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  if (watch != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (watch), &watch);
+      g_error ("%s at %p was not finalized", G_OBJECT_TYPE_NAME (watch), watch);
+    }
+}
+
+char *
+relink_test_make_tmp_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_dir_make_tmp ("relink-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_recursively (GFile *file)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+        remove_recursively (child);
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+relink_test_remove_dir (const char *path)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (path == NULL)
+    return;
+
+  file = g_file_new_for_path (path);
+  remove_recursively (file);
+}

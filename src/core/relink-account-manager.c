@@ -5,4 +5,1092 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "relink-account-manager.h"
+
+struct _RelinkAccountManager
+{
+  GObject parent_instance;
+
+  RelinkStore *store;
+  RelinkSecrets *secrets;
+  RelinkProviderRegistry *providers;
+
+  GListStore *accounts;
+  GListStore *keysets;
+
+  /* The store's data version when last read: another process's commit moves it. */
+  gint64 data_version;
+  /* Set while a reload runs, so that a burst of change signals reads once. */
+  gboolean reloading;
+};
+
+G_DEFINE_FINAL_TYPE (RelinkAccountManager, relink_account_manager, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SECRETS,
+  PROP_PROVIDERS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What a worker thread read from the store, applied on the main thread. */
+typedef struct
+{
+  GPtrArray *keysets;
+  GPtrArray *accounts;
+} Snapshot;
+
+static void
+snapshot_free (Snapshot *snapshot)
+{
+  g_clear_pointer (&snapshot->keysets, g_ptr_array_unref);
+  g_clear_pointer (&snapshot->accounts, g_ptr_array_unref);
+  g_free (snapshot);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+static Snapshot *
+read_snapshot (RelinkStore *store,
+               GError **error)
+{
+  g_autoptr (Snapshot) snapshot = g_new0 (Snapshot, 1);
+
+  snapshot->keysets = relink_store_load_keysets (store, error);
+  if (snapshot->keysets == NULL)
+    return NULL;
+
+  snapshot->accounts = relink_store_load_accounts (store, error);
+  if (snapshot->accounts == NULL)
+    return NULL;
+
+  return g_steal_pointer (&snapshot);
+}
+
+static gboolean
+find_by_id (GListModel *model,
+            const char *id,
+            guint *position)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (model, i);
+      const char *item_id = RELINK_IS_ACCOUNT (item) ? relink_account_get_id (RELINK_ACCOUNT (item))
+                                                     : relink_keyset_get_id (RELINK_KEYSET (item));
+
+      if (g_strcmp0 (item_id, id) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Copies every persisted property from @from to @to. The setters notify
+ * only on real changes, so rows redraw only what another process changed. */
+static void
+copy_persisted_properties (GObject *to,
+                           GObject *from)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs = 0;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (from), &n_pspecs);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      GParamSpec *pspec = pspecs[i];
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      /* Resolved objects (keyset, provider) are not persisted; ids are. */
+      if (G_IS_PARAM_SPEC_OBJECT (pspec))
+        continue;
+      if ((pspec->flags & G_PARAM_READWRITE) != G_PARAM_READWRITE ||
+          (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
+        continue;
+
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (from, pspec->name, &value);
+      g_object_set_property (to, pspec->name, &value);
+    }
+}
+
+static void
+resolve_keyset (RelinkAccountManager *self,
+                RelinkKeyset *keyset)
+{
+  RelinkProvider *provider =
+    relink_provider_registry_lookup (self->providers, relink_keyset_get_provider_id (keyset));
+
+  if (relink_keyset_get_provider (keyset) != provider)
+    relink_keyset_set_provider (keyset, provider);
+}
+
+static void
+resolve_account (RelinkAccountManager *self,
+                 RelinkAccount *account)
+{
+  RelinkKeyset *keyset =
+    relink_account_manager_lookup_keyset (self, relink_account_get_keyset_id (account));
+
+  if (relink_account_get_keyset (account) != keyset)
+    relink_account_set_keyset (account, keyset);
+}
+
+/* Brings @model in line with @items (by id): objects already shown are
+ * updated in place, so widgets bound to them stay; new ones are appended;
+ * vanished ones removed. */
+static void
+merge_into (GListStore *model,
+            GPtrArray *items)
+{
+  g_autoptr (GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GObject *item = g_ptr_array_index (items, i);
+      const char *id = RELINK_IS_ACCOUNT (item) ? relink_account_get_id (RELINK_ACCOUNT (item))
+                                                : relink_keyset_get_id (RELINK_KEYSET (item));
+      guint position;
+
+      g_hash_table_add (wanted, (gpointer) id);
+
+      if (find_by_id (G_LIST_MODEL (model), id, &position))
+        {
+          g_autoptr (GObject) existing = g_list_model_get_item (G_LIST_MODEL (model), position);
+          copy_persisted_properties (existing, item);
+        }
+      else
+        {
+          g_list_store_append (model, item);
+        }
+    }
+
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (model)); i > 0; i--)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i - 1);
+      const char *id = RELINK_IS_ACCOUNT (item) ? relink_account_get_id (RELINK_ACCOUNT (item))
+                                                : relink_keyset_get_id (RELINK_KEYSET (item));
+
+      if (!g_hash_table_contains (wanted, id))
+        g_list_store_remove (model, i - 1);
+    }
+}
+
+static void
+apply_snapshot (RelinkAccountManager *self,
+                Snapshot *snapshot)
+{
+  guint n;
+
+  merge_into (self->keysets, snapshot->keysets);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->keysets));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (G_LIST_MODEL (self->keysets), i);
+      resolve_keyset (self, keyset);
+    }
+
+  merge_into (self->accounts, snapshot->accounts);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+      resolve_account (self, account);
+    }
+}
+
+static void
+relink_account_manager_dispose (GObject *object)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->keysets);
+  g_clear_object (&self->store);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->providers);
+
+  G_OBJECT_CLASS (relink_account_manager_parent_class)->dispose (object);
+}
+
+static void
+relink_account_manager_get_property (GObject *object,
+                                     guint prop_id,
+                                     GValue *value,
+                                     GParamSpec *pspec)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SECRETS:
+      g_value_set_object (value, self->secrets);
+      break;
+    case PROP_PROVIDERS:
+      g_value_set_object (value, self->providers);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_account_manager_set_property (GObject *object,
+                                     guint prop_id,
+                                     const GValue *value,
+                                     GParamSpec *pspec)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SECRETS:
+      self->secrets = g_value_dup_object (value);
+      break;
+    case PROP_PROVIDERS:
+      self->providers = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_account_manager_class_init (RelinkAccountManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = relink_account_manager_dispose;
+  object_class->get_property = relink_account_manager_get_property;
+  object_class->set_property = relink_account_manager_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, RELINK_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECRETS] =
+    g_param_spec_object ("secrets", NULL, NULL, RELINK_TYPE_SECRETS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROVIDERS] =
+    g_param_spec_object ("providers", NULL, NULL, RELINK_TYPE_PROVIDER_REGISTRY,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+relink_account_manager_init (RelinkAccountManager *self)
+{
+  self->accounts = g_list_store_new (RELINK_TYPE_ACCOUNT);
+  self->keysets = g_list_store_new (RELINK_TYPE_KEYSET);
+}
+
+RelinkAccountManager *
+relink_account_manager_new (RelinkStore *store,
+                            RelinkSecrets *secrets,
+                            RelinkProviderRegistry *providers)
+{
+  g_return_val_if_fail (RELINK_IS_STORE (store), NULL);
+  g_return_val_if_fail (RELINK_IS_SECRETS (secrets), NULL);
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (providers), NULL);
+
+  return g_object_new (RELINK_TYPE_ACCOUNT_MANAGER,
+                       "store", store,
+                       "secrets", secrets,
+                       "providers", providers,
+                       NULL);
+}
+
+RelinkStore *
+relink_account_manager_get_store (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->store;
+}
+
+RelinkSecrets *
+relink_account_manager_get_secrets (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->secrets;
+}
+
+RelinkProviderRegistry *
+relink_account_manager_get_providers (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  return self->providers;
+}
+
+GListModel *
+relink_account_manager_get_accounts (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  return G_LIST_MODEL (self->accounts);
+}
+
+GListModel *
+relink_account_manager_get_keysets (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  return G_LIST_MODEL (self->keysets);
+}
+
+RelinkAccount *
+relink_account_manager_lookup_account (RelinkAccountManager *self,
+                                       const char *id_or_nickname)
+{
+  GListModel *model;
+  guint position;
+  guint n;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (id_or_nickname == NULL)
+    return NULL;
+
+  model = G_LIST_MODEL (self->accounts);
+  if (find_by_id (model, id_or_nickname, &position))
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (model, position);
+      return account;
+    }
+
+  /* Nicknames compare without regard to case: "Shop A" and "shop a" are
+   * the same name to a person typing it. */
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (model, i);
+      const char *nickname = relink_account_get_nickname (account);
+      g_autofree char *a = nickname ? g_utf8_casefold (nickname, -1) : NULL;
+      g_autofree char *b = g_utf8_casefold (id_or_nickname, -1);
+
+      if (g_strcmp0 (a, b) == 0)
+        return account;
+    }
+
+  return NULL;
+}
+
+RelinkKeyset *
+relink_account_manager_lookup_keyset (RelinkAccountManager *self,
+                                      const char *id)
+{
+  guint position;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (id != NULL && find_by_id (G_LIST_MODEL (self->keysets), id, &position))
+    {
+      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (G_LIST_MODEL (self->keysets), position);
+      return keyset;
+    }
+
+  return NULL;
+}
+
+guint
+relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self,
+                                                 RelinkKeyset *keyset)
+{
+  guint n, count = 0;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), 0);
+  g_return_val_if_fail (RELINK_IS_KEYSET (keyset), 0);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+
+      if (g_strcmp0 (relink_account_get_keyset_id (account), relink_keyset_get_id (keyset)) == 0)
+        count++;
+    }
+
+  return count;
+}
+
+/* Loading */
+
+static void
+load_thread (GTask *task,
+             gpointer source_object,
+             gpointer task_data,
+             GCancellable *cancellable)
+{
+  RelinkStore *store = task_data;
+  GError *error = NULL;
+  Snapshot *snapshot = read_snapshot (store, &error);
+
+  if (snapshot == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, snapshot, (GDestroyNotify) snapshot_free);
+}
+
+static void
+load_read_cb (GObject *object,
+              GAsyncResult *result,
+              gpointer user_data)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (Snapshot) snapshot = NULL;
+  GError *error = NULL;
+
+  self->reloading = FALSE;
+
+  snapshot = g_task_propagate_pointer (G_TASK (result), &error);
+  if (snapshot == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  apply_snapshot (self, snapshot);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+read_snapshot_async (RelinkAccountManager *self,
+                     GCancellable *cancellable,
+                     GTask *outer)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, load_read_cb, g_object_ref (outer));
+
+  self->reloading = TRUE;
+  g_task_set_source_tag (task, read_snapshot_async);
+  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+void
+relink_account_manager_load_async (RelinkAccountManager *self,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_account_manager_load_async);
+
+  /* Taken before reading: a commit racing with the read moves it again,
+   * so the next reload picks that up. */
+  self->data_version = relink_store_get_data_version (self->store);
+  read_snapshot_async (self, cancellable, task);
+}
+
+gboolean
+relink_account_manager_load_finish (RelinkAccountManager *self,
+                                    GAsyncResult *result,
+                                    GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+relink_account_manager_load_sync (RelinkAccountManager *self,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
+  g_autoptr (Snapshot) snapshot = NULL;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), FALSE);
+
+  self->data_version = relink_store_get_data_version (self->store);
+  snapshot = read_snapshot (self->store, error);
+  if (snapshot == NULL)
+    return FALSE;
+
+  apply_snapshot (self, snapshot);
+  return TRUE;
+}
+
+static void
+reload_done_cb (GObject *object,
+                GAsyncResult *result,
+                gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* The list on screen stays as it was; the next change tries again. */
+  if (!relink_account_manager_load_finish (RELINK_ACCOUNT_MANAGER (object), result, &error))
+    g_message ("Could not re-read the account list: %s", error->message);
+}
+
+void
+relink_account_manager_reload_if_changed (RelinkAccountManager *self)
+{
+  g_autoptr (GTask) task = NULL;
+  gint64 version;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+
+  if (self->reloading)
+    return;
+
+  /* data_version moves only when another connection committed. */
+  version = relink_store_get_data_version (self->store);
+  if (version == self->data_version)
+    return;
+  self->data_version = version;
+
+  task = g_task_new (self, NULL, reload_done_cb, NULL);
+  g_task_set_source_tag (task, relink_account_manager_reload_if_changed);
+  read_snapshot_async (self, NULL, task);
+}
+
+/* Running one store call in a worker thread */
+
+typedef gboolean (*StoreCall) (RelinkStore *store, GObject *item, GError **error);
+
+typedef struct
+{
+  RelinkStore *store;
+  GObject *item;
+  StoreCall call;
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->item);
+  g_free (job);
+}
+
+static void
+store_job_thread (GTask *task,
+                  gpointer source_object,
+                  gpointer task_data,
+                  GCancellable *cancellable)
+{
+  StoreJob *job = task_data;
+  GError *error = NULL;
+
+  if (job->call (job->store, job->item, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_store_call_async (RelinkAccountManager *self,
+                      StoreCall call,
+                      GObject *item,
+                      GCancellable *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  StoreJob *job = g_new0 (StoreJob, 1);
+
+  job->store = g_object_ref (self->store);
+  job->item = g_object_ref (item);
+  job->call = call;
+
+  g_task_set_source_tag (task, run_store_call_async);
+  /* A store write that started is finished even when the caller gave up:
+   * half a change is worse than a late one. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
+  g_task_run_in_thread (task, store_job_thread);
+}
+
+static gboolean
+save_keyset_call (RelinkStore *store,
+                  GObject *item,
+                  GError **error)
+{
+  return relink_store_save_keyset (store, RELINK_KEYSET (item), error);
+}
+
+static gboolean
+delete_keyset_call (RelinkStore *store,
+                    GObject *item,
+                    GError **error)
+{
+  return relink_store_delete_keyset (store, relink_keyset_get_id (RELINK_KEYSET (item)), error);
+}
+
+static gboolean
+save_account_call (RelinkStore *store,
+                   GObject *item,
+                   GError **error)
+{
+  return relink_store_save_account (store, RELINK_ACCOUNT (item), error);
+}
+
+static gboolean
+delete_account_call (RelinkStore *store,
+                     GObject *item,
+                     GError **error)
+{
+  return relink_store_delete_account (store, relink_account_get_id (RELINK_ACCOUNT (item)), error);
+}
+
+/* Adding a keyset: secret fields one by one, then the metadata. */
+
+typedef struct
+{
+  RelinkKeyset *keyset;
+  GPtrArray *fields; /* secret field ids still to store */
+  GHashTable *secrets;
+  GPtrArray *stored; /* field ids stored, to undo on failure */
+} AddKeysetData;
+
+static void
+add_keyset_data_free (AddKeysetData *data)
+{
+  g_clear_object (&data->keyset);
+  g_clear_pointer (&data->fields, g_ptr_array_unref);
+  g_clear_pointer (&data->secrets, g_hash_table_unref);
+  g_clear_pointer (&data->stored, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void add_keyset_next (GTask *task);
+
+static void
+undo_keyset_secrets_cb (GObject *object,
+                        GAsyncResult *result,
+                        gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!relink_secrets_clear_keyset_finish (RELINK_SECRETS (object), result, &error))
+    g_message ("Could not remove the secrets of an unsaved keyset: %s", error->message);
+}
+
+static void
+add_keyset_failed (GTask *task,
+                   GError *error)
+{
+  RelinkAccountManager *self = g_task_get_source_object (task);
+  AddKeysetData *data = g_task_get_task_data (task);
+
+  if (data->stored->len > 0)
+    relink_secrets_clear_keyset_async (self->secrets, relink_keyset_get_id (data->keyset), NULL,
+                                       undo_keyset_secrets_cb, NULL);
+  g_task_return_error (task, error);
+}
+
+static void
+add_keyset_saved_cb (GObject *object,
+                     GAsyncResult *result,
+                     gpointer user_data)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+  g_autoptr (GTask) task = user_data;
+  AddKeysetData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      add_keyset_failed (task, error);
+      return;
+    }
+
+  resolve_keyset (self, data->keyset);
+  if (!find_by_id (G_LIST_MODEL (self->keysets), relink_keyset_get_id (data->keyset), NULL))
+    g_list_store_append (self->keysets, data->keyset);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+add_keyset_secret_stored_cb (GObject *object,
+                             GAsyncResult *result,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AddKeysetData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!relink_secrets_store_keyset_secret_finish (RELINK_SECRETS (object), result, &error))
+    {
+      add_keyset_failed (task, error);
+      return;
+    }
+
+  g_ptr_array_add (data->stored, g_ptr_array_steal_index (data->fields, data->fields->len - 1));
+  add_keyset_next (g_steal_pointer (&task));
+}
+
+static void
+add_keyset_next (GTask *task)
+{
+  RelinkAccountManager *self = g_task_get_source_object (task);
+  AddKeysetData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->fields->len > 0)
+    {
+      const char *field = g_ptr_array_index (data->fields, data->fields->len - 1);
+      g_autofree char *name = relink_keyset_dup_display_name (data->keyset);
+      /* Translators: the keyring item's label; %s is e.g. "eBay · Production", the second a field id. */
+      g_autofree char *label = g_strdup_printf (_("Relink: %s developer key (%s)"), name, field);
+
+      relink_secrets_store_keyset_secret_async (self->secrets, relink_keyset_get_id (data->keyset),
+                                                field, label,
+                                                g_hash_table_lookup (data->secrets, field),
+                                                cancellable, add_keyset_secret_stored_cb, task);
+      return;
+    }
+
+  run_store_call_async (self, save_keyset_call, G_OBJECT (data->keyset), cancellable,
+                        add_keyset_saved_cb, task);
+}
+
+void
+relink_account_manager_add_keyset_async (RelinkAccountManager *self,
+                                         RelinkKeyset *keyset,
+                                         GHashTable *secrets,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  AddKeysetData *data;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (RELINK_IS_KEYSET (keyset));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_account_manager_add_keyset_async);
+
+  data = g_new0 (AddKeysetData, 1);
+  data->keyset = g_object_ref (keyset);
+  data->fields = g_ptr_array_new_with_free_func (g_free);
+  data->stored = g_ptr_array_new_with_free_func (g_free);
+  data->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) relink_secret_free);
+  if (secrets != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, secrets);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          if (value == NULL || *(const char *) value == '\0')
+            continue;
+          g_hash_table_insert (data->secrets, g_strdup (key), g_strdup (value));
+          g_ptr_array_add (data->fields, g_strdup (key));
+        }
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) add_keyset_data_free);
+
+  add_keyset_next (g_steal_pointer (&task));
+}
+
+gboolean
+relink_account_manager_add_keyset_finish (RelinkAccountManager *self,
+                                          GAsyncResult *result,
+                                          GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Removing a keyset: refuse while used, then secrets, then metadata. */
+
+static void
+remove_keyset_deleted_cb (GObject *object,
+                          GAsyncResult *result,
+                          gpointer user_data)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+  g_autoptr (GTask) task = user_data;
+  RelinkKeyset *keyset = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint position;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (find_by_id (G_LIST_MODEL (self->keysets), relink_keyset_get_id (keyset), &position))
+    g_list_store_remove (self->keysets, position);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_keyset_secrets_cleared_cb (GObject *object,
+                                  GAsyncResult *result,
+                                  gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RelinkAccountManager *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!relink_secrets_clear_keyset_finish (RELINK_SECRETS (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Arguments are evaluated in no particular order: read the task before
+   * handing its reference on. */
+  run_store_call_async (self, delete_keyset_call, g_task_get_task_data (task),
+                        g_task_get_cancellable (task), remove_keyset_deleted_cb,
+                        g_object_ref (task));
+}
+
+void
+relink_account_manager_remove_keyset_async (RelinkAccountManager *self,
+                                            RelinkKeyset *keyset,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  guint users;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (RELINK_IS_KEYSET (keyset));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_account_manager_remove_keyset_async);
+  g_task_set_task_data (task, g_object_ref (keyset), g_object_unref);
+
+  users = relink_account_manager_count_accounts_of_keyset (self, keyset);
+  if (users > 0)
+    {
+      g_task_return_new_error (task, RELINK_STORE_ERROR, RELINK_STORE_ERROR_FAILED,
+                               ngettext ("These developer keys are still used by %u account. "
+                                         "Remove the account first.",
+                                         "These developer keys are still used by %u accounts. "
+                                         "Remove the accounts first.",
+                                         users),
+                               users);
+      return;
+    }
+
+  relink_secrets_clear_keyset_async (self->secrets, relink_keyset_get_id (keyset), cancellable,
+                                     remove_keyset_secrets_cleared_cb, g_steal_pointer (&task));
+}
+
+gboolean
+relink_account_manager_remove_keyset_finish (RelinkAccountManager *self,
+                                             GAsyncResult *result,
+                                             GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Adding and removing accounts */
+
+static void
+add_account_saved_cb (GObject *object,
+                      GAsyncResult *result,
+                      gpointer user_data)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+  g_autoptr (GTask) task = user_data;
+  RelinkAccount *account = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  resolve_account (self, account);
+  if (!find_by_id (G_LIST_MODEL (self->accounts), relink_account_get_id (account), NULL))
+    g_list_store_append (self->accounts, account);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+relink_account_manager_add_account_async (RelinkAccountManager *self,
+                                          RelinkAccount *account,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (RELINK_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_account_manager_add_account_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+
+  if (relink_account_manager_lookup_keyset (self, relink_account_get_keyset_id (account)) == NULL)
+    {
+      g_task_return_new_error (task, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND, "%s",
+                               _("The developer keys for this account are missing. "
+                                 "Add them again, then add the account."));
+      return;
+    }
+
+  if (relink_account_get_created_at (account) == 0)
+    relink_account_set_created_at (account, g_get_real_time () / G_USEC_PER_SEC);
+
+  run_store_call_async (self, save_account_call, G_OBJECT (account), cancellable,
+                        add_account_saved_cb, g_steal_pointer (&task));
+}
+
+gboolean
+relink_account_manager_add_account_finish (RelinkAccountManager *self,
+                                           GAsyncResult *result,
+                                           GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+remove_account_deleted_cb (GObject *object,
+                           GAsyncResult *result,
+                           gpointer user_data)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+  g_autoptr (GTask) task = user_data;
+  RelinkAccount *account = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint position;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (find_by_id (G_LIST_MODEL (self->accounts), relink_account_get_id (account), &position))
+    g_list_store_remove (self->accounts, position);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_account_tokens_cleared_cb (GObject *object,
+                                  GAsyncResult *result,
+                                  gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RelinkAccountManager *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  /* Metadata goes only when the tokens are gone: otherwise they would be
+   * orphaned in the keyring with nothing pointing at them. */
+  if (!relink_secrets_clear_tokens_finish (RELINK_SECRETS (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  run_store_call_async (self, delete_account_call, g_task_get_task_data (task),
+                        g_task_get_cancellable (task), remove_account_deleted_cb,
+                        g_object_ref (task));
+}
+
+void
+relink_account_manager_remove_account_async (RelinkAccountManager *self,
+                                             RelinkAccount *account,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (RELINK_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_account_manager_remove_account_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+
+  relink_secrets_clear_tokens_async (self->secrets, relink_account_get_id (account), cancellable,
+                                     remove_account_tokens_cleared_cb, g_steal_pointer (&task));
+}
+
+gboolean
+relink_account_manager_remove_account_finish (RelinkAccountManager *self,
+                                              GAsyncResult *result,
+                                              GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* History */
+
+static void
+load_history_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
+                     GCancellable *cancellable)
+{
+  RelinkAccountManager *self = source_object;
+  RelinkAccount *account = task_data;
+  g_autoptr (GPtrArray) entries = NULL;
+  GListStore *model;
+  GError *error = NULL;
+
+  entries = relink_store_load_history (self->store, relink_account_get_id (account), 0, &error);
+  if (entries == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  model = g_list_store_new (RELINK_TYPE_HISTORY_ENTRY);
+  g_list_store_splice (model, 0, 0, entries->pdata, entries->len);
+  g_task_return_pointer (task, model, g_object_unref);
+}
+
+void
+relink_account_manager_load_history_async (RelinkAccountManager *self,
+                                           RelinkAccount *account,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (RELINK_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_account_manager_load_history_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+  g_task_run_in_thread (task, load_history_thread);
+}
+
+GListModel *
+relink_account_manager_load_history_finish (RelinkAccountManager *self,
+                                            GAsyncResult *result,
+                                            GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

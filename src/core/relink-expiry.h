@@ -44,7 +44,9 @@ char *relink_expiry_describe (gint64 expires_at, gint64 now, GTimeZone *tz);
  * another text, or RELINK_EXPIRY_NEVER. */
 gint64 relink_expiry_next_change (gint64 expires_at, gint64 now, GTimeZone *tz);
 /* The first moment after @now at which relink_expiry_state() changes for
- * the same status, or RELINK_EXPIRY_NEVER. */
+ * the same status, or RELINK_EXPIRY_NEVER. Exact for CONNECTED; for
+ * NEEDS_REAUTH and ERROR (which only change at the expiry) it may be the
+ * earlier "expiring soon" moment: a harmless early look. */
 gint64 relink_expiry_next_state_change (gint64 expires_at, gint64 now, gint64 soon_threshold);
 /* Convenience: the state of @account now. */
 RelinkAccountState relink_account_get_state (RelinkAccount *account, gint64 now, gint64 soon_threshold);

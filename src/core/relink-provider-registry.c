@@ -5,4 +5,313 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "relink-core-resources.h"
 #include "relink-provider-registry.h"
+
+#define SHIPPED_PROFILES_PATH "/io/github/relink/Relink/providers/"
+
+struct _RelinkProviderRegistry
+{
+  GObject parent_instance;
+
+  char *user_dir;
+  GPtrArray *providers; /* RelinkProvider, sorted by name */
+  GHashTable *by_id;    /* id → borrowed RelinkProvider */
+  GPtrArray *load_errors;
+};
+
+static void
+list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RelinkProviderRegistry,
+                               relink_provider_registry,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+get_item_type (GListModel *model)
+{
+  return RELINK_TYPE_PROVIDER;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  RelinkProviderRegistry *self = RELINK_PROVIDER_REGISTRY (model);
+
+  return self->providers->len;
+}
+
+static gpointer
+get_item (GListModel *model, guint position)
+{
+  RelinkProviderRegistry *self = RELINK_PROVIDER_REGISTRY (model);
+
+  if (position >= self->providers->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->providers, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+relink_provider_registry_finalize (GObject *object)
+{
+  RelinkProviderRegistry *self = RELINK_PROVIDER_REGISTRY (object);
+
+  g_free (self->user_dir);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_clear_pointer (&self->load_errors, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (relink_provider_registry_parent_class)->finalize (object);
+}
+
+static void
+relink_provider_registry_class_init (RelinkProviderRegistryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = relink_provider_registry_finalize;
+}
+
+static void
+relink_provider_registry_init (RelinkProviderRegistry *self)
+{
+  self->providers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->load_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+}
+
+/* Problems are kept for the UI (a custom profile the user is writing) and
+ * logged once; never as a warning, which would abort under fatal-warnings
+ * although a broken user file is not a programming error. */
+static void
+add_load_error (RelinkProviderRegistry *self, GError *error)
+{
+  g_message ("Skipping provider profile: %s", error->message);
+  g_ptr_array_add (self->load_errors, error);
+}
+
+static void
+add_profile (RelinkProviderRegistry *self,
+             const char *json,
+             gsize length,
+             const char *origin,
+             gboolean is_custom)
+{
+  g_autoptr (RelinkProvider) provider = NULL;
+  RelinkProvider *existing;
+  GError *error = NULL;
+
+  provider = relink_provider_new_from_json_full (json, length, origin, is_custom, &error);
+  if (provider == NULL)
+    {
+      add_load_error (self, error);
+      return;
+    }
+
+  /* First come, first served: shipped profiles load first, so a user file
+   * cannot quietly take over "ebay" and send eBay logins elsewhere. */
+  existing = g_hash_table_lookup (self->by_id, relink_provider_get_id (provider));
+  if (existing != NULL)
+    {
+      if (relink_provider_is_custom (existing))
+        /* Translators: the first %s is a file name, the second an id, the third another file. */
+        error = g_error_new (RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_DUPLICATE,
+                             _ ("%s: field “id”: “%s” is already used by %s; choose another id"),
+                             origin, relink_provider_get_id (provider),
+                             relink_provider_get_origin (existing));
+      else
+        error = g_error_new (RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_DUPLICATE,
+                             _ ("%s: field “id”: “%s” is already used by a profile that comes "
+                                "with Relink; choose another id"),
+                             origin, relink_provider_get_id (provider));
+      add_load_error (self, error);
+      return;
+    }
+
+  g_hash_table_insert (self->by_id, (gpointer) relink_provider_get_id (provider), provider);
+  g_ptr_array_add (self->providers, g_steal_pointer (&provider));
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+load_shipped (RelinkProviderRegistry *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  GResource *resource;
+
+  /* Read from our own resource rather than the global registry: it does not
+   * depend on the constructor having run, and nothing else registered under
+   * the same path can sneak in. */
+  resource = relink_core_get_resource ();
+  names = g_resource_enumerate_children (resource, SHIPPED_PROFILES_PATH,
+                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (names == NULL)
+    {
+      g_message ("No shipped provider profiles: %s", error->message);
+      return;
+    }
+
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat (SHIPPED_PROFILES_PATH, names[i], NULL);
+      g_autoptr (GBytes) bytes = NULL;
+      const char *data;
+      gsize length;
+
+      if (!g_str_has_suffix (names[i], ".json"))
+        continue;
+
+      bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      if (bytes == NULL)
+        {
+          add_load_error (self, g_steal_pointer (&error));
+          continue;
+        }
+
+      data = g_bytes_get_data (bytes, &length);
+      add_profile (self, data, length, names[i], FALSE);
+    }
+}
+
+static void
+load_user_dir (RelinkProviderRegistry *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) names = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  /* A handful of small local files, read once at start-up. */
+  dir = g_dir_open (self->user_dir, 0, &error);
+  if (dir == NULL)
+    {
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_message ("Cannot read custom provider profiles: %s", error->message);
+      return;
+    }
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".json") && name[0] != '.')
+        g_ptr_array_add (names, g_strdup (name));
+    }
+
+  /* A stable order decides which of two clashing files wins. */
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (self->user_dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (path, &contents, &length, &error))
+        {
+          add_load_error (self, g_error_new (RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                                             "%s", error->message));
+          g_clear_error (&error);
+          continue;
+        }
+
+      add_profile (self, contents, length, path, TRUE);
+    }
+}
+
+static int
+compare_providers (gconstpointer a, gconstpointer b)
+{
+  RelinkProvider *pa = *(RelinkProvider *const *) a;
+  RelinkProvider *pb = *(RelinkProvider *const *) b;
+  int result;
+
+  result = g_utf8_collate (relink_provider_get_name (pa), relink_provider_get_name (pb));
+  if (result == 0)
+    result = g_strcmp0 (relink_provider_get_id (pa), relink_provider_get_id (pb));
+
+  return result;
+}
+
+/**
+ * relink_provider_registry_new:
+ * @user_dir: (nullable): where custom profiles live, %NULL for
+ *   $XDG_CONFIG_HOME/relink/providers
+ *
+ * Returns: (transfer full): the registry, loaded
+ */
+RelinkProviderRegistry *
+relink_provider_registry_new (const char *user_dir)
+{
+  RelinkProviderRegistry *self = g_object_new (RELINK_TYPE_PROVIDER_REGISTRY, NULL);
+
+  if (user_dir != NULL)
+    self->user_dir = g_strdup (user_dir);
+  else
+    self->user_dir = g_build_filename (g_get_user_config_dir (), "relink", "providers", NULL);
+
+  load_shipped (self);
+  load_user_dir (self);
+
+  /* Sorted once here; the list never changes afterwards, so there is no
+   * items-changed to emit. */
+  g_ptr_array_sort (self->providers, compare_providers);
+
+  return self;
+}
+
+/**
+ * relink_provider_registry_lookup:
+ *
+ * Returns: (transfer none) (nullable): the profile with that id
+ */
+RelinkProvider *
+relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
+
+  if (id == NULL)
+    return NULL;
+
+  return g_hash_table_lookup (self->by_id, id);
+}
+
+/**
+ * relink_provider_registry_get_load_errors:
+ *
+ * Returns: (transfer none) (element-type GError): the skipped files' errors
+ */
+GPtrArray *
+relink_provider_registry_get_load_errors (RelinkProviderRegistry *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
+
+  return self->load_errors;
+}
+
+const char *
+relink_provider_registry_get_user_dir (RelinkProviderRegistry *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
+
+  return self->user_dir;
+}

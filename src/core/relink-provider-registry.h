@@ -14,15 +14,22 @@ G_BEGIN_DECLS
 
 /* RelinkProviderRegistry: every marketplace profile Relink knows, the
  * shipped ones (GResource) plus the user's own from
- * $XDG_CONFIG_HOME/relink/providers/*.json. A GListModel of RelinkProvider
+ * $XDG_CONFIG_HOME/relink/providers/ (*.json). A GListModel of RelinkProvider
  * sorted by name. Broken profiles are skipped and kept as load errors. */
-G_DECLARE_FINAL_TYPE (RelinkProviderRegistry, relink_provider_registry, RELINK, PROVIDER_REGISTRY, GObject)
+G_DECLARE_FINAL_TYPE (
+    RelinkProviderRegistry, relink_provider_registry, RELINK, PROVIDER_REGISTRY, GObject)
 
 /* Loads the shipped profiles and those in @user_dir (NULL: the default
  * $XDG_CONFIG_HOME/relink/providers). Never fails: problems are collected. */
-RelinkProviderRegistry *relink_provider_registry_new (const char *user_dir);
-RelinkProvider *relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id);
+RelinkProviderRegistry *
+relink_provider_registry_new (const char *user_dir);
+RelinkProvider *
+relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id);
 /* One GError per skipped profile file, in load order; messages name file, field and reason. */
-GPtrArray *relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
+GPtrArray *
+relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
+/* The directory custom profiles are read from (it may not exist). */
+const char *
+relink_provider_registry_get_user_dir (RelinkProviderRegistry *self);
 
 G_END_DECLS

@@ -3,6 +3,1162 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A provider profile is a JSON object, format_version 1. The full reference,
+ * with an example, is data/providers/README.md; in short:
+ *
+ *   {
+ *     "format_version": 1,                       required, integer, ≤ 1
+ *     "id": "my-shop",                           required, [a-z0-9-]+
+ *     "name": "My Shop",                         required, display name
+ *     "icon": "network-workgroup-symbolic",      optional icon name
+ *     "client_auth": "basic",                    required: basic | body | none | aliexpress-sign
+ *     "pkce": "optional",                        none (default) | optional | required
+ *     "redirect_style": "uri",                   uri (default) | runame
+ *     "scopes": ["read", "write"],               optional, no spaces inside a scope
+ *     "authorize_params": {"prompt": "login"},   optional extra consent query parameters
+ *     "access_lifetime": 3600,                   seconds, integers ≥ 0, default 0 = unknown
+ *     "refresh_lifetime": 7776000,
+ *     "client_secret_lifetime": 0,
+ *     "rotating_refresh": true,                  default false
+ *     "refresh_extends": true,                   default false
+ *     "needs_client_secret": true,               default true
+ *     "identity": {
+ *       "source": "endpoint",                    required: endpoint | token_response | redirect |
+ * id_token "id_field": "id",                        required (id_token: default "sub"); dots nest
+ *       "name_field": "username"                 optional
+ *     },
+ *     "environments": [                          required, at least one, unique ids
+ *       { "id": "production", "name": "Production", "production": true,
+ *         "authorize_url": "https://…", "token_url": "https://…",
+ *         "refresh_url": …, "revoke_url": …, "identity_url": …,
+ *         "api_base_url": …, "connected_apps_url": … }
+ *     ],
+ *     "keyset_fields": [
+ *       { "id": "shared_secret", "label": "Shared secret", "description": "…",
+ *         "secret": true, "required": true, "authorize_param": … }
+ *     ]
+ *   }
+ *
+ * URLs must be https://, or http:// on a loopback host (tests). Unknown
+ * members are ignored so that older Relink versions read newer profiles,
+ * unless format_version says the meaning changed.
+ */
+
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
 #include "relink-provider.h"
+
+#define FORMAT_VERSION 1
+#define FALLBACK_ICON_NAME "network-workgroup-symbolic"
+
+struct _RelinkProvider
+{
+  GObject parent_instance;
+
+  char *id;
+  char *name;
+  char *icon_name;
+  char *origin;
+  gboolean is_custom;
+
+  RelinkClientAuth client_auth;
+  RelinkPkce pkce;
+  RelinkRedirectStyle redirect_style;
+  RelinkIdentitySource identity_source;
+  char *identity_id_field;
+  char *identity_name_field;
+
+  GStrv scopes;
+  GHashTable *authorize_params;
+
+  gint64 access_lifetime;
+  gint64 refresh_lifetime;
+  gint64 client_secret_lifetime;
+  gboolean rotating_refresh;
+  gboolean refresh_extends;
+  gboolean needs_client_secret;
+
+  GPtrArray *environments;
+  GPtrArray *keyset_fields;
+};
+
+G_DEFINE_FINAL_TYPE (RelinkProvider, relink_provider, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (relink - provider - error - quark, relink_provider_error)
+
+enum
+{
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_ICON_NAME,
+  PROP_IS_CUSTOM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The spelling of each enum value in a profile, in enum order. */
+static const char *const client_auth_names[] = { "basic", "body", "none", "aliexpress-sign", NULL };
+static const char *const pkce_names[] = { "none", "optional", "required", NULL };
+static const char *const redirect_style_names[] = { "uri", "runame", NULL };
+static const char *const identity_source_names[]
+    = { "endpoint", "token_response", "redirect", "id_token", NULL };
+
+/* Consent parameters Relink sets itself; a profile overriding them could,
+ * for example, pin `state` and defeat the CSRF check. */
+static const char *const reserved_authorize_params[]
+    = { "client_id", "redirect_uri",   "response_type",         "scope",
+        "state",     "code_challenge", "code_challenge_method", NULL };
+
+/* Values every keyset has anyway; a profile field of that id would shadow them. */
+static const char *const reserved_keyset_field_ids[]
+    = { "client_id", "client_secret", "redirect", NULL };
+
+static void
+environment_free (RelinkProviderEnvironment *env)
+{
+  g_free (env->id);
+  g_free (env->name);
+  g_free (env->authorize_url);
+  g_free (env->token_url);
+  g_free (env->refresh_url);
+  g_free (env->revoke_url);
+  g_free (env->identity_url);
+  g_free (env->api_base_url);
+  g_free (env->connected_apps_url);
+  g_free (env);
+}
+
+static void
+keyset_field_free (RelinkKeysetField *field)
+{
+  g_free (field->id);
+  g_free (field->label);
+  g_free (field->description);
+  g_free (field->authorize_param);
+  g_free (field);
+}
+
+static void
+relink_provider_finalize (GObject *object)
+{
+  RelinkProvider *self = RELINK_PROVIDER (object);
+
+  g_free (self->id);
+  g_free (self->name);
+  g_free (self->icon_name);
+  g_free (self->origin);
+  g_free (self->identity_id_field);
+  g_free (self->identity_name_field);
+  g_strfreev (self->scopes);
+  g_clear_pointer (&self->authorize_params, g_hash_table_unref);
+  g_clear_pointer (&self->environments, g_ptr_array_unref);
+  g_clear_pointer (&self->keyset_fields, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (relink_provider_parent_class)->finalize (object);
+}
+
+static void
+relink_provider_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  RelinkProvider *self = RELINK_PROVIDER (object);
+
+  switch (prop_id)
+    {
+      case PROP_ID:
+        g_value_set_string (value, self->id);
+        break;
+      case PROP_NAME:
+        g_value_set_string (value, self->name);
+        break;
+      case PROP_ICON_NAME:
+        g_value_set_string (value, relink_provider_get_icon_name (self));
+        break;
+      case PROP_IS_CUSTOM:
+        g_value_set_boolean (value, self->is_custom);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_provider_class_init (RelinkProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = relink_provider_finalize;
+  object_class->get_property = relink_provider_get_property;
+
+  /* Read-only properties, so that list widgets can bind and sort with
+   * GtkPropertyExpression. */
+  properties[PROP_ID]
+      = g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME]
+      = g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ICON_NAME] = g_param_spec_string ("icon-name", NULL, NULL, NULL,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IS_CUSTOM] = g_param_spec_boolean ("is-custom", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+relink_provider_init (RelinkProvider *self)
+{
+  self->authorize_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->environments = g_ptr_array_new_with_free_func ((GDestroyNotify) environment_free);
+  self->keyset_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) keyset_field_free);
+  self->needs_client_secret = TRUE;
+}
+
+/* Parsing. Every failure goes through field_error() so that messages
+ * consistently read "FILE: field “PATH”: REASON". */
+
+typedef struct
+{
+  const char *origin;
+  gboolean translate;
+  GError **error;
+} Parser;
+
+G_GNUC_PRINTF (3, 4)
+static gboolean
+field_error (Parser *p, const char *path, const char *format, ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* Translators: the first %s is a file name, the second a field name such
+   * as “environments[1].token_url”, the third the reason it was refused. */
+  g_set_error (p->error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD,
+               _ ("%s: field “%s”: %s"), p->origin, path, reason);
+  return FALSE;
+}
+
+static char *
+member_path (const char *prefix, const char *member)
+{
+  if (prefix == NULL)
+    return g_strdup (member);
+  return g_strdup_printf ("%s.%s", prefix, member);
+}
+
+static char *
+translated (Parser *p, const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  /* Shipped profiles are English in the JSON and translated here, with the
+   * same catalogue as the rest of Relink. A user's own profile is shown as
+   * written. */
+  if (p->translate)
+    return g_strdup (g_dgettext (GETTEXT_PACKAGE, text));
+  return g_strdup (text);
+}
+
+static const char *
+value_kind (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+      case JSON_NODE_OBJECT:
+        return "an object";
+      case JSON_NODE_ARRAY:
+        return "an array";
+      case JSON_NODE_NULL:
+        return "null";
+      case JSON_NODE_VALUE:
+      default:
+        break;
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+      case G_TYPE_STRING:
+        return "a string";
+      case G_TYPE_BOOLEAN:
+        return "a boolean";
+      case G_TYPE_INT64:
+        return "an integer";
+      case G_TYPE_DOUBLE:
+        return "a number";
+      default:
+        return "a value";
+    }
+}
+
+/* A member that is absent or JSON null counts as not given. */
+static JsonNode *
+lookup_member (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+static gboolean
+get_string (Parser *p,
+            JsonObject *object,
+            const char *prefix,
+            const char *member,
+            gboolean required,
+            char **out)
+{
+  g_autofree char *path = member_path (prefix, member);
+  JsonNode *node = lookup_member (object, member);
+  const char *value;
+
+  *out = NULL;
+
+  if (node == NULL)
+    {
+      if (required)
+        return field_error (p, path, _ ("is required"));
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    /* Translators: %s is a JSON type with its article: “an object”, “a number”… */
+    return field_error (p, path, _ ("must be a string, not %s"), value_kind (node));
+
+  value = json_node_get_string (node);
+  if (value[0] == '\0')
+    {
+      if (required)
+        return field_error (p, path, _ ("must not be empty"));
+      return TRUE;
+    }
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+get_boolean (Parser *p,
+             JsonObject *object,
+             const char *prefix,
+             const char *member,
+             gboolean default_value,
+             gboolean *out)
+{
+  g_autofree char *path = member_path (prefix, member);
+  JsonNode *node = lookup_member (object, member);
+
+  *out = default_value;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return field_error (p, path, _ ("must be true or false, not %s"), value_kind (node));
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+get_seconds (Parser *p, JsonObject *object, const char *member, gint64 *out)
+{
+  JsonNode *node = lookup_member (object, member);
+
+  *out = 0;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return field_error (p, member, _ ("must be a whole number of seconds, not %s"),
+                        value_kind (node));
+
+  *out = json_node_get_int (node);
+  if (*out < 0)
+    return field_error (p, member, _ ("must not be negative"));
+
+  return TRUE;
+}
+
+static gboolean
+get_enum (Parser *p,
+          JsonObject *object,
+          const char *prefix,
+          const char *member,
+          const char *const *names,
+          int default_value,
+          int *out)
+{
+  g_autofree char *path = member_path (prefix, member);
+  g_autofree char *value = NULL;
+  g_autoptr (GString) allowed = NULL;
+
+  *out = default_value;
+
+  if (!get_string (p, object, prefix, member, default_value < 0, &value))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+
+  for (int i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (value, names[i]))
+        {
+          *out = i;
+          return TRUE;
+        }
+    }
+
+  allowed = g_string_new (NULL);
+  for (int i = 0; names[i] != NULL; i++)
+    g_string_append_printf (allowed, "%s“%s”", i > 0 ? ", " : "", names[i]);
+
+  /* Translators: the first %s is the value found, the second a list of the valid ones. */
+  return field_error (p, path, _ ("“%s” is not one of %s"), value, allowed->str);
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_strcmp0 (host, "127.0.0.1") == 0 || g_ascii_strcasecmp (host, "localhost") == 0
+         || g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0;
+}
+
+static gboolean
+get_url (Parser *p,
+         JsonObject *object,
+         const char *prefix,
+         const char *member,
+         gboolean required,
+         char **out)
+{
+  g_autofree char *path = member_path (prefix, member);
+  g_autofree char *value = NULL;
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  *out = NULL;
+
+  if (!get_string (p, object, prefix, member, required, &value))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return field_error (p, path, _ ("must be an https:// URL"));
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+
+  if (host == NULL || host[0] == '\0')
+    return field_error (p, path, _ ("must be an https:// URL"));
+
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
+    return field_error (p, path,
+                        _ ("must be an https:// URL (http:// is only allowed for 127.0.0.1, "
+                           "localhost and [::1])"));
+
+  if (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
+    return field_error (p, path, _ ("must be an https:// URL"));
+
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+static gboolean
+is_valid_id (const char *id, gboolean allow_underscore)
+{
+  for (const char *c = id; *c != '\0'; c++)
+    {
+      if (!(g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-'
+            || (allow_underscore && *c == '_')))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_id (Parser *p,
+        JsonObject *object,
+        const char *prefix,
+        const char *member,
+        gboolean allow_underscore,
+        char **out)
+{
+  g_autofree char *path = member_path (prefix, member);
+
+  if (!get_string (p, object, prefix, member, TRUE, out))
+    return FALSE;
+
+  if (!is_valid_id (*out, allow_underscore))
+    {
+      g_autofree char *bad = g_steal_pointer (out);
+
+      if (allow_underscore)
+        return field_error (
+            p, path, _ ("“%s” may only contain lowercase letters a–z, digits, “-” and “_”"), bad);
+      return field_error (p, path,
+                          _ ("“%s” may only contain lowercase letters a–z, digits and “-”"), bad);
+    }
+
+  return TRUE;
+}
+
+static JsonObject *
+get_object (Parser *p, JsonObject *object, const char *member, gboolean required, gboolean *ok)
+{
+  JsonNode *node = lookup_member (object, member);
+
+  *ok = TRUE;
+
+  if (node == NULL)
+    {
+      if (required)
+        *ok = field_error (p, member, _ ("is required"));
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *ok = field_error (p, member, _ ("must be an object, not %s"), value_kind (node));
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+static JsonArray *
+get_array (Parser *p, JsonObject *object, const char *member, gboolean required, gboolean *ok)
+{
+  JsonNode *node = lookup_member (object, member);
+
+  *ok = TRUE;
+
+  if (node == NULL)
+    {
+      if (required)
+        *ok = field_error (p, member, _ ("is required"));
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *ok = field_error (p, member, _ ("must be an array, not %s"), value_kind (node));
+      return NULL;
+    }
+
+  return json_node_get_array (node);
+}
+
+static gboolean
+parse_scopes (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+  gboolean ok;
+
+  array = get_array (p, root, "scopes", FALSE, &ok);
+  if (!ok)
+    return FALSE;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("scopes[%u]", i);
+      JsonNode *node = json_array_get_element (array, i);
+      const char *scope;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return field_error (p, path, _ ("must be a string, not %s"), value_kind (node));
+
+      scope = json_node_get_string (node);
+      if (scope[0] == '\0')
+        return field_error (p, path, _ ("must not be empty"));
+      /* Scopes travel space-separated in one parameter (RFC 6749 §3.3). */
+      if (strpbrk (scope, " \t\r\n") != NULL)
+        return field_error (p, path, _ ("must not contain spaces; list each scope separately"));
+
+      g_strv_builder_add (builder, scope);
+    }
+
+  self->scopes = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+static gboolean
+parse_authorize_params (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  g_autoptr (GList) members = NULL;
+  JsonObject *object;
+  gboolean ok;
+
+  object = get_object (p, root, "authorize_params", FALSE, &ok);
+  if (!ok)
+    return FALSE;
+  if (object == NULL)
+    return TRUE;
+
+  members = json_object_get_members (object);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *path = member_path ("authorize_params", name);
+      JsonNode *node = json_object_get_member (object, name);
+
+      if (name[0] == '\0')
+        return field_error (p, "authorize_params", _ ("parameter names must not be empty"));
+
+      if (g_strv_contains (reserved_authorize_params, name))
+        return field_error (p, path, _ ("is set by Relink itself and cannot be overridden"));
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return field_error (p, path, _ ("must be a string, not %s"), value_kind (node));
+
+      g_hash_table_insert (self->authorize_params, g_strdup (name),
+                           g_strdup (json_node_get_string (node)));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_identity (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  JsonObject *identity;
+  gboolean ok;
+  int source;
+
+  identity = get_object (p, root, "identity", TRUE, &ok);
+  if (!ok)
+    return FALSE;
+
+  if (!get_enum (p, identity, "identity", "source", identity_source_names, -1, &source))
+    return FALSE;
+  self->identity_source = source;
+
+  /* OpenID Connect names the subject `sub`; everyone else must say. */
+  if (!get_string (p, identity, "identity", "id_field",
+                   self->identity_source != RELINK_IDENTITY_SOURCE_ID_TOKEN,
+                   &self->identity_id_field))
+    return FALSE;
+  if (self->identity_id_field == NULL)
+    self->identity_id_field = g_strdup ("sub");
+
+  return get_string (p, identity, "identity", "name_field", FALSE, &self->identity_name_field);
+}
+
+static gboolean
+parse_environment (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
+{
+  g_autofree char *prefix = g_strdup_printf ("environments[%u]", index);
+  g_autofree char *name = NULL;
+  RelinkProviderEnvironment *env;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return field_error (p, prefix, _ ("must be an object, not %s"), value_kind (node));
+  object = json_node_get_object (node);
+
+  env = g_new0 (RelinkProviderEnvironment, 1);
+  g_ptr_array_add (self->environments, env);
+
+  if (!get_id (p, object, prefix, "id", TRUE, &env->id)
+      || !get_string (p, object, prefix, "name", TRUE, &name)
+      || !get_boolean (p, object, prefix, "production", TRUE, &env->is_production)
+      || !get_url (p, object, prefix, "authorize_url", TRUE, &env->authorize_url)
+      || !get_url (p, object, prefix, "token_url", TRUE, &env->token_url)
+      || !get_url (p, object, prefix, "refresh_url", FALSE, &env->refresh_url)
+      || !get_url (p, object, prefix, "revoke_url", FALSE, &env->revoke_url)
+      || !get_url (p, object, prefix, "identity_url", FALSE, &env->identity_url)
+      || !get_url (p, object, prefix, "api_base_url", FALSE, &env->api_base_url)
+      || !get_url (p, object, prefix, "connected_apps_url", FALSE, &env->connected_apps_url))
+    return FALSE;
+
+  env->name = translated (p, name);
+
+  for (guint i = 0; i + 1 < self->environments->len; i++)
+    {
+      const RelinkProviderEnvironment *other = g_ptr_array_index (self->environments, i);
+      g_autofree char *path = member_path (prefix, "id");
+
+      if (g_str_equal (other->id, env->id))
+        return field_error (p, path, _ ("“%s” is already used by environments[%u]"), env->id, i);
+    }
+
+  if (self->identity_source == RELINK_IDENTITY_SOURCE_ENDPOINT && env->identity_url == NULL)
+    {
+      g_autofree char *path = member_path (prefix, "identity_url");
+
+      return field_error (p, path, _ ("is required when “identity.source” is “endpoint”"));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_environments (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  JsonArray *array;
+  gboolean ok;
+
+  array = get_array (p, root, "environments", TRUE, &ok);
+  if (!ok)
+    return FALSE;
+
+  if (json_array_get_length (array) == 0)
+    return field_error (p, "environments", _ ("must list at least one environment"));
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      if (!parse_environment (self, p, json_array_get_element (array, i), i))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_keyset_field (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
+{
+  g_autofree char *prefix = g_strdup_printf ("keyset_fields[%u]", index);
+  g_autofree char *label = NULL;
+  g_autofree char *description = NULL;
+  RelinkKeysetField *field;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return field_error (p, prefix, _ ("must be an object, not %s"), value_kind (node));
+  object = json_node_get_object (node);
+
+  field = g_new0 (RelinkKeysetField, 1);
+  g_ptr_array_add (self->keyset_fields, field);
+
+  if (!get_id (p, object, prefix, "id", TRUE, &field->id)
+      || !get_string (p, object, prefix, "label", TRUE, &label)
+      || !get_string (p, object, prefix, "description", FALSE, &description)
+      || !get_boolean (p, object, prefix, "secret", FALSE, &field->secret)
+      || !get_boolean (p, object, prefix, "required", FALSE, &field->required)
+      || !get_string (p, object, prefix, "authorize_param", FALSE, &field->authorize_param))
+    return FALSE;
+
+  field->label = translated (p, label);
+  field->description = translated (p, description);
+
+  if (g_strv_contains (reserved_keyset_field_ids, field->id))
+    {
+      g_autofree char *path = member_path (prefix, "id");
+
+      return field_error (p, path, _ ("“%s” is part of every keyset already"), field->id);
+    }
+
+  for (guint i = 0; i + 1 < self->keyset_fields->len; i++)
+    {
+      const RelinkKeysetField *other = g_ptr_array_index (self->keyset_fields, i);
+      g_autofree char *path = member_path (prefix, "id");
+
+      if (g_str_equal (other->id, field->id))
+        return field_error (p, path, _ ("“%s” is already used by keyset_fields[%u]"), field->id, i);
+    }
+
+  if (field->authorize_param != NULL)
+    {
+      g_autofree char *path = member_path (prefix, "authorize_param");
+
+      /* A secret has no business in a URL that ends up in browser history. */
+      if (field->secret)
+        return field_error (p, path, _ ("cannot be used for a secret field"));
+      if (g_strv_contains (reserved_authorize_params, field->authorize_param))
+        return field_error (p, path, _ ("“%s” is set by Relink itself and cannot be overridden"),
+                            field->authorize_param);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_keyset_fields (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  JsonArray *array;
+  gboolean ok;
+
+  array = get_array (p, root, "keyset_fields", FALSE, &ok);
+  if (!ok)
+    return FALSE;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      if (!parse_keyset_field (self, p, json_array_get_element (array, i), i))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_format_version (Parser *p, JsonObject *root)
+{
+  JsonNode *node = lookup_member (root, "format_version");
+  gint64 version;
+
+  if (node == NULL)
+    return field_error (p, "format_version", _ ("is required (use %d)"), FORMAT_VERSION);
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return field_error (p, "format_version", _ ("must be a whole number, not %s"),
+                        value_kind (node));
+
+  version = json_node_get_int (node);
+  if (version > FORMAT_VERSION)
+    return field_error (p, "format_version",
+                        _ ("version %" G_GINT64_FORMAT " is newer than this version of Relink "
+                           "understands (%d); update Relink"),
+                        version, FORMAT_VERSION);
+  if (version < 1)
+    return field_error (p, "format_version", _ ("must be %d"), FORMAT_VERSION);
+
+  return TRUE;
+}
+
+static gboolean
+parse_root (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  g_autofree char *name = NULL;
+  int client_auth, pkce, redirect_style;
+
+  /* Checked first: a newer format may have changed what the rest means. */
+  if (!parse_format_version (p, root))
+    return FALSE;
+
+  if (!get_id (p, root, NULL, "id", FALSE, &self->id)
+      || !get_string (p, root, NULL, "name", TRUE, &name)
+      || !get_string (p, root, NULL, "icon", FALSE, &self->icon_name)
+      || !get_enum (p, root, NULL, "client_auth", client_auth_names, -1, &client_auth)
+      || !get_enum (p, root, NULL, "pkce", pkce_names, RELINK_PKCE_NONE, &pkce)
+      || !get_enum (p, root, NULL, "redirect_style", redirect_style_names,
+                    RELINK_REDIRECT_STYLE_URI, &redirect_style)
+      || !parse_scopes (self, p, root) || !parse_authorize_params (self, p, root)
+      || !get_seconds (p, root, "access_lifetime", &self->access_lifetime)
+      || !get_seconds (p, root, "refresh_lifetime", &self->refresh_lifetime)
+      || !get_seconds (p, root, "client_secret_lifetime", &self->client_secret_lifetime)
+      || !get_boolean (p, root, NULL, "rotating_refresh", FALSE, &self->rotating_refresh)
+      || !get_boolean (p, root, NULL, "refresh_extends", FALSE, &self->refresh_extends)
+      || !get_boolean (p, root, NULL, "needs_client_secret", TRUE, &self->needs_client_secret)
+      || !parse_identity (self, p, root) || !parse_environments (self, p, root)
+      || !parse_keyset_fields (self, p, root))
+    return FALSE;
+
+  self->name = translated (p, name);
+  self->client_auth = client_auth;
+  self->pkce = pkce;
+  self->redirect_style = redirect_style;
+
+  /* Without a secret the only way to prove the client is PKCE. */
+  if (!self->needs_client_secret && self->client_auth != RELINK_CLIENT_AUTH_NONE)
+    return field_error (p, "needs_client_secret",
+                        _ ("can only be false when “client_auth” is “none”"));
+  if (self->client_auth == RELINK_CLIENT_AUTH_NONE && self->pkce == RELINK_PKCE_NONE)
+    return field_error (p, "pkce",
+                        _ ("must be “optional” or “required” when “client_auth” is "
+                           "“none”"));
+
+  return TRUE;
+}
+
+/**
+ * relink_provider_new_from_json_full:
+ * @json: the profile text
+ * @length: length of @json in bytes, or -1 when NUL-terminated
+ * @origin: the file name used in error messages
+ * @is_custom: %TRUE for a user's own profile; %FALSE for a shipped one,
+ *   whose display strings are then translated
+ * @error: return location for a #RELINK_PROVIDER_ERROR
+ *
+ * Returns: (transfer full) (nullable): the profile, or %NULL with @error set
+ */
+RelinkProvider *
+relink_provider_new_from_json_full (
+    const char *json, gssize length, const char *origin, gboolean is_custom, GError **error)
+{
+  g_autoptr (RelinkProvider) self = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+  Parser p = { 0 };
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (origin != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, length, &local_error))
+    {
+      /* Translators: the first %s is a file name, the second the JSON parser's message. */
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: not valid JSON: %s"), origin, local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: the file is empty"), origin);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: a profile must be a JSON object { … }"), origin);
+      return NULL;
+    }
+
+  self = g_object_new (RELINK_TYPE_PROVIDER, NULL);
+  self->origin = g_strdup (origin);
+  self->is_custom = is_custom;
+
+  p.origin = origin;
+  p.translate = !is_custom;
+  p.error = error;
+
+  if (!parse_root (self, &p, json_node_get_object (root)))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * relink_provider_new_from_json:
+ *
+ * Like relink_provider_new_from_json_full() for a custom profile: its
+ * strings are shown as written.
+ */
+RelinkProvider *
+relink_provider_new_from_json (const char *json, gssize length, const char *origin, GError **error)
+{
+  return relink_provider_new_from_json_full (json, length, origin, TRUE, error);
+}
+
+const char *
+relink_provider_get_id (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->id;
+}
+
+const char *
+relink_provider_get_name (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->name;
+}
+
+const char *
+relink_provider_get_icon_name (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->icon_name != NULL ? self->icon_name : FALLBACK_ICON_NAME;
+}
+
+const char *
+relink_provider_get_origin (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->origin;
+}
+
+gboolean
+relink_provider_is_custom (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), FALSE);
+
+  return self->is_custom;
+}
+
+RelinkClientAuth
+relink_provider_get_client_auth (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), RELINK_CLIENT_AUTH_BASIC);
+
+  return self->client_auth;
+}
+
+RelinkPkce
+relink_provider_get_pkce (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), RELINK_PKCE_NONE);
+
+  return self->pkce;
+}
+
+RelinkRedirectStyle
+relink_provider_get_redirect_style (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), RELINK_REDIRECT_STYLE_URI);
+
+  return self->redirect_style;
+}
+
+RelinkIdentitySource
+relink_provider_get_identity_source (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), RELINK_IDENTITY_SOURCE_ENDPOINT);
+
+  return self->identity_source;
+}
+
+const char *
+relink_provider_get_identity_id_field (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->identity_id_field;
+}
+
+const char *
+relink_provider_get_identity_name_field (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->identity_name_field;
+}
+
+const char *const *
+relink_provider_get_scopes (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return (const char *const *) self->scopes;
+}
+
+GHashTable *
+relink_provider_get_authorize_params (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->authorize_params;
+}
+
+gint64
+relink_provider_get_access_lifetime (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), 0);
+
+  return self->access_lifetime;
+}
+
+gint64
+relink_provider_get_refresh_lifetime (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), 0);
+
+  return self->refresh_lifetime;
+}
+
+gboolean
+relink_provider_get_rotating_refresh (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), FALSE);
+
+  return self->rotating_refresh;
+}
+
+gboolean
+relink_provider_get_refresh_extends (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), FALSE);
+
+  return self->refresh_extends;
+}
+
+gint64
+relink_provider_get_client_secret_lifetime (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), 0);
+
+  return self->client_secret_lifetime;
+}
+
+GPtrArray *
+relink_provider_get_environments (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->environments;
+}
+
+const RelinkProviderEnvironment *
+relink_provider_get_environment (RelinkProvider *self, const char *environment_id)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  if (environment_id == NULL)
+    return self->environments->len > 0 ? g_ptr_array_index (self->environments, 0) : NULL;
+
+  for (guint i = 0; i < self->environments->len; i++)
+    {
+      const RelinkProviderEnvironment *env = g_ptr_array_index (self->environments, i);
+
+      if (g_str_equal (env->id, environment_id))
+        return env;
+    }
+
+  return NULL;
+}
+
+GPtrArray *
+relink_provider_get_keyset_fields (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->keyset_fields;
+}
+
+const RelinkKeysetField *
+relink_provider_get_keyset_field (RelinkProvider *self, const char *field_id)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+  g_return_val_if_fail (field_id != NULL, NULL);
+
+  for (guint i = 0; i < self->keyset_fields->len; i++)
+    {
+      const RelinkKeysetField *field = g_ptr_array_index (self->keyset_fields, i);
+
+      if (g_str_equal (field->id, field_id))
+        return field;
+    }
+
+  return NULL;
+}
+
+gboolean
+relink_provider_get_needs_client_secret (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), TRUE);
+
+  return self->needs_client_secret;
+}
+
+const char *
+relink_provider_environment_get_refresh_url (const RelinkProviderEnvironment *env)
+{
+  g_return_val_if_fail (env != NULL, NULL);
+
+  return env->refresh_url != NULL ? env->refresh_url : env->token_url;
+}

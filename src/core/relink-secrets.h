@@ -26,7 +26,13 @@ GQuark relink_secrets_error_quark (void);
 /* RelinkSecrets: the only door to Relink's secrets, kept in the Secret
  * Service (libsecret) under Relink's own schemas: one item per account
  * holding its RelinkTokenSet, one item per keyset secret field. There is no
- * plaintext fallback. Error messages never contain a secret. */
+ * plaintext fallback. Error messages never contain a secret.
+ *
+ * Items go to the default collection; labels come from the caller and must
+ * not hold a secret. Lookups unlock a locked keyring (the Secret Service may
+ * prompt); a keyring left locked gives RELINK_SECRETS_ERROR_LOCKED, never an
+ * empty answer. Clearing what is not there succeeds. A cancelled call fails
+ * with G_IO_ERROR_CANCELLED. */
 G_DECLARE_FINAL_TYPE (RelinkSecrets, relink_secrets, RELINK, SECRETS, GObject)
 
 RelinkSecrets *relink_secrets_new (void);

@@ -78,6 +78,7 @@ gboolean relink_store_update_test_result (RelinkStore *self,
                                           const char *message,
                                           GError **error);
 
+/* Appends an entry, also for an account id not (yet) in the store. */
 gboolean relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error);
 /* Newest first; at most @limit entries (0 = all). */
 GPtrArray *relink_store_load_history (RelinkStore *self,
@@ -85,8 +86,10 @@ GPtrArray *relink_store_load_history (RelinkStore *self,
                                       guint limit,
                                       GError **error);
 
-/* A number that changes whenever any process committed a change since the
- * last call (SQLite's data_version); lets the GUI notice relinkctl's writes. */
+/* A number that changes whenever another connection (another process, or
+ * another RelinkStore on the same file) committed a change; this store's
+ * own writes leave it as it is (SQLite's data_version). Lets the GUI
+ * notice relinkctl's writes. */
 gint64 relink_store_get_data_version (RelinkStore *self);
 
 G_END_DECLS

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (RelinkTokenSet, relink_token_set, RELINK, TOKEN_SET, GObje
 
 RelinkTokenSet *relink_token_set_new (void);
 /* Parses the keyring JSON. Unknown and missing fields are tolerated; a
- * wrong type or a text that is not a JSON object is an error. */
+ * wrong type or a text that is not a JSON object is an error
+ * (G_IO_ERROR_INVALID_DATA, whose message never quotes the text). */
 RelinkTokenSet *relink_token_set_new_from_json (const char *json, GError **error);
 /* The keyring JSON; the caller wipes and frees it (relink_secret_free). */
 char *relink_token_set_to_json (RelinkTokenSet *self);
@@ -37,9 +38,16 @@ void relink_token_set_set_access_expires_at (RelinkTokenSet *self, gint64 expire
 gint64 relink_token_set_get_refresh_expires_at (RelinkTokenSet *self);
 void relink_token_set_set_refresh_expires_at (RelinkTokenSet *self, gint64 expires_at);
 
+/* A deep copy, so that a refresh response can be merged into a set without
+ * touching the one it came from. */
+RelinkTokenSet *relink_token_set_copy (RelinkTokenSet *self);
+
 /* Overwrites a secret string with zeros, then frees it. NULL is fine. */
 void relink_secret_free (char *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelinkSecretString, relink_secret_free)
+
+/* A heap string holding a secret, for g_autoptr (RelinkSecretString): it is
+ * wiped and freed with relink_secret_free when it goes out of scope. */
 typedef char RelinkSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelinkSecretString, relink_secret_free)
 
 G_END_DECLS

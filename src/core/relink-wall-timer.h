@@ -15,7 +15,9 @@ G_BEGIN_DECLS
  * The callback is a GSourceFunc; it receives @user_data. Return
  * G_SOURCE_CONTINUE after re-arming with relink_wall_timer_source_set_deadline(). */
 GSource *relink_wall_timer_source_new (gint64 deadline_unix_usec);
-/* Re-arms; G_MAXINT64 disarms (sleeps until a clock change). */
+/* Re-arms; G_MAXINT64 disarms (sleeps until a clock change). A deadline
+ * that fired is spent: without a new one the source only reports clock
+ * changes. Deadlines at or before the epoch (0) fire at once. */
 void relink_wall_timer_source_set_deadline (GSource *source, gint64 deadline_unix_usec);
 /* TRUE when the last dispatch was caused by a wall-clock change, not the deadline. */
 gboolean relink_wall_timer_source_clock_changed (GSource *source);

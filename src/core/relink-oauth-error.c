@@ -1,0 +1,102 @@
+/* relink-oauth-error.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "relink-oauth-error.h"
+
+/* The extended error carries the Retry-After delay of a 429 answer along
+ * with the GError, so it survives GTask and g_error_copy(). */
+typedef struct
+{
+  gint64 retry_after;
+} RelinkOAuthErrorPrivate;
+
+static void
+relink_oauth_error_private_init (RelinkOAuthErrorPrivate *priv)
+{
+  priv->retry_after = 0;
+}
+
+static void
+relink_oauth_error_private_copy (const RelinkOAuthErrorPrivate *src,
+                                 RelinkOAuthErrorPrivate *dest)
+{
+  dest->retry_after = src->retry_after;
+}
+
+static void
+relink_oauth_error_private_clear (RelinkOAuthErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (RelinkOAuthError, relink_oauth_error)
+
+gint64
+relink_oauth_error_get_retry_after (const GError *error)
+{
+  if (!g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_RATE_LIMITED))
+    return 0;
+
+  return relink_oauth_error_get_private (error)->retry_after;
+}
+
+void
+relink_oauth_error_set_retry_after (GError *error,
+                                    gint64 seconds)
+{
+  g_return_if_fail (error != NULL && error->domain == RELINK_OAUTH_ERROR);
+
+  relink_oauth_error_get_private (error)->retry_after = MAX (seconds, 0);
+}
+
+char *
+relink_oauth_sanitize_text (const char *text,
+                            gsize max_chars)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  gsize n_chars = 0;
+  gboolean space = FALSE;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      /* Control characters could fake lines in a log or a dialog, and
+       * formatting ones (bidi overrides) could reorder what is shown. */
+      if (g_unichar_isspace (c) || type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT ||
+          type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
+        {
+          space = out->len > 0;
+          continue;
+        }
+
+      if (n_chars + (space ? 1 : 0) >= max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+
+      if (space)
+        {
+          g_string_append_c (out, ' ');
+          n_chars++;
+          space = FALSE;
+        }
+
+      g_string_append_unichar (out, c);
+      n_chars++;
+    }
+
+  return g_string_free (out, FALSE);
+}
