@@ -743,8 +743,16 @@ next_clicked_cb (RelinkAddAccountDialog *self)
 static void
 set_saving (RelinkAddAccountDialog *self, gboolean saving)
 {
+  /* Take the focus out of the form before it turns insensitive: GTK 4.8's
+   * text widgets complain when they lose focus by becoming insensitive. */
+  if (saving)
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+
   self->saving = saving;
   update_buttons (self);
+
+  if (!saving)
+    gtk_widget_grab_focus (GTK_WIDGET (self->nickname_row));
 }
 
 static void

@@ -80,6 +80,8 @@ load_cb (GObject *object,
       g_set_error_literal (&self->error, error->domain, error->code, error->message);
     }
 
+  g_debug ("Loaded %u accounts",
+           g_list_model_get_n_items (relink_account_manager_get_accounts (self->manager)));
   self->loading = FALSE;
   show_state_in_windows (self);
 }

@@ -141,23 +141,29 @@ update_all_group_positions (RelinkWindow *self)
     update_group_position (self, item);
 }
 
+/* The sorted list puts every attention item first, so their number is
+ * the partition point: a binary search, not a walk over 10,000 accounts
+ * on every change. */
 static void
 recount (RelinkWindow *self)
 {
-  GListModel *accounts = relink_account_manager_get_accounts (self->manager);
-  guint n_items = g_list_model_get_n_items (accounts);
-  guint n_attention = 0;
+  GListModel *model = G_LIST_MODEL (self->sorted);
+  guint low = 0;
+  guint high = g_list_model_get_n_items (model);
 
-  for (guint i = 0; i < n_items; i++)
+  while (low < high)
     {
-      g_autoptr (RelinkAccount) account = g_list_model_get_item (accounts, i);
+      guint middle = low + (high - low) / 2;
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (model, middle);
       RelinkAccountState state;
 
       if (account_needs_attention (self, account, &state))
-        n_attention++;
+        low = middle + 1;
+      else
+        high = middle;
     }
 
-  self->n_attention = n_attention;
+  self->n_attention = low;
   update_all_group_positions (self);
 }
 
@@ -175,6 +181,7 @@ update_page (RelinkWindow *self)
   else
     page = "empty";
 
+  g_debug ("Showing the %s page", page);
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
@@ -185,9 +192,9 @@ resort (RelinkWindow *self)
 
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
-  /* Counted first: the rows rebound during the re-sort need it. */
-  recount (self);
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  /* Again, in case the re-sort moved nothing and emitted no items-changed. */
+  recount (self);
 }
 
 static gboolean
@@ -236,7 +243,8 @@ sorted_items_changed_cb (RelinkWindow *self,
                          GListModel *model)
 {
   /* The count must be right before the list view rebinds its rows, so it
-   * is redone here and not in an idle. */
+   * is redone here and not in an idle. The sort model emits this after it
+   * sorted, so the partition is in place. */
   recount (self);
   update_page (self);
 }

@@ -429,6 +429,9 @@ test_window_add_remove (void)
   g_assert_cmpstr (relink_account_row_get_heading (find_row (&fixture, "Handmade shop")), ==,
                    "Connected");
 
+  /* The results hold the manager. */
+  g_clear_object (&added);
+  g_clear_object (&removed);
   fixture_close (&fixture);
 }
 

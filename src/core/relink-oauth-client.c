@@ -1,0 +1,1169 @@
+/* relink-oauth-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "relink-aliexpress-sign.h"
+#include "relink-expiry.h"
+#include "relink-oauth-client.h"
+#include "relink-token-response.h"
+
+#define REQUEST_TIMEOUT_SECONDS 30
+#define FORM_CONTENT_TYPE "application/x-www-form-urlencoded"
+/* Amazon's LWA documentation spells the charset out; it does no harm elsewhere. */
+#define FORM_CONTENT_TYPE_UTF8 "application/x-www-form-urlencoded;charset=UTF-8"
+
+struct _RelinkOAuthClient
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  RelinkClockFunc clock;
+  gpointer clock_data;
+};
+
+G_DEFINE_FINAL_TYPE (RelinkOAuthClient, relink_oauth_client, G_TYPE_OBJECT)
+
+static void
+relink_oauth_client_dispose (GObject *object)
+{
+  RelinkOAuthClient *self = (RelinkOAuthClient *) object;
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (relink_oauth_client_parent_class)->dispose (object);
+}
+
+static void
+relink_oauth_client_class_init (RelinkOAuthClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = relink_oauth_client_dispose;
+}
+
+static void
+relink_oauth_client_init (RelinkOAuthClient *self)
+{
+  /* No cookie jar, no logger: nothing of a sign-in outlives its call, and
+   * nothing of it reaches a log. TLS certificates are checked by default. */
+  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", "Relink/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+RelinkOAuthClient *
+relink_oauth_client_new (void)
+{
+  return g_object_new (RELINK_TYPE_OAUTH_CLIENT, NULL);
+}
+
+void
+relink_oauth_client_set_clock (RelinkOAuthClient *self,
+                               RelinkClockFunc clock,
+                               gpointer user_data)
+{
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+
+  self->clock = clock;
+  self->clock_data = user_data;
+}
+
+static gint64
+client_now (RelinkOAuthClient *self)
+{
+  return self->clock != NULL ? self->clock (self->clock_data) : relink_now ();
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+gboolean
+relink_oauth_is_secure_url (const char *url)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+
+  if (url == NULL)
+    return FALSE;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+
+  return g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (g_uri_get_host (uri));
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+/* One HTTP exchange and what is needed to read its answer. */
+typedef struct
+{
+  RelinkProvider *provider;
+  RelinkKeyset *keyset;
+  RelinkOAuthCall call;
+  RelinkTokenSet *previous;
+  RelinkAuthResponse *auth_response;
+  char *requested_scope;
+  char *host;
+  /* Everything secret that was sent, cut out of any error message in
+   * case a marketplace echoes it back. Wiped when done. */
+  GPtrArray *secrets;
+
+  SoupMessage *message;
+  GInputStream *stream;
+  guint status;
+  gint64 retry_after;
+  guint8 *body; /* RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 bytes, wiped */
+  gsize body_length;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_clear_object (&call->provider);
+  g_clear_object (&call->keyset);
+  g_clear_object (&call->previous);
+  g_clear_pointer (&call->auth_response, relink_auth_response_unref);
+  g_clear_pointer (&call->requested_scope, g_free);
+  g_clear_pointer (&call->host, g_free);
+  g_clear_pointer (&call->secrets, g_ptr_array_unref);
+  g_clear_object (&call->message);
+  g_clear_object (&call->stream);
+  if (call->body != NULL)
+    {
+      explicit_bzero (call->body, call->body_length);
+      g_free (call->body);
+    }
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
+
+static Call *
+call_new (RelinkProvider *provider,
+          RelinkKeyset *keyset,
+          RelinkOAuthCall kind)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->provider = g_object_ref (provider);
+  call->keyset = keyset != NULL ? g_object_ref (keyset) : NULL;
+  call->call = kind;
+  call->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) relink_secret_free);
+
+  return call;
+}
+
+static void
+call_add_secret (Call *call,
+                 const char *secret)
+{
+  if (!is_blank (secret))
+    g_ptr_array_add (call->secrets, g_strdup (secret));
+}
+
+/* Replaces every occurrence of a sent secret in @error's message. */
+static void
+redact_error (GError *error,
+              GPtrArray *secrets)
+{
+  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (secrets, i);
+      g_auto (GStrv) parts = NULL;
+
+      if (strlen (secret) < 4 || strstr (error->message, secret) == NULL)
+        continue;
+
+      parts = g_strsplit (error->message, secret, -1);
+      g_free (error->message);
+      error->message = g_strjoinv ("…", parts);
+    }
+}
+
+static void
+return_error (GTask *task,
+              GError *error)
+{
+  Call *call = g_task_get_task_data (task);
+
+  if (call != NULL && error->domain == RELINK_OAUTH_ERROR)
+    redact_error (error, call->secrets);
+
+  g_task_return_error (task, error);
+}
+
+/* A form body. Sized up front so that it never reallocates and leaves
+ * unwiped copies of secrets behind; wiped when libsoup is done with it. */
+typedef struct
+{
+  GString *text;
+} Form;
+
+static void
+form_init (Form *form)
+{
+  form->text = g_string_sized_new (4 * RELINK_OAUTH_MAX_TOKEN_LENGTH);
+}
+
+static void
+form_add (Form *form,
+          const char *name,
+          const char *value)
+{
+  if (value == NULL)
+    return;
+
+  if (form->text->len > 0)
+    g_string_append_c (form->text, '&');
+  /* Each value is encoded exactly once: an eBay code arrives decoded from
+   * the redirect, and encoding it twice is a classic invalid_grant. */
+  g_string_append_uri_escaped (form->text, name, NULL, FALSE);
+  g_string_append_c (form->text, '=');
+  g_string_append_uri_escaped (form->text, value, NULL, FALSE);
+}
+
+static void
+wipe_free (gpointer data)
+{
+  explicit_bzero (data, strlen (data));
+  g_free (data);
+}
+
+static GBytes *
+form_steal_bytes (Form *form)
+{
+  gsize length = form->text->len;
+  char *data = g_string_free (form->text, FALSE);
+
+  form->text = NULL;
+  return g_bytes_new_with_free_func (data, length, wipe_free, data);
+}
+
+static char *
+url_host (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL ? g_strdup (g_uri_get_host (uri)) : NULL;
+}
+
+static void read_chunk (GTask *task);
+
+static gint64
+parse_retry_after (const char *value,
+                   gint64 now)
+{
+  guint64 seconds;
+  g_autoptr (GDateTime) moment = NULL;
+
+  if (value == NULL)
+    return 0;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
+    return (gint64) seconds;
+
+  moment = soup_date_time_new_from_http_string (value);
+  if (moment == NULL)
+    return 0;
+
+  return CLAMP (g_date_time_to_unix (moment) - now, 0, G_MAXINT32);
+}
+
+static GError *
+network_error (Call *call,
+               const GError *error)
+{
+  const char *name = relink_provider_get_name (call->provider);
+  const char *host = call->host != NULL ? call->host : name;
+
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                        _("The connection to %s could not be secured: its certificate was not "
+                          "accepted. Nothing was sent. Check the computer’s date and the network "
+                          "(a hotel or café login page?), then try again."),
+                        host);
+
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                        _("Relink could not find %s on the network. Check the internet "
+                          "connection, then try again."),
+                        host);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                        _("%s did not answer in time. Check the internet connection, then try "
+                          "again."),
+                        name);
+
+  return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                      _("Relink could not reach %s. Check the internet connection, then try "
+                        "again."),
+                      host);
+}
+
+static GError *
+too_large_error (Call *call)
+{
+  const char *name = relink_provider_get_name (call->provider);
+
+  if (call->call == RELINK_OAUTH_CALL_CODE || call->call == RELINK_OAUTH_CALL_REFRESH)
+    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
+                        _("%s sent an answer too large to be a token; nothing was changed."), name);
+
+  return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
+                      _("%s sent an answer too large to read; nothing was changed."), name);
+}
+
+/* The whole answer is in; turn it into the call's result. */
+static void
+finish_call (GTask *task)
+{
+  RelinkOAuthClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (call->status))
+    {
+      return_error (task, relink_token_response_parse_error (call->provider, call->call,
+                                                              call->status,
+                                                              (const char *) call->body,
+                                                              call->body_length,
+                                                              call->retry_after));
+      return;
+    }
+
+  switch (call->call)
+    {
+    case RELINK_OAUTH_CALL_CODE:
+    case RELINK_OAUTH_CALL_REFRESH:
+      {
+        g_autoptr (RelinkIdentity) identity = NULL;
+        g_autoptr (RelinkTokenSet) tokens = NULL;
+        gboolean want_identity = call->call == RELINK_OAUTH_CALL_CODE;
+
+        tokens = relink_token_response_parse (call->provider, call->call,
+                                              (const char *) call->body, call->body_length,
+                                              call->previous, call->requested_scope,
+                                              client_now (self),
+                                              want_identity ? &identity : NULL, &error);
+        if (tokens == NULL)
+          {
+            return_error (task, error);
+            return;
+          }
+
+        if (want_identity && identity == NULL &&
+            relink_provider_get_identity_source (call->provider) ==
+              RELINK_IDENTITY_SOURCE_REDIRECT &&
+            call->auth_response != NULL)
+          {
+            const char *id = relink_auth_response_get_param (
+              call->auth_response, relink_provider_get_identity_id_field (call->provider));
+
+            if (!is_blank (id))
+              identity = relink_identity_new (id, NULL);
+          }
+
+        if (want_identity)
+          g_object_set_data_full (G_OBJECT (tokens), "relink-identity",
+                                  g_steal_pointer (&identity), g_object_unref);
+        g_task_return_pointer (task, g_steal_pointer (&tokens), g_object_unref);
+      }
+      break;
+
+    case RELINK_OAUTH_CALL_IDENTITY:
+      {
+        RelinkIdentity *identity = relink_token_response_parse_identity (
+          call->provider, (const char *) call->body, call->body_length, &error);
+
+        if (identity == NULL)
+          return_error (task, error);
+        else
+          g_task_return_pointer (task, identity, g_object_unref);
+      }
+      break;
+
+    case RELINK_OAUTH_CALL_REVOKE:
+    default:
+      g_task_return_boolean (task, TRUE);
+      break;
+    }
+}
+
+static void
+read_chunk_cb (GObject *object,
+               GAsyncResult *result,
+               gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  if (n < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        return_error (task, network_error (call, error));
+      return;
+    }
+
+  if (n == 0)
+    {
+      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      finish_call (task);
+      return;
+    }
+
+  call->body_length += n;
+  if (call->body_length > RELINK_OAUTH_MAX_RESPONSE_SIZE)
+    {
+      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      return_error (task, too_large_error (call));
+      return;
+    }
+
+  read_chunk (g_steal_pointer (&task));
+}
+
+static void
+read_chunk (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  /* One byte of room beyond the limit tells "exactly at the limit" from
+   * "larger"; the buffer keeps a NUL after the answer. */
+  g_input_stream_read_async (call->stream, call->body + call->body_length,
+                             RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 - call->body_length,
+                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), read_chunk_cb,
+                             task);
+}
+
+static void
+send_cb (GObject *object,
+         GAsyncResult *result,
+         gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RelinkOAuthClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers;
+
+  call->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (call->stream == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        return_error (task, network_error (call, error));
+      return;
+    }
+
+  call->status = soup_message_get_status (call->message);
+  headers = soup_message_get_response_headers (call->message);
+
+  if (call->status == SOUP_STATUS_TOO_MANY_REQUESTS)
+    call->retry_after = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"),
+                                           client_now (self));
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > RELINK_OAUTH_MAX_RESPONSE_SIZE)
+    {
+      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      return_error (task, too_large_error (call));
+      return;
+    }
+
+  call->body = g_malloc0 (RELINK_OAUTH_MAX_RESPONSE_SIZE + 2);
+  read_chunk (g_steal_pointer (&task));
+}
+
+/* Sends the prepared message of @task's call, after the last checks. */
+static void
+send_call (GTask *task,
+           const char *url)
+{
+  RelinkOAuthClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+
+  call->host = url_host (url);
+
+  if (!relink_oauth_is_secure_url (url))
+    {
+      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
+                                       _("Relink refuses to send sign-in data to %s over an "
+                                         "unencrypted connection. The address in the %s profile "
+                                         "must start with https://."),
+                                       call->host != NULL ? call->host : url,
+                                       relink_provider_get_name (call->provider)));
+      g_object_unref (task);
+      return;
+    }
+
+  /* A token endpoint that redirects is misconfigured or hijacked; a
+   * followed redirect could carry the credentials elsewhere. */
+  soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (soup_message_get_request_headers (call->message), "Accept",
+                                "application/json");
+
+  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), send_cb, task);
+}
+
+static GTask *
+new_task (RelinkOAuthClient *self,
+          Call *call,
+          GCancellable *cancellable,
+          GAsyncReadyCallback callback,
+          gpointer user_data,
+          gpointer source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  return task;
+}
+
+static const RelinkProviderEnvironment *
+keyset_environment (RelinkProvider *provider,
+                    RelinkKeyset *keyset,
+                    GError **error)
+{
+  const RelinkProviderEnvironment *env =
+    relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
+
+  if (env == NULL)
+    g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                 _("The developer keys name an environment that %s does not have. Edit the "
+                   "keyset."),
+                 relink_provider_get_name (provider));
+
+  return env;
+}
+
+static gboolean
+check_client_secret (RelinkProvider *provider,
+                     const char *client_secret,
+                     GError **error)
+{
+  if (relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_NONE ||
+      !is_blank (client_secret))
+    return TRUE;
+
+  g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+               _("The client secret of the %s developer keys is missing. Enter it in the keyset."),
+               relink_provider_get_name (provider));
+  return FALSE;
+}
+
+/* Adds the AliExpress system parameters and the signature over all of
+ * @params to @form. */
+static void
+add_aliexpress_signed (Form *form,
+                       const char *url,
+                       GHashTable *params,
+                       const char *app_key,
+                       const char *app_secret,
+                       gint64 now)
+{
+  g_autofree char *api_path = relink_aliexpress_api_path (url);
+  g_autofree char *timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, now * 1000);
+  g_autofree char *sign = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_replace (params, (char *) "app_key", (char *) app_key);
+  g_hash_table_replace (params, (char *) "timestamp", timestamp);
+  g_hash_table_replace (params, (char *) "sign_method", (char *) "sha256");
+
+  sign = relink_aliexpress_sign (api_path, params, app_secret);
+
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    form_add (form, key, value);
+  form_add (form, "sign", sign);
+}
+
+/* Client authentication for the token and revocation endpoints. @params
+ * holds the grant's own parameters in sending order (name, value, …). */
+static SoupMessage *
+build_token_message (RelinkOAuthClient *self,
+                     RelinkProvider *provider,
+                     RelinkKeyset *keyset,
+                     const char *url,
+                     const char *const *params,
+                     const char *client_secret)
+{
+  const char *client_id = relink_keyset_get_client_id (keyset);
+  RelinkClientAuth auth = relink_provider_get_client_auth (provider);
+  SoupMessage *message = soup_message_new (SOUP_METHOD_POST, url);
+  const char *content_type = FORM_CONTENT_TYPE;
+  Form form;
+
+  if (message == NULL)
+    return NULL;
+
+  form_init (&form);
+
+  switch (auth)
+    {
+    case RELINK_CLIENT_AUTH_BASIC:
+      {
+        g_autoptr (RelinkSecretString) pair = g_strconcat (client_id, ":", client_secret, NULL);
+        g_autoptr (RelinkSecretString) encoded = g_base64_encode ((const guchar *) pair,
+                                                                  strlen (pair));
+        g_autoptr (RelinkSecretString) header = g_strconcat ("Basic ", encoded, NULL);
+
+        soup_message_headers_replace (soup_message_get_request_headers (message),
+                                      "Authorization", header);
+        for (guint i = 0; params[i] != NULL; i += 2)
+          form_add (&form, params[i], params[i + 1]);
+      }
+      break;
+
+    case RELINK_CLIENT_AUTH_BODY:
+      content_type = FORM_CONTENT_TYPE_UTF8;
+      for (guint i = 0; params[i] != NULL; i += 2)
+        form_add (&form, params[i], params[i + 1]);
+      form_add (&form, "client_id", client_id);
+      form_add (&form, "client_secret", client_secret);
+      break;
+
+    case RELINK_CLIENT_AUTH_NONE:
+      form_add (&form, "client_id", client_id);
+      for (guint i = 0; params[i] != NULL; i += 2)
+        form_add (&form, params[i], params[i + 1]);
+      break;
+
+    case RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN:
+      {
+        g_autoptr (GHashTable) signed_params = g_hash_table_new (g_str_hash, g_str_equal);
+
+        /* IOP takes neither grant_type nor redirect_uri. */
+        for (guint i = 0; params[i] != NULL; i += 2)
+          {
+            if (strcmp (params[i], "grant_type") != 0 && strcmp (params[i], "redirect_uri") != 0 &&
+                params[i + 1] != NULL)
+              g_hash_table_replace (signed_params, (char *) params[i], (char *) params[i + 1]);
+          }
+        add_aliexpress_signed (&form, url, signed_params, client_id, client_secret,
+                               client_now (self));
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  {
+    g_autoptr (GBytes) body = form_steal_bytes (&form);
+
+    soup_message_set_request_body_from_bytes (message, content_type, body);
+  }
+
+  return message;
+}
+
+/* Code exchange */
+
+void
+relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
+                                         RelinkAuthRequest *request,
+                                         RelinkAuthResponse *response,
+                                         const char *client_secret,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  RelinkProvider *provider;
+  RelinkKeyset *keyset;
+  const RelinkProviderEnvironment *env;
+  const char *code;
+  const char *verifier;
+  GTask *task;
+  Call *call;
+  GError *error = NULL;
+
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (RELINK_IS_AUTH_REQUEST (request));
+  g_return_if_fail (response != NULL);
+
+  provider = relink_auth_request_get_provider (request);
+  keyset = relink_auth_request_get_keyset (request);
+  env = relink_auth_request_get_environment (request);
+  code = relink_auth_response_get_code (response);
+  verifier = relink_auth_request_get_code_verifier (request);
+
+  call = call_new (provider, keyset, RELINK_OAUTH_CALL_CODE);
+  call->auth_response = relink_auth_response_ref (response);
+  call->requested_scope = g_strdup (relink_auth_request_get_scope (request));
+  call_add_secret (call, client_secret);
+  call_add_secret (call, code);
+  call_add_secret (call, verifier);
+  task = new_task (self, call, cancellable, callback, user_data,
+                   relink_oauth_client_exchange_code_async);
+
+  if (!check_client_secret (provider, client_secret, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  {
+    /* eBay: redirect_uri is the RuName, exactly as on the consent page. */
+    const char *params[] = {
+      "grant_type", "authorization_code",
+      "code", code,
+      "redirect_uri", relink_auth_request_get_redirect_param (request),
+      "code_verifier", verifier,
+      NULL,
+    };
+    const char *ebay_params[] = {
+      "grant_type", "authorization_code",
+      "redirect_uri", relink_auth_request_get_redirect_param (request),
+      "code", code,
+      "code_verifier", verifier,
+      NULL,
+    };
+
+    call->message = build_token_message (
+      self, provider, keyset, env->token_url,
+      relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_BASIC ? ebay_params : params,
+      client_secret);
+  }
+
+  send_call (task, env->token_url);
+}
+
+RelinkTokenSet *
+relink_oauth_client_exchange_code_finish (RelinkOAuthClient *self,
+                                          GAsyncResult *result,
+                                          RelinkIdentity **out_identity,
+                                          GError **error)
+{
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+
+  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (out_identity != NULL)
+    *out_identity = NULL;
+
+  tokens = g_task_propagate_pointer (G_TASK (result), error);
+  if (tokens == NULL)
+    return NULL;
+
+  if (out_identity != NULL)
+    *out_identity = g_object_steal_data (G_OBJECT (tokens), "relink-identity");
+  else
+    g_object_set_data (G_OBJECT (tokens), "relink-identity", NULL);
+
+  return g_steal_pointer (&tokens);
+}
+
+/* Refresh */
+
+void
+relink_oauth_client_refresh_async (RelinkOAuthClient *self,
+                                   RelinkProvider *provider,
+                                   RelinkKeyset *keyset,
+                                   RelinkTokenSet *previous,
+                                   const char *client_secret,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  const RelinkProviderEnvironment *env;
+  const char *refresh_token;
+  const char *url;
+  g_autofree char *scope = NULL;
+  GError *error = NULL;
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (RELINK_IS_PROVIDER (provider));
+  g_return_if_fail (RELINK_IS_KEYSET (keyset));
+  g_return_if_fail (RELINK_IS_TOKEN_SET (previous));
+
+  refresh_token = relink_token_set_get_refresh_token (previous);
+
+  call = call_new (provider, keyset, RELINK_OAUTH_CALL_REFRESH);
+  call->previous = relink_token_set_copy (previous);
+  call_add_secret (call, client_secret);
+  call_add_secret (call, refresh_token);
+  call_add_secret (call, relink_token_set_get_access_token (previous));
+  task = new_task (self, call, cancellable, callback, user_data, relink_oauth_client_refresh_async);
+
+  env = keyset_environment (provider, keyset, &error);
+  if (env == NULL || !check_client_secret (provider, client_secret, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (is_blank (refresh_token))
+    {
+      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
+                                       _("There is no refresh token for this %s account. Renew "
+                                         "the connection to sign in again."),
+                                       relink_provider_get_name (provider)));
+      g_object_unref (task);
+      return;
+    }
+
+  /* eBay wants scope on every refresh (the granted one or a subset); other
+   * marketplaces keep the granted scope without being told. */
+  if (relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_BASIC)
+    {
+      if (!is_blank (relink_token_set_get_scope (previous)))
+        scope = g_strdup (relink_token_set_get_scope (previous));
+      else
+        scope = g_strjoinv (" ", (char **) relink_provider_get_scopes (provider));
+      if (scope[0] == '\0')
+        g_clear_pointer (&scope, g_free);
+    }
+
+  {
+    const char *params[] = {
+      "grant_type", "refresh_token",
+      "refresh_token", refresh_token,
+      "scope", scope,
+      NULL,
+    };
+
+    url = relink_provider_environment_get_refresh_url (env);
+    call->message = build_token_message (self, provider, keyset, url, params, client_secret);
+  }
+
+  send_call (task, url);
+}
+
+RelinkTokenSet *
+relink_oauth_client_refresh_finish (RelinkOAuthClient *self,
+                                    GAsyncResult *result,
+                                    GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Identity */
+
+void
+relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
+                                          RelinkProvider *provider,
+                                          RelinkKeyset *keyset,
+                                          const char *access_token,
+                                          const char *shared_secret,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  const RelinkProviderEnvironment *env;
+  RelinkIdentitySource source;
+  SoupMessageHeaders *headers;
+  GError *error = NULL;
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (RELINK_IS_PROVIDER (provider));
+  g_return_if_fail (RELINK_IS_KEYSET (keyset));
+  g_return_if_fail (access_token != NULL);
+
+  call = call_new (provider, keyset, RELINK_OAUTH_CALL_IDENTITY);
+  call_add_secret (call, access_token);
+  call_add_secret (call, shared_secret);
+  task = new_task (self, call, cancellable, callback, user_data,
+                   relink_oauth_client_fetch_identity_async);
+
+  source = relink_provider_get_identity_source (provider);
+  env = keyset_environment (provider, keyset, &error);
+  if (env == NULL)
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if ((source != RELINK_IDENTITY_SOURCE_ENDPOINT && source != RELINK_IDENTITY_SOURCE_ID_TOKEN) ||
+      env->identity_url == NULL)
+    {
+      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                                       _("The %s profile names no address to ask who signed in."),
+                                       relink_provider_get_name (provider)));
+      g_object_unref (task);
+      return;
+    }
+
+  call->message = soup_message_new (SOUP_METHOD_GET, env->identity_url);
+  if (call->message == NULL)
+    {
+      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                                       _("The %s profile names no address to ask who signed in."),
+                                       relink_provider_get_name (provider)));
+      g_object_unref (task);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (call->message);
+  {
+    g_autoptr (RelinkSecretString) bearer = g_strconcat ("Bearer ", access_token, NULL);
+
+    soup_message_headers_replace (headers, "Authorization", bearer);
+  }
+
+  /* Etsy wants "keystring:shared_secret" on every API call since 2026-02. */
+  if (!is_blank (shared_secret))
+    {
+      g_autoptr (RelinkSecretString) api_key =
+        g_strconcat (relink_keyset_get_client_id (keyset), ":", shared_secret, NULL);
+
+      soup_message_headers_replace (headers, "x-api-key", api_key);
+    }
+
+  send_call (task, env->identity_url);
+}
+
+RelinkIdentity *
+relink_oauth_client_fetch_identity_finish (RelinkOAuthClient *self,
+                                           GAsyncResult *result,
+                                           GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Sign-in: exchange, then identity */
+
+typedef struct
+{
+  RelinkProvider *provider;
+  RelinkKeyset *keyset;
+  char *shared_secret;
+  RelinkTokenSet *tokens;
+  RelinkIdentity *identity;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_object (&sign_in->provider);
+  g_clear_object (&sign_in->keyset);
+  g_clear_pointer (&sign_in->shared_secret, relink_secret_free);
+  g_clear_object (&sign_in->tokens);
+  g_clear_object (&sign_in->identity);
+  g_free (sign_in);
+}
+
+static void
+sign_in_return (GTask *task)
+{
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  g_object_set_data_full (G_OBJECT (sign_in->tokens), "relink-identity",
+                          g_steal_pointer (&sign_in->identity), g_object_unref);
+  g_task_return_pointer (task, g_steal_pointer (&sign_in->tokens), g_object_unref);
+}
+
+static void
+sign_in_identity_cb (GObject *object,
+                     GAsyncResult *result,
+                     gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  sign_in->identity = relink_oauth_client_fetch_identity_finish (RELINK_OAUTH_CLIENT (object),
+                                                                 result, &error);
+  if (sign_in->identity == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  sign_in_return (task);
+}
+
+static void
+sign_in_exchange_cb (GObject *object,
+                     GAsyncResult *result,
+                     gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  RelinkOAuthClient *self = RELINK_OAUTH_CLIENT (object);
+  GError *error = NULL;
+
+  sign_in->tokens = relink_oauth_client_exchange_code_finish (self, result, &sign_in->identity,
+                                                              &error);
+  if (sign_in->tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (sign_in->identity != NULL)
+    {
+      sign_in_return (task);
+      return;
+    }
+
+  relink_oauth_client_fetch_identity_async (self, sign_in->provider, sign_in->keyset,
+                                            relink_token_set_get_access_token (sign_in->tokens),
+                                            sign_in->shared_secret, g_task_get_cancellable (task),
+                                            sign_in_identity_cb, g_steal_pointer (&task));
+}
+
+void
+relink_oauth_client_sign_in_async (RelinkOAuthClient *self,
+                                   RelinkAuthRequest *request,
+                                   RelinkAuthResponse *response,
+                                   const char *client_secret,
+                                   const char *shared_secret,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  GTask *task;
+  SignIn *sign_in;
+
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (RELINK_IS_AUTH_REQUEST (request));
+  g_return_if_fail (response != NULL);
+
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->provider = g_object_ref (relink_auth_request_get_provider (request));
+  sign_in->keyset = g_object_ref (relink_auth_request_get_keyset (request));
+  sign_in->shared_secret = g_strdup (shared_secret);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_oauth_client_sign_in_async);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+
+  relink_oauth_client_exchange_code_async (self, request, response, client_secret, cancellable,
+                                           sign_in_exchange_cb, task);
+}
+
+RelinkTokenSet *
+relink_oauth_client_sign_in_finish (RelinkOAuthClient *self,
+                                    GAsyncResult *result,
+                                    RelinkIdentity **out_identity,
+                                    GError **error)
+{
+  return relink_oauth_client_exchange_code_finish (self, result, out_identity, error);
+}
+
+/* Revocation */
+
+void
+relink_oauth_client_revoke_async (RelinkOAuthClient *self,
+                                  RelinkProvider *provider,
+                                  RelinkKeyset *keyset,
+                                  const char *token,
+                                  const char *token_type_hint,
+                                  const char *client_secret,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  const RelinkProviderEnvironment *env;
+  GError *error = NULL;
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (RELINK_IS_PROVIDER (provider));
+  g_return_if_fail (RELINK_IS_KEYSET (keyset));
+  g_return_if_fail (token != NULL);
+
+  call = call_new (provider, keyset, RELINK_OAUTH_CALL_REVOKE);
+  call_add_secret (call, token);
+  call_add_secret (call, client_secret);
+  task = new_task (self, call, cancellable, callback, user_data, relink_oauth_client_revoke_async);
+
+  env = keyset_environment (provider, keyset, &error);
+  if (env == NULL || !check_client_secret (provider, client_secret, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (env->revoke_url == NULL)
+    {
+      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
+                                       _("%s offers no way to withdraw access from here. Remove "
+                                         "Relink on the marketplace’s connected apps page."),
+                                       relink_provider_get_name (provider)));
+      g_object_unref (task);
+      return;
+    }
+
+  {
+    const char *params[] = {
+      "token", token,
+      "token_type_hint", token_type_hint,
+      NULL,
+    };
+
+    call->message = build_token_message (self, provider, keyset, env->revoke_url, params,
+                                         client_secret);
+  }
+
+  send_call (task, env->revoke_url);
+}
+
+gboolean
+relink_oauth_client_revoke_finish (RelinkOAuthClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
