@@ -90,7 +90,8 @@ add_value_row (AdwPreferencesGroup *group, const char *name, const char *title, 
   gtk_label_set_xalign (GTK_LABEL (value), 1);
   gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
   gtk_label_set_selectable (GTK_LABEL (value), selectable);
-  gtk_label_set_max_width_chars (GTK_LABEL (value), 32);
+  /* Ask for the whole text's width, wrap only when the row is narrower. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (value), GTK_NATURAL_WRAP_NONE);
   gtk_widget_add_css_class (value, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
   g_object_set_data (G_OBJECT (row), VALUE_KEY, value);

@@ -619,28 +619,62 @@ mark_used (RelinkAuthRequest *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USED]);
 }
 
-/* Decodes the query once; a repeated name makes the answer ambiguous (which
- * `state` would count?), so it is refused. */
+/* One application/x-www-form-urlencoded name or value, decoded once. Bytes
+ * that are not UTF-8 are replaced rather than refused, so that a
+ * marketplace's Latin-1 error text still reads; a NUL byte or a broken
+ * escape makes the answer unreadable. */
+static char *
+decode_component (const char *text,
+                  gssize length)
+{
+  g_autofree char *plus = length < 0 ? g_strdup (text) : g_strndup (text, length);
+  g_autoptr (GBytes) bytes = NULL;
+  gconstpointer data;
+  gsize size;
+
+  g_strdelimit (plus, "+", ' ');
+  bytes = g_uri_unescape_bytes (plus, -1, NULL, NULL);
+  if (bytes == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &size);
+  if (size > 0 && memchr (data, '\0', size) != NULL)
+    return NULL;
+
+  return g_utf8_make_valid (size > 0 ? data : "", size);
+}
+
+/* Decodes the query; a repeated name makes the answer ambiguous (which
+ * `state` would count?), so it is refused like an unreadable one. */
 static GHashTable *
-parse_query (const char *query,
-             gboolean *repeated)
+parse_query (const char *query)
 {
   g_autoptr (GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify) relink_secret_free);
-  GUriParamsIter iter;
-  char *name;
-  char *value;
+  g_auto (GStrv) parts = NULL;
 
-  *repeated = FALSE;
   if (query == NULL)
     return g_steal_pointer (&params);
 
-  g_uri_params_iter_init (&iter, query, -1, "&", G_URI_PARAMS_WWW_FORM);
-  while (g_uri_params_iter_next (&iter, &name, &value, NULL))
+  parts = g_strsplit (query, "&", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
     {
-      if (g_hash_table_contains (params, name))
-        *repeated = TRUE;
-      g_hash_table_replace (params, name, value);
+      const char *equal = strchr (parts[i], '=');
+      g_autofree char *name = NULL;
+      char *value;
+
+      if (parts[i][0] == '\0')
+        continue;
+
+      name = decode_component (parts[i], equal != NULL ? equal - parts[i] : -1);
+      value = decode_component (equal != NULL ? equal + 1 : "", -1);
+      if (name == NULL || value == NULL || g_hash_table_contains (params, name))
+        {
+          relink_secret_free (value);
+          return NULL;
+        }
+
+      g_hash_table_insert (params, g_steal_pointer (&name), value);
     }
 
   return g_steal_pointer (&params);
@@ -658,7 +692,6 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   const char *state;
   const char *oauth_error;
   const char *code;
-  gboolean repeated;
 
   g_return_val_if_fail (RELINK_IS_AUTH_REQUEST (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -683,12 +716,12 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
     }
   mark_used (self);
 
-  params = parse_query (candidate.query, &repeated);
-  if (repeated)
+  params = parse_query (candidate.query);
+  if (params == NULL)
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                   _("The sign-in answer of %s repeats a value, so Relink cannot trust it. Nothing "
-                     "was changed; try again."),
+                   _("The sign-in answer of %s is garbled or repeats a value, so Relink cannot "
+                     "trust it. Nothing was changed; try again."),
                    provider_name);
       return NULL;
     }

@@ -496,7 +496,7 @@ send_cb (GObject *object,
   call->status = soup_message_get_status (call->message);
   headers = soup_message_get_response_headers (call->message);
 
-  if (call->status == SOUP_STATUS_TOO_MANY_REQUESTS)
+  if (call->status == 429)
     call->retry_after = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"),
                                            client_now (self));
 
@@ -529,6 +529,16 @@ send_call (GTask *task,
                                          "unencrypted connection. The address in the %s profile "
                                          "must start with https://."),
                                        call->host != NULL ? call->host : url,
+                                       relink_provider_get_name (call->provider)));
+      g_object_unref (task);
+      return;
+    }
+
+  if (call->message == NULL)
+    {
+      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                                       _("An address in the %s profile is not valid. Correct "
+                                         "the profile."),
                                        relink_provider_get_name (call->provider)));
       g_object_unref (task);
       return;

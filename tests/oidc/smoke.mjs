@@ -71,6 +71,10 @@ async function startServer (extraArgs = []) {
   return { child, issuer, stdout: () => out, stderr: () => stderr };
 }
 
+function sleep (ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 async function exited (child, ms = 5000) {
   if (child.exitCode !== null || child.signalCode !== null)
     return true;
@@ -380,19 +384,31 @@ async function main () {
     const file = join(dir, 'clients.json');
     writeFileSync(file, JSON.stringify([{ client_id: 'relink-test', client_secret: 'another-secret',
                                           token_endpoint_auth_method: 'client_secret_basic' }]));
-    const s = await startServer(['--clients', file, '--access-ttl', '2', '--refresh-ttl', '2']);
+    // Lifetimes count in whole seconds: the waits below keep a margin of
+    // at least 0.2 s either side of every expiry.
+    const s = await startServer(['--clients', file, '--access-ttl', '2', '--refresh-ttl', '4']);
     rmSync(dir, { recursive: true });
     const pub = await new Browser().go(authUrl(s.issuer, 'relink-public', { state: 's', challenge: pkce().challenge }));
     check('--clients replaces the built-in clients', pub.status === 400 && /id="error"/.test(pub.text));
-    const l = await login(s.issuer, 'relink-test', { user: 'erin' });
-    const t = await token(s.issuer, { grant_type: 'authorization_code', code: l.callback.searchParams.get('code'),
-                                      redirect_uri: REDIRECT_URI, code_verifier: l.verifier }, { secret: 'another-secret' });
-    check('--access-ttl sets expires_in', t.status === 200 && t.json.expires_in === 2);
+    const own = { secret: 'another-secret' };
+    const exchange = async (user) => {
+      const l = await login(s.issuer, 'relink-test', { user });
+      return token(s.issuer, { grant_type: 'authorization_code', code: l.callback.searchParams.get('code'),
+                               redirect_uri: REDIRECT_URI, code_verifier: l.verifier }, own);
+    };
+    const t = await exchange('erin');
+    const unused = await exchange('erin');
+    check('--access-ttl sets expires_in', t.status === 200 && t.json.expires_in === 2 && unused.status === 200);
     // Waiting out a lifetime is the point here, not synchronisation.
-    await new Promise((resolve) => setTimeout(resolve, 3200));
+    await sleep(2200);
     check('an expired access token is refused', (await userinfo(s.issuer, t.json.access_token)).status === 401);
-    const expired = await token(s.issuer, { grant_type: 'refresh_token', refresh_token: t.json.refresh_token }, { secret: 'another-secret' });
+    const r = await token(s.issuer, { grant_type: 'refresh_token', refresh_token: t.json.refresh_token }, own);
+    check('a refresh token outlives the access token', r.status === 200 && r.json.expires_in === 2);
+    await sleep(2300);
+    const expired = await token(s.issuer, { grant_type: 'refresh_token', refresh_token: unused.json.refresh_token }, own);
     check('an expired refresh token is rejected with invalid_grant', expired.status === 400 && expired.json.error === 'invalid_grant');
+    const slid = await token(s.issuer, { grant_type: 'refresh_token', refresh_token: r.json.refresh_token }, own);
+    check('a rotated refresh token gets the full lifetime again', slid.status === 200);
     check('nothing secret on stderr (clients file)', !s.stderr().includes('another-secret'));
 
     s.child.stdin.end();

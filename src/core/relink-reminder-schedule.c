@@ -1,0 +1,2 @@
+/* relink-reminder-schedule.c: being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* relink-tray.c: being written. */
+#include "config.h"
