@@ -55,16 +55,20 @@ struct _RelinkAccountDetailsDialog
   AdwActionRow *environment_row;
 };
 
-G_DEFINE_FINAL_TYPE (RelinkAccountDetailsDialog, relink_account_details_dialog, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (RelinkAccountDetailsDialog,
+                     relink_account_details_dialog,
+                     ADW_TYPE_PREFERENCES_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_MANAGER,
   PROP_ACCOUNT,
   N_PROPS
 };
 
-enum {
+enum
+{
   ACCOUNT_REMOVED,
   N_SIGNALS
 };
@@ -130,7 +134,7 @@ format_moment (gint64 moment, gboolean with_time, const char *if_zero)
   time = g_date_time_format (dt, "%H:%M");
 
   /* Translators: a date, then a time of day: "21 May 2028, 14:05". */
-  return g_strdup_printf (_("%s, %s"), date, time);
+  return g_strdup_printf (_ ("%s, %s"), date, time);
 }
 
 static void
@@ -155,9 +159,9 @@ static const char *
 program_to_string (const char *program)
 {
   if (g_strcmp0 (program, "window") == 0)
-    return _("Relink window");
+    return _ ("Relink window");
   if (g_strcmp0 (program, "background") == 0)
-    return _("In the background");
+    return _ ("In the background");
   if (program == NULL)
     return "";
   return program;
@@ -204,8 +208,8 @@ update_countdown (RelinkAccountDetailsDialog *self)
               relink_expiry_next_state_change (expires_at, now, threshold));
   if (next == RELINK_EXPIRY_NEVER)
     return;
-  self->countdown_source =
-      g_timeout_add_seconds ((guint) CLAMP (next - now, 1, 3600), countdown_tick_cb, self);
+  self->countdown_source
+      = g_timeout_add_seconds ((guint) CLAMP (next - now, 1, 3600), countdown_tick_cb, self);
 }
 
 static gboolean
@@ -273,7 +277,7 @@ update_scopes (RelinkAccountDetailsDialog *self)
     }
 
   if (shown == 0)
-    gtk_list_box_append (self->scopes_list, placeholder_row (_("No scopes granted yet")));
+    gtk_list_box_append (self->scopes_list, placeholder_row (_ ("No scopes granted yet")));
 }
 
 static void
@@ -320,14 +324,14 @@ update (RelinkAccountDetailsDialog *self)
 
   /* Connection */
   set_row_moment (self->authorised_row, relink_account_get_authorised_at (account), FALSE,
-                  _("Never"));
+                  _ ("Never"));
   set_row_moment (self->access_row, relink_account_get_access_expires_at (account), TRUE,
-                  _("Unknown"));
+                  _ ("Unknown"));
   set_row_moment (self->refresh_row, relink_account_get_refresh_expires_at (account), FALSE,
-                  _("Unknown"));
+                  _ ("Unknown"));
   set_row_moment (self->last_refresh_row, relink_account_get_last_refresh_at (account), TRUE,
-                  _("Never"));
-  set_row_moment (self->last_test_row, last_test_at, TRUE, _("Never"));
+                  _ ("Never"));
+  set_row_moment (self->last_test_row, last_test_at, TRUE, _ ("Never"));
   if (last_test_at != 0)
     {
       g_autofree char *result = NULL;
@@ -335,7 +339,7 @@ update (RelinkAccountDetailsDialog *self)
       if (test_message != NULL && *test_message != '\0')
         result = g_strdup (test_message);
       else
-        result = g_strdup (relink_account_get_last_test_ok (account) ? _("Passed") : _("Failed"));
+        result = g_strdup (relink_account_get_last_test_ok (account) ? _ ("Passed") : _ ("Failed"));
       adw_action_row_set_subtitle (self->last_test_row, result);
       if (relink_account_get_last_test_ok (account))
         gtk_widget_remove_css_class (GTK_WIDGET (self->last_test_row), "error");
@@ -353,11 +357,13 @@ update (RelinkAccountDetailsDialog *self)
   adw_action_row_set_subtitle (self->status_row, status_message);
 
   /* Identity */
-  set_row_value (self->identity_id_row,
-                 identity_id != NULL && *identity_id != '\0' ? identity_id : _("Not verified yet"));
+  set_row_value (self->identity_id_row, identity_id != NULL && *identity_id != '\0'
+                                            ? identity_id
+                                            : _ ("Not verified yet"));
   set_row_value (self->identity_name_row,
-                 identity_name != NULL && *identity_name != '\0' ? identity_name : _("Unknown"));
-  set_row_value (self->expected_row, expected != NULL && *expected != '\0' ? expected : _("Anyone"));
+                 identity_name != NULL && *identity_name != '\0' ? identity_name : _ ("Unknown"));
+  set_row_value (self->expected_row,
+                 expected != NULL && *expected != '\0' ? expected : _ ("Anyone"));
 
   /* Developer keys */
   if (keyset != NULL)
@@ -370,9 +376,9 @@ update (RelinkAccountDetailsDialog *self)
     }
   else
     {
-      set_row_value (self->keys_name_row, _("Missing"));
-      set_row_value (self->client_id_row, _("Unknown"));
-      set_row_value (self->environment_row, _("Unknown"));
+      set_row_value (self->keys_name_row, _ ("Missing"));
+      set_row_value (self->client_id_row, _ ("Unknown"));
+      set_row_value (self->environment_row, _ ("Unknown"));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->client_id_row), keyset != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->environment_row), keyset != NULL);
@@ -392,11 +398,13 @@ create_history_row (RelinkHistoryEntry *entry)
   GtkWidget *program;
   const char *message = relink_history_entry_get_message (entry);
   gboolean ok = relink_history_entry_get_ok (entry);
-  g_autofree char *moment = format_moment (relink_history_entry_get_at (entry), TRUE, _("Unknown"));
+  g_autofree char *moment
+      = format_moment (relink_history_entry_get_at (entry), TRUE, _ ("Unknown"));
   g_autofree char *description = NULL;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 relink_history_kind_to_string (relink_history_entry_get_kind (entry)));
+  adw_preferences_row_set_title (
+      ADW_PREFERENCES_ROW (row),
+      relink_history_kind_to_string (relink_history_entry_get_kind (entry)));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (message != NULL && *message != '\0')
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message);
@@ -404,7 +412,7 @@ create_history_row (RelinkHistoryEntry *entry)
   icon = gtk_image_new_from_icon_name (ok ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
   gtk_widget_add_css_class (icon, ok ? "success" : "error");
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  ok ? _("Succeeded") : _("Failed"), -1);
+                                  ok ? _ ("Succeeded") : _ ("Failed"), -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -421,7 +429,7 @@ create_history_row (RelinkHistoryEntry *entry)
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
 
   /* Translators: history row for screen readers: "Succeeded, 21 May 2028, 14:05, relinkctl". */
-  description = g_strdup_printf (_("%s, %s, %s"), ok ? _("Succeeded") : _("Failed"), moment,
+  description = g_strdup_printf (_ ("%s, %s, %s"), ok ? _ ("Succeeded") : _ ("Failed"), moment,
                                  program_to_string (relink_history_entry_get_program (entry)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
@@ -448,7 +456,8 @@ load_history_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (history == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Could not read the history: %s"), error->message);
+      g_autofree char *text
+          = g_strdup_printf (_ ("Could not read the history: %s"), error->message);
       gtk_list_box_append (self->history_list, placeholder_row (text));
       return;
     }
@@ -460,7 +469,7 @@ load_history_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       gtk_list_box_append (self->history_list, create_history_row (entry));
     }
   if (n == 0)
-    gtk_list_box_append (self->history_list, placeholder_row (_("No history yet")));
+    gtk_list_box_append (self->history_list, placeholder_row (_ ("No history yet")));
 }
 
 static void
@@ -503,9 +512,10 @@ static void
 accounts_changed_cb (RelinkAccountDetailsDialog *self)
 {
   /* Removed elsewhere (another window or relinkctl): nothing left to show. */
-  if (!self->removing &&
-      relink_account_manager_lookup_account (self->manager, relink_account_get_id (self->account)) ==
-          NULL)
+  if (!self->removing
+      && relink_account_manager_lookup_account (self->manager,
+                                                relink_account_get_id (self->account))
+             == NULL)
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -554,14 +564,14 @@ remove_clicked_cb (RelinkAccountDetailsDialog *self)
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Remove “%s”?"),
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"),
                                      relink_account_get_display_name (self->account));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("Relink forgets this account and deletes its tokens from the "
-                                 "keyring. The marketplace authorisation itself stays until you "
-                                 "revoke it on the marketplace."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
-                                    _("_Remove"), NULL);
+                               _ ("Relink forgets this account and deletes its tokens from the "
+                                  "keyring. The marketplace authorisation itself stays until you "
+                                  "revoke it on the marketplace."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
+                                    _ ("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -650,14 +660,14 @@ relink_account_details_dialog_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      g_value_set_object (value, self->manager);
-      break;
-    case PROP_ACCOUNT:
-      g_value_set_object (value, self->account);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        g_value_set_object (value, self->manager);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_object (value, self->account);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -671,14 +681,14 @@ relink_account_details_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      self->manager = g_value_dup_object (value);
-      break;
-    case PROP_ACCOUNT:
-      self->account = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        self->manager = g_value_dup_object (value);
+        break;
+      case PROP_ACCOUNT:
+        self->account = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -696,12 +706,12 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   object_class->set_property = relink_account_details_dialog_set_property;
   window_class->close_request = relink_account_details_dialog_close_request;
 
-  properties[PROP_MANAGER] =
-      g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ACCOUNT] =
-      g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MANAGER]
+      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT]
+      = g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -710,9 +720,9 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
    *
    * Emitted after the account was removed, right before the dialog closes.
    */
-  signals[ACCOUNT_REMOVED] = g_signal_new ("account-removed", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                           G_TYPE_STRING);
+  signals[ACCOUNT_REMOVED]
+      = g_signal_new ("account-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/relink/Relink/relink-account-details-dialog.ui");
@@ -741,28 +751,30 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
 
   self->cancellable = g_cancellable_new ();
 
-  self->authorised_row = add_value_row (self->connection_group, "authorised", _("Authorised"), FALSE);
-  self->access_row =
-      add_value_row (self->connection_group, "access-expires", _("Access Token Expires"), FALSE);
-  self->refresh_row =
-      add_value_row (self->connection_group, "refresh-expires", _("Authorisation Expires"), FALSE);
-  self->last_refresh_row =
-      add_value_row (self->connection_group, "last-refresh", _("Last Refresh"), FALSE);
-  self->last_test_row = add_value_row (self->connection_group, "last-test", _("Last Test"), FALSE);
+  self->authorised_row
+      = add_value_row (self->connection_group, "authorised", _ ("Authorised"), FALSE);
+  self->access_row
+      = add_value_row (self->connection_group, "access-expires", _ ("Access Token Expires"), FALSE);
+  self->refresh_row = add_value_row (self->connection_group, "refresh-expires",
+                                     _ ("Authorisation Expires"), FALSE);
+  self->last_refresh_row
+      = add_value_row (self->connection_group, "last-refresh", _ ("Last Refresh"), FALSE);
+  self->last_test_row = add_value_row (self->connection_group, "last-test", _ ("Last Test"), FALSE);
   self->status_row = ADW_ACTION_ROW (adw_action_row_new ());
   gtk_widget_set_name (GTK_WIDGET (self->status_row), "status");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), _("Status"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), _ ("Status"));
   adw_action_row_set_icon_name (self->status_row, "dialog-warning-symbolic");
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
 
-  self->identity_id_row = add_value_row (self->identity_group, "identity-id", _("Account ID"), TRUE);
-  self->identity_name_row = add_value_row (self->identity_group, "identity-name", _("Name"), TRUE);
-  self->expected_row =
-      add_value_row (self->identity_group, "expected-identity", _("Expected Identity"), TRUE);
+  self->identity_id_row
+      = add_value_row (self->identity_group, "identity-id", _ ("Account ID"), TRUE);
+  self->identity_name_row = add_value_row (self->identity_group, "identity-name", _ ("Name"), TRUE);
+  self->expected_row
+      = add_value_row (self->identity_group, "expected-identity", _ ("Expected Identity"), TRUE);
 
-  self->keys_name_row = add_value_row (self->keys_group, "keys-name", _("Keys"), FALSE);
-  self->client_id_row = add_value_row (self->keys_group, "client-id", _("Client ID"), TRUE);
-  self->environment_row = add_value_row (self->keys_group, "environment", _("Environment"), FALSE);
+  self->keys_name_row = add_value_row (self->keys_group, "keys-name", _ ("Keys"), FALSE);
+  self->client_id_row = add_value_row (self->keys_group, "client-id", _ ("Client ID"), TRUE);
+  self->environment_row = add_value_row (self->keys_group, "environment", _ ("Environment"), FALSE);
 }
 
 /**

@@ -64,13 +64,15 @@ struct _RelinkAddAccountDialog
 
 G_DEFINE_FINAL_TYPE (RelinkAddAccountDialog, relink_add_account_dialog, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_MANAGER,
   N_PROPS
 };
 
-enum {
+enum
+{
   ACCOUNT_ADDED,
   N_SIGNALS
 };
@@ -152,9 +154,9 @@ add_problem (GString *problems, gpointer row, const char *problem, gboolean show
 static gboolean
 is_loopback_host (const char *host)
 {
-  return host != NULL &&
-         (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
-          g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0);
+  return host != NULL
+         && (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
+             || g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0);
 }
 
 /* Returns what is wrong with a redirect URL, or NULL. */
@@ -166,11 +168,11 @@ check_redirect_url (const char *text)
   const char *host;
 
   if (*text == '\0')
-    return _("Enter the redirect URL registered for your app.");
+    return _ ("Enter the redirect URL registered for your app.");
 
   uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return _("The redirect URL is not a web address. It looks like https://example.com/callback.");
+    return _ ("The redirect URL is not a web address. It looks like https://example.com/callback.");
 
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
@@ -180,11 +182,11 @@ check_redirect_url (const char *text)
     {
       if (is_loopback_host (host))
         return NULL;
-      return _("The redirect URL must start with https://. Plain http:// is only allowed for "
-               "this computer (localhost or 127.0.0.1).");
+      return _ ("The redirect URL must start with https://. Plain http:// is only allowed for "
+                "this computer (localhost or 127.0.0.1).");
     }
 
-  return _("The redirect URL must be a web address starting with https://.");
+  return _ ("The redirect URL must be a web address starting with https://.");
 }
 
 /* Returns what is wrong with an eBay RuName, or NULL. */
@@ -192,14 +194,14 @@ static const char *
 check_runame (const char *text)
 {
   if (*text == '\0')
-    return _("Enter the RuName eBay gave your app.");
+    return _ ("Enter the RuName eBay gave your app.");
   if (strstr (text, "://") != NULL || g_str_has_prefix (text, "www.") || strchr (text, '/') != NULL)
-    return _("The RuName is a name such as “Jane_Doe-JaneDoeA-MyApp-abcdefg”, not a web "
-             "address. Copy it from the eBay Developer Portal.");
+    return _ ("The RuName is a name such as “Jane_Doe-JaneDoeA-MyApp-abcdefg”, not a web "
+              "address. Copy it from the eBay Developer Portal.");
   for (const char *p = text; *p != '\0'; p++)
     {
       if (g_ascii_isspace (*p))
-        return _("The RuName has no spaces. Copy it again from the eBay Developer Portal.");
+        return _ ("The RuName has no spaces. Copy it again from the eBay Developer Portal.");
     }
   return NULL;
 }
@@ -228,8 +230,8 @@ parse_date (const char *text, gint64 *out)
 static gboolean
 redirect_is_runame (RelinkAddAccountDialog *self)
 {
-  return self->provider != NULL &&
-         relink_provider_get_redirect_style (self->provider) == RELINK_REDIRECT_STYLE_RUNAME;
+  return self->provider != NULL
+         && relink_provider_get_redirect_style (self->provider) == RELINK_REDIRECT_STYLE_RUNAME;
 }
 
 static gboolean
@@ -268,7 +270,7 @@ validate_keys (RelinkAddAccountDialog *self, gboolean show_all)
     }
 
   client_id = dup_trimmed (GTK_EDITABLE (self->client_id_row));
-  problem = *client_id == '\0' ? _("Enter the client ID of your app.") : NULL;
+  problem = *client_id == '\0' ? _ ("Enter the client ID of your app.") : NULL;
   valid &= problem == NULL;
   add_problem (keys_problems, self->client_id_row, problem, show_all);
 
@@ -276,7 +278,7 @@ validate_keys (RelinkAddAccountDialog *self, gboolean show_all)
     {
       /* Secrets are not trimmed: what was pasted is what is kept. */
       problem = *gtk_editable_get_text (GTK_EDITABLE (self->client_secret_row)) == '\0'
-                    ? _("Enter the client secret of your app.")
+                    ? _ ("Enter the client secret of your app.")
                     : NULL;
       valid &= problem == NULL;
       add_problem (keys_problems, self->client_secret_row, problem, show_all);
@@ -295,7 +297,7 @@ validate_keys (RelinkAddAccountDialog *self, gboolean show_all)
       g_autofree char *message = NULL;
 
       if (field->required && *value == '\0')
-        message = g_strdup_printf (_("%s is required."), field->label);
+        message = g_strdup_printf (_ ("%s is required."), field->label);
       valid &= message == NULL;
       add_problem (field_problems, row, message, show_all);
     }
@@ -305,9 +307,10 @@ validate_keys (RelinkAddAccountDialog *self, gboolean show_all)
       gint64 unused;
 
       expiry = dup_trimmed (GTK_EDITABLE (self->expiry_row));
-      problem = *expiry != '\0' && !parse_date (expiry, &unused)
-                    ? _("Enter the date as year-month-day, for example 2025-12-31, or leave it empty.")
-                    : NULL;
+      problem
+          = *expiry != '\0' && !parse_date (expiry, &unused)
+                ? _ ("Enter the date as year-month-day, for example 2025-12-31, or leave it empty.")
+                : NULL;
       valid &= problem == NULL;
       add_problem (expiry_problems, self->expiry_row, problem, show_all);
     }
@@ -327,9 +330,9 @@ validate_account (RelinkAddAccountDialog *self, gboolean show_all)
   g_autofree char *message = NULL;
 
   if (*nickname == '\0')
-    message = g_strdup (_("Enter a nickname for the account."));
+    message = g_strdup (_ ("Enter a nickname for the account."));
   else if (relink_account_manager_lookup_account (self->manager, nickname) != NULL)
-    message = g_strdup_printf (_("An account named “%s” already exists. Choose another nickname."),
+    message = g_strdup_printf (_ ("An account named “%s” already exists. Choose another nickname."),
                                nickname);
 
   add_problem (problems, self->nickname_row, message, show_all);
@@ -379,10 +382,9 @@ update_buttons (RelinkAddAccountDialog *self)
   else
     gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
 
-  adw_window_title_set_subtitle (self->window_title,
-                                 self->provider != NULL && !first
-                                     ? relink_provider_get_name (self->provider)
-                                     : NULL);
+  adw_window_title_set_subtitle (self->window_title, self->provider != NULL && !first
+                                                         ? relink_provider_get_name (self->provider)
+                                                         : NULL);
   validate (self);
 }
 
@@ -430,17 +432,19 @@ create_provider_row (gpointer item, gpointer user_data)
 
   if (relink_provider_is_custom (provider))
     {
-      GtkWidget *tag = gtk_label_new (_("Custom"));
+      GtkWidget *tag = gtk_label_new (_ ("Custom"));
 
       gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (tag, "dim-label");
       gtk_widget_add_css_class (tag, "caption-heading");
-      gtk_widget_set_tooltip_text (tag, _("A profile from your own configuration folder"));
+      gtk_widget_set_tooltip_text (tag, _ ("A profile from your own configuration folder"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
     }
 
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  g_object_set_data_full (G_OBJECT (row), "relink-provider", g_object_ref (provider), g_object_unref);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), "relink-provider", g_object_ref (provider),
+                          g_object_unref);
 
   return row;
 }
@@ -449,7 +453,7 @@ static void
 clear_keys_form (RelinkAddAccountDialog *self)
 {
   GtkEditable *editables[] = {
-    GTK_EDITABLE (self->label_row),  GTK_EDITABLE (self->client_id_row),
+    GTK_EDITABLE (self->label_row),         GTK_EDITABLE (self->client_id_row),
     GTK_EDITABLE (self->client_secret_row), GTK_EDITABLE (self->redirect_row),
     GTK_EDITABLE (self->expiry_row),
   };
@@ -551,19 +555,20 @@ fill_keyset_choices (RelinkAddAccountDialog *self)
       GtkWidget *check;
 
       if (g_strcmp0 (relink_keyset_get_provider_id (keyset),
-                     relink_provider_get_id (self->provider)) != 0)
+                     relink_provider_get_id (self->provider))
+          != 0)
         continue;
 
       name = relink_keyset_dup_display_name (keyset);
       /* The client id identifies the app; it is not a secret. */
-      subtitle = g_strdup_printf (_("Client ID %s"), relink_keyset_get_client_id (keyset));
+      subtitle = g_strdup_printf (_ ("Client ID %s"), relink_keyset_get_client_id (keyset));
       check = add_keyset_choice (self, keyset, GTK_CHECK_BUTTON (first_check), name, subtitle);
       if (first_check == NULL)
         first_check = check;
     }
 
   new_check = add_keyset_choice (self, NULL, GTK_CHECK_BUTTON (first_check),
-                                 _("New Developer Keys"), _("Enter the keys of another app"));
+                                 _ ("New Developer Keys"), _ ("Enter the keys of another app"));
   gtk_widget_set_visible (GTK_WIDGET (self->existing_group), first_check != NULL);
 
   /* An agency adds many shops with the same keys: preselect the first. */
@@ -595,18 +600,18 @@ fill_provider_form (RelinkAddAccountDialog *self)
 
   if (redirect_is_runame (self))
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->redirect_row), _("RuName"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->redirect_row), _ ("RuName"));
       gtk_label_set_text (self->redirect_help_label,
-                          _("The RuName (eBay Redirect URL name) is shown in the eBay Developer "
-                            "Portal under Application Keys → User Tokens → “Get a Token from eBay "
-                            "via Your Application”."));
+                          _ ("The RuName (eBay Redirect URL name) is shown in the eBay Developer "
+                             "Portal under Application Keys → User Tokens → “Get a Token from eBay "
+                             "via Your Application”."));
     }
   else
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->redirect_row), _("Redirect URL"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->redirect_row), _ ("Redirect URL"));
       gtk_label_set_text (self->redirect_help_label,
-                          _("The redirect URL exactly as registered for your app. It need not "
-                            "exist: Relink catches the redirect before it leaves this computer."));
+                          _ ("The redirect URL exactly as registered for your app. It need not "
+                             "exist: Relink catches the redirect before it leaves this computer."));
     }
 
   /* Rebuild the rows of the marketplace's own keyset values. */
@@ -620,7 +625,7 @@ fill_provider_form (RelinkAddAccountDialog *self)
       g_autofree char *title = NULL;
 
       title = field->required ? g_strdup (field->label)
-                              : g_strdup_printf (_("%s (optional)"), field->label);
+                              : g_strdup_printf (_ ("%s (optional)"), field->label);
       gtk_widget_set_name (row, field->id);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
@@ -727,11 +732,11 @@ next_clicked_cb (RelinkAddAccountDialog *self)
       const char *env = item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "";
 
       if (*label != '\0')
-        keys_name = g_strdup_printf (_("%s (new)"), label);
+        keys_name = g_strdup_printf (_ ("%s (new)"), label);
       else
         /* Translators: marketplace · environment, for keys not saved yet. */
-        keys_name = g_strdup_printf (_("%s · %s (new)"), relink_provider_get_name (self->provider),
-                                     env);
+        keys_name
+            = g_strdup_printf (_ ("%s · %s (new)"), relink_provider_get_name (self->provider), env);
     }
   adw_action_row_set_subtitle (self->summary_keys_row, keys_name);
 
@@ -856,9 +861,8 @@ save_account (RelinkAddAccountDialog *self, RelinkKeyset *keyset)
 {
   g_clear_object (&self->pending_account);
   self->pending_account = build_account (self, keyset);
-  relink_account_manager_add_account_async (self->manager, self->pending_account,
-                                            self->cancellable, save_account_done_cb,
-                                            g_object_ref (self));
+  relink_account_manager_add_account_async (self->manager, self->pending_account, self->cancellable,
+                                            save_account_done_cb, g_object_ref (self));
 }
 
 static void
@@ -886,7 +890,8 @@ rollback_keyset_done_cb (GObject *source, GAsyncResult *result, gpointer user_da
   g_autoptr (GError) error = NULL;
 
   /* Best effort: the keys stay listed under Developer Keys otherwise. */
-  if (!relink_account_manager_remove_keyset_finish (RELINK_ACCOUNT_MANAGER (source), result, &error))
+  if (!relink_account_manager_remove_keyset_finish (RELINK_ACCOUNT_MANAGER (source), result,
+                                                    &error))
     g_warning ("Could not remove developer keys after a failed add: %s", error->message);
 }
 
@@ -941,8 +946,8 @@ add_clicked_cb (RelinkAddAccountDialog *self)
     }
   else
     {
-      g_autoptr (GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                              secret_free);
+      g_autoptr (GHashTable) secrets
+          = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, secret_free);
 
       g_clear_object (&self->saved_keyset);
       self->saved_keyset = build_keyset (self, secrets);
@@ -1031,11 +1036,11 @@ relink_add_account_dialog_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      g_value_set_object (value, self->manager);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        g_value_set_object (value, self->manager);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1049,11 +1054,11 @@ relink_add_account_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      self->manager = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        self->manager = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1071,9 +1076,9 @@ relink_add_account_dialog_class_init (RelinkAddAccountDialogClass *klass)
   object_class->set_property = relink_add_account_dialog_set_property;
   window_class->close_request = relink_add_account_dialog_close_request;
 
-  properties[PROP_MANAGER] =
-      g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MANAGER]
+      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1083,9 +1088,9 @@ relink_add_account_dialog_class_init (RelinkAddAccountDialogClass *klass)
    * Emitted once the account (and its new keys) were saved, right before
    * the dialog closes.
    */
-  signals[ACCOUNT_ADDED] = g_signal_new ("account-added", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                         RELINK_TYPE_ACCOUNT);
+  signals[ACCOUNT_ADDED]
+      = g_signal_new ("account-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, RELINK_TYPE_ACCOUNT);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/relink/Relink/relink-add-account-dialog.ui");

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 #define RELINK_TYPE_ADD_ACCOUNT_DIALOG (relink_add_account_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (RelinkAddAccountDialog, relink_add_account_dialog, RELINK, ADD_ACCOUNT_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (
+    RelinkAddAccountDialog, relink_add_account_dialog, RELINK, ADD_ACCOUNT_DIALOG, AdwWindow)
 
 GtkWindow *relink_add_account_dialog_new (GtkWindow *parent, RelinkAccountManager *manager);
 

@@ -179,30 +179,20 @@ items_changed_cb (RelinkCountdownTicker *self,
                   guint added,
                   GListModel *model)
 {
-  g_autoptr (GPtrArray) mirror = NULL;
-  guint old_len = self->mirror->len;
-
-  g_return_if_fail (position + removed <= old_len);
+  g_return_if_fail (position + removed <= self->mirror->len);
 
   for (guint i = position; i < position + removed; i++)
     unfollow (self, self->mirror->pdata[i]);
+  g_ptr_array_remove_range (self->mirror, position, removed);
 
-  /* Rebuilt rather than spliced: a load adds thousands at once. */
-  mirror = g_ptr_array_new_full (old_len - removed + added, g_object_unref);
-  for (guint i = 0; i < position; i++)
-    g_ptr_array_add (mirror, g_object_ref (self->mirror->pdata[i]));
+  /* Loads append one account at a time: make that cheap. */
   for (guint i = 0; i < added; i++)
     {
       RelinkAccount *account = g_list_model_get_item (model, position + i);
 
       follow (self, account);
-      g_ptr_array_add (mirror, account);
+      g_ptr_array_insert (self->mirror, position + i, account);
     }
-  for (guint i = position + removed; i < old_len; i++)
-    g_ptr_array_add (mirror, g_object_ref (self->mirror->pdata[i]));
-
-  g_ptr_array_unref (self->mirror);
-  self->mirror = g_steal_pointer (&mirror);
 
   queue_recompute (self);
 }

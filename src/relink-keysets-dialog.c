@@ -28,7 +28,8 @@ struct _RelinkKeysetsDialog
 
 G_DEFINE_FINAL_TYPE (RelinkKeysetsDialog, relink_keysets_dialog, ADW_TYPE_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_MANAGER,
   N_PROPS
@@ -94,13 +95,18 @@ update_row (RelinkKeysetsDialog *self, AdwActionRow *row, gint64 now)
   env_name = env != NULL ? env->name : relink_keyset_get_environment (keyset);
 
   if (used == 0)
-    usage = g_strdup (_("Not used by any account"));
+    usage = g_strdup (_ ("Not used by any account"));
   else
     usage = g_strdup_printf (ngettext ("Used by %u account", "Used by %u accounts", used), used);
 
-  /* The client id identifies the app publicly; it is not a secret. */
-  subtitle = g_strdup_printf (_("Client ID %s\n%s · %s"), relink_keyset_get_client_id (keyset),
-                              env_name != NULL ? env_name : _("Unknown environment"), usage);
+  /* The client id identifies the app publicly; it is not a secret. The
+   * environment is in the title unless the keys have a label of their own. */
+  if (relink_keyset_get_label (keyset) != NULL && *relink_keyset_get_label (keyset) != '\0')
+    subtitle = g_strdup_printf (_ ("Client ID %s\n%s · %s"), relink_keyset_get_client_id (keyset),
+                                env_name != NULL ? env_name : _ ("Unknown environment"), usage);
+  else
+    subtitle
+        = g_strdup_printf (_ ("Client ID %s\n%s"), relink_keyset_get_client_id (keyset), usage);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (row, subtitle);
 
@@ -108,27 +114,27 @@ update_row (RelinkKeysetsDialog *self, AdwActionRow *row, gint64 now)
 
   gtk_widget_set_sensitive (parts->remove_button, used == 0);
   if (used == 0)
-    gtk_widget_set_tooltip_text (parts->remove_button, _("Remove Keys"));
+    gtk_widget_set_tooltip_text (parts->remove_button, _ ("Remove Keys"));
   else
     {
-      g_autofree char *tip =
-          g_strdup_printf (ngettext ("In use by %u account: remove it first",
-                                     "In use by %u accounts: remove them first", used),
-                           used);
+      g_autofree char *tip
+          = g_strdup_printf (ngettext ("In use by %u account: remove it first",
+                                       "In use by %u accounts: remove them first", used),
+                             used);
       gtk_widget_set_tooltip_text (parts->remove_button, tip);
     }
-  remove_label = g_strdup_printf (_("Remove %s"), title);
+  remove_label = g_strdup_printf (_ ("Remove %s"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (parts->remove_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
 
   gtk_widget_set_visible (parts->expiry_box, expires_at > 0);
   if (expires_at > 0)
     {
-      RelinkAccountState state =
-          relink_expiry_state (RELINK_ACCOUNT_STATUS_CONNECTED, expires_at, now, threshold);
+      RelinkAccountState state
+          = relink_expiry_state (RELINK_ACCOUNT_STATUS_CONNECTED, expires_at, now, threshold);
       g_autofree char *text = relink_expiry_describe (expires_at, now, NULL);
       g_autofree char *date = relink_expiry_format_date (expires_at, NULL);
-      g_autofree char *tip = g_strdup_printf (_("The client secret expires on %s"), date);
+      g_autofree char *tip = g_strdup_printf (_ ("The client secret expires on %s"), date);
 
       for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
         gtk_widget_remove_css_class (GTK_WIDGET (parts->expiry_label), state_classes[i]);
@@ -176,8 +182,8 @@ update_all (RelinkKeysetsDialog *self)
    * most an hour, since GLib timeouts stop during suspend. */
   g_clear_handle_id (&self->countdown_source, g_source_remove);
   if (next != RELINK_EXPIRY_NEVER)
-    self->countdown_source =
-        g_timeout_add_seconds ((guint) CLAMP (next - now, 1, 3600), countdown_tick_cb, self);
+    self->countdown_source
+        = g_timeout_add_seconds ((guint) CLAMP (next - now, 1, 3600), countdown_tick_cb, self);
 }
 
 static void
@@ -194,7 +200,8 @@ remove_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (RelinkKeysetsDialog) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!relink_account_manager_remove_keyset_finish (RELINK_ACCOUNT_MANAGER (source), result, &error))
+  if (!relink_account_manager_remove_keyset_finish (RELINK_ACCOUNT_MANAGER (source), result,
+                                                    &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -203,7 +210,7 @@ remove_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Developer keys removed")));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Developer keys removed")));
 }
 
 static void
@@ -245,13 +252,14 @@ remove_clicked_cb (RelinkKeysetsDialog *self, GtkButton *button)
     return;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Remove “%s”?"), name);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("Relink forgets these developer keys and deletes their secrets "
-                                 "from the keyring. Your app on the marketplace’s developer portal "
-                                 "stays as it is."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
-                                    _("_Remove"), NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
+  adw_message_dialog_set_body (
+      ADW_MESSAGE_DIALOG (dialog),
+      _ ("Relink forgets these developer keys and deletes their secrets "
+         "from the keyring. Your app on the marketplace’s developer portal "
+         "stays as it is."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
+                                    _ ("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -278,22 +286,23 @@ create_row (gpointer item, gpointer user_data)
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                              adw_avatar_new (32,
-                                             provider != NULL ? relink_provider_get_name (provider)
-                                                              : relink_keyset_get_provider_id (keyset),
+                                             provider != NULL
+                                                 ? relink_provider_get_name (provider)
+                                                 : relink_keyset_get_provider_id (keyset),
                                              TRUE));
 
   parts->invalid_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   gtk_widget_add_css_class (parts->invalid_icon, "error");
   gtk_widget_set_tooltip_text (parts->invalid_icon,
-                               _("The marketplace rejected these keys. Check the client ID and "
-                                 "secret in its developer portal."));
+                               _ ("The marketplace rejected these keys. Check the client ID and "
+                                  "secret in its developer portal."));
   gtk_accessible_update_property (GTK_ACCESSIBLE (parts->invalid_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Invalid keys"), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Invalid keys"), -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), parts->invalid_icon);
 
   parts->expiry_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_valign (parts->expiry_box, GTK_ALIGN_CENTER);
-  caption = gtk_label_new (_("Client secret"));
+  caption = gtk_label_new (_ ("Client secret"));
   gtk_label_set_xalign (GTK_LABEL (caption), 1);
   gtk_widget_add_css_class (caption, "caption");
   gtk_widget_add_css_class (caption, "dim-label");
@@ -396,11 +405,11 @@ relink_keysets_dialog_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      g_value_set_object (value, self->manager);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        g_value_set_object (value, self->manager);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -414,11 +423,11 @@ relink_keysets_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      self->manager = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        self->manager = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -434,9 +443,9 @@ relink_keysets_dialog_class_init (RelinkKeysetsDialogClass *klass)
   object_class->get_property = relink_keysets_dialog_get_property;
   object_class->set_property = relink_keysets_dialog_set_property;
 
-  properties[PROP_MANAGER] =
-      g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MANAGER]
+      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,

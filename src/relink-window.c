@@ -172,6 +172,10 @@ update_page (RelinkWindow *self)
 {
   const char *page;
 
+  /* Not constructed yet. */
+  if (self->manager != NULL && self->sorted == NULL)
+    return;
+
   if (self->has_error || self->manager == NULL)
     page = "error";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0)
@@ -190,11 +194,13 @@ resort (RelinkWindow *self)
 {
   g_clear_handle_id (&self->resort_id, g_source_remove);
 
+  g_debug ("TMP resort start");
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
   /* Again, in case the re-sort moved nothing and emitted no items-changed. */
   recount (self);
+  g_debug ("TMP resort end");
 }
 
 static gboolean
@@ -420,7 +426,8 @@ relink_window_constructed (GObject *object)
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_accounts, self, NULL));
-  self->sorted = gtk_sort_list_model_new (g_object_ref (accounts), g_object_ref (self->sorter));
+  self->sorted = gtk_sort_list_model_new (self->loading ? NULL : g_object_ref (accounts),
+                                          g_object_ref (self->sorter));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (sorted_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
   recount (self);
@@ -613,8 +620,16 @@ relink_window_set_loading (RelinkWindow *self,
     return;
 
   self->loading = loading;
-  if (self->stack != NULL && (self->sorted != NULL || self->manager == NULL))
-    update_page (self);
+
+  /* A load adds accounts one by one, and the sort model would re-sort
+   * (and the list view re-lay out) for each: the list gets them all at once
+   * when the load is over. */
+  if (self->sorted != NULL)
+    gtk_sort_list_model_set_model (self->sorted,
+                                   loading ? NULL
+                                           : relink_account_manager_get_accounts (self->manager));
+
+  update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 

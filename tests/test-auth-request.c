@@ -56,8 +56,7 @@ make_keyset (RelinkProvider *provider,
 }
 
 static RelinkAuthRequest *
-make_request (RelinkProvider *provider,
-              RelinkKeyset *keyset)
+make_request (RelinkProvider *provider, RelinkKeyset *keyset)
 {
   g_autoptr (GError) error = NULL;
   RelinkAuthRequest *request = relink_auth_request_new (provider, keyset, NULL, &error);
@@ -69,8 +68,7 @@ make_request (RelinkProvider *provider,
 
 /* The consent URL's query, decoded; repeated names fail the test. */
 static GHashTable *
-url_params (const char *url,
-            const char *expected_base)
+url_params (const char *url, const char *expected_base)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, &error);
@@ -110,8 +108,8 @@ is_base64url (const char *text)
 static void
 test_pkce_vector (void)
 {
-  g_autofree char *challenge =
-    relink_pkce_challenge_s256 ("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+  g_autofree char *challenge
+      = relink_pkce_challenge_s256 ("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 
   g_assert_cmpstr (challenge, ==, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 }
@@ -165,7 +163,8 @@ static void
 test_state_random (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("ebay");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "production", "App-PRD-1", "Shop-RuName");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, "production", "App-PRD-1", "Shop-RuName");
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint bit_counts[8] = { 0 };
   guint n_bytes = 0;
@@ -258,8 +257,8 @@ static void
 test_url_etsy (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "etsykeystring123",
-                                                 "https://shop.example/etsy/callback");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, NULL, "etsykeystring123", "https://shop.example/etsy/callback");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (GHashTable) params = url_params (relink_auth_request_get_authorize_url (request),
                                               "https://www.etsy.com/oauth/connect");
@@ -331,8 +330,8 @@ static void
 test_url_aliexpress (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("aliexpress");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "production", "12345678",
-                                                 "https://shop.example/ae/callback");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, "production", "12345678", "https://shop.example/ae/callback");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (GHashTable) params = url_params (relink_auth_request_get_authorize_url (request),
                                               "https://api-sg.aliexpress.com/oauth/authorize");
@@ -353,12 +352,12 @@ static void
 test_url_mercadolibre (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("mercadolibre");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "br", "1234567890",
-                                                 "https://shop.example/ml/callback");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, "br", "1234567890", "https://shop.example/ml/callback");
   const char *const scopes[] = { "offline_access", "read", NULL };
   g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkAuthRequest) request = relink_auth_request_new (provider, keyset, scopes,
-                                                                   &error);
+  g_autoptr (RelinkAuthRequest) request
+      = relink_auth_request_new (provider, keyset, scopes, &error);
   g_autoptr (GHashTable) params = NULL;
   g_autofree char *challenge = NULL;
 
@@ -378,16 +377,16 @@ test_bad_keyset (void)
   g_autoptr (RelinkProvider) provider = load_provider ("etsy");
   g_autoptr (RelinkKeyset) no_client = make_keyset (provider, NULL, "", "https://a.example/cb");
   g_autoptr (RelinkKeyset) no_redirect = make_keyset (provider, NULL, "key", NULL);
-  g_autoptr (RelinkKeyset) bad_env = make_keyset (provider, "sandbox", "key",
-                                                  "https://a.example/cb");
+  g_autoptr (RelinkKeyset) bad_env
+      = make_keyset (provider, "sandbox", "key", "https://a.example/cb");
   g_autoptr (RelinkKeyset) bad_url = make_keyset (provider, NULL, "key", "not an address");
   RelinkKeyset *keysets[] = { no_client, no_redirect, bad_env, bad_url };
 
   for (guint i = 0; i < G_N_ELEMENTS (keysets); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (RelinkAuthRequest) request = relink_auth_request_new (provider, keysets[i], NULL,
-                                                                       &error);
+      g_autoptr (RelinkAuthRequest) request
+          = relink_auth_request_new (provider, keysets[i], NULL, &error);
 
       g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION);
       g_assert_null (request);
@@ -401,12 +400,9 @@ test_matches_redirect (void)
   g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   const char *const good[] = {
-    "https://good.example/cb",
-    "https://good.example/cb?code=abc&state=def",
-    "https://good.example/cb#fragment",
-    "https://GOOD.Example/cb?code=1",
-    "HTTPS://good.example/cb",
-    "https://good.example:443/cb",
+    "https://good.example/cb",          "https://good.example/cb?code=abc&state=def",
+    "https://good.example/cb#fragment", "https://GOOD.Example/cb?code=1",
+    "HTTPS://good.example/cb",          "https://good.example:443/cb",
   };
   const char *const bad[] = {
     "https://good.example.evil.com/cb",
@@ -457,7 +453,7 @@ test_matches_redirect (void)
   g_assert_false (relink_auth_request_matches_redirect (request, NULL));
   /* Etsy is no eBay: eBay's default page means nothing here. */
   g_assert_false (relink_auth_request_matches_redirect (
-    request, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=true"));
+      request, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=true"));
   g_assert_false (relink_auth_request_get_used (request));
 }
 
@@ -465,10 +461,10 @@ static void
 test_matches_redirect_port (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key",
-                                                 "https://good.example:443/cb");
-  g_autoptr (RelinkKeyset) loopback = make_keyset (provider, NULL, "key",
-                                                   "http://127.0.0.1:8123/callback");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, NULL, "key", "https://good.example:443/cb");
+  g_autoptr (RelinkKeyset) loopback
+      = make_keyset (provider, NULL, "key", "http://127.0.0.1:8123/callback");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (RelinkAuthRequest) local = make_request (provider, loopback);
 
@@ -485,49 +481,47 @@ static void
 test_matches_redirect_ebay (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("ebay");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "production", "App-PRD-1",
-                                                 "Shop-ShopApp-PRD-abcdef");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
   g_autoptr (RelinkAuthRequest) plain = make_request (provider, keyset);
   g_autoptr (RelinkAuthRequest) accepted = NULL;
 
   /* Without an own accepted URL, only eBay's page (note its spelling) ends the sign-in. */
   g_assert_null (relink_auth_request_get_redirect_url (plain));
   g_assert_true (relink_auth_request_matches_redirect (
-    plain, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=true&code=x"));
+      plain,
+      "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=true&code=x"));
   g_assert_false (relink_auth_request_matches_redirect (
-    plain, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSuccessFailure?isAuthSuccessful=true"));
+      plain, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSuccessFailure?isAuthSuccessful=true"));
   g_assert_false (relink_auth_request_matches_redirect (
-    plain, "https://auth2.ebay.com.evil.com/oauth2/ThirdPartyAuthSucessFailure"));
+      plain, "https://auth2.ebay.com.evil.com/oauth2/ThirdPartyAuthSucessFailure"));
   g_assert_false (relink_auth_request_matches_redirect (
-    plain, "http://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure"));
+      plain, "http://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure"));
   g_assert_false (relink_auth_request_matches_redirect (plain, "Shop-ShopApp-PRD-abcdef"));
-  g_assert_false (relink_auth_request_matches_redirect (plain, "https://auth.ebay.com/oauth2/authorize"));
+  g_assert_false (
+      relink_auth_request_matches_redirect (plain, "https://auth.ebay.com/oauth2/authorize"));
 
   relink_keyset_set_extra (keyset, "accepted_url", "https://shop.example/ebay/accepted");
   accepted = make_request (provider, keyset);
   g_assert_true (relink_auth_request_matches_redirect (
-    accepted, "https://shop.example/ebay/accepted?code=x&state=y"));
+      accepted, "https://shop.example/ebay/accepted?code=x&state=y"));
   g_assert_true (relink_auth_request_matches_redirect (
-    accepted, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=true"));
+      accepted, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=true"));
   g_assert_false (relink_auth_request_matches_redirect (
-    accepted, "https://shop.example/ebay/accepted/../declined"));
+      accepted, "https://shop.example/ebay/accepted/../declined"));
 }
 
 static char *
-redirect_with (RelinkAuthRequest *request,
-               const char *base,
-               const char *params)
+redirect_with (RelinkAuthRequest *request, const char *base, const char *params)
 {
-  g_autofree char *state = g_uri_escape_string (relink_auth_request_get_state (request), NULL,
-                                                FALSE);
+  g_autofree char *state
+      = g_uri_escape_string (relink_auth_request_get_state (request), NULL, FALSE);
 
   return g_strdup_printf ("%s?%s&state=%s", base, params, state);
 }
 
 static void
-used_cb (GObject *object,
-         GParamSpec *pspec,
-         gpointer user_data)
+used_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   (*(guint *) user_data)++;
 }
@@ -536,8 +530,8 @@ static void
 test_parse_redirect_ebay (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("ebay");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "production", "App-PRD-1",
-                                                 "Shop-ShopApp-PRD-abcdef");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (RelinkAuthResponse) again = NULL;
@@ -573,8 +567,8 @@ static void
 test_parse_redirect_ebay_default_page (void)
 {
   g_autoptr (RelinkProvider) provider = load_provider ("ebay");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "production", "App-PRD-1",
-                                                 "Shop-ShopApp-PRD-abcdef");
+  g_autoptr (RelinkKeyset) keyset
+      = make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (RelinkAuthRequest) declined = make_request (provider, keyset);
   g_autoptr (RelinkAuthResponse) response = NULL;
@@ -589,8 +583,8 @@ test_parse_redirect_ebay_default_page (void)
 
   /* A refusal may come without state; it changes nothing anyway. */
   g_assert_null (relink_auth_request_parse_redirect (
-    declined, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=false",
-    &error));
+      declined, "https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure?isAuthSuccessful=false",
+      &error));
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_DECLINED);
   g_assert_cmpstr (error->message, ==, "You declined access on eBay. Nothing was changed.");
 }
@@ -759,8 +753,7 @@ test_finalize (void)
 }
 
 int
-main (int argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -48,6 +48,21 @@ fixture_open (Fixture *fixture, guint n_accounts)
       g_assert_no_error (error);
     }
 
+  /* One custom profile of the seller's own, besides the shipped ones. */
+  {
+    g_autofree char *source
+        = g_build_filename (g_getenv ("RELINK_TEST_DATA"), "providers", "good-custom.json", NULL);
+    g_autofree char *target = g_build_filename (providers_dir, "good-custom.json", NULL);
+    g_autofree char *contents = NULL;
+    gsize length;
+
+    g_file_get_contents (source, &contents, &length, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_mkdir_with_parents (providers_dir, 0700), ==, 0);
+    g_file_set_contents (target, contents, length, &error);
+    g_assert_no_error (error);
+  }
+
   fixture->secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (providers_dir);
   fixture->manager = relink_account_manager_new (fixture->store, fixture->secrets, providers);
@@ -79,7 +94,7 @@ timed_out_cb (gpointer data)
 #define WAIT_FOR(cond)                                                                             \
   G_STMT_START                                                                                     \
   {                                                                                                \
-    guint wait_id_ = g_timeout_add_seconds (30, timed_out_cb, (gpointer) #cond);                  \
+    guint wait_id_ = g_timeout_add_seconds (30, timed_out_cb, (gpointer) #cond);                   \
     while (!(cond))                                                                                \
       g_main_context_iteration (NULL, TRUE);                                                       \
     g_source_remove (wait_id_);                                                                    \
@@ -128,7 +143,6 @@ maybe_screenshot (GtkWidget *window, const char *name)
   if (dir == NULL)
     return;
 
-  if (g_getenv ("TALL")) { void scroll (GtkWidget *w) { if (GTK_IS_SCROLLED_WINDOW (w) && gtk_widget_get_mapped (w)) { GtkAdjustment *a = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w)); gtk_adjustment_set_value (a, gtk_adjustment_get_upper (a) * atof (g_getenv ("TALL"))); } for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) scroll (c); } wait_for_frame (window); scroll (window); }
   wait_for_frame (window);
   paintable = gtk_widget_paintable_new (window);
   width = gtk_widget_get_width (window);
@@ -207,8 +221,8 @@ error_label_shows (GtkWidget *root, const char *id, const char *fragment)
 {
   GtkWidget *label = get_widget (root, id);
 
-  return gtk_widget_get_visible (label) &&
-         strstr (gtk_label_get_text (GTK_LABEL (label)), fragment) != NULL;
+  return gtk_widget_get_visible (label)
+         && strstr (gtk_label_get_text (GTK_LABEL (label)), fragment) != NULL;
 }
 
 static void
@@ -320,6 +334,8 @@ test_add_account (void)
 
   /* Step 1: the marketplace. */
   g_assert_nonnull (find_label (dialog, "eBay"));
+  g_assert_nonnull (find_label (get_widget (dialog, "acme-market"), "Custom"));
+  g_assert_null (find_label (get_widget (dialog, "ebay"), "Custom"));
   gtk_widget_activate (get_widget (dialog, "amazon-sp-api"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack"))), ==,
                    "keys");
@@ -418,8 +434,9 @@ test_add_account (void)
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   g_assert_cmpstr (relink_account_get_expected_identity (account), ==, "A3NEWSELLER");
   g_assert_cmpint (relink_account_get_created_at (account), >=, fixture.now);
-  g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_accounts (fixture.manager)),
-                    ==, n_accounts + 1);
+  g_assert_cmpuint (
+      g_list_model_get_n_items (relink_account_manager_get_accounts (fixture.manager)), ==,
+      n_accounts + 1);
   g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_keysets (fixture.manager)),
                     ==, n_keysets + 1);
 
@@ -442,7 +459,7 @@ test_add_account (void)
   g_assert_no_error (error);
   g_assert_cmpstr (relink_account_get_nickname (stored), ==, "New Amazon shop");
   secret = relink_secrets_lookup_keyset_secret_sync (fixture.secrets, relink_keyset_get_id (keyset),
-                                                      "client_secret", NULL, &error);
+                                                     "client_secret", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "amzn1.oa2-cs.v1.not-a-real-secret");
   /* The keyset extra that is not secret never went to the keyring. */
@@ -498,8 +515,8 @@ test_add_account_existing_keys (void)
 
   /* Enter in the nickname row activates Add. */
   set_text (dialog, "nickname_row", "Second eBay shop");
-  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog)) ==
-                 get_widget (dialog, "add_button"));
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog))
+                 == get_widget (dialog, "add_button"));
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_widget_activate_default (get_widget (dialog, "nickname_row"));
   WAIT_FOR (added != NULL);
@@ -540,8 +557,9 @@ test_add_account_cancel (void)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_widget_activate_action (dialog, "window.close", NULL);
   WAIT_FOR (dialog == NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_accounts (fixture.manager)),
-                    ==, n_accounts);
+  g_assert_cmpuint (
+      g_list_model_get_n_items (relink_account_manager_get_accounts (fixture.manager)), ==,
+      n_accounts);
 
   fixture_close (&fixture);
 }
@@ -607,7 +625,8 @@ test_details (void)
   authorised_date = relink_expiry_format_date (relink_account_get_authorised_at (account), NULL);
   g_assert_nonnull (find_label (get_widget (dialog, "refresh-expires"), refresh_date));
   g_assert_nonnull (find_label (get_widget (dialog, "authorised"), authorised_date));
-  g_assert_nonnull (find_label (dialog, relink_keyset_get_client_id (relink_account_get_keyset (account))));
+  g_assert_nonnull (
+      find_label (dialog, relink_keyset_get_client_id (relink_account_get_keyset (account))));
 
   /* The history, newest first, arrives from the store. */
   WAIT_FOR (find_label (dialog, "The marketplace did not answer") != NULL);
@@ -645,7 +664,8 @@ test_details (void)
 
   g_assert_null (relink_account_manager_lookup_account (fixture.manager, account_id));
   {
-    g_autoptr (RelinkAccount) stored = relink_store_load_account (fixture.store, account_id, &error);
+    g_autoptr (RelinkAccount) stored
+        = relink_store_load_account (fixture.store, account_id, &error);
     g_assert_null (stored);
     g_clear_error (&error);
   }
@@ -738,16 +758,18 @@ test_keysets (void)
       row = get_widget (dialog, relink_keyset_get_id (keyset));
       g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, name);
       if (used == 1)
-        g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
-                                  "Used by 1 account"));
-      g_assert_cmpint (gtk_widget_is_sensitive (remove_button_of (dialog, relink_keyset_get_id (keyset))),
-                       ==, used == 0);
+        g_assert_nonnull (
+            strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Used by 1 account"));
+      g_assert_cmpint (
+          gtk_widget_is_sensitive (remove_button_of (dialog, relink_keyset_get_id (keyset))), ==,
+          used == 0);
     }
 
   /* The Amazon keys count their client secret down; the text depends on
    * the second the row was drawn, somewhere between opening and now. */
   {
-    RelinkKeyset *amazon = relink_account_manager_lookup_keyset (fixture.manager, "keyset-amazon-na");
+    RelinkKeyset *amazon
+        = relink_account_manager_lookup_keyset (fixture.manager, "keyset-amazon-na");
     gint64 expires_at = relink_keyset_get_secret_expires_at (amazon);
     g_autofree char *at_open = relink_expiry_describe (expires_at, opened_at, NULL);
     g_autofree char *at_check = relink_expiry_describe (expires_at, relink_now (), NULL);
@@ -769,9 +791,9 @@ test_keysets (void)
   WAIT_FOR (done);
   WAIT_FOR (find_widget (dialog, "keyset-unused") != NULL);
   g_assert_nonnull (find_label (get_widget (dialog, "keyset-unused"), "Spare Etsy keys"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (
-                                ADW_ACTION_ROW (get_widget (dialog, "keyset-unused"))),
-                            "Not used by any account"));
+  g_assert_nonnull (
+      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (get_widget (dialog, "keyset-unused"))),
+              "Not used by any account"));
   g_assert_true (gtk_widget_is_sensitive (remove_button_of (dialog, "keyset-unused")));
   maybe_screenshot (dialog, "keysets");
 
@@ -791,7 +813,7 @@ test_keysets (void)
   WAIT_FOR (relink_account_manager_lookup_keyset (fixture.manager, "keyset-unused") == NULL);
   WAIT_FOR (find_widget (dialog, "keyset-unused") == NULL);
   secret = relink_secrets_lookup_keyset_secret_sync (fixture.secrets, "keyset-unused",
-                                                      "shared_secret", NULL, &error);
+                                                     "shared_secret", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (secret);
   g_assert_cmpuint (g_list_model_get_n_items (keysets), ==, n_keysets);

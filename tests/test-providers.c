@@ -282,9 +282,10 @@ assert_sorted_list_model (GListModel *model)
       g_autoptr (RelinkProvider) previous = g_list_model_get_item (model, i - 1);
       g_autoptr (RelinkProvider) current = g_list_model_get_item (model, i);
 
-      g_assert_cmpint (
-          g_utf8_collate (relink_provider_get_name (previous), relink_provider_get_name (current)),
-          <=, 0);
+      g_autofree char *a = g_utf8_casefold (relink_provider_get_name (previous), -1);
+      g_autofree char *b = g_utf8_casefold (relink_provider_get_name (current), -1);
+
+      g_assert_cmpint (g_utf8_collate (a, b), <=, 0);
     }
 }
 
@@ -303,6 +304,16 @@ test_registry_list_model (void)
   g_assert_cmpstr (relink_provider_get_id (first), ==, "aliexpress");
   g_object_get (first, "name", &name, NULL);
   g_assert_cmpstr (name, ==, "AliExpress");
+
+  /* Case does not decide the order: "eBay" sorts before "Etsy" and "Mercado Libre". */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (RelinkProvider) item = g_list_model_get_item (model, i);
+      const char *expected[] = { "aliexpress", "amazon-sp-api", "ebay", "etsy", "mercadolibre" };
+
+      g_assert_cmpuint (i, <, G_N_ELEMENTS (expected));
+      g_assert_cmpstr (relink_provider_get_id (item), ==, expected[i]);
+    }
 
   /* The registry owns its items; a caller's reference outlives it. */
   g_clear_object (&registry);

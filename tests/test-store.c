@@ -499,6 +499,107 @@ test_delete_keyset (Fixture *fixture, gconstpointer data)
   g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_FAILED);
 }
 
+static void
+assert_reminder (
+    RelinkStore *store, const char *id, gint64 expires_at, gint64 lead, gint64 given_at)
+{
+  g_autoptr (GError) error = NULL;
+  /* Not zero, so that a load that forgets to fill it in is caught. */
+  RelinkReminderState loaded = { -7, -7, -7 };
+
+  g_assert_true (relink_store_load_reminder (store, id, &loaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded.expires_at, ==, expires_at);
+  g_assert_cmpint (loaded.lead, ==, lead);
+  g_assert_cmpint (loaded.given_at, ==, given_at);
+}
+
+static void
+test_reminders (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = open_store (fixture->path);
+  g_autoptr (RelinkStore) other = NULL;
+  g_autoptr (RelinkKeyset) k1 = make_keyset ("k1", "amazon-sp-api", 1);
+  g_autoptr (RelinkKeyset) k2 = make_keyset ("k2", "ebay", 2);
+  g_autoptr (RelinkAccount) a1 = make_account ("a1", "k1", 10);
+  g_autoptr (RelinkAccount) a2 = make_account ("a2", "k1", 11);
+  g_autoptr (GHashTable) all = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkReminderState state = { 0 };
+  RelinkReminderState *found;
+
+  g_assert_true (relink_store_save_keyset (store, k1, &error));
+  g_assert_true (relink_store_save_keyset (store, k2, &error));
+  g_assert_true (relink_store_save_account (store, a1, &error));
+  g_assert_true (relink_store_save_account (store, a2, &error));
+  g_assert_no_error (error);
+
+  /* Nothing given yet: a cleared state, not an error. */
+  assert_reminder (store, "a1", 0, 0, 0);
+
+  state = (RelinkReminderState){ 1747000000, 7 * 86400, 1746395000 };
+  g_assert_true (relink_store_save_reminder (store, "a1", &state, &error));
+  g_assert_no_error (error);
+  state = (RelinkReminderState){ 1747000000, RELINK_REMINDER_LEAD_REAUTH, 1746000000 };
+  g_assert_true (relink_store_save_reminder (store, "a2", &state, &error));
+  g_assert_no_error (error);
+  /* A keyset's client secret reminder lives under the keyset id. */
+  state = (RelinkReminderState){ 1900000000, 90 * 86400, 1892000000 };
+  g_assert_true (relink_store_save_reminder (store, "k1", &state, &error));
+  g_assert_no_error (error);
+
+  /* Seen by another connection (another process) and after a reopen. */
+  other = open_store (fixture->path);
+  assert_reminder (other, "a1", 1747000000, 7 * 86400, 1746395000);
+  assert_reminder (other, "a2", 1747000000, RELINK_REMINDER_LEAD_REAUTH, 1746000000);
+  assert_reminder (other, "k1", 1900000000, 90 * 86400, 1892000000);
+
+  /* A later reminder replaces the row. */
+  state = (RelinkReminderState){ 1747000000, 86400, 1746913600 };
+  g_assert_true (relink_store_save_reminder (other, "a1", &state, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  store = open_store (fixture->path);
+  assert_reminder (store, "a1", 1747000000, 86400, 1746913600);
+
+  all = relink_store_load_reminders (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (all), ==, 3);
+  found = g_hash_table_lookup (all, "a2");
+  g_assert_nonnull (found);
+  g_assert_cmpint (found->lead, ==, RELINK_REMINDER_LEAD_REAUTH);
+  g_assert_cmpint (found->expires_at, ==, 1747000000);
+  g_assert_cmpint (found->given_at, ==, 1746000000);
+  g_clear_pointer (&all, g_hash_table_unref);
+
+  /* No row for what does not exist (deleted meanwhile elsewhere). */
+  g_assert_false (relink_store_save_reminder (store, "gone", &state, &error));
+  g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM reminders"), ==, 3);
+
+  /* Deleting an account takes its reminder with it, and only its. */
+  g_assert_true (relink_store_delete_account (store, "a1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (
+      count_rows (fixture->path, "SELECT count(*) FROM reminders WHERE account_id = 'a1'"), ==, 0);
+  assert_reminder (store, "a1", 0, 0, 0);
+  assert_reminder (store, "a2", 1747000000, RELINK_REMINDER_LEAD_REAUTH, 1746000000);
+
+  /* A recreated account with the same id starts without reminders. */
+  g_assert_true (relink_store_save_account (store, a1, &error));
+  g_assert_no_error (error);
+  assert_reminder (store, "a1", 0, 0, 0);
+
+  /* So does deleting a keyset. */
+  g_assert_true (relink_store_delete_account (store, "a1", &error));
+  g_assert_true (relink_store_delete_account (store, "a2", &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_delete_keyset (store, "k1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM reminders"), ==, 0);
+}
+
 static guint
 file_mode (const char *path)
 {
@@ -1079,6 +1180,7 @@ main (int argc, char *argv[])
   ADD ("column-updates", test_column_updates);
   ADD ("history", test_history);
   ADD ("delete-keyset", test_delete_keyset);
+  ADD ("reminders", test_reminders);
   ADD ("modes", test_modes);
   ADD ("newer-schema", test_newer_schema);
   ADD ("newer-schema-wal", test_newer_schema_wal);

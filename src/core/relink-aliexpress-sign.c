@@ -10,16 +10,13 @@
 #include "relink-aliexpress-sign.h"
 
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_names (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 char *
-relink_aliexpress_sign (const char *api_path,
-                        GHashTable *params,
-                        const char *app_secret)
+relink_aliexpress_sign (const char *api_path, GHashTable *params, const char *app_secret)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autoptr (GHmac) hmac = NULL;

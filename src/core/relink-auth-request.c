@@ -21,15 +21,13 @@
 
 #define EBAY_DEFAULT_PAGE_PATH "/oauth2/ThirdPartyAuthSucessFailure"
 
-static const char *const ebay_default_page_hosts[] = {
-  "auth2.ebay.com", "auth2.sandbox.ebay.com", NULL
-};
+static const char *const ebay_default_page_hosts[]
+    = { "auth2.ebay.com", "auth2.sandbox.ebay.com", NULL };
 
 /* RelinkAuthResponse */
 
 static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+compare_strings (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
@@ -41,7 +39,9 @@ struct _RelinkAuthResponse
   const char *code;   /* points into params */
 };
 
-G_DEFINE_BOXED_TYPE (RelinkAuthResponse, relink_auth_response, relink_auth_response_ref,
+G_DEFINE_BOXED_TYPE (RelinkAuthResponse,
+                     relink_auth_response,
+                     relink_auth_response_ref,
                      relink_auth_response_unref)
 
 static void
@@ -83,8 +83,7 @@ relink_auth_response_get_selling_partner_id (const RelinkAuthResponse *self)
 }
 
 const char *
-relink_auth_response_get_param (const RelinkAuthResponse *self,
-                                const char *name)
+relink_auth_response_get_param (const RelinkAuthResponse *self, const char *name)
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -129,7 +128,8 @@ struct _RelinkAuthRequest
 
 G_DEFINE_FINAL_TYPE (RelinkAuthRequest, relink_auth_request, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_AUTHORIZE_URL,
   PROP_USED,
@@ -156,25 +156,22 @@ relink_auth_request_finalize (GObject *object)
 }
 
 static void
-relink_auth_request_get_property (GObject *object,
-                                  guint prop_id,
-                                  GValue *value,
-                                  GParamSpec *pspec)
+relink_auth_request_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   RelinkAuthRequest *self = RELINK_AUTH_REQUEST (object);
 
   switch (prop_id)
     {
-    case PROP_AUTHORIZE_URL:
-      g_value_set_string (value, self->authorize_url);
-      break;
+      case PROP_AUTHORIZE_URL:
+        g_value_set_string (value, self->authorize_url);
+        break;
 
-    case PROP_USED:
-      g_value_set_boolean (value, self->used);
-      break;
+      case PROP_USED:
+        g_value_set_boolean (value, self->used);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -186,12 +183,11 @@ relink_auth_request_class_init (RelinkAuthRequestClass *klass)
   object_class->finalize = relink_auth_request_finalize;
   object_class->get_property = relink_auth_request_get_property;
 
-  properties[PROP_AUTHORIZE_URL] =
-    g_param_spec_string ("authorize-url", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_USED] =
-    g_param_spec_boolean ("used", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTHORIZE_URL] = g_param_spec_string ("authorize-url", NULL, NULL, NULL,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USED]
+      = g_param_spec_boolean ("used", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -208,10 +204,7 @@ is_blank (const char *text)
 }
 
 static void
-append_param (GString *url,
-              gboolean *first,
-              const char *name,
-              const char *value)
+append_param (GString *url, gboolean *first, const char *name, const char *value)
 {
   g_string_append_c (url, *first ? '?' : '&');
   *first = FALSE;
@@ -240,8 +233,7 @@ uses_application_id (RelinkProvider *provider)
 }
 
 static gboolean
-build_authorize_url (RelinkAuthRequest *self,
-                     GError **error)
+build_authorize_url (RelinkAuthRequest *self, GError **error)
 {
   g_autoptr (GString) url = g_string_new (self->environment->authorize_url);
   g_autofree char *challenge = NULL;
@@ -293,10 +285,11 @@ build_authorize_url (RelinkAuthRequest *self,
         append_param (url, &first, field->authorize_param, value);
       else if (field->required)
         {
-          g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                       /* Translators: %s is a keyset field label, e.g. "Application ID". */
-                       _("The developer keys lack the “%s”, which signing in needs. Add it to the keyset."),
-                       field->label);
+          g_set_error (
+              error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+              /* Translators: %s is a keyset field label, e.g. "Application ID". */
+              _ ("The developer keys lack the “%s”, which signing in needs. Add it to the keyset."),
+              field->label);
           return FALSE;
         }
     }
@@ -338,29 +331,31 @@ relink_auth_request_new (RelinkProvider *provider,
   self = g_object_new (RELINK_TYPE_AUTH_REQUEST, NULL);
   self->provider = g_object_ref (provider);
   self->keyset = g_object_ref (keyset);
-  self->environment = relink_provider_get_environment (provider,
-                                                       relink_keyset_get_environment (keyset));
+  self->environment
+      = relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
 
   if (self->environment == NULL)
     {
-      g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                   _("The developer keys name an environment that %s does not have. Edit the keyset."),
-                   relink_provider_get_name (provider));
+      g_set_error (
+          error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+          _ ("The developer keys name an environment that %s does not have. Edit the keyset."),
+          relink_provider_get_name (provider));
       return NULL;
     }
 
   if (is_blank (relink_keyset_get_client_id (keyset)))
     {
       g_set_error_literal (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                           _("The developer keys have no client id. Add it to the keyset."));
+                           _ ("The developer keys have no client id. Add it to the keyset."));
       return NULL;
     }
 
   redirect = relink_keyset_get_redirect (keyset);
   if (is_blank (redirect))
     {
-      g_set_error_literal (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                           _("The developer keys have no redirect address. Add it to the keyset."));
+      g_set_error_literal (
+          error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+          _ ("The developer keys have no redirect address. Add it to the keyset."));
       return NULL;
     }
   self->redirect_param = g_strdup (redirect);
@@ -383,8 +378,8 @@ relink_auth_request_new (RelinkProvider *provider,
       if (uri == NULL || is_blank (g_uri_get_host (uri)))
         {
           g_set_error_literal (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                               _("The redirect address of the developer keys is not a valid web "
-                                 "address. Edit the keyset."));
+                               _ ("The redirect address of the developer keys is not a valid web "
+                                  "address. Edit the keyset."));
           return NULL;
         }
     }
@@ -513,8 +508,7 @@ target_clear (Target *target)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
 static gboolean
-split_target (const char *uri,
-              Target *target)
+split_target (const char *uri, Target *target)
 {
   memset (target, 0, sizeof *target);
 
@@ -548,18 +542,16 @@ split_target (const char *uri,
 }
 
 static gboolean
-target_equal (const Target *expected,
-              const Target *candidate)
+target_equal (const Target *expected, const Target *candidate)
 {
-  return candidate->userinfo == NULL &&
-         g_ascii_strcasecmp (expected->scheme, candidate->scheme) == 0 &&
-         g_ascii_strcasecmp (expected->host, candidate->host) == 0 &&
-         expected->port == candidate->port && strcmp (expected->path, candidate->path) == 0;
+  return candidate->userinfo == NULL
+         && g_ascii_strcasecmp (expected->scheme, candidate->scheme) == 0
+         && g_ascii_strcasecmp (expected->host, candidate->host) == 0
+         && expected->port == candidate->port && strcmp (expected->path, candidate->path) == 0;
 }
 
 static gboolean
-is_ebay_default_page (RelinkAuthRequest *self,
-                      const Target *candidate)
+is_ebay_default_page (RelinkAuthRequest *self, const Target *candidate)
 {
   if (relink_provider_get_redirect_style (self->provider) != RELINK_REDIRECT_STYLE_RUNAME)
     return FALSE;
@@ -581,8 +573,7 @@ is_ebay_default_page (RelinkAuthRequest *self,
 }
 
 static gboolean
-matches_target (RelinkAuthRequest *self,
-                const Target *candidate)
+matches_target (RelinkAuthRequest *self, const Target *candidate)
 {
   if (self->redirect_url != NULL)
     {
@@ -596,8 +587,7 @@ matches_target (RelinkAuthRequest *self,
 }
 
 gboolean
-relink_auth_request_matches_redirect (RelinkAuthRequest *self,
-                                      const char *uri)
+relink_auth_request_matches_redirect (RelinkAuthRequest *self, const char *uri)
 {
   g_auto (Target) candidate = { 0 };
 
@@ -624,8 +614,7 @@ mark_used (RelinkAuthRequest *self)
  * marketplace's Latin-1 error text still reads; a NUL byte or a broken
  * escape makes the answer unreadable. */
 static char *
-decode_component (const char *text,
-                  gssize length)
+decode_component (const char *text, gssize length)
 {
   g_autofree char *plus = length < 0 ? g_strdup (text) : g_strndup (text, length);
   g_autoptr (GBytes) bytes = NULL;
@@ -681,9 +670,7 @@ parse_query (const char *query)
 }
 
 RelinkAuthResponse *
-relink_auth_request_parse_redirect (RelinkAuthRequest *self,
-                                    const char *uri,
-                                    GError **error)
+relink_auth_request_parse_redirect (RelinkAuthRequest *self, const char *uri, GError **error)
 {
   g_auto (Target) candidate = { 0 };
   g_autoptr (GHashTable) params = NULL;
@@ -701,8 +688,8 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   if (!split_target (uri, &candidate) || !matches_target (self, &candidate))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_WRONG_REDIRECT,
-                   _("This address is not the answer of %s that Relink waits for. Nothing was "
-                     "changed; copy the address of the page shown after you allowed access."),
+                   _ ("This address is not the answer of %s that Relink waits for. Nothing was "
+                      "changed; copy the address of the page shown after you allowed access."),
                    provider_name);
       return NULL;
     }
@@ -710,8 +697,8 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   if (self->used)
     {
       g_set_error_literal (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_ALREADY_USED,
-                           _("This sign-in was already answered. Nothing was changed; start a new "
-                             "sign-in."));
+                           _ ("This sign-in was already answered. Nothing was changed; start a new "
+                              "sign-in."));
       return NULL;
     }
   mark_used (self);
@@ -720,8 +707,8 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   if (params == NULL)
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                   _("The sign-in answer of %s is garbled or repeats a value, so Relink cannot "
-                     "trust it. Nothing was changed; try again."),
+                   _ ("The sign-in answer of %s is garbled or repeats a value, so Relink cannot "
+                      "trust it. Nothing was changed; try again."),
                    provider_name);
       return NULL;
     }
@@ -734,30 +721,29 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   if (state != NULL && !relink_constant_time_equal (self->state, state))
     {
       g_set_error_literal (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_STATE_MISMATCH,
-                           _("The sign-in answer did not belong to this sign-in. Nothing was "
-                             "changed; try again."));
+                           _ ("The sign-in answer did not belong to this sign-in. Nothing was "
+                              "changed; try again."));
       return NULL;
     }
 
   oauth_error = g_hash_table_lookup (params, "error");
-  if (g_strcmp0 (oauth_error, "access_denied") == 0 ||
-      g_strcmp0 (g_hash_table_lookup (params, "isAuthSuccessful"), "false") == 0)
+  if (g_strcmp0 (oauth_error, "access_denied") == 0
+      || g_strcmp0 (g_hash_table_lookup (params, "isAuthSuccessful"), "false") == 0)
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_DECLINED,
-                   _("You declined access on %s. Nothing was changed."), provider_name);
+                   _ ("You declined access on %s. Nothing was changed."), provider_name);
       return NULL;
     }
 
   if (oauth_error != NULL)
     {
       const char *description = g_hash_table_lookup (params, "error_description");
-      g_autofree char *shown = relink_oauth_sanitize_text (is_blank (description) ? oauth_error
-                                                                                  : description,
-                                                           MAX_ERROR_TEXT);
+      g_autofree char *shown = relink_oauth_sanitize_text (
+          is_blank (description) ? oauth_error : description, MAX_ERROR_TEXT);
 
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
                    /* Translators: the first %s is a marketplace, the second its reason. */
-                   _("%s refused the sign-in: “%s”. Nothing was changed; try again."),
+                   _ ("%s refused the sign-in: “%s”. Nothing was changed; try again."),
                    provider_name, shown);
       return NULL;
     }
@@ -765,8 +751,8 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   if (state == NULL)
     {
       g_set_error_literal (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_STATE_MISMATCH,
-                           _("The sign-in answer did not belong to this sign-in. Nothing was "
-                             "changed; try again."));
+                           _ ("The sign-in answer did not belong to this sign-in. Nothing was "
+                              "changed; try again."));
       return NULL;
     }
 
@@ -776,16 +762,16 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self,
   if (is_blank (code))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                   _("%s sent no sign-in code. Nothing was changed; try again."), provider_name);
+                   _ ("%s sent no sign-in code. Nothing was changed; try again."), provider_name);
       return NULL;
     }
 
-  if (relink_provider_get_identity_source (self->provider) == RELINK_IDENTITY_SOURCE_REDIRECT &&
-      is_blank (g_hash_table_lookup (params,
-                                     relink_provider_get_identity_id_field (self->provider))))
+  if (relink_provider_get_identity_source (self->provider) == RELINK_IDENTITY_SOURCE_REDIRECT
+      && is_blank (
+          g_hash_table_lookup (params, relink_provider_get_identity_id_field (self->provider))))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                   _("%s did not say which account signed in. Nothing was changed; try again."),
+                   _ ("%s did not say which account signed in. Nothing was changed; try again."),
                    provider_name);
       return NULL;
     }

@@ -85,8 +85,7 @@ gboolean relink_auth_request_matches_redirect (RelinkAuthRequest *self, const ch
  * (access_denied, eBay's isAuthSuccessful=false), FAILED (another `error`,
  * its description sanitised), MALFORMED (no code, repeated parameters,
  * Amazon without selling_partner_id). */
-RelinkAuthResponse *relink_auth_request_parse_redirect (RelinkAuthRequest *self,
-                                                        const char *uri,
-                                                        GError **error);
+RelinkAuthResponse *
+relink_auth_request_parse_redirect (RelinkAuthRequest *self, const char *uri, GError **error);
 
 G_END_DECLS

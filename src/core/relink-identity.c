@@ -17,7 +17,8 @@ struct _RelinkIdentity
 
 G_DEFINE_FINAL_TYPE (RelinkIdentity, relink_identity, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ID,
   PROP_NAME,
@@ -38,25 +39,22 @@ relink_identity_finalize (GObject *object)
 }
 
 static void
-relink_identity_get_property (GObject *object,
-                              guint prop_id,
-                              GValue *value,
-                              GParamSpec *pspec)
+relink_identity_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   RelinkIdentity *self = RELINK_IDENTITY (object);
 
   switch (prop_id)
     {
-    case PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
+      case PROP_ID:
+        g_value_set_string (value, self->id);
+        break;
 
-    case PROP_NAME:
-      g_value_set_string (value, relink_identity_get_name (self));
-      break;
+      case PROP_NAME:
+        g_value_set_string (value, relink_identity_get_name (self));
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -70,16 +68,16 @@ relink_identity_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_ID:
-      self->id = g_value_dup_string (value);
-      break;
+      case PROP_ID:
+        self->id = g_value_dup_string (value);
+        break;
 
-    case PROP_NAME:
-      self->name = g_value_dup_string (value);
-      break;
+      case PROP_NAME:
+        self->name = g_value_dup_string (value);
+        break;
 
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -92,12 +90,11 @@ relink_identity_class_init (RelinkIdentityClass *klass)
   object_class->get_property = relink_identity_get_property;
   object_class->set_property = relink_identity_set_property;
 
-  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
-                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                               G_PARAM_STATIC_STRINGS);
-  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
-                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                                                 G_PARAM_STATIC_STRINGS);
+  properties[PROP_ID] = g_param_spec_string (
+      "id", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME]
+      = g_param_spec_string ("name", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -108,8 +105,7 @@ relink_identity_init (RelinkIdentity *self)
 }
 
 RelinkIdentity *
-relink_identity_new (const char *id,
-                     const char *name)
+relink_identity_new (const char *id, const char *name)
 {
   g_return_val_if_fail (id != NULL && id[0] != '\0', NULL);
 

@@ -56,10 +56,8 @@ relink_oauth_client_init (RelinkOAuthClient *self)
 {
   /* No cookie jar, no logger: nothing of a sign-in outlives its call, and
    * nothing of it reaches a log. TLS certificates are checked by default. */
-  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
-                                                 "idle-timeout", 60,
-                                                 "user-agent", "Relink/" PACKAGE_VERSION,
-                                                 NULL);
+  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS, "idle-timeout",
+                                                 60, "user-agent", "Relink/" PACKAGE_VERSION, NULL);
 }
 
 RelinkOAuthClient *
@@ -69,9 +67,7 @@ relink_oauth_client_new (void)
 }
 
 void
-relink_oauth_client_set_clock (RelinkOAuthClient *self,
-                               RelinkClockFunc clock,
-                               gpointer user_data)
+relink_oauth_client_set_clock (RelinkOAuthClient *self, RelinkClockFunc clock, gpointer user_data)
 {
   g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
 
@@ -170,9 +166,7 @@ call_free (Call *call)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
 
 static Call *
-call_new (RelinkProvider *provider,
-          RelinkKeyset *keyset,
-          RelinkOAuthCall kind)
+call_new (RelinkProvider *provider, RelinkKeyset *keyset, RelinkOAuthCall kind)
 {
   Call *call = g_new0 (Call, 1);
 
@@ -185,8 +179,7 @@ call_new (RelinkProvider *provider,
 }
 
 static void
-call_add_secret (Call *call,
-                 const char *secret)
+call_add_secret (Call *call, const char *secret)
 {
   if (!is_blank (secret))
     g_ptr_array_add (call->secrets, g_strdup (secret));
@@ -194,8 +187,7 @@ call_add_secret (Call *call,
 
 /* Replaces every occurrence of a sent secret in @error's message. */
 static void
-redact_error (GError *error,
-              GPtrArray *secrets)
+redact_error (GError *error, GPtrArray *secrets)
 {
   for (guint i = 0; secrets != NULL && i < secrets->len; i++)
     {
@@ -212,8 +204,7 @@ redact_error (GError *error,
 }
 
 static void
-return_error (GTask *task,
-              GError *error)
+return_error (GTask *task, GError *error)
 {
   Call *call = g_task_get_task_data (task);
 
@@ -237,9 +228,7 @@ form_init (Form *form)
 }
 
 static void
-form_add (Form *form,
-          const char *name,
-          const char *value)
+form_add (Form *form, const char *name, const char *value)
 {
   if (value == NULL)
     return;
@@ -281,8 +270,7 @@ url_host (const char *url)
 static void read_chunk (GTask *task);
 
 static gint64
-parse_retry_after (const char *value,
-                   gint64 now)
+parse_retry_after (const char *value, gint64 now)
 {
   guint64 seconds;
   g_autoptr (GDateTime) moment = NULL;
@@ -301,34 +289,33 @@ parse_retry_after (const char *value,
 }
 
 static GError *
-network_error (Call *call,
-               const GError *error)
+network_error (Call *call, const GError *error)
 {
   const char *name = relink_provider_get_name (call->provider);
   const char *host = call->host != NULL ? call->host : name;
 
   if (error->domain == G_TLS_ERROR)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                        _("The connection to %s could not be secured: its certificate was not "
-                          "accepted. Nothing was sent. Check the computer’s date and the network "
-                          "(a hotel or café login page?), then try again."),
+                        _ ("The connection to %s could not be secured: its certificate was not "
+                           "accepted. Nothing was sent. Check the computer’s date and the network "
+                           "(a hotel or café login page?), then try again."),
                         host);
 
   if (error->domain == G_RESOLVER_ERROR)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                        _("Relink could not find %s on the network. Check the internet "
-                          "connection, then try again."),
+                        _ ("Relink could not find %s on the network. Check the internet "
+                           "connection, then try again."),
                         host);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                        _("%s did not answer in time. Check the internet connection, then try "
-                          "again."),
+                        _ ("%s did not answer in time. Check the internet connection, then try "
+                           "again."),
                         name);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                      _("Relink could not reach %s. Check the internet connection, then try "
-                        "again."),
+                      _ ("Relink could not reach %s. Check the internet connection, then try "
+                         "again."),
                       host);
 }
 
@@ -339,10 +326,11 @@ too_large_error (Call *call)
 
   if (call->call == RELINK_OAUTH_CALL_CODE || call->call == RELINK_OAUTH_CALL_REFRESH)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                        _("%s sent an answer too large to be a token; nothing was changed."), name);
+                        _ ("%s sent an answer too large to be a token; nothing was changed."),
+                        name);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                      _("%s sent an answer too large to read; nothing was changed."), name);
+                      _ ("%s sent an answer too large to read; nothing was changed."), name);
 }
 
 /* The whole answer is in; turn it into the call's result. */
@@ -355,76 +343,71 @@ finish_call (GTask *task)
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (call->status))
     {
-      return_error (task, relink_token_response_parse_error (call->provider, call->call,
-                                                              call->status,
-                                                              (const char *) call->body,
-                                                              call->body_length,
-                                                              call->retry_after));
+      return_error (task, relink_token_response_parse_error (
+                              call->provider, call->call, call->status, (const char *) call->body,
+                              call->body_length, call->retry_after));
       return;
     }
 
   switch (call->call)
     {
-    case RELINK_OAUTH_CALL_CODE:
-    case RELINK_OAUTH_CALL_REFRESH:
-      {
-        g_autoptr (RelinkIdentity) identity = NULL;
-        g_autoptr (RelinkTokenSet) tokens = NULL;
-        gboolean want_identity = call->call == RELINK_OAUTH_CALL_CODE;
+      case RELINK_OAUTH_CALL_CODE:
+      case RELINK_OAUTH_CALL_REFRESH:
+        {
+          g_autoptr (RelinkIdentity) identity = NULL;
+          g_autoptr (RelinkTokenSet) tokens = NULL;
+          gboolean want_identity = call->call == RELINK_OAUTH_CALL_CODE;
 
-        tokens = relink_token_response_parse (call->provider, call->call,
-                                              (const char *) call->body, call->body_length,
-                                              call->previous, call->requested_scope,
-                                              client_now (self),
-                                              want_identity ? &identity : NULL, &error);
-        if (tokens == NULL)
-          {
+          tokens = relink_token_response_parse (
+              call->provider, call->call, (const char *) call->body, call->body_length,
+              call->previous, call->requested_scope, client_now (self),
+              want_identity ? &identity : NULL, &error);
+          if (tokens == NULL)
+            {
+              return_error (task, error);
+              return;
+            }
+
+          if (want_identity && identity == NULL
+              && relink_provider_get_identity_source (call->provider)
+                     == RELINK_IDENTITY_SOURCE_REDIRECT
+              && call->auth_response != NULL)
+            {
+              const char *id = relink_auth_response_get_param (
+                  call->auth_response, relink_provider_get_identity_id_field (call->provider));
+
+              if (!is_blank (id))
+                identity = relink_identity_new (id, NULL);
+            }
+
+          if (want_identity)
+            g_object_set_data_full (G_OBJECT (tokens), "relink-identity",
+                                    g_steal_pointer (&identity), g_object_unref);
+          g_task_return_pointer (task, g_steal_pointer (&tokens), g_object_unref);
+        }
+        break;
+
+      case RELINK_OAUTH_CALL_IDENTITY:
+        {
+          RelinkIdentity *identity = relink_token_response_parse_identity (
+              call->provider, (const char *) call->body, call->body_length, &error);
+
+          if (identity == NULL)
             return_error (task, error);
-            return;
-          }
+          else
+            g_task_return_pointer (task, identity, g_object_unref);
+        }
+        break;
 
-        if (want_identity && identity == NULL &&
-            relink_provider_get_identity_source (call->provider) ==
-              RELINK_IDENTITY_SOURCE_REDIRECT &&
-            call->auth_response != NULL)
-          {
-            const char *id = relink_auth_response_get_param (
-              call->auth_response, relink_provider_get_identity_id_field (call->provider));
-
-            if (!is_blank (id))
-              identity = relink_identity_new (id, NULL);
-          }
-
-        if (want_identity)
-          g_object_set_data_full (G_OBJECT (tokens), "relink-identity",
-                                  g_steal_pointer (&identity), g_object_unref);
-        g_task_return_pointer (task, g_steal_pointer (&tokens), g_object_unref);
-      }
-      break;
-
-    case RELINK_OAUTH_CALL_IDENTITY:
-      {
-        RelinkIdentity *identity = relink_token_response_parse_identity (
-          call->provider, (const char *) call->body, call->body_length, &error);
-
-        if (identity == NULL)
-          return_error (task, error);
-        else
-          g_task_return_pointer (task, identity, g_object_unref);
-      }
-      break;
-
-    case RELINK_OAUTH_CALL_REVOKE:
-    default:
-      g_task_return_boolean (task, TRUE);
-      break;
+      case RELINK_OAUTH_CALL_REVOKE:
+      default:
+        g_task_return_boolean (task, TRUE);
+        break;
     }
 }
 
 static void
-read_chunk_cb (GObject *object,
-               GAsyncResult *result,
-               gpointer user_data)
+read_chunk_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Call *call = g_task_get_task_data (task);
@@ -473,9 +456,7 @@ read_chunk (GTask *task)
 }
 
 static void
-send_cb (GObject *object,
-         GAsyncResult *result,
-         gpointer user_data)
+send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   RelinkOAuthClient *self = g_task_get_source_object (task);
@@ -500,8 +481,8 @@ send_cb (GObject *object,
     call->retry_after = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"),
                                            client_now (self));
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > RELINK_OAUTH_MAX_RESPONSE_SIZE)
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > RELINK_OAUTH_MAX_RESPONSE_SIZE)
     {
       g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
       return_error (task, too_large_error (call));
@@ -514,8 +495,7 @@ send_cb (GObject *object,
 
 /* Sends the prepared message of @task's call, after the last checks. */
 static void
-send_call (GTask *task,
-           const char *url)
+send_call (GTask *task, const char *url)
 {
   RelinkOAuthClient *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
@@ -525,9 +505,9 @@ send_call (GTask *task,
   if (!relink_oauth_is_secure_url (url))
     {
       return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
-                                       _("Relink refuses to send sign-in data to %s over an "
-                                         "unencrypted connection. The address in the %s profile "
-                                         "must start with https://."),
+                                       _ ("Relink refuses to send sign-in data to %s over an "
+                                          "unencrypted connection. The address in the %s profile "
+                                          "must start with https://."),
                                        call->host != NULL ? call->host : url,
                                        relink_provider_get_name (call->provider)));
       g_object_unref (task);
@@ -537,8 +517,8 @@ send_call (GTask *task,
   if (call->message == NULL)
     {
       return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                       _("An address in the %s profile is not valid. Correct "
-                                         "the profile."),
+                                       _ ("An address in the %s profile is not valid. Correct "
+                                          "the profile."),
                                        relink_provider_get_name (call->provider)));
       g_object_unref (task);
       return;
@@ -570,33 +550,29 @@ new_task (RelinkOAuthClient *self,
 }
 
 static const RelinkProviderEnvironment *
-keyset_environment (RelinkProvider *provider,
-                    RelinkKeyset *keyset,
-                    GError **error)
+keyset_environment (RelinkProvider *provider, RelinkKeyset *keyset, GError **error)
 {
-  const RelinkProviderEnvironment *env =
-    relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
+  const RelinkProviderEnvironment *env
+      = relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
 
   if (env == NULL)
     g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                 _("The developer keys name an environment that %s does not have. Edit the "
-                   "keyset."),
+                 _ ("The developer keys name an environment that %s does not have. Edit the "
+                    "keyset."),
                  relink_provider_get_name (provider));
 
   return env;
 }
 
 static gboolean
-check_client_secret (RelinkProvider *provider,
-                     const char *client_secret,
-                     GError **error)
+check_client_secret (RelinkProvider *provider, const char *client_secret, GError **error)
 {
-  if (relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_NONE ||
-      !is_blank (client_secret))
+  if (relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_NONE
+      || !is_blank (client_secret))
     return TRUE;
 
   g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-               _("The client secret of the %s developer keys is missing. Enter it in the keyset."),
+               _ ("The client secret of the %s developer keys is missing. Enter it in the keyset."),
                relink_provider_get_name (provider));
   return FALSE;
 }
@@ -652,52 +628,53 @@ build_token_message (RelinkOAuthClient *self,
 
   switch (auth)
     {
-    case RELINK_CLIENT_AUTH_BASIC:
-      {
-        g_autoptr (RelinkSecretString) pair = g_strconcat (client_id, ":", client_secret, NULL);
-        g_autoptr (RelinkSecretString) encoded = g_base64_encode ((const guchar *) pair,
-                                                                  strlen (pair));
-        g_autoptr (RelinkSecretString) header = g_strconcat ("Basic ", encoded, NULL);
+      case RELINK_CLIENT_AUTH_BASIC:
+        {
+          g_autoptr (RelinkSecretString) pair = g_strconcat (client_id, ":", client_secret, NULL);
+          g_autoptr (RelinkSecretString) encoded
+              = g_base64_encode ((const guchar *) pair, strlen (pair));
+          g_autoptr (RelinkSecretString) header = g_strconcat ("Basic ", encoded, NULL);
 
-        soup_message_headers_replace (soup_message_get_request_headers (message),
-                                      "Authorization", header);
-        for (guint i = 0; params[i] != NULL; i += 2)
-          form_add (&form, params[i], params[i + 1]);
-      }
-      break;
+          soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                        header);
+          for (guint i = 0; params[i].name != NULL; i++)
+            form_add (&form, params[i].name, params[i].value);
+        }
+        break;
 
-    case RELINK_CLIENT_AUTH_BODY:
-      content_type = FORM_CONTENT_TYPE_UTF8;
-      for (guint i = 0; params[i] != NULL; i += 2)
-        form_add (&form, params[i], params[i + 1]);
-      form_add (&form, "client_id", client_id);
-      form_add (&form, "client_secret", client_secret);
-      break;
+      case RELINK_CLIENT_AUTH_BODY:
+        content_type = FORM_CONTENT_TYPE_UTF8;
+        for (guint i = 0; params[i].name != NULL; i++)
+          form_add (&form, params[i].name, params[i].value);
+        form_add (&form, "client_id", client_id);
+        form_add (&form, "client_secret", client_secret);
+        break;
 
-    case RELINK_CLIENT_AUTH_NONE:
-      form_add (&form, "client_id", client_id);
-      for (guint i = 0; params[i] != NULL; i += 2)
-        form_add (&form, params[i], params[i + 1]);
-      break;
+      case RELINK_CLIENT_AUTH_NONE:
+        form_add (&form, "client_id", client_id);
+        for (guint i = 0; params[i].name != NULL; i++)
+          form_add (&form, params[i].name, params[i].value);
+        break;
 
-    case RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN:
-      {
-        g_autoptr (GHashTable) signed_params = g_hash_table_new (g_str_hash, g_str_equal);
+      case RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN:
+        {
+          g_autoptr (GHashTable) signed_params = g_hash_table_new (g_str_hash, g_str_equal);
 
-        /* IOP takes neither grant_type nor redirect_uri. */
-        for (guint i = 0; params[i] != NULL; i += 2)
-          {
-            if (strcmp (params[i], "grant_type") != 0 && strcmp (params[i], "redirect_uri") != 0 &&
-                params[i + 1] != NULL)
-              g_hash_table_replace (signed_params, (char *) params[i], (char *) params[i + 1]);
-          }
-        add_aliexpress_signed (&form, url, signed_params, client_id, client_secret,
-                               client_now (self));
-      }
-      break;
+          /* IOP takes neither grant_type nor redirect_uri. */
+          for (guint i = 0; params[i].name != NULL; i++)
+            {
+              if (strcmp (params[i].name, "grant_type") != 0
+                  && strcmp (params[i].name, "redirect_uri") != 0 && params[i].value != NULL)
+                g_hash_table_replace (signed_params, (char *) params[i].name,
+                                      (char *) params[i].value);
+            }
+          add_aliexpress_signed (&form, url, signed_params, client_id, client_secret,
+                                 client_now (self));
+        }
+        break;
 
-    default:
-      g_assert_not_reached ();
+      default:
+        g_assert_not_reached ();
     }
 
   {
@@ -757,25 +734,28 @@ relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
 
   {
     /* eBay: redirect_uri is the RuName, exactly as on the consent page. */
-    const char *params[] = {
-      "grant_type", "authorization_code",
-      "code", code,
-      "redirect_uri", relink_auth_request_get_redirect_param (request),
-      "code_verifier", verifier,
-      NULL,
+    const char *redirect = relink_auth_request_get_redirect_param (request);
+    const Param params[] = {
+      { "grant_type", "authorization_code" },
+      { "code", code },
+      { "redirect_uri", redirect },
+      { "code_verifier", verifier },
+      { NULL },
     };
-    const char *ebay_params[] = {
-      "grant_type", "authorization_code",
-      "redirect_uri", relink_auth_request_get_redirect_param (request),
-      "code", code,
-      "code_verifier", verifier,
-      NULL,
+    /* In the order of eBay's documentation. */
+    const Param ebay_params[] = {
+      { "grant_type", "authorization_code" },
+      { "redirect_uri", redirect },
+      { "code", code },
+      { "code_verifier", verifier },
+      { NULL },
     };
 
     call->message = build_token_message (
-      self, provider, keyset, env->token_url,
-      relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_BASIC ? ebay_params : params,
-      client_secret);
+        self, provider, keyset, env->token_url,
+        relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_BASIC ? ebay_params
+                                                                               : params,
+        client_secret);
   }
 
   send_call (task, env->token_url);
@@ -852,8 +832,8 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
   if (is_blank (refresh_token))
     {
       return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
-                                       _("There is no refresh token for this %s account. Renew "
-                                         "the connection to sign in again."),
+                                       _ ("There is no refresh token for this %s account. Renew "
+                                          "the connection to sign in again."),
                                        relink_provider_get_name (provider)));
       g_object_unref (task);
       return;
@@ -872,11 +852,11 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
     }
 
   {
-    const char *params[] = {
-      "grant_type", "refresh_token",
-      "refresh_token", refresh_token,
-      "scope", scope,
-      NULL,
+    const Param params[] = {
+      { "grant_type", "refresh_token" },
+      { "refresh_token", refresh_token },
+      { "scope", scope },
+      { NULL },
     };
 
     url = relink_provider_environment_get_refresh_url (env);
@@ -887,9 +867,7 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
 }
 
 RelinkTokenSet *
-relink_oauth_client_refresh_finish (RelinkOAuthClient *self,
-                                    GAsyncResult *result,
-                                    GError **error)
+relink_oauth_client_refresh_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -936,11 +914,11 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
       return;
     }
 
-  if ((source != RELINK_IDENTITY_SOURCE_ENDPOINT && source != RELINK_IDENTITY_SOURCE_ID_TOKEN) ||
-      env->identity_url == NULL)
+  if ((source != RELINK_IDENTITY_SOURCE_ENDPOINT && source != RELINK_IDENTITY_SOURCE_ID_TOKEN)
+      || env->identity_url == NULL)
     {
       return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                       _("The %s profile names no address to ask who signed in."),
+                                       _ ("The %s profile names no address to ask who signed in."),
                                        relink_provider_get_name (provider)));
       g_object_unref (task);
       return;
@@ -950,7 +928,7 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
   if (call->message == NULL)
     {
       return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                       _("The %s profile names no address to ask who signed in."),
+                                       _ ("The %s profile names no address to ask who signed in."),
                                        relink_provider_get_name (provider)));
       g_object_unref (task);
       return;
@@ -966,8 +944,8 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
   /* Etsy wants "keystring:shared_secret" on every API call since 2026-02. */
   if (!is_blank (shared_secret))
     {
-      g_autoptr (RelinkSecretString) api_key =
-        g_strconcat (relink_keyset_get_client_id (keyset), ":", shared_secret, NULL);
+      g_autoptr (RelinkSecretString) api_key
+          = g_strconcat (relink_keyset_get_client_id (keyset), ":", shared_secret, NULL);
 
       soup_message_headers_replace (headers, "x-api-key", api_key);
     }
@@ -1019,16 +997,14 @@ sign_in_return (GTask *task)
 }
 
 static void
-sign_in_identity_cb (GObject *object,
-                     GAsyncResult *result,
-                     gpointer user_data)
+sign_in_identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *sign_in = g_task_get_task_data (task);
   GError *error = NULL;
 
-  sign_in->identity = relink_oauth_client_fetch_identity_finish (RELINK_OAUTH_CLIENT (object),
-                                                                 result, &error);
+  sign_in->identity
+      = relink_oauth_client_fetch_identity_finish (RELINK_OAUTH_CLIENT (object), result, &error);
   if (sign_in->identity == NULL)
     {
       g_task_return_error (task, error);
@@ -1039,17 +1015,16 @@ sign_in_identity_cb (GObject *object,
 }
 
 static void
-sign_in_exchange_cb (GObject *object,
-                     GAsyncResult *result,
-                     gpointer user_data)
+sign_in_exchange_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   SignIn *sign_in = g_task_get_task_data (task);
   RelinkOAuthClient *self = RELINK_OAUTH_CLIENT (object);
+  GCancellable *cancellable;
   GError *error = NULL;
 
-  sign_in->tokens = relink_oauth_client_exchange_code_finish (self, result, &sign_in->identity,
-                                                              &error);
+  sign_in->tokens
+      = relink_oauth_client_exchange_code_finish (self, result, &sign_in->identity, &error);
   if (sign_in->tokens == NULL)
     {
       g_task_return_error (task, error);
@@ -1062,10 +1037,10 @@ sign_in_exchange_cb (GObject *object,
       return;
     }
 
-  relink_oauth_client_fetch_identity_async (self, sign_in->provider, sign_in->keyset,
-                                            relink_token_set_get_access_token (sign_in->tokens),
-                                            sign_in->shared_secret, g_task_get_cancellable (task),
-                                            sign_in_identity_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  relink_oauth_client_fetch_identity_async (
+      self, sign_in->provider, sign_in->keyset, relink_token_set_get_access_token (sign_in->tokens),
+      sign_in->shared_secret, cancellable, sign_in_identity_cb, g_steal_pointer (&task));
 }
 
 void
@@ -1146,31 +1121,29 @@ relink_oauth_client_revoke_async (RelinkOAuthClient *self,
   if (env->revoke_url == NULL)
     {
       return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                                       _("%s offers no way to withdraw access from here. Remove "
-                                         "Relink on the marketplace’s connected apps page."),
+                                       _ ("%s offers no way to withdraw access from here. Remove "
+                                          "Relink on the marketplace’s connected apps page."),
                                        relink_provider_get_name (provider)));
       g_object_unref (task);
       return;
     }
 
   {
-    const char *params[] = {
-      "token", token,
-      "token_type_hint", token_type_hint,
-      NULL,
+    const Param params[] = {
+      { "token", token },
+      { "token_type_hint", token_type_hint },
+      { NULL },
     };
 
-    call->message = build_token_message (self, provider, keyset, env->revoke_url, params,
-                                         client_secret);
+    call->message
+        = build_token_message (self, provider, keyset, env->revoke_url, params, client_secret);
   }
 
   send_call (task, env->revoke_url);
 }
 
 gboolean
-relink_oauth_client_revoke_finish (RelinkOAuthClient *self,
-                                   GAsyncResult *result,
-                                   GError **error)
+relink_oauth_client_revoke_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

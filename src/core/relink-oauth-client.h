@@ -41,9 +41,8 @@ RelinkOAuthClient *relink_oauth_client_new (void);
 
 /* Replaces the clock that dates new tokens (issued_at and expiries); NULL
  * restores the real one. For tests. */
-void relink_oauth_client_set_clock (RelinkOAuthClient *self,
-                                    RelinkClockFunc clock,
-                                    gpointer user_data);
+void
+relink_oauth_client_set_clock (RelinkOAuthClient *self, RelinkClockFunc clock, gpointer user_data);
 
 /* Exchanges the code of @response (parsed by @request) for tokens.
  * @client_secret may be NULL for public clients (Etsy). */
@@ -73,9 +72,8 @@ void relink_oauth_client_refresh_async (RelinkOAuthClient *self,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
-RelinkTokenSet *relink_oauth_client_refresh_finish (RelinkOAuthClient *self,
-                                                    GAsyncResult *result,
-                                                    GError **error);
+RelinkTokenSet *
+relink_oauth_client_refresh_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error);
 
 /* Asks the marketplace who @access_token belongs to (identity source
  * ENDPOINT or ID_TOKEN: GET identity-url with a Bearer header, plus
@@ -122,9 +120,8 @@ void relink_oauth_client_revoke_async (RelinkOAuthClient *self,
                                        GCancellable *cancellable,
                                        GAsyncReadyCallback callback,
                                        gpointer user_data);
-gboolean relink_oauth_client_revoke_finish (RelinkOAuthClient *self,
-                                            GAsyncResult *result,
-                                            GError **error);
+gboolean
+relink_oauth_client_revoke_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error);
 
 /* Whether credentials may be sent to @url: https://, or http:// to a
  * loopback host (127.0.0.0/8, ::1, localhost). */

@@ -21,8 +21,7 @@ relink_oauth_error_private_init (RelinkOAuthErrorPrivate *priv)
 }
 
 static void
-relink_oauth_error_private_copy (const RelinkOAuthErrorPrivate *src,
-                                 RelinkOAuthErrorPrivate *dest)
+relink_oauth_error_private_copy (const RelinkOAuthErrorPrivate *src, RelinkOAuthErrorPrivate *dest)
 {
   dest->retry_after = src->retry_after;
 }
@@ -44,8 +43,7 @@ relink_oauth_error_get_retry_after (const GError *error)
 }
 
 void
-relink_oauth_error_set_retry_after (GError *error,
-                                    gint64 seconds)
+relink_oauth_error_set_retry_after (GError *error, gint64 seconds)
 {
   g_return_if_fail (error != NULL && error->domain == RELINK_OAUTH_ERROR);
 
@@ -53,8 +51,7 @@ relink_oauth_error_set_retry_after (GError *error,
 }
 
 char *
-relink_oauth_sanitize_text (const char *text,
-                            gsize max_chars)
+relink_oauth_sanitize_text (const char *text, gsize max_chars)
 {
   g_autofree char *valid = NULL;
   GString *out;
@@ -74,8 +71,8 @@ relink_oauth_sanitize_text (const char *text,
 
       /* Control characters could fake lines in a log or a dialog, and
        * formatting ones (bidi overrides) could reorder what is shown. */
-      if (g_unichar_isspace (c) || type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT ||
-          type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
+      if (g_unichar_isspace (c) || type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT
+          || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
         {
           space = out->len > 0;
           continue;

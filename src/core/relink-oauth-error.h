@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * checking the identity or revoking. The messages are plain sentences that
  * name the marketplace and say what to do; they never contain a token or a
  * secret. */
-typedef enum {
+typedef enum
+{
   RELINK_OAUTH_ERROR_FAILED,         /* anything else the marketplace refused */
   RELINK_OAUTH_ERROR_INVALID_GRANT,  /* code or refresh token no longer valid: sign in again */
   RELINK_OAUTH_ERROR_INVALID_CLIENT, /* the developer keys (keyset) are wrong or expired */

@@ -20,8 +20,7 @@
 #define PKCE_VERIFIER_BYTES 32
 
 static gboolean
-read_urandom (guint8 *buffer,
-              gsize length)
+read_urandom (guint8 *buffer, gsize length)
 {
   int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
   gsize done = 0;
@@ -45,9 +44,7 @@ read_urandom (guint8 *buffer,
 }
 
 gboolean
-relink_random_bytes (guint8 *buffer,
-                     gsize length,
-                     GError **error)
+relink_random_bytes (guint8 *buffer, gsize length, GError **error)
 {
   gsize done = 0;
 
@@ -68,7 +65,7 @@ relink_random_bytes (guint8 *buffer,
   if (done < length && !read_urandom (buffer, length))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("This system gave no random numbers, which a safe sign-in needs."));
+                           _ ("This system gave no random numbers, which a safe sign-in needs."));
       return FALSE;
     }
 
@@ -76,8 +73,7 @@ relink_random_bytes (guint8 *buffer,
 }
 
 char *
-relink_base64url_encode (const guint8 *data,
-                         gsize length)
+relink_base64url_encode (const guint8 *data, gsize length)
 {
   char *text = g_base64_encode (data, length);
   char *out = text;
@@ -94,8 +90,7 @@ relink_base64url_encode (const guint8 *data,
 }
 
 char *
-relink_random_token (gsize n_bytes,
-                     GError **error)
+relink_random_token (gsize n_bytes, GError **error)
 {
   g_autofree guint8 *bytes = g_malloc (n_bytes);
   char *token;
@@ -130,8 +125,7 @@ relink_pkce_challenge_s256 (const char *verifier)
 }
 
 gboolean
-relink_constant_time_equal (const char *a,
-                            const char *b)
+relink_constant_time_equal (const char *a, const char *b)
 {
   gsize len_a, len_b;
   guint8 diff;

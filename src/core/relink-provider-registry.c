@@ -243,9 +243,12 @@ compare_providers (gconstpointer a, gconstpointer b)
 {
   RelinkProvider *pa = *(RelinkProvider *const *) a;
   RelinkProvider *pb = *(RelinkProvider *const *) b;
+  /* "eBay" belongs between "AliExpress" and "Etsy", whatever the locale. */
+  g_autofree char *name_a = g_utf8_casefold (relink_provider_get_name (pa), -1);
+  g_autofree char *name_b = g_utf8_casefold (relink_provider_get_name (pb), -1);
   int result;
 
-  result = g_utf8_collate (relink_provider_get_name (pa), relink_provider_get_name (pb));
+  result = g_utf8_collate (name_a, name_b);
   if (result == 0)
     result = g_strcmp0 (relink_provider_get_id (pa), relink_provider_get_id (pb));
 

@@ -87,6 +87,13 @@ static const char schema_sql[]
       "  message TEXT"
       ");"
       "CREATE INDEX history_account_at ON history (account_id, at);"
+      /* The last reminder given per account (or keyset: ids are UUIDs). */
+      "CREATE TABLE reminders ("
+      "  account_id TEXT PRIMARY KEY NOT NULL,"
+      "  expires_at INTEGER NOT NULL DEFAULT 0,"
+      "  lead INTEGER NOT NULL DEFAULT 0,"
+      "  given_at INTEGER NOT NULL DEFAULT 0"
+      ");"
       /* A constant, not a value: PRAGMA takes no bound parameters. */
       "PRAGMA user_version = " G_STRINGIFY (RELINK_STORE_SCHEMA_VERSION) ";";
 
@@ -686,6 +693,7 @@ relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **e
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) count = NULL;
   g_autoptr (sqlite3_stmt) del = NULL;
+  g_autoptr (sqlite3_stmt) del_reminder = NULL;
   gint64 n_accounts;
   int rc;
 
@@ -737,6 +745,13 @@ relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **e
       set_not_found (self, TRUE, keyset_id, error);
       goto fail;
     }
+
+  del_reminder = prepare (self, "DELETE FROM reminders WHERE account_id = ?1", error);
+  if (del_reminder == NULL)
+    goto fail;
+  bind_text (del_reminder, 1, keyset_id);
+  if (!step_done (self, del_reminder, error))
+    goto fail;
 
   return commit (self, error);
 
@@ -967,6 +982,7 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) del_history = NULL;
   g_autoptr (sqlite3_stmt) del_account = NULL;
+  g_autoptr (sqlite3_stmt) del_reminder = NULL;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (account_id != NULL, FALSE);
@@ -995,6 +1011,13 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
     goto fail;
   bind_text (del_history, 1, account_id);
   if (!step_done (self, del_history, error))
+    goto fail;
+
+  del_reminder = prepare (self, "DELETE FROM reminders WHERE account_id = ?1", error);
+  if (del_reminder == NULL)
+    goto fail;
+  bind_text (del_reminder, 1, account_id);
+  if (!step_done (self, del_reminder, error))
     goto fail;
 
   return commit (self, error);
@@ -1197,6 +1220,141 @@ relink_store_load_history (RelinkStore *self, const char *account_id, guint limi
     }
 
   return g_steal_pointer (&entries);
+}
+
+gboolean
+relink_store_load_reminder (RelinkStore *self,
+                            const char *id,
+                            RelinkReminderState *out,
+                            GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  relink_reminder_state_clear (out);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  stmt = prepare (self, "SELECT expires_at, lead, given_at FROM reminders WHERE account_id = ?1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      out->expires_at = sqlite3_column_int64 (stmt, 0);
+      out->lead = sqlite3_column_int64 (stmt, 1);
+      out->given_at = sqlite3_column_int64 (stmt, 2);
+      return TRUE;
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self->path, self->db, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+GHashTable *
+relink_store_load_reminders (RelinkStore *self, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GHashTable) reminders = NULL;
+  int rc;
+
+  g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  stmt = prepare (self, "SELECT account_id, expires_at, lead, given_at FROM reminders", error);
+  if (stmt == NULL)
+    return NULL;
+
+  reminders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RelinkReminderState *state = g_new0 (RelinkReminderState, 1);
+
+      state->expires_at = sqlite3_column_int64 (stmt, 1);
+      state->lead = sqlite3_column_int64 (stmt, 2);
+      state->given_at = sqlite3_column_int64 (stmt, 3);
+      g_hash_table_insert (reminders, g_strdup (column_text (stmt, 0)), state);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self->path, self->db, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&reminders);
+}
+
+gboolean
+relink_store_save_reminder (RelinkStore *self,
+                            const char *id,
+                            const RelinkReminderState *state,
+                            GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  /* Only for an account or keyset that still exists: another process may
+   * have deleted it while the reminder was shown, and its row would never
+   * be removed then. */
+  stmt = prepare (self,
+                  "INSERT INTO reminders (account_id, expires_at, lead, given_at) "
+                  "SELECT ?1, ?2, ?3, ?4 "
+                  "WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1) "
+                  "   OR EXISTS (SELECT 1 FROM keysets WHERE id = ?1) "
+                  "ON CONFLICT (account_id) DO UPDATE SET "
+                  "  expires_at = excluded.expires_at, lead = excluded.lead,"
+                  "  given_at = excluded.given_at",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, state->expires_at);
+  sqlite3_bind_int64 (stmt, 3, state->lead);
+  sqlite3_bind_int64 (stmt, 4, state->given_at);
+
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      set_not_found (self, FALSE, id, error);
+      goto fail;
+    }
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
 }
 
 gint64

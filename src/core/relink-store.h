@@ -9,6 +9,7 @@
 #include "relink-account.h"
 #include "relink-history-entry.h"
 #include "relink-keyset.h"
+#include "relink-reminder-schedule.h"
 
 G_BEGIN_DECLS
 
@@ -44,7 +45,8 @@ const char *relink_store_get_path (RelinkStore *self);
 GPtrArray *relink_store_load_keysets (RelinkStore *self, GError **error);
 /* Inserts or replaces the whole keyset row. */
 gboolean relink_store_save_keyset (RelinkStore *self, RelinkKeyset *keyset, GError **error);
-/* Fails with NOT_FOUND when missing; refuses while accounts still use it. */
+/* Fails with NOT_FOUND when missing; refuses while accounts still use it.
+ * Also deletes the keyset's reminder row. */
 gboolean relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **error);
 gboolean relink_store_set_keyset_invalid (RelinkStore *self,
                                           const char *keyset_id,
@@ -55,7 +57,7 @@ GPtrArray *relink_store_load_accounts (RelinkStore *self, GError **error);
 RelinkAccount *relink_store_load_account (RelinkStore *self, const char *account_id, GError **error);
 /* Inserts or replaces the whole account row (edits from the GUI). */
 gboolean relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **error);
-/* Deletes the account and its history. */
+/* Deletes the account, its history and its reminder row. */
 gboolean relink_store_delete_account (RelinkStore *self, const char *account_id, GError **error);
 
 /* Column-wise updates, so that two processes changing different facts of
@@ -85,6 +87,22 @@ GPtrArray *relink_store_load_history (RelinkStore *self,
                                       const char *account_id,
                                       guint limit,
                                       GError **error);
+
+/* The last reminder given for an account or a keyset (by id: both are
+ * UUIDs). An id without a row gives a cleared state, not an error. */
+gboolean relink_store_load_reminder (RelinkStore *self,
+                                     const char *id,
+                                     RelinkReminderState *out,
+                                     GError **error);
+/* Every reminder row: id -> RelinkReminderState, for
+ * relink_reminder_earliest_deadline(). */
+GHashTable *relink_store_load_reminders (RelinkStore *self, GError **error);
+/* Inserts or replaces the row; NOT_FOUND when no account or keyset has @id
+ * (deleted meanwhile by another process). */
+gboolean relink_store_save_reminder (RelinkStore *self,
+                                     const char *id,
+                                     const RelinkReminderState *state,
+                                     GError **error);
 
 /* A number that changes whenever another connection (another process, or
  * another RelinkStore on the same file) committed a change; this store's

@@ -26,40 +26,40 @@ wipe_node (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &name, &member))
-          wipe_node (member);
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          wipe_node (json_array_get_element (array, i));
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
+      case JSON_NODE_OBJECT:
         {
-          char *str = (char *) json_node_get_string (node);
+          JsonObjectIter iter;
+          const char *name;
+          JsonNode *member;
 
-          if (str != NULL)
-            explicit_bzero (str, strlen (str));
+          json_object_iter_init (&iter, json_node_get_object (node));
+          while (json_object_iter_next (&iter, &name, &member))
+            wipe_node (member);
         }
-      break;
+        break;
 
-    case JSON_NODE_NULL:
-    default:
-      break;
+      case JSON_NODE_ARRAY:
+        {
+          JsonArray *array = json_node_get_array (node);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            wipe_node (json_array_get_element (array, i));
+        }
+        break;
+
+      case JSON_NODE_VALUE:
+        if (json_node_get_value_type (node) == G_TYPE_STRING)
+          {
+            char *str = (char *) json_node_get_string (node);
+
+            if (str != NULL)
+              explicit_bzero (str, strlen (str));
+          }
+        break;
+
+      case JSON_NODE_NULL:
+      default:
+        break;
     }
 }
 
@@ -79,9 +79,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipingParser, wipe_parser)
 /* json-glib's own error would quote the text around the fault, which may
  * be a token: it is dropped. */
 static JsonObject *
-parse_object (JsonParser *parser,
-              const char *body,
-              gsize length)
+parse_object (JsonParser *parser, const char *body, gsize length)
 {
   JsonNode *root;
 
@@ -99,8 +97,7 @@ parse_object (JsonParser *parser,
 }
 
 static JsonNode *
-get_value (JsonObject *object,
-           const char *name)
+get_value (JsonObject *object, const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
@@ -112,8 +109,7 @@ get_value (JsonObject *object,
 
 /* A string member, NULL when absent, null or not a string. */
 static const char *
-get_string (JsonObject *object,
-            const char *name)
+get_string (JsonObject *object, const char *name)
 {
   JsonNode *node = get_value (object, name);
 
@@ -126,9 +122,7 @@ get_string (JsonObject *object,
 /* An integer member that may arrive as a number, a float or a string of
  * digits (AliExpress). */
 static gboolean
-get_lenient_int (JsonObject *object,
-                 const char *name,
-                 gint64 *out)
+get_lenient_int (JsonObject *object, const char *name, gint64 *out)
 {
   JsonNode *node = get_value (object, name);
   GType type;
@@ -169,9 +163,7 @@ get_lenient_int (JsonObject *object,
 
 /* A relative lifetime in seconds, if stated and sane. */
 static gboolean
-get_lifetime (JsonObject *object,
-              const char *name,
-              gint64 *out)
+get_lifetime (JsonObject *object, const char *name, gint64 *out)
 {
   gint64 value;
 
@@ -184,10 +176,7 @@ get_lifetime (JsonObject *object,
 
 /* An absolute moment in epoch milliseconds (AliExpress), as unix seconds. */
 static gboolean
-get_epoch_ms (JsonObject *object,
-              const char *name,
-              gint64 now,
-              gint64 *out)
+get_epoch_ms (JsonObject *object, const char *name, gint64 now, gint64 *out)
 {
   gint64 value;
 
@@ -226,8 +215,7 @@ is_usable_token (const char *token)
 }
 
 static gboolean
-member_present (JsonObject *object,
-                const char *name)
+member_present (JsonObject *object, const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -235,20 +223,19 @@ member_present (JsonObject *object,
 }
 
 static GError *
-malformed_error (RelinkProvider *provider,
-                 RelinkOAuthCall call)
+malformed_error (RelinkProvider *provider, RelinkOAuthCall call)
 {
   const char *name = relink_provider_get_name (provider);
 
   if (call == RELINK_OAUTH_CALL_IDENTITY)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                        _("%s sent an account description Relink cannot read; nothing was "
-                          "changed. Try again later."),
+                        _ ("%s sent an account description Relink cannot read; nothing was "
+                           "changed. Try again later."),
                         name);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                      _("%s sent an answer Relink cannot read as a token; nothing was changed. "
-                        "Try again later."),
+                      _ ("%s sent an answer Relink cannot read as a token; nothing was changed. "
+                         "Try again later."),
                       name);
 }
 
@@ -269,14 +256,13 @@ aliexpress_failed (JsonObject *object)
 }
 
 static gboolean
-is_error_answer (RelinkProvider *provider,
-                 JsonObject *object)
+is_error_answer (RelinkProvider *provider, JsonObject *object)
 {
   if (member_present (object, "error"))
     return TRUE;
 
-  return relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN &&
-         aliexpress_failed (object);
+  return relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN
+         && aliexpress_failed (object);
 }
 
 static GError *error_from_object (RelinkProvider *provider,
@@ -339,8 +325,7 @@ relink_token_response_parse (RelinkProvider *provider,
   /* A refresh token that is there but unusable is refused rather than
    * dropped: storing the answer would lose the authorisation. */
   refresh_token = get_string (object, "refresh_token");
-  if (member_present (object, "refresh_token") && refresh_token != NULL &&
-      refresh_token[0] == '\0')
+  if (member_present (object, "refresh_token") && refresh_token != NULL && refresh_token[0] == '\0')
     refresh_token = NULL;
   else if (member_present (object, "refresh_token") && !is_usable_token (refresh_token))
     {
@@ -348,12 +333,12 @@ relink_token_response_parse (RelinkProvider *provider,
       return NULL;
     }
 
-  if (relink_provider_get_identity_source (provider) == RELINK_IDENTITY_SOURCE_TOKEN_RESPONSE &&
-      out_identity != NULL)
+  if (relink_provider_get_identity_source (provider) == RELINK_IDENTITY_SOURCE_TOKEN_RESPONSE
+      && out_identity != NULL)
     {
       identity = relink_token_response_read_identity (
-        provider, object, relink_provider_get_identity_id_field (provider),
-        relink_provider_get_identity_name_field (provider), error);
+          provider, object, relink_provider_get_identity_id_field (provider),
+          relink_provider_get_identity_name_field (provider), error);
       if (identity == NULL)
         return NULL;
     }
@@ -371,8 +356,8 @@ relink_token_response_parse (RelinkProvider *provider,
   scope = get_string (object, "scope");
   if (scope != NULL && scope[0] != '\0')
     relink_token_set_set_scope (tokens, scope);
-  else if (relink_token_set_get_scope (tokens) == NULL && requested_scope != NULL &&
-           requested_scope[0] != '\0')
+  else if (relink_token_set_get_scope (tokens) == NULL && requested_scope != NULL
+           && requested_scope[0] != '\0')
     relink_token_set_set_scope (tokens, requested_scope);
 
   if (get_lifetime (object, "expires_in", &lifetime))
@@ -385,8 +370,8 @@ relink_token_response_parse (RelinkProvider *provider,
   else
     relink_token_set_set_access_expires_at (tokens, 0);
 
-  if (get_lifetime (object, "refresh_token_expires_in", &lifetime) ||
-      get_lifetime (object, "refresh_expires_in", &lifetime))
+  if (get_lifetime (object, "refresh_token_expires_in", &lifetime)
+      || get_lifetime (object, "refresh_expires_in", &lifetime))
     {
       refresh_stated = TRUE;
       refresh_expires_at = now + lifetime;
@@ -405,9 +390,9 @@ relink_token_response_parse (RelinkProvider *provider,
         relink_token_set_set_refresh_expires_at (tokens, refresh_expires_at);
       else if (previous == NULL || relink_provider_get_refresh_extends (provider))
         relink_token_set_set_refresh_expires_at (
-          tokens, relink_provider_get_refresh_lifetime (provider) > 0
-                    ? now + relink_provider_get_refresh_lifetime (provider)
-                    : 0);
+            tokens, relink_provider_get_refresh_lifetime (provider) > 0
+                        ? now + relink_provider_get_refresh_lifetime (provider)
+                        : 0);
       /* Otherwise (Amazon hands back the same token) the authorisation
        * still ends when it did: a refresh must not move it. */
     }
@@ -423,8 +408,7 @@ relink_token_response_parse (RelinkProvider *provider,
 }
 
 static const char *
-error_text_for (JsonObject *object,
-                const char **code_out)
+error_text_for (JsonObject *object, const char **code_out)
 {
   JsonNode *node = json_object_get_member (object, "error");
   const char *code = NULL;
@@ -463,11 +447,11 @@ classify_aliexpress (JsonObject *object)
   const char *type = get_string (object, "type");
   g_autofree char *lower = g_ascii_strdown (code != NULL ? code : "", -1);
 
-  if (strstr (lower, "refreshtoken") != NULL || strstr (lower, "invalidcode") != NULL ||
-      strstr (lower, "illegalcode") != NULL || strstr (lower, "authcode") != NULL)
+  if (strstr (lower, "refreshtoken") != NULL || strstr (lower, "invalidcode") != NULL
+      || strstr (lower, "illegalcode") != NULL || strstr (lower, "authcode") != NULL)
     return RELINK_OAUTH_ERROR_INVALID_GRANT;
-  if (strstr (lower, "signature") != NULL || strstr (lower, "appkey") != NULL ||
-      strstr (lower, "appsecret") != NULL)
+  if (strstr (lower, "signature") != NULL || strstr (lower, "appkey") != NULL
+      || strstr (lower, "appsecret") != NULL)
     return RELINK_OAUTH_ERROR_INVALID_CLIENT;
   if (strstr (lower, "calllimit") != NULL || strstr (lower, "throttl") != NULL)
     return RELINK_OAUTH_ERROR_RATE_LIMITED;
@@ -478,10 +462,7 @@ classify_aliexpress (JsonObject *object)
 }
 
 static RelinkOAuthError
-classify (RelinkProvider *provider,
-          RelinkOAuthCall call,
-          guint status,
-          JsonObject *object)
+classify (RelinkProvider *provider, RelinkOAuthCall call, guint status, JsonObject *object)
 {
   const char *code = NULL;
 
@@ -502,9 +483,9 @@ classify (RelinkProvider *provider,
       if (g_strcmp0 (code, "invalid_token") == 0 && call == RELINK_OAUTH_CALL_IDENTITY)
         return RELINK_OAUTH_ERROR_INVALID_GRANT;
 
-      if (code == NULL &&
-          relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN &&
-          aliexpress_failed (object))
+      if (code == NULL
+          && relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_ALIEXPRESS_SIGN
+          && aliexpress_failed (object))
         return classify_aliexpress (object);
     }
 
@@ -538,98 +519,107 @@ error_from_object (RelinkProvider *provider,
 
   switch (kind)
     {
-    case RELINK_OAUTH_ERROR_INVALID_GRANT:
-      if (call == RELINK_OAUTH_CALL_CODE)
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _("%s did not accept the sign-in code; it may have expired or been "
-                               "used already. Nothing was changed; sign in again."),
+      case RELINK_OAUTH_ERROR_INVALID_GRANT:
+        if (call == RELINK_OAUTH_CALL_CODE)
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("%s did not accept the sign-in code; it may have expired or been "
+                                  "used already. Nothing was changed; sign in again."),
+                               name);
+        else if (call == RELINK_OAUTH_CALL_IDENTITY)
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("%s did not accept the new access when asked who signed in. "
+                                  "Nothing was changed; sign in again."),
+                               name);
+        else
+          error
+              = g_error_new (RELINK_OAUTH_ERROR, kind,
+                             _ ("%s no longer accepts this account’s authorisation: it expired or "
+                                "was withdrawn. Renew the connection to sign in again."),
                              name);
-      else if (call == RELINK_OAUTH_CALL_IDENTITY)
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _("%s did not accept the new access when asked who signed in. "
-                               "Nothing was changed; sign in again."),
-                             name);
-      else
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _("%s no longer accepts this account’s authorisation: it expired or "
-                               "was withdrawn. Renew the connection to sign in again."),
-                             name);
-      break;
+        break;
 
-    case RELINK_OAUTH_ERROR_INVALID_CLIENT:
-      error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                           _("%s did not accept the developer keys (client id or client secret); "
-                             "the client secret may have expired. Check the keyset, then try "
-                             "again. The sellers’ authorisations are not affected."),
+      case RELINK_OAUTH_ERROR_INVALID_CLIENT:
+        error
+            = g_error_new (RELINK_OAUTH_ERROR, kind,
+                           _ ("%s did not accept the developer keys (client id or client secret); "
+                              "the client secret may have expired. Check the keyset, then try "
+                              "again. The sellers’ authorisations are not affected."),
                            name);
-      break;
+        break;
 
-    case RELINK_OAUTH_ERROR_SERVER:
-      if (status >= 500)
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _("%s has a problem on its side (error %u). Nothing was changed; try "
-                               "again later."),
+      case RELINK_OAUTH_ERROR_SERVER:
+        if (status >= 500)
+          error
+              = g_error_new (RELINK_OAUTH_ERROR, kind,
+                             _ ("%s has a problem on its side (error %u). Nothing was changed; try "
+                                "again later."),
                              name, status);
-      else
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _("%s has a problem on its side. Nothing was changed; try again "
-                               "later."),
-                             name);
-      break;
+        else
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("%s has a problem on its side. Nothing was changed; try again "
+                                  "later."),
+                               name);
+        break;
 
-    case RELINK_OAUTH_ERROR_RATE_LIMITED:
-      if (retry_after > 0)
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             ngettext ("%s asks Relink to slow down. Try again in %d second.",
-                                       "%s asks Relink to slow down. Try again in %d seconds.",
-                                       (gulong) MIN (retry_after, G_MAXINT)),
-                             name, (int) MIN (retry_after, G_MAXINT));
-      else
-        error = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _("%s asks Relink to slow down. Try again in a few minutes."), name);
-      relink_oauth_error_set_retry_after (error, retry_after);
-      break;
+      case RELINK_OAUTH_ERROR_RATE_LIMITED:
+        if (retry_after > 0)
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               ngettext ("%s asks Relink to slow down. Try again in %d second.",
+                                         "%s asks Relink to slow down. Try again in %d seconds.",
+                                         (gulong) MIN (retry_after, G_MAXINT)),
+                               name, (int) MIN (retry_after, G_MAXINT));
+        else
+          error
+              = g_error_new (RELINK_OAUTH_ERROR, kind,
+                             _ ("%s asks Relink to slow down. Try again in a few minutes."), name);
+        relink_oauth_error_set_retry_after (error, retry_after);
+        break;
 
-    case RELINK_OAUTH_ERROR_FAILED:
-    default:
-      if (reason == NULL || reason[0] == '\0')
-        {
-          g_clear_pointer (&reason, g_free);
-          reason = status != 0 ? g_strdup_printf (_("error %u"), status) : g_strdup (_("no reason given"));
-        }
+      case RELINK_OAUTH_ERROR_FAILED:
+      default:
+        if (reason == NULL || reason[0] == '\0')
+          {
+            g_clear_pointer (&reason, g_free);
+            reason = status != 0 ? g_strdup_printf (_ ("error %u"), status)
+                                 : g_strdup (_ ("no reason given"));
+          }
 
-      switch (call)
-        {
-        case RELINK_OAUTH_CALL_CODE:
-          error = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
-                               /* Translators: the first %s is a marketplace, the second its reason. */
-                               _("%s refused the sign-in: “%s”. Nothing was changed; try again."),
-                               name, reason);
-          break;
+        switch (call)
+          {
+            case RELINK_OAUTH_CALL_CODE:
+              error = g_error_new (
+                  RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
+                  /* Translators: the first %s is a marketplace, the second its reason. */
+                  _ ("%s refused the sign-in: “%s”. Nothing was changed; try again."), name,
+                  reason);
+              break;
 
-        case RELINK_OAUTH_CALL_REFRESH:
-          error = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
-                               _("%s refused to renew the access: “%s”. Nothing was changed; if "
-                                 "this keeps happening, renew the connection."),
-                               name, reason);
-          break;
+            case RELINK_OAUTH_CALL_REFRESH:
+              error
+                  = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
+                                 _ ("%s refused to renew the access: “%s”. Nothing was changed; if "
+                                    "this keeps happening, renew the connection."),
+                                 name, reason);
+              break;
 
-        case RELINK_OAUTH_CALL_IDENTITY:
-          error = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
-                               _("%s would not say who signed in: “%s”. Nothing was changed; try "
-                                 "again."),
-                               name, reason);
-          break;
+            case RELINK_OAUTH_CALL_IDENTITY:
+              error = g_error_new (
+                  RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
+                  _ ("%s would not say who signed in: “%s”. Nothing was changed; try "
+                     "again."),
+                  name, reason);
+              break;
 
-        case RELINK_OAUTH_CALL_REVOKE:
-        default:
-          error = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
-                               _("%s refused to withdraw the access: “%s”. Remove Relink on the "
-                                 "marketplace’s connected apps page instead."),
-                               name, reason);
-          break;
-        }
-      break;
+            case RELINK_OAUTH_CALL_REVOKE:
+            default:
+              error
+                  = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
+                                 _ ("%s refused to withdraw the access: “%s”. Remove Relink on the "
+                                    "marketplace’s connected apps page instead."),
+                                 name, reason);
+              break;
+          }
+        break;
     }
 
   return error;
@@ -652,8 +642,7 @@ relink_token_response_parse_error (RelinkProvider *provider,
 }
 
 static JsonNode *
-lookup_path (JsonObject *object,
-             const char *path)
+lookup_path (JsonObject *object, const char *path)
 {
   g_auto (GStrv) parts = g_strsplit (path, ".", -1);
   JsonNode *node = NULL;
@@ -736,7 +725,7 @@ relink_token_response_read_identity (RelinkProvider *provider,
   if (id == NULL)
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                   _("%s did not say which account signed in. Nothing was changed; try again."),
+                   _ ("%s did not say which account signed in. Nothing was changed; try again."),
                    relink_provider_get_name (provider));
       return NULL;
     }

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * (tokens must be short strings of visible ASCII). */
 
 /* Which call an answer belongs to; the error texts differ. */
-typedef enum {
+typedef enum
+{
   RELINK_OAUTH_CALL_CODE,     /* authorization code exchange */
   RELINK_OAUTH_CALL_REFRESH,  /* refresh grant */
   RELINK_OAUTH_CALL_IDENTITY, /* who-am-I */

@@ -35,6 +35,7 @@ after_paint_cb (GdkFrameClock *clock,
 
   /* The first frame of the spinner does not count: the seller sees the
    * accounts (or the welcome) only after loading. */
+  g_debug ("TMP after-paint %s", relink_window_get_page (window));
   if (g_strcmp0 (relink_window_get_page (window), "loading") == 0)
     return;
 
