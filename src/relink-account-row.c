@@ -36,7 +36,8 @@ struct _RelinkAccountRow
 
 G_DEFINE_FINAL_TYPE (RelinkAccountRow, relink_account_row, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   PROP_0,
   PROP_TICKER,
   PROP_ACCOUNT,
@@ -72,8 +73,7 @@ update_accessible (RelinkAccountRow *self)
 }
 
 static void
-set_state_class (RelinkAccountRow *self,
-                 const char *css_class)
+set_state_class (RelinkAccountRow *self, const char *css_class)
 {
   if (g_strcmp0 (self->state_class, css_class) == 0)
     return;
@@ -110,8 +110,8 @@ update_time (RelinkAccountRow *self)
   self->state = relink_account_get_state (self->account, now, threshold);
   attention = relink_expiry_state_needs_attention (self->state);
 
-  countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (self->account), now,
-                                      NULL);
+  countdown
+      = relink_expiry_describe (relink_account_get_refresh_expires_at (self->account), now, NULL);
   gtk_label_set_text (self->countdown_label, countdown);
   gtk_label_set_text (self->state_label, relink_expiry_state_to_string (self->state));
   set_state_class (self, relink_expiry_state_css_class (self->state));
@@ -174,6 +174,7 @@ update_texts (RelinkAccountRow *self)
   RelinkProvider *provider;
   g_autofree char *subtitle = NULL;
   const char *icon_name = NULL;
+  const char *avatar_text;
 
   if (self->account == NULL)
     return;
@@ -186,39 +187,45 @@ update_texts (RelinkAccountRow *self)
   gtk_label_set_text (self->subtitle_label, subtitle);
 
   /* Relink ships no marketplace logos; the initials of the marketplace's
-   * name (coloured by name, so each marketplace keeps one colour) stand in
-   * unless the icon theme happens to have the profile's icon. */
+   * name (coloured by name, so each marketplace keeps one colour) stand in. */
   if (provider != NULL)
     {
       const char *name = relink_provider_get_icon_name (provider);
-      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
+      GtkIconTheme *theme
+          = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
 
-      if (name != NULL && gtk_icon_theme_has_icon (theme, name))
+      /* Only a marketplace's own icon (named after it, e.g. "ebay-symbolic"
+       * from a theme) beats the initials; the profiles' generic fallback
+       * would make every marketplace look alike. */
+      if (name != NULL && g_str_has_prefix (name, relink_provider_get_id (provider))
+          && gtk_icon_theme_has_icon (theme, name))
         icon_name = name;
-      adw_avatar_set_text (self->avatar, relink_provider_get_name (provider));
+      avatar_text = relink_provider_get_name (provider);
     }
   else
     {
-      adw_avatar_set_text (self->avatar, relink_account_get_display_name (self->account));
+      avatar_text = relink_account_get_display_name (self->account);
     }
-  adw_avatar_set_icon_name (self->avatar, icon_name);
+
+  /* A recycled row often shows the same marketplace again, and the avatar
+   * redraws its initials on every change. */
+  if (g_strcmp0 (adw_avatar_get_text (self->avatar), avatar_text) != 0)
+    adw_avatar_set_text (self->avatar, avatar_text);
+  if (g_strcmp0 (adw_avatar_get_icon_name (self->avatar), icon_name) != 0)
+    adw_avatar_set_icon_name (self->avatar, icon_name);
   adw_avatar_set_show_initials (self->avatar, icon_name == NULL);
 
   update_time (self);
 }
 
 static void
-account_notify_cb (RelinkAccountRow *self,
-                   GParamSpec *pspec,
-                   RelinkAccount *account)
+account_notify_cb (RelinkAccountRow *self, GParamSpec *pspec, RelinkAccount *account)
 {
   update_texts (self);
 }
 
 static void
-tick_cb (RelinkAccountRow *self,
-         gboolean states_changed,
-         RelinkCountdownTicker *ticker)
+tick_cb (RelinkAccountRow *self, gboolean states_changed, RelinkCountdownTicker *ticker)
 {
   update_time (self);
 }
@@ -246,23 +253,20 @@ relink_account_row_finalize (GObject *object)
 }
 
 static void
-relink_account_row_get_property (GObject *object,
-                                 guint prop_id,
-                                 GValue *value,
-                                 GParamSpec *pspec)
+relink_account_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   RelinkAccountRow *self = RELINK_ACCOUNT_ROW (object);
 
   switch (prop_id)
     {
-    case PROP_TICKER:
-      g_value_set_object (value, self->ticker);
-      break;
-    case PROP_ACCOUNT:
-      g_value_set_object (value, self->account);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_TICKER:
+        g_value_set_object (value, self->ticker);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_object (value, self->account);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -276,14 +280,14 @@ relink_account_row_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_TICKER:
-      self->ticker = g_value_dup_object (value);
-      break;
-    case PROP_ACCOUNT:
-      relink_account_row_set_account (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_TICKER:
+        self->ticker = g_value_dup_object (value);
+        break;
+      case PROP_ACCOUNT:
+        relink_account_row_set_account (self, g_value_get_object (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -298,12 +302,12 @@ relink_account_row_class_init (RelinkAccountRowClass *klass)
   object_class->get_property = relink_account_row_get_property;
   object_class->set_property = relink_account_row_set_property;
 
-  properties[PROP_TICKER] =
-    g_param_spec_object ("ticker", NULL, NULL, RELINK_TYPE_COUNTDOWN_TICKER,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ACCOUNT] =
-    g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TICKER]
+      = g_param_spec_object ("ticker", NULL, NULL, RELINK_TYPE_COUNTDOWN_TICKER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT]
+      = g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -345,8 +349,7 @@ relink_account_row_get_account (RelinkAccountRow *self)
 }
 
 void
-relink_account_row_set_account (RelinkAccountRow *self,
-                                RelinkAccount *account)
+relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *account)
 {
   g_return_if_fail (RELINK_IS_ACCOUNT_ROW (self));
   g_return_if_fail (account == NULL || RELINK_IS_ACCOUNT (account));
@@ -377,9 +380,7 @@ relink_account_row_set_account (RelinkAccountRow *self,
 }
 
 void
-relink_account_row_set_group_position (RelinkAccountRow *self,
-                                       const char *heading,
-                                       gboolean last)
+relink_account_row_set_group_position (RelinkAccountRow *self, const char *heading, gboolean last)
 {
   g_return_if_fail (RELINK_IS_ACCOUNT_ROW (self));
 

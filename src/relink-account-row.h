@@ -27,9 +27,8 @@ RelinkAccount *relink_account_row_get_account (RelinkAccountRow *self);
 void relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *account);
 /* Where the row sits in its group: @heading is shown above it when it is
  * the group's first row (NULL otherwise); @last rounds its bottom. */
-void relink_account_row_set_group_position (RelinkAccountRow *self,
-                                            const char *heading,
-                                            gboolean last);
+void
+relink_account_row_set_group_position (RelinkAccountRow *self, const char *heading, gboolean last);
 
 /* What the row shows, for tests. The heading is NULL when hidden. */
 const char *relink_account_row_get_heading (RelinkAccountRow *self);

@@ -27,8 +27,7 @@ struct _RelinkApplication
 G_DEFINE_FINAL_TYPE (RelinkApplication, relink_application, ADW_TYPE_APPLICATION)
 
 static void
-show_state (RelinkApplication *self,
-            RelinkWindow *window)
+show_state (RelinkApplication *self, RelinkWindow *window)
 {
   const char *title;
   g_autofree char *description = NULL;
@@ -39,17 +38,17 @@ show_state (RelinkApplication *self,
     return;
 
   if (g_error_matches (self->error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_CORRUPT))
-    title = _("The Account List Is Damaged");
+    title = _ ("The Account List Is Damaged");
   else if (g_error_matches (self->error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NEWER_SCHEMA))
-    title = _("The Account List Is From a Newer Relink");
+    title = _ ("The Account List Is From a Newer Relink");
   else
-    title = _("The Account List Could Not Be Opened");
+    title = _ ("The Account List Could Not Be Opened");
 
   /* The store never overwrites a file it cannot read, and saying so spares
    * the seller the fear of having lost their accounts. */
   if (self->error->domain == RELINK_STORE_ERROR)
     description = g_strdup_printf ("%s\n\n%s", self->error->message,
-                                   _("Relink has not changed the file."));
+                                   _ ("Relink has not changed the file."));
   else
     description = g_strdup (self->error->message);
 
@@ -65,9 +64,7 @@ show_state_in_windows (RelinkApplication *self)
 }
 
 static void
-load_cb (GObject *object,
-         GAsyncResult *result,
-         gpointer user_data)
+load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (RelinkApplication) self = user_data;
   g_autoptr (GError) error = NULL;
@@ -87,34 +84,25 @@ load_cb (GObject *object,
 }
 
 static void
-about_action (GSimpleAction *action,
-              GVariant *parameter,
-              gpointer user_data)
+about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   RelinkApplication *self = user_data;
   GtkWindow *about;
-  const char *developers[] = { _("The Relink developers"), NULL };
+  const char *developers[] = { _ ("The Relink developers"), NULL };
 
   about = GTK_WINDOW (adw_about_window_new ());
-  g_object_set (about,
-                "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                "application-name", _("Relink"),
-                "application-icon", APPLICATION_ID,
-                "developer-name", _("The Relink developers"),
-                "developers", developers,
-                "version", PACKAGE_VERSION,
-                "comments", _("Keeps your marketplace connections alive: see when each "
-                              "account’s authorisation expires and renew it in time."),
-                "license-type", GTK_LICENSE_GPL_3_0,
-                "translator-credits", _("translator-credits"),
-                NULL);
+  g_object_set (
+      about, "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+      "application-name", _ ("Relink"), "application-icon", APPLICATION_ID, "developer-name",
+      _ ("The Relink developers"), "developers", developers, "version", PACKAGE_VERSION, "comments",
+      _ ("Keeps your marketplace connections alive: see when each "
+         "account’s authorisation expires and renew it in time."),
+      "license-type", GTK_LICENSE_GPL_3_0, "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (about);
 }
 
 static void
-quit_action (GSimpleAction *action,
-             GVariant *parameter,
-             gpointer user_data)
+quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
 }
@@ -220,11 +208,9 @@ relink_application_init (RelinkApplication *self)
 RelinkApplication *
 relink_application_new (void)
 {
-  return g_object_new (RELINK_TYPE_APPLICATION,
-                       "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
-                       "resource-base-path", "/io/github/relink/Relink",
-                       NULL);
+  return g_object_new (RELINK_TYPE_APPLICATION, "application-id", APPLICATION_ID, "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path",
+                       "/io/github/relink/Relink", NULL);
 }
 
 RelinkAccountManager *

@@ -29,14 +29,16 @@ struct _RelinkCountdownTicker
 
 G_DEFINE_FINAL_TYPE (RelinkCountdownTicker, relink_countdown_ticker, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ACCOUNTS,
   PROP_SOON_THRESHOLD,
   N_PROPS
 };
 
-enum {
+enum
+{
   TICK,
   ACCOUNT_CHANGED,
   N_SIGNALS
@@ -46,8 +48,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static gint64
-earliest (gint64 a,
-          gint64 b)
+earliest (gint64 a, gint64 b)
 {
   return MIN (a, b);
 }
@@ -93,9 +94,8 @@ recompute (RelinkCountdownTicker *self)
     {
       gint64 expires_at = relink_account_get_refresh_expires_at (self->mirror->pdata[i]);
 
-      state_deadline = earliest (state_deadline,
-                                 relink_expiry_next_state_change (expires_at, now,
-                                                                  self->soon_threshold));
+      state_deadline = earliest (
+          state_deadline, relink_expiry_next_state_change (expires_at, now, self->soon_threshold));
     }
 
   self->state_deadline = state_deadline;
@@ -145,9 +145,7 @@ timer_cb (gpointer user_data)
 }
 
 static void
-account_notify_cb (RelinkCountdownTicker *self,
-                   GParamSpec *pspec,
-                   RelinkAccount *account)
+account_notify_cb (RelinkCountdownTicker *self, GParamSpec *pspec, RelinkAccount *account)
 {
   const char *name = g_param_spec_get_name (pspec);
 
@@ -158,26 +156,21 @@ account_notify_cb (RelinkCountdownTicker *self,
 }
 
 static void
-follow (RelinkCountdownTicker *self,
-        RelinkAccount *account)
+follow (RelinkCountdownTicker *self, RelinkAccount *account)
 {
   g_signal_connect_object (account, "notify", G_CALLBACK (account_notify_cb), self,
                            G_CONNECT_SWAPPED);
 }
 
 static void
-unfollow (RelinkCountdownTicker *self,
-          RelinkAccount *account)
+unfollow (RelinkCountdownTicker *self, RelinkAccount *account)
 {
   g_signal_handlers_disconnect_by_func (account, account_notify_cb, self);
 }
 
 static void
-items_changed_cb (RelinkCountdownTicker *self,
-                  guint position,
-                  guint removed,
-                  guint added,
-                  GListModel *model)
+items_changed_cb (
+    RelinkCountdownTicker *self, guint position, guint removed, guint added, GListModel *model)
 {
   g_return_if_fail (position + removed <= self->mirror->len);
 
@@ -256,14 +249,14 @@ relink_countdown_ticker_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNTS:
-      g_value_set_object (value, self->accounts);
-      break;
-    case PROP_SOON_THRESHOLD:
-      g_value_set_int64 (value, self->soon_threshold);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_ACCOUNTS:
+        g_value_set_object (value, self->accounts);
+        break;
+      case PROP_SOON_THRESHOLD:
+        g_value_set_int64 (value, self->soon_threshold);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -277,14 +270,14 @@ relink_countdown_ticker_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNTS:
-      self->accounts = g_value_dup_object (value);
-      break;
-    case PROP_SOON_THRESHOLD:
-      relink_countdown_ticker_set_soon_threshold (self, g_value_get_int64 (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_ACCOUNTS:
+        self->accounts = g_value_dup_object (value);
+        break;
+      case PROP_SOON_THRESHOLD:
+        relink_countdown_ticker_set_soon_threshold (self, g_value_get_int64 (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -299,13 +292,12 @@ relink_countdown_ticker_class_init (RelinkCountdownTickerClass *klass)
   object_class->get_property = relink_countdown_ticker_get_property;
   object_class->set_property = relink_countdown_ticker_set_property;
 
-  properties[PROP_ACCOUNTS] =
-    g_param_spec_object ("accounts", NULL, NULL, G_TYPE_LIST_MODEL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SOON_THRESHOLD] =
-    g_param_spec_int64 ("soon-threshold", NULL, NULL, 0, G_MAXINT64,
-                        RELINK_EXPIRY_DEFAULT_SOON_DAYS * 24 * 3600,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNTS]
+      = g_param_spec_object ("accounts", NULL, NULL, G_TYPE_LIST_MODEL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SOON_THRESHOLD] = g_param_spec_int64 (
+      "soon-threshold", NULL, NULL, 0, G_MAXINT64, RELINK_EXPIRY_DEFAULT_SOON_DAYS * 24 * 3600,
+      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -314,16 +306,16 @@ relink_countdown_ticker_class_init (RelinkCountdownTickerClass *klass)
    *   crossed a state boundary, the clock was set or the threshold changed),
    *   so the order and the groups need a look; otherwise only texts changed.
    */
-  signals[TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[TICK] = g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
   /**
    * RelinkCountdownTicker::account-changed:
    * A property of one of the accounts changed.
    */
-  signals[ACCOUNT_CHANGED] =
-    g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 2, RELINK_TYPE_ACCOUNT, G_TYPE_PARAM);
+  signals[ACCOUNT_CHANGED]
+      = g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, RELINK_TYPE_ACCOUNT, G_TYPE_PARAM);
 }
 
 static void
@@ -353,8 +345,7 @@ relink_countdown_ticker_get_soon_threshold (RelinkCountdownTicker *self)
 }
 
 void
-relink_countdown_ticker_set_soon_threshold (RelinkCountdownTicker *self,
-                                            gint64 seconds)
+relink_countdown_ticker_set_soon_threshold (RelinkCountdownTicker *self, gint64 seconds)
 {
   g_return_if_fail (RELINK_IS_COUNTDOWN_TICKER (self));
 
@@ -369,8 +360,7 @@ relink_countdown_ticker_set_soon_threshold (RelinkCountdownTicker *self,
 }
 
 void
-relink_countdown_ticker_watch (RelinkCountdownTicker *self,
-                               RelinkAccount *account)
+relink_countdown_ticker_watch (RelinkCountdownTicker *self, RelinkAccount *account)
 {
   guint count;
 
@@ -390,8 +380,7 @@ relink_countdown_ticker_watch (RelinkCountdownTicker *self,
 }
 
 void
-relink_countdown_ticker_unwatch (RelinkCountdownTicker *self,
-                                 RelinkAccount *account)
+relink_countdown_ticker_unwatch (RelinkCountdownTicker *self, RelinkAccount *account)
 {
   guint count;
 

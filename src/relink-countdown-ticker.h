@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * (visible) countdown text or any account's state changes, then emits
  * "tick". It also follows every account's properties and emits
  * "account-changed", so the window needs no handler of its own per account. */
-G_DECLARE_FINAL_TYPE (RelinkCountdownTicker, relink_countdown_ticker, RELINK, COUNTDOWN_TICKER, GObject)
+G_DECLARE_FINAL_TYPE (
+    RelinkCountdownTicker, relink_countdown_ticker, RELINK, COUNTDOWN_TICKER, GObject)
 
 /* @accounts: a GListModel of RelinkAccount, followed for its whole life. */
 RelinkCountdownTicker *relink_countdown_ticker_new (GListModel *accounts);

@@ -16,77 +16,78 @@
 
 /* Only what hosts actually read: no pixmaps of our own (the icon comes
  * from the theme), no overlay, no movie. */
-static const char introspection_xml[] =
-  "<node>"
-  "  <interface name='" ITEM_INTERFACE "'>"
-  "    <property name='Category' type='s' access='read'/>"
-  "    <property name='Id' type='s' access='read'/>"
-  "    <property name='Title' type='s' access='read'/>"
-  "    <property name='Status' type='s' access='read'/>"
-  "    <property name='WindowId' type='i' access='read'/>"
-  "    <property name='IconName' type='s' access='read'/>"
-  "    <property name='IconPixmap' type='a(iiay)' access='read'/>"
-  "    <property name='IconThemePath' type='s' access='read'/>"
-  "    <property name='OverlayIconName' type='s' access='read'/>"
-  "    <property name='AttentionIconName' type='s' access='read'/>"
-  "    <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
-  "    <property name='ItemIsMenu' type='b' access='read'/>"
-  "    <property name='Menu' type='o' access='read'/>"
-  "    <method name='ContextMenu'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
-  "    <method name='Activate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
-  "    <method name='SecondaryActivate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
-  "    <method name='Scroll'>"
-  "      <arg name='delta' type='i'/><arg name='orientation' type='s'/>"
-  "    </method>"
-  "    <signal name='NewTitle'/>"
-  "    <signal name='NewIcon'/>"
-  "    <signal name='NewAttentionIcon'/>"
-  "    <signal name='NewToolTip'/>"
-  "    <signal name='NewStatus'><arg name='status' type='s'/></signal>"
-  "  </interface>"
-  "  <interface name='" MENU_INTERFACE "'>"
-  "    <property name='Version' type='u' access='read'/>"
-  "    <property name='TextDirection' type='s' access='read'/>"
-  "    <property name='Status' type='s' access='read'/>"
-  "    <property name='IconThemePath' type='as' access='read'/>"
-  "    <method name='GetLayout'>"
-  "      <arg name='parentId' type='i'/><arg name='recursionDepth' type='i'/>"
-  "      <arg name='propertyNames' type='as'/>"
-  "      <arg name='revision' type='u' direction='out'/>"
-  "      <arg name='layout' type='(ia{sv}av)' direction='out'/>"
-  "    </method>"
-  "    <method name='GetGroupProperties'>"
-  "      <arg name='ids' type='ai'/><arg name='propertyNames' type='as'/>"
-  "      <arg name='properties' type='a(ia{sv})' direction='out'/>"
-  "    </method>"
-  "    <method name='GetProperty'>"
-  "      <arg name='id' type='i'/><arg name='name' type='s'/>"
-  "      <arg name='value' type='v' direction='out'/>"
-  "    </method>"
-  "    <method name='Event'>"
-  "      <arg name='id' type='i'/><arg name='eventId' type='s'/>"
-  "      <arg name='data' type='v'/><arg name='timestamp' type='u'/>"
-  "    </method>"
-  "    <method name='EventGroup'>"
-  "      <arg name='events' type='a(isvu)'/>"
-  "      <arg name='idErrors' type='ai' direction='out'/>"
-  "    </method>"
-  "    <method name='AboutToShow'>"
-  "      <arg name='id' type='i'/><arg name='needUpdate' type='b' direction='out'/>"
-  "    </method>"
-  "    <method name='AboutToShowGroup'>"
-  "      <arg name='ids' type='ai'/>"
-  "      <arg name='updatesNeeded' type='ai' direction='out'/>"
-  "      <arg name='idErrors' type='ai' direction='out'/>"
-  "    </method>"
-  "    <signal name='ItemsPropertiesUpdated'>"
-  "      <arg name='updatedProps' type='a(ia{sv})'/><arg name='removedProps' type='a(ias)'/>"
-  "    </signal>"
-  "    <signal name='LayoutUpdated'>"
-  "      <arg name='revision' type='u'/><arg name='parent' type='i'/>"
-  "    </signal>"
-  "  </interface>"
-  "</node>";
+static const char introspection_xml[]
+    = "<node>"
+      "  <interface name='" ITEM_INTERFACE "'>"
+      "    <property name='Category' type='s' access='read'/>"
+      "    <property name='Id' type='s' access='read'/>"
+      "    <property name='Title' type='s' access='read'/>"
+      "    <property name='Status' type='s' access='read'/>"
+      "    <property name='WindowId' type='i' access='read'/>"
+      "    <property name='IconName' type='s' access='read'/>"
+      "    <property name='IconPixmap' type='a(iiay)' access='read'/>"
+      "    <property name='IconThemePath' type='s' access='read'/>"
+      "    <property name='OverlayIconName' type='s' access='read'/>"
+      "    <property name='AttentionIconName' type='s' access='read'/>"
+      "    <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
+      "    <property name='ItemIsMenu' type='b' access='read'/>"
+      "    <property name='Menu' type='o' access='read'/>"
+      "    <method name='ContextMenu'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
+      "    <method name='Activate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
+      "    <method name='SecondaryActivate'><arg name='x' type='i'/><arg name='y' "
+      "type='i'/></method>"
+      "    <method name='Scroll'>"
+      "      <arg name='delta' type='i'/><arg name='orientation' type='s'/>"
+      "    </method>"
+      "    <signal name='NewTitle'/>"
+      "    <signal name='NewIcon'/>"
+      "    <signal name='NewAttentionIcon'/>"
+      "    <signal name='NewToolTip'/>"
+      "    <signal name='NewStatus'><arg name='status' type='s'/></signal>"
+      "  </interface>"
+      "  <interface name='" MENU_INTERFACE "'>"
+      "    <property name='Version' type='u' access='read'/>"
+      "    <property name='TextDirection' type='s' access='read'/>"
+      "    <property name='Status' type='s' access='read'/>"
+      "    <property name='IconThemePath' type='as' access='read'/>"
+      "    <method name='GetLayout'>"
+      "      <arg name='parentId' type='i'/><arg name='recursionDepth' type='i'/>"
+      "      <arg name='propertyNames' type='as'/>"
+      "      <arg name='revision' type='u' direction='out'/>"
+      "      <arg name='layout' type='(ia{sv}av)' direction='out'/>"
+      "    </method>"
+      "    <method name='GetGroupProperties'>"
+      "      <arg name='ids' type='ai'/><arg name='propertyNames' type='as'/>"
+      "      <arg name='properties' type='a(ia{sv})' direction='out'/>"
+      "    </method>"
+      "    <method name='GetProperty'>"
+      "      <arg name='id' type='i'/><arg name='name' type='s'/>"
+      "      <arg name='value' type='v' direction='out'/>"
+      "    </method>"
+      "    <method name='Event'>"
+      "      <arg name='id' type='i'/><arg name='eventId' type='s'/>"
+      "      <arg name='data' type='v'/><arg name='timestamp' type='u'/>"
+      "    </method>"
+      "    <method name='EventGroup'>"
+      "      <arg name='events' type='a(isvu)'/>"
+      "      <arg name='idErrors' type='ai' direction='out'/>"
+      "    </method>"
+      "    <method name='AboutToShow'>"
+      "      <arg name='id' type='i'/><arg name='needUpdate' type='b' direction='out'/>"
+      "    </method>"
+      "    <method name='AboutToShowGroup'>"
+      "      <arg name='ids' type='ai'/>"
+      "      <arg name='updatesNeeded' type='ai' direction='out'/>"
+      "      <arg name='idErrors' type='ai' direction='out'/>"
+      "    </method>"
+      "    <signal name='ItemsPropertiesUpdated'>"
+      "      <arg name='updatedProps' type='a(ia{sv})'/><arg name='removedProps' type='a(ias)'/>"
+      "    </signal>"
+      "    <signal name='LayoutUpdated'>"
+      "      <arg name='revision' type='u'/><arg name='parent' type='i'/>"
+      "    </signal>"
+      "  </interface>"
+      "</node>";
 
 /* Parsed once; read-only afterwards. */
 static GDBusNodeInfo *introspection;
@@ -144,7 +145,8 @@ G_DEFINE_ENUM_TYPE (RelinkTrayStatus,
                     G_DEFINE_ENUM_VALUE (RELINK_TRAY_STATUS_NEEDS_ATTENTION, "needs-attention"),
                     G_DEFINE_ENUM_VALUE (RELINK_TRAY_STATUS_PASSIVE, "passive"))
 
-enum {
+enum
+{
   PROP_0,
   PROP_CONNECTION,
   PROP_ICON_NAME,
@@ -187,13 +189,13 @@ status_to_string (RelinkTrayStatus status)
 {
   switch (status)
     {
-    case RELINK_TRAY_STATUS_NEEDS_ATTENTION:
-      return "NeedsAttention";
-    case RELINK_TRAY_STATUS_PASSIVE:
-      return "Passive";
-    case RELINK_TRAY_STATUS_ACTIVE:
-    default:
-      return "Active";
+      case RELINK_TRAY_STATUS_NEEDS_ATTENTION:
+        return "NeedsAttention";
+      case RELINK_TRAY_STATUS_PASSIVE:
+        return "Passive";
+      case RELINK_TRAY_STATUS_ACTIVE:
+      default:
+        return "Active";
     }
 }
 
@@ -264,11 +266,8 @@ activate_action (RelinkTray *self, const char *action, GVariant *target)
 
 /* Menu layout */
 
-static void menu_items_changed_cb (RelinkTray *self,
-                                   guint position,
-                                   guint removed,
-                                   guint added,
-                                   GMenuModel *model);
+static void menu_items_changed_cb (
+    RelinkTray *self, guint position, guint removed, guint added, GMenuModel *model);
 
 static void
 follow_model (RelinkTray *self, GMenuModel *model)
@@ -417,11 +416,8 @@ rebuild_menu_cb (gpointer user_data)
 /* Rebuilt in an idle: replacing a section item by item would otherwise
  * send hosts a layout per step. */
 static void
-menu_items_changed_cb (RelinkTray *self,
-                       guint position,
-                       guint removed,
-                       guint added,
-                       GMenuModel *model)
+menu_items_changed_cb (
+    RelinkTray *self, guint position, guint removed, guint added, GMenuModel *model)
 {
   if (self->rebuild_id == 0)
     self->rebuild_id = g_idle_add (rebuild_menu_cb, self);
@@ -446,8 +442,7 @@ item_properties (MenuItem *item, const char *const *names)
   if (all || g_strv_contains (names, "enabled"))
     g_variant_builder_add (&builder, "{sv}", "enabled", g_variant_new_boolean (item->enabled));
   if (item->children != NULL && (all || g_strv_contains (names, "children-display")))
-    g_variant_builder_add (&builder, "{sv}", "children-display",
-                           g_variant_new_string ("submenu"));
+    g_variant_builder_add (&builder, "{sv}", "children-display", g_variant_new_string ("submenu"));
   return g_variant_builder_end (&builder);
 }
 
@@ -460,9 +455,9 @@ item_layout (MenuItem *item, int depth, const char *const *names)
   g_variant_builder_init (&children, G_VARIANT_TYPE ("av"));
   if (item->children != NULL && depth != 0)
     for (guint i = 0; i < item->children->len; i++)
-      g_variant_builder_add (&children, "v",
-                             item_layout (g_ptr_array_index (item->children, i),
-                                          depth > 0 ? depth - 1 : -1, names));
+      g_variant_builder_add (
+          &children, "v",
+          item_layout (g_ptr_array_index (item->children, i), depth > 0 ? depth - 1 : -1, names));
 
   return g_variant_new ("(i@a{sv}av)", item->id, item_properties (item, names), &children);
 }
@@ -487,7 +482,7 @@ refresh_enabled (RelinkTray *self)
       item->enabled = enabled;
       changed = TRUE;
       g_variant_builder_add (&updated, "(i@a{sv})", item->id,
-                             item_properties (item, (const char *[]) { "enabled", NULL }));
+                             item_properties (item, (const char *[]){ "enabled", NULL }));
     }
 
   if (!changed || self->menu_registration == 0)
@@ -566,8 +561,8 @@ menu_method_call (GDBusConnection *connection,
       if (item == NULL)
         goto unknown_id;
       g_dbus_method_invocation_return_value (
-        invocation,
-        g_variant_new ("(u@(ia{sv}av))", self->revision, item_layout (item, depth, names)));
+          invocation,
+          g_variant_new ("(u@(ia{sv}av))", self->revision, item_layout (item, depth, names)));
     }
   else if (g_str_equal (method_name, "GetGroupProperties"))
     {
@@ -660,17 +655,14 @@ menu_method_call (GDBusConnection *connection,
       while (g_variant_iter_next (ids, "i", &id))
         if (lookup_item (self, id) == NULL)
           g_variant_builder_add (&errors, "i", id);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@aiai)",
-                                                                        g_variant_new_array (
-                                                                          G_VARIANT_TYPE_INT32,
-                                                                          NULL, 0),
-                                                                        &errors));
+      g_dbus_method_invocation_return_value (
+          invocation,
+          g_variant_new ("(@aiai)", g_variant_new_array (G_VARIANT_TYPE_INT32, NULL, 0), &errors));
     }
   else
     {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                             G_DBUS_ERROR_UNKNOWN_METHOD, "Unknown method %s",
-                                             method_name);
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                             "Unknown method %s", method_name);
     }
   return;
 
@@ -691,9 +683,8 @@ menu_get_property (GDBusConnection *connection,
   if (g_str_equal (property_name, "Version"))
     return g_variant_new_uint32 (3);
   if (g_str_equal (property_name, "TextDirection"))
-    return g_variant_new_string (g_strcmp0 (g_getenv ("RELINK_TEXT_DIRECTION"), "rtl") == 0
-                                   ? "rtl"
-                                   : "ltr");
+    return g_variant_new_string (
+        g_strcmp0 (g_getenv ("RELINK_TEXT_DIRECTION"), "rtl") == 0 ? "rtl" : "ltr");
   if (g_str_equal (property_name, "Status"))
     return g_variant_new_string ("normal");
   if (g_str_equal (property_name, "IconThemePath"))
@@ -755,8 +746,8 @@ item_get_property (GDBusConnection *connection,
                                                            : self->icon_name);
   if (g_str_equal (property_name, "IconPixmap"))
     return g_variant_new_array (G_VARIANT_TYPE ("(iiay)"), NULL, 0);
-  if (g_str_equal (property_name, "IconThemePath") ||
-      g_str_equal (property_name, "OverlayIconName"))
+  if (g_str_equal (property_name, "IconThemePath")
+      || g_str_equal (property_name, "OverlayIconName"))
     return g_variant_new_string ("");
   if (g_str_equal (property_name, "ToolTip"))
     return g_variant_new ("(s@a(iiay)ss)", self->icon_name,
@@ -815,11 +806,10 @@ watcher_appeared_cb (GDBusConnection *connection,
 
   /* The unique name, not a well-known one of our own: the watcher then
    * finds the item at the standard path, and Flatpak needs no --own-name. */
-  g_dbus_connection_call (connection, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
-                          "RegisterStatusNotifierItem",
-                          g_variant_new ("(s)", g_dbus_connection_get_unique_name (connection)),
-                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, self->register_cancellable,
-                          register_cb, self);
+  g_dbus_connection_call (
+      connection, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME, "RegisterStatusNotifierItem",
+      g_variant_new ("(s)", g_dbus_connection_get_unique_name (connection)), NULL,
+      G_DBUS_CALL_FLAGS_NONE, -1, self->register_cancellable, register_cb, self);
 }
 
 static void
@@ -849,32 +839,32 @@ relink_tray_constructed (GObject *object)
   rebuild_menu (self);
   if (self->actions != NULL)
     {
-      g_signal_connect_object (self->actions, "action-added", G_CALLBACK (action_added_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->actions, "action-removed", G_CALLBACK (action_added_cb),
-                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->actions, "action-added", G_CALLBACK (action_added_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->actions, "action-removed", G_CALLBACK (action_added_cb), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (self->actions, "action-enabled-changed",
                                G_CALLBACK (action_enabled_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
   self->menu_registration = g_dbus_connection_register_object (
-    self->connection, MENU_PATH, g_dbus_node_info_lookup_interface (introspection, MENU_INTERFACE),
-    &menu_vtable, self, NULL, &error);
+      self->connection, MENU_PATH,
+      g_dbus_node_info_lookup_interface (introspection, MENU_INTERFACE), &menu_vtable, self, NULL,
+      &error);
   if (self->menu_registration != 0)
     self->item_registration = g_dbus_connection_register_object (
-      self->connection, ITEM_PATH,
-      g_dbus_node_info_lookup_interface (introspection, ITEM_INTERFACE), &item_vtable, self,
-      NULL, &error);
+        self->connection, ITEM_PATH,
+        g_dbus_node_info_lookup_interface (introspection, ITEM_INTERFACE), &item_vtable, self, NULL,
+        &error);
   if (error != NULL)
     {
       g_warning ("Could not show the tray icon: %s", error->message);
       return;
     }
 
-  self->watch_id = g_bus_watch_name_on_connection (self->connection, WATCHER_NAME,
-                                                   G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                   watcher_appeared_cb, watcher_vanished_cb,
-                                                   self, NULL);
+  self->watch_id = g_bus_watch_name_on_connection (
+      self->connection, WATCHER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, watcher_appeared_cb,
+      watcher_vanished_cb, self, NULL);
 }
 
 static void
@@ -933,68 +923,65 @@ relink_tray_get_property (GObject *object, guint prop_id, GValue *value, GParamS
 
   switch (prop_id)
     {
-    case PROP_CONNECTION:
-      g_value_set_object (value, self->connection);
-      break;
-    case PROP_ICON_NAME:
-      g_value_set_string (value, self->icon_name);
-      break;
-    case PROP_ATTENTION_ICON_NAME:
-      g_value_set_string (value, self->attention_icon_name);
-      break;
-    case PROP_MENU:
-      g_value_set_object (value, self->menu);
-      break;
-    case PROP_ACTIONS:
-      g_value_set_object (value, self->actions);
-      break;
-    case PROP_STATUS:
-      g_value_set_enum (value, self->status);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
-    case PROP_REGISTERED:
-      g_value_set_boolean (value, self->registered);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_CONNECTION:
+        g_value_set_object (value, self->connection);
+        break;
+      case PROP_ICON_NAME:
+        g_value_set_string (value, self->icon_name);
+        break;
+      case PROP_ATTENTION_ICON_NAME:
+        g_value_set_string (value, self->attention_icon_name);
+        break;
+      case PROP_MENU:
+        g_value_set_object (value, self->menu);
+        break;
+      case PROP_ACTIONS:
+        g_value_set_object (value, self->actions);
+        break;
+      case PROP_STATUS:
+        g_value_set_enum (value, self->status);
+        break;
+      case PROP_TITLE:
+        g_value_set_string (value, self->title);
+        break;
+      case PROP_REGISTERED:
+        g_value_set_boolean (value, self->registered);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-relink_tray_set_property (GObject *object,
-                          guint prop_id,
-                          const GValue *value,
-                          GParamSpec *pspec)
+relink_tray_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   RelinkTray *self = RELINK_TRAY (object);
 
   switch (prop_id)
     {
-    case PROP_CONNECTION:
-      self->connection = g_value_dup_object (value);
-      break;
-    case PROP_ICON_NAME:
-      relink_tray_set_icon_name (self, g_value_get_string (value));
-      break;
-    case PROP_ATTENTION_ICON_NAME:
-      relink_tray_set_attention_icon_name (self, g_value_get_string (value));
-      break;
-    case PROP_MENU:
-      self->menu = g_value_dup_object (value);
-      break;
-    case PROP_ACTIONS:
-      self->actions = g_value_dup_object (value);
-      break;
-    case PROP_STATUS:
-      relink_tray_set_status (self, g_value_get_enum (value));
-      break;
-    case PROP_TITLE:
-      relink_tray_set_title (self, g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_CONNECTION:
+        self->connection = g_value_dup_object (value);
+        break;
+      case PROP_ICON_NAME:
+        relink_tray_set_icon_name (self, g_value_get_string (value));
+        break;
+      case PROP_ATTENTION_ICON_NAME:
+        relink_tray_set_attention_icon_name (self, g_value_get_string (value));
+        break;
+      case PROP_MENU:
+        self->menu = g_value_dup_object (value);
+        break;
+      case PROP_ACTIONS:
+        self->actions = g_value_dup_object (value);
+        break;
+      case PROP_STATUS:
+        relink_tray_set_status (self, g_value_get_enum (value));
+        break;
+      case PROP_TITLE:
+        relink_tray_set_title (self, g_value_get_string (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -1013,31 +1000,30 @@ relink_tray_class_init (RelinkTrayClass *klass)
   introspection = g_dbus_node_info_new_for_xml (introspection_xml, &error);
   g_assert_no_error (error);
 
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, G_TYPE_DBUS_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ICON_NAME] =
-    g_param_spec_string ("icon-name", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
-                           G_PARAM_STATIC_STRINGS);
-  properties[PROP_ATTENTION_ICON_NAME] =
-    g_param_spec_string ("attention-icon-name", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MENU] =
-    g_param_spec_object ("menu", NULL, NULL, G_TYPE_MENU_MODEL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ACTIONS] =
-    g_param_spec_object ("actions", NULL, NULL, G_TYPE_ACTION_GROUP,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATUS] =
-    g_param_spec_enum ("status", NULL, NULL, RELINK_TYPE_TRAY_STATUS, RELINK_TRAY_STATUS_ACTIVE,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, "Relink",
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_REGISTERED] =
-    g_param_spec_boolean ("registered", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTION]
+      = g_param_spec_object ("connection", NULL, NULL, G_TYPE_DBUS_CONNECTION,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ICON_NAME] = g_param_spec_string (
+      "icon-name", NULL, NULL, NULL,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ATTENTION_ICON_NAME]
+      = g_param_spec_string ("attention-icon-name", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MENU]
+      = g_param_spec_object ("menu", NULL, NULL, G_TYPE_MENU_MODEL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACTIONS]
+      = g_param_spec_object ("actions", NULL, NULL, G_TYPE_ACTION_GROUP,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS]
+      = g_param_spec_enum ("status", NULL, NULL, RELINK_TYPE_TRAY_STATUS, RELINK_TRAY_STATUS_ACTIVE,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE]
+      = g_param_spec_string ("title", NULL, NULL, "Relink",
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REGISTERED]
+      = g_param_spec_boolean ("registered", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1067,8 +1053,8 @@ relink_tray_new (GDBusConnection *connection,
   g_return_val_if_fail (menu == NULL || G_IS_MENU_MODEL (menu), NULL);
   g_return_val_if_fail (actions == NULL || G_IS_ACTION_GROUP (actions), NULL);
 
-  return g_object_new (RELINK_TYPE_TRAY, "connection", connection, "icon-name", icon_name,
-                       "menu", menu, "actions", actions, NULL);
+  return g_object_new (RELINK_TYPE_TRAY, "connection", connection, "icon-name", icon_name, "menu",
+                       menu, "actions", actions, NULL);
 }
 
 RelinkTrayStatus

@@ -46,7 +46,8 @@ struct _RelinkWindow
 
 G_DEFINE_FINAL_TYPE (RelinkWindow, relink_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_MANAGER,
   PROP_LOADING,
@@ -56,9 +57,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static gboolean
-account_needs_attention (RelinkWindow *self,
-                         RelinkAccount *account,
-                         RelinkAccountState *state)
+account_needs_attention (RelinkWindow *self, RelinkAccount *account, RelinkAccountState *state)
 {
   *state = relink_account_get_state (account, self->sort_now, self->soon_threshold);
 
@@ -66,9 +65,7 @@ account_needs_attention (RelinkWindow *self,
 }
 
 static int
-compare_accounts (gconstpointer a,
-                  gconstpointer b,
-                  gpointer user_data)
+compare_accounts (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   RelinkWindow *self = user_data;
   RelinkAccount *account_a = (RelinkAccount *) a;
@@ -108,8 +105,7 @@ compare_accounts (gconstpointer a,
 }
 
 static void
-update_group_position (RelinkWindow *self,
-                       GtkListItem *item)
+update_group_position (RelinkWindow *self, GtkListItem *item)
 {
   GtkWidget *row = gtk_list_item_get_child (item);
   guint position = gtk_list_item_get_position (item);
@@ -121,9 +117,9 @@ update_group_position (RelinkWindow *self,
     return;
 
   if (position == 0 && self->n_attention > 0)
-    heading = _("Needs attention");
+    heading = _ ("Needs attention");
   else if (position == self->n_attention)
-    heading = _("Connected");
+    heading = _ ("Connected");
 
   last = position + 1 == self->n_attention || position + 1 == n_items;
 
@@ -194,13 +190,11 @@ resort (RelinkWindow *self)
 {
   g_clear_handle_id (&self->resort_id, g_source_remove);
 
-  g_debug ("TMP resort start");
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
   /* Again, in case the re-sort moved nothing and emitted no items-changed. */
   recount (self);
-  g_debug ("TMP resort end");
 }
 
 static gboolean
@@ -224,9 +218,7 @@ queue_resort (RelinkWindow *self)
 }
 
 static void
-tick_cb (RelinkWindow *self,
-         gboolean states_changed,
-         RelinkCountdownTicker *ticker)
+tick_cb (RelinkWindow *self, gboolean states_changed, RelinkCountdownTicker *ticker)
 {
   if (states_changed)
     resort (self);
@@ -242,11 +234,8 @@ account_changed_cb (RelinkWindow *self,
 }
 
 static void
-sorted_items_changed_cb (RelinkWindow *self,
-                         guint position,
-                         guint removed,
-                         guint added,
-                         GListModel *model)
+sorted_items_changed_cb (
+    RelinkWindow *self, guint position, guint removed, guint added, GListModel *model)
 {
   /* The count must be right before the list view rebinds its rows, so it
    * is redone here and not in an idle. The sort model emits this after it
@@ -256,9 +245,7 @@ sorted_items_changed_cb (RelinkWindow *self,
 }
 
 static void
-soon_days_changed_cb (RelinkWindow *self,
-                      const char *key,
-                      GSettings *settings)
+soon_days_changed_cb (RelinkWindow *self, const char *key, GSettings *settings)
 {
   gint64 days = g_settings_get_uint (settings, "expiring-soon-days");
 
@@ -266,17 +253,13 @@ soon_days_changed_cb (RelinkWindow *self,
 }
 
 static void
-position_changed_cb (RelinkWindow *self,
-                     GParamSpec *pspec,
-                     GtkListItem *item)
+position_changed_cb (RelinkWindow *self, GParamSpec *pspec, GtkListItem *item)
 {
   update_group_position (self, item);
 }
 
 static void
-setup_cb (RelinkWindow *self,
-          GtkListItem *item,
-          GtkSignalListItemFactory *factory)
+setup_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   gtk_list_item_set_child (item, relink_account_row_new (self->ticker));
   g_signal_connect_object (item, "notify::position", G_CALLBACK (position_changed_cb), self,
@@ -284,9 +267,7 @@ setup_cb (RelinkWindow *self,
 }
 
 static void
-bind_cb (RelinkWindow *self,
-         GtkListItem *item,
-         GtkSignalListItemFactory *factory)
+bind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
 
@@ -296,9 +277,7 @@ bind_cb (RelinkWindow *self,
 }
 
 static void
-unbind_cb (RelinkWindow *self,
-           GtkListItem *item,
-           GtkSignalListItemFactory *factory)
+unbind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
 
@@ -307,36 +286,28 @@ unbind_cb (RelinkWindow *self,
 }
 
 static void
-teardown_cb (RelinkWindow *self,
-             GtkListItem *item,
-             GtkSignalListItemFactory *factory)
+teardown_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
   g_hash_table_remove (self->bound_items, item);
 }
 
 static void
-account_removed_cb (RelinkWindow *self,
-                    const char *display_name,
-                    GtkWindow *dialog)
+account_removed_cb (RelinkWindow *self, const char *display_name, GtkWindow *dialog)
 {
   /* Translators: %s is the account's name. */
-  relink_window_add_toast (self, adw_toast_new_format (_("Removed “%s”"), display_name));
+  relink_window_add_toast (self, adw_toast_new_format (_ ("Removed “%s”"), display_name));
 }
 
 static void
-account_added_cb (RelinkWindow *self,
-                  RelinkAccount *account,
-                  GtkWindow *dialog)
+account_added_cb (RelinkWindow *self, RelinkAccount *account, GtkWindow *dialog)
 {
   /* Translators: %s is the account's name. */
-  relink_window_add_toast (self, adw_toast_new_format (_("Added “%s”"),
-                                                       relink_account_get_display_name (account)));
+  relink_window_add_toast (
+      self, adw_toast_new_format (_ ("Added “%s”"), relink_account_get_display_name (account)));
 }
 
 static void
-list_activate_cb (RelinkWindow *self,
-                  guint position,
-                  GtkListView *list_view)
+list_activate_cb (RelinkWindow *self, guint position, GtkListView *list_view)
 {
   g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
   GtkWindow *dialog;
@@ -351,9 +322,7 @@ list_activate_cb (RelinkWindow *self,
 }
 
 static void
-add_account_action (GSimpleAction *action,
-                    GVariant *parameter,
-                    gpointer user_data)
+add_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   RelinkWindow *self = user_data;
   GtkWindow *dialog;
@@ -367,9 +336,7 @@ add_account_action (GSimpleAction *action,
 }
 
 static void
-developer_keys_action (GSimpleAction *action,
-                       GVariant *parameter,
-                       gpointer user_data)
+developer_keys_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   RelinkWindow *self = user_data;
 
@@ -436,13 +403,11 @@ relink_window_constructed (GObject *object)
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_cb), self, G_CONNECT_SWAPPED);
 
   gtk_list_view_set_factory (self->list_view, factory);
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (
-                             g_object_ref (G_LIST_MODEL (self->sorted)))));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (gtk_no_selection_new (
+                                                g_object_ref (G_LIST_MODEL (self->sorted)))));
   g_signal_connect_object (self->list_view, "activate", G_CALLBACK (list_activate_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -497,44 +462,38 @@ relink_window_finalize (GObject *object)
 }
 
 static void
-relink_window_get_property (GObject *object,
-                            guint prop_id,
-                            GValue *value,
-                            GParamSpec *pspec)
+relink_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   RelinkWindow *self = RELINK_WINDOW (object);
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      g_value_set_object (value, self->manager);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        g_value_set_object (value, self->manager);
+        break;
+      case PROP_LOADING:
+        g_value_set_boolean (value, self->loading);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-relink_window_set_property (GObject *object,
-                            guint prop_id,
-                            const GValue *value,
-                            GParamSpec *pspec)
+relink_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   RelinkWindow *self = RELINK_WINDOW (object);
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      self->manager = g_value_dup_object (value);
-      break;
-    case PROP_LOADING:
-      relink_window_set_loading (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        self->manager = g_value_dup_object (value);
+        break;
+      case PROP_LOADING:
+        relink_window_set_loading (self, g_value_get_boolean (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -553,12 +512,12 @@ relink_window_class_init (RelinkWindowClass *klass)
 
   window_class->close_request = relink_window_close_request;
 
-  properties[PROP_MANAGER] =
-    g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MANAGER]
+      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING]
+      = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -592,8 +551,7 @@ relink_window_init (RelinkWindow *self)
 }
 
 GtkWidget *
-relink_window_new (RelinkApplication *app,
-                   RelinkAccountManager *manager)
+relink_window_new (RelinkApplication *app, RelinkAccountManager *manager)
 {
   g_return_val_if_fail (app == NULL || RELINK_IS_APPLICATION (app), NULL);
   g_return_val_if_fail (manager == NULL || RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
@@ -610,8 +568,7 @@ relink_window_get_manager (RelinkWindow *self)
 }
 
 void
-relink_window_set_loading (RelinkWindow *self,
-                           gboolean loading)
+relink_window_set_loading (RelinkWindow *self, gboolean loading)
 {
   g_return_if_fail (RELINK_IS_WINDOW (self));
 
@@ -625,9 +582,8 @@ relink_window_set_loading (RelinkWindow *self,
    * (and the list view re-lay out) for each: the list gets them all at once
    * when the load is over. */
   if (self->sorted != NULL)
-    gtk_sort_list_model_set_model (self->sorted,
-                                   loading ? NULL
-                                           : relink_account_manager_get_accounts (self->manager));
+    gtk_sort_list_model_set_model (
+        self->sorted, loading ? NULL : relink_account_manager_get_accounts (self->manager));
 
   update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -642,9 +598,7 @@ relink_window_get_loading (RelinkWindow *self)
 }
 
 void
-relink_window_show_error (RelinkWindow *self,
-                          const char *title,
-                          const char *description)
+relink_window_show_error (RelinkWindow *self, const char *title, const char *description)
 {
   g_return_if_fail (RELINK_IS_WINDOW (self));
 
@@ -656,8 +610,7 @@ relink_window_show_error (RelinkWindow *self,
 }
 
 void
-relink_window_add_toast (RelinkWindow *self,
-                         AdwToast *toast)
+relink_window_add_toast (RelinkWindow *self, AdwToast *toast)
 {
   g_return_if_fail (RELINK_IS_WINDOW (self));
 

@@ -691,6 +691,7 @@ test_parse_redirect_wrong_address (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *evil = redirect_with (request, "https://good.example.evil.com/cb", "code=abc");
   g_autofree char *good = redirect_with (request, "https://good.example/cb", "code=abc");
+  g_autofree char *pasted = NULL;
 
   g_assert_null (relink_auth_request_parse_redirect (request, evil, &error));
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_WRONG_REDIRECT);
@@ -698,7 +699,9 @@ test_parse_redirect_wrong_address (void)
 
   /* A foreign address does not use the attempt up. */
   g_assert_false (relink_auth_request_get_used (request));
-  response = relink_auth_request_parse_redirect (request, good, &error);
+  /* Pasted from the system browser, with a line break. */
+  pasted = g_strconcat ("  ", good, "\n", NULL);
+  response = relink_auth_request_parse_redirect (request, pasted, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_auth_response_get_code (response), ==, "abc");
 }

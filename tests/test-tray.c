@@ -27,17 +27,17 @@ timed_out_cb (gpointer user_data)
 
 /* Iterates the main loop until @cond holds, failing after 10 s instead of
  * hanging the suite. */
-#define WAIT_FOR(cond)                                                       \
-  G_STMT_START                                                               \
-  {                                                                          \
-    gboolean timed_out_ = FALSE;                                             \
-    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_); \
-    while (!(cond) && !timed_out_)                                           \
-      g_main_context_iteration (NULL, TRUE);                                 \
-    if (!timed_out_)                                                         \
-      g_source_remove (timeout_id_);                                         \
-    g_assert_true (cond);                                                    \
-  }                                                                          \
+#define WAIT_FOR(cond)                                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gboolean timed_out_ = FALSE;                                                                   \
+    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_);                     \
+    while (!(cond) && !timed_out_)                                                                 \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!timed_out_)                                                                               \
+      g_source_remove (timeout_id_);                                                               \
+    g_assert_true (cond);                                                                          \
+  }                                                                                                \
   G_STMT_END
 
 static GDBusConnection *
@@ -50,10 +50,10 @@ new_connection (void)
   address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   connection = g_dbus_connection_new_for_address_sync (
-    address,
-    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-    NULL, NULL, &error);
+      address,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
   g_assert_no_error (error);
   return connection;
 }
@@ -88,8 +88,8 @@ call (GDBusConnection *connection,
   Call data = { 0 };
 
   g_dbus_connection_call (connection, destination, path, interface, method, parameters,
-                          reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, call_cb, &data);
+                          reply_type ? G_VARIANT_TYPE (reply_type) : NULL, G_DBUS_CALL_FLAGS_NONE,
+                          5000, NULL, call_cb, &data);
   while (!data.done)
     g_main_context_iteration (NULL, TRUE);
   if (data.error != NULL)
@@ -109,10 +109,10 @@ typedef struct
   GPtrArray *senders;
 } TestWatcher;
 
-static const char watcher_xml[] =
-  "<node><interface name='org.kde.StatusNotifierWatcher'>"
-  "  <method name='RegisterStatusNotifierItem'><arg name='service' type='s'/></method>"
-  "</interface></node>";
+static const char watcher_xml[]
+    = "<node><interface name='org.kde.StatusNotifierWatcher'>"
+      "  <method name='RegisterStatusNotifierItem'><arg name='service' type='s'/></method>"
+      "</interface></node>";
 
 static void
 watcher_method_call (GDBusConnection *connection,
@@ -154,10 +154,9 @@ test_watcher_start (void)
 
   info = g_dbus_node_info_new_for_xml (watcher_xml, &error);
   g_assert_no_error (error);
-  watcher->object_id = g_dbus_connection_register_object (watcher->connection,
-                                                          "/StatusNotifierWatcher",
-                                                          info->interfaces[0], &vtable, watcher,
-                                                          NULL, &error);
+  watcher->object_id
+      = g_dbus_connection_register_object (watcher->connection, "/StatusNotifierWatcher",
+                                           info->interfaces[0], &vtable, watcher, NULL, &error);
   g_assert_no_error (error);
 
   watcher->owner_id = g_bus_own_name_on_connection (watcher->connection, WATCHER_NAME,
@@ -203,9 +202,9 @@ action_activated_cb (GSimpleAction *action, GVariant *parameter, gpointer user_d
   g_autofree char *target = parameter ? g_variant_print (parameter, FALSE) : NULL;
 
   g_ptr_array_add (fixture->activations,
-                   target ? g_strdup_printf ("%s(%s)", g_action_get_name (G_ACTION (action)),
-                                             target)
-                          : g_strdup (g_action_get_name (G_ACTION (action))));
+                   target
+                       ? g_strdup_printf ("%s(%s)", g_action_get_name (G_ACTION (action)), target)
+                       : g_strdup (g_action_get_name (G_ACTION (action))));
 }
 
 static void
@@ -273,12 +272,12 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   fixture->activations = g_ptr_array_new_with_free_func (g_free);
   fixture->signals = g_ptr_array_new_with_free_func (g_free);
   fixture->subscription = g_dbus_connection_signal_subscribe (
-    fixture->host, g_dbus_connection_get_unique_name (fixture->connection), NULL, NULL, NULL,
-    NULL, G_DBUS_SIGNAL_FLAGS_NONE, signal_cb, fixture, NULL);
+      fixture->host, g_dbus_connection_get_unique_name (fixture->connection), NULL, NULL, NULL,
+      NULL, G_DBUS_SIGNAL_FLAGS_NONE, signal_cb, fixture, NULL);
 
   fixture->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (fixture->actions), entries,
-                                   G_N_ELEMENTS (entries), fixture);
+  g_action_map_add_action_entries (G_ACTION_MAP (fixture->actions), entries, G_N_ELEMENTS (entries),
+                                   fixture);
 
   /* Shaped like the application's menu: the accounts that need renewal,
    * then the fixed entries. */
@@ -327,8 +326,8 @@ get_item_property (Fixture *fixture, const char *name)
   g_autoptr (GError) error = NULL;
   GVariant *value;
 
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                ITEM_PATH, "org.freedesktop.DBus.Properties", "Get",
+  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), ITEM_PATH,
+                "org.freedesktop.DBus.Properties", "Get",
                 g_variant_new ("(ss)", ITEM_INTERFACE, name), "(v)", &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(v)", &value);
@@ -341,8 +340,8 @@ call_menu (Fixture *fixture, const char *method, GVariant *parameters, const cha
   g_autoptr (GError) error = NULL;
   GVariant *reply;
 
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                MENU_PATH, MENU_INTERFACE, method, parameters, reply_type, &error);
+  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), MENU_PATH,
+                MENU_INTERFACE, method, parameters, reply_type, &error);
   g_assert_no_error (error);
   return reply;
 }
@@ -396,8 +395,7 @@ get_layout (Fixture *fixture, guint *revision, GVariant **layout)
   GString *out = g_string_new (NULL);
   int root_id;
 
-  reply = call_menu (fixture, "GetLayout", g_variant_new ("(iias)", 0, -1, NULL),
-                     "(u(ia{sv}av))");
+  reply = call_menu (fixture, "GetLayout", g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))");
   g_variant_get (reply, "(u@(ia{sv}av))", revision, &root);
   g_variant_get_child (root, 0, "i", &root_id);
   g_assert_cmpint (root_id, ==, 0);
@@ -515,9 +513,9 @@ test_item_properties (Fixture *fixture, gconstpointer data)
   const char *string;
   gboolean is_menu;
 
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                ITEM_PATH, "org.freedesktop.DBus.Properties", "GetAll",
-                g_variant_new ("(s)", ITEM_INTERFACE), "(a{sv})", &error);
+  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), ITEM_PATH,
+                "org.freedesktop.DBus.Properties", "GetAll", g_variant_new ("(s)", ITEM_INTERFACE),
+                "(a{sv})", &error);
   g_assert_no_error (error);
   all = g_variant_get_child_value (reply, 0);
   g_assert_true (g_variant_lookup (all, "Category", "&s", &string));
@@ -536,8 +534,8 @@ test_item_properties (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (string, ==, MENU_PATH);
   g_assert_true (g_variant_lookup (all, "ItemIsMenu", "b", &is_menu));
   g_assert_false (is_menu);
-  g_assert_true (g_variant_lookup (all, "ToolTip", "(&sa(iiay)&s&s)", &icon, NULL, &title,
-                                   &description));
+  g_assert_true (
+      g_variant_lookup (all, "ToolTip", "(&sa(iiay)&s&s)", &icon, NULL, &title, &description));
   g_assert_cmpstr (icon, ==, ICON_NAME);
   g_assert_cmpstr (title, ==, "Relink");
   g_assert_cmpstr (description, ==, "");
@@ -559,9 +557,8 @@ test_item_properties (Fixture *fixture, gconstpointer data)
 
   /* Left click opens the window. */
   g_clear_pointer (&reply, g_variant_unref);
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                ITEM_PATH, ITEM_INTERFACE, "Activate", g_variant_new ("(ii)", 0, 0), "()",
-                &error);
+  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), ITEM_PATH,
+                ITEM_INTERFACE, "Activate", g_variant_new ("(ii)", 0, 0), "()", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->activations->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->activations, 0), ==, "activate");
@@ -570,9 +567,9 @@ test_item_properties (Fixture *fixture, gconstpointer data)
    * paths. */
   g_assert_finalize_object (g_steal_pointer (&tray));
   g_clear_pointer (&reply, g_variant_unref);
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                ITEM_PATH, "org.freedesktop.DBus.Properties", "GetAll",
-                g_variant_new ("(s)", ITEM_INTERFACE), "(a{sv})", &error);
+  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), ITEM_PATH,
+                "org.freedesktop.DBus.Properties", "GetAll", g_variant_new ("(s)", ITEM_INTERFACE),
+                "(a{sv})", &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
   g_assert_null (reply);
 }
@@ -594,8 +591,8 @@ test_menu_layout (Fixture *fixture, gconstpointer data)
                    "Renew “shop_a”|Renew “shop_b”|---|_Open Relink|"
                    "More{Renew “shop_c”|(Check All)}|_Quit");
 
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                MENU_PATH, "org.freedesktop.DBus.Properties", "Get",
+  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), MENU_PATH,
+                "org.freedesktop.DBus.Properties", "Get",
                 g_variant_new ("(ss)", MENU_INTERFACE, "Version"), "(v)", NULL);
   g_variant_get (reply, "(v)", &version);
   g_assert_cmpuint (g_variant_get_uint32 (version), ==, 3);
@@ -609,11 +606,11 @@ test_menu_layout (Fixture *fixture, gconstpointer data)
 
   /* Disabling an action greys its item out at once. */
   g_simple_action_set_enabled (
-    G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (fixture->actions), "quit")),
-    FALSE);
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (fixture->actions), "quit")),
+      FALSE);
   {
-    g_autofree char *expected = g_strdup_printf (
-      "ItemsPropertiesUpdated ([(%d, {'enabled': <false>})], [])", quit);
+    g_autofree char *expected
+        = g_strdup_printf ("ItemsPropertiesUpdated ([(%d, {'enabled': <false>})], [])", quit);
 
     WAIT_FOR (has_signal (fixture, expected));
   }
@@ -692,10 +689,10 @@ test_menu_events (Fixture *fixture, gconstpointer data)
   g_menu_remove_all (fixture->accounts);
   WAIT_FOR (has_signal (fixture, "LayoutUpdated 0"));
   bogus = find_item (layout, "Renew “shop_a”");
-  reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection),
-                MENU_PATH, MENU_INTERFACE, "Event",
-                g_variant_new ("(isvu)", bogus, "clicked", g_variant_new_int32 (0), 0), "()",
-                &error);
+  reply
+      = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), MENU_PATH,
+              MENU_INTERFACE, "Event",
+              g_variant_new ("(isvu)", bogus, "clicked", g_variant_new_int32 (0), 0), "()", &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
 
   g_clear_pointer (&layout, g_variant_unref);

@@ -23,8 +23,7 @@ typedef struct
 } Fixture;
 
 static void
-fixture_open (Fixture *fixture,
-              guint n_accounts)
+fixture_open (Fixture *fixture, guint n_accounts)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
@@ -48,13 +47,13 @@ fixture_open (Fixture *fixture,
   fixture->manager = relink_account_manager_new (store, secrets, providers);
   relink_account_manager_load_sync (fixture->manager, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)),
-                    ==, n_accounts);
+  g_assert_cmpuint (
+      g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==,
+      n_accounts);
 }
 
 static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean *painted)
+after_paint_cb (GdkFrameClock *clock, gboolean *painted)
 {
   *painted = TRUE;
 }
@@ -115,9 +114,7 @@ fixture_close (Fixture *fixture)
 }
 
 static void
-collect (GtkWidget *widget,
-         GType type,
-         GPtrArray *found)
+collect (GtkWidget *widget, GType type, GPtrArray *found)
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
     g_ptr_array_add (found, widget);
@@ -128,8 +125,7 @@ collect (GtkWidget *widget,
 }
 
 static GtkWidget *
-find_one (GtkWidget *root,
-          GType type)
+find_one (GtkWidget *root, GType type)
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
@@ -149,8 +145,7 @@ list_model (Fixture *fixture)
 }
 
 static const char *
-nickname_at (GListModel *model,
-             guint position)
+nickname_at (GListModel *model, guint position)
 {
   g_autoptr (RelinkAccount) account = g_list_model_get_item (model, position);
 
@@ -158,8 +153,7 @@ nickname_at (GListModel *model,
 }
 
 static guint
-position_of (GListModel *model,
-             RelinkAccount *account)
+position_of (GListModel *model, RelinkAccount *account)
 {
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -174,8 +168,7 @@ position_of (GListModel *model,
 
 /* The shown row of the account with @nickname, NULL when none. */
 static RelinkAccountRow *
-find_row (Fixture *fixture,
-          const char *nickname)
+find_row (Fixture *fixture, const char *nickname)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   RelinkAccountRow *result = NULL;
@@ -211,9 +204,7 @@ count_rows (Fixture *fixture)
 
 /* The countdown is read at two moments; the row's text must match one. */
 static void
-assert_countdown (RelinkAccountRow *row,
-                  gint64 expires_at,
-                  gint64 before)
+assert_countdown (RelinkAccountRow *row, gint64 expires_at, gint64 before)
 {
   g_autofree char *early = relink_expiry_describe (expires_at, before, NULL);
   g_autofree char *late = relink_expiry_describe (expires_at, relink_now (), NULL);
@@ -226,8 +217,8 @@ assert_countdown (RelinkAccountRow *row,
 /* Most urgent first: expired, needs re-authorisation, offline, not
  * connected, expiring soon (soonest first); then the valid ones. */
 static const char *const fixture_order[] = {
-  "Tienda MLA", "AliExpress store", "Amazon DE", "Loja BR",
-  "eBay test shop", "Amazon US", "Handmade shop", "Main eBay shop",
+  "Tienda MLA",     "AliExpress store", "Amazon DE",     "Loja BR",
+  "eBay test shop", "Amazon US",        "Handmade shop", "Main eBay shop",
 };
 
 static void
@@ -268,15 +259,16 @@ test_window_rows (void)
         g_assert_null (heading);
 
       g_assert_cmpint (relink_account_row_get_renew_visible (row), ==, i < 6);
-      g_assert_cmpint (relink_expiry_state_needs_attention (relink_account_row_get_state (row)),
-                       ==, i < 6);
+      g_assert_cmpint (relink_expiry_state_needs_attention (relink_account_row_get_state (row)), ==,
+                       i < 6);
       g_assert_cmpstr (relink_account_row_get_title (row), ==, fixture_order[i]);
     }
 
   row = find_row (&fixture, "eBay test shop");
   g_assert_cmpstr (relink_account_row_get_subtitle (row), ==, "eBay · testuser_shop · Sandbox");
   g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_EXPIRING_SOON);
-  assert_countdown (row, relink_account_get_refresh_expires_at (relink_account_row_get_account (row)),
+  assert_countdown (row,
+                    relink_account_get_refresh_expires_at (relink_account_row_get_account (row)),
                     fixture.now);
   g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row), "expires in 5 h 1"));
   countdown = g_strdup (relink_account_row_get_countdown (row));
@@ -288,7 +280,8 @@ test_window_rows (void)
   row = find_row (&fixture, "Main eBay shop");
   g_assert_cmpstr (relink_account_row_get_subtitle (row), ==, "eBay · shop_a");
   g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_VALID);
-  assert_countdown (row, relink_account_get_refresh_expires_at (relink_account_row_get_account (row)),
+  assert_countdown (row,
+                    relink_account_get_refresh_expires_at (relink_account_row_get_account (row)),
                     fixture.now);
 
   row = find_row (&fixture, "Tienda MLA");
@@ -337,7 +330,8 @@ test_window_empty (void)
         g_assert_true (gtk_widget_is_sensitive (buttons->pdata[i]));
       }
   g_assert_true (found_add);
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture.window), "add-account"));
+  g_assert_true (
+      g_action_group_get_action_enabled (G_ACTION_GROUP (fixture.window), "add-account"));
 
   fixture_close (&fixture);
 }
@@ -356,7 +350,8 @@ test_window_error (void)
   g_assert_cmpstr (relink_window_get_page (RELINK_WINDOW (window)), ==, "error");
   page = ADW_STATUS_PAGE (find_one (window, ADW_TYPE_STATUS_PAGE));
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Account List Is Damaged");
-  g_assert_cmpstr (adw_status_page_get_description (page), ==, "The file is not a Relink database.");
+  g_assert_cmpstr (adw_status_page_get_description (page), ==,
+                   "The file is not a Relink database.");
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "add-account"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "developer-keys"));
 
@@ -366,9 +361,7 @@ test_window_error (void)
 }
 
 static void
-async_done_cb (GObject *object,
-               GAsyncResult *result,
-               gpointer user_data)
+async_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -420,7 +413,8 @@ test_window_add_remove (void)
 
   relink_account_manager_remove_account_async (fixture.manager, account, NULL, async_done_cb,
                                                &removed);
-  relink_account_manager_remove_account_finish (fixture.manager, wait_for_result (&removed), &error);
+  relink_account_manager_remove_account_finish (fixture.manager, wait_for_result (&removed),
+                                                &error);
   g_assert_no_error (error);
   wait_for_frame (fixture.window);
 
@@ -544,11 +538,12 @@ test_ticker_deadline (void)
                                                     relink_now (), threshold));
 
   relink_countdown_ticker_watch (ticker, later);
-  g_assert_cmpint (relink_countdown_ticker_get_deadline (ticker), ==,
-                   MIN (relink_expiry_next_change (relink_account_get_refresh_expires_at (later),
-                                                   relink_now (), NULL),
-                        relink_expiry_next_state_change (
-                          relink_account_get_refresh_expires_at (later), relink_now (), threshold)));
+  g_assert_cmpint (
+      relink_countdown_ticker_get_deadline (ticker), ==,
+      MIN (relink_expiry_next_change (relink_account_get_refresh_expires_at (later), relink_now (),
+                                      NULL),
+           relink_expiry_next_state_change (relink_account_get_refresh_expires_at (later),
+                                            relink_now (), threshold)));
 
   /* A new account expiring within hours: its state change at expiry is
    * later than its next minute, which is only armed once it is watched. */
@@ -558,15 +553,15 @@ test_ticker_deadline (void)
                                                     relink_now (), threshold));
   relink_countdown_ticker_watch (ticker, soon);
   now = relink_now ();
-  g_assert_cmpint (relink_countdown_ticker_get_deadline (ticker), ==,
-                   MIN (MIN (relink_expiry_next_change (relink_account_get_refresh_expires_at (soon),
-                                                        now, NULL),
-                             relink_expiry_next_change (relink_account_get_refresh_expires_at (later),
-                                                        now, NULL)),
-                        MIN (relink_expiry_next_state_change (
-                               relink_account_get_refresh_expires_at (soon), now, threshold),
-                             relink_expiry_next_state_change (
-                               relink_account_get_refresh_expires_at (later), now, threshold))));
+  g_assert_cmpint (
+      relink_countdown_ticker_get_deadline (ticker), ==,
+      MIN (MIN (relink_expiry_next_change (relink_account_get_refresh_expires_at (soon), now, NULL),
+                relink_expiry_next_change (relink_account_get_refresh_expires_at (later), now,
+                                           NULL)),
+           MIN (relink_expiry_next_state_change (relink_account_get_refresh_expires_at (soon), now,
+                                                 threshold),
+                relink_expiry_next_state_change (relink_account_get_refresh_expires_at (later), now,
+                                                 threshold))));
   /* The minute of "expires in 5 h 12 min" comes first. */
   g_assert_cmpint (relink_countdown_ticker_get_deadline (ticker), <=, now + 60);
   g_assert_cmpuint (relink_countdown_ticker_get_n_watched (ticker), ==, 2);
@@ -583,8 +578,7 @@ test_ticker_deadline (void)
 }
 
 int
-main (int argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

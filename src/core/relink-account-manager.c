@@ -16,6 +16,8 @@ struct _RelinkAccountManager
   RelinkStore *store;
   RelinkSecrets *secrets;
   RelinkProviderRegistry *providers;
+  RelinkOAuthClient *oauth_client;
+  char *program;
 
   GListStore *accounts;
   GListStore *keysets;
@@ -220,8 +222,19 @@ relink_account_manager_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
   g_clear_object (&self->providers);
+  g_clear_object (&self->oauth_client);
 
   G_OBJECT_CLASS (relink_account_manager_parent_class)->dispose (object);
+}
+
+static void
+relink_account_manager_finalize (GObject *object)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+
+  g_free (self->program);
+
+  G_OBJECT_CLASS (relink_account_manager_parent_class)->finalize (object);
 }
 
 static void
@@ -278,6 +291,7 @@ relink_account_manager_class_init (RelinkAccountManagerClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = relink_account_manager_dispose;
+  object_class->finalize = relink_account_manager_finalize;
   object_class->get_property = relink_account_manager_get_property;
   object_class->set_property = relink_account_manager_set_property;
 
@@ -336,6 +350,35 @@ relink_account_manager_get_providers (RelinkAccountManager *self)
 {
   g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
   return self->providers;
+}
+
+RelinkOAuthClient *
+relink_account_manager_get_oauth_client (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+
+  if (self->oauth_client == NULL)
+    self->oauth_client = relink_oauth_client_new ();
+
+  return self->oauth_client;
+}
+
+const char *
+relink_account_manager_get_program (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->program != NULL ? self->program : g_get_prgname ();
+}
+
+void
+relink_account_manager_set_program (RelinkAccountManager *self,
+                                    const char *program)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
+
+  g_free (self->program);
+  self->program = g_strdup (program);
 }
 
 GListModel *

@@ -8,6 +8,7 @@
 
 #include "relink-account.h"
 #include "relink-keyset.h"
+#include "relink-oauth-client.h"
 #include "relink-provider-registry.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
@@ -29,6 +30,12 @@ RelinkAccountManager *relink_account_manager_new (RelinkStore *store,
 RelinkStore *relink_account_manager_get_store (RelinkAccountManager *self);
 RelinkSecrets *relink_account_manager_get_secrets (RelinkAccountManager *self);
 RelinkProviderRegistry *relink_account_manager_get_providers (RelinkAccountManager *self);
+/* The one HTTP client for OAuth, shared by everything the manager runs. */
+RelinkOAuthClient *relink_account_manager_get_oauth_client (RelinkAccountManager *self);
+/* Which program acts, recorded in the history: "window", "background" or
+ * "relinkctl". Defaults to g_get_prgname(). */
+const char *relink_account_manager_get_program (RelinkAccountManager *self);
+void relink_account_manager_set_program (RelinkAccountManager *self, const char *program);
 /* GListModel of RelinkAccount, in store order (the GUI sorts). */
 GListModel *relink_account_manager_get_accounts (RelinkAccountManager *self);
 /* GListModel of RelinkKeyset. */

@@ -673,6 +673,7 @@ RelinkAuthResponse *
 relink_auth_request_parse_redirect (RelinkAuthRequest *self, const char *uri, GError **error)
 {
   g_auto (Target) candidate = { 0 };
+  g_autofree char *stripped = NULL;
   g_autoptr (GHashTable) params = NULL;
   RelinkAuthResponse *response;
   const char *provider_name;
@@ -685,7 +686,11 @@ relink_auth_request_parse_redirect (RelinkAuthRequest *self, const char *uri, GE
 
   provider_name = relink_provider_get_name (self->provider);
 
-  if (!split_target (uri, &candidate) || !matches_target (self, &candidate))
+  /* An address pasted back from the system browser often brings a line
+   * break or spaces along. */
+  stripped = g_strstrip (g_strdup (uri != NULL ? uri : ""));
+
+  if (!split_target (stripped, &candidate) || !matches_target (self, &candidate))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_WRONG_REDIRECT,
                    _ ("This address is not the answer of %s that Relink waits for. Nothing was "

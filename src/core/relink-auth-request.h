@@ -79,7 +79,8 @@ gboolean relink_auth_request_get_used (RelinkAuthRequest *self);
  * https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure also matches. */
 gboolean relink_auth_request_matches_redirect (RelinkAuthRequest *self, const char *uri);
 
-/* Checks the redirect @uri and extracts its answer. Marks the request used.
+/* Checks the redirect @uri (surrounding white space is ignored, for pasted
+ * addresses) and extracts its answer. Marks the request used.
  * Errors (RELINK_OAUTH_ERROR): WRONG_REDIRECT (not the expected address),
  * ALREADY_USED, STATE_MISMATCH (constant-time comparison), DECLINED
  * (access_denied, eBay's isAuthSuccessful=false), FAILED (another `error`,

@@ -214,6 +214,13 @@ return_error (GTask *task, GError *error)
   g_task_return_error (task, error);
 }
 
+/* One form field; the list ends with a NULL name. */
+typedef struct
+{
+  const char *name;
+  const char *value;
+} Param;
+
 /* A form body. Sized up front so that it never reallocates and leaves
  * unwiped copies of secrets behind; wiped when libsoup is done with it. */
 typedef struct
@@ -606,13 +613,14 @@ add_aliexpress_signed (Form *form,
 }
 
 /* Client authentication for the token and revocation endpoints. @params
- * holds the grant's own parameters in sending order (name, value, …). */
+ * holds the grant's own parameters in sending order; a NULL value is left
+ * out. */
 static SoupMessage *
 build_token_message (RelinkOAuthClient *self,
                      RelinkProvider *provider,
                      RelinkKeyset *keyset,
                      const char *url,
-                     const char *const *params,
+                     const Param *params,
                      const char *client_secret)
 {
   const char *client_id = relink_keyset_get_client_id (keyset);
@@ -736,11 +744,8 @@ relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
     /* eBay: redirect_uri is the RuName, exactly as on the consent page. */
     const char *redirect = relink_auth_request_get_redirect_param (request);
     const Param params[] = {
-      { "grant_type", "authorization_code" },
-      { "code", code },
-      { "redirect_uri", redirect },
-      { "code_verifier", verifier },
-      { NULL },
+      { "grant_type", "authorization_code" }, { "code", code }, { "redirect_uri", redirect },
+      { "code_verifier", verifier },          { NULL },
     };
     /* In the order of eBay's documentation. */
     const Param ebay_params[] = {

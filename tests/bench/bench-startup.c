@@ -28,14 +28,12 @@
 static gint64 child_started;
 
 static void
-after_paint_cb (GdkFrameClock *clock,
-                RelinkWindow *window)
+after_paint_cb (GdkFrameClock *clock, RelinkWindow *window)
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
 
   /* The first frame of the spinner does not count: the seller sees the
    * accounts (or the welcome) only after loading. */
-  g_debug ("TMP after-paint %s", relink_window_get_page (window));
   if (g_strcmp0 (relink_window_get_page (window), "loading") == 0)
     return;
 
@@ -52,8 +50,7 @@ window_map_cb (GtkWidget *window)
 }
 
 static void
-window_added_cb (GtkApplication *app,
-                 GtkWindow *window)
+window_added_cb (GtkApplication *app, GtkWindow *window)
 {
   if (RELINK_IS_WINDOW (window))
     g_signal_connect (window, "map", G_CALLBACK (window_map_cb), NULL);
@@ -96,8 +93,7 @@ make_store (guint n_accounts)
 }
 
 static double
-run_once (const char *self_path,
-          const char *data_home)
+run_once (const char *self_path, const char *data_home)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
@@ -107,8 +103,8 @@ run_once (const char *self_path,
   const char *line;
   int status;
 
-  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                     &status, &error))
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                     &error))
     g_error ("bench-startup: cannot start a run: %s", error->message);
 
   line = strstr (out, "startup_ms: ");
@@ -122,8 +118,7 @@ run_once (const char *self_path,
 }
 
 static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
+compare_doubles (gconstpointer a, gconstpointer b)
 {
   double x = *(const double *) a;
   double y = *(const double *) b;
@@ -145,8 +140,7 @@ median (GArray *values)
 }
 
 int
-main (int argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
@@ -158,11 +152,10 @@ main (int argc,
   g_autoptr (GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
   gboolean child = FALSE;
   int runs = 7;
-  const GOptionEntry entries[] = {
-    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs per store (default 7)", "N" },
-    { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child, NULL, NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+      = { { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs per store (default 7)", "N" },
+          { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child, NULL, NULL },
+          { NULL } };
 
   child_started = g_get_monotonic_time ();
 

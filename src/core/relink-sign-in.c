@@ -1,0 +1,2 @@
+/* relink-sign-in.c: being written. */
+#include "config.h"
