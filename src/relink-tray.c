@@ -682,9 +682,11 @@ menu_get_property (GDBusConnection *connection,
 {
   if (g_str_equal (property_name, "Version"))
     return g_variant_new_uint32 (3);
+  /* GTK's own answer (gtk_get_locale_direction() reads the same
+   * translation), without linking GTK here. */
   if (g_str_equal (property_name, "TextDirection"))
     return g_variant_new_string (
-        g_strcmp0 (g_getenv ("RELINK_TEXT_DIRECTION"), "rtl") == 0 ? "rtl" : "ltr");
+        g_str_equal (g_dgettext ("gtk40", "default:LTR"), "default:RTL") ? "rtl" : "ltr");
   if (g_str_equal (property_name, "Status"))
     return g_variant_new_string ("normal");
   if (g_str_equal (property_name, "IconThemePath"))

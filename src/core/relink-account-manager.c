@@ -74,6 +74,12 @@ read_snapshot (RelinkStore *store,
   return g_steal_pointer (&snapshot);
 }
 
+static const char *
+item_id (gpointer item)
+{
+  return RELINK_IS_ACCOUNT (item) ? relink_account_get_id (item) : relink_keyset_get_id (item);
+}
+
 static gboolean
 find_by_id (GListModel *model,
             const char *id,
@@ -84,10 +90,8 @@ find_by_id (GListModel *model,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (GObject) item = g_list_model_get_item (model, i);
-      const char *item_id = RELINK_IS_ACCOUNT (item) ? relink_account_get_id (RELINK_ACCOUNT (item))
-                                                     : relink_keyset_get_id (RELINK_KEYSET (item));
 
-      if (g_strcmp0 (item_id, id) == 0)
+      if (g_strcmp0 (item_id (item), id) == 0)
         {
           if (position != NULL)
             *position = i;
@@ -150,60 +154,81 @@ resolve_account (RelinkAccountManager *self,
 }
 
 /* Brings @model in line with @items (by id): objects already shown are
- * updated in place, so widgets bound to them stay; new ones are appended;
- * vanished ones removed. */
-static void
+ * updated in place, so widgets bound to them stay; vanished ones are
+ * removed. Returns the new ones, for the caller to resolve and add in one
+ * splice: a list of thousands arrives as one change, not thousands. */
+static GPtrArray *
 merge_into (GListStore *model,
             GPtrArray *items)
 {
+  g_autoptr (GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   g_autoptr (GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+  for (guint i = 0; i < n; i++)
+    {
+      GObject *item = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_hash_table_insert (shown, (gpointer) item_id (item), item);
+    }
 
   for (guint i = 0; i < items->len; i++)
     {
       GObject *item = g_ptr_array_index (items, i);
-      const char *id = RELINK_IS_ACCOUNT (item) ? relink_account_get_id (RELINK_ACCOUNT (item))
-                                                : relink_keyset_get_id (RELINK_KEYSET (item));
-      guint position;
+      GObject *existing = g_hash_table_lookup (shown, item_id (item));
 
-      g_hash_table_add (wanted, (gpointer) id);
+      g_hash_table_add (wanted, (gpointer) item_id (item));
 
-      if (find_by_id (G_LIST_MODEL (model), id, &position))
-        {
-          g_autoptr (GObject) existing = g_list_model_get_item (G_LIST_MODEL (model), position);
-          copy_persisted_properties (existing, item);
-        }
+      if (existing != NULL)
+        copy_persisted_properties (existing, item);
       else
-        {
-          g_list_store_append (model, item);
-        }
+        g_ptr_array_add (added, g_object_ref (item));
     }
 
-  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (model)); i > 0; i--)
+  for (guint i = n; i > 0; i--)
     {
       g_autoptr (GObject) item = g_list_model_get_item (G_LIST_MODEL (model), i - 1);
-      const char *id = RELINK_IS_ACCOUNT (item) ? relink_account_get_id (RELINK_ACCOUNT (item))
-                                                : relink_keyset_get_id (RELINK_KEYSET (item));
 
-      if (!g_hash_table_contains (wanted, id))
+      if (!g_hash_table_contains (wanted, item_id (item)))
         g_list_store_remove (model, i - 1);
     }
+
+  return g_steal_pointer (&added);
+}
+
+static void
+append_all (GListStore *model,
+            GPtrArray *items)
+{
+  g_list_store_splice (model, g_list_model_get_n_items (G_LIST_MODEL (model)), 0, items->pdata,
+                       items->len);
 }
 
 static void
 apply_snapshot (RelinkAccountManager *self,
                 Snapshot *snapshot)
 {
+  g_autoptr (GPtrArray) new_keysets = merge_into (self->keysets, snapshot->keysets);
+  g_autoptr (GPtrArray) new_accounts = NULL;
   guint n;
 
-  merge_into (self->keysets, snapshot->keysets);
+  /* Resolved before they are added, so nothing shows half-resolved. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->keysets));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (G_LIST_MODEL (self->keysets), i);
       resolve_keyset (self, keyset);
     }
+  for (guint i = 0; i < new_keysets->len; i++)
+    resolve_keyset (self, g_ptr_array_index (new_keysets, i));
+  append_all (self->keysets, new_keysets);
 
-  merge_into (self->accounts, snapshot->accounts);
+  new_accounts = merge_into (self->accounts, snapshot->accounts);
+  for (guint i = 0; i < new_accounts->len; i++)
+    resolve_account (self, g_ptr_array_index (new_accounts, i));
+  append_all (self->accounts, new_accounts);
+
+  /* Keysets may have changed under accounts already shown. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
   for (guint i = 0; i < n; i++)
     {
