@@ -1134,6 +1134,57 @@ relink_store_update_test_result (RelinkStore *self,
                      bind_test_result, &result, error);
 }
 
+typedef struct
+{
+  const char *identity_id;
+  const char *identity_name;
+  const char *scopes;
+  gint64 authorised_at;
+  gint64 access_expires_at;
+  gint64 refresh_expires_at;
+} SignIn;
+
+static void
+bind_sign_in (sqlite3_stmt *stmt, gpointer data)
+{
+  const SignIn *sign_in = data;
+
+  bind_text (stmt, 2, sign_in->identity_id);
+  bind_text (stmt, 3, sign_in->identity_name);
+  bind_text (stmt, 4, sign_in->scopes);
+  sqlite3_bind_int64 (stmt, 5, sign_in->authorised_at);
+  sqlite3_bind_int64 (stmt, 6, sign_in->access_expires_at);
+  sqlite3_bind_int64 (stmt, 7, sign_in->refresh_expires_at);
+  sqlite3_bind_int (stmt, 8, RELINK_ACCOUNT_STATUS_CONNECTED);
+}
+
+gboolean
+relink_store_update_sign_in (RelinkStore *self,
+                             const char *account_id,
+                             const char *identity_id,
+                             const char *identity_name,
+                             const char *scopes,
+                             gint64 authorised_at,
+                             gint64 access_expires_at,
+                             gint64 refresh_expires_at,
+                             GError **error)
+{
+  SignIn sign_in = { identity_id,   identity_name,     scopes,
+                     authorised_at, access_expires_at, refresh_expires_at };
+
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* One statement: a reader never sees the new identity with the old
+   * dates, nor a connected status before the dates it stands on. */
+  return update_row (self, FALSE, account_id,
+                     "UPDATE accounts SET identity_id = ?2, identity_name = ?3, scopes = ?4,"
+                     "  authorised_at = ?5, access_expires_at = ?6, refresh_expires_at = ?7,"
+                     "  status = ?8, status_message = NULL WHERE id = ?1",
+                     bind_sign_in, &sign_in, error);
+}
+
 gboolean
 relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error)
 {

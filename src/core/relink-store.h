@@ -79,6 +79,19 @@ gboolean relink_store_update_test_result (RelinkStore *self,
                                           gboolean ok,
                                           const char *message,
                                           GError **error);
+/* After a successful connect or renewal: the verified identity, the
+ * granted scopes and the new dates; in the same transaction the status
+ * becomes CONNECTED and the status message is cleared. Other columns (the
+ * nickname, the last test, the last refresh) are left as they are. */
+gboolean relink_store_update_sign_in (RelinkStore *self,
+                                      const char *account_id,
+                                      const char *identity_id,
+                                      const char *identity_name,
+                                      const char *scopes,
+                                      gint64 authorised_at,
+                                      gint64 access_expires_at,
+                                      gint64 refresh_expires_at,
+                                      GError **error);
 
 /* Appends an entry, also for an account id not (yet) in the store. */
 gboolean relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error);
