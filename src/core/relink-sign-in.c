@@ -407,3 +407,398 @@ fail (GTask *task, GError *error)
   job->entry = new_history_entry (self, FALSE, error->message);
   run_store_job (self, job, failure_recorded_cb, task);
 }
+
+static void
+tokens_cleared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Complete *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!relink_secrets_clear_tokens_finish (RELINK_SECRETS (object), result, &error))
+    g_message ("Could not remove the tokens of a removed account: %s", error->message);
+
+  g_task_return_error (task, g_steal_pointer (&data->failure));
+}
+
+static void
+metadata_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  RelinkSignIn *self = RELINK_SIGN_IN (object);
+  GTask *task = user_data;
+  Complete *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND))
+        {
+          /* Removed by another program meanwhile: its new tokens must not
+           * linger in the keyring without an account. */
+          data->failure = error;
+          relink_secrets_clear_tokens_async (relink_account_manager_get_secrets (self->manager),
+                                             relink_account_get_id (self->account), NULL,
+                                             tokens_cleared_cb, task);
+          return;
+        }
+
+      fail (task, g_error_new (error->domain, error->code,
+                               _ ("The new sign-in is saved in the keyring, but the account "
+                                  "list could not be updated: %s"),
+                               error->message));
+      g_error_free (error);
+      return;
+    }
+
+  /* The row in the window follows the setters at once. */
+  g_object_freeze_notify (G_OBJECT (self->account));
+  relink_account_set_identity_id (self->account, relink_identity_get_id (data->identity));
+  relink_account_set_identity_name (self->account, data->identity_name);
+  relink_account_set_scopes (self->account, data->scopes);
+  relink_account_set_authorised_at (self->account, data->authorised_at);
+  relink_account_set_access_expires_at (self->account, data->access_expires_at);
+  relink_account_set_refresh_expires_at (self->account, data->refresh_expires_at);
+  relink_account_set_status (self->account, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_status_message (self->account, NULL);
+  g_object_thaw_notify (G_OBJECT (self->account));
+
+  g_set_object (&self->identity, data->identity);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
+
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+tokens_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RelinkSignIn *self = g_task_get_source_object (task);
+  Complete *data = g_task_get_task_data (task);
+  g_autofree char *message = NULL;
+  const char *scope;
+  GError *error = NULL;
+  StoreJob *job;
+
+  if (!relink_secrets_store_tokens_finish (RELINK_SECRETS (object), result, &error))
+    {
+      fail (task, error);
+      return;
+    }
+
+  scope = relink_token_set_get_scope (data->tokens);
+  if (is_blank (scope))
+    scope = relink_auth_request_get_scope (self->request);
+  data->scopes = is_blank (scope) ? NULL : g_strdup (scope);
+
+  /* Amazon names no one, only an id: keep the name known for it. */
+  if (relink_identity_has_name (data->identity) || !self->renewal
+      || is_blank (relink_account_get_identity_name (self->account)))
+    data->identity_name = g_strdup (relink_identity_get_name (data->identity));
+  else
+    data->identity_name = g_strdup (relink_account_get_identity_name (self->account));
+
+  data->authorised_at = relink_now ();
+  data->access_expires_at = relink_token_set_get_access_expires_at (data->tokens);
+  data->refresh_expires_at = relink_token_set_get_refresh_expires_at (data->tokens);
+
+  /* Translators: a history entry; %s is the marketplace's name for the account. */
+  message = g_strdup_printf (_ ("Signed in as %s"), data->identity_name);
+
+  job = g_new0 (StoreJob, 1);
+  job->store = g_object_ref (relink_account_manager_get_store (self->manager));
+  job->account_id = g_strdup (relink_account_get_id (self->account));
+  job->entry = new_history_entry (self, TRUE, message);
+  job->update = TRUE;
+  job->identity_id = g_strdup (relink_identity_get_id (data->identity));
+  job->identity_name = g_strdup (data->identity_name);
+  job->scopes = g_strdup (data->scopes);
+  job->authorised_at = data->authorised_at;
+  job->access_expires_at = data->access_expires_at;
+  job->refresh_expires_at = data->refresh_expires_at;
+  run_store_job (self, job, metadata_saved_cb, task);
+}
+
+static void
+store_tokens (GTask *task)
+{
+  RelinkSignIn *self = g_task_get_source_object (task);
+  Complete *data = g_task_get_task_data (task);
+  g_autofree char *label = NULL;
+
+  /* Translators: the keyring item's label; the first %s is a marketplace,
+   * the second the account's nickname. */
+  label = g_strdup_printf (_ ("Relink: %s · %s tokens"), relink_provider_get_name (self->provider),
+                           relink_account_get_display_name (self->account));
+
+  /* Not cancellable from here on: the keyring and the store must not end
+   * up telling different stories. */
+  relink_secrets_store_tokens_async (relink_account_manager_get_secrets (self->manager),
+                                     relink_account_get_id (self->account), label, data->tokens,
+                                     NULL, tokens_stored_cb, task);
+}
+
+static void
+discarded_tokens_revoked_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Complete *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  /* Best effort: the tokens are dropped whatever the marketplace says. */
+  if (!relink_oauth_client_revoke_finish (RELINK_OAUTH_CLIENT (object), result, &error))
+    g_debug ("Could not revoke the tokens of a refused sign-in: %s", error->message);
+
+  fail (task, g_steal_pointer (&data->failure));
+}
+
+/* The tokens belong to someone else: withdraw them where the marketplace
+ * allows it, then report @refusal (taken). */
+static void
+discard_tokens (GTask *task, GError *refusal)
+{
+  RelinkSignIn *self = g_task_get_source_object (task);
+  Complete *data = g_task_get_task_data (task);
+  const RelinkProviderEnvironment *env = relink_auth_request_get_environment (self->request);
+  const char *token = relink_token_set_get_refresh_token (data->tokens);
+  const char *hint = "refresh_token";
+
+  g_clear_error (&data->failure);
+  data->failure = refusal;
+
+  if (is_blank (token))
+    {
+      token = relink_token_set_get_access_token (data->tokens);
+      hint = "access_token";
+    }
+
+  if (env == NULL || env->revoke_url == NULL || is_blank (token))
+    {
+      fail (task, g_steal_pointer (&data->failure));
+      return;
+    }
+
+  relink_oauth_client_revoke_async (relink_account_manager_get_oauth_client (self->manager),
+                                    self->provider, self->keyset, token, hint, data->client_secret,
+                                    NULL, discarded_tokens_revoked_cb, task);
+}
+
+static gboolean
+names_equal (const char *a, const char *b)
+{
+  g_autofree char *fa = g_utf8_casefold (a, -1);
+  g_autofree char *fb = g_utf8_casefold (b, -1);
+
+  return g_strcmp0 (fa, fb) == 0;
+}
+
+/* Whether @identity may be stored for this account. */
+static gboolean
+check_identity (RelinkSignIn *self, RelinkIdentity *identity, GError **error)
+{
+  const char *signed_in = relink_identity_get_name (identity);
+
+  if (self->renewal)
+    {
+      const char *expected_id = relink_account_get_identity_id (self->account);
+      const char *expected_name = relink_account_get_identity_name (self->account);
+
+      /* Only the immutable id counts: a name can change hands. */
+      if (g_strcmp0 (relink_identity_get_id (identity), expected_id) == 0)
+        return TRUE;
+
+      if (is_blank (expected_name))
+        expected_name = expected_id;
+      g_set_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT,
+                   _ ("You signed in as %s, but this account is %s. Sign in as %s."), signed_in,
+                   expected_name, expected_name);
+      return FALSE;
+    }
+  else
+    {
+      g_autofree char *expected = g_strdup (relink_account_get_expected_identity (self->account));
+
+      if (expected != NULL)
+        g_strstrip (expected);
+      if (is_blank (expected))
+        return TRUE;
+
+      if (g_strcmp0 (relink_identity_get_id (identity), expected) == 0
+          || names_equal (relink_identity_get_name (identity), expected))
+        return TRUE;
+
+      g_set_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT,
+                   _ ("You signed in as %s, but you expected %s. Sign in as %s, or change the "
+                      "expected account."),
+                   signed_in, expected, expected);
+      return FALSE;
+    }
+}
+
+static void
+signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RelinkSignIn *self = g_task_get_source_object (task);
+  Complete *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->tokens = relink_oauth_client_sign_in_finish (RELINK_OAUTH_CLIENT (object), result,
+                                                     &data->identity, &error);
+  if (data->tokens == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+
+  if (data->identity == NULL || is_blank (relink_identity_get_id (data->identity)))
+    {
+      discard_tokens (task,
+                      g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
+                                   _ ("%s did not say which account signed in. Nothing was "
+                                      "changed; try again."),
+                                   relink_provider_get_name (self->provider)));
+      return;
+    }
+
+  if (!check_identity (self, data->identity, &error))
+    {
+      discard_tokens (task, error);
+      return;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      fail (task, error);
+      return;
+    }
+
+  store_tokens (task);
+}
+
+static void lookup_next_secret (GTask *task);
+
+static void
+secret_looked_up_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Complete *data = g_task_get_task_data (task);
+  g_autofree char *field = g_ptr_array_steal_index (data->fields, data->fields->len - 1);
+  GError *error = NULL;
+  char *value;
+
+  value = relink_secrets_lookup_keyset_secret_finish (RELINK_SECRETS (object), result, &error);
+  if (error != NULL)
+    {
+      fail (task, error);
+      return;
+    }
+
+  /* A missing client secret is reported by the exchange, in words that
+   * point at the keyset. */
+  if (g_strcmp0 (field, "client_secret") == 0)
+    {
+      relink_secret_free (data->client_secret);
+      data->client_secret = value;
+    }
+  else if (g_strcmp0 (field, "shared_secret") == 0 || data->shared_secret == NULL)
+    {
+      relink_secret_free (data->shared_secret);
+      data->shared_secret = value;
+    }
+  else
+    {
+      relink_secret_free (value);
+    }
+
+  lookup_next_secret (task);
+}
+
+static void
+lookup_next_secret (GTask *task)
+{
+  RelinkSignIn *self = g_task_get_source_object (task);
+  Complete *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->fields->len > 0)
+    {
+      relink_secrets_lookup_keyset_secret_async (
+          relink_account_manager_get_secrets (self->manager), relink_keyset_get_id (self->keyset),
+          g_ptr_array_index (data->fields, data->fields->len - 1), cancellable,
+          secret_looked_up_cb, task);
+      return;
+    }
+
+  relink_oauth_client_sign_in_async (relink_account_manager_get_oauth_client (self->manager),
+                                     self->request, data->response, data->client_secret,
+                                     data->shared_secret, cancellable, signed_in_cb, task);
+}
+
+/**
+ * relink_sign_in_complete_async:
+ * @self: the sign-in
+ * @redirect_uri: the redirect address the marketplace sent the browser to
+ * @cancellable: (nullable): cancels until the tokens are being saved
+ *
+ * Checks @redirect_uri, exchanges its code, verifies who signed in and only
+ * then saves the tokens and the account's new dates. Errors:
+ * RELINK_SIGN_IN_ERROR for an identity that does not fit the account,
+ * RELINK_OAUTH_ERROR (declined, state mismatch, network, ...) as the
+ * exchange gave them, RELINK_SECRETS_ERROR or RELINK_STORE_ERROR.
+ */
+void
+relink_sign_in_complete_async (RelinkSignIn *self,
+                               const char *redirect_uri,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  GTask *task;
+  Complete *data;
+  GPtrArray *fields;
+  GError *error = NULL;
+
+  g_return_if_fail (RELINK_IS_SIGN_IN (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_sign_in_complete_async);
+  /* Past the point of no return (tokens being saved) a success is a
+   * success, even if the seller closed the dialog meanwhile. */
+  g_task_set_check_cancellable (task, FALSE);
+  data = g_new0 (Complete, 1);
+  data->fields = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) complete_free);
+
+  data->response = relink_auth_request_parse_redirect (self->request, redirect_uri, &error);
+  if (data->response == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+
+  /* Read last first: the client secret, then the secret keyset fields in
+   * profile order. */
+  fields = relink_provider_get_keyset_fields (self->provider);
+  for (guint i = fields->len; i > 0; i--)
+    {
+      const RelinkKeysetField *field = g_ptr_array_index (fields, i - 1);
+
+      if (field->secret)
+        g_ptr_array_add (data->fields, g_strdup (field->id));
+    }
+  if (relink_provider_get_needs_client_secret (self->provider))
+    g_ptr_array_add (data->fields, g_strdup ("client_secret"));
+
+  lookup_next_secret (task);
+}
+
+gboolean
+relink_sign_in_complete_finish (RelinkSignIn *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_SIGN_IN (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,952 @@
+/* relink-login-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "relink-expiry.h"
+#include "relink-login-dialog.h"
+#include "relink-oauth-client.h"
+#include "relink-sign-in.h"
+
+/* RelinkLoginDialog: the login view. Shows the marketplace's own sign-in
+ * and consent pages in a WebKitWebView whose network session is ephemeral
+ * and private to one attempt, so no remembered session can sign in the
+ * wrong account. The address bar is replaced by the host and its TLS state;
+ * TLS errors and plain http (except loopback) are refused. The redirect
+ * back to Relink is caught before it leaves the machine and handed to
+ * RelinkSignIn, which checks it, exchanges the code, verifies who signed in
+ * and saves the tokens. Where the seller prefers their own browser, the
+ * consent page opens there and the final address is pasted back. */
+struct _RelinkLoginDialog
+{
+  AdwWindow parent_instance;
+
+  RelinkAccountManager *manager;
+  RelinkAccount *account;
+
+  /* One attempt: a new sign-in, session and view each time it starts. */
+  RelinkSignIn *sign_in;
+  WebKitNetworkSession *session;
+  WebKitWebView *web_view;
+  GCancellable *cancellable;
+  /* Set once the redirect was caught or pasted: nothing else is loaded. */
+  gboolean completing;
+  gboolean renewal;
+  gboolean can_retry;
+
+  AdwWindowTitle *window_title;
+  GtkStack *title_stack;
+  GtkImage *security_icon;
+  GtkLabel *host_label;
+  GtkLabel *insecure_label;
+  GtkMenuButton *menu_button;
+  GtkStack *stack;
+  GtkOverlay *web_overlay;
+  GtkProgressBar *progress_bar;
+  GtkSpinner *working_spinner;
+  AdwStatusPage *error_page;
+  GtkButton *try_again_button;
+  AdwStatusPage *browser_page;
+  GtkEntry *paste_entry;
+  GtkLabel *paste_error_label;
+};
+
+G_DEFINE_FINAL_TYPE (RelinkLoginDialog, relink_login_dialog, ADW_TYPE_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_MANAGER,
+  PROP_ACCOUNT,
+  N_PROPS
+};
+
+enum
+{
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void start_login (RelinkLoginDialog *self);
+
+static const char *
+provider_name (RelinkAccount *account)
+{
+  RelinkKeyset *keyset = relink_account_get_keyset (account);
+  RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
+
+  return provider != NULL ? relink_provider_get_name (provider) : NULL;
+}
+
+/* "eBay · shop_a", or the account's name alone when its profile is gone. */
+static char *
+dup_account_label (RelinkAccount *account)
+{
+  const char *marketplace = provider_name (account);
+  const char *name = relink_account_get_display_name (account);
+
+  if (marketplace == NULL)
+    return g_strdup (name);
+
+  /* Translators: marketplace and account, as in "eBay · shop_a". */
+  return g_strdup_printf (_ ("%s · %s"), marketplace, name);
+}
+
+char *
+relink_login_dialog_dup_success_text (RelinkAccount *account, gboolean renewal)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *date = NULL;
+  gint64 expires_at;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), NULL);
+
+  label = dup_account_label (account);
+  expires_at = relink_account_get_refresh_expires_at (account);
+  if (expires_at <= 0)
+    {
+      if (renewal)
+        /* Translators: %s is "eBay · shop_a". */
+        return g_strdup_printf (_ ("%s renewed"), label);
+      /* Translators: %s is "eBay · shop_a". */
+      return g_strdup_printf (_ ("%s connected"), label);
+    }
+
+  date = relink_expiry_format_date (expires_at, NULL);
+  if (renewal)
+    /* Translators: "eBay · shop_a renewed — valid until 21 May 2028". */
+    return g_strdup_printf (_ ("%s renewed — valid until %s"), label, date);
+  /* Translators: "eBay · shop_a connected — valid until 21 May 2028". */
+  return g_strdup_printf (_ ("%s connected — valid until %s"), label, date);
+}
+
+static char *
+dup_host (const char *uri)
+{
+  g_autoptr (GUri) parsed = NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
+    return NULL;
+
+  return g_strdup (g_uri_get_host (parsed));
+}
+
+/* Whether the view may go to @uri: https, or http on loopback (tests).
+ * about:blank and blob:/data: addresses load nothing from the network. */
+static gboolean
+is_allowed_uri (const char *uri)
+{
+  g_autofree char *scheme = NULL;
+
+  if (relink_oauth_is_secure_url (uri))
+    return TRUE;
+
+  scheme = g_uri_parse_scheme (uri);
+  return scheme != NULL
+         && (g_ascii_strcasecmp (scheme, "about") == 0 || g_ascii_strcasecmp (scheme, "blob") == 0
+             || g_ascii_strcasecmp (scheme, "data") == 0);
+}
+
+static void
+unref_later (gpointer object)
+{
+  g_idle_add_once ((GSourceOnceFunc) g_object_unref, object);
+}
+
+/* Takes the view out of the dialog. It may be in the middle of one of its
+ * own signals, so the last reference goes from an idle callback; its web
+ * process ends with it. */
+static void
+discard_web_view (RelinkLoginDialog *self)
+{
+  WebKitWebView *web_view = g_steal_pointer (&self->web_view);
+
+  if (web_view != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (web_view, self);
+      webkit_web_view_stop_loading (web_view);
+      g_object_ref (web_view);
+      gtk_overlay_set_child (self->web_overlay, NULL);
+      unref_later (web_view);
+    }
+
+  g_clear_object (&self->session);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+}
+
+static void
+update_actions (RelinkLoginDialog *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean on_web = g_strcmp0 (page, "web") == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.reload", on_web && self->web_view != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.browser",
+                                 self->sign_in != NULL && !self->completing
+                                     && (on_web || g_strcmp0 (page, "error") == 0));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.retry", self->can_retry);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.continue",
+                                 self->sign_in != NULL && !self->completing
+                                     && *gtk_editable_get_text (GTK_EDITABLE (self->paste_entry))
+                                            != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.copy-address", self->sign_in != NULL);
+}
+
+static void
+show_page (RelinkLoginDialog *self, const char *name)
+{
+  gboolean on_web = g_strcmp0 (name, "web") == 0;
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_stack_set_visible_child_name (self->title_stack, on_web ? "location" : "plain");
+  gtk_spinner_set_spinning (self->working_spinner, g_strcmp0 (name, "working") == 0);
+  update_actions (self);
+}
+
+/* An error in plain words, with Try Again (a new attempt in a new session)
+ * where that can help, and Close. */
+static void
+show_error (RelinkLoginDialog *self,
+            const char *icon_name,
+            const char *title,
+            const char *description,
+            gboolean can_retry)
+{
+  self->can_retry = can_retry;
+  adw_status_page_set_icon_name (self->error_page, icon_name);
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->try_again_button), can_retry);
+  discard_web_view (self);
+  show_page (self, "error");
+
+  if (can_retry)
+    gtk_widget_grab_focus (GTK_WIDGET (self->try_again_button));
+}
+
+static void
+show_insecure (RelinkLoginDialog *self, const char *uri)
+{
+  g_autofree char *host = dup_host (uri);
+  g_autofree char *description = NULL;
+
+  description = g_strdup_printf (_ ("The connection to %s is not secure. Relink stopped loading it."),
+                                 host != NULL ? host : _ ("this page"));
+  show_error (self, "channel-insecure-symbolic", _ ("Connection Not Secure"), description, TRUE);
+}
+
+static void
+show_sign_in_error (RelinkLoginDialog *self, const GError *error)
+{
+  const char *title = _ ("Sign-In Failed");
+  const char *icon_name = "dialog-warning-symbolic";
+  gboolean can_retry = TRUE;
+
+  if (error->domain == RELINK_SIGN_IN_ERROR)
+    {
+      switch ((RelinkSignInError) error->code)
+        {
+        case RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT:
+        case RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT:
+          title = _ ("Wrong Account");
+          icon_name = "system-users-symbolic";
+          break;
+        case RELINK_SIGN_IN_ERROR_CONFIGURATION:
+          title = _ ("Cannot Sign In");
+          can_retry = FALSE;
+          break;
+        default:
+          break;
+        }
+    }
+  else if (error->domain == RELINK_OAUTH_ERROR)
+    {
+      switch ((RelinkOAuthError) error->code)
+        {
+        case RELINK_OAUTH_ERROR_DECLINED:
+          title = _ ("Access Declined");
+          icon_name = "action-unavailable-symbolic";
+          break;
+        case RELINK_OAUTH_ERROR_STATE_MISMATCH:
+        case RELINK_OAUTH_ERROR_ALREADY_USED:
+        case RELINK_OAUTH_ERROR_WRONG_REDIRECT:
+          title = _ ("Sign-In Not Accepted");
+          break;
+        case RELINK_OAUTH_ERROR_NETWORK:
+          title = _ ("No Connection");
+          icon_name = "network-offline-symbolic";
+          break;
+        case RELINK_OAUTH_ERROR_INVALID_CLIENT:
+          title = _ ("Developer Keys Refused");
+          break;
+        case RELINK_OAUTH_ERROR_CONFIGURATION:
+          title = _ ("Cannot Sign In");
+          can_retry = FALSE;
+          break;
+        case RELINK_OAUTH_ERROR_INSECURE:
+          title = _ ("Connection Not Secure");
+          icon_name = "channel-insecure-symbolic";
+          break;
+        case RELINK_OAUTH_ERROR_FAILED:
+        case RELINK_OAUTH_ERROR_INVALID_GRANT:
+        case RELINK_OAUTH_ERROR_SERVER:
+        case RELINK_OAUTH_ERROR_RATE_LIMITED:
+        case RELINK_OAUTH_ERROR_MALFORMED:
+        case RELINK_OAUTH_ERROR_NOT_SUPPORTED:
+        default:
+          break;
+        }
+    }
+
+  show_error (self, icon_name, title, error->message, can_retry);
+}
+
+static void
+update_location (RelinkLoginDialog *self)
+{
+  const char *uri = webkit_web_view_get_uri (self->web_view);
+  g_autofree char *host = dup_host (uri);
+  GTlsCertificateFlags errors = 0;
+  GTlsCertificate *certificate = NULL;
+  gboolean secure;
+  const char *description;
+
+  secure = webkit_web_view_get_tls_info (self->web_view, &certificate, &errors) && errors == 0;
+  description = secure ? _ ("Secure connection") : _ ("Not secure");
+
+  gtk_label_set_text (self->host_label, host != NULL ? host : "");
+  gtk_image_set_from_icon_name (self->security_icon,
+                                secure ? "channel-secure-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_set_visible (GTK_WIDGET (self->security_icon), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->security_icon), description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->security_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), !secure);
+  if (secure)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->host_label), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->host_label), "warning");
+}
+
+static void
+complete_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkLoginDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  RelinkSignIn *sign_in = RELINK_SIGN_IN (source);
+
+  if (!relink_sign_in_complete_finish (sign_in, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || sign_in != self->sign_in)
+        return;
+
+      show_sign_in_error (self, error);
+      return;
+    }
+
+  if (sign_in != self->sign_in)
+    return;
+
+  message = relink_login_dialog_dup_success_text (self->account, self->renewal);
+  g_signal_emit (self, signals[SIGNED_IN], 0, self->account, message);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Hands the redirect address (caught in the view, or pasted) to the core. */
+static void
+complete (RelinkLoginDialog *self, const char *redirect_uri)
+{
+  self->completing = TRUE;
+  self->can_retry = FALSE;
+  discard_web_view (self);
+  show_page (self, "working");
+
+  relink_sign_in_complete_async (self->sign_in, redirect_uri, self->cancellable, complete_cb,
+                                 g_object_ref (self));
+}
+
+/* The policy for every address the page wants to open, in any frame or
+ * window. Returns TRUE when @uri may load in the view. */
+static gboolean
+check_navigation (RelinkLoginDialog *self, const char *uri)
+{
+  if (self->completing)
+    return FALSE;
+
+  if (uri != NULL && relink_sign_in_is_redirect (self->sign_in, uri))
+    {
+      /* The redirect never reaches the network: its host need not exist. */
+      complete (self, uri);
+      return FALSE;
+    }
+
+  if (uri == NULL || !is_allowed_uri (uri))
+    {
+      show_insecure (self, uri);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decide_policy_cb (RelinkLoginDialog *self,
+                  WebKitPolicyDecision *decision,
+                  WebKitPolicyDecisionType type,
+                  WebKitWebView *web_view)
+{
+  switch (type)
+    {
+    case WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION:
+    case WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION:
+      {
+        WebKitNavigationAction *action = webkit_navigation_policy_decision_get_navigation_action (
+            WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+        WebKitURIRequest *request = webkit_navigation_action_get_request (action);
+        const char *uri = webkit_uri_request_get_uri (request);
+
+        if (!check_navigation (self, uri))
+          {
+            webkit_policy_decision_ignore (decision);
+            return TRUE;
+          }
+
+        if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
+          {
+            /* Pop-ups stay in this view, and so in this session. */
+            g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
+
+            webkit_policy_decision_ignore (decision);
+            webkit_web_view_load_request (web_view, copy);
+            return TRUE;
+          }
+
+        return FALSE;
+      }
+
+    case WEBKIT_POLICY_DECISION_TYPE_RESPONSE:
+      {
+        WebKitResponsePolicyDecision *response_decision = WEBKIT_RESPONSE_POLICY_DECISION (decision);
+        WebKitURIResponse *response = webkit_response_policy_decision_get_response (response_decision);
+
+        if (webkit_response_policy_decision_is_main_frame_main_resource (response_decision)
+            && !check_navigation (self, webkit_uri_response_get_uri (response)))
+          {
+            webkit_policy_decision_ignore (decision);
+            return TRUE;
+          }
+
+        /* Nothing is downloaded from a sign-in page. */
+        if (!webkit_response_policy_decision_is_mime_type_supported (response_decision))
+          {
+            webkit_policy_decision_ignore (decision);
+            return TRUE;
+          }
+
+        return FALSE;
+      }
+
+    default:
+      return FALSE;
+    }
+}
+
+/* window.open() and target="_blank": loaded in this view instead. */
+static GtkWidget *
+create_cb (RelinkLoginDialog *self, WebKitNavigationAction *action, WebKitWebView *web_view)
+{
+  WebKitURIRequest *request = webkit_navigation_action_get_request (action);
+  const char *uri = webkit_uri_request_get_uri (request);
+
+  if (check_navigation (self, uri))
+    {
+      g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
+
+      webkit_web_view_load_request (web_view, copy);
+    }
+
+  return NULL;
+}
+
+static gboolean
+load_failed_with_tls_errors_cb (RelinkLoginDialog *self,
+                                const char *failing_uri,
+                                GTlsCertificate *certificate,
+                                GTlsCertificateFlags errors,
+                                WebKitWebView *web_view)
+{
+  show_insecure (self, failing_uri);
+  return TRUE;
+}
+
+static gboolean
+load_failed_cb (RelinkLoginDialog *self,
+                WebKitLoadEvent load_event,
+                const char *failing_uri,
+                GError *error,
+                WebKitWebView *web_view)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *description = NULL;
+
+  /* Our own refusals (and the caught redirect) end loads this way. */
+  if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED)
+      || g_error_matches (error, WEBKIT_POLICY_ERROR,
+                          WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE)
+      || self->completing)
+    return TRUE;
+
+  host = dup_host (failing_uri);
+  description = g_strdup_printf (
+      _ ("Relink could not open %s. Check your internet connection and try again."),
+      host != NULL ? host : _ ("the sign-in page"));
+  show_error (self, "network-offline-symbolic", _ ("Page Not Available"), description, TRUE);
+  return TRUE;
+}
+
+static void
+web_process_terminated_cb (RelinkLoginDialog *self,
+                           WebKitWebProcessTerminationReason reason,
+                           WebKitWebView *web_view)
+{
+  show_error (self, "dialog-warning-symbolic", _ ("Sign-In Page Stopped"),
+              _ ("The sign-in page stopped working. Nothing was changed; try again."), TRUE);
+}
+
+static void
+load_changed_cb (RelinkLoginDialog *self, WebKitLoadEvent load_event, WebKitWebView *web_view)
+{
+  switch (load_event)
+    {
+    case WEBKIT_LOAD_STARTED:
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+      break;
+    case WEBKIT_LOAD_COMMITTED:
+      update_location (self);
+      break;
+    case WEBKIT_LOAD_FINISHED:
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+      break;
+    case WEBKIT_LOAD_REDIRECTED:
+    default:
+      break;
+    }
+}
+
+static void
+load_progress_cb (RelinkLoginDialog *self, GParamSpec *pspec, WebKitWebView *web_view)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 webkit_web_view_get_estimated_load_progress (web_view));
+}
+
+/* Marketplace pages get no camera, location, notifications or the like. */
+static gboolean
+permission_request_cb (RelinkLoginDialog *self,
+                       WebKitPermissionRequest *request,
+                       WebKitWebView *web_view)
+{
+  webkit_permission_request_deny (request);
+  return TRUE;
+}
+
+static WebKitWebView *
+create_web_view (RelinkLoginDialog *self)
+{
+  g_autoptr (WebKitSettings) settings = NULL;
+  WebKitWebView *web_view;
+
+  settings = webkit_settings_new_with_settings ("enable-developer-extras", FALSE,
+                                                "javascript-can-open-windows-automatically", FALSE,
+                                                "enable-back-forward-navigation-gestures", FALSE,
+                                                NULL);
+  web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->session, "settings",
+                           settings, "hexpand", TRUE, "vexpand", TRUE, NULL);
+
+  g_signal_connect_object (web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "create", G_CALLBACK (create_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "load-failed-with-tls-errors",
+                           G_CALLBACK (load_failed_with_tls_errors_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "load-failed", G_CALLBACK (load_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "load-changed", G_CALLBACK (load_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "notify::estimated-load-progress",
+                           G_CALLBACK (load_progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "permission-request", G_CALLBACK (permission_request_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "web-process-terminated",
+                           G_CALLBACK (web_process_terminated_cb), self, G_CONNECT_SWAPPED);
+
+  return web_view;
+}
+
+static void
+update_title (RelinkLoginDialog *self)
+{
+  g_autofree char *label = dup_account_label (self->account);
+  g_autofree char *title = NULL;
+
+  /* Translators: %s is "eBay · shop_a". */
+  title = g_strdup_printf (self->renewal ? _ ("Renew %s") : _ ("Connect %s"), label);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+}
+
+/* A new attempt from scratch: new sign-in (state, PKCE), new ephemeral
+ * network session, new view. Nothing of an earlier attempt is reused. */
+static void
+start_login (RelinkLoginDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *host = NULL;
+  const char *authorize_url;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  discard_web_view (self);
+  g_clear_object (&self->sign_in);
+  self->completing = FALSE;
+  self->can_retry = FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->paste_entry), "");
+
+  self->sign_in = relink_sign_in_new (self->manager, self->account, &error);
+  if (self->sign_in == NULL)
+    {
+      show_sign_in_error (self, error);
+      return;
+    }
+
+  self->renewal = relink_sign_in_is_renewal (self->sign_in);
+  update_title (self);
+
+  authorize_url = relink_sign_in_get_authorize_url (self->sign_in);
+  if (!relink_oauth_is_secure_url (authorize_url))
+    {
+      show_insecure (self, authorize_url);
+      return;
+    }
+
+  self->session = webkit_network_session_new_ephemeral ();
+  self->web_view = create_web_view (self);
+  gtk_overlay_set_child (self->web_overlay, GTK_WIDGET (self->web_view));
+
+  /* Until the first page commits, its host is known but its TLS state not. */
+  host = dup_host (authorize_url);
+  gtk_label_set_text (self->host_label, host);
+  gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
+
+  show_page (self, "web");
+  webkit_web_view_load_uri (self->web_view, authorize_url);
+  gtk_widget_grab_focus (GTK_WIDGET (self->web_view));
+}
+
+static void
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_login (RELINK_LOGIN_DIALOG (widget));
+}
+
+static void
+reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
+
+  if (self->web_view != NULL)
+    webkit_web_view_reload (self->web_view);
+}
+
+static void
+show_uri_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkLoginDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    return;
+
+  g_debug ("Could not open the browser: %s", error->message);
+  gtk_label_set_text (self->paste_error_label,
+                      _ ("Relink could not open your browser. Copy the sign-in address with the "
+                         "button below and open it in your browser yourself."));
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), TRUE);
+}
+
+/* The fallback: the same sign-in (state, PKCE) in the system browser; the
+ * seller pastes the address it ends on. The view goes, so that the attempt
+ * cannot be answered twice. */
+static void
+browser_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
+  g_autofree char *description = NULL;
+  const char *marketplace;
+
+  if (self->sign_in == NULL || self->completing)
+    return;
+
+  marketplace = provider_name (self->account);
+  description = g_strdup_printf (
+      _ ("Sign in to %s in your browser and allow access. The browser then shows an "
+         "address that “can’t be reached” — that is expected. Copy that address from the "
+         "address bar and paste it here."),
+      marketplace != NULL ? marketplace : _ ("the marketplace"));
+  adw_status_page_set_description (self->browser_page, description);
+
+  discard_web_view (self);
+  self->can_retry = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), FALSE);
+  show_page (self, "browser");
+  gtk_widget_grab_focus (GTK_WIDGET (self->paste_entry));
+
+  gtk_show_uri_full (GTK_WINDOW (self), relink_sign_in_get_authorize_url (self->sign_in),
+                     GDK_CURRENT_TIME, NULL, show_uri_cb, g_object_ref (self));
+}
+
+static void
+copy_address_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
+
+  if (self->sign_in != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
+                            relink_sign_in_get_authorize_url (self->sign_in));
+}
+
+static void
+continue_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
+  g_autofree char *pasted = NULL;
+
+  if (self->sign_in == NULL || self->completing)
+    return;
+
+  pasted = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_entry))));
+  if (*pasted == '\0')
+    return;
+
+  /* A mistaken paste is pointed out here, before the core would use up the
+   * attempt on it. */
+  if (!relink_sign_in_is_redirect (self->sign_in, pasted))
+    {
+      gtk_label_set_text (self->paste_error_label,
+                          _ ("This is not the address the sign-in ends on. Copy the whole address "
+                             "from the browser’s address bar after you allowed access."));
+      gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->paste_entry), "error");
+      return;
+    }
+
+  complete (self, pasted);
+}
+
+static void
+paste_activate_cb (RelinkLoginDialog *self, GtkEntry *entry)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "login.continue", NULL);
+}
+
+static void
+paste_changed_cb (RelinkLoginDialog *self, GtkEditable *editable)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->paste_entry), "error");
+  update_actions (self);
+}
+
+static gboolean
+close_request_cb (GtkWindow *window)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (window);
+
+  g_cancellable_cancel (self->cancellable);
+  discard_web_view (self);
+  return FALSE;
+}
+
+static void
+relink_login_dialog_constructed (GObject *object)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
+
+  G_OBJECT_CLASS (relink_login_dialog_parent_class)->constructed (object);
+
+  g_return_if_fail (self->manager != NULL && self->account != NULL);
+
+  self->renewal = relink_account_get_identity_id (self->account) != NULL;
+  update_title (self);
+  start_login (self);
+}
+
+static void
+relink_login_dialog_dispose (GObject *object)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  discard_web_view (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_LOGIN_DIALOG);
+
+  G_OBJECT_CLASS (relink_login_dialog_parent_class)->dispose (object);
+}
+
+static void
+relink_login_dialog_finalize (GObject *object)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sign_in);
+  g_clear_object (&self->account);
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (relink_login_dialog_parent_class)->finalize (object);
+}
+
+static void
+relink_login_dialog_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_login_dialog_set_property (GObject *object,
+                                  guint prop_id,
+                                  const GValue *value,
+                                  GParamSpec *pspec)
+{
+  RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = relink_login_dialog_constructed;
+  object_class->dispose = relink_login_dialog_dispose;
+  object_class->finalize = relink_login_dialog_finalize;
+  object_class->get_property = relink_login_dialog_get_property;
+  object_class->set_property = relink_login_dialog_set_property;
+  window_class->close_request = close_request_cb;
+
+  properties[PROP_MANAGER]
+      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT]
+      = g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * RelinkLoginDialog::signed-in:
+   * @account: the account, its tokens saved and identity verified
+   * @message: the text for a toast, as relink_login_dialog_dup_success_text()
+   */
+  signals[SIGNED_IN]
+      = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 2, RELINK_TYPE_ACCOUNT, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/relink/Relink/relink-login-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, title_stack);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, security_icon);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, host_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, insecure_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, web_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, working_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, try_again_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, browser_page);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, paste_entry);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, paste_error_label);
+  gtk_widget_class_bind_template_callback (widget_class, paste_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, paste_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "login.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "login.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "login.browser", NULL, browser_action);
+  gtk_widget_class_install_action (widget_class, "login.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "login.copy-address", NULL, copy_address_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+relink_login_dialog_init (RelinkLoginDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWindow *
+relink_login_dialog_new (GtkWindow *parent, RelinkAccountManager *manager, RelinkAccount *account)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), NULL);
+
+  return g_object_new (RELINK_TYPE_LOGIN_DIALOG, "transient-for", parent, "manager", manager,
+                       "account", account, NULL);
+}
+
+RelinkAccount *
+relink_login_dialog_get_account (RelinkLoginDialog *self)
+{
+  g_return_val_if_fail (RELINK_IS_LOGIN_DIALOG (self), NULL);
+
+  return self->account;
+}
+
+WebKitWebView *
+relink_login_dialog_get_web_view (RelinkLoginDialog *self)
+{
+  g_return_val_if_fail (RELINK_IS_LOGIN_DIALOG (self), NULL);
+
+  return self->web_view;
+}

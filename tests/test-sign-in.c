@@ -1,0 +1,1223 @@
+/* test-sign-in.c: connecting and renewing accounts end to end, against the
+ * real OAuth server of tests/oidc (the browser part played over HTTP with
+ * a cookie jar), the real keyring of the private session and a real store;
+ * plus a stub Login with Amazon token endpoint for identity-from-redirect.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "relink-account-manager.h"
+#include "relink-expiry.h"
+#include "relink-provider-discovery.h"
+#include "relink-sign-in.h"
+#include "relink-test-oidc.h"
+#include "relink-test-util.h"
+
+#define TEST_PROVIDER_ID "test-oidc"
+#define TEST_PROVIDER_NAME "Test OIDC"
+#define AMAZON_PROVIDER_ID "amazon-stub"
+#define DAY (24 * 3600)
+
+/* One server for the whole run: starting node takes a while. */
+static RelinkTestOidc *oidc;
+
+typedef struct
+{
+  char *dir;
+  char *provider_dir;
+  RelinkStore *store;
+  RelinkSecrets *secrets;
+  RelinkProviderRegistry *providers;
+  RelinkAccountManager *manager;
+  RelinkKeyset *keyset;
+  GPtrArray *account_ids; /* whose keyring items to clear */
+  GAsyncResult *result;
+
+  /* The revocation endpoint of the test profile: records what Relink
+   * revokes and passes it on to the real server. */
+  SoupServer *forwarder;
+  char *forwarder_base;
+  SoupSession *session;
+  GPtrArray *revoked_tokens;
+  guint upstream_status;
+  guint pending_forwards;
+
+  /* The Amazon stub's token endpoint. */
+  guint amazon_exchanges;
+} Fixture;
+
+/* Plain HTTP straight to 127.0.0.1, whatever proxy the environment names. */
+static SoupSession *
+new_session (void)
+{
+  return soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+}
+
+static void
+result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  g_assert_null (fixture->result);
+  fixture->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (Fixture *fixture)
+{
+  while (fixture->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return fixture->result;
+}
+
+static void
+reset_result (Fixture *fixture)
+{
+  g_clear_object (&fixture->result);
+}
+
+/* The revocation forwarder */
+
+static void
+forwarded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SoupServerMessage) msg = user_data;
+  Fixture *fixture = g_object_get_data (G_OBJECT (msg), "fixture");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  SoupMessage *upstream;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  upstream = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  fixture->upstream_status = soup_message_get_status (upstream);
+
+  soup_server_message_set_status (msg, fixture->upstream_status, NULL);
+  soup_server_message_unpause (msg);
+  fixture->pending_forwards--;
+}
+
+static void
+revoke_cb (SoupServer *server,
+           SoupServerMessage *msg,
+           const char *path,
+           GHashTable *query,
+           gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (request_body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_autoptr (GHashTable) form = soup_form_decode (text);
+  g_autofree char *target = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token/revocation",
+                                         NULL);
+  g_autoptr (SoupMessage) upstream = soup_message_new (SOUP_METHOD_POST, target);
+
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
+  g_assert_nonnull (g_hash_table_lookup (form, "token"));
+  g_ptr_array_add (fixture->revoked_tokens, g_strdup (g_hash_table_lookup (form, "token")));
+
+  soup_message_headers_replace (soup_message_get_request_headers (upstream), "Authorization",
+                                soup_message_headers_get_one (headers, "Authorization"));
+  soup_message_set_request_body_from_bytes (upstream, "application/x-www-form-urlencoded", body);
+
+  fixture->pending_forwards++;
+  g_object_set_data (G_OBJECT (msg), "fixture", fixture);
+  soup_server_message_pause (msg);
+  soup_session_send_and_read_async (fixture->session, upstream, G_PRIORITY_DEFAULT, NULL,
+                                    forwarded_cb, g_object_ref (msg));
+}
+
+/* The Amazon stub (shared/providers.md, "Amazon Selling Partner API") */
+
+static void
+amazon_token_cb (SoupServer *server,
+                 SoupServerMessage *msg,
+                 const char *path,
+                 GHashTable *query,
+                 gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (request_body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_autoptr (GHashTable) form = soup_form_decode (text);
+  g_autofree char *answer = NULL;
+  const char *code;
+
+  /* Credentials in the body, no PKCE, the code from spapi_oauth_code. */
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
+  g_assert_null (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                               "Authorization"));
+  g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "authorization_code");
+  g_assert_cmpstr (g_hash_table_lookup (form, "client_id"), ==, "amzn1.application-oa2-client.t");
+  g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, "amazon-test-secret");
+  g_assert_cmpstr (g_hash_table_lookup (form, "redirect_uri"), ==, RELINK_TEST_OIDC_REDIRECT_URI);
+  g_assert_null (g_hash_table_lookup (form, "code_verifier"));
+  code = g_hash_table_lookup (form, "code");
+  g_assert_nonnull (code);
+
+  fixture->amazon_exchanges++;
+  answer = g_strdup_printf ("{\"access_token\":\"Atza|access-%s\",\"token_type\":\"bearer\","
+                            "\"expires_in\":3600,\"refresh_token\":\"Atzr|refresh-%s\"}",
+                            code, code);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer,
+                                    strlen (answer));
+}
+
+/* Profiles */
+
+static void
+write_profile (Fixture *fixture, const char *name, const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->provider_dir, name, NULL);
+
+  g_file_set_contents (path, json, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+write_test_profiles (Fixture *fixture)
+{
+  const char *issuer = relink_test_oidc_get_issuer (oidc);
+  g_autofree char *oidc_json = NULL;
+  g_autofree char *amazon_json = NULL;
+
+  oidc_json = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" TEST_PROVIDER_ID "\","
+      "  \"name\": \"" TEST_PROVIDER_NAME "\", \"client_auth\": \"basic\","
+      "  \"pkce\": \"required\", \"scopes\": [\"openid\", \"offline_access\", \"listings.read\"],"
+      "  \"refresh_lifetime\": %d,"
+      "  \"identity\": { \"source\": \"id_token\" },"
+      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": false,"
+      "    \"authorize_url\": \"%s/auth\", \"token_url\": \"%s/token\","
+      "    \"revoke_url\": \"%s/revoke\", \"identity_url\": \"%s/me\" } ] }",
+      90 * DAY, issuer, issuer, fixture->forwarder_base, issuer);
+  write_profile (fixture, "test-oidc.json", oidc_json);
+
+  /* Amazon's own profile with the stub's address for the token endpoint. */
+  amazon_json = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" AMAZON_PROVIDER_ID "\","
+      "  \"name\": \"Amazon Stub\", \"client_auth\": \"body\", \"pkce\": \"none\","
+      "  \"scopes\": [], \"access_lifetime\": 3600, \"refresh_lifetime\": 31536000,"
+      "  \"client_secret_lifetime\": 15552000,"
+      "  \"identity\": { \"source\": \"redirect\", \"id_field\": \"selling_partner_id\" },"
+      "  \"environments\": [ { \"id\": \"na\", \"name\": \"North America\","
+      "    \"authorize_url\": \"%s/apps/authorize/consent\", \"token_url\": \"%s/auth/o2/token\" } ],"
+      "  \"keyset_fields\": [ { \"id\": \"application_id\", \"label\": \"Application ID\","
+      "    \"required\": true, \"authorize_param\": \"application_id\" } ] }",
+      fixture->forwarder_base, fixture->forwarder_base);
+  write_profile (fixture, "amazon-stub.json", amazon_json);
+}
+
+/* Keysets and accounts */
+
+static RelinkKeyset *
+add_keyset (Fixture *fixture,
+            const char *provider_id,
+            const char *environment,
+            const char *client_id,
+            const char *client_secret)
+{
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (NULL);
+  g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset, environment);
+  relink_keyset_set_client_id (keyset, client_id);
+  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
+  if (client_secret != NULL)
+    g_hash_table_insert (secrets, (char *) "client_secret", (char *) client_secret);
+
+  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
+                                           fixture);
+  g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture),
+                                                           &error));
+  g_assert_no_error (error);
+  reset_result (fixture);
+
+  return g_steal_pointer (&keyset);
+}
+
+static RelinkAccount *
+add_account (Fixture *fixture, RelinkKeyset *keyset, const char *nickname, const char *expected)
+{
+  g_autofree char *id = relink_new_id ();
+  g_autoptr (RelinkAccount) account = relink_account_new (id);
+  g_autoptr (GError) error = NULL;
+
+  relink_account_set_keyset_id (account, relink_keyset_get_id (keyset));
+  relink_account_set_nickname (account, nickname);
+  relink_account_set_expected_identity (account, expected);
+
+  relink_account_manager_add_account_async (fixture->manager, account, NULL, result_cb, fixture);
+  g_assert_true (relink_account_manager_add_account_finish (fixture->manager,
+                                                            wait_result (fixture), &error));
+  g_assert_no_error (error);
+  reset_result (fixture);
+
+  g_ptr_array_add (fixture->account_ids, g_strdup (id));
+  return g_steal_pointer (&account);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoslist (GUri) uris = NULL;
+
+  fixture->dir = relink_test_make_tmp_dir ();
+  fixture->provider_dir = g_build_filename (fixture->dir, "providers", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fixture->provider_dir, 0700), ==, 0);
+
+  fixture->session = new_session ();
+  fixture->revoked_tokens = g_ptr_array_new_with_free_func (g_free);
+  fixture->forwarder = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->forwarder, "/revoke", revoke_cb, fixture, NULL);
+  soup_server_add_handler (fixture->forwarder, "/auth/o2/token", amazon_token_cb, fixture, NULL);
+  soup_server_listen_local (fixture->forwarder, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->forwarder);
+  fixture->forwarder_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+
+  write_test_profiles (fixture);
+
+  path = g_build_filename (fixture->dir, "relink.db", NULL);
+  fixture->store = relink_store_open (path, &error);
+  g_assert_no_error (error);
+  fixture->secrets = relink_secrets_new ();
+  fixture->providers = relink_provider_registry_new (fixture->provider_dir);
+  g_assert_cmpuint (relink_provider_registry_get_load_errors (fixture->providers)->len, ==, 0);
+  fixture->manager
+      = relink_account_manager_new (fixture->store, fixture->secrets, fixture->providers);
+  relink_account_manager_set_program (fixture->manager, "window");
+  fixture->account_ids = g_ptr_array_new_with_free_func (g_free);
+
+  fixture->keyset = add_keyset (fixture, TEST_PROVIDER_ID, "test", RELINK_TEST_OIDC_CLIENT_ID,
+                                RELINK_TEST_OIDC_CLIENT_SECRET);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  GListModel *keysets = relink_account_manager_get_keysets (fixture->manager);
+
+  for (guint i = 0; i < fixture->account_ids->len; i++)
+    g_assert_true (relink_secrets_clear_tokens_sync (
+        fixture->secrets, g_ptr_array_index (fixture->account_ids, i), NULL, NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (keysets); i++)
+    {
+      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (keysets, i);
+
+      g_assert_true (relink_secrets_clear_keyset_sync (
+          fixture->secrets, relink_keyset_get_id (keyset), NULL, NULL));
+    }
+
+  while (fixture->pending_forwards > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_clear_object (&fixture->result);
+  g_clear_object (&fixture->keyset);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
+  g_clear_object (&fixture->providers);
+  g_clear_object (&fixture->secrets);
+  g_clear_object (&fixture->store);
+  soup_server_disconnect (fixture->forwarder);
+  g_clear_object (&fixture->forwarder);
+  g_clear_object (&fixture->session);
+  g_clear_pointer (&fixture->revoked_tokens, g_ptr_array_unref);
+  g_clear_pointer (&fixture->account_ids, g_ptr_array_unref);
+  relink_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->provider_dir);
+  g_free (fixture->forwarder_base);
+}
+
+/* The browser part: what the seller does in the login view */
+
+typedef struct
+{
+  guint status;
+  char *uri;      /* of the page */
+  char *text;     /* the page */
+  char *callback; /* the redirect to Relink, caught and never fetched */
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_clear_pointer (&page->uri, g_free);
+  g_clear_pointer (&page->text, g_free);
+  g_clear_pointer (&page->callback, g_free);
+}
+
+/* Requests @uri and follows the server's redirects, stopping at a page or
+ * at the redirect address. */
+static void
+browse (SoupSession *session, const char *uri, const char *form, Page *page)
+{
+  g_autofree char *next = g_strdup (uri);
+  gboolean post = form != NULL;
+
+  page_clear (page);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr (SoupMessage) msg = soup_message_new (post ? "POST" : "GET", next);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) body = NULL;
+      const char *location;
+
+      g_assert_nonnull (msg);
+      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+      if (post)
+        {
+          g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
+
+          soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded",
+                                                    bytes);
+        }
+      post = FALSE;
+
+      body = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+
+      location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+      if (location != NULL)
+        {
+          g_autofree char *resolved = g_uri_resolve_relative (next, location, G_URI_FLAGS_NONE,
+                                                              &error);
+
+          g_assert_no_error (error);
+          if (g_str_has_prefix (resolved, RELINK_TEST_OIDC_REDIRECT_URI))
+            {
+              page->status = soup_message_get_status (msg);
+              page->callback = g_steal_pointer (&resolved);
+              return;
+            }
+          g_free (next);
+          next = g_steal_pointer (&resolved);
+          continue;
+        }
+
+      page->status = soup_message_get_status (msg);
+      page->uri = g_steal_pointer (&next);
+      page->text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      return;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* The action of the form with @id on @page, absolute. */
+static char *
+form_action (Page *page, const char *id)
+{
+  g_autofree char *marker = g_strdup_printf ("<form id=\"%s\"", id);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *action = NULL;
+  g_auto (GStrv) parts = NULL;
+  const char *start;
+  const char *end;
+  char *resolved;
+
+  g_assert_nonnull (page->text);
+  start = strstr (page->text, marker);
+  g_assert_nonnull (start);
+  start = strstr (start, "action=\"");
+  g_assert_nonnull (start);
+  start += strlen ("action=\"");
+  end = strchr (start, '"');
+  g_assert_nonnull (end);
+
+  action = g_strndup (start, end - start);
+  parts = g_strsplit (action, "&amp;", -1);
+  g_free (action);
+  action = g_strjoinv ("&", parts);
+
+  resolved = g_uri_resolve_relative (page->uri, action, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return resolved;
+}
+
+/* Signs in at the consent URL as @user, then allows (or denies) access.
+ * Returns the redirect address the login view would catch. */
+static char *
+sign_in_at_server (const char *authorize_url, const char *user, gboolean allow)
+{
+  g_autoptr (SoupSession) session = new_session ();
+  g_autofree char *login_action = NULL;
+  g_autofree char *consent_action = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *escaped = g_uri_escape_string (user, NULL, FALSE);
+  g_auto (Page) page = { 0 };
+  char *callback;
+
+  /* A fresh session each time, as in the login view: no remembered login. */
+  soup_session_add_feature_by_type (session, SOUP_TYPE_COOKIE_JAR);
+
+  browse (session, authorize_url, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  login_action = form_action (&page, "login-form");
+
+  form = g_strdup_printf ("login=%s&password=" RELINK_TEST_OIDC_PASSWORD, escaped);
+  browse (session, login_action, form, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.text, "id=\"allow\""));
+  consent_action = form_action (&page, allow ? "consent-form" : "deny-form");
+
+  browse (session, consent_action, "", &page);
+  g_assert_nonnull (page.callback);
+  callback = g_steal_pointer (&page.callback);
+  return callback;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
+
+/* Checks against the server itself */
+
+static GBytes *
+server_call (Fixture *fixture, SoupMessage *msg, guint *status)
+{
+  g_autoptr (GError) error = NULL;
+  GBytes *body = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return body;
+}
+
+/* Who the server says @access_token belongs to; NULL when it refuses it. */
+static char *
+userinfo_sub (Fixture *fixture, const char *access_token)
+{
+  g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/me", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  guint status;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = server_call (fixture, msg, &status);
+  if (status != 200)
+    return NULL;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                              &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (
+      json_node_get_object (json_parser_get_root (parser)), "sub"));
+}
+
+/* The HTTP status of a refresh with @refresh_token at the real server. */
+static guint
+refresh_status (Fixture *fixture, const char *refresh_token)
+{
+  g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token", NULL);
+  g_autofree char *pair = g_strconcat (RELINK_TEST_OIDC_CLIENT_ID ":", RELINK_TEST_OIDC_CLIENT_SECRET,
+                                       NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  g_autofree char *basic = g_strconcat ("Basic ", encoded, NULL);
+  g_autofree char *escaped = g_uri_escape_string (refresh_token, NULL, FALSE);
+  g_autofree char *form = g_strconcat ("grant_type=refresh_token&refresh_token=", escaped, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
+  g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
+  g_autoptr (GBytes) body = NULL;
+  guint status;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", basic);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  body = server_call (fixture, msg, &status);
+  return status;
+}
+
+/* Running a sign-in */
+
+static RelinkSignIn *
+new_sign_in (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkSignIn *sign_in = relink_sign_in_new (fixture->manager, account, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (sign_in);
+  return sign_in;
+}
+
+static gboolean
+complete (Fixture *fixture, RelinkSignIn *sign_in, const char *redirect, GError **error)
+{
+  gboolean ok;
+
+  relink_sign_in_complete_async (sign_in, redirect, NULL, result_cb, fixture);
+  ok = relink_sign_in_complete_finish (sign_in, wait_result (fixture), error);
+  reset_result (fixture);
+  return ok;
+}
+
+/* A whole sign-in as @user; asserts success. */
+static void
+connect_as (Fixture *fixture, RelinkAccount *account, const char *user)
+{
+  g_autoptr (RelinkSignIn) sign_in = new_sign_in (fixture, account);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), user, TRUE);
+  g_assert_true (relink_sign_in_is_redirect (sign_in, redirect));
+  g_assert_true (complete (fixture, sign_in, redirect, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (relink_identity_get_id (relink_sign_in_get_identity (sign_in)), ==, user);
+}
+
+static RelinkTokenSet *
+keyring_tokens (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkTokenSet *tokens = relink_secrets_lookup_tokens_sync (
+      fixture->secrets, relink_account_get_id (account), NULL, &error);
+
+  g_assert_no_error (error);
+  return tokens;
+}
+
+static char *
+keyring_json (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (RelinkTokenSet) tokens = keyring_tokens (fixture, account);
+
+  return tokens != NULL ? relink_token_set_to_json (tokens) : NULL;
+}
+
+static GPtrArray *
+history (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *entries
+      = relink_store_load_history (fixture->store, relink_account_get_id (account), 0, &error);
+
+  g_assert_no_error (error);
+  return entries;
+}
+
+static RelinkAccount *
+stored_account (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *row
+      = relink_store_load_account (fixture->store, relink_account_get_id (account), &error);
+
+  g_assert_no_error (error);
+  return row;
+}
+
+/* Every persisted fact of two account objects is the same. */
+static void
+assert_same_account (RelinkAccount *a, RelinkAccount *b)
+{
+  g_assert_cmpstr (relink_account_get_identity_id (a), ==, relink_account_get_identity_id (b));
+  g_assert_cmpstr (relink_account_get_identity_name (a), ==, relink_account_get_identity_name (b));
+  g_assert_cmpstr (relink_account_get_scopes (a), ==, relink_account_get_scopes (b));
+  g_assert_cmpint (relink_account_get_authorised_at (a), ==, relink_account_get_authorised_at (b));
+  g_assert_cmpint (relink_account_get_access_expires_at (a), ==,
+                   relink_account_get_access_expires_at (b));
+  g_assert_cmpint (relink_account_get_refresh_expires_at (a), ==,
+                   relink_account_get_refresh_expires_at (b));
+  g_assert_cmpint (relink_account_get_status (a), ==, relink_account_get_status (b));
+  g_assert_cmpstr (relink_account_get_status_message (a), ==, relink_account_get_status_message (b));
+}
+
+/* What an account looked like before a sign-in that must change nothing. */
+typedef struct
+{
+  char *tokens_json;
+  RelinkAccount *row;
+  RelinkAccount *object;
+  guint history_len;
+} Snapshot;
+
+static void
+snapshot_take (Fixture *fixture, RelinkAccount *account, Snapshot *snapshot)
+{
+  g_autoptr (GPtrArray) entries = history (fixture, account);
+
+  snapshot->tokens_json = keyring_json (fixture, account);
+  snapshot->row = stored_account (fixture, account);
+  snapshot->object = relink_account_new (relink_account_get_id (account));
+  relink_account_set_identity_id (snapshot->object, relink_account_get_identity_id (account));
+  relink_account_set_identity_name (snapshot->object, relink_account_get_identity_name (account));
+  relink_account_set_scopes (snapshot->object, relink_account_get_scopes (account));
+  relink_account_set_authorised_at (snapshot->object, relink_account_get_authorised_at (account));
+  relink_account_set_access_expires_at (snapshot->object,
+                                        relink_account_get_access_expires_at (account));
+  relink_account_set_refresh_expires_at (snapshot->object,
+                                         relink_account_get_refresh_expires_at (account));
+  relink_account_set_status (snapshot->object, relink_account_get_status (account));
+  relink_account_set_status_message (snapshot->object, relink_account_get_status_message (account));
+  snapshot->history_len = entries->len;
+}
+
+/* Nothing but one failed history entry (@message, unless NULL) changed. */
+static void
+snapshot_assert_untouched (Fixture *fixture,
+                           RelinkAccount *account,
+                           Snapshot *snapshot,
+                           RelinkHistoryKind kind,
+                           const char *message)
+{
+  g_autofree char *json = keyring_json (fixture, account);
+  g_autoptr (RelinkAccount) row = stored_account (fixture, account);
+  g_autoptr (GPtrArray) entries = history (fixture, account);
+  RelinkHistoryEntry *newest;
+
+  /* Byte for byte: not even rewritten with the same values. */
+  g_assert_cmpstr (json, ==, snapshot->tokens_json);
+  assert_same_account (row, snapshot->row);
+  assert_same_account (account, snapshot->object);
+
+  g_assert_cmpuint (entries->len, ==, snapshot->history_len + 1);
+  newest = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (relink_history_entry_get_kind (newest), ==, kind);
+  g_assert_false (relink_history_entry_get_ok (newest));
+  g_assert_cmpstr (relink_history_entry_get_program (newest), ==, "window");
+  if (message != NULL)
+    g_assert_cmpstr (relink_history_entry_get_message (newest), ==, message);
+}
+
+static void
+snapshot_clear (Snapshot *snapshot)
+{
+  g_clear_pointer (&snapshot->tokens_json, relink_secret_free);
+  g_clear_object (&snapshot->row);
+  g_clear_object (&snapshot->object);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Snapshot, snapshot_clear)
+
+static void
+count_notify_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+/* The tests */
+
+static void
+test_connect_new (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Main shop", "ALICE");
+  g_autoptr (RelinkSignIn) sign_in = new_sign_in (fixture, account);
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *sub = NULL;
+  RelinkHistoryEntry *entry;
+  guint notified = 0;
+  gint64 before = relink_now ();
+  const char *url;
+
+  g_assert_false (relink_sign_in_is_renewal (sign_in));
+  g_assert_true (relink_sign_in_get_account (sign_in) == account);
+  g_assert_nonnull (relink_sign_in_get_request (sign_in));
+  g_assert_null (relink_sign_in_get_identity (sign_in));
+
+  url = relink_sign_in_get_authorize_url (sign_in);
+  g_assert_true (g_str_has_prefix (url, relink_test_oidc_get_issuer (oidc)));
+  g_assert_nonnull (strstr (url, "code_challenge_method=S256"));
+  g_assert_nonnull (strstr (url, "client_id=" RELINK_TEST_OIDC_CLIENT_ID));
+  g_assert_false (relink_sign_in_is_redirect (sign_in, "https://relink.invalid/other"));
+  g_assert_false (relink_sign_in_is_redirect (sign_in, NULL));
+
+  redirect = sign_in_at_server (url, "alice", TRUE);
+  g_assert_true (relink_sign_in_is_redirect (sign_in, redirect));
+
+  g_signal_connect (account, "notify", G_CALLBACK (count_notify_cb), &notified);
+  g_assert_true (complete (fixture, sign_in, redirect, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (notified, >, 0);
+  g_signal_handlers_disconnect_by_func (account, count_notify_cb, &notified);
+
+  g_assert_cmpstr (relink_identity_get_id (relink_sign_in_get_identity (sign_in)), ==, "alice");
+  g_assert_cmpstr (relink_identity_get_name (relink_sign_in_get_identity (sign_in)), ==, "alice");
+
+  /* The tokens in the keyring are real: the server knows them as alice's. */
+  tokens = keyring_tokens (fixture, account);
+  g_assert_nonnull (tokens);
+  g_assert_nonnull (relink_token_set_get_refresh_token (tokens));
+  sub = userinfo_sub (fixture, relink_token_set_get_access_token (tokens));
+  g_assert_cmpstr (sub, ==, "alice");
+
+  /* The store and the object shown in the window agree. */
+  row = stored_account (fixture, account);
+  assert_same_account (row, account);
+  g_assert_cmpstr (relink_account_get_identity_id (row), ==, "alice");
+  g_assert_cmpstr (relink_account_get_identity_name (row), ==, "alice");
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_null (relink_account_get_status_message (row));
+  g_assert_cmpstr (relink_account_get_scopes (row), ==, relink_token_set_get_scope (tokens));
+  g_assert_nonnull (strstr (relink_account_get_scopes (row), "openid"));
+  g_assert_cmpint (relink_account_get_authorised_at (row), >=, before);
+  g_assert_cmpint (relink_account_get_authorised_at (row), <=, relink_now ());
+  g_assert_cmpint (relink_account_get_access_expires_at (row), ==,
+                   relink_token_set_get_access_expires_at (tokens));
+  g_assert_cmpint (relink_account_get_access_expires_at (row), >=, before + 3600);
+  g_assert_cmpint (relink_account_get_access_expires_at (row), <=, relink_now () + 3600);
+  /* The server states no refresh lifetime: the profile's 90 days count. */
+  g_assert_cmpint (relink_account_get_refresh_expires_at (row), >=, before + 90 * DAY);
+  g_assert_cmpint (relink_account_get_refresh_expires_at (row), <=, relink_now () + 90 * DAY);
+  g_assert_cmpstr (relink_account_get_nickname (row), ==, "Main shop");
+  g_assert_cmpstr (relink_account_get_expected_identity (row), ==, "ALICE");
+
+  entries = history (fixture, account);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (relink_history_entry_get_kind (entry), ==, RELINK_HISTORY_KIND_CONNECT);
+  g_assert_true (relink_history_entry_get_ok (entry));
+  g_assert_cmpstr (relink_history_entry_get_program (entry), ==, "window");
+  g_assert_cmpstr (relink_history_entry_get_message (entry), ==, "Signed in as alice");
+
+  /* Nothing was revoked on the way. */
+  g_assert_cmpuint (fixture->revoked_tokens->len, ==, 0);
+
+  relink_test_assert_finalize_eventually (g_steal_pointer (&sign_in));
+}
+
+static void
+test_renew_same (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autoptr (RelinkTokenSet) before = NULL;
+  g_autoptr (RelinkTokenSet) after = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *sub = NULL;
+  RelinkHistoryEntry *entry;
+
+  connect_as (fixture, account, "alice");
+  before = keyring_tokens (fixture, account);
+
+  sign_in = new_sign_in (fixture, account);
+  g_assert_true (relink_sign_in_is_renewal (sign_in));
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  g_assert_true (complete (fixture, sign_in, redirect, &error));
+  g_assert_no_error (error);
+
+  after = keyring_tokens (fixture, account);
+  g_assert_cmpstr (relink_token_set_get_access_token (after), !=,
+                   relink_token_set_get_access_token (before));
+  g_assert_cmpstr (relink_token_set_get_refresh_token (after), !=,
+                   relink_token_set_get_refresh_token (before));
+  sub = userinfo_sub (fixture, relink_token_set_get_access_token (after));
+  g_assert_cmpstr (sub, ==, "alice");
+  g_assert_cmpstr (relink_account_get_identity_id (account), ==, "alice");
+
+  entries = history (fixture, account);
+  g_assert_cmpuint (entries->len, ==, 2);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (relink_history_entry_get_kind (entry), ==, RELINK_HISTORY_KIND_RENEWAL);
+  g_assert_true (relink_history_entry_get_ok (entry));
+  g_assert_cmpstr (relink_history_entry_get_message (entry), ==, "Signed in as alice");
+  g_assert_cmpuint (fixture->revoked_tokens->len, ==, 0);
+}
+
+static void
+test_renew_wrong_account (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autoptr (RelinkTokenSet) kept = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *sub = NULL;
+  g_auto (Snapshot) snapshot = { 0 };
+  const char *message = "You signed in as bob, but this account is alice. Sign in as alice.";
+
+  connect_as (fixture, account, "alice");
+  snapshot_take (fixture, account, &snapshot);
+
+  sign_in = new_sign_in (fixture, account);
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "bob", TRUE);
+  g_assert_false (complete (fixture, sign_in, redirect, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_null (relink_sign_in_get_identity (sign_in));
+
+  snapshot_assert_untouched (fixture, account, &snapshot, RELINK_HISTORY_KIND_RENEWAL, message);
+
+  /* Bob's new grant was withdrawn at the server... */
+  g_assert_cmpuint (fixture->revoked_tokens->len, ==, 1);
+  g_assert_cmpuint (fixture->upstream_status, ==, 200);
+  g_assert_cmpuint (refresh_status (fixture, g_ptr_array_index (fixture->revoked_tokens, 0)), ==,
+                    400);
+
+  /* ...and alice's stored tokens still work. */
+  kept = keyring_tokens (fixture, account);
+  sub = userinfo_sub (fixture, relink_token_set_get_access_token (kept));
+  g_assert_cmpstr (sub, ==, "alice");
+}
+
+static void
+test_declined (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_auto (Snapshot) snapshot = { 0 };
+  const char *message = "You declined access on " TEST_PROVIDER_NAME ". Nothing was changed.";
+
+  connect_as (fixture, account, "alice");
+  snapshot_take (fixture, account, &snapshot);
+
+  sign_in = new_sign_in (fixture, account);
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", FALSE);
+  g_assert_nonnull (strstr (redirect, "error=access_denied"));
+  g_assert_false (complete (fixture, sign_in, redirect, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_DECLINED);
+  g_assert_cmpstr (error->message, ==, message);
+
+  snapshot_assert_untouched (fixture, account, &snapshot, RELINK_HISTORY_KIND_RENEWAL, message);
+}
+
+/* Replaces the value of the state parameter in @redirect. */
+static char *
+tamper_state (const char *redirect)
+{
+  g_autoptr (GUri) uri = g_uri_parse (redirect, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GString) query = g_string_new (NULL);
+  g_auto (GStrv) params = NULL;
+
+  g_assert_nonnull (uri);
+  params = g_strsplit (g_uri_get_query (uri), "&", -1);
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      if (query->len > 0)
+        g_string_append_c (query, '&');
+      if (g_str_has_prefix (params[i], "state="))
+        g_string_append (query, "state=forged-by-someone-else");
+      else
+        g_string_append (query, params[i]);
+    }
+
+  return g_strconcat (RELINK_TEST_OIDC_REDIRECT_URI, "?", query->str, NULL);
+}
+
+static void
+test_state_mismatch (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *forged = NULL;
+  g_auto (Snapshot) snapshot = { 0 };
+
+  connect_as (fixture, account, "alice");
+  snapshot_take (fixture, account, &snapshot);
+
+  sign_in = new_sign_in (fixture, account);
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  forged = tamper_state (redirect);
+  g_assert_cmpstr (forged, !=, redirect);
+  g_assert_false (complete (fixture, sign_in, forged, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_STATE_MISMATCH);
+  snapshot_assert_untouched (fixture, account, &snapshot, RELINK_HISTORY_KIND_RENEWAL,
+                             error->message);
+  g_clear_error (&error);
+
+  /* The genuine answer cannot be used afterwards either: single use. */
+  g_assert_false (complete (fixture, sign_in, redirect, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_ALREADY_USED);
+  g_assert_cmpuint (fixture->revoked_tokens->len, ==, 0);
+}
+
+static void
+test_unexpected_account (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Carol’s", "carol");
+  g_autoptr (RelinkSignIn) sign_in = new_sign_in (fixture, account);
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  RelinkHistoryEntry *entry;
+
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  g_assert_false (complete (fixture, sign_in, redirect, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT);
+  g_assert_cmpstr (error->message, ==,
+                   "You signed in as alice, but you expected carol. Sign in as carol, or change "
+                   "the expected account.");
+
+  tokens = keyring_tokens (fixture, account);
+  g_assert_null (tokens);
+  row = stored_account (fixture, account);
+  g_assert_null (relink_account_get_identity_id (row));
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  g_assert_cmpint (relink_account_get_authorised_at (row), ==, 0);
+  g_assert_null (relink_account_get_identity_id (account));
+
+  entries = history (fixture, account);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (relink_history_entry_get_kind (entry), ==, RELINK_HISTORY_KIND_CONNECT);
+  g_assert_false (relink_history_entry_get_ok (entry));
+  g_assert_cmpstr (relink_history_entry_get_message (entry), ==, error->message);
+
+  /* The grant nobody keeps was withdrawn. */
+  g_assert_cmpuint (fixture->revoked_tokens->len, ==, 1);
+  g_assert_cmpuint (refresh_status (fixture, g_ptr_array_index (fixture->revoked_tokens, 0)), ==,
+                    400);
+}
+
+static void
+test_single_use (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = new_sign_in (fixture, account);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json_after = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+
+  /* A wrong address is not an answer: it uses nothing up. */
+  g_assert_false (complete (fixture, sign_in, "https://relink.invalid/elsewhere?code=x", &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_WRONG_REDIRECT);
+  g_clear_error (&error);
+
+  g_assert_true (complete (fixture, sign_in, redirect, &error));
+  g_assert_no_error (error);
+  json = keyring_json (fixture, account);
+
+  g_assert_false (complete (fixture, sign_in, redirect, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_ALREADY_USED);
+  json_after = keyring_json (fixture, account);
+  g_assert_cmpstr (json, ==, json_after);
+
+  /* One connect; neither non-answer made a history entry. */
+  entries = history (fixture, account);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_true (relink_history_entry_get_ok (g_ptr_array_index (entries, 0)));
+}
+
+static void
+test_configuration (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) orphan = relink_account_new ("orphan");
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkSignIn *sign_in;
+
+  relink_account_set_keyset_id (orphan, "no-such-keyset");
+  sign_in = relink_sign_in_new (fixture->manager, orphan, &error);
+  g_assert_null (sign_in);
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_CONFIGURATION);
+  g_clear_error (&error);
+
+  keyset = add_keyset (fixture, "no-such-marketplace", "production", "id", "secret");
+  account = add_account (fixture, keyset, "Lost", NULL);
+  sign_in = relink_sign_in_new (fixture->manager, account, &error);
+  g_assert_null (sign_in);
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_CONFIGURATION);
+  g_assert_nonnull (strstr (error->message, "no-such-marketplace"));
+}
+
+/* Discovery */
+
+static void
+test_discovery_connect (Fixture *fixture, gconstpointer data)
+{
+  const char *issuer = relink_test_oidc_get_issuer (oidc);
+  g_autoptr (RelinkOAuthClient) client = relink_oauth_client_new ();
+  g_autoptr (RelinkProvider) provider = NULL;
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *saved = NULL;
+  const RelinkProviderEnvironment *env;
+  guint n_before;
+
+  relink_provider_discover_async (client, issuer, "Discovered Shop", NULL, result_cb, fixture);
+  provider = relink_provider_discover_finish (wait_result (fixture), &json, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (provider);
+  reset_result (fixture);
+
+  g_assert_true (relink_provider_is_custom (provider));
+  g_assert_cmpstr (relink_provider_get_name (provider), ==, "Discovered Shop");
+  g_assert_cmpint (relink_provider_get_client_auth (provider), ==, RELINK_CLIENT_AUTH_BASIC);
+  g_assert_cmpint (relink_provider_get_pkce (provider), !=, RELINK_PKCE_NONE);
+  g_assert_cmpint (relink_provider_get_identity_source (provider), ==,
+                   RELINK_IDENTITY_SOURCE_ID_TOKEN);
+  env = relink_provider_get_environment (provider, NULL);
+  g_assert_nonnull (env);
+  {
+    g_autofree char *auth = g_strconcat (issuer, "/auth", NULL);
+    g_autofree char *token = g_strconcat (issuer, "/token", NULL);
+    g_autofree char *revoke = g_strconcat (issuer, "/token/revocation", NULL);
+    g_autofree char *me = g_strconcat (issuer, "/me", NULL);
+
+    g_assert_cmpstr (env->authorize_url, ==, auth);
+    g_assert_cmpstr (env->token_url, ==, token);
+    g_assert_cmpstr (env->revoke_url, ==, revoke);
+    g_assert_cmpstr (env->identity_url, ==, me);
+  }
+  g_assert_true (g_strv_contains (relink_provider_get_scopes (provider), "openid"));
+  g_assert_true (g_strv_contains (relink_provider_get_scopes (provider), "offline_access"));
+
+  /* Saved where the registry reads custom profiles, and picked up at once. */
+  path = relink_provider_discovery_save (json, fixture->provider_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (path, fixture->provider_dir));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (saved, RELINK_TEST_OIDC_CLIENT_SECRET));
+
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (fixture->providers));
+  g_assert_true (relink_provider_registry_add (fixture->providers, provider, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->providers)), ==, n_before + 1);
+  g_assert_true (relink_provider_registry_lookup (fixture->providers,
+                                                  relink_provider_get_id (provider))
+                 == provider);
+
+  keyset = add_keyset (fixture, relink_provider_get_id (provider), env->id,
+                       RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+  account = add_account (fixture, keyset, "Discovered", NULL);
+  connect_as (fixture, account, "dave");
+  g_assert_cmpstr (relink_account_get_identity_id (account), ==, "dave");
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+}
+
+/* Amazon: the identity comes with the redirect */
+
+static char *
+amazon_redirect (RelinkSignIn *sign_in, const char *selling_partner_id, const char *code)
+{
+  RelinkAuthRequest *request = relink_sign_in_get_request (sign_in);
+
+  return g_strdup_printf ("%s?state=%s&selling_partner_id=%s&spapi_oauth_code=%s",
+                          RELINK_TEST_OIDC_REDIRECT_URI, relink_auth_request_get_state (request),
+                          selling_partner_id, code);
+}
+
+static void
+test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autoptr (RelinkSignIn) renewal = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_auto (Snapshot) snapshot = { 0 };
+  gint64 before = relink_now ();
+  const char *message
+      = "You signed in as A2OTHERPARTNER, but this account is A1SELLER. Sign in as A1SELLER.";
+
+  keyset = relink_keyset_new (NULL);
+  relink_keyset_set_provider_id (keyset, AMAZON_PROVIDER_ID);
+  relink_keyset_set_environment (keyset, "na");
+  relink_keyset_set_client_id (keyset, "amzn1.application-oa2-client.t");
+  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
+  relink_keyset_set_extra (keyset, "application_id", "amzn1.sp.solution.test");
+  {
+    g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
+
+    g_hash_table_insert (secrets, (char *) "client_secret", (char *) "amazon-test-secret");
+    relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
+                                             fixture);
+    g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager,
+                                                             wait_result (fixture), &error));
+    g_assert_no_error (error);
+    reset_result (fixture);
+  }
+  account = add_account (fixture, keyset, "EU shop", NULL);
+
+  sign_in = new_sign_in (fixture, account);
+  g_assert_nonnull (strstr (relink_sign_in_get_authorize_url (sign_in),
+                            "application_id=amzn1.sp.solution.test"));
+  redirect = amazon_redirect (sign_in, "A1SELLER", "code1");
+  g_assert_true (complete (fixture, sign_in, redirect, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->amazon_exchanges, ==, 1);
+  g_assert_cmpstr (relink_account_get_identity_id (account), ==, "A1SELLER");
+  /* The authorisation lasts 365 days from consent. */
+  g_assert_cmpint (relink_account_get_refresh_expires_at (account), >=, before + 365 * DAY);
+  g_assert_cmpint (relink_account_get_refresh_expires_at (account), <=, relink_now () + 365 * DAY);
+  tokens = keyring_tokens (fixture, account);
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "Atzr|refresh-code1");
+
+  snapshot_take (fixture, account, &snapshot);
+  renewal = new_sign_in (fixture, account);
+  g_assert_true (relink_sign_in_is_renewal (renewal));
+  g_free (redirect);
+  redirect = amazon_redirect (renewal, "A2OTHERPARTNER", "code2");
+  g_assert_false (complete (fixture, renewal, redirect, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_cmpuint (fixture->amazon_exchanges, ==, 2);
+  snapshot_assert_untouched (fixture, account, &snapshot, RELINK_HISTORY_KIND_RENEWAL, message);
+  /* Amazon has no revocation endpoint. */
+  g_assert_cmpuint (fixture->revoked_tokens->len, ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+
+  oidc = relink_test_oidc_start (NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func)                                                                            \
+  g_test_add ("/sign-in/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("connect-new", test_connect_new);
+  ADD ("renew-same", test_renew_same);
+  ADD ("renew-wrong-account", test_renew_wrong_account);
+  ADD ("declined", test_declined);
+  ADD ("state-mismatch", test_state_mismatch);
+  ADD ("unexpected-account", test_unexpected_account);
+  ADD ("single-use", test_single_use);
+  ADD ("configuration", test_configuration);
+  ADD ("discovery-connect", test_discovery_connect);
+  ADD ("amazon-redirect-identity", test_amazon_redirect_identity);
+
+#undef ADD
+
+  result = g_test_run ();
+  relink_test_oidc_stop (oidc);
+  return result;
+}
