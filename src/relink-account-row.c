@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "relink-account-row.h"
 #include "relink-keyset.h"
@@ -15,14 +16,19 @@ struct _RelinkAccountRow
 {
   GtkWidget parent_instance;
 
-  GtkLabel *heading_label;
   GtkWidget *card;
-  AdwAvatar *avatar;
+  GtkLabel *badge;
   GtkLabel *title_label;
   GtkLabel *subtitle_label;
   GtkLabel *state_label;
   GtkLabel *countdown_label;
+  /* Made on first need: only the first row of a group has a heading, and
+   * only rows that need attention have a Renew button. */
+  GtkLabel *heading_label;
   GtkWidget *renew_button;
+  /* Set when the provider has its own themed icon (a custom provider);
+   * shown in place of the initials. */
+  GtkWidget *badge_icon;
 
   RelinkCountdownTicker *ticker;
   RelinkAccount *account;
@@ -31,6 +37,7 @@ struct _RelinkAccountRow
 
   RelinkAccountState state;
   const char *state_class;
+  char *badge_class;
   char *accessible_text;
 };
 
@@ -94,6 +101,62 @@ set_state_class (RelinkAccountRow *self, const char *css_class)
     }
 }
 
+static gboolean
+state_query_tooltip_cb (RelinkAccountRow *self,
+                        int x,
+                        int y,
+                        gboolean keyboard_mode,
+                        GtkTooltip *tooltip,
+                        GtkWidget *label)
+{
+  const char *message;
+
+  if (self->account == NULL)
+    return FALSE;
+
+  message = relink_account_get_status_message (self->account);
+  if (message == NULL || *message == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, message);
+  return TRUE;
+}
+
+static gboolean
+renew_query_tooltip_cb (GtkWidget *button,
+                        int x,
+                        int y,
+                        gboolean keyboard_mode,
+                        GtkTooltip *tooltip,
+                        gpointer user_data)
+{
+  gtk_tooltip_set_text (tooltip, _ ("Signing in from Relink is not available yet"));
+  return TRUE;
+}
+
+/* The one place the Renew button is made; its click handler belongs here
+ * too. The tooltip is answered on demand (has-tooltip and query-tooltip):
+ * gtk_widget_set_tooltip_text() asks the display server where the pointer
+ * is, a round trip per row that showed up in the start-up profile. */
+static void
+ensure_renew_button (RelinkAccountRow *self)
+{
+  if (self->renew_button != NULL)
+    return;
+
+  self->renew_button = gtk_button_new_with_label (_ ("Renew"));
+  gtk_widget_set_valign (self->renew_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (self->renew_button, FALSE);
+  gtk_widget_add_css_class (self->renew_button, "renew-button");
+  gtk_widget_set_has_tooltip (self->renew_button, TRUE);
+  g_signal_connect (self->renew_button, "query-tooltip", G_CALLBACK (renew_query_tooltip_cb),
+                    NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->renew_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _ ("Signing in from Relink is not available yet"), -1);
+  gtk_grid_attach (GTK_GRID (self->card), self->renew_button, 3, 0, 1, 2);
+}
+
 /* What depends on the clock: the state and the countdown. */
 static void
 update_time (RelinkAccountRow *self)
@@ -119,10 +182,12 @@ update_time (RelinkAccountRow *self)
   /* The reason (e.g. "eBay refused the renewal token: sign in again") is
    * worth a hover where the state alone says too little. */
   message = relink_account_get_status_message (self->account);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label),
-                               message != NULL && *message != '\0' ? message : NULL);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->state_label), message != NULL && *message != '\0');
 
-  gtk_widget_set_visible (self->renew_button, attention);
+  if (attention)
+    ensure_renew_button (self);
+  if (self->renew_button != NULL)
+    gtk_widget_set_visible (self->renew_button, attention);
   if (attention)
     gtk_widget_add_css_class (self->card, "needs-attention");
   else
@@ -166,6 +231,69 @@ dup_subtitle (RelinkAccount *account)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
+/* Up to two initials, as AdwAvatar would draw them: "Mercado Libre" is
+ * "ML", "eBay" is "E". */
+static char *
+dup_initials (const char *name)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+  GString *initials = g_string_new (NULL);
+  const char *last_space;
+
+  if (*stripped == '\0')
+    return g_string_free (initials, FALSE);
+
+  g_string_append_unichar (initials, g_unichar_toupper (g_utf8_get_char (stripped)));
+
+  last_space = strrchr (stripped, ' ');
+  if (last_space != NULL && last_space[1] != '\0')
+    g_string_append_unichar (initials, g_unichar_toupper (g_utf8_get_char (last_space + 1)));
+
+  return g_string_free (initials, FALSE);
+}
+
+/* The badge's colour: one per known marketplace (style.css), and for
+ * custom providers one of a few others, picked by id so that each keeps
+ * its colour. */
+static char *
+dup_badge_class (const char *provider_id)
+{
+  static const char *const known[]
+      = { "ebay", "amazon-sp-api", "aliexpress", "etsy", "mercadolibre" };
+
+  if (provider_id == NULL)
+    return g_strdup ("badge-other-0");
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_str_equal (provider_id, known[i]))
+      return g_strconcat ("badge-", provider_id, NULL);
+
+  return g_strdup_printf ("badge-other-%u", g_str_hash (provider_id) % 4);
+}
+
+static void
+set_badge_icon (RelinkAccountRow *self, const char *icon_name)
+{
+  if (icon_name != NULL && self->badge_icon == NULL)
+    {
+      /* Decoration like the initials: the row's label names the
+       * marketplace. */
+      self->badge_icon = g_object_new (GTK_TYPE_IMAGE, "accessible-role",
+                                       GTK_ACCESSIBLE_ROLE_PRESENTATION, "pixel-size", 24,
+                                       "valign", GTK_ALIGN_CENTER, NULL);
+      gtk_widget_add_css_class (self->badge_icon, "marketplace-badge");
+      gtk_widget_add_css_class (self->badge_icon, "icon");
+      gtk_grid_attach (GTK_GRID (self->card), self->badge_icon, 0, 0, 1, 2);
+    }
+
+  if (self->badge_icon != NULL)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->badge_icon), icon_name);
+      gtk_widget_set_visible (self->badge_icon, icon_name != NULL);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->badge), icon_name == NULL);
+}
+
 /* What depends on the account's facts: names, marketplace. */
 static void
 update_texts (RelinkAccountRow *self)
@@ -173,8 +301,9 @@ update_texts (RelinkAccountRow *self)
   RelinkKeyset *keyset;
   RelinkProvider *provider;
   g_autofree char *subtitle = NULL;
+  g_autofree char *initials = NULL;
+  g_autofree char *badge_class = NULL;
   const char *icon_name = NULL;
-  const char *avatar_text;
 
   if (self->account == NULL)
     return;
@@ -187,33 +316,39 @@ update_texts (RelinkAccountRow *self)
   gtk_label_set_text (self->subtitle_label, subtitle);
 
   /* Relink ships no marketplace logos; the initials of the marketplace's
-   * name (coloured by name, so each marketplace keeps one colour) stand in. */
+   * name, in the marketplace's colour, stand in. */
   if (provider != NULL)
     {
       const char *name = relink_provider_get_icon_name (provider);
-      GtkIconTheme *theme
-          = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
 
       /* Only a marketplace's own icon (named after it, e.g. "ebay-symbolic"
        * from a theme) beats the initials; the profiles' generic fallback
-       * would make every marketplace look alike. */
+       * would make every marketplace look alike. The prefix test comes
+       * first: it spares the icon theme look-up for every built-in one. */
       if (name != NULL && g_str_has_prefix (name, relink_provider_get_id (provider))
-          && gtk_icon_theme_has_icon (theme, name))
+          && gtk_icon_theme_has_icon (
+              gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))), name))
         icon_name = name;
-      avatar_text = relink_provider_get_name (provider);
+      initials = dup_initials (relink_provider_get_name (provider));
+      badge_class = dup_badge_class (relink_provider_get_id (provider));
     }
   else
     {
-      avatar_text = relink_account_get_display_name (self->account);
+      initials = dup_initials (relink_account_get_display_name (self->account));
+      badge_class = dup_badge_class (NULL);
     }
 
-  /* A recycled row often shows the same marketplace again, and the avatar
-   * redraws its initials on every change. */
-  if (g_strcmp0 (adw_avatar_get_text (self->avatar), avatar_text) != 0)
-    adw_avatar_set_text (self->avatar, avatar_text);
-  if (g_strcmp0 (adw_avatar_get_icon_name (self->avatar), icon_name) != 0)
-    adw_avatar_set_icon_name (self->avatar, icon_name);
-  adw_avatar_set_show_initials (self->avatar, icon_name == NULL);
+  gtk_label_set_text (self->badge, initials);
+  if (g_strcmp0 (self->badge_class, badge_class) != 0)
+    {
+      if (self->badge_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->badge), self->badge_class);
+      gtk_widget_add_css_class (GTK_WIDGET (self->badge), badge_class);
+      g_free (self->badge_class);
+      self->badge_class = g_steal_pointer (&badge_class);
+    }
+  if (icon_name != NULL || self->badge_icon != NULL)
+    set_badge_icon (self, icon_name);
 
   update_time (self);
 }
@@ -236,6 +371,12 @@ relink_account_row_dispose (GObject *object)
   RelinkAccountRow *self = RELINK_ACCOUNT_ROW (object);
 
   relink_account_row_set_account (self, NULL);
+  /* The card takes the Renew button and the icon with it; the heading is
+   * the row's own child. */
+  if (self->heading_label != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->heading_label)));
+  self->renew_button = NULL;
+  self->badge_icon = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_ACCOUNT_ROW);
   g_clear_object (&self->ticker);
 
@@ -248,6 +389,7 @@ relink_account_row_finalize (GObject *object)
   RelinkAccountRow *self = RELINK_ACCOUNT_ROW (object);
 
   g_free (self->accessible_text);
+  g_free (self->badge_class);
 
   G_OBJECT_CLASS (relink_account_row_parent_class)->finalize (object);
 }
@@ -312,14 +454,13 @@ relink_account_row_class_init (RelinkAccountRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/relink/Relink/relink-account-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, heading_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, card);
-  gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, badge);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, countdown_label);
-  gtk_widget_class_bind_template_child (widget_class, RelinkAccountRow, renew_button);
+  gtk_widget_class_bind_template_callback (widget_class, state_query_tooltip_cb);
 
   gtk_widget_class_set_css_name (widget_class, "accountrow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -384,16 +525,27 @@ relink_account_row_set_group_position (RelinkAccountRow *self, const char *headi
 {
   g_return_if_fail (RELINK_IS_ACCOUNT_ROW (self));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->heading_label), heading != NULL);
+  if (heading != NULL && self->heading_label == NULL)
+    {
+      self->heading_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->heading_label, 0);
+      gtk_label_set_ellipsize (self->heading_label, PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (GTK_WIDGET (self->heading_label), "heading");
+      gtk_widget_add_css_class (GTK_WIDGET (self->heading_label), "group-heading");
+      gtk_widget_insert_before (GTK_WIDGET (self->heading_label), GTK_WIDGET (self), self->card);
+    }
+
+  if (self->heading_label != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->heading_label), heading != NULL);
+      if (heading != NULL)
+        gtk_label_set_text (self->heading_label, heading);
+    }
+
   if (heading != NULL)
-    {
-      gtk_label_set_text (self->heading_label, heading);
-      gtk_widget_add_css_class (self->card, "first");
-    }
+    gtk_widget_add_css_class (self->card, "first");
   else
-    {
-      gtk_widget_remove_css_class (self->card, "first");
-    }
+    gtk_widget_remove_css_class (self->card, "first");
 
   if (last)
     gtk_widget_add_css_class (self->card, "last");
@@ -406,7 +558,7 @@ relink_account_row_get_heading (RelinkAccountRow *self)
 {
   g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->heading_label)))
+  if (self->heading_label == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->heading_label)))
     return NULL;
 
   return gtk_label_get_text (self->heading_label);
@@ -449,7 +601,23 @@ relink_account_row_get_renew_visible (RelinkAccountRow *self)
 {
   g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), FALSE);
 
-  return gtk_widget_get_visible (self->renew_button);
+  return self->renew_button != NULL && gtk_widget_get_visible (self->renew_button);
+}
+
+const char *
+relink_account_row_get_badge_text (RelinkAccountRow *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
+
+  return gtk_label_get_text (self->badge);
+}
+
+const char *
+relink_account_row_get_badge_class (RelinkAccountRow *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
+
+  return self->badge_class;
 }
 
 const char *

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 #define RELINK_TYPE_ACCOUNT_ROW (relink_account_row_get_type ())
 
-/* RelinkAccountRow: one account in the window's list: marketplace avatar,
+/* RelinkAccountRow: one account in the window's list: marketplace badge,
  * nickname, "eBay · shop_a · Sandbox", its state and live countdown, and a
  * Renew button when it needs attention. Recycled by the list view: it shows
  * whatever account it is bound to and follows it until unbound. */
@@ -37,6 +37,9 @@ const char *relink_account_row_get_subtitle (RelinkAccountRow *self);
 const char *relink_account_row_get_countdown (RelinkAccountRow *self);
 RelinkAccountState relink_account_row_get_state (RelinkAccountRow *self);
 gboolean relink_account_row_get_renew_visible (RelinkAccountRow *self);
+/* The marketplace badge: its initials and its colour's style class. */
+const char *relink_account_row_get_badge_text (RelinkAccountRow *self);
+const char *relink_account_row_get_badge_class (RelinkAccountRow *self);
 /* The sentence a screen reader reads for the row. */
 const char *relink_account_row_get_accessible_text (RelinkAccountRow *self);
 

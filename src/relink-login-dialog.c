@@ -334,9 +334,15 @@ update_location (RelinkLoginDialog *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), !secure);
   if (secure)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->host_label), "warning");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->security_icon), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->host_label), "warning");
+    }
   else
-    gtk_widget_add_css_class (GTK_WIDGET (self->host_label), "warning");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->security_icon), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->host_label), "warning");
+    }
 }
 
 static void
@@ -500,6 +506,17 @@ load_failed_cb (RelinkLoginDialog *self,
 {
   g_autofree char *host = NULL;
   g_autofree char *description = NULL;
+
+  /* WebKit cancels the redirect before asking decide-policy when the
+   * page's Content-Security-Policy (form-action) forbids it. It was not
+   * sent then, and the address still carries the answer. */
+  if (!self->completing && failing_uri != NULL
+      && g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED)
+      && relink_sign_in_is_redirect (self->sign_in, failing_uri))
+    {
+      complete (self, failing_uri);
+      return TRUE;
+    }
 
   /* Our own refusals (and the caught redirect) end loads this way. */
   if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED)

@@ -14,6 +14,9 @@
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-window.h"
+#include <stdlib.h>
+static guint n_setup, n_bind, n_cmp, n_resort, n_recount;
+static void dump_counts (void) { g_printerr ("PERFCOUNT setup=%u bind=%u cmp=%u resort=%u recount=%u\n", n_setup, n_bind, n_cmp, n_resort, n_recount); }
 
 struct _RelinkWindow
 {
@@ -29,6 +32,11 @@ struct _RelinkWindow
   RelinkCountdownTicker *ticker;
   GtkSorter *sorter;
   GtkSortListModel *sorted;
+  /* What the list view shows: the top of @sorted for the first frame,
+   * all of it from the next (see grow_after_first_frame()). */
+  GtkSliceListModel *shown;
+  guint grow_tick_id;
+  guint grow_ticks;
   /* The list items currently showing an account, to move group headings
    * when the number of attention items changes. */
   GHashTable *bound_items;
@@ -69,6 +77,7 @@ compare_accounts (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   RelinkWindow *self = user_data;
   RelinkAccount *account_a = (RelinkAccount *) a;
+  n_cmp++;
   RelinkAccount *account_b = (RelinkAccount *) b;
   RelinkAccountState state_a, state_b;
   gboolean attention_a = account_needs_attention (self, account_a, &state_a);
@@ -146,6 +155,7 @@ recount (RelinkWindow *self)
   GListModel *model = G_LIST_MODEL (self->sorted);
   guint low = 0;
   guint high = g_list_model_get_n_items (model);
+  n_recount++;
 
   while (low < high)
     {
@@ -161,6 +171,69 @@ recount (RelinkWindow *self)
 
   self->n_attention = low;
   update_all_group_positions (self);
+}
+
+/* No row is shorter than this (a 40 px badge in 10 px of padding), so
+ * this many rows fill the tallest monitor. */
+#define ROW_HEIGHT_FLOOR 48
+
+static guint
+rows_to_fill_screen (RelinkWindow *self)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
+  int tallest = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      tallest = MAX (tallest, geometry.height);
+    }
+
+  /* A display that names no monitor yet: assume a tall one. */
+  if (tallest == 0)
+    tallest = 2160;
+
+  return tallest / ROW_HEIGHT_FLOOR + 1;
+}
+
+static gboolean
+grow_tick_cb (GtkWidget *list_view, GdkFrameClock *clock, gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+
+  /* Ticks come before a frame is laid out and painted: the first one
+   * belongs to the first frame that shows the list, the second comes
+   * after it was painted. The list view ticks only while it is shown,
+   * that is once there are accounts. */
+  if (self->grow_ticks++ == 0)
+    return G_SOURCE_CONTINUE;
+
+  self->grow_tick_id = 0;
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* GTK 4.8's list view makes, binds and measures a row for each of the
+ * first 200 items, however few fit in the window: with a long list that
+ * was most of the start-up time. So the list starts with only the rows
+ * that can be on screen (the top of the sorted list, exactly what the
+ * seller sees at the top), and grows to every account from the frame
+ * after the first one that shows them. The price: for that one frame the
+ * scrollbar measures the first screenful, and End would go to its last
+ * row. */
+static void
+grow_after_first_frame (RelinkWindow *self)
+{
+  if (self->grow_tick_id != 0 || gtk_slice_list_model_get_size (self->shown) == G_MAXUINT)
+    return;
+
+  self->grow_ticks = 0;
+  self->grow_tick_id
+      = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_tick_cb, self, NULL);
 }
 
 static void
@@ -183,13 +256,16 @@ update_page (RelinkWindow *self)
 
   g_debug ("Showing the %s page", page);
   gtk_stack_set_visible_child_name (self->stack, page);
+
+  if (g_str_equal (page, "accounts"))
+    grow_after_first_frame (self);
 }
 
 static void
 resort (RelinkWindow *self)
 {
   g_clear_handle_id (&self->resort_id, g_source_remove);
-
+  n_resort++;
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
@@ -261,6 +337,7 @@ position_changed_cb (RelinkWindow *self, GParamSpec *pspec, GtkListItem *item)
 static void
 setup_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
+  if (n_setup++ == 0) atexit (dump_counts);
   gtk_list_item_set_child (item, relink_account_row_new (self->ticker));
   g_signal_connect_object (item, "notify::position", G_CALLBACK (position_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -271,6 +348,7 @@ bind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factor
 {
   RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
 
+  n_bind++;
   relink_account_row_set_account (row, gtk_list_item_get_item (item));
   g_hash_table_add (self->bound_items, item);
   update_group_position (self, item);
@@ -309,7 +387,7 @@ account_added_cb (RelinkWindow *self, RelinkAccount *account, GtkWindow *dialog)
 static void
 list_activate_cb (RelinkWindow *self, guint position, GtkListView *list_view)
 {
-  g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
   GtkWindow *dialog;
 
   if (account == NULL)
@@ -393,8 +471,7 @@ relink_window_constructed (GObject *object)
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_accounts, self, NULL));
-  self->sorted = gtk_sort_list_model_new (self->loading ? NULL : g_object_ref (accounts),
-                                          g_object_ref (self->sorter));
+  self->sorted = gtk_sort_list_model_new (g_object_ref (accounts), g_object_ref (self->sorter));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (sorted_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
   recount (self);
@@ -405,9 +482,12 @@ relink_window_constructed (GObject *object)
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_cb), self, G_CONNECT_SWAPPED);
 
+  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)), 0,
+                                          rows_to_fill_screen (self));
+
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (gtk_no_selection_new (
-                                                g_object_ref (G_LIST_MODEL (self->sorted)))));
+                                                g_object_ref (G_LIST_MODEL (self->shown)))));
   g_signal_connect_object (self->list_view, "activate", G_CALLBACK (list_activate_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -436,12 +516,18 @@ relink_window_dispose (GObject *object)
   RelinkWindow *self = RELINK_WINDOW (object);
 
   g_clear_handle_id (&self->resort_id, g_source_remove);
+  if (self->grow_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_tick_id);
+      self->grow_tick_id = 0;
+    }
 
   /* The list (and its rows, which watch the ticker) goes first. */
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_WINDOW);
 
+  g_clear_object (&self->shown);
   g_clear_object (&self->sorted);
   g_clear_object (&self->sorter);
   g_clear_object (&self->ticker);
@@ -577,13 +663,6 @@ relink_window_set_loading (RelinkWindow *self, gboolean loading)
     return;
 
   self->loading = loading;
-
-  /* A load adds accounts one by one, and the sort model would re-sort
-   * (and the list view re-lay out) for each: the list gets them all at once
-   * when the load is over. */
-  if (self->sorted != NULL)
-    gtk_sort_list_model_set_model (
-        self->sorted, loading ? NULL : relink_account_manager_get_accounts (self->manager));
 
   update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);

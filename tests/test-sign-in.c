@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "relink-account-manager.h"
@@ -50,6 +51,9 @@ typedef struct
 
   /* The Amazon stub's token endpoint. */
   guint amazon_exchanges;
+
+  /* What the stub discovery endpoint serves. */
+  char *discovery_doc;
 } Fixture;
 
 /* Plain HTTP straight to 127.0.0.1, whatever proxy the environment names. */
@@ -117,8 +121,8 @@ revoke_cb (SoupServer *server,
   g_autoptr (GBytes) body = soup_message_body_flatten (request_body);
   g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   g_autoptr (GHashTable) form = soup_form_decode (text);
-  g_autofree char *target = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token/revocation",
-                                         NULL);
+  g_autofree char *target
+      = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token/revocation", NULL);
   g_autoptr (SoupMessage) upstream = soup_message_new (SOUP_METHOD_POST, target);
 
   g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
@@ -174,6 +178,28 @@ amazon_token_cb (SoupServer *server,
                                     strlen (answer));
 }
 
+/* A stub OpenID Connect discovery document at /stub */
+
+static void
+discovery_cb (SoupServer *server,
+              SoupServerMessage *msg,
+              const char *path,
+              GHashTable *query,
+              gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  if (fixture->discovery_doc == NULL)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    fixture->discovery_doc, strlen (fixture->discovery_doc));
+}
+
 /* Profiles */
 
 static void
@@ -213,7 +239,8 @@ write_test_profiles (Fixture *fixture)
       "  \"client_secret_lifetime\": 15552000,"
       "  \"identity\": { \"source\": \"redirect\", \"id_field\": \"selling_partner_id\" },"
       "  \"environments\": [ { \"id\": \"na\", \"name\": \"North America\","
-      "    \"authorize_url\": \"%s/apps/authorize/consent\", \"token_url\": \"%s/auth/o2/token\" } ],"
+      "    \"authorize_url\": \"%s/apps/authorize/consent\", \"token_url\": \"%s/auth/o2/token\" } "
+      "],"
       "  \"keyset_fields\": [ { \"id\": \"application_id\", \"label\": \"Application ID\","
       "    \"required\": true, \"authorize_param\": \"application_id\" } ] }",
       fixture->forwarder_base, fixture->forwarder_base);
@@ -229,7 +256,8 @@ add_keyset (Fixture *fixture,
             const char *client_id,
             const char *client_secret)
 {
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (NULL);
+  g_autofree char *id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
   g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GError) error = NULL;
 
@@ -242,8 +270,8 @@ add_keyset (Fixture *fixture,
 
   relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
                                            fixture);
-  g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture),
-                                                           &error));
+  g_assert_true (
+      relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture), &error));
   g_assert_no_error (error);
   reset_result (fixture);
 
@@ -262,8 +290,8 @@ add_account (Fixture *fixture, RelinkKeyset *keyset, const char *nickname, const
   relink_account_set_expected_identity (account, expected);
 
   relink_account_manager_add_account_async (fixture->manager, account, NULL, result_cb, fixture);
-  g_assert_true (relink_account_manager_add_account_finish (fixture->manager,
-                                                            wait_result (fixture), &error));
+  g_assert_true (
+      relink_account_manager_add_account_finish (fixture->manager, wait_result (fixture), &error));
   g_assert_no_error (error);
   reset_result (fixture);
 
@@ -287,6 +315,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->forwarder = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->forwarder, "/revoke", revoke_cb, fixture, NULL);
   soup_server_add_handler (fixture->forwarder, "/auth/o2/token", amazon_token_cb, fixture, NULL);
+  soup_server_add_handler (fixture->forwarder, "/stub/.well-known/openid-configuration",
+                           discovery_cb, fixture, NULL);
   soup_server_listen_local (fixture->forwarder, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (fixture->forwarder);
@@ -321,8 +351,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
     {
       g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (keysets, i);
 
-      g_assert_true (relink_secrets_clear_keyset_sync (
-          fixture->secrets, relink_keyset_get_id (keyset), NULL, NULL));
+      g_assert_true (relink_secrets_clear_keyset_sync (fixture->secrets,
+                                                       relink_keyset_get_id (keyset), NULL, NULL));
     }
 
   while (fixture->pending_forwards > 0)
@@ -343,6 +373,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->dir);
   g_free (fixture->provider_dir);
   g_free (fixture->forwarder_base);
+  g_free (fixture->discovery_doc);
 }
 
 /* The browser part: what the seller does in the login view */
@@ -362,6 +393,8 @@ page_clear (Page *page)
   g_clear_pointer (&page->text, g_free);
   g_clear_pointer (&page->callback, g_free);
 }
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
 
 /* Requests @uri and follows the server's redirects, stopping at a page or
  * at the redirect address. */
@@ -397,8 +430,8 @@ browse (SoupSession *session, const char *uri, const char *form, Page *page)
       location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
       if (location != NULL)
         {
-          g_autofree char *resolved = g_uri_resolve_relative (next, location, G_URI_FLAGS_NONE,
-                                                              &error);
+          g_autofree char *resolved
+              = g_uri_resolve_relative (next, location, G_URI_FLAGS_NONE, &error);
 
           g_assert_no_error (error);
           if (g_str_has_prefix (resolved, RELINK_TEST_OIDC_REDIRECT_URI))
@@ -484,7 +517,6 @@ sign_in_at_server (const char *authorize_url, const char *user, gboolean allow)
   return callback;
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
 
 /* Checks against the server itself */
 
@@ -519,8 +551,8 @@ userinfo_sub (Fixture *fixture, const char *access_token)
   json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                               &error);
   g_assert_no_error (error);
-  return g_strdup (json_object_get_string_member (
-      json_node_get_object (json_parser_get_root (parser)), "sub"));
+  return g_strdup (
+      json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "sub"));
 }
 
 /* The HTTP status of a refresh with @refresh_token at the real server. */
@@ -528,8 +560,8 @@ static guint
 refresh_status (Fixture *fixture, const char *refresh_token)
 {
   g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token", NULL);
-  g_autofree char *pair = g_strconcat (RELINK_TEST_OIDC_CLIENT_ID ":", RELINK_TEST_OIDC_CLIENT_SECRET,
-                                       NULL);
+  g_autofree char *pair
+      = g_strconcat (RELINK_TEST_OIDC_CLIENT_ID ":", RELINK_TEST_OIDC_CLIENT_SECRET, NULL);
   g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
   g_autofree char *basic = g_strconcat ("Basic ", encoded, NULL);
   g_autofree char *escaped = g_uri_escape_string (refresh_token, NULL, FALSE);
@@ -638,7 +670,8 @@ assert_same_account (RelinkAccount *a, RelinkAccount *b)
   g_assert_cmpint (relink_account_get_refresh_expires_at (a), ==,
                    relink_account_get_refresh_expires_at (b));
   g_assert_cmpint (relink_account_get_status (a), ==, relink_account_get_status (b));
-  g_assert_cmpstr (relink_account_get_status_message (a), ==, relink_account_get_status_message (b));
+  g_assert_cmpstr (relink_account_get_status_message (a), ==,
+                   relink_account_get_status_message (b));
 }
 
 /* What an account looked like before a sign-in that must change nothing. */
@@ -1053,7 +1086,6 @@ static void
 test_discovery_connect (Fixture *fixture, gconstpointer data)
 {
   const char *issuer = relink_test_oidc_get_issuer (oidc);
-  g_autoptr (RelinkOAuthClient) client = relink_oauth_client_new ();
   g_autoptr (RelinkProvider) provider = NULL;
   g_autoptr (RelinkKeyset) keyset = NULL;
   g_autoptr (RelinkAccount) account = NULL;
@@ -1064,7 +1096,7 @@ test_discovery_connect (Fixture *fixture, gconstpointer data)
   const RelinkProviderEnvironment *env;
   guint n_before;
 
-  relink_provider_discover_async (client, issuer, "Discovered Shop", NULL, result_cb, fixture);
+  relink_provider_discover_async (issuer, "Discovered Shop", NULL, result_cb, fixture);
   provider = relink_provider_discover_finish (wait_result (fixture), &json, &error);
   g_assert_no_error (error);
   g_assert_nonnull (provider);
@@ -1104,9 +1136,9 @@ test_discovery_connect (Fixture *fixture, gconstpointer data)
   g_assert_true (relink_provider_registry_add (fixture->providers, provider, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->providers)), ==, n_before + 1);
-  g_assert_true (relink_provider_registry_lookup (fixture->providers,
-                                                  relink_provider_get_id (provider))
-                 == provider);
+  g_assert_true (
+      relink_provider_registry_lookup (fixture->providers, relink_provider_get_id (provider))
+      == provider);
 
   keyset = add_keyset (fixture, relink_provider_get_id (provider), env->id,
                        RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
@@ -1114,6 +1146,257 @@ test_discovery_connect (Fixture *fixture, gconstpointer data)
   connect_as (fixture, account, "dave");
   g_assert_cmpstr (relink_account_get_identity_id (account), ==, "dave");
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+}
+
+static void
+test_cancelled (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = new_sign_in (fixture, account);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+
+  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  relink_sign_in_complete_async (sign_in, redirect, cancellable, result_cb, fixture);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (relink_sign_in_complete_finish (sign_in, wait_result (fixture), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  reset_result (fixture);
+
+  /* Given up by the seller: nothing stored, nothing to record. */
+  tokens = keyring_tokens (fixture, account);
+  g_assert_null (tokens);
+  g_assert_null (relink_account_get_identity_id (account));
+  entries = history (fixture, account);
+  g_assert_cmpuint (entries->len, ==, 0);
+}
+
+/* Discovery against stub documents */
+
+static char *
+stub_issuer (Fixture *fixture)
+{
+  return g_strconcat (fixture->forwarder_base, "/stub", NULL);
+}
+
+static RelinkProvider *
+discover (Fixture *fixture, const char *issuer, char **json, GError **error)
+{
+  RelinkProvider *provider;
+
+  relink_provider_discover_async (issuer, "Stub Market", NULL, result_cb, fixture);
+  provider = relink_provider_discover_finish (wait_result (fixture), json, error);
+  reset_result (fixture);
+  return provider;
+}
+
+static void
+set_discovery_doc (Fixture *fixture, const char *issuer, const char *extra)
+{
+  const char *base = fixture->forwarder_base;
+
+  g_free (fixture->discovery_doc);
+  fixture->discovery_doc
+      = g_strdup_printf ("{ \"issuer\": \"%s\", \"authorization_endpoint\": \"%s/a\","
+                         "  \"token_endpoint\": \"%s/t\", \"userinfo_endpoint\": \"%s/u\" %s }",
+                         issuer, base, base, base, extra);
+}
+
+static void
+test_discovery_checks (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *issuer = stub_issuer (fixture);
+  g_autofree char *with_slash = g_strconcat (issuer, "/", NULL);
+  g_autoptr (RelinkProvider) provider = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *again = NULL;
+  const char *const *scopes;
+
+  /* No document at all. */
+  g_assert_null (discover (fixture, issuer, NULL, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  /* Not over plain http to another machine. */
+  g_assert_null (discover (fixture, "http://login.example.com", NULL, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE);
+  g_clear_error (&error);
+
+  /* A document naming another issuer is refused (OpenID Discovery §4.3). */
+  set_discovery_doc (fixture, "https://login.example.com", "");
+  g_assert_null (discover (fixture, issuer, NULL, &error));
+  g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD);
+  g_clear_error (&error);
+
+  /* An endpoint that would receive secrets unencrypted is refused. */
+  g_free (fixture->discovery_doc);
+  fixture->discovery_doc
+      = g_strdup_printf ("{ \"issuer\": \"%s\", \"authorization_endpoint\": \"%s/a\","
+                         "  \"token_endpoint\": \"http://login.example.com/t\","
+                         "  \"userinfo_endpoint\": \"%s/u\" }",
+                         issuer, fixture->forwarder_base, fixture->forwarder_base);
+  g_assert_null (discover (fixture, issuer, NULL, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE);
+  g_clear_error (&error);
+
+  /* No userinfo: no way to tell who signed in. */
+  g_free (fixture->discovery_doc);
+  fixture->discovery_doc
+      = g_strdup_printf ("{ \"issuer\": \"%s\", \"authorization_endpoint\": \"%s/a\","
+                         "  \"token_endpoint\": \"%s/t\" }",
+                         issuer, fixture->forwarder_base, fixture->forwarder_base);
+  g_assert_null (discover (fixture, issuer, NULL, &error));
+  g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD);
+  g_clear_error (&error);
+
+  /* Not JSON. */
+  g_free (fixture->discovery_doc);
+  fixture->discovery_doc = g_strdup ("<html>Hello</html>");
+  g_assert_null (discover (fixture, issuer, NULL, &error));
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* client_secret_post only; no S256; scopes limited; trailing slash typed. */
+  set_discovery_doc (fixture, issuer,
+                     ", \"token_endpoint_auth_methods_supported\": [\"client_secret_post\"],"
+                     "  \"scopes_supported\": [\"openid\", \"email\"]");
+  provider = discover (fixture, with_slash, &json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (relink_provider_get_client_auth (provider), ==, RELINK_CLIENT_AUTH_BODY);
+  g_assert_cmpint (relink_provider_get_pkce (provider), ==, RELINK_PKCE_NONE);
+  scopes = relink_provider_get_scopes (provider);
+  g_assert_cmpuint (g_strv_length ((GStrv) scopes), ==, 1);
+  g_assert_cmpstr (scopes[0], ==, "openid");
+  g_assert_null (g_hash_table_lookup (relink_provider_get_authorize_params (provider), "prompt"));
+  g_assert_null (relink_provider_get_environment (provider, NULL)->revoke_url);
+  g_assert_cmpstr (relink_provider_get_id (provider), ==, "stub-market");
+  g_clear_object (&provider);
+  g_clear_pointer (&json, g_free);
+
+  /* A public client: PKCE required, no client secret in keysets. */
+  set_discovery_doc (fixture, issuer,
+                     ", \"token_endpoint_auth_methods_supported\": [\"none\"],"
+                     "  \"code_challenge_methods_supported\": [\"S256\"]");
+  provider = discover (fixture, issuer, &json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (relink_provider_get_client_auth (provider), ==, RELINK_CLIENT_AUTH_NONE);
+  g_assert_cmpint (relink_provider_get_pkce (provider), ==, RELINK_PKCE_REQUIRED);
+  g_assert_false (relink_provider_get_needs_client_secret (provider));
+  scopes = relink_provider_get_scopes (provider);
+  g_assert_true (g_strv_contains (scopes, "offline_access"));
+  g_assert_cmpstr (g_hash_table_lookup (relink_provider_get_authorize_params (provider), "prompt"),
+                   ==, "consent");
+
+  /* Saved once; a second save never replaces it. */
+  path = relink_provider_discovery_save (json, fixture->provider_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (path, "/stub-market.json"));
+  again = relink_provider_discovery_save (json, fixture->provider_dir, &error);
+  g_assert_null (again);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* Not a profile: nothing written. */
+  g_assert_null (relink_provider_discovery_save ("{}", fixture->provider_dir, &error));
+  g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD);
+  g_clear_error (&error);
+
+  /* A registry started now reads the saved file like any custom profile. */
+  {
+    g_autoptr (RelinkProviderRegistry) fresh = relink_provider_registry_new (fixture->provider_dir);
+
+    g_assert_nonnull (relink_provider_registry_lookup (fresh, "stub-market"));
+    g_assert_cmpuint (relink_provider_registry_get_load_errors (fresh)->len, ==, 0);
+  }
+}
+
+static void
+items_changed_cb (GListModel *model, guint position, guint removed, guint added, gpointer user_data)
+{
+  guint *out = user_data;
+
+  g_assert_cmpuint (removed, ==, 0);
+  g_assert_cmpuint (added, ==, 1);
+  out[0]++;
+  out[1] = position;
+}
+
+static RelinkProvider *
+minimal_provider (const char *id, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"%s\", \"name\": \"%s\","
+      "  \"client_auth\": \"basic\", \"identity\": { \"source\": \"id_token\" },"
+      "  \"environments\": [ { \"id\": \"p\", \"name\": \"P\","
+      "    \"authorize_url\": \"https://a.example/a\", \"token_url\": \"https://a.example/t\","
+      "    \"identity_url\": \"https://a.example/u\" } ] }",
+      id, name);
+  RelinkProvider *provider = relink_provider_new_from_json (json, -1, "test", &error);
+
+  g_assert_no_error (error);
+  return provider;
+}
+
+static void
+test_registry_add (Fixture *fixture, gconstpointer data)
+{
+  GListModel *model = G_LIST_MODEL (fixture->providers);
+  g_autoptr (RelinkProvider) first = minimal_provider ("aaa", "aaa first");
+  g_autoptr (RelinkProvider) middle = minimal_provider ("middle", "Mmm");
+  g_autoptr (RelinkProvider) last = minimal_provider ("zzz", "zzz last");
+  g_autoptr (RelinkProvider) clash = minimal_provider ("ebay", "Not eBay");
+  g_autoptr (GError) error = NULL;
+  guint changes[2] = { 0, 0 };
+  guint n = g_list_model_get_n_items (model);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), changes);
+
+  g_assert_true (relink_provider_registry_add (fixture->providers, last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes[0], ==, 1);
+  g_assert_cmpuint (changes[1], ==, n);
+
+  g_assert_true (relink_provider_registry_add (fixture->providers, first, &error));
+  g_assert_cmpuint (changes[0], ==, 2);
+  g_assert_cmpuint (changes[1], ==, 0);
+
+  g_assert_true (relink_provider_registry_add (fixture->providers, middle, &error));
+  g_assert_cmpuint (changes[0], ==, 3);
+
+  /* Whatever the positions, the list stays sorted by name. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n + 3);
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (RelinkProvider) a = g_list_model_get_item (model, i - 1);
+      g_autoptr (RelinkProvider) b = g_list_model_get_item (model, i);
+      g_autofree char *name_a = g_utf8_casefold (relink_provider_get_name (a), -1);
+      g_autofree char *name_b = g_utf8_casefold (relink_provider_get_name (b), -1);
+
+      g_assert_cmpint (g_utf8_collate (name_a, name_b), <=, 0);
+    }
+  {
+    g_autoptr (RelinkProvider) at = g_list_model_get_item (model, changes[1]);
+
+    g_assert_true (at == middle);
+  }
+
+  /* Neither a shipped id nor one added before can be taken. */
+  g_assert_false (relink_provider_registry_add (fixture->providers, clash, &error));
+  g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_false (relink_provider_registry_add (fixture->providers, middle, &error));
+  g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_DUPLICATE);
+  g_assert_cmpuint (changes[0], ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n + 3);
+  g_assert_true (relink_provider_registry_lookup (fixture->providers, "ebay") != clash);
+
+  g_signal_handlers_disconnect_by_func (model, items_changed_cb, changes);
 }
 
 /* Amazon: the identity comes with the redirect */
@@ -1143,7 +1426,11 @@ test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
   const char *message
       = "You signed in as A2OTHERPARTNER, but this account is A1SELLER. Sign in as A1SELLER.";
 
-  keyset = relink_keyset_new (NULL);
+  {
+    g_autofree char *id = relink_new_id ();
+
+    keyset = relink_keyset_new (id);
+  }
   relink_keyset_set_provider_id (keyset, AMAZON_PROVIDER_ID);
   relink_keyset_set_environment (keyset, "na");
   relink_keyset_set_client_id (keyset, "amzn1.application-oa2-client.t");
@@ -1155,16 +1442,16 @@ test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
     g_hash_table_insert (secrets, (char *) "client_secret", (char *) "amazon-test-secret");
     relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
                                              fixture);
-    g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager,
-                                                             wait_result (fixture), &error));
+    g_assert_true (
+        relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture), &error));
     g_assert_no_error (error);
     reset_result (fixture);
   }
   account = add_account (fixture, keyset, "EU shop", NULL);
 
   sign_in = new_sign_in (fixture, account);
-  g_assert_nonnull (strstr (relink_sign_in_get_authorize_url (sign_in),
-                            "application_id=amzn1.sp.solution.test"));
+  g_assert_nonnull (
+      strstr (relink_sign_in_get_authorize_url (sign_in), "application_id=amzn1.sp.solution.test"));
   redirect = amazon_redirect (sign_in, "A1SELLER", "code1");
   g_assert_true (complete (fixture, sign_in, redirect, &error));
   g_assert_no_error (error);
@@ -1212,6 +1499,9 @@ main (int argc, char *argv[])
   ADD ("unexpected-account", test_unexpected_account);
   ADD ("single-use", test_single_use);
   ADD ("configuration", test_configuration);
+  ADD ("cancelled", test_cancelled);
+  ADD ("discovery-checks", test_discovery_checks);
+  ADD ("registry-add", test_registry_add);
   ADD ("discovery-connect", test_discovery_connect);
   ADD ("amazon-redirect-identity", test_amazon_redirect_identity);
 

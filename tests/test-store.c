@@ -338,6 +338,65 @@ test_column_updates (Fixture *fixture, gconstpointer data)
   g_clear_error (&error);
 }
 
+/* A connect or renewal writes identity, scopes, dates and status in one
+ * go, and nothing else: a test result or last refresh written meanwhile
+ * by another process stays. */
+static void
+test_update_sign_in (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = open_store (fixture->path);
+  g_autoptr (RelinkStore) other = open_store (fixture->path);
+  g_autoptr (RelinkAccount) expected = make_account ("a1", "k1", 10);
+  g_autoptr (RelinkAccount) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+
+  relink_account_set_status (expected, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+  relink_account_set_status_message (expected, "Renew the connection");
+  g_assert_true (relink_store_save_account (store, expected, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (relink_store_update_test_result (other, "a1", 2000000050, TRUE, "ok", &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_token_dates (other, "a1", 5, 6, 2000000060, &error));
+  g_assert_no_error (error);
+  relink_account_set_last_test_at (expected, 2000000050);
+  relink_account_set_last_test_ok (expected, TRUE);
+  relink_account_set_last_test_message (expected, "ok");
+  relink_account_set_last_refresh_at (expected, 2000000060);
+
+  g_assert_true (relink_store_update_sign_in (store, "a1", "user-42", "shop_b ‘ü’",
+                                              "openid listings.read", 2000000100, 2000003700,
+                                              2007776100, &error));
+  g_assert_no_error (error);
+  relink_account_set_identity_id (expected, "user-42");
+  relink_account_set_identity_name (expected, "shop_b ‘ü’");
+  relink_account_set_scopes (expected, "openid listings.read");
+  relink_account_set_authorised_at (expected, 2000000100);
+  relink_account_set_access_expires_at (expected, 2000003700);
+  relink_account_set_refresh_expires_at (expected, 2007776100);
+  relink_account_set_status (expected, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_status_message (expected, NULL);
+
+  loaded = relink_store_load_account (other, "a1", &error);
+  g_assert_no_error (error);
+  assert_accounts_equal (loaded, expected);
+  g_clear_object (&loaded);
+
+  /* NULLs are stored as such (no name, no scope). */
+  g_assert_true (relink_store_update_sign_in (store, "a1", "user-42", NULL, NULL, 1, 0, 0, &error));
+  g_assert_no_error (error);
+  loaded = relink_store_load_account (store, "a1", &error);
+  g_assert_no_error (error);
+  g_assert_null (relink_account_get_identity_name (loaded));
+  g_assert_null (relink_account_get_scopes (loaded));
+  g_assert_cmpint (relink_account_get_authorised_at (loaded), ==, 1);
+  g_assert_cmpint (relink_account_get_refresh_expires_at (loaded), ==, 0);
+  g_assert_cmpint (relink_account_get_last_refresh_at (loaded), ==, 2000000060);
+
+  g_assert_false (relink_store_update_sign_in (store, "nope", "x", "x", "x", 1, 2, 3, &error));
+  g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 add_history (RelinkStore *store,
              const char *account_id,
@@ -1178,6 +1237,7 @@ main (int argc, char *argv[])
   ADD ("keyset-round-trip", test_keyset_round_trip);
   ADD ("account-round-trip", test_account_round_trip);
   ADD ("column-updates", test_column_updates);
+  ADD ("update-sign-in", test_update_sign_in);
   ADD ("history", test_history);
   ADD ("delete-keyset", test_delete_keyset);
   ADD ("reminders", test_reminders);

@@ -275,8 +275,8 @@ relink_provider_registry_new (const char *user_dir)
   load_shipped (self);
   load_user_dir (self);
 
-  /* Sorted once here; the list never changes afterwards, so there is no
-   * items-changed to emit. */
+  /* Sorted once here; later additions (relink_provider_registry_add())
+   * keep the order. */
   g_ptr_array_sort (self->providers, compare_providers);
 
   return self;
@@ -317,4 +317,46 @@ relink_provider_registry_get_user_dir (RelinkProviderRegistry *self)
   g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
 
   return self->user_dir;
+}
+
+gboolean
+relink_provider_registry_add (RelinkProviderRegistry *self,
+                              RelinkProvider *provider,
+                              GError **error)
+{
+  const char *id;
+  guint low, high;
+
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), FALSE);
+  g_return_val_if_fail (RELINK_IS_PROVIDER (provider), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  id = relink_provider_get_id (provider);
+  if (g_hash_table_contains (self->by_id, id))
+    {
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_DUPLICATE,
+                   _ ("There is a marketplace profile with the id “%s” already; choose another "
+                      "name."),
+                   id);
+      return FALSE;
+    }
+
+  /* The first position whose profile sorts after the new one. */
+  low = 0;
+  high = self->providers->len;
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (compare_providers (&g_ptr_array_index (self->providers, middle), &provider) <= 0)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  g_ptr_array_insert (self->providers, low, g_object_ref (provider));
+  g_hash_table_insert (self->by_id, (gpointer) id, provider);
+  g_list_model_items_changed (G_LIST_MODEL (self), low, 0, 1);
+
+  return TRUE;
 }

@@ -31,5 +31,12 @@ relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
 /* The directory custom profiles are read from (it may not exist). */
 const char *
 relink_provider_registry_get_user_dir (RelinkProviderRegistry *self);
+/* Adds a custom profile made while Relink runs (OpenID Connect
+ * discovery), at its sorted place; emits items-changed. Fails with
+ * RELINK_PROVIDER_ERROR_DUPLICATE when a profile has its id already. */
+gboolean
+relink_provider_registry_add (RelinkProviderRegistry *self,
+                              RelinkProvider *provider,
+                              GError **error);
 
 G_END_DECLS

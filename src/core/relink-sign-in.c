@@ -10,7 +10,7 @@
 #include "relink-expiry.h"
 #include "relink-sign-in.h"
 
-G_DEFINE_QUARK (relink-sign-in-error-quark, relink_sign_in_error)
+G_DEFINE_QUARK (relink - sign - in - error - quark, relink_sign_in_error)
 
 struct _RelinkSignIn
 {
@@ -93,10 +93,10 @@ relink_sign_in_class_init (RelinkSignInClass *klass)
   object_class->dispose = relink_sign_in_dispose;
   object_class->get_property = relink_sign_in_get_property;
 
-  properties[PROP_ACCOUNT] = g_param_spec_object (
-      "account", NULL, NULL, RELINK_TYPE_ACCOUNT, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_REQUEST] = g_param_spec_object (
-      "request", NULL, NULL, RELINK_TYPE_AUTH_REQUEST, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REQUEST] = g_param_spec_object ("request", NULL, NULL, RELINK_TYPE_AUTH_REQUEST,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /* Set once the sign-in succeeded. */
   properties[PROP_IDENTITY]
       = g_param_spec_object ("identity", NULL, NULL, RELINK_TYPE_IDENTITY,
@@ -197,8 +197,8 @@ relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GErro
   self->renewal = !is_blank (relink_account_get_identity_id (account));
 
   scopes = split_scopes (relink_account_get_scopes (account));
-  self->request = relink_auth_request_new (provider, keyset, (const char *const *) scopes,
-                                           &local_error);
+  self->request
+      = relink_auth_request_new (provider, keyset, (const char *const *) scopes, &local_error);
   if (self->request == NULL)
     {
       /* The request's messages already say what to fix in the keyset. */
@@ -298,7 +298,7 @@ complete_free (Complete *data)
 }
 
 /* Store work done off the main loop: the sign-in's metadata (when
- * @identity_id is set) and one history entry. */
+ * @update is set) and one history entry. */
 typedef struct
 {
   RelinkStore *store;
@@ -327,7 +327,10 @@ store_job_free (StoreJob *job)
 }
 
 static void
-store_job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+store_job_thread (GTask *task,
+                  gpointer source_object,
+                  gpointer task_data,
+                  GCancellable *cancellable)
 {
   StoreJob *job = task_data;
   g_autoptr (GError) history_error = NULL;
@@ -364,10 +367,10 @@ run_store_job (RelinkSignIn *self, StoreJob *job, GAsyncReadyCallback callback, 
 static RelinkHistoryEntry *
 new_history_entry (RelinkSignIn *self, gboolean ok, const char *message)
 {
-  return relink_history_entry_new (
-      relink_account_get_id (self->account), relink_now (),
-      self->renewal ? RELINK_HISTORY_KIND_RENEWAL : RELINK_HISTORY_KIND_CONNECT, ok,
-      relink_account_manager_get_program (self->manager), message);
+  return relink_history_entry_new (relink_account_get_id (self->account), relink_now (),
+                                   self->renewal ? RELINK_HISTORY_KIND_RENEWAL
+                                                 : RELINK_HISTORY_KIND_CONNECT,
+                                   ok, relink_account_manager_get_program (self->manager), message);
 }
 
 static void
@@ -653,11 +656,10 @@ signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (data->identity == NULL || is_blank (relink_identity_get_id (data->identity)))
     {
-      discard_tokens (task,
-                      g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                                   _ ("%s did not say which account signed in. Nothing was "
-                                      "changed; try again."),
-                                   relink_provider_get_name (self->provider)));
+      discard_tokens (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
+                                         _ ("%s did not say which account signed in. Nothing was "
+                                            "changed; try again."),
+                                         relink_provider_get_name (self->provider)));
       return;
     }
 
@@ -725,8 +727,8 @@ lookup_next_secret (GTask *task)
     {
       relink_secrets_lookup_keyset_secret_async (
           relink_account_manager_get_secrets (self->manager), relink_keyset_get_id (self->keyset),
-          g_ptr_array_index (data->fields, data->fields->len - 1), cancellable,
-          secret_looked_up_cb, task);
+          g_ptr_array_index (data->fields, data->fields->len - 1), cancellable, secret_looked_up_cb,
+          task);
       return;
     }
 

@@ -97,6 +97,14 @@ static const char schema_sql[]
       /* A constant, not a value: PRAGMA takes no bound parameters. */
       "PRAGMA user_version = " G_STRINGIFY (RELINK_STORE_SCHEMA_VERSION) ";";
 
+/* "A refresh of this account started at T": written before a refresh
+ * request and removed when its outcome is saved, so a row left behind
+ * tells the next run that a refresh was interrupted. */
+static const char refresh_journal_sql[] = "CREATE TABLE IF NOT EXISTS refresh_journal ("
+                                          "  account_id TEXT PRIMARY KEY NOT NULL,"
+                                          "  started_at INTEGER NOT NULL DEFAULT 0"
+                                          ");";
+
 #define KEYSET_COLUMNS                                                                             \
   "id, provider_id, environment, label, client_id, redirect, extras, "                             \
   "secret_expires_at, invalid, created_at"
@@ -489,6 +497,11 @@ ensure_schema (RelinkStore *self, GError **error)
     }
 
   if (version == 0 && !exec (self, schema_sql, error))
+    goto fail;
+
+  /* Added within schema version 1: a table that older builds of the same
+   * version never read, so adding it needs no new version. */
+  if (!exec (self, refresh_journal_sql, error))
     goto fail;
 
   /* Migrations from older schema versions go here. */
@@ -983,6 +996,7 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
   g_autoptr (sqlite3_stmt) del_history = NULL;
   g_autoptr (sqlite3_stmt) del_account = NULL;
   g_autoptr (sqlite3_stmt) del_reminder = NULL;
+  g_autoptr (sqlite3_stmt) del_journal = NULL;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (account_id != NULL, FALSE);
@@ -1018,6 +1032,13 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
     goto fail;
   bind_text (del_reminder, 1, account_id);
   if (!step_done (self, del_reminder, error))
+    goto fail;
+
+  del_journal = prepare (self, "DELETE FROM refresh_journal WHERE account_id = ?1", error);
+  if (del_journal == NULL)
+    goto fail;
+  bind_text (del_journal, 1, account_id);
+  if (!step_done (self, del_journal, error))
     goto fail;
 
   return commit (self, error);
@@ -1424,4 +1445,81 @@ relink_store_get_data_version (RelinkStore *self)
     g_debug ("Could not read the data version of %s: %s", self->path, sqlite3_errmsg (self->db));
 
   return version;
+}
+
+gboolean
+relink_store_set_refresh_started (RelinkStore *self,
+                                  const char *account_id,
+                                  gint64 started_at,
+                                  GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  if (started_at > 0)
+    stmt = prepare (self,
+                    "INSERT OR REPLACE INTO refresh_journal (account_id, started_at) "
+                    "VALUES (?1, ?2)",
+                    error);
+  else
+    stmt = prepare (self, "DELETE FROM refresh_journal WHERE account_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+
+  bind_text (stmt, 1, account_id);
+  if (started_at > 0)
+    sqlite3_bind_int64 (stmt, 2, started_at);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+relink_store_get_refresh_started (RelinkStore *self,
+                                  const char *account_id,
+                                  gint64 *out_started_at,
+                                  GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  g_return_val_if_fail (out_started_at != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  stmt = prepare (self, "SELECT started_at FROM refresh_journal WHERE account_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, account_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_started_at = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    *out_started_at = 0;
+  else
+    {
+      set_sqlite_error (self->path, self->db, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
 }

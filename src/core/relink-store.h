@@ -93,6 +93,20 @@ gboolean relink_store_update_sign_in (RelinkStore *self,
                                       gint64 refresh_expires_at,
                                       GError **error);
 
+/* The refresh journal: "a refresh of @account_id started at @started_at"
+ * (UTC unix seconds), written before the request and cleared (0) when its
+ * outcome is saved. A mark found later means a process died mid-refresh.
+ * Kept apart from the account row, so a whole-row save (an edit in the
+ * GUI) never erases it. Getting an account without a mark gives 0. */
+gboolean relink_store_set_refresh_started (RelinkStore *self,
+                                           const char *account_id,
+                                           gint64 started_at,
+                                           GError **error);
+gboolean relink_store_get_refresh_started (RelinkStore *self,
+                                           const char *account_id,
+                                           gint64 *out_started_at,
+                                           GError **error);
+
 /* Appends an entry, also for an account id not (yet) in the store. */
 gboolean relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error);
 /* Newest first; at most @limit entries (0 = all). */

@@ -1,0 +1,982 @@
+/* test-relinkctl.c
+ *
+ * End to end: runs the built relinkctl as a subprocess against a private
+ * store (XDG_DATA_HOME), custom marketplace profiles (XDG_CONFIG_HOME)
+ * whose token endpoints are a stub SoupServer in this process, and the
+ * real keyring of the private test session. Account and keyset ids are
+ * fresh UUIDs, so parallel tests never share a keyring item.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "relink-store.h"
+#include "relink-secrets.h"
+#include "relink-test-util.h"
+#include "relink-token-set.h"
+
+#define LWA_ID "stub-lwa"
+#define EBAY_ID "stub-ebay"
+#define LWA_CLIENT_ID "amzn1.application-oa2-client.stub"
+#define LWA_CLIENT_SECRET "lwa-client-secret-do-not-print"
+#define EBAY_CLIENT_ID "Stub-PRD-0123"
+#define EBAY_CLIENT_SECRET "PRD-ebay-client-secret-do-not-print"
+#define BAD_REFRESH "Atzr|refused-by-the-stub"
+#define CONNECTED_APPS_URL "https://sellercentral.example.invalid/apps/manage"
+
+typedef struct
+{
+  char *root;
+  char *data_dir;
+  char *config_dir;
+  char *base; /* http://127.0.0.1:PORT */
+  SoupServer *server;
+  RelinkStore *store;
+  RelinkSecrets *secrets;
+  char *lwa_keyset;
+  char *ebay_keyset;
+  GPtrArray *account_ids; /* to clear from the keyring */
+
+  /* What the stub saw. */
+  guint token_requests;
+  guint identity_requests;
+  char *last_method;
+  char *last_content_type;
+  char *last_authorization;
+  char *ebay_authorization;
+  GHashTable *last_form;
+  guint next_access;
+} Fixture;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+/* The stub token server (shared/providers.md: LWA, eBay) */
+
+static void
+respond (SoupServerMessage *msg, guint status, const char *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+remember_request (Fixture *fixture, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  g_free (fixture->last_method);
+  fixture->last_method = g_strdup (soup_server_message_get_method (msg));
+  g_free (fixture->last_content_type);
+  fixture->last_content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  g_free (fixture->last_authorization);
+  fixture->last_authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  g_clear_pointer (&fixture->last_form, g_hash_table_unref);
+  fixture->last_form = soup_form_decode (text);
+}
+
+/* LWA: credentials in the body; the same refresh token comes back. */
+static void
+lwa_token_cb (SoupServer *server,
+              SoupServerMessage *msg,
+              const char *path,
+              GHashTable *query,
+              gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  const char *refresh;
+  g_autofree char *answer = NULL;
+
+  fixture->token_requests++;
+  remember_request (fixture, msg);
+  refresh = g_hash_table_lookup (fixture->last_form, "refresh_token");
+
+  if (g_strcmp0 (refresh, BAD_REFRESH) == 0)
+    {
+      respond (msg, 400,
+               "{\"error_description\":\"The request has an invalid grant parameter : "
+               "refresh_token. User may have revoked or didn't grant the permission.\","
+               "\"error\":\"invalid_grant\"}");
+      return;
+    }
+
+  answer = g_strdup_printf ("{\"access_token\":\"Atza|fresh-%u\",\"token_type\":\"bearer\","
+                            "\"expires_in\":3600,\"refresh_token\":\"%s\"}",
+                            ++fixture->next_access, refresh != NULL ? refresh : "");
+  respond (msg, 200, answer);
+}
+
+/* eBay: HTTP Basic; no new refresh token. */
+static void
+ebay_token_cb (SoupServer *server,
+               SoupServerMessage *msg,
+               const char *path,
+               GHashTable *query,
+               gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *answer = NULL;
+
+  fixture->token_requests++;
+  remember_request (fixture, msg);
+  g_free (fixture->ebay_authorization);
+  fixture->ebay_authorization = g_strdup (fixture->last_authorization);
+  answer = g_strdup_printf ("{\"access_token\":\"v^1.1#fresh-%u\",\"expires_in\":7200,"
+                            "\"token_type\":\"User Access Token\"}",
+                            ++fixture->next_access);
+  respond (msg, 200, answer);
+}
+
+static void
+ebay_identity_cb (SoupServer *server,
+                  SoupServerMessage *msg,
+                  const char *path,
+                  GHashTable *query,
+                  gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  fixture->identity_requests++;
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Authorization"), ==,
+                   "Bearer v^1.1#cached-ebay");
+  respond (msg, 200, "{\"userId\":\"yZ3cWq1a9Lk\",\"username\":\"shop_a\"}");
+}
+
+/* Setup */
+
+static void
+write_profile (Fixture *fixture, const char *name, const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (fixture->config_dir, "relink", "providers", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, json, -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+add_keyset (Fixture *fixture, const char *provider_id, const char *env, const char *client_id, const char *secret)
+{
+  g_autoptr (GError) error = NULL;
+  char *id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset, env);
+  relink_keyset_set_client_id (keyset, client_id);
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  relink_keyset_set_created_at (keyset, relink_now ());
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, id, "client_secret",
+                                                          "relinkctl test keyset", secret, NULL,
+                                                          &error));
+  g_assert_no_error (error);
+
+  return id;
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *lwa = NULL;
+  g_autofree char *ebay = NULL;
+  GSList *uris;
+  g_autoptr (GUri) uri = NULL;
+
+  fixture->root = relink_test_make_tmp_dir ();
+  fixture->data_dir = g_build_filename (fixture->root, "data", NULL);
+  fixture->config_dir = g_build_filename (fixture->root, "config", NULL);
+  fixture->account_ids = g_ptr_array_new_with_free_func (g_free);
+
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, "/auth/o2/token", lwa_token_cb, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/identity/v1/oauth2/token", ebay_token_cb, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/commerce/identity/v1/user/", ebay_identity_cb, fixture,
+                           NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  uri = g_uri_ref (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fixture->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uri));
+
+  /* The LWA profile (providers.md, "Amazon Selling Partner API"): no
+   * revocation endpoint, a connected-apps page instead. */
+  lwa = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" LWA_ID "\", \"name\": \"Amazon Stub\","
+      "  \"client_auth\": \"body\", \"pkce\": \"none\", \"scopes\": [],"
+      "  \"access_lifetime\": 3600, \"refresh_lifetime\": 31536000,"
+      "  \"identity\": { \"source\": \"redirect\", \"id_field\": \"selling_partner_id\" },"
+      "  \"environments\": [ { \"id\": \"na\", \"name\": \"North America\", \"production\": true,"
+      "    \"authorize_url\": \"%s/apps/authorize/consent\", \"token_url\": \"%s/auth/o2/token\","
+      "    \"connected_apps_url\": \"" CONNECTED_APPS_URL "\" } ] }",
+      fixture->base, fixture->base);
+  write_profile (fixture, "stub-lwa.json", lwa);
+
+  ebay = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" EBAY_ID "\", \"name\": \"eBay Stub\","
+      "  \"client_auth\": \"basic\", \"pkce\": \"none\", \"redirect_style\": \"runame\","
+      "  \"scopes\": [\"https://api.ebay.com/oauth/api_scope\"],"
+      "  \"access_lifetime\": 7200, \"refresh_lifetime\": 47304000,"
+      "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"userId\", \"name_field\": "
+      "\"username\" },"
+      "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\", \"production\": true,"
+      "    \"authorize_url\": \"%s/oauth2/authorize\", \"token_url\": \"%s/identity/v1/oauth2/token\","
+      "    \"identity_url\": \"%s/commerce/identity/v1/user/\" } ] }",
+      fixture->base, fixture->base, fixture->base);
+  write_profile (fixture, "stub-ebay.json", ebay);
+
+  db = g_build_filename (fixture->data_dir, "relink", "relink.db", NULL);
+  fixture->store = relink_store_open (db, &error);
+  g_assert_no_error (error);
+  fixture->secrets = relink_secrets_new ();
+
+  fixture->lwa_keyset = add_keyset (fixture, LWA_ID, "na", LWA_CLIENT_ID, LWA_CLIENT_SECRET);
+  fixture->ebay_keyset = add_keyset (fixture, EBAY_ID, "production", EBAY_CLIENT_ID, EBAY_CLIENT_SECRET);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  for (guint i = 0; i < fixture->account_ids->len; i++)
+    relink_secrets_clear_tokens_sync (fixture->secrets, g_ptr_array_index (fixture->account_ids, i),
+                                      NULL, NULL);
+  relink_secrets_clear_keyset_sync (fixture->secrets, fixture->lwa_keyset, NULL, NULL);
+  relink_secrets_clear_keyset_sync (fixture->secrets, fixture->ebay_keyset, NULL, NULL);
+
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->secrets);
+  relink_test_remove_dir (fixture->root);
+  g_free (fixture->root);
+  g_free (fixture->data_dir);
+  g_free (fixture->config_dir);
+  g_free (fixture->base);
+  g_free (fixture->lwa_keyset);
+  g_free (fixture->ebay_keyset);
+  g_free (fixture->last_method);
+  g_free (fixture->last_content_type);
+  g_free (fixture->last_authorization);
+  g_free (fixture->ebay_authorization);
+  g_clear_pointer (&fixture->last_form, g_hash_table_unref);
+  g_ptr_array_unref (fixture->account_ids);
+}
+
+/* A connected account with @access (expiring at @access_expires_at) and
+ * @refresh in the keyring; NULL tokens: a never-connected account. */
+static char *
+add_account (Fixture *fixture,
+             const char *keyset_id,
+             const char *nickname,
+             const char *access,
+             gint64 access_expires_at,
+             const char *refresh)
+{
+  g_autoptr (GError) error = NULL;
+  char *id = relink_new_id ();
+  g_autoptr (RelinkAccount) account = relink_account_new (id);
+  gint64 now = relink_now ();
+
+  relink_account_set_keyset_id (account, keyset_id);
+  relink_account_set_nickname (account, nickname);
+  relink_account_set_created_at (account, now - 3600);
+  if (refresh != NULL)
+    {
+      g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+
+      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+      relink_account_set_identity_id (account, "yZ3cWq1a9Lk");
+      relink_account_set_identity_name (account, "shop_a");
+      relink_account_set_authorised_at (account, now - 10 * 24 * 3600);
+      relink_account_set_access_expires_at (account, access_expires_at);
+      relink_account_set_refresh_expires_at (account, now + 300 * 24 * 3600);
+
+      relink_token_set_set_access_token (tokens, access);
+      relink_token_set_set_access_expires_at (tokens, access_expires_at);
+      relink_token_set_set_refresh_token (tokens, refresh);
+      relink_token_set_set_refresh_expires_at (tokens, now + 300 * 24 * 3600);
+      relink_token_set_set_issued_at (tokens, now - 600);
+      g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, id, "relinkctl test", tokens,
+                                                       NULL, &error));
+      g_assert_no_error (error);
+    }
+  else
+    {
+      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+    }
+
+  g_assert_true (relink_store_save_account (fixture->store, account, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->account_ids, g_strdup (id));
+
+  return id;
+}
+
+/* Running relinkctl */
+
+static void
+communicated_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs relinkctl with @argv (NULL-terminated, without the program) and
+ * @input on stdin (NULL: empty), serving the stub meanwhile. */
+static void
+run_ctl (Fixture *fixture, Result *result, const char *input, const char *const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) done = NULL;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *program = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "relinkctl", NULL);
+
+  g_ptr_array_add (args, program);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated_cb,
+                                       &done);
+  while (done == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_subprocess_communicate_utf8_finish (process, done, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("relinkctl %s died: %s", argv[0], result->err);
+  result->status = g_subprocess_get_exit_status (process);
+}
+
+#define RUN(fixture, result, input, ...)                            \
+  G_STMT_START                                                      \
+  {                                                                 \
+    const char *const run_argv_[] = { __VA_ARGS__, NULL };          \
+    run_ctl ((fixture), (result), (input), run_argv_);              \
+  }                                                                 \
+  G_STMT_END
+
+static void
+assert_no_secret (const char *text)
+{
+  static const char *const secrets[] = {
+    "Atza|", "Atzr|", "v^1.1#", LWA_CLIENT_SECRET, EBAY_CLIENT_SECRET, "cached-",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    {
+      if (text != NULL && strstr (text, secrets[i]) != NULL)
+        g_error ("A secret (%s…) appears in relinkctl's output: %s", secrets[i], text);
+    }
+}
+
+static RelinkTokenSet *
+lookup_tokens (Fixture *fixture, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkTokenSet *tokens = relink_secrets_lookup_tokens_sync (fixture->secrets, id, NULL, &error);
+
+  g_assert_no_error (error);
+  return tokens;
+}
+
+static RelinkAccount *
+load_account (Fixture *fixture, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *account = relink_store_load_account (fixture->store, id, &error);
+
+  g_assert_no_error (error);
+  return account;
+}
+
+static void
+assert_lwa_refresh_request (Fixture *fixture, const char *refresh_token)
+{
+  /* providers.md, LWA: POST form, credentials in the body, no Basic auth. */
+  g_assert_cmpstr (fixture->last_method, ==, "POST");
+  g_assert_true (g_str_has_prefix (fixture->last_content_type, "application/x-www-form-urlencoded"));
+  g_assert_null (fixture->last_authorization);
+  g_assert_cmpuint (g_hash_table_size (fixture->last_form), ==, 4);
+  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "grant_type"), ==, "refresh_token");
+  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "refresh_token"), ==, refresh_token);
+  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "client_id"), ==, LWA_CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "client_secret"), ==, LWA_CLIENT_SECRET);
+}
+
+/* Help and usage */
+
+static void
+test_help (Fixture *fixture, gconstpointer data)
+{
+  g_auto (Result) result = { 0 };
+  g_auto (Result) command = { 0 };
+  g_auto (Result) bare = { 0 };
+  g_auto (Result) unknown = { 0 };
+  g_auto (Result) bad_option = { 0 };
+
+  RUN (fixture, &result, NULL, "--help");
+  g_assert_cmpint (result.status, ==, 0);
+  for (guint i = 0; i < 7; i++)
+    {
+      static const char *const names[] = { "list", "status", "token", "refresh", "test", "revoke", "import" };
+      g_assert_nonnull (strstr (result.out, names[i]));
+    }
+  g_assert_nonnull (strstr (result.out, "Exit status"));
+  g_assert_nonnull (strstr (result.out, "format_version"));
+  g_assert_nonnull (strstr (result.out, "keyring is unavailable"));
+
+  RUN (fixture, &command, NULL, "help", "refresh");
+  g_assert_cmpint (command.status, ==, 0);
+  g_assert_nonnull (strstr (command.out, "--all"));
+  g_assert_nonnull (strstr (command.out, "--jobs"));
+
+  RUN (fixture, &bare, NULL, "token");
+  g_assert_cmpint (bare.status, ==, 2);
+  g_assert_cmpstr (bare.out, ==, "");
+  g_assert_nonnull (strstr (bare.err, "ACCOUNT"));
+
+  RUN (fixture, &unknown, NULL, "frobnicate");
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "frobnicate"));
+
+  RUN (fixture, &bad_option, NULL, "token", "--token=abc", "x");
+  g_assert_cmpint (bad_option.status, ==, 2);
+  g_assert_cmpstr (bad_option.out, ==, "");
+}
+
+/* status and list */
+
+static void
+test_status_exit_codes (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) fine = { 0 };
+  g_auto (Result) attention = { 0 };
+
+  /* One cycle's first account alone is valid for 412 days. */
+  g_assert_true (relink_test_populate_fixture (fixture->store, 1, relink_now (), &error));
+  g_assert_no_error (error);
+  RUN (fixture, &fine, NULL, "status");
+  g_assert_cmpint (fine.status, ==, 0);
+  g_assert_nonnull (strstr (fine.out, "Main eBay shop"));
+  g_assert_null (strstr (fine.out, "Needs attention"));
+  g_assert_cmpstr (fine.err, ==, "");
+
+  /* The whole cycle has expired, expiring, failed and unconnected ones. */
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error));
+  g_assert_no_error (error);
+  RUN (fixture, &attention, NULL, "status");
+  g_assert_cmpint (attention.status, ==, 1);
+  g_assert_nonnull (strstr (attention.out, "Needs attention"));
+  g_assert_nonnull (strstr (attention.out, "Tienda MLA"));
+  /* Most urgent first: the expired account before the valid one. */
+  g_assert_true (strstr (attention.out, "Tienda MLA") < strstr (attention.out, "Main eBay shop"));
+  g_assert_nonnull (strstr (attention.out, "6 of 8 accounts need attention"));
+}
+
+static JsonObject *
+find_account (JsonArray *accounts, const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *object = json_array_get_object_element (accounts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return object;
+    }
+
+  g_error ("No account %s in the JSON", id);
+  return NULL;
+}
+
+static void
+assert_moment (JsonObject *object, const char *name)
+{
+  g_autofree char *unix_name = g_strconcat (name, "_unix", NULL);
+  g_autoptr (GDateTime) parsed = NULL;
+  const char *iso;
+
+  g_assert_true (json_object_has_member (object, name));
+  g_assert_true (json_object_has_member (object, unix_name));
+  if (json_object_get_null_member (object, name))
+    {
+      g_assert_true (json_object_get_null_member (object, unix_name));
+      return;
+    }
+
+  iso = json_object_get_string_member (object, name);
+  g_assert_true (g_str_has_suffix (iso, "Z"));
+  parsed = g_date_time_new_from_iso8601 (iso, NULL);
+  g_assert_nonnull (parsed);
+  g_assert_cmpint (g_date_time_to_unix (parsed), ==, json_object_get_int_member (object, unix_name));
+}
+
+static JsonObject *
+parse_json (JsonParser *parser, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "format_version"), ==, 1);
+
+  return root;
+}
+
+static void
+test_json_schema (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) list_parser = json_parser_new ();
+  g_autoptr (JsonParser) status_parser = json_parser_new ();
+  g_auto (Result) list = { 0 };
+  g_auto (Result) status = { 0 };
+  g_autofree char *connected = NULL;
+  JsonObject *root;
+  JsonArray *accounts;
+  JsonObject *object;
+  static const char *const states[] = { "valid", "expiring_soon", "expired", "needs_reauth", "error",
+                                        "not_connected" };
+
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error));
+  g_assert_no_error (error);
+  /* One with real tokens in the keyring: none of them may show. */
+  connected = add_account (fixture, fixture->lwa_keyset, "Amazon stub", "Atza|cached-json",
+                           relink_now () + 3600, "Atzr|cached-json");
+
+  RUN (fixture, &list, NULL, "list", "--json");
+  g_assert_cmpint (list.status, ==, 0);
+  assert_no_secret (list.out);
+  root = parse_json (list_parser, list.out);
+  accounts = json_object_get_array_member (root, "accounts");
+  g_assert_cmpuint (json_array_get_length (accounts), ==, RELINK_TEST_FIXTURE_CYCLE + 1);
+
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+      JsonObject *marketplace = json_object_get_object_member (account, "marketplace");
+      JsonObject *environment = json_object_get_object_member (account, "environment");
+      JsonObject *identity = json_object_get_object_member (account, "identity");
+      const char *state = json_object_get_string_member (account, "state");
+
+      g_assert_nonnull (json_object_get_string_member (account, "id"));
+      g_assert_nonnull (json_object_get_string_member (account, "nickname"));
+      g_assert_nonnull (json_object_get_string_member (marketplace, "id"));
+      g_assert_nonnull (json_object_get_string_member (marketplace, "name"));
+      g_assert_nonnull (json_object_get_string_member (environment, "id"));
+      g_assert_true (json_object_has_member (identity, "id"));
+      g_assert_true (json_object_has_member (identity, "name"));
+      g_assert_true (g_strv_contains (states, state));
+      g_assert_true (json_object_has_member (account, "status_message"));
+      assert_moment (account, "access_expires_at");
+      assert_moment (account, "refresh_expires_at");
+      assert_moment (account, "last_refresh_at");
+      g_assert_true (json_object_has_member (account, "last_test"));
+    }
+
+  object = find_account (accounts, "account-0");
+  g_assert_cmpstr (json_object_get_string_member (object, "nickname"), ==, "Main eBay shop");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "id"), ==, "ebay");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "name"), ==, "eBay");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "environment"), "id"), ==, "production");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "identity"), "name"), ==, "shop_a");
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "valid");
+  g_assert_false (json_object_get_boolean_member (object, "needs_attention"));
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (object, "last_test"), "ok"));
+  assert_moment (json_object_get_object_member (object, "last_test"), "at");
+
+  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-1"), "state"), ==, "expiring_soon");
+  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-4"), "state"), ==, "expired");
+  object = find_account (accounts, "account-5");
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "needs_reauth");
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "status_message"), "Renew"));
+  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-6"), "state"), ==, "error");
+  object = find_account (accounts, "account-7");
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "not_connected");
+  g_assert_true (json_object_get_null_member (object, "last_test"));
+  g_assert_true (json_object_get_null_member (object, "refresh_expires_at"));
+  object = find_account (accounts, connected);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "id"), ==, LWA_ID);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "environment"), "name"), ==, "North America");
+
+  RUN (fixture, &status, NULL, "status", "--json");
+  g_assert_cmpint (status.status, ==, 1);
+  assert_no_secret (status.out);
+  root = parse_json (status_parser, status.out);
+  g_assert_cmpint (json_object_get_int_member (root, "total"), ==, RELINK_TEST_FIXTURE_CYCLE + 1);
+  g_assert_cmpint (json_object_get_int_member (root, "needs_attention"), ==, 6);
+  /* Most urgent first. */
+  accounts = json_object_get_array_member (root, "accounts");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (accounts, 0), "state"), ==, "expired");
+}
+
+static void
+test_list_human (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) result = { 0 };
+
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error));
+  g_assert_no_error (error);
+
+  RUN (fixture, &result, NULL, "list");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "account-3"));
+  g_assert_nonnull (strstr (result.out, "Handmade shop"));
+  g_assert_nonnull (strstr (result.out, "eBay · Sandbox"));
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+/* token */
+
+static void
+test_token_cached (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Stub Shop", "Atza|cached-valid",
+                                     relink_now () + 3600, "Atzr|cached-refresh");
+  g_auto (Result) by_id = { 0 };
+  g_auto (Result) by_nickname = { 0 };
+
+  RUN (fixture, &by_id, NULL, "token", id);
+  g_assert_cmpint (by_id.status, ==, 0);
+  g_assert_cmpstr (by_id.out, ==, "Atza|cached-valid\n");
+  g_assert_cmpstr (by_id.err, ==, "");
+
+  /* Nicknames match without regard to case. */
+  RUN (fixture, &by_nickname, NULL, "token", "stub shop");
+  g_assert_cmpint (by_nickname.status, ==, 0);
+  g_assert_cmpstr (by_nickname.out, ==, "Atza|cached-valid\n");
+
+  /* A valid token needs no request. */
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
+static void
+test_token_refreshes (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Stale shop", "Atza|cached-stale",
+                                     relink_now () - 60, "Atzr|cached-stale");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "token", id);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "Atza|fresh-1\n");
+  g_assert_cmpstr (result.err, ==, "");
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  assert_lwa_refresh_request (fixture, "Atzr|cached-stale");
+
+  tokens = lookup_tokens (fixture, id);
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "Atza|fresh-1");
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "Atzr|cached-stale");
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_access_expires_at (account), >, relink_now () + 3000);
+}
+
+static void
+test_token_failures (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *refused = add_account (fixture, fixture->lwa_keyset, "Refused shop", "Atza|cached-old",
+                                          relink_now () - 60, BAD_REFRESH);
+  g_autofree char *unconnected = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) bad = { 0 };
+  g_auto (Result) none = { 0 };
+  g_auto (Result) unknown = { 0 };
+
+  RUN (fixture, &bad, NULL, "token", refused);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_cmpstr (bad.out, ==, "");
+  g_assert_nonnull (strstr (bad.err, "Renew"));
+  assert_no_secret (bad.err);
+  account = load_account (fixture, refused);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+
+  RUN (fixture, &none, NULL, "token", "New shop");
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_cmpstr (none.out, ==, "");
+  g_assert_nonnull (strstr (none.err, "not connected"));
+
+  RUN (fixture, &unknown, NULL, "token", "No such shop");
+  g_assert_cmpint (unknown.status, ==, 4);
+  g_assert_cmpstr (unknown.out, ==, "");
+  g_assert_nonnull (strstr (unknown.err, "No such shop"));
+  g_assert_nonnull (strstr (unknown.err, "relinkctl list"));
+}
+
+/* refresh */
+
+static void
+test_refresh (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *one = add_account (fixture, fixture->lwa_keyset, "Shop one", "Atza|cached-1",
+                                      relink_now () + 3600, "Atzr|cached-1");
+  g_autofree char *two = add_account (fixture, fixture->lwa_keyset, "Shop two", "Atza|cached-2",
+                                      relink_now () + 3600, "Atzr|cached-2");
+  g_autofree char *three = add_account (fixture, fixture->ebay_keyset, "Shop three", "v^1.1#cached-3",
+                                        relink_now () + 3600, "v^1.1#cached-r3");
+  g_autofree char *unconnected = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) single = { 0 };
+  g_auto (Result) all = { 0 };
+  g_auto (Result) both = { 0 };
+
+  /* A valid token is refreshed all the same. */
+  RUN (fixture, &single, NULL, "refresh", "Shop one");
+  g_assert_cmpint (single.status, ==, 0);
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  assert_lwa_refresh_request (fixture, "Atzr|cached-1");
+  g_assert_nonnull (strstr (single.out, "Refreshed “Shop one”"));
+  assert_no_secret (single.out);
+  assert_no_secret (single.err);
+  tokens = lookup_tokens (fixture, one);
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "Atza|fresh-1");
+  account = load_account (fixture, one);
+  g_assert_cmpint (relink_account_get_last_refresh_at (account), >=, relink_now () - 60);
+
+  /* Every connected account; the unconnected one left out, the one that
+   * needs renewing skipped. (Shop one was also just refreshed: within the
+   * same second the service would take that refresh as the answer.) */
+  g_assert_true (relink_store_update_status (fixture->store, one, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
+                                             "Renew it.", NULL));
+  RUN (fixture, &all, NULL, "refresh", "--all", "--jobs", "2");
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_cmpuint (fixture->token_requests, ==, 3);
+  g_assert_nonnull (strstr (all.out, "Shop two"));
+  g_assert_nonnull (strstr (all.out, "Shop three"));
+  g_assert_null (strstr (all.out, "New shop"));
+  g_assert_nonnull (strstr (all.err, "Skipped “Shop one”"));
+  g_assert_nonnull (strstr (all.out, "Refreshed 2 of 2 accounts"));
+  g_assert_nonnull (strstr (all.out, "1 skipped"));
+  assert_no_secret (all.out);
+  assert_no_secret (all.err);
+  g_clear_object (&tokens);
+  tokens = lookup_tokens (fixture, three);
+  g_assert_true (g_str_has_prefix (relink_token_set_get_access_token (tokens), "v^1.1#fresh-"));
+  /* eBay: Basic auth, nothing secret in the body. */
+  g_assert_nonnull (fixture->ebay_authorization);
+  g_assert_true (g_str_has_prefix (fixture->ebay_authorization, "Basic "));
+
+  RUN (fixture, &both, NULL, "refresh", "--all", "Shop one");
+  g_assert_cmpint (both.status, ==, 2);
+  g_assert_cmpuint (fixture->token_requests, ==, 3);
+}
+
+/* import */
+
+static void
+test_import (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Imported shop", NULL, 0, NULL);
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) result = { 0 };
+  gboolean found = FALSE;
+
+  /* Surrounding white space, as a paste or `echo` gives it. */
+  RUN (fixture, &result, "  Atzr|imported-token\n", "import", "Imported shop");
+  g_assert_cmpint (result.status, ==, 0);
+  assert_no_secret (result.out);
+  assert_no_secret (result.err);
+  g_assert_nonnull (strstr (result.out, "Imported"));
+
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  assert_lwa_refresh_request (fixture, "Atzr|imported-token");
+
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "Atzr|imported-token");
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "Atza|fresh-1");
+  g_assert_cmpint (relink_token_set_get_access_expires_at (tokens), >, relink_now () + 3000);
+
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpint (relink_account_get_access_expires_at (account), >, relink_now () + 3000);
+
+  history = relink_store_load_history (fixture->store, id, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < history->len; i++)
+    {
+      RelinkHistoryEntry *entry = g_ptr_array_index (history, i);
+
+      if (relink_history_entry_get_kind (entry) == RELINK_HISTORY_KIND_IMPORT)
+        {
+          g_assert_true (relink_history_entry_get_ok (entry));
+          g_assert_cmpstr (relink_history_entry_get_program (entry), ==, "relinkctl");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
+static void
+test_import_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Working shop", "Atza|cached-keep",
+                                     relink_now () + 3600, "Atzr|cached-keep");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) argument = { 0 };
+  g_auto (Result) empty = { 0 };
+  g_auto (Result) two_lines = { 0 };
+  g_auto (Result) refused = { 0 };
+
+  /* A token as an argument is refused and never repeated. */
+  RUN (fixture, &argument, NULL, "import", id, "Atzr|cached-in-argv");
+  g_assert_cmpint (argument.status, ==, 2);
+  g_assert_cmpstr (argument.out, ==, "");
+  g_assert_nonnull (strstr (argument.err, "standard input"));
+  assert_no_secret (argument.err);
+
+  RUN (fixture, &empty, "\n", "import", id);
+  g_assert_cmpint (empty.status, ==, 2);
+  g_assert_nonnull (strstr (empty.err, "No token"));
+
+  RUN (fixture, &two_lines, "Atzr|cached-a\nAtzr|cached-b\n", "import", id);
+  g_assert_cmpint (two_lines.status, ==, 2);
+  assert_no_secret (two_lines.err);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+
+  /* The marketplace refuses it: the previous tokens come back. */
+  RUN (fixture, &refused, BAD_REFRESH "\n", "import", id);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpstr (refused.out, ==, "");
+  g_assert_nonnull (strstr (refused.err, "not imported"));
+  assert_no_secret (refused.err);
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  assert_lwa_refresh_request (fixture, BAD_REFRESH);
+
+  tokens = lookup_tokens (fixture, id);
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "Atzr|cached-keep");
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "Atza|cached-keep");
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+
+  history = relink_store_load_history (fixture->store, id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpint (relink_history_entry_get_kind (g_ptr_array_index (history, 0)), ==,
+                   RELINK_HISTORY_KIND_IMPORT);
+  g_assert_false (relink_history_entry_get_ok (g_ptr_array_index (history, 0)));
+}
+
+/* test and revoke */
+
+static void
+test_test_command (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->ebay_keyset, "eBay stub shop", "v^1.1#cached-ebay",
+                                     relink_now () + 3600, "v^1.1#cached-ebay-refresh");
+  g_autofree char *amazon = add_account (fixture, fixture->lwa_keyset, "Amazon stub", "Atza|cached-t",
+                                         relink_now () + 3600, "Atzr|cached-t");
+  g_autoptr (GRegex) regex = g_regex_new ("^Connected as shop_a — [0-9]+ ms\n$", 0, 0, NULL);
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) result = { 0 };
+  g_auto (Result) unavailable = { 0 };
+
+  RUN (fixture, &result, NULL, "test", id);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_regex_match (regex, result.out, 0, NULL));
+  g_assert_cmpuint (fixture->identity_requests, ==, 1);
+  account = load_account (fixture, id);
+  g_assert_true (relink_account_get_last_test_ok (account));
+  g_assert_cmpint (relink_account_get_last_test_at (account), >=, relink_now () - 60);
+
+  /* LWA tells no seller id. */
+  RUN (fixture, &unavailable, NULL, "test", amazon);
+  g_assert_cmpint (unavailable.status, ==, 1);
+  g_assert_cmpstr (unavailable.out, ==, "");
+  g_assert_nonnull (strstr (unavailable.err, "Not available"));
+}
+
+static void
+test_revoke_fallback (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Leaving shop", "Atza|cached-r",
+                                     relink_now () + 3600, "Atzr|cached-r");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "revoke", "leaving shop");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "\n" CONNECTED_APPS_URL "\n"));
+  assert_no_secret (result.out);
+  assert_no_secret (result.err);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+
+  tokens = lookup_tokens (fixture, id);
+  g_assert_null (tokens);
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/relinkctl/help", test_help);
+  ADD ("/relinkctl/status/exit-codes", test_status_exit_codes);
+  ADD ("/relinkctl/json/schema", test_json_schema);
+  ADD ("/relinkctl/list/human", test_list_human);
+  ADD ("/relinkctl/token/cached", test_token_cached);
+  ADD ("/relinkctl/token/refreshes", test_token_refreshes);
+  ADD ("/relinkctl/token/failures", test_token_failures);
+  ADD ("/relinkctl/refresh", test_refresh);
+  ADD ("/relinkctl/import", test_import);
+  ADD ("/relinkctl/import/refused", test_import_refused);
+  ADD ("/relinkctl/test", test_test_command);
+  ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
+#undef ADD
+
+  return g_test_run ();
+}
