@@ -37,6 +37,7 @@ struct _RelinkAccountRow
 
   RelinkAccountState state;
   const char *state_class;
+  gboolean has_description;
   char *badge_class;
   char *accessible_text;
 };
@@ -149,8 +150,7 @@ ensure_renew_button (RelinkAccountRow *self)
   gtk_widget_set_sensitive (self->renew_button, FALSE);
   gtk_widget_add_css_class (self->renew_button, "renew-button");
   gtk_widget_set_has_tooltip (self->renew_button, TRUE);
-  g_signal_connect (self->renew_button, "query-tooltip", G_CALLBACK (renew_query_tooltip_cb),
-                    NULL);
+  g_signal_connect (self->renew_button, "query-tooltip", G_CALLBACK (renew_query_tooltip_cb), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->renew_button),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _ ("Signing in from Relink is not available yet"), -1);
@@ -182,7 +182,16 @@ update_time (RelinkAccountRow *self)
   /* The reason (e.g. "eBay refused the renewal token: sign in again") is
    * worth a hover where the state alone says too little. */
   message = relink_account_get_status_message (self->account);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->state_label), message != NULL && *message != '\0');
+  if (message != NULL && *message == '\0')
+    message = NULL;
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->state_label), message != NULL);
+  /* Screen readers get the reason too, as the row's description. */
+  if (message != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    message, -1);
+  else if (self->has_description)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  self->has_description = message != NULL;
 
   if (attention)
     ensure_renew_button (self);
@@ -278,9 +287,9 @@ set_badge_icon (RelinkAccountRow *self, const char *icon_name)
     {
       /* Decoration like the initials: the row's label names the
        * marketplace. */
-      self->badge_icon = g_object_new (GTK_TYPE_IMAGE, "accessible-role",
-                                       GTK_ACCESSIBLE_ROLE_PRESENTATION, "pixel-size", 24,
-                                       "valign", GTK_ALIGN_CENTER, NULL);
+      self->badge_icon
+          = g_object_new (GTK_TYPE_IMAGE, "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                          "pixel-size", 24, "valign", GTK_ALIGN_CENTER, NULL);
       gtk_widget_add_css_class (self->badge_icon, "marketplace-badge");
       gtk_widget_add_css_class (self->badge_icon, "icon");
       gtk_grid_attach (GTK_GRID (self->card), self->badge_icon, 0, 0, 1, 2);

@@ -37,6 +37,7 @@ struct _RelinkLoginDialog
   gboolean completing;
   gboolean renewal;
   gboolean can_retry;
+  gboolean closed;
 
   AdwWindowTitle *window_title;
   GtkStack *title_stack;
@@ -177,12 +178,14 @@ discard_web_view (RelinkLoginDialog *self)
       g_signal_handlers_disconnect_by_data (web_view, self);
       webkit_web_view_stop_loading (web_view);
       g_object_ref (web_view);
-      gtk_overlay_set_child (self->web_overlay, NULL);
+      if (self->web_overlay != NULL)
+        gtk_overlay_set_child (self->web_overlay, NULL);
       unref_later (web_view);
     }
 
   g_clear_object (&self->session);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  if (self->progress_bar != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
 }
 
 static void
@@ -191,7 +194,8 @@ update_actions (RelinkLoginDialog *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean on_web = g_strcmp0 (page, "web") == 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.reload", on_web && self->web_view != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.reload",
+                                 on_web && self->web_view != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.browser",
                                  self->sign_in != NULL && !self->completing
                                      && (on_web || g_strcmp0 (page, "error") == 0));
@@ -241,8 +245,9 @@ show_insecure (RelinkLoginDialog *self, const char *uri)
   g_autofree char *host = dup_host (uri);
   g_autofree char *description = NULL;
 
-  description = g_strdup_printf (_ ("The connection to %s is not secure. Relink stopped loading it."),
-                                 host != NULL ? host : _ ("this page"));
+  description
+      = g_strdup_printf (_ ("The connection to %s is not secure. Relink stopped loading it."),
+                         host != NULL ? host : _ ("this page"));
   show_error (self, "channel-insecure-symbolic", _ ("Connection Not Secure"), description, TRUE);
 }
 
@@ -257,55 +262,55 @@ show_sign_in_error (RelinkLoginDialog *self, const GError *error)
     {
       switch ((RelinkSignInError) error->code)
         {
-        case RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT:
-        case RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT:
-          title = _ ("Wrong Account");
-          icon_name = "system-users-symbolic";
-          break;
-        case RELINK_SIGN_IN_ERROR_CONFIGURATION:
-          title = _ ("Cannot Sign In");
-          can_retry = FALSE;
-          break;
-        default:
-          break;
+          case RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT:
+          case RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT:
+            title = _ ("Wrong Account");
+            icon_name = "system-users-symbolic";
+            break;
+          case RELINK_SIGN_IN_ERROR_CONFIGURATION:
+            title = _ ("Cannot Sign In");
+            can_retry = FALSE;
+            break;
+          default:
+            break;
         }
     }
   else if (error->domain == RELINK_OAUTH_ERROR)
     {
       switch ((RelinkOAuthError) error->code)
         {
-        case RELINK_OAUTH_ERROR_DECLINED:
-          title = _ ("Access Declined");
-          icon_name = "action-unavailable-symbolic";
-          break;
-        case RELINK_OAUTH_ERROR_STATE_MISMATCH:
-        case RELINK_OAUTH_ERROR_ALREADY_USED:
-        case RELINK_OAUTH_ERROR_WRONG_REDIRECT:
-          title = _ ("Sign-In Not Accepted");
-          break;
-        case RELINK_OAUTH_ERROR_NETWORK:
-          title = _ ("No Connection");
-          icon_name = "network-offline-symbolic";
-          break;
-        case RELINK_OAUTH_ERROR_INVALID_CLIENT:
-          title = _ ("Developer Keys Refused");
-          break;
-        case RELINK_OAUTH_ERROR_CONFIGURATION:
-          title = _ ("Cannot Sign In");
-          can_retry = FALSE;
-          break;
-        case RELINK_OAUTH_ERROR_INSECURE:
-          title = _ ("Connection Not Secure");
-          icon_name = "channel-insecure-symbolic";
-          break;
-        case RELINK_OAUTH_ERROR_FAILED:
-        case RELINK_OAUTH_ERROR_INVALID_GRANT:
-        case RELINK_OAUTH_ERROR_SERVER:
-        case RELINK_OAUTH_ERROR_RATE_LIMITED:
-        case RELINK_OAUTH_ERROR_MALFORMED:
-        case RELINK_OAUTH_ERROR_NOT_SUPPORTED:
-        default:
-          break;
+          case RELINK_OAUTH_ERROR_DECLINED:
+            title = _ ("Access Declined");
+            icon_name = "action-unavailable-symbolic";
+            break;
+          case RELINK_OAUTH_ERROR_STATE_MISMATCH:
+          case RELINK_OAUTH_ERROR_ALREADY_USED:
+          case RELINK_OAUTH_ERROR_WRONG_REDIRECT:
+            title = _ ("Sign-In Not Accepted");
+            break;
+          case RELINK_OAUTH_ERROR_NETWORK:
+            title = _ ("No Connection");
+            icon_name = "network-offline-symbolic";
+            break;
+          case RELINK_OAUTH_ERROR_INVALID_CLIENT:
+            title = _ ("Developer Keys Refused");
+            break;
+          case RELINK_OAUTH_ERROR_CONFIGURATION:
+            title = _ ("Cannot Sign In");
+            can_retry = FALSE;
+            break;
+          case RELINK_OAUTH_ERROR_INSECURE:
+            title = _ ("Connection Not Secure");
+            icon_name = "channel-insecure-symbolic";
+            break;
+          case RELINK_OAUTH_ERROR_FAILED:
+          case RELINK_OAUTH_ERROR_INVALID_GRANT:
+          case RELINK_OAUTH_ERROR_SERVER:
+          case RELINK_OAUTH_ERROR_RATE_LIMITED:
+          case RELINK_OAUTH_ERROR_MALFORMED:
+          case RELINK_OAUTH_ERROR_NOT_SUPPORTED:
+          default:
+            break;
         }
     }
 
@@ -366,8 +371,11 @@ complete_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
 
   message = relink_login_dialog_dup_success_text (self->account, self->renewal);
+  /* Saved even if the seller closed the dialog at the last moment: the
+   * window still learns of it. */
   g_signal_emit (self, signals[SIGNED_IN], 0, self->account, message);
-  gtk_window_destroy (GTK_WINDOW (self));
+  if (!self->closed)
+    gtk_window_destroy (GTK_WINDOW (self));
 }
 
 /* Hands the redirect address (caught in the view, or pasted) to the core. */
@@ -415,57 +423,59 @@ decide_policy_cb (RelinkLoginDialog *self,
 {
   switch (type)
     {
-    case WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION:
-    case WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION:
-      {
-        WebKitNavigationAction *action = webkit_navigation_policy_decision_get_navigation_action (
-            WEBKIT_NAVIGATION_POLICY_DECISION (decision));
-        WebKitURIRequest *request = webkit_navigation_action_get_request (action);
-        const char *uri = webkit_uri_request_get_uri (request);
+      case WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION:
+      case WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION:
+        {
+          WebKitNavigationAction *action = webkit_navigation_policy_decision_get_navigation_action (
+              WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+          WebKitURIRequest *request = webkit_navigation_action_get_request (action);
+          const char *uri = webkit_uri_request_get_uri (request);
 
-        if (!check_navigation (self, uri))
-          {
-            webkit_policy_decision_ignore (decision);
-            return TRUE;
-          }
+          if (!check_navigation (self, uri))
+            {
+              webkit_policy_decision_ignore (decision);
+              return TRUE;
+            }
 
-        if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
-          {
-            /* Pop-ups stay in this view, and so in this session. */
-            g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
+          if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
+            {
+              /* Pop-ups stay in this view, and so in this session. */
+              g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
 
-            webkit_policy_decision_ignore (decision);
-            webkit_web_view_load_request (web_view, copy);
-            return TRUE;
-          }
+              webkit_policy_decision_ignore (decision);
+              webkit_web_view_load_request (web_view, copy);
+              return TRUE;
+            }
 
+          return FALSE;
+        }
+
+      case WEBKIT_POLICY_DECISION_TYPE_RESPONSE:
+        {
+          WebKitResponsePolicyDecision *response_decision
+              = WEBKIT_RESPONSE_POLICY_DECISION (decision);
+          WebKitURIResponse *response
+              = webkit_response_policy_decision_get_response (response_decision);
+
+          if (webkit_response_policy_decision_is_main_frame_main_resource (response_decision)
+              && !check_navigation (self, webkit_uri_response_get_uri (response)))
+            {
+              webkit_policy_decision_ignore (decision);
+              return TRUE;
+            }
+
+          /* Nothing is downloaded from a sign-in page. */
+          if (!webkit_response_policy_decision_is_mime_type_supported (response_decision))
+            {
+              webkit_policy_decision_ignore (decision);
+              return TRUE;
+            }
+
+          return FALSE;
+        }
+
+      default:
         return FALSE;
-      }
-
-    case WEBKIT_POLICY_DECISION_TYPE_RESPONSE:
-      {
-        WebKitResponsePolicyDecision *response_decision = WEBKIT_RESPONSE_POLICY_DECISION (decision);
-        WebKitURIResponse *response = webkit_response_policy_decision_get_response (response_decision);
-
-        if (webkit_response_policy_decision_is_main_frame_main_resource (response_decision)
-            && !check_navigation (self, webkit_uri_response_get_uri (response)))
-          {
-            webkit_policy_decision_ignore (decision);
-            return TRUE;
-          }
-
-        /* Nothing is downloaded from a sign-in page. */
-        if (!webkit_response_policy_decision_is_mime_type_supported (response_decision))
-          {
-            webkit_policy_decision_ignore (decision);
-            return TRUE;
-          }
-
-        return FALSE;
-      }
-
-    default:
-      return FALSE;
     }
 }
 
@@ -547,19 +557,19 @@ load_changed_cb (RelinkLoginDialog *self, WebKitLoadEvent load_event, WebKitWebV
 {
   switch (load_event)
     {
-    case WEBKIT_LOAD_STARTED:
-      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
-      break;
-    case WEBKIT_LOAD_COMMITTED:
-      update_location (self);
-      break;
-    case WEBKIT_LOAD_FINISHED:
-      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
-      break;
-    case WEBKIT_LOAD_REDIRECTED:
-    default:
-      break;
+      case WEBKIT_LOAD_STARTED:
+        gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+        break;
+      case WEBKIT_LOAD_COMMITTED:
+        update_location (self);
+        break;
+      case WEBKIT_LOAD_FINISHED:
+        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+        break;
+      case WEBKIT_LOAD_REDIRECTED:
+      default:
+        break;
     }
 }
 
@@ -586,10 +596,9 @@ create_web_view (RelinkLoginDialog *self)
   g_autoptr (WebKitSettings) settings = NULL;
   WebKitWebView *web_view;
 
-  settings = webkit_settings_new_with_settings ("enable-developer-extras", FALSE,
-                                                "javascript-can-open-windows-automatically", FALSE,
-                                                "enable-back-forward-navigation-gestures", FALSE,
-                                                NULL);
+  settings = webkit_settings_new_with_settings (
+      "enable-developer-extras", FALSE, "javascript-can-open-windows-automatically", FALSE,
+      "enable-back-forward-navigation-gestures", FALSE, NULL);
   web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->session, "settings",
                            settings, "hexpand", TRUE, "vexpand", TRUE, NULL);
 
@@ -604,8 +613,8 @@ create_web_view (RelinkLoginDialog *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (web_view, "notify::estimated-load-progress",
                            G_CALLBACK (load_progress_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "permission-request", G_CALLBACK (permission_request_cb),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (web_view, "permission-request", G_CALLBACK (permission_request_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (web_view, "web-process-terminated",
                            G_CALLBACK (web_process_terminated_cb), self, G_CONNECT_SWAPPED);
 
@@ -792,6 +801,7 @@ close_request_cb (GtkWindow *window)
 {
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (window);
 
+  self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
   discard_web_view (self);
   return FALSE;
@@ -816,6 +826,7 @@ relink_login_dialog_dispose (GObject *object)
 {
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
 
+  self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
   discard_web_view (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_LOGIN_DIALOG);
@@ -843,14 +854,14 @@ relink_login_dialog_get_property (GObject *object, guint prop_id, GValue *value,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      g_value_set_object (value, self->manager);
-      break;
-    case PROP_ACCOUNT:
-      g_value_set_object (value, self->account);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        g_value_set_object (value, self->manager);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_object (value, self->account);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -864,14 +875,14 @@ relink_login_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      self->manager = g_value_dup_object (value);
-      break;
-    case PROP_ACCOUNT:
-      self->account = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_MANAGER:
+        self->manager = g_value_dup_object (value);
+        break;
+      case PROP_ACCOUNT:
+        self->account = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 

@@ -19,9 +19,8 @@ G_DECLARE_FINAL_TYPE (RelinkLoginDialog, relink_login_dialog, RELINK, LOGIN_DIAL
  * once. Emits "signed-in" (RelinkAccount *account, const char *message)
  * after the tokens were saved, @message being the text for a toast, then
  * closes itself. */
-GtkWindow *relink_login_dialog_new (GtkWindow *parent,
-                                    RelinkAccountManager *manager,
-                                    RelinkAccount *account);
+GtkWindow *
+relink_login_dialog_new (GtkWindow *parent, RelinkAccountManager *manager, RelinkAccount *account);
 
 RelinkAccount *relink_login_dialog_get_account (RelinkLoginDialog *self);
 

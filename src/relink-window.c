@@ -14,9 +14,6 @@
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-window.h"
-#include <stdlib.h>
-static guint n_setup, n_bind, n_cmp, n_resort, n_recount;
-static void dump_counts (void) { g_printerr ("PERFCOUNT setup=%u bind=%u cmp=%u resort=%u recount=%u\n", n_setup, n_bind, n_cmp, n_resort, n_recount); }
 
 struct _RelinkWindow
 {
@@ -77,7 +74,6 @@ compare_accounts (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   RelinkWindow *self = user_data;
   RelinkAccount *account_a = (RelinkAccount *) a;
-  n_cmp++;
   RelinkAccount *account_b = (RelinkAccount *) b;
   RelinkAccountState state_a, state_b;
   gboolean attention_a = account_needs_attention (self, account_a, &state_a);
@@ -155,7 +151,6 @@ recount (RelinkWindow *self)
   GListModel *model = G_LIST_MODEL (self->sorted);
   guint low = 0;
   guint high = g_list_model_get_n_items (model);
-  n_recount++;
 
   while (low < high)
     {
@@ -173,15 +168,19 @@ recount (RelinkWindow *self)
   update_all_group_positions (self);
 }
 
-/* No row is shorter than this (a 40 px badge in 10 px of padding), so
- * this many rows fill the tallest monitor. */
+/* No row is shorter than this (a 40 px badge in 10 px of padding). */
 #define ROW_HEIGHT_FLOOR 48
 
+/* Enough rows to fill the window, however tall it may be when shown: as
+ * tall as the tallest monitor, or as its saved size if that is taller. */
 static guint
 rows_to_fill_screen (RelinkWindow *self)
 {
   GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
-  int tallest = 0;
+  int width, tallest;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &tallest);
+  tallest = MAX (tallest, gtk_widget_get_height (GTK_WIDGET (self)));
 
   for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
     {
@@ -265,7 +264,7 @@ static void
 resort (RelinkWindow *self)
 {
   g_clear_handle_id (&self->resort_id, g_source_remove);
-  n_resort++;
+
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   gtk_sorter_changed (self->sorter, GTK_SORTER_CHANGE_DIFFERENT);
@@ -337,7 +336,6 @@ position_changed_cb (RelinkWindow *self, GParamSpec *pspec, GtkListItem *item)
 static void
 setup_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
-  if (n_setup++ == 0) atexit (dump_counts);
   gtk_list_item_set_child (item, relink_account_row_new (self->ticker));
   g_signal_connect_object (item, "notify::position", G_CALLBACK (position_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -348,7 +346,6 @@ bind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factor
 {
   RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
 
-  n_bind++;
   relink_account_row_set_account (row, gtk_list_item_get_item (item));
   g_hash_table_add (self->bound_items, item);
   update_group_position (self, item);

@@ -141,8 +141,8 @@ profile_from_discovery (void)
   json_builder_add_string_value (builder,
                                  json_object_get_string_member (discovery, "userinfo_endpoint"));
   json_builder_set_member_name (builder, "revoke_url");
-  json_builder_add_string_value (
-      builder, json_object_get_string_member (discovery, "revocation_endpoint"));
+  json_builder_add_string_value (builder,
+                                 json_object_get_string_member (discovery, "revocation_endpoint"));
   json_builder_end_object (builder);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -221,9 +221,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   relink_account_manager_add_account_finish (fixture->manager, result, &error);
   g_assert_no_error (error);
 
-  fixture->account
-      = g_object_ref (relink_account_manager_lookup_account (fixture->manager,
-                                                             relink_account_get_id (account)));
+  fixture->account = g_object_ref (
+      relink_account_manager_lookup_account (fixture->manager, relink_account_get_id (account)));
 }
 
 static void
@@ -446,9 +445,8 @@ dup_stored_tokens (Fixture *fixture)
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
 
-  tokens = relink_secrets_lookup_tokens_sync (fixture->secrets,
-                                              relink_account_get_id (fixture->account), NULL,
-                                              &error);
+  tokens = relink_secrets_lookup_tokens_sync (
+      fixture->secrets, relink_account_get_id (fixture->account), NULL, &error);
   g_assert_no_error (error);
   return tokens != NULL ? relink_token_set_to_json (tokens) : NULL;
 }
@@ -578,9 +576,8 @@ test_connect (Fixture *fixture, gconstpointer data)
   expected_message = g_strdup_printf (PROVIDER_NAME " · shop_a connected — valid until %s", date);
   g_assert_cmpstr (signed_in.message, ==, expected_message);
 
-  tokens = relink_secrets_lookup_tokens_sync (fixture->secrets,
-                                              relink_account_get_id (fixture->account), NULL,
-                                              &error);
+  tokens = relink_secrets_lookup_tokens_sync (
+      fixture->secrets, relink_account_get_id (fixture->account), NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (tokens);
   g_assert_nonnull (relink_token_set_get_access_token (tokens));
@@ -609,7 +606,8 @@ test_renew (Fixture *fixture, gconstpointer data)
   WAIT_FOR (dialog == NULL);
 
   g_assert_cmpuint (signed_in.count, ==, 1);
-  g_assert_true (g_str_has_prefix (signed_in.message, PROVIDER_NAME " · shop_a renewed — valid until "));
+  g_assert_true (
+      g_str_has_prefix (signed_in.message, PROVIDER_NAME " · shop_a renewed — valid until "));
   after = dup_stored_tokens (fixture);
   g_assert_nonnull (after);
   g_assert_cmpstr (before, !=, after);
@@ -706,8 +704,8 @@ test_tampered_state (Fixture *fixture, gconstpointer data)
 
   dialog = open_dialog (fixture, &signed_in);
   wait_for_page (dialog, "Sign in");
-  answer = run_js (dialog, "location = '" RELINK_TEST_OIDC_REDIRECT_URI
-                           "?code=x&state=tampered'; 'ok'");
+  answer = run_js (dialog,
+                   "location = '" RELINK_TEST_OIDC_REDIRECT_URI "?code=x&state=tampered'; 'ok'");
 
   WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
   g_assert_cmpstr (error_title (dialog), ==, "Sign-In Not Accepted");
@@ -923,8 +921,8 @@ test_browser (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (visible_page (dialog), ==, "browser");
   g_assert_null (web_view_of (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.copy-address", NULL));
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL,
-                                 read_text_cb, &opened);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL, read_text_cb,
+                                 &opened);
   WAIT_FOR (opened != NULL);
   g_assert_true (g_str_has_prefix (opened, relink_test_oidc_get_issuer (server)));
   g_assert_nonnull (strstr (opened, "state="));
@@ -945,8 +943,7 @@ test_browser (Fixture *fixture, gconstpointer data)
 
   /* A wrong paste is pointed out and uses up nothing. */
   paste_error = get_widget (dialog, "paste_error_label");
-  gtk_editable_set_text (GTK_EDITABLE (get_widget (dialog, "paste_entry")),
-                         "https://example.com/");
+  gtk_editable_set_text (GTK_EDITABLE (get_widget (dialog, "paste_entry")), "https://example.com/");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.continue", NULL));
   g_assert_true (gtk_widget_get_visible (paste_error));
   g_assert_cmpstr (visible_page (dialog), ==, "browser");

@@ -275,6 +275,16 @@ test_window_rows (void)
   accessible = g_strdup_printf ("eBay test shop, eBay · testuser_shop · Sandbox, Expiring soon, %s",
                                 countdown);
   g_assert_cmpstr (relink_account_row_get_accessible_text (row), ==, accessible);
+  g_assert_cmpstr (relink_account_row_get_badge_text (row), ==, "E");
+  g_assert_cmpstr (relink_account_row_get_badge_class (row), ==, "badge-ebay");
+
+  /* Each marketplace its initials and its colour, whatever the account. */
+  row = find_row (&fixture, "Amazon DE");
+  g_assert_cmpstr (relink_account_row_get_badge_text (row), ==, "AP");
+  g_assert_cmpstr (relink_account_row_get_badge_class (row), ==, "badge-amazon-sp-api");
+  row = find_row (&fixture, "Handmade shop");
+  g_assert_cmpstr (relink_account_row_get_badge_text (row), ==, "E");
+  g_assert_cmpstr (relink_account_row_get_badge_class (row), ==, "badge-etsy");
 
   /* Production keys: no environment in the subtitle. */
   row = find_row (&fixture, "Main eBay shop");
@@ -286,6 +296,8 @@ test_window_rows (void)
 
   row = find_row (&fixture, "Tienda MLA");
   g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_EXPIRED);
+  g_assert_cmpstr (relink_account_row_get_badge_text (row), ==, "ML");
+  g_assert_cmpstr (relink_account_row_get_badge_class (row), ==, "badge-mercadolibre");
   g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row), "expired "));
 
   /* Not connected yet: no identity, no expiry; the region is shown. */
@@ -577,6 +589,85 @@ test_ticker_deadline (void)
   g_assert_finalize_object (g_steal_pointer (&ticker));
 }
 
+/* The first frame that shows the list, as the seller sees it. */
+typedef struct
+{
+  GtkWidget *window;
+  GPtrArray *shown;
+} FirstFrame;
+
+static void
+first_frame_after_paint_cb (GdkFrameClock *clock, FirstFrame *frame)
+{
+  GtkWidget *list_view;
+  GListModel *model;
+
+  if (frame->shown != NULL
+      || g_strcmp0 (relink_window_get_page (RELINK_WINDOW (frame->window)), "accounts") != 0)
+    return;
+
+  list_view = find_one (frame->window, GTK_TYPE_LIST_VIEW);
+  model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
+  frame->shown = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (frame->shown, g_list_model_get_item (model, i));
+}
+
+static void
+first_frame_map_cb (GtkWidget *window, FirstFrame *frame)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (first_frame_after_paint_cb), frame);
+}
+
+static void
+test_window_first_frame (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  Fixture fixture = { 0 };
+  FirstFrame frame = { 0 };
+  guint n_accounts = 40 * RELINK_TEST_FIXTURE_CYCLE;
+  gint64 deadline;
+  GListModel *model;
+
+  /* More accounts than the 200 rows the list view would make at once. */
+  fixture_open (&fixture, n_accounts);
+  g_settings_set_int (settings, "window-width", 720);
+  g_settings_set_int (settings, "window-height", 1100);
+
+  fixture.window = frame.window = relink_window_new (NULL, fixture.manager);
+  g_signal_connect (fixture.window, "map", G_CALLBACK (first_frame_map_cb), &frame);
+  gtk_window_present (GTK_WINDOW (fixture.window));
+  while (frame.shown == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (fixture.window),
+                                        first_frame_after_paint_cb, &frame);
+
+  /* The first frame shows a screenful: rows at least 48 px tall fill the
+   * 1,100 px window, and not every account is made a row yet. */
+  g_assert_cmpuint (frame.shown->len, >=, 1100 / 48);
+  g_assert_cmpuint (frame.shown->len, <, n_accounts);
+
+  /* Right after, the list holds every account... */
+  model = list_model (&fixture);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (model) < n_accounts && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_accounts);
+
+  /* ...and the first frame showed exactly its top. */
+  for (guint i = 0; i < frame.shown->len; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (model, i);
+
+      g_assert_true (account == frame.shown->pdata[i]);
+    }
+  g_assert_cmpstr (nickname_at (model, 0), ==, fixture_order[0]);
+
+  g_ptr_array_unref (frame.shown);
+  fixture_close (&fixture);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -587,6 +678,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/empty", test_window_empty);
   g_test_add_func ("/window/error", test_window_error);
   g_test_add_func ("/window/rows", test_window_rows);
+  g_test_add_func ("/window/first-frame", test_window_first_frame);
   g_test_add_func ("/window/add-remove", test_window_add_remove);
   g_test_add_func ("/window/state-change", test_window_state_change);
   g_test_add_func ("/window/expires-live", test_window_expires_live);

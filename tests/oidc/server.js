@@ -111,6 +111,12 @@ const clients = loadClients(args.clients).map((c) => ({
   ...c,
 }));
 
+// Like a marketplace's consent page, the forms post to this server, which
+// then redirects to the client: the page policy must allow that redirect
+// (CSP form-action covers the redirects a form submission leads to), or
+// the browser drops it before Relink's login view can catch it.
+const formActions = ["'self'", ...new Set(clients.flatMap((c) => c.redirect_uris.map((u) => new URL(u).origin)))];
+
 // A fresh signing key per run: nothing to keep, nothing to leak.
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'relink-test', use: 'sig', alg: 'RS256' };
@@ -273,7 +279,7 @@ function sendHtml (res, status, html) {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formActions.join(' ')}`,
   });
   res.end(html);
 }
