@@ -178,7 +178,11 @@ write_profile (Fixture *fixture, const char *name, const char *json)
 }
 
 static char *
-add_keyset (Fixture *fixture, const char *provider_id, const char *env, const char *client_id, const char *secret)
+add_keyset (Fixture *fixture,
+            const char *provider_id,
+            const char *env,
+            const char *client_id,
+            const char *secret)
 {
   g_autoptr (GError) error = NULL;
   char *id = relink_new_id ();
@@ -191,9 +195,8 @@ add_keyset (Fixture *fixture, const char *provider_id, const char *env, const ch
   relink_keyset_set_created_at (keyset, relink_now ());
   g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
   g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, id, "client_secret",
-                                                          "relinkctl test keyset", secret, NULL,
-                                                          &error));
+  g_assert_true (relink_secrets_store_keyset_secret_sync (
+      fixture->secrets, id, "client_secret", "relinkctl test keyset", secret, NULL, &error));
   g_assert_no_error (error);
 
   return id;
@@ -216,9 +219,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, "/auth/o2/token", lwa_token_cb, fixture, NULL);
-  soup_server_add_handler (fixture->server, "/identity/v1/oauth2/token", ebay_token_cb, fixture, NULL);
-  soup_server_add_handler (fixture->server, "/commerce/identity/v1/user/", ebay_identity_cb, fixture,
+  soup_server_add_handler (fixture->server, "/identity/v1/oauth2/token", ebay_token_cb, fixture,
                            NULL);
+  soup_server_add_handler (fixture->server, "/commerce/identity/v1/user/", ebay_identity_cb,
+                           fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (fixture->server);
@@ -246,8 +250,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
       "  \"access_lifetime\": 7200, \"refresh_lifetime\": 47304000,"
       "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"userId\", \"name_field\": "
       "\"username\" },"
-      "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\", \"production\": true,"
-      "    \"authorize_url\": \"%s/oauth2/authorize\", \"token_url\": \"%s/identity/v1/oauth2/token\","
+      "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\", \"production\": "
+      "true,"
+      "    \"authorize_url\": \"%s/oauth2/authorize\", \"token_url\": "
+      "\"%s/identity/v1/oauth2/token\","
       "    \"identity_url\": \"%s/commerce/identity/v1/user/\" } ] }",
       fixture->base, fixture->base, fixture->base);
   write_profile (fixture, "stub-ebay.json", ebay);
@@ -258,7 +264,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->secrets = relink_secrets_new ();
 
   fixture->lwa_keyset = add_keyset (fixture, LWA_ID, "na", LWA_CLIENT_ID, LWA_CLIENT_SECRET);
-  fixture->ebay_keyset = add_keyset (fixture, EBAY_ID, "production", EBAY_CLIENT_ID, EBAY_CLIENT_SECRET);
+  fixture->ebay_keyset
+      = add_keyset (fixture, EBAY_ID, "production", EBAY_CLIENT_ID, EBAY_CLIENT_SECRET);
 }
 
 static void
@@ -323,8 +330,8 @@ add_account (Fixture *fixture,
       relink_token_set_set_refresh_token (tokens, refresh);
       relink_token_set_set_refresh_expires_at (tokens, now + 300 * 24 * 3600);
       relink_token_set_set_issued_at (tokens, now - 600);
-      g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, id, "relinkctl test", tokens,
-                                                       NULL, &error));
+      g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, id, "relinkctl test",
+                                                       tokens, NULL, &error));
       g_assert_no_error (error);
     }
   else
@@ -359,15 +366,17 @@ run_ctl (Fixture *fixture, Result *result, const char *input, const char *const 
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) done = NULL;
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *program = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "relinkctl", NULL);
+  g_autofree char *program
+      = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "relinkctl", NULL);
 
   g_ptr_array_add (args, program);
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, (gpointer) argv[i]);
   g_ptr_array_add (args, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
@@ -386,12 +395,12 @@ run_ctl (Fixture *fixture, Result *result, const char *input, const char *const 
   result->status = g_subprocess_get_exit_status (process);
 }
 
-#define RUN(fixture, result, input, ...)                            \
-  G_STMT_START                                                      \
-  {                                                                 \
-    const char *const run_argv_[] = { __VA_ARGS__, NULL };          \
-    run_ctl ((fixture), (result), (input), run_argv_);              \
-  }                                                                 \
+#define RUN(fixture, result, input, ...)                                                           \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    const char *const run_argv_[] = { __VA_ARGS__, NULL };                                         \
+    run_ctl ((fixture), (result), (input), run_argv_);                                             \
+  }                                                                                                \
   G_STMT_END
 
 static void
@@ -433,13 +442,15 @@ assert_lwa_refresh_request (Fixture *fixture, const char *refresh_token)
 {
   /* providers.md, LWA: POST form, credentials in the body, no Basic auth. */
   g_assert_cmpstr (fixture->last_method, ==, "POST");
-  g_assert_true (g_str_has_prefix (fixture->last_content_type, "application/x-www-form-urlencoded"));
+  g_assert_true (
+      g_str_has_prefix (fixture->last_content_type, "application/x-www-form-urlencoded"));
   g_assert_null (fixture->last_authorization);
   g_assert_cmpuint (g_hash_table_size (fixture->last_form), ==, 4);
   g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "grant_type"), ==, "refresh_token");
   g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "refresh_token"), ==, refresh_token);
   g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "client_id"), ==, LWA_CLIENT_ID);
-  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "client_secret"), ==, LWA_CLIENT_SECRET);
+  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "client_secret"), ==,
+                   LWA_CLIENT_SECRET);
 }
 
 /* Help and usage */
@@ -457,7 +468,8 @@ test_help (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (result.status, ==, 0);
   for (guint i = 0; i < 7; i++)
     {
-      static const char *const names[] = { "list", "status", "token", "refresh", "test", "revoke", "import" };
+      static const char *const names[]
+          = { "list", "status", "token", "refresh", "test", "revoke", "import" };
       g_assert_nonnull (strstr (result.out, names[i]));
     }
   g_assert_nonnull (strstr (result.out, "Exit status"));
@@ -502,7 +514,8 @@ test_status_exit_codes (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fine.err, ==, "");
 
   /* The whole cycle has expired, expiring, failed and unconnected ones. */
-  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error));
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE,
+                                               relink_now (), &error));
   g_assert_no_error (error);
   RUN (fixture, &attention, NULL, "status");
   g_assert_cmpint (attention.status, ==, 1);
@@ -547,7 +560,8 @@ assert_moment (JsonObject *object, const char *name)
   g_assert_true (g_str_has_suffix (iso, "Z"));
   parsed = g_date_time_new_from_iso8601 (iso, NULL);
   g_assert_nonnull (parsed);
-  g_assert_cmpint (g_date_time_to_unix (parsed), ==, json_object_get_int_member (object, unix_name));
+  g_assert_cmpint (g_date_time_to_unix (parsed), ==,
+                   json_object_get_int_member (object, unix_name));
 }
 
 static JsonObject *
@@ -576,10 +590,11 @@ test_json_schema (Fixture *fixture, gconstpointer data)
   JsonObject *root;
   JsonArray *accounts;
   JsonObject *object;
-  static const char *const states[] = { "valid", "expiring_soon", "expired", "needs_reauth", "error",
-                                        "not_connected" };
+  static const char *const states[]
+      = { "valid", "expiring_soon", "expired", "needs_reauth", "error", "not_connected" };
 
-  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error));
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE,
+                                               relink_now (), &error));
   g_assert_no_error (error);
   /* One with real tokens in the keyring: none of them may show. */
   connected = add_account (fixture, fixture->lwa_keyset, "Amazon stub", "Atza|cached-json",
@@ -617,28 +632,44 @@ test_json_schema (Fixture *fixture, gconstpointer data)
 
   object = find_account (accounts, "account-0");
   g_assert_cmpstr (json_object_get_string_member (object, "nickname"), ==, "Main eBay shop");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "id"), ==, "ebay");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "name"), ==, "eBay");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "environment"), "id"), ==, "production");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "identity"), "name"), ==, "shop_a");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "id"),
+      ==, "ebay");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "name"),
+      ==, "eBay");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "environment"), "id"),
+      ==, "production");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "identity"), "name"),
+      ==, "shop_a");
   g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "valid");
   g_assert_false (json_object_get_boolean_member (object, "needs_attention"));
-  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (object, "last_test"), "ok"));
+  g_assert_true (
+      json_object_get_boolean_member (json_object_get_object_member (object, "last_test"), "ok"));
   assert_moment (json_object_get_object_member (object, "last_test"), "at");
 
-  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-1"), "state"), ==, "expiring_soon");
-  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-4"), "state"), ==, "expired");
+  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-1"), "state"),
+                   ==, "expiring_soon");
+  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-4"), "state"),
+                   ==, "expired");
   object = find_account (accounts, "account-5");
   g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "needs_reauth");
   g_assert_nonnull (strstr (json_object_get_string_member (object, "status_message"), "Renew"));
-  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-6"), "state"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (find_account (accounts, "account-6"), "state"),
+                   ==, "error");
   object = find_account (accounts, "account-7");
   g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "not_connected");
   g_assert_true (json_object_get_null_member (object, "last_test"));
   g_assert_true (json_object_get_null_member (object, "refresh_expires_at"));
   object = find_account (accounts, connected);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "id"), ==, LWA_ID);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "environment"), "name"), ==, "North America");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "marketplace"), "id"),
+      ==, LWA_ID);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "environment"), "name"),
+      ==, "North America");
 
   RUN (fixture, &status, NULL, "status", "--json");
   g_assert_cmpint (status.status, ==, 1);
@@ -648,7 +679,9 @@ test_json_schema (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (root, "needs_attention"), ==, 6);
   /* Most urgent first. */
   accounts = json_object_get_array_member (root, "accounts");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (accounts, 0), "state"), ==, "expired");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (accounts, 0), "state"), ==,
+      "expired");
 }
 
 static void
@@ -657,7 +690,8 @@ test_list_human (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_auto (Result) result = { 0 };
 
-  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error));
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE,
+                                               relink_now (), &error));
   g_assert_no_error (error);
 
   RUN (fixture, &result, NULL, "list");
@@ -695,8 +729,8 @@ test_token_cached (Fixture *fixture, gconstpointer data)
 static void
 test_token_refreshes (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Stale shop", "Atza|cached-stale",
-                                     relink_now () - 60, "Atzr|cached-stale");
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Stale shop",
+                                     "Atza|cached-stale", relink_now () - 60, "Atzr|cached-stale");
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (RelinkAccount) account = NULL;
   g_auto (Result) result = { 0 };
@@ -718,9 +752,10 @@ test_token_refreshes (Fixture *fixture, gconstpointer data)
 static void
 test_token_failures (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *refused = add_account (fixture, fixture->lwa_keyset, "Refused shop", "Atza|cached-old",
-                                          relink_now () - 60, BAD_REFRESH);
-  g_autofree char *unconnected = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
+  g_autofree char *refused = add_account (fixture, fixture->lwa_keyset, "Refused shop",
+                                          "Atza|cached-old", relink_now () - 60, BAD_REFRESH);
+  g_autofree char *unconnected
+      = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
   g_autoptr (RelinkAccount) account = NULL;
   g_auto (Result) bad = { 0 };
   g_auto (Result) none = { 0 };
@@ -755,9 +790,10 @@ test_refresh (Fixture *fixture, gconstpointer data)
                                       relink_now () + 3600, "Atzr|cached-1");
   g_autofree char *two = add_account (fixture, fixture->lwa_keyset, "Shop two", "Atza|cached-2",
                                       relink_now () + 3600, "Atzr|cached-2");
-  g_autofree char *three = add_account (fixture, fixture->ebay_keyset, "Shop three", "v^1.1#cached-3",
-                                        relink_now () + 3600, "v^1.1#cached-r3");
-  g_autofree char *unconnected = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
+  g_autofree char *three = add_account (fixture, fixture->ebay_keyset, "Shop three",
+                                        "v^1.1#cached-3", relink_now () + 3600, "v^1.1#cached-r3");
+  g_autofree char *unconnected
+      = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (RelinkAccount) account = NULL;
   g_auto (Result) single = { 0 };
@@ -780,8 +816,8 @@ test_refresh (Fixture *fixture, gconstpointer data)
   /* Every connected account; the unconnected one left out, the one that
    * needs renewing skipped. (Shop one was also just refreshed: within the
    * same second the service would take that refresh as the answer.) */
-  g_assert_true (relink_store_update_status (fixture->store, one, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-                                             "Renew it.", NULL));
+  g_assert_true (relink_store_update_status (
+      fixture->store, one, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH, "Renew it.", NULL));
   RUN (fixture, &all, NULL, "refresh", "--all", "--jobs", "2");
   g_assert_cmpint (all.status, ==, 0);
   g_assert_cmpuint (fixture->token_requests, ==, 3);
@@ -857,8 +893,8 @@ test_import (Fixture *fixture, gconstpointer data)
 static void
 test_import_refused (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Working shop", "Atza|cached-keep",
-                                     relink_now () + 3600, "Atzr|cached-keep");
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Working shop",
+                                     "Atza|cached-keep", relink_now () + 3600, "Atzr|cached-keep");
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (RelinkAccount) account = NULL;
   g_autoptr (GPtrArray) history = NULL;
@@ -912,10 +948,11 @@ test_import_refused (Fixture *fixture, gconstpointer data)
 static void
 test_test_command (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *id = add_account (fixture, fixture->ebay_keyset, "eBay stub shop", "v^1.1#cached-ebay",
-                                     relink_now () + 3600, "v^1.1#cached-ebay-refresh");
-  g_autofree char *amazon = add_account (fixture, fixture->lwa_keyset, "Amazon stub", "Atza|cached-t",
-                                         relink_now () + 3600, "Atzr|cached-t");
+  g_autofree char *id
+      = add_account (fixture, fixture->ebay_keyset, "eBay stub shop", "v^1.1#cached-ebay",
+                     relink_now () + 3600, "v^1.1#cached-ebay-refresh");
+  g_autofree char *amazon = add_account (fixture, fixture->lwa_keyset, "Amazon stub",
+                                         "Atza|cached-t", relink_now () + 3600, "Atzr|cached-t");
   g_autoptr (GRegex) regex = g_regex_new ("^Connected as shop_a — [0-9]+ ms\n$", 0, 0, NULL);
   g_autoptr (RelinkAccount) account = NULL;
   g_auto (Result) result = { 0 };

@@ -100,8 +100,7 @@ struct _Ctl
 
 /* Helpers */
 
-static void
-print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+static void print_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 static void
 print_error (const char *format, ...)
@@ -123,12 +122,14 @@ exit_status_for_error (const GError *error, RelinkOAuthCall call)
   RelinkRetryPolicy retry = RELINK_RETRY_NONE;
 
   if (error->domain == RELINK_SECRETS_ERROR)
-    return error->code == RELINK_SECRETS_ERROR_NO_SERVICE || error->code == RELINK_SECRETS_ERROR_LOCKED
+    return error->code == RELINK_SECRETS_ERROR_NO_SERVICE
+                   || error->code == RELINK_SECRETS_ERROR_LOCKED
                ? CTL_EXIT_KEYRING
                : CTL_EXIT_FAILED;
   if (error->domain == RELINK_STORE_ERROR)
     return CTL_EXIT_STORE;
-  if (error->domain == RELINK_TOKEN_SERVICE_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error->domain == RELINK_TOKEN_SERVICE_ERROR
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return CTL_EXIT_FAILED;
 
   relink_token_failure_classify (error, call, &retry, NULL);
@@ -243,7 +244,8 @@ hooks_dir_has_hooks (const char *dir)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR)
+          && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
         return TRUE;
     }
 
@@ -294,7 +296,10 @@ refreshed_cb (RelinkTokenService *service, RelinkAccount *account, gpointer user
 }
 
 static void
-hooks_finished_cb (RelinkTokenService *service, RelinkAccount *account, guint n_hooks, gpointer user_data)
+hooks_finished_cb (RelinkTokenService *service,
+                   RelinkAccount *account,
+                   guint n_hooks,
+                   gpointer user_data)
 {
   Ctl *ctl = user_data;
 
@@ -373,7 +378,8 @@ static int
 report_load_error (const GError *error)
 {
   print_error (_ ("Cannot read the account list: %s"), error->message);
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? CTL_EXIT_FAILED : CTL_EXIT_STORE;
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? CTL_EXIT_FAILED
+                                                                   : CTL_EXIT_STORE;
 }
 
 /* Opens the store, loads the accounts and sets up the token service. */
@@ -447,7 +453,8 @@ compare_urgency (gconstpointer a, gconstpointer b, gpointer user_data)
   if (ea != eb)
     return ea < eb ? -1 : 1;
 
-  return g_utf8_collate (relink_account_get_display_name (aa), relink_account_get_display_name (bb));
+  return g_utf8_collate (relink_account_get_display_name (aa),
+                         relink_account_get_display_name (bb));
 }
 
 static GPtrArray *
@@ -512,12 +519,14 @@ add_account_json (JsonBuilder *builder, RelinkAccount *account, gint64 now, gint
                        provider != NULL ? relink_provider_get_id (provider)
                        : keyset != NULL ? relink_keyset_get_provider_id (keyset)
                                         : NULL);
-  add_nullable_string (builder, "name", provider != NULL ? relink_provider_get_name (provider) : NULL);
+  add_nullable_string (builder, "name",
+                       provider != NULL ? relink_provider_get_name (provider) : NULL);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "environment");
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "id", keyset != NULL ? relink_keyset_get_environment (keyset) : NULL);
+  add_nullable_string (builder, "id",
+                       keyset != NULL ? relink_keyset_get_environment (keyset) : NULL);
   add_nullable_string (builder, "name", env != NULL ? env->name : NULL);
   json_builder_set_member_name (builder, "production");
   json_builder_add_boolean_value (builder, env != NULL && env->is_production);
@@ -710,13 +719,19 @@ print_status_line (RelinkAccount *account, gint64 now, gint64 threshold)
   const char *message = relink_account_get_status_message (account);
 
   if (state == RELINK_ACCOUNT_STATE_NOT_CONNECTED)
-    countdown = g_strdup (_ ("not connected"));
+    {
+      /* Translators: "Loja BR (Mercado Libre · Brazil): Not connected". */
+      g_print (_ ("  %s (%s): %s\n"), relink_account_get_display_name (account), marketplace,
+               relink_expiry_state_to_string (state));
+    }
   else
-    countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
-
-  /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
-  g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
-           relink_expiry_state_to_string (state), countdown);
+    {
+      countdown
+          = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
+      /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
+      g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
+               relink_expiry_state_to_string (state), countdown);
+    }
   if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
     g_print ("    %s\n", message);
 }
@@ -808,7 +823,8 @@ token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
 
-  token = relink_token_service_get_access_token_finish (RELINK_TOKEN_SERVICE (object), result, NULL, &error);
+  token = relink_token_service_get_access_token_finish (RELINK_TOKEN_SERVICE (object), result, NULL,
+                                                        &error);
   if (token == NULL)
     {
       print_error ("%s", error->message);
@@ -885,7 +901,10 @@ early_tokens_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-open_manager_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+open_manager_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
+                     GCancellable *cancellable)
 {
   GError *error = NULL;
   RelinkAccountManager *manager = open_manager (task_data, cancellable, &error);
@@ -954,7 +973,8 @@ cmd_token (Ctl *ctl, char **args)
     }
 
   ensure_service (ctl);
-  relink_token_service_get_access_token_async (ctl->service, account, ctl->cancellable, token_cb, ctl);
+  relink_token_service_get_access_token_async (ctl->service, account, ctl->cancellable, token_cb,
+                                               ctl);
   return run_loop (ctl);
 }
 
@@ -993,8 +1013,7 @@ refresh_single_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   finish (ctl, CTL_EXIT_OK);
 }
 
-static void
-refresh_next (Ctl *ctl);
+static void refresh_next (Ctl *ctl);
 
 static void
 refresh_all_cb (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -1010,8 +1029,8 @@ refresh_all_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *expiry = describe_access_expiry (account);
 
-      g_print (_ ("Refreshed “%s”: the access token %s.\n"), relink_account_get_display_name (account),
-               expiry);
+      g_print (_ ("Refreshed “%s”: the access token %s.\n"),
+               relink_account_get_display_name (account), expiry);
     }
   else
     {
@@ -1055,8 +1074,8 @@ refresh_next (Ctl *ctl)
     double seconds = (double) (g_get_monotonic_time () - ctl->started_us) / G_USEC_PER_SEC;
     guint attempted = ctl->n_done;
 
-    g_print (ngettext ("Refreshed %u of %u account in %.1f s", "Refreshed %u of %u accounts in %.1f s",
-                       attempted),
+    g_print (ngettext ("Refreshed %u of %u account in %.1f s",
+                       "Refreshed %u of %u accounts in %.1f s", attempted),
              attempted - ctl->n_failed, attempted, seconds);
     if (ctl->n_skipped > 0)
       g_print (ngettext ("; %u skipped", "; %u skipped", ctl->n_skipped), ctl->n_skipped);
@@ -1064,7 +1083,8 @@ refresh_next (Ctl *ctl)
 
     if (g_cancellable_is_cancelled (ctl->cancellable) && !g_queue_is_empty (&ctl->queue))
       {
-        print_error (_ ("Interrupted; %u accounts were not refreshed."), g_queue_get_length (&ctl->queue));
+        print_error (_ ("Interrupted; %u accounts were not refreshed."),
+                     g_queue_get_length (&ctl->queue));
         finish (ctl, CTL_EXIT_FAILED);
         return;
       }
@@ -1140,8 +1160,8 @@ cmd_refresh (Ctl *ctl, char **args)
         return CTL_EXIT_NO_ACCOUNT;
 
       g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
-      relink_token_service_refresh_async (ctl->service, account, ctl->cancellable, refresh_single_cb,
-                                          g_object_ref (account));
+      relink_token_service_refresh_async (ctl->service, account, ctl->cancellable,
+                                          refresh_single_cb, g_object_ref (account));
       return run_loop (ctl);
     }
 }
@@ -1209,15 +1229,17 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (url != NULL)
     {
       /* Translators: the second %s is a marketplace, the URL follows on its own line. */
-      g_print (_ ("Relink removed the tokens of “%s” from this computer. %s cannot revoke them from "
-                  "here: remove the app on this page to finish:\n"),
-               relink_account_get_display_name (account),
-               provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace"));
+      g_print (
+          _ ("Relink removed the tokens of “%s” from this computer. %s cannot revoke them from "
+             "here: remove the app on this page to finish:\n"),
+          relink_account_get_display_name (account),
+          provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace"));
       g_print ("%s\n", url);
     }
   else
     {
-      g_print (_ ("Revoked the authorisation of “%s”.\n"), relink_account_get_display_name (account));
+      g_print (_ ("Revoked the authorisation of “%s”.\n"),
+               relink_account_get_display_name (account));
     }
 
   finish (ctl, CTL_EXIT_OK);
@@ -1321,7 +1343,8 @@ read_token_from_stdin (RelinkAccount *account)
 
   if (length >= size - 1)
     {
-      print_error (_ ("Standard input holds more than any refresh token; pipe in the token alone."));
+      print_error (
+          _ ("Standard input holds more than any refresh token; pipe in the token alone."));
       wipe_free (buffer, size);
       return NULL;
     }
@@ -1401,7 +1424,8 @@ import_refreshed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
       if (!relink_store_update_status (store, relink_account_get_id (account),
                                        RELINK_ACCOUNT_STATUS_CONNECTED, NULL, &store_error))
-        g_printerr (_ ("relinkctl: Could not mark the account connected: %s\n"), store_error->message);
+        g_printerr (_ ("relinkctl: Could not mark the account connected: %s\n"),
+                    store_error->message);
       relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
       relink_account_set_status_message (account, NULL);
       add_history (ctl, account, TRUE, _ ("Refresh token imported"));
@@ -1419,13 +1443,17 @@ import_refreshed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account), label,
                                       ctl->previous_tokens, NULL, &restore_error);
   else
-    relink_secrets_clear_tokens_sync (secrets, relink_account_get_id (account), NULL, &restore_error);
+    relink_secrets_clear_tokens_sync (secrets, relink_account_get_id (account), NULL,
+                                      &restore_error);
 
   if (restore_error != NULL)
-    g_printerr (_ ("relinkctl: Could not restore the previous tokens: %s\n"), restore_error->message);
-  else if (!relink_store_update_status (store, relink_account_get_id (account), ctl->previous_status,
-                                        ctl->previous_message, &restore_error))
-    g_printerr (_ ("relinkctl: Could not restore the account’s status: %s\n"), restore_error->message);
+    g_printerr (_ ("relinkctl: Could not restore the previous tokens: %s\n"),
+                restore_error->message);
+  else if (!relink_store_update_status (store, relink_account_get_id (account),
+                                        ctl->previous_status, ctl->previous_message,
+                                        &restore_error))
+    g_printerr (_ ("relinkctl: Could not restore the account’s status: %s\n"),
+                restore_error->message);
 
   add_history (ctl, account, FALSE, error->message);
 
@@ -1478,8 +1506,8 @@ cmd_import (Ctl *ctl, char **args)
     return CTL_EXIT_USAGE;
 
   secrets = relink_account_manager_get_secrets (ctl->manager);
-  ctl->previous_tokens = relink_secrets_lookup_tokens_sync (secrets, relink_account_get_id (account),
-                                                            ctl->cancellable, &error);
+  ctl->previous_tokens = relink_secrets_lookup_tokens_sync (
+      secrets, relink_account_get_id (account), ctl->cancellable, &error);
   if (error != NULL)
     {
       print_error ("%s", error->message);
@@ -1508,36 +1536,35 @@ cmd_import (Ctl *ctl, char **args)
 
 /* The command line */
 
-#define EXIT_STATUS_HELP                                                                      \
-  N_ ("Exit status:\n"                                                                        \
-      "  0  success; for status: every account is fine\n"                                     \
-      "  1  failed (the marketplace refused, the account is not connected, or the token\n"     \
-      "     belongs to someone else); for status: an account needs attention\n"              \
-      "  2  usage error (unknown command or option, missing account, a secret given as an\n"  \
-      "     argument, nothing usable on standard input)\n"                                    \
-      "  3  the keyring is unavailable (no Secret Service running, or it stayed locked)\n"    \
-      "  4  no account with that id or nickname\n"                                            \
-      "  5  temporary failure (no network, a server error, rate limited): try again later\n" \
+#define EXIT_STATUS_HELP                                                                           \
+  N_ ("Exit status:\n"                                                                             \
+      "  0  success; for status: every account is fine\n"                                          \
+      "  1  failed (the marketplace refused, the account is not connected, or the token\n"         \
+      "     belongs to someone else); for status: an account needs attention\n"                    \
+      "  2  usage error (unknown command or option, missing account, a secret given as an\n"       \
+      "     argument, nothing usable on standard input)\n"                                         \
+      "  3  the keyring is unavailable (no Secret Service running, or it stayed locked)\n"         \
+      "  4  no account with that id or nickname\n"                                                 \
+      "  5  temporary failure (no network, a server error, rate limited): try again later\n"       \
       "  6  the account database cannot be read\n")
 
-#define JSON_HELP                                                                              \
-  N_ ("JSON (list --json, status --json), format_version 1; new fields may be added:\n"        \
-      "  { \"format_version\": 1, \"generated_at\": ISO,\n"                                    \
-      "    \"accounts\": [ { \"id\", \"nickname\",\n"                                          \
-      "        \"marketplace\": { \"id\", \"name\" },\n"                                       \
-      "        \"environment\": { \"id\", \"name\", \"production\" }, \"keyset_id\",\n"        \
-      "        \"identity\": { \"id\", \"name\" },\n"                                          \
-      "        \"state\": \"valid\" | \"expiring_soon\" | \"expired\" | \"needs_reauth\" |\n"  \
-      "                 \"error\" | \"not_connected\",\n"                                      \
-      "        \"state_label\", \"needs_attention\", \"status_message\",\n"                    \
-      "        \"authorised_at\", \"access_expires_at\", \"refresh_expires_at\",\n"            \
-      "        \"last_refresh_at\" (ISO 8601 UTC, with *_unix twins in seconds),\n"            \
-      "        \"last_test\": { \"at\", \"at_unix\", \"ok\", \"message\" } } ],\n"             \
-      "    \"total\", \"needs_attention\" (status only) }\n"                                   \
+#define JSON_HELP                                                                                  \
+  N_ ("JSON (list --json, status --json), format_version 1; new fields may be added:\n"            \
+      "  { \"format_version\": 1, \"generated_at\": ISO,\n"                                        \
+      "    \"accounts\": [ { \"id\", \"nickname\",\n"                                              \
+      "        \"marketplace\": { \"id\", \"name\" },\n"                                           \
+      "        \"environment\": { \"id\", \"name\", \"production\" }, \"keyset_id\",\n"            \
+      "        \"identity\": { \"id\", \"name\" },\n"                                              \
+      "        \"state\": \"valid\" | \"expiring_soon\" | \"expired\" | \"needs_reauth\" |\n"      \
+      "                 \"error\" | \"not_connected\",\n"                                          \
+      "        \"state_label\", \"needs_attention\", \"status_message\",\n"                        \
+      "        \"authorised_at\", \"access_expires_at\", \"refresh_expires_at\",\n"                \
+      "        \"last_refresh_at\" (ISO 8601 UTC, with *_unix twins in seconds),\n"                \
+      "        \"last_test\": { \"at\", \"at_unix\", \"ok\", \"message\" } } ],\n"                 \
+      "    \"total\", \"needs_attention\" (status only) }\n"                                       \
       "  Unknown values are null. No token or secret ever appears.\n")
 
-static int
-cmd_help (Ctl *ctl, char **args);
+static int cmd_help (Ctl *ctl, char **args);
 
 static const Command commands[] = {
   { "list", "[--json]", N_ ("List the accounts"),
@@ -1720,7 +1747,8 @@ main (int argc, char *argv[])
 
   if (argc < 2)
     {
-      g_printerr (_ ("Usage: relinkctl COMMAND [ARGS…]; run “relinkctl --help” for the commands.\n"));
+      g_printerr (
+          _ ("Usage: relinkctl COMMAND [ARGS…]; run “relinkctl --help” for the commands.\n"));
       return CTL_EXIT_USAGE;
     }
 

@@ -91,15 +91,19 @@ answer_cb (gpointer user_data)
 }
 
 static void
-token_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+token_cb (SoupServer *server,
+          SoupServerMessage *msg,
+          const char *path,
+          GHashTable *query,
+          gpointer user_data)
 {
   Bench *bench = user_data;
   Pending *pending = g_new0 (Pending, 1);
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
   if (G_IS_INET_SOCKET_ADDRESS (remote))
-    g_hash_table_add (bench->peers,
-                      g_strdup_printf ("%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote))));
+    g_hash_table_add (bench->peers, g_strdup_printf ("%u", g_inet_socket_address_get_port (
+                                                               G_INET_SOCKET_ADDRESS (remote))));
 
   bench->requests++;
   bench->in_flight++;
@@ -167,9 +171,9 @@ bench_init (Bench *bench)
   relink_keyset_set_client_id (keyset, CLIENT_ID);
   relink_keyset_set_redirect (keyset, "https://relink.invalid/bench");
   if (!relink_store_save_keyset (bench->store, keyset, &error)
-      || !relink_secrets_store_keyset_secret_sync (bench->secrets, bench->keyset_id, "client_secret",
-                                                   "relinkctl bench", "bench-client-secret", NULL,
-                                                   &error))
+      || !relink_secrets_store_keyset_secret_sync (bench->secrets, bench->keyset_id,
+                                                   "client_secret", "relinkctl bench",
+                                                   "bench-client-secret", NULL, &error))
     g_error ("%s", error->message);
 }
 
@@ -177,7 +181,8 @@ static void
 bench_clear (Bench *bench)
 {
   for (guint i = 0; i < bench->account_ids->len; i++)
-    relink_secrets_clear_tokens_sync (bench->secrets, g_ptr_array_index (bench->account_ids, i), NULL, NULL);
+    relink_secrets_clear_tokens_sync (bench->secrets, g_ptr_array_index (bench->account_ids, i),
+                                      NULL, NULL);
   relink_secrets_clear_keyset_sync (bench->secrets, bench->keyset_id, NULL, NULL);
 
   soup_server_disconnect (bench->server);
@@ -223,7 +228,8 @@ add_account (Bench *bench, guint n)
   relink_token_set_set_refresh_expires_at (tokens, now + 300 * 86400);
 
   if (!relink_store_save_account (bench->store, account, &error)
-      || !relink_secrets_store_tokens_sync (bench->secrets, id, "Relink bench", tokens, NULL, &error))
+      || !relink_secrets_store_tokens_sync (bench->secrets, id, "Relink bench", tokens, NULL,
+                                            &error))
     g_error ("%s", error->message);
 
   g_ptr_array_add (bench->account_ids, g_strdup (id));
@@ -254,7 +260,8 @@ run_timed (Bench *bench, const char *const *argv, gboolean quiet)
   gint64 started;
   gint64 ended;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", bench->data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", bench->config_dir, TRUE);
 
@@ -294,7 +301,9 @@ median (GArray *values)
   if (values->len % 2 == 1)
     return g_array_index (values, double, values->len / 2);
 
-  return (g_array_index (values, double, values->len / 2 - 1) + g_array_index (values, double, values->len / 2)) / 2;
+  return (g_array_index (values, double, values->len / 2 - 1)
+          + g_array_index (values, double, values->len / 2))
+         / 2;
 }
 
 /* Sections */
@@ -376,10 +385,12 @@ bench_refresh_all (Bench *bench, guint n_accounts, guint jobs)
     {
       const char *id = g_ptr_array_index (bench->account_ids, i);
       g_autoptr (GError) error = NULL;
-      g_autoptr (RelinkTokenSet) tokens = relink_secrets_lookup_tokens_sync (bench->secrets, id, NULL, &error);
+      g_autoptr (RelinkTokenSet) tokens
+          = relink_secrets_lookup_tokens_sync (bench->secrets, id, NULL, &error);
 
       if (tokens == NULL
-          || !relink_secrets_store_tokens_sync (bench->secrets, id, "Relink bench", tokens, NULL, &error))
+          || !relink_secrets_store_tokens_sync (bench->secrets, id, "Relink bench", tokens, NULL,
+                                                &error))
         g_error ("%s", error != NULL ? error->message : "tokens vanished");
     }
   floor_ms = (g_get_monotonic_time () - started) / 1000.0;
