@@ -10,16 +10,22 @@
 #include "relink-account-details-dialog.h"
 #include "relink-expiry.h"
 #include "relink-history-entry.h"
+#include "relink-keysets-dialog.h"
+#include "relink-login-dialog.h"
 
 /* RelinkAccountDetailsDialog: everything Relink knows about one account
  * (dates, identity, keys, scopes, history), kept current while open, and
- * the door to removing the account. */
+ * what can be done with it: test the connection, renew (or connect) it,
+ * revoke the authorisation, remove the account. */
 struct _RelinkAccountDetailsDialog
 {
   AdwPreferencesWindow parent_instance;
 
   RelinkAccountManager *manager;
   RelinkAccount *account;
+  RelinkTokenService *service;
+  gboolean testing;
+  gboolean revoking;
   GSettings *settings;
   GCancellable *cancellable;
   GCancellable *history_cancellable;
@@ -40,6 +46,13 @@ struct _RelinkAccountDetailsDialog
   GtkListBox *history_list;
   GtkSpinner *history_spinner;
   GtkButton *remove_button;
+  GtkButton *test_button;
+  GtkButton *renew_button;
+  GtkButton *revoke_button;
+  GtkWidget *result_box;
+  GtkSpinner *result_spinner;
+  GtkLabel *result_label;
+  GtkWidget *keys_button;
 
   AdwActionRow *authorised_row;
   AdwActionRow *access_row;
@@ -64,6 +77,7 @@ enum
   PROP_0,
   PROP_MANAGER,
   PROP_ACCOUNT,
+  PROP_TOKEN_SERVICE,
   N_PROPS
 };
 
@@ -79,6 +93,8 @@ static guint signals[N_SIGNALS];
 #define VALUE_KEY "relink-value-label"
 
 static void update (RelinkAccountDetailsDialog *self);
+static void update_actions (RelinkAccountDetailsDialog *self);
+static void load_history (RelinkAccountDetailsDialog *self);
 
 /* A row with a title and its value at the end, like GNOME Settings' "About". */
 static AdwActionRow *
@@ -355,6 +371,10 @@ update (RelinkAccountDetailsDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->status_row),
                           status_message != NULL && *status_message != '\0');
   adw_action_row_set_subtitle (self->status_row, status_message);
+  /* Refused developer keys are fixed in the keys dialog, not by a renewal. */
+  gtk_widget_set_visible (self->keys_button, keyset != NULL && relink_keyset_get_invalid (keyset));
+
+  update_actions (self);
 
   /* Identity */
   set_row_value (self->identity_id_row, identity_id != NULL && *identity_id != '\0'
@@ -384,6 +404,231 @@ update (RelinkAccountDetailsDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->environment_row), keyset != NULL);
 
   update_scopes (self);
+}
+
+static void
+update_actions (RelinkAccountDetailsDialog *self)
+{
+  RelinkAccountState state
+      = relink_account_get_state (self->account, relink_now (), soon_threshold (self));
+  gboolean connected
+      = relink_account_get_status (self->account) != RELINK_ACCOUNT_STATUS_NOT_CONNECTED;
+
+  gtk_button_set_label (self->renew_button, connected ? _ ("_Renew") : _ ("_Connect"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->renew_button),
+                               connected ? _ ("Sign in again to renew this connection")
+                                         : _ ("Sign in to connect this account"));
+  /* The way out of a lapsed connection is the renewal: make it the
+   * obvious button then. */
+  if (relink_expiry_state_needs_attention (state) && state != RELINK_ACCOUNT_STATE_ERROR)
+    gtk_widget_add_css_class (GTK_WIDGET (self->renew_button), "suggested-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->renew_button), "suggested-action");
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button),
+                            connected && !self->testing && !self->revoking);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->test_button),
+                               connected ? _ ("Ask the marketplace who the token belongs to")
+                                         : _ ("Connect the account first"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->renew_button), !self->revoking);
+  gtk_widget_set_visible (GTK_WIDGET (self->revoke_button), connected || self->revoking);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->revoke_button), !self->revoking && !self->removing);
+}
+
+static RelinkTokenService *
+get_service (RelinkAccountDetailsDialog *self)
+{
+  /* Without the window's, e.g. when opened on its own: one of its own. */
+  if (self->service == NULL)
+    self->service = relink_token_service_new (self->manager);
+
+  return self->service;
+}
+
+/* The line under the buttons: what the last action gave. */
+static void
+show_result (RelinkAccountDetailsDialog *self, const char *text, const char *css_class)
+{
+  gtk_widget_set_visible (self->result_box, TRUE);
+  gtk_spinner_set_spinning (self->result_spinner, text == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_spinner), text == NULL);
+  gtk_label_set_text (self->result_label, text != NULL ? text : _ ("Testing…"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->result_label), css_class);
+}
+
+/* Testing */
+
+static void
+test_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  text = relink_token_service_test_finish (RELINK_TOKEN_SERVICE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->testing = FALSE;
+  if (text != NULL)
+    show_result (self, text, "success");
+  else
+    show_result (self, error->message, "error");
+  update_actions (self);
+  load_history (self);
+}
+
+static void
+run_test (RelinkAccountDetailsDialog *self)
+{
+  if (self->testing)
+    return;
+
+  self->testing = TRUE;
+  show_result (self, NULL, "dim-label");
+  update_actions (self);
+  relink_token_service_test_async (get_service (self), self->account, self->cancellable,
+                                   test_done_cb, g_object_ref (self));
+}
+
+static void
+test_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  run_test (self);
+}
+
+/* Renewal */
+
+static void
+signed_in_cb (RelinkAccountDetailsDialog *self,
+              RelinkAccount *account,
+              const char *message,
+              GtkWindow *dialog)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+
+  /* As after a renewal from the list: prove the new token, then tell the
+   * seller's scripts. */
+  run_test (self);
+  relink_token_service_run_hooks (get_service (self), account, RELINK_HOOK_EVENT_RENEWAL);
+}
+
+static void
+renew_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  GtkWindow *dialog = relink_login_dialog_new (GTK_WINDOW (self), self->manager, self->account);
+
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+keys_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  gtk_window_present (relink_keysets_dialog_new (GTK_WINDOW (self), self->manager));
+}
+
+/* Revocation */
+
+static void
+show_uri_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* The page is linked in the result line as well. */
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    g_message ("Could not open the marketplace’s page: %s", error->message);
+}
+
+static void
+revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  RelinkKeyset *keyset = relink_account_get_keyset (self->account);
+  RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
+  const char *marketplace
+      = provider != NULL ? relink_provider_get_name (provider) : _ ("the marketplace");
+
+  self->revoking = FALSE;
+  update_actions (self);
+
+  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (source), result, &url, &error))
+    {
+      show_result (self, error->message, "error");
+      load_history (self);
+      return;
+    }
+
+  if (url != NULL)
+    {
+      g_autofree char *escaped_url = g_markup_escape_text (url, -1);
+      g_autofree char *escaped_name = g_markup_escape_text (marketplace, -1);
+      g_autofree char *markup = NULL;
+
+      /* Translators: %s is the marketplace; the second part links to its
+       * page of connected apps. */
+      markup = g_strdup_printf (_ ("Finish on %s: <a href=\"%s\">remove Relink’s app there</a>."),
+                                escaped_name, escaped_url);
+      show_result (self, "", "dim-label");
+      gtk_label_set_markup (self->result_label, markup);
+      gtk_show_uri_full (GTK_WINDOW (self), url, GDK_CURRENT_TIME, NULL, show_uri_done_cb, NULL);
+    }
+  else
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the marketplace. */
+      text = g_strdup_printf (_ ("%s cancelled the authorisation. The tokens are deleted."),
+                              marketplace);
+      show_result (self, text, "success");
+    }
+
+  load_history (self);
+}
+
+static void
+revoke_response_cb (RelinkAccountDetailsDialog *self, const char *response)
+{
+  if (g_strcmp0 (response, "revoke") != 0 || self->revoking)
+    return;
+
+  self->revoking = TRUE;
+  update_actions (self);
+  /* Not cancelled with the dialog: the marketplace may have cancelled the
+   * authorisation already, and the tokens must then go too. */
+  relink_token_service_revoke_async (get_service (self), self->account, NULL, revoke_done_cb,
+                                     g_object_ref (self));
+}
+
+static void
+revoke_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  gtk_widget_set_name (dialog, "revoke-confirm");
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Revoke “%s”?"),
+                                     relink_account_get_display_name (self->account));
+  adw_message_dialog_set_body (
+      ADW_MESSAGE_DIALOG (dialog),
+      _ ("Relink asks the marketplace to cancel this authorisation and deletes the tokens from "
+         "the keyring. Tools that use this connection stop working until you connect the "
+         "account again. Where the marketplace cannot be asked, Relink opens the page where you "
+         "remove its app yourself."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "revoke",
+                                    _ ("_Revoke"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (revoke_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* History */
@@ -643,6 +888,7 @@ relink_account_details_dialog_finalize (GObject *object)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->account);
+  g_clear_object (&self->service);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
@@ -666,6 +912,9 @@ relink_account_details_dialog_get_property (GObject *object,
       case PROP_ACCOUNT:
         g_value_set_object (value, self->account);
         break;
+      case PROP_TOKEN_SERVICE:
+        g_value_set_object (value, self->service);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -686,6 +935,9 @@ relink_account_details_dialog_set_property (GObject *object,
         break;
       case PROP_ACCOUNT:
         self->account = g_value_dup_object (value);
+        break;
+      case PROP_TOKEN_SERVICE:
+        relink_account_details_dialog_set_token_service (self, g_value_get_object (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -712,6 +964,9 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   properties[PROP_ACCOUNT]
       = g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOKEN_SERVICE]
+      = g_param_spec_object ("token-service", NULL, NULL, RELINK_TYPE_TOKEN_SERVICE,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -739,7 +994,16 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, history_list);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, history_spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, test_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, renew_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, revoke_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_box);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_label);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, renew_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, revoke_clicked_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -764,6 +1028,13 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
   gtk_widget_set_name (GTK_WIDGET (self->status_row), "status");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), _ ("Status"));
   adw_action_row_set_icon_name (self->status_row, "dialog-warning-symbolic");
+  adw_action_row_set_subtitle_lines (self->status_row, 0);
+  self->keys_button = gtk_button_new_with_mnemonic (_ ("_Developer Keys…"));
+  gtk_widget_set_valign (self->keys_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->keys_button, FALSE);
+  g_signal_connect_object (self->keys_button, "clicked", G_CALLBACK (keys_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (self->status_row, self->keys_button);
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
 
   self->identity_id_row
@@ -796,4 +1067,30 @@ relink_account_details_dialog_new (GtkWindow *parent,
 
   return g_object_new (RELINK_TYPE_ACCOUNT_DETAILS_DIALOG, "manager", manager, "account", account,
                        "transient-for", parent, NULL);
+}
+
+/**
+ * relink_account_details_dialog_set_token_service:
+ * @service: (nullable): the process's token service
+ *
+ * Sets the service that Test, Renew and Revoke use. Without one the
+ * dialog makes its own when first needed.
+ */
+void
+relink_account_details_dialog_set_token_service (RelinkAccountDetailsDialog *self,
+                                                 RelinkTokenService *service)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT_DETAILS_DIALOG (self));
+  g_return_if_fail (service == NULL || RELINK_IS_TOKEN_SERVICE (service));
+
+  if (g_set_object (&self->service, service))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_SERVICE]);
+}
+
+RelinkTokenService *
+relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_DETAILS_DIALOG (self), NULL);
+
+  return get_service (self);
 }

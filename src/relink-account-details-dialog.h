@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "relink-account-manager.h"
+#include "relink-token-service.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,11 @@ G_DECLARE_FINAL_TYPE (RelinkAccountDetailsDialog,
 GtkWindow *relink_account_details_dialog_new (GtkWindow *parent,
                                               RelinkAccountManager *manager,
                                               RelinkAccount *account);
+/* The service behind Test, Renew and Revoke; the window passes its own.
+ * Without one the dialog makes its own when first needed. */
+void relink_account_details_dialog_set_token_service (RelinkAccountDetailsDialog *self,
+                                                      RelinkTokenService *service);
+RelinkTokenService *
+relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *self);
 
 G_END_DECLS

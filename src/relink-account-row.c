@@ -26,6 +26,9 @@ struct _RelinkAccountRow
    * only rows that need attention have a Renew button. */
   GtkLabel *heading_label;
   GtkWidget *renew_button;
+  char *renew_id;
+  /* The status message of an account that needs attention. */
+  GtkLabel *message_label;
   /* Set when the provider has its own themed icon (a custom provider);
    * shown in place of the initials. */
   GtkWidget *badge_icon;
@@ -124,19 +127,22 @@ state_query_tooltip_cb (RelinkAccountRow *self,
 }
 
 static gboolean
-renew_query_tooltip_cb (GtkWidget *button,
+renew_query_tooltip_cb (RelinkAccountRow *self,
                         int x,
                         int y,
                         gboolean keyboard_mode,
                         GtkTooltip *tooltip,
-                        gpointer user_data)
+                        GtkWidget *button)
 {
-  gtk_tooltip_set_text (tooltip, _ ("Signing in from Relink is not available yet"));
+  gtk_tooltip_set_text (tooltip, self->state == RELINK_ACCOUNT_STATE_NOT_CONNECTED
+                                     ? _ ("Sign in to connect this account")
+                                     : _ ("Sign in again to renew this connection"));
   return TRUE;
 }
 
-/* The one place the Renew button is made; its click handler belongs here
- * too. The tooltip is answered on demand (has-tooltip and query-tooltip):
+/* The one place the Renew button is made. It activates win.renew-account
+ * with the account's id, the action notifications and the tray use too.
+ * The tooltip is answered on demand (has-tooltip and query-tooltip):
  * gtk_widget_set_tooltip_text() asks the display server where the pointer
  * is, a round trip per row that showed up in the start-up profile. */
 static void
@@ -146,15 +152,74 @@ ensure_renew_button (RelinkAccountRow *self)
     return;
 
   self->renew_button = gtk_button_new_with_label (_ ("Renew"));
+  gtk_widget_set_name (self->renew_button, "renew-button");
   gtk_widget_set_valign (self->renew_button, GTK_ALIGN_CENTER);
-  gtk_widget_set_sensitive (self->renew_button, FALSE);
   gtk_widget_add_css_class (self->renew_button, "renew-button");
   gtk_widget_set_has_tooltip (self->renew_button, TRUE);
-  g_signal_connect (self->renew_button, "query-tooltip", G_CALLBACK (renew_query_tooltip_cb), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->renew_button),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _ ("Signing in from Relink is not available yet"), -1);
+  g_signal_connect_object (self->renew_button, "query-tooltip", G_CALLBACK (renew_query_tooltip_cb),
+                           self, G_CONNECT_SWAPPED);
   gtk_grid_attach (GTK_GRID (self->card), self->renew_button, 3, 0, 1, 2);
+}
+
+/* Points the Renew button at the row's account, named Connect for an
+ * account that was never connected (or was revoked). */
+static void
+update_renew_button (RelinkAccountRow *self)
+{
+  const char *id = relink_account_get_id (self->account);
+  gboolean connect = self->state == RELINK_ACCOUNT_STATE_NOT_CONNECTED;
+  const char *label = connect ? _ ("Connect") : _ ("Renew");
+  g_autofree char *description = NULL;
+
+  if (g_strcmp0 (self->renew_id, id) != 0)
+    {
+      g_free (self->renew_id);
+      self->renew_id = g_strdup (id);
+      /* The target first: an action named without its parameter warns. */
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->renew_button), "s", id);
+      if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->renew_button)) == NULL)
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (self->renew_button), "win.renew-account");
+    }
+
+  if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (self->renew_button)), label) == 0)
+    return;
+
+  gtk_button_set_label (GTK_BUTTON (self->renew_button), label);
+  /* Translators: what a screen reader says for the Renew or Connect
+   * button: "Renew Shop A". */
+  description = g_strdup_printf (connect ? _ ("Connect %s") : _ ("Renew %s"),
+                                 relink_account_get_display_name (self->account));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->renew_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
+/* The plain reason below the subtitle, made on first need: most rows
+ * never have one. */
+static void
+set_message (RelinkAccountRow *self, const char *message)
+{
+  if (message != NULL && self->message_label == NULL)
+    {
+      self->message_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->message_label, 0);
+      gtk_label_set_ellipsize (self->message_label, PANGO_ELLIPSIZE_END);
+      gtk_label_set_single_line_mode (self->message_label, TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "account-message");
+      gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "caption");
+      /* The whole sentence on hover, when the row is too narrow for it. */
+      gtk_widget_set_has_tooltip (GTK_WIDGET (self->message_label), TRUE);
+      g_signal_connect_object (self->message_label, "query-tooltip",
+                               G_CALLBACK (state_query_tooltip_cb), self, G_CONNECT_SWAPPED);
+      gtk_grid_attach (GTK_GRID (self->card), GTK_WIDGET (self->message_label), 1, 2, 2, 1);
+    }
+
+  if (self->message_label == NULL)
+    return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  if (message != NULL && g_strcmp0 (gtk_label_get_text (self->message_label), message) != 0)
+    gtk_label_set_text (self->message_label, message);
 }
 
 /* What depends on the clock: the state and the countdown. */
@@ -193,8 +258,15 @@ update_time (RelinkAccountRow *self)
     gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   self->has_description = message != NULL;
 
+  /* Shown only while the account needs the seller: an old message of a
+   * connection that works again would only worry. */
+  set_message (self, attention ? message : NULL);
+
   if (attention)
-    ensure_renew_button (self);
+    {
+      ensure_renew_button (self);
+      update_renew_button (self);
+    }
   if (self->renew_button != NULL)
     gtk_widget_set_visible (self->renew_button, attention);
   if (attention)
@@ -385,6 +457,7 @@ relink_account_row_dispose (GObject *object)
   if (self->heading_label != NULL)
     gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->heading_label)));
   self->renew_button = NULL;
+  self->message_label = NULL;
   self->badge_icon = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_ACCOUNT_ROW);
   g_clear_object (&self->ticker);
@@ -399,6 +472,7 @@ relink_account_row_finalize (GObject *object)
 
   g_free (self->accessible_text);
   g_free (self->badge_class);
+  g_free (self->renew_id);
 
   G_OBJECT_CLASS (relink_account_row_parent_class)->finalize (object);
 }
@@ -611,6 +685,28 @@ relink_account_row_get_renew_visible (RelinkAccountRow *self)
   g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), FALSE);
 
   return self->renew_button != NULL && gtk_widget_get_visible (self->renew_button);
+}
+
+const char *
+relink_account_row_get_renew_label (RelinkAccountRow *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
+
+  if (!relink_account_row_get_renew_visible (self))
+    return NULL;
+
+  return gtk_button_get_label (GTK_BUTTON (self->renew_button));
+}
+
+const char *
+relink_account_row_get_message (RelinkAccountRow *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
+
+  if (self->message_label == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return NULL;
+
+  return gtk_label_get_text (self->message_label);
 }
 
 const char *

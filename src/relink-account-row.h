@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 
 /* RelinkAccountRow: one account in the window's list: marketplace badge,
  * nickname, "eBay · shop_a · Sandbox", its state and live countdown, and a
- * Renew button when it needs attention. Recycled by the list view: it shows
- * whatever account it is bound to and follows it until unbound. */
+ * Renew (or Connect) button and the plain reason when it needs attention. Recycled by the list
+ * view: it shows whatever account it is bound to and follows it until unbound. */
 G_DECLARE_FINAL_TYPE (RelinkAccountRow, relink_account_row, RELINK, ACCOUNT_ROW, GtkWidget)
 
 GtkWidget *relink_account_row_new (RelinkCountdownTicker *ticker);
@@ -37,6 +37,11 @@ const char *relink_account_row_get_subtitle (RelinkAccountRow *self);
 const char *relink_account_row_get_countdown (RelinkAccountRow *self);
 RelinkAccountState relink_account_row_get_state (RelinkAccountRow *self);
 gboolean relink_account_row_get_renew_visible (RelinkAccountRow *self);
+/* "Renew", or "Connect" for an account never connected; NULL when hidden. */
+const char *relink_account_row_get_renew_label (RelinkAccountRow *self);
+/* The plain reason shown under the subtitle of a row that needs
+ * attention (the account's status message), NULL when none is shown. */
+const char *relink_account_row_get_message (RelinkAccountRow *self);
 /* The marketplace badge: its initials and its colour's style class. */
 const char *relink_account_row_get_badge_text (RelinkAccountRow *self);
 const char *relink_account_row_get_badge_class (RelinkAccountRow *self);

@@ -6,13 +6,17 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"
+#include "relink-provider-discovery.h"
 
 /* RelinkAddAccountDialog: the three steps that add an account: the
- * marketplace, its developer keys (existing or new), and the account's
- * nickname. Saves the keys first, then the account, and only then closes. */
+ * marketplace (or a custom OpenID Connect provider, found from its issuer
+ * and saved among the user's profiles), its developer keys (existing or
+ * new), and the account's nickname. Saves the keys first, then the
+ * account, and only then closes. */
 struct _RelinkAddAccountDialog
 {
   AdwWindow parent_instance;
@@ -28,6 +32,7 @@ struct _RelinkAddAccountDialog
   GCancellable *cancellable;
   GPtrArray *field_rows;
   gboolean saving;
+  gboolean discovering;
 
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
@@ -38,6 +43,9 @@ struct _RelinkAddAccountDialog
   GtkSpinner *spinner;
   GtkStack *stack;
   GtkListBox *provider_list;
+  AdwEntryRow *issuer_row;
+  AdwEntryRow *provider_name_row;
+  GtkLabel *custom_error_label;
   AdwPreferencesGroup *existing_group;
   GtkListBox *keyset_list;
   AdwPreferencesGroup *new_keys_group;
@@ -341,11 +349,26 @@ validate_account (RelinkAddAccountDialog *self, gboolean show_all)
   return message == NULL;
 }
 
+static gboolean
+is_step (RelinkAddAccountDialog *self, const char *step)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), step) == 0;
+}
+
 static void
 validate (RelinkAddAccountDialog *self)
 {
   gboolean keys_valid = validate_keys (self, FALSE);
   gboolean account_valid = validate_account (self, FALSE);
+
+  if (is_step (self, "custom"))
+    {
+      g_autofree char *issuer = dup_trimmed (GTK_EDITABLE (self->issuer_row));
+
+      gtk_widget_set_sensitive (GTK_WIDGET (self->next_button),
+                                *issuer != '\0' && !self->discovering);
+      return;
+    }
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), keys_valid && !self->saving);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
@@ -370,10 +393,10 @@ update_buttons (RelinkAddAccountDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), !first);
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), !first && !last);
   gtk_widget_set_visible (GTK_WIDGET (self->add_button), last && !self->saving);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->saving);
-  gtk_spinner_set_spinning (self->spinner, self->saving);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), !self->saving);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !self->saving);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->saving || self->discovering);
+  gtk_spinner_set_spinning (self->spinner, self->saving || self->discovering);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), !self->saving && !self->discovering);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !self->saving && !self->discovering);
 
   if (last)
     gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->add_button));
@@ -398,6 +421,8 @@ set_step (RelinkAddAccountDialog *self, const char *step)
     gtk_widget_grab_focus (GTK_WIDGET (self->client_id_row));
   else if (g_strcmp0 (step, "account") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->nickname_row));
+  else if (g_strcmp0 (step, "custom") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->issuer_row));
 }
 
 /* Marketplace step */
@@ -700,6 +725,141 @@ provider_row_activated_cb (RelinkAddAccountDialog *self, GtkListBoxRow *row)
   set_step (self, "keys");
 }
 
+/* Custom OpenID Connect provider */
+
+static void
+show_custom_error (RelinkAddAccountDialog *self, const char *message)
+{
+  gtk_label_set_text (self->custom_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_error_label), message != NULL);
+}
+
+static void
+set_discovering (RelinkAddAccountDialog *self, gboolean discovering)
+{
+  if (discovering)
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+
+  self->discovering = discovering;
+  update_buttons (self);
+
+  if (!discovering)
+    gtk_widget_grab_focus (GTK_WIDGET (self->issuer_row));
+}
+
+/* Saves the discovered profile among the user's own and makes it known
+ * to the running registry. */
+static gboolean
+add_custom_provider (RelinkAddAccountDialog *self,
+                     RelinkProvider *provider,
+                     const char *json,
+                     char **out_message)
+{
+  RelinkProviderRegistry *registry = relink_account_manager_get_providers (self->manager);
+  const char *id = relink_provider_get_id (provider);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  /* Before writing: a file for a shipped profile's id would shadow it at
+   * the next start. */
+  if (relink_provider_registry_lookup (registry, id) != NULL)
+    {
+      *out_message
+          = g_strdup_printf (_ ("Relink already knows a provider named “%s”. Choose another name."),
+                             relink_provider_get_name (provider));
+      return FALSE;
+    }
+
+  path = relink_provider_discovery_save (json, relink_provider_registry_get_user_dir (registry),
+                                         &error);
+  if (path == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        *out_message = g_strdup_printf (
+            _ ("Your configuration folder already has a provider file for “%s”. Choose "
+               "another name, or remove that file."),
+            relink_provider_get_name (provider));
+      else
+        *out_message = g_strdup_printf (_ ("Could not save the provider: %s"), error->message);
+      return FALSE;
+    }
+
+  if (!relink_provider_registry_add (registry, provider, &error))
+    {
+      /* Not left behind to surprise the next start. */
+      g_unlink (path);
+      *out_message = g_strdup (error->message);
+      return FALSE;
+    }
+
+  g_debug ("Saved the custom provider %s to %s", id, path);
+  return TRUE;
+}
+
+static void
+discover_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAddAccountDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkProvider) provider = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *message = NULL;
+
+  provider = relink_provider_discover_finish (result, &json, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_discovering (self, FALSE);
+
+  if (provider == NULL)
+    {
+      show_custom_error (self, error->message);
+      return;
+    }
+
+  if (!add_custom_provider (self, provider, json, &message))
+    {
+      show_custom_error (self, message);
+      return;
+    }
+
+  /* On with the new provider, as if chosen from the list. */
+  gtk_editable_set_text (GTK_EDITABLE (self->issuer_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->provider_name_row), "");
+  g_set_object (&self->provider, provider);
+  fill_provider_form (self);
+  set_step (self, "keys");
+}
+
+static void
+discover (RelinkAddAccountDialog *self)
+{
+  g_autofree char *issuer = dup_trimmed (GTK_EDITABLE (self->issuer_row));
+  g_autofree char *name = dup_trimmed (GTK_EDITABLE (self->provider_name_row));
+
+  if (*issuer == '\0' || self->discovering)
+    return;
+
+  show_custom_error (self, NULL);
+  set_discovering (self, TRUE);
+  relink_provider_discover_async (issuer, *name != '\0' ? name : NULL, self->cancellable,
+                                  discover_done_cb, g_object_ref (self));
+}
+
+static void
+custom_row_activated_cb (RelinkAddAccountDialog *self, GtkListBoxRow *row)
+{
+  show_custom_error (self, NULL);
+  set_step (self, "custom");
+}
+
+static void
+custom_changed_cb (RelinkAddAccountDialog *self)
+{
+  show_custom_error (self, NULL);
+  validate (self);
+}
+
 /* Navigation */
 
 static void
@@ -719,6 +879,12 @@ static void
 next_clicked_cb (RelinkAddAccountDialog *self)
 {
   g_autofree char *keys_name = NULL;
+
+  if (is_step (self, "custom"))
+    {
+      discover (self);
+      return;
+    }
 
   if (!validate_keys (self, TRUE))
     return;
@@ -1103,6 +1269,9 @@ relink_add_account_dialog_class_init (RelinkAddAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, provider_list);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, issuer_row);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, provider_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, custom_error_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, existing_group);
   gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, keyset_list);
   gtk_widget_class_bind_template_child (widget_class, RelinkAddAccountDialog, new_keys_group);
@@ -1129,6 +1298,7 @@ relink_add_account_dialog_class_init (RelinkAddAccountDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, provider_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, custom_row_activated_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -1151,6 +1321,10 @@ relink_add_account_dialog_init (RelinkAddAccountDialog *self)
   for (guint i = 0; i < G_N_ELEMENTS (editables); i++)
     g_signal_connect_object (editables[i], "changed", G_CALLBACK (row_changed_cb), self,
                              G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->issuer_row, "changed", G_CALLBACK (custom_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->provider_name_row, "changed", G_CALLBACK (custom_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /**

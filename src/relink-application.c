@@ -18,7 +18,15 @@ struct _RelinkApplication
   AdwApplication parent_instance;
 
   RelinkAccountManager *manager;
+  RelinkTokenService *service;
+  RelinkKeepAlive *keep_alive;
   GCancellable *cancellable;
+  /* Watches the store's folder: SQLite in WAL mode writes a commit to
+   * "relink.db-wal", and only a checkpoint touches "relink.db". */
+  GFileMonitor *store_monitor;
+  char *store_name;
+  char *store_wal_name;
+  guint store_changed_id;
   /* Why the accounts cannot be shown, if they cannot. */
   GError *error;
   gboolean loading;
@@ -81,6 +89,75 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
            g_list_model_get_n_items (relink_account_manager_get_accounts (self->manager)));
   self->loading = FALSE;
   show_state_in_windows (self);
+
+  if (self->error == NULL)
+    relink_keep_alive_start (self->keep_alive);
+}
+
+static gboolean
+store_changed_timeout_cb (gpointer user_data)
+{
+  RelinkApplication *self = user_data;
+
+  self->store_changed_id = 0;
+  relink_application_check_store (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (RelinkApplication *self,
+                  GFile *file,
+                  GFile *other_file,
+                  GFileMonitorEvent event,
+                  GFileMonitor *monitor)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (g_strcmp0 (name, self->store_name) != 0 && g_strcmp0 (name, self->store_wal_name) != 0)
+    return;
+
+  /* relinkctl writes in bursts (the dates, the status, a history entry):
+   * one look at the store after the burst is enough. */
+  g_clear_handle_id (&self->store_changed_id, g_source_remove);
+  self->store_changed_id = g_timeout_add (250, store_changed_timeout_cb, self);
+}
+
+static void
+watch_store (RelinkApplication *self, RelinkStore *store)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (relink_store_get_path (store));
+  g_autoptr (GFile) folder = g_file_get_parent (file);
+  g_autoptr (GError) error = NULL;
+
+  self->store_name = g_file_get_basename (file);
+  self->store_wal_name = g_strconcat (self->store_name, "-wal", NULL);
+  self->store_monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->store_monitor == NULL)
+    {
+      /* Changes from relinkctl then show when a window gains the focus. */
+      g_message ("Cannot watch the account store for changes: %s", error->message);
+      return;
+    }
+
+  g_signal_connect_object (self->store_monitor, "changed", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+window_active_cb (RelinkApplication *self, GParamSpec *pspec, GtkWindow *window)
+{
+  if (gtk_window_is_active (window))
+    relink_application_check_store (self);
+}
+
+static void
+relink_application_window_added (GtkApplication *application, GtkWindow *window)
+{
+  GTK_APPLICATION_CLASS (relink_application_parent_class)->window_added (application, window);
+
+  g_signal_connect_object (window, "notify::is-active", G_CALLBACK (window_active_cb), application,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -107,9 +184,24 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* For notifications and the tray, which can only name "app." actions:
+ * opens the window (made anew when closed) and renews there. */
+static void
+renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RelinkApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (RELINK_IS_WINDOW (window))
+    g_action_group_activate_action (G_ACTION_GROUP (window), "renew-account", parameter);
+}
+
 static const GActionEntry app_entries[] = {
   { "about", about_action },
   { "quit", quit_action },
+  { "renew-account", renew_account_action, "s" },
 };
 
 static void
@@ -143,6 +235,10 @@ relink_application_startup (GApplication *application)
   secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (NULL);
   self->manager = relink_account_manager_new (store, secrets, providers);
+  relink_account_manager_set_program (self->manager, "window");
+  self->service = relink_token_service_new (self->manager);
+  self->keep_alive = relink_keep_alive_new (self->service);
+  watch_store (self, store);
 
   self->loading = TRUE;
   relink_account_manager_load_async (self->manager, self->cancellable, load_cb,
@@ -170,6 +266,11 @@ relink_application_shutdown (GApplication *application)
   RelinkApplication *self = RELINK_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->keep_alive != NULL)
+    relink_keep_alive_stop (self->keep_alive);
+  g_clear_handle_id (&self->store_changed_id, g_source_remove);
+  if (self->store_monitor != NULL)
+    g_file_monitor_cancel (self->store_monitor);
 
   G_APPLICATION_CLASS (relink_application_parent_class)->shutdown (application);
 }
@@ -179,6 +280,14 @@ relink_application_finalize (GObject *object)
 {
   RelinkApplication *self = RELINK_APPLICATION (object);
 
+  g_clear_handle_id (&self->store_changed_id, g_source_remove);
+  if (self->keep_alive != NULL)
+    relink_keep_alive_stop (self->keep_alive);
+  g_clear_object (&self->keep_alive);
+  g_clear_object (&self->service);
+  g_clear_object (&self->store_monitor);
+  g_clear_pointer (&self->store_name, g_free);
+  g_clear_pointer (&self->store_wal_name, g_free);
   g_clear_object (&self->manager);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
@@ -191,8 +300,11 @@ relink_application_class_init (RelinkApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->finalize = relink_application_finalize;
+
+  gtk_app_class->window_added = relink_application_window_added;
 
   app_class->startup = relink_application_startup;
   app_class->activate = relink_application_activate;
@@ -219,4 +331,32 @@ relink_application_get_manager (RelinkApplication *self)
   g_return_val_if_fail (RELINK_IS_APPLICATION (self), NULL);
 
   return self->manager;
+}
+
+RelinkTokenService *
+relink_application_get_token_service (RelinkApplication *self)
+{
+  g_return_val_if_fail (RELINK_IS_APPLICATION (self), NULL);
+
+  return self->service;
+}
+
+RelinkKeepAlive *
+relink_application_get_keep_alive (RelinkApplication *self)
+{
+  g_return_val_if_fail (RELINK_IS_APPLICATION (self), NULL);
+
+  return self->keep_alive;
+}
+
+void
+relink_application_check_store (RelinkApplication *self)
+{
+  g_return_if_fail (RELINK_IS_APPLICATION (self));
+
+  /* Not while the first load runs: it reads everything anyway. */
+  if (self->manager == NULL || self->loading || self->error != NULL)
+    return;
+
+  relink_account_manager_reload_if_changed (self->manager);
 }

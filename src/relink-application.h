@@ -18,7 +18,10 @@ G_BEGIN_DECLS
  * account store, the keyring and the marketplace profiles at start-up and
  * holds them for its windows, with the process's one token service and
  * keep-alive. Follows the store file, so that changes other processes
- * (relinkctl) make show up without a restart. */
+ * (relinkctl) make show up without a restart.
+ *
+ * Actions: app.renew-account (the account id, a string) opens the window
+ * and its login dialog for the account, for notifications and the tray. */
 G_DECLARE_FINAL_TYPE (RelinkApplication, relink_application, RELINK, APPLICATION, AdwApplication)
 
 RelinkApplication *relink_application_new (void);

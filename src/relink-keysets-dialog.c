@@ -11,7 +11,8 @@
 #include "relink-keysets-dialog.h"
 
 /* RelinkKeysetsDialog: the developer keys Relink holds, how many accounts
- * use each, when their client secrets lapse, and removal of unused ones. */
+ * use each, when their client secrets lapse, removal of unused ones, and a
+ * new client secret for keys the marketplace refused. */
 struct _RelinkKeysetsDialog
 {
   AdwWindow parent_instance;
@@ -44,6 +45,7 @@ typedef struct
   GtkWidget *expiry_box;
   GtkLabel *expiry_label;
   GtkWidget *invalid_icon;
+  GtkWidget *secret_button;
   GtkWidget *remove_button;
 } RowParts;
 
@@ -107,10 +109,25 @@ update_row (RelinkKeysetsDialog *self, AdwActionRow *row, gint64 now)
   else
     subtitle
         = g_strdup_printf (_ ("Client ID %s\n%s"), relink_keyset_get_client_id (keyset), usage);
+  if (relink_keyset_get_invalid (keyset))
+    {
+      g_autofree char *with_problem = g_strdup_printf (
+          "%s\n%s", subtitle,
+          provider != NULL && relink_provider_get_needs_client_secret (provider)
+              ? _ ("The marketplace refused these keys. Enter the current client secret.")
+              : _ ("The marketplace refused these keys. Check the client ID in its developer "
+                   "portal."));
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_problem);
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (row, subtitle);
 
   gtk_widget_set_visible (parts->invalid_icon, relink_keyset_get_invalid (keyset));
+  /* A public client (no secret) can only be fixed on the portal. */
+  gtk_widget_set_visible (parts->secret_button,
+                          relink_keyset_get_invalid (keyset) && provider != NULL
+                              && relink_provider_get_needs_client_secret (provider));
 
   gtk_widget_set_sensitive (parts->remove_button, used == 0);
   if (used == 0)
@@ -270,6 +287,167 @@ remove_clicked_cb (RelinkKeysetsDialog *self, GtkButton *button)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A new client secret */
+
+typedef struct
+{
+  RelinkKeysetsDialog *self;
+  RelinkKeyset *keyset;
+} SecretJob;
+
+static void
+secret_job_free (SecretJob *job)
+{
+  g_clear_object (&job->self);
+  g_clear_object (&job->keyset);
+  g_free (job);
+}
+
+static void
+clear_invalid_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  RelinkStore *store = task_data;
+  const char *keyset_id = g_object_get_data (G_OBJECT (task), "relink-keyset-id");
+  GError *error = NULL;
+
+  if (relink_store_set_keyset_invalid (store, keyset_id, FALSE, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+clear_invalid_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SecretJob *job = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (job->self->toast_overlay, adw_toast_new (error->message));
+      secret_job_free (job);
+      return;
+    }
+
+  /* Accounts of these keys may refresh again: the keep-alive and the
+   * token service read the flag from the keyset. */
+  relink_keyset_set_invalid (job->keyset, FALSE);
+  adw_toast_overlay_add_toast (job->self->toast_overlay,
+                               adw_toast_new (_ ("Client secret saved. Renew or test the accounts "
+                                                 "that use these keys.")));
+  secret_job_free (job);
+}
+
+static void
+secret_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SecretJob *job = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+
+  if (!relink_secrets_store_keyset_secret_finish (RELINK_SECRETS (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (job->self->toast_overlay, adw_toast_new (error->message));
+      secret_job_free (job);
+      return;
+    }
+
+  /* The account manager has no call for the flag alone, so the store is
+   * written here, off the main thread like every store write. */
+  task = g_task_new (NULL, job->self->cancellable, clear_invalid_done_cb, job);
+  g_task_set_source_tag (task, secret_stored_cb);
+  g_task_set_task_data (task, g_object_ref (relink_account_manager_get_store (job->self->manager)),
+                        g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "relink-keyset-id",
+                          g_strdup (relink_keyset_get_id (job->keyset)), g_free);
+  g_task_run_in_thread (task, clear_invalid_thread);
+}
+
+static void
+secret_entry_changed_cb (AdwMessageDialog *dialog, GtkEditable *entry)
+{
+  adw_message_dialog_set_response_enabled (dialog, "save", *gtk_editable_get_text (entry) != '\0');
+}
+
+static void
+secret_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  RelinkKeysetsDialog *self = user_data;
+  RelinkKeyset *keyset = g_object_get_data (G_OBJECT (dialog), "relink-keyset");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "relink-entry");
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  SecretJob *job;
+
+  if (g_strcmp0 (response, "save") != 0 || *gtk_editable_get_text (entry) == '\0')
+    {
+      gtk_editable_set_text (entry, "");
+      return;
+    }
+
+  job = g_new0 (SecretJob, 1);
+  job->self = g_object_ref (self);
+  job->keyset = g_object_ref (keyset);
+  name = relink_keyset_dup_display_name (keyset);
+  /* Translators: the keyring item's label, as when the keys were added;
+   * %s is e.g. "eBay · Production", the second a field id. */
+  label = g_strdup_printf (_ ("Relink: %s developer key (%s)"), name, "client_secret");
+  /* Secrets are not trimmed: what was pasted is what is kept. */
+  relink_secrets_store_keyset_secret_async (relink_account_manager_get_secrets (self->manager),
+                                            relink_keyset_get_id (keyset), "client_secret", label,
+                                            gtk_editable_get_text (entry), self->cancellable,
+                                            secret_stored_cb, job);
+  gtk_editable_set_text (entry, "");
+}
+
+static void
+secret_clicked_cb (RelinkKeysetsDialog *self, GtkButton *button)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  RowParts *parts = g_object_get_data (G_OBJECT (row), PARTS_KEY);
+  g_autofree char *name = relink_keyset_dup_display_name (parts->keyset);
+  GtkWidget *dialog;
+  GtkWidget *list;
+  GtkWidget *entry;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  gtk_widget_set_name (dialog, "secret-dialog");
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("New Client Secret for “%s”"),
+                                     name);
+  adw_message_dialog_set_body (
+      ADW_MESSAGE_DIALOG (dialog),
+      _ ("Copy the client secret of your app from the marketplace’s developer portal. Relink "
+         "keeps it in the keyring, in place of the refused one."));
+  /* A row in a boxed list, not a GtkPasswordEntry: GTK 4.8's warns when
+   * its dialog closes. */
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  entry = adw_password_entry_row_new ();
+  gtk_widget_set_name (entry, "secret-entry");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _ ("Client Secret"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (entry), TRUE);
+  gtk_list_box_append (GTK_LIST_BOX (list), entry);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "save",
+                                    _ ("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "relink-keyset", g_object_ref (parts->keyset),
+                          g_object_unref);
+  g_object_set_data (G_OBJECT (dialog), "relink-entry", entry);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (secret_entry_changed_cb), dialog,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (secret_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
 static GtkWidget *
 create_row (gpointer item, gpointer user_data)
 {
@@ -311,6 +489,13 @@ create_row (gpointer item, gpointer user_data)
   gtk_box_append (GTK_BOX (parts->expiry_box), caption);
   gtk_box_append (GTK_BOX (parts->expiry_box), GTK_WIDGET (parts->expiry_label));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), parts->expiry_box);
+
+  parts->secret_button = gtk_button_new_with_mnemonic (_ ("New _Secret…"));
+  gtk_widget_set_name (parts->secret_button, "new-secret");
+  gtk_widget_set_valign (parts->secret_button, GTK_ALIGN_CENTER);
+  g_signal_connect_object (parts->secret_button, "clicked", G_CALLBACK (secret_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), parts->secret_button);
 
   parts->remove_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_name (parts->remove_button, "remove");

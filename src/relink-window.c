@@ -13,6 +13,7 @@
 #include "relink-countdown-ticker.h"
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
+#include "relink-login-dialog.h"
 #include "relink-window.h"
 
 struct _RelinkWindow
@@ -26,6 +27,9 @@ struct _RelinkWindow
 
   GSettings *settings;
   RelinkAccountManager *manager;
+  /* The application's, or (without one, in tests) the window's own. */
+  RelinkTokenService *service;
+  GCancellable *cancellable;
   RelinkCountdownTicker *ticker;
   GtkSorter *sorter;
   GtkSortListModel *sorted;
@@ -373,12 +377,112 @@ account_removed_cb (RelinkWindow *self, const char *display_name, GtkWindow *dia
   relink_window_add_toast (self, adw_toast_new_format (_ ("Removed “%s”"), display_name));
 }
 
+/* Renewal and first connection */
+
+static void
+test_after_sign_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  text = relink_token_service_test_finish (RELINK_TOKEN_SERVICE (source), result, &error);
+  if (text != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Some marketplaces have no "who am I" call: nothing failed then. */
+  if (g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NOT_AVAILABLE))
+    return;
+
+  /* Translators: %s says why, in a sentence. */
+  toast = adw_toast_new_format (_ ("The connection test failed: %s"), error->message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 0);
+  relink_window_add_toast (self, toast);
+}
+
+static void
+signed_in_cb (RelinkWindow *self, RelinkAccount *account, const char *message, GtkWindow *dialog)
+{
+  RelinkTokenService *service = relink_window_get_token_service (self);
+
+  relink_window_add_toast (self, adw_toast_new (message));
+
+  /* A fresh token proves little until the marketplace answers a call
+   * with it; the test records its result in the account's history. */
+  relink_token_service_test_async (service, account, self->cancellable, test_after_sign_in_cb,
+                                   g_object_ref (self));
+  relink_token_service_run_hooks (service, account, RELINK_HOOK_EVENT_RENEWAL);
+}
+
+/* The login dialog already open for @account, if any. */
+static GtkWindow *
+find_login_dialog (RelinkAccount *account)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; found == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (RELINK_IS_LOGIN_DIALOG (window)
+          && relink_login_dialog_get_account (RELINK_LOGIN_DIALOG (window)) == account)
+        found = window;
+    }
+
+  return found;
+}
+
+static void
+open_login_dialog (RelinkWindow *self, RelinkAccount *account)
+{
+  GtkWindow *dialog = find_login_dialog (account);
+
+  /* Two sign-ins of one account would race to save their tokens. */
+  if (dialog == NULL)
+    {
+      dialog = relink_login_dialog_new (GTK_WINDOW (self), self->manager, account);
+      g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  gtk_window_present (dialog);
+}
+
+static void
+renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+  const char *id = g_variant_get_string (parameter, NULL);
+  RelinkAccount *account;
+
+  g_return_if_fail (self->manager != NULL);
+
+  account = relink_account_manager_lookup_account (self->manager, id);
+  if (account == NULL)
+    {
+      /* Removed meanwhile, e.g. by relinkctl, while a notification for it
+       * was still showing. */
+      relink_window_add_toast (self, adw_toast_new (_ ("This account no longer exists")));
+      return;
+    }
+
+  gtk_window_present (GTK_WINDOW (self));
+  open_login_dialog (self, account);
+}
+
 static void
 account_added_cb (RelinkWindow *self, RelinkAccount *account, GtkWindow *dialog)
 {
   /* Translators: %s is the account's name. */
   relink_window_add_toast (
       self, adw_toast_new_format (_ ("Added “%s”"), relink_account_get_display_name (account)));
+
+  /* An account is of use only once connected: sign in at once. Closing
+   * the login leaves it listed with a Connect button. */
+  open_login_dialog (self, account);
 }
 
 static void
@@ -391,6 +495,8 @@ list_activate_cb (RelinkWindow *self, guint position, GtkListView *list_view)
     return;
 
   dialog = relink_account_details_dialog_new (GTK_WINDOW (self), self->manager, account);
+  relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog),
+                                                   relink_window_get_token_service (self));
   g_signal_connect_object (dialog, "account-removed", G_CALLBACK (account_removed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
@@ -423,6 +529,8 @@ developer_keys_action (GSimpleAction *action, GVariant *parameter, gpointer user
 static const GActionEntry win_entries[] = {
   { "add-account", add_account_action },
   { "developer-keys", developer_keys_action },
+  /* Takes the account id, so that notifications and the tray can use it. */
+  { "renew-account", renew_account_action, "s" },
 };
 
 static void
@@ -512,6 +620,7 @@ relink_window_dispose (GObject *object)
 {
   RelinkWindow *self = RELINK_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->resort_id, g_source_remove);
   if (self->grow_tick_id != 0)
     {
@@ -539,6 +648,8 @@ relink_window_finalize (GObject *object)
 
   g_clear_pointer (&self->bound_items, g_hash_table_unref);
   g_clear_object (&self->settings);
+  g_clear_object (&self->service);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (relink_window_parent_class)->finalize (object);
@@ -621,6 +732,7 @@ relink_window_init (RelinkWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bound_items = g_hash_table_new (NULL, NULL);
+  self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APPLICATION_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
@@ -707,4 +819,29 @@ relink_window_get_n_attention (RelinkWindow *self)
   g_return_val_if_fail (RELINK_IS_WINDOW (self), 0);
 
   return self->n_attention;
+}
+
+RelinkTokenService *
+relink_window_get_token_service (RelinkWindow *self)
+{
+  GtkApplication *app;
+  RelinkTokenService *shared = NULL;
+
+  g_return_val_if_fail (RELINK_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (self->manager != NULL, NULL);
+
+  if (self->service != NULL)
+    return self->service;
+
+  /* One service per process, so that refreshes of one account join. */
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (RELINK_IS_APPLICATION (app))
+    shared = relink_application_get_token_service (RELINK_APPLICATION (app));
+
+  if (shared != NULL && relink_token_service_get_manager (shared) == self->manager)
+    self->service = g_object_ref (shared);
+  else
+    self->service = relink_token_service_new (self->manager);
+
+  return self->service;
 }

@@ -15,7 +15,11 @@ G_BEGIN_DECLS
 
 /* RelinkWindow: the main window: every account, most urgent first, in the
  * groups "Needs attention" and "Connected", with live countdowns; or the
- * empty, loading or error page. */
+ * empty, loading or error page.
+ *
+ * Actions: win.add-account, win.developer-keys, and win.renew-account
+ * (the account id, a string), which opens the login dialog and after a
+ * sign-in tests the connection and runs the renewal hooks. */
 G_DECLARE_FINAL_TYPE (RelinkWindow, relink_window, RELINK, WINDOW, AdwApplicationWindow)
 
 /* @manager may be NULL when the account store could not be opened; then
@@ -33,5 +37,8 @@ void relink_window_add_toast (RelinkWindow *self, AdwToast *toast);
 const char *relink_window_get_page (RelinkWindow *self);
 /* How many accounts are in "Needs attention" (for tests). */
 guint relink_window_get_n_attention (RelinkWindow *self);
+/* The token service the window's actions use: the application's, or
+ * without an application one of the window's own. Needs a manager. */
+RelinkTokenService *relink_window_get_token_service (RelinkWindow *self);
 
 G_END_DECLS

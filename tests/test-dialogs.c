@@ -1,6 +1,8 @@
 /* test-dialogs.c: the add-account, account-details and developer-keys
  * dialogs under Xvfb, driven like a user, over a temp store and the
- * private session's real keyring.
+ * private session's real keyring. Their actions reach a stub marketplace
+ * (an in-process libsoup server in Mercado Libre's wire format) or the
+ * real OpenID Connect server of tests/oidc.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,15 +10,24 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 
 #include "relink-account-details-dialog.h"
 #include "relink-account-manager.h"
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
+#include "relink-login-dialog.h"
+#include "relink-test-oidc.h"
 #include "relink-test-util.h"
 
 #define DAY (24 * 60 * 60)
+
+#define STUB_ID "stub-market"
+#define STUB_NAME "Stub Market"
+#define STUB_USER_ID "123456"
+#define STUB_ACCESS "stub-access-token"
+#define STUB_SECRET "stub-client-secret"
 
 typedef struct
 {
@@ -25,10 +36,106 @@ typedef struct
   RelinkSecrets *secrets;
   RelinkAccountManager *manager;
   gint64 now;
+
+  /* The stub marketplace, when a test asked for it. */
+  SoupServer *stub;
+  char *stub_base;
+  guint identity_requests;
+  char *revoked_token;
 } Fixture;
 
 static void
-fixture_open (Fixture *fixture, guint n_accounts)
+answer_json (SoupServerMessage *msg, guint status, const char *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+users_me_cb (SoupServer *server,
+             SoupServerMessage *msg,
+             const char *path,
+             GHashTable *query,
+             gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+
+  fixture->identity_requests++;
+  if (g_strcmp0 (auth, "Bearer " STUB_ACCESS) != 0)
+    answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
+  else
+    answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
+}
+
+/* RFC 7009: the token in a form; 200 whatever it is. */
+static void
+revoke_cb (SoupServer *server,
+           SoupServerMessage *msg,
+           const char *path,
+           GHashTable *query,
+           gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr (GHashTable) form = NULL;
+
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
+  form = soup_form_decode (body->data != NULL ? body->data : "");
+  g_free (fixture->revoked_token);
+  fixture->revoked_token = g_strdup (g_hash_table_lookup (form, "token"));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+static void
+authorize_cb (SoupServer *server,
+              SoupServerMessage *msg,
+              const char *path,
+              GHashTable *query,
+              gpointer user_data)
+{
+  static const char page[] = "<html><head><title>Sign in</title></head><body></body></html>";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+}
+
+/* Starts the stub and writes its profile into @providers_dir. */
+static void
+stub_start (Fixture *fixture, const char *providers_dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoslist (GUri) uris = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *path = g_build_filename (providers_dir, STUB_ID ".json", NULL);
+
+  fixture->stub = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->stub, "/users/me", users_me_cb, fixture, NULL);
+  soup_server_add_handler (fixture->stub, "/revoke", revoke_cb, fixture, NULL);
+  soup_server_add_handler (fixture->stub, "/authorize", authorize_cb, fixture, NULL);
+  soup_server_listen_local (fixture->stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->stub);
+  fixture->stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+
+  profile = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" STUB_ID "\", \"name\": \"" STUB_NAME "\","
+      "  \"client_auth\": \"body\", \"pkce\": \"optional\", \"scopes\": [],"
+      "  \"access_lifetime\": 21600, \"refresh_lifetime\": 15552000,"
+      "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"id\","
+      "                  \"name_field\": \"nickname\" },"
+      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": false,"
+      "    \"authorize_url\": \"%s/authorize\", \"token_url\": \"%s/token\","
+      "    \"identity_url\": \"%s/users/me\", \"revoke_url\": \"%s/revoke\" } ] }",
+      fixture->stub_base, fixture->stub_base, fixture->stub_base, fixture->stub_base);
+  g_assert_cmpint (g_mkdir_with_parents (providers_dir, 0700), ==, 0);
+  g_file_set_contents (path, profile, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_open_full (Fixture *fixture, guint n_accounts, gboolean with_stub)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
@@ -63,11 +170,22 @@ fixture_open (Fixture *fixture, guint n_accounts)
     g_assert_no_error (error);
   }
 
+  if (with_stub)
+    stub_start (fixture, providers_dir);
+
   fixture->secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (providers_dir);
+  g_assert_cmpuint (relink_provider_registry_get_load_errors (providers)->len, ==, 0);
   fixture->manager = relink_account_manager_new (fixture->store, fixture->secrets, providers);
+  relink_account_manager_set_program (fixture->manager, "window");
   relink_account_manager_load_sync (fixture->manager, NULL, &error);
   g_assert_no_error (error);
+}
+
+static void
+fixture_open (Fixture *fixture, guint n_accounts)
+{
+  fixture_open_full (fixture, n_accounts, FALSE);
 }
 
 static void
@@ -75,7 +193,18 @@ fixture_close (Fixture *fixture)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_assert_finalize_object (fixture->manager);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
+  if (fixture->stub != NULL)
+    {
+      g_assert_true (
+          relink_secrets_clear_tokens_sync (fixture->secrets, "account-stub", NULL, NULL));
+      g_assert_true (
+          relink_secrets_clear_keyset_sync (fixture->secrets, "keyset-stub", NULL, NULL));
+      soup_server_disconnect (fixture->stub);
+      g_clear_object (&fixture->stub);
+    }
+  g_clear_pointer (&fixture->stub_base, g_free);
+  g_clear_pointer (&fixture->revoked_token, g_free);
   g_clear_object (&fixture->secrets);
   g_clear_object (&fixture->store);
   relink_test_remove_dir (fixture->dir);
@@ -216,6 +345,12 @@ set_text (GtkWidget *root, const char *id, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (get_widget (root, id)), text);
 }
 
+static const char *
+label_text (GtkWidget *root, const char *id)
+{
+  return gtk_label_get_text (GTK_LABEL (get_widget (root, id)));
+}
+
 static gboolean
 error_label_shows (GtkWidget *root, const char *id, const char *fragment)
 {
@@ -286,9 +421,9 @@ destroy_and_finalize (GtkWidget *window)
 {
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (window);
+  /* Work the window started (reading the history) lets go of it when
+   * its thread returns. */
+  relink_test_assert_finalize_eventually (window);
 }
 
 /* Add account */
@@ -564,6 +699,100 @@ test_add_account_cancel (void)
   fixture_close (&fixture);
 }
 
+/* A custom OpenID Connect provider, from the real server's discovery. */
+static void
+test_add_account_custom_oidc (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkTestOidc) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *issuer = NULL;
+  g_autofree char *providers_dir = NULL;
+  RelinkProviderRegistry *registry;
+  RelinkProvider *provider = NULL;
+  GtkWidget *dialog;
+  GtkStack *stack;
+  guint n_providers;
+
+  server = relink_test_oidc_start (NULL, &error);
+  g_assert_no_error (error);
+  issuer = g_strdup (relink_test_oidc_get_issuer (server));
+
+  fixture_open (&fixture, 0);
+  registry = relink_account_manager_get_providers (fixture.manager);
+  providers_dir = g_strdup (relink_provider_registry_get_user_dir (registry));
+  n_providers = g_list_model_get_n_items (G_LIST_MODEL (registry));
+
+  dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for_frame (dialog);
+  stack = GTK_STACK (get_widget (dialog, "stack"));
+
+  gtk_widget_activate (get_widget (dialog, "custom-oidc"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "custom");
+  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
+
+  /* Nobody answers there: said in plain words, on the page. */
+  set_text (dialog, "issuer_row", "http://127.0.0.1:1");
+  set_text (dialog, "provider_name_row", "Test Market");
+  click (dialog, "next_button");
+  WAIT_FOR (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  g_test_message ("%s", label_text (dialog, "custom_error_label"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "custom");
+  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, n_providers);
+
+  /* A name a shipped marketplace has. */
+  set_text (dialog, "issuer_row", issuer);
+  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  set_text (dialog, "provider_name_row", "eBay");
+  click (dialog, "next_button");
+  WAIT_FOR (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  g_assert_nonnull (strstr (label_text (dialog, "custom_error_label"), "already knows"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, n_providers);
+
+  /* The real server: a new provider, saved and selected. */
+  set_text (dialog, "provider_name_row", "Test Market");
+  click (dialog, "next_button");
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "keys") == 0
+            || gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  if (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")))
+    g_error ("Discovery failed: %s", label_text (dialog, "custom_error_label"));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, n_providers + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (registry)); i++)
+    {
+      g_autoptr (RelinkProvider) item = g_list_model_get_item (G_LIST_MODEL (registry), i);
+
+      if (g_str_equal (relink_provider_get_name (item), "Test Market"))
+        provider = item;
+    }
+  g_assert_nonnull (provider);
+  g_assert_true (relink_provider_is_custom (provider));
+  g_assert_cmpstr (
+      adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_widget (dialog, "window_title"))), ==,
+      "Test Market");
+  /* Its endpoints are the server's, from the discovery document. */
+  {
+    GPtrArray *environments = relink_provider_get_environments (provider);
+    const RelinkProviderEnvironment *env = g_ptr_array_index (environments, 0);
+    g_autofree char *path = NULL;
+
+    g_assert_true (g_str_has_prefix (env->authorize_url, issuer));
+    g_assert_true (g_str_has_prefix (env->token_url, issuer));
+    path = g_strdup_printf ("%s/%s.json", providers_dir, relink_provider_get_id (provider));
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  }
+  /* Listed among the marketplaces from now on. */
+  g_assert_nonnull (
+      find_widget (get_widget (dialog, "provider_list"), relink_provider_get_id (provider)));
+  maybe_screenshot (dialog, "add-account-custom-keys");
+
+  destroy_and_finalize (dialog);
+  fixture_close (&fixture);
+}
+
 /* Account details */
 
 static void
@@ -702,6 +931,243 @@ test_details_empty_history (void)
   fixture_close (&fixture);
 }
 
+/* The stub's keys and an account connected as shop_a, its access token
+ * valid for an hour, written as a sign-in would (keyring, then store). */
+static RelinkAccount *
+add_stub_account (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
+  g_autoptr (RelinkAccount) account = relink_account_new ("account-stub");
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  gint64 now = relink_now ();
+
+  relink_keyset_set_provider_id (keyset, STUB_ID);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-app");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, "keyset-stub",
+                                                          "client_secret", "Relink test keys",
+                                                          STUB_SECRET, NULL, &error));
+  g_assert_no_error (error);
+
+  relink_account_set_keyset_id (account, "keyset-stub");
+  relink_account_set_nickname (account, "Shop A");
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  g_assert_true (relink_store_save_account (fixture->store, account, &error));
+  g_assert_no_error (error);
+
+  relink_token_set_set_access_token (tokens, STUB_ACCESS);
+  relink_token_set_set_refresh_token (tokens, "stub-refresh-token");
+  relink_token_set_set_token_type (tokens, "Bearer");
+  relink_token_set_set_issued_at (tokens, now - 3600);
+  relink_token_set_set_access_expires_at (tokens, now + 3600);
+  relink_token_set_set_refresh_expires_at (tokens, now + 100 * DAY);
+  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, "account-stub",
+                                                   "Relink test tokens", tokens, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_sign_in (fixture->store, "account-stub", STUB_USER_ID,
+                                              "shop_a", "read write", now - 3600, now + 3600,
+                                              now + 100 * DAY, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_status (fixture->store, "account-stub",
+                                             RELINK_ACCOUNT_STATUS_CONNECTED, NULL, &error));
+  g_assert_no_error (error);
+
+  relink_account_manager_load_sync (fixture->manager, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_object_ref (relink_account_manager_lookup_account (fixture->manager, "account-stub"));
+}
+
+static RelinkTokenSet *
+keyring_tokens (Fixture *fixture, const char *account_id)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkTokenSet *tokens;
+
+  tokens = relink_secrets_lookup_tokens_sync (fixture->secrets, account_id, NULL, &error);
+  g_assert_no_error (error);
+  return tokens;
+}
+
+/* The login dialog open for @account, NULL when none. */
+static GtkWindow *
+find_login_dialog (RelinkAccount *account)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (RELINK_IS_LOGIN_DIALOG (window)
+          && relink_login_dialog_get_account (RELINK_LOGIN_DIALOG (window)) == account)
+        found = window;
+    }
+
+  return found;
+}
+
+static gboolean
+is_connected_text (const char *text)
+{
+  return g_str_has_prefix (text, "Connected as shop_a — ") && g_str_has_suffix (text, " ms");
+}
+
+static void
+test_details_actions (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkTokenService) service = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *test_text = NULL;
+  AdwMessageDialog *confirm;
+  GtkWindow *login;
+  GtkWidget *dialog;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  service = relink_token_service_new (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
+  relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog), service);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for_frame (dialog);
+  WAIT_FOR (find_label (dialog, "No history yet") != NULL);
+
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget (dialog, "renew_button"))), ==,
+                   "_Renew");
+  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "result_box")));
+
+  /* Test: the stub says who the token belongs to; the result line, the
+   * account and the history show it. */
+  click (dialog, "test_button");
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "test_button")));
+  WAIT_FOR (is_connected_text (label_text (dialog, "result_label")));
+  test_text = g_strdup (label_text (dialog, "result_label"));
+  g_test_message ("%s", test_text);
+  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "result_box")));
+  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "result_label"), "success"));
+  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "test_button")));
+  g_assert_cmpuint (fixture.identity_requests, ==, 1);
+  g_assert_true (relink_account_get_last_test_ok (account));
+  g_assert_cmpstr (relink_account_get_last_test_message (account), ==, test_text);
+  WAIT_FOR (find_label (get_widget (dialog, "history_list"), test_text) != NULL);
+  g_assert_nonnull (find_label (get_widget (dialog, "history_list"), "Test"));
+  maybe_screenshot (dialog, "account-details-tested");
+
+  /* Renew opens the login dialog for this account, over this dialog. */
+  g_assert_null (find_login_dialog (account));
+  click (dialog, "renew_button");
+  login = find_login_dialog (account);
+  g_assert_nonnull (login);
+  g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (dialog));
+  g_object_add_weak_pointer (G_OBJECT (login), (gpointer *) &login);
+  gtk_window_destroy (login);
+  WAIT_FOR (login == NULL);
+
+  /* Revoke asks first; Cancel keeps the tokens. */
+  click (dialog, "revoke_button");
+  confirm = find_message_dialog (GTK_WINDOW (dialog));
+  g_assert_nonnull (confirm);
+  heading = g_strdup_printf ("Revoke “%s”?", "Shop A");
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, heading);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "keyring"));
+  maybe_screenshot (GTK_WIDGET (confirm), "account-revoke-confirm");
+  respond (confirm, "_Cancel");
+  WAIT_FOR (find_message_dialog (GTK_WINDOW (dialog)) == NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (fixture.revoked_token);
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+
+  /* Revoke: the marketplace is told, the tokens are gone, the account
+   * is not connected any more and offers to connect. */
+  click (dialog, "revoke_button");
+  confirm = find_message_dialog (GTK_WINDOW (dialog));
+  respond (confirm, "_Revoke");
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), STUB_NAME " cancelled"));
+  g_assert_nonnull (fixture.revoked_token);
+  g_assert_true (g_str_equal (fixture.revoked_token, "stub-refresh-token")
+                 || g_str_equal (fixture.revoked_token, STUB_ACCESS));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_null (tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (RelinkAccount) stored
+        = relink_store_load_account (fixture.store, "account-stub", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (relink_account_get_status (stored), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  }
+  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "revoke_button")));
+  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "test_button")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget (dialog, "renew_button"))), ==,
+                   "_Connect");
+  WAIT_FOR (find_label (get_widget (dialog, "history_list"), "Revocation") != NULL);
+  maybe_screenshot (dialog, "account-details-revoked");
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&service));
+  fixture_close (&fixture);
+}
+
+/* Without a token the test says so in plain words, and the history
+ * records nothing it did not do. */
+static void
+test_details_test_failure (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *dialog;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  /* Another process (relinkctl) changed the token meanwhile: the stub
+   * refuses it, and the refresh (no token endpoint) fails too. */
+  {
+    g_autoptr (RelinkTokenSet) tokens = keyring_tokens (&fixture, "account-stub");
+
+    relink_token_set_set_access_token (tokens, "someone-elses-token");
+    g_assert_true (relink_secrets_store_tokens_sync (fixture.secrets, "account-stub", "test",
+                                                     tokens, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for_frame (dialog);
+
+  click (dialog, "test_button");
+  WAIT_FOR (gtk_widget_has_css_class (get_widget (dialog, "result_label"), "error"));
+  g_test_message ("%s", label_text (dialog, "result_label"));
+  g_assert_false (is_connected_text (label_text (dialog, "result_label")));
+  g_assert_cmpstr (label_text (dialog, "result_label"), !=, "");
+  g_assert_null (strstr (label_text (dialog, "result_label"), "someone-elses-token"));
+  g_assert_false (relink_account_get_last_test_ok (account));
+  g_assert_true (
+      relink_account_details_dialog_get_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog))
+      != NULL);
+
+  destroy_and_finalize (dialog);
+  {
+    g_autoptr (GError) clear_error = NULL;
+    relink_secrets_clear_tokens_sync (fixture.secrets, "account-stub", NULL, &clear_error);
+    g_assert_no_error (clear_error);
+  }
+  fixture_close (&fixture);
+}
+
 /* Developer keys */
 
 static void
@@ -822,6 +1288,71 @@ test_keysets (void)
   fixture_close (&fixture);
 }
 
+/* Keys the marketplace refused: the row says so and takes a new secret. */
+static void
+test_keysets_invalid (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  AdwMessageDialog *secret_dialog;
+  RelinkKeyset *keyset;
+  GtkWidget *dialog;
+  GtkWidget *row;
+  gboolean stored_invalid = TRUE;
+
+  fixture_open (&fixture, RELINK_TEST_FIXTURE_CYCLE);
+  /* As the token service leaves it after invalid_client. */
+  g_assert_true (relink_store_set_keyset_invalid (fixture.store, "keyset-ebay", TRUE, &error));
+  g_assert_no_error (error);
+  relink_account_manager_load_sync (fixture.manager, NULL, &error);
+  g_assert_no_error (error);
+  keyset = relink_account_manager_lookup_keyset (fixture.manager, "keyset-ebay");
+  g_assert_true (relink_keyset_get_invalid (keyset));
+
+  dialog = GTK_WIDGET (relink_keysets_dialog_new (NULL, fixture.manager));
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for_frame (dialog);
+
+  row = get_widget (dialog, "keyset-ebay");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "The marketplace refused these keys"));
+  g_assert_true (gtk_widget_get_visible (get_widget (row, "new-secret")));
+  g_assert_false (
+      gtk_widget_get_visible (get_widget (get_widget (dialog, "keyset-etsy"), "new-secret")));
+  maybe_screenshot (dialog, "keysets-invalid");
+
+  g_signal_emit_by_name (get_widget (row, "new-secret"), "clicked");
+  secret_dialog = find_message_dialog (GTK_WINDOW (dialog));
+  g_assert_nonnull (secret_dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (secret_dialog, "save"));
+  set_text (GTK_WIDGET (secret_dialog), "secret-entry", "PRD-a-new-secret");
+  g_assert_true (adw_message_dialog_get_response_enabled (secret_dialog, "save"));
+  maybe_screenshot (GTK_WIDGET (secret_dialog), "keysets-new-secret");
+  respond (secret_dialog, "_Save");
+
+  WAIT_FOR (!relink_keyset_get_invalid (keyset));
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "refused"));
+  g_assert_false (gtk_widget_get_visible (get_widget (row, "new-secret")));
+
+  secret = relink_secrets_lookup_keyset_secret_sync (fixture.secrets, "keyset-ebay",
+                                                     "client_secret", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "PRD-a-new-secret");
+  stored = relink_store_load_keysets (fixture.store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    if (g_str_equal (relink_keyset_get_id (stored->pdata[i]), "keyset-ebay"))
+      stored_invalid = relink_keyset_get_invalid (stored->pdata[i]);
+  g_assert_false (stored_invalid);
+
+  destroy_and_finalize (dialog);
+  relink_secrets_clear_keyset_sync (fixture.secrets, "keyset-ebay", NULL, &error);
+  g_assert_no_error (error);
+  fixture_close (&fixture);
+}
+
 static void
 test_keysets_empty (void)
 {
@@ -853,10 +1384,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/add-account/new-keys", test_add_account);
   g_test_add_func ("/add-account/existing-keys", test_add_account_existing_keys);
   g_test_add_func ("/add-account/cancel", test_add_account_cancel);
+  g_test_add_func ("/add-account/custom-oidc", test_add_account_custom_oidc);
   g_test_add_func ("/details/show-and-remove", test_details);
   g_test_add_func ("/details/empty-history", test_details_empty_history);
+  g_test_add_func ("/details/test-renew-revoke", test_details_actions);
+  g_test_add_func ("/details/test-failure", test_details_test_failure);
   g_test_add_func ("/keysets/list-and-remove", test_keysets);
   g_test_add_func ("/keysets/empty", test_keysets_empty);
+  g_test_add_func ("/keysets/invalid", test_keysets_invalid);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -356,20 +357,29 @@ communicated_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   *out = g_object_ref (result);
 }
 
-/* Runs relinkctl with @argv (NULL-terminated, without the program) and
+/* The built program @name of src/cli. */
+static char *
+built_program (const char *name)
+{
+  return g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", name, NULL);
+}
+
+/* Runs @program with @argv (NULL-terminated, without the program) and
  * @input on stdin (NULL: empty), serving the stub meanwhile. */
 static void
-run_ctl (Fixture *fixture, Result *result, const char *input, const char *const *argv)
+run_program (Fixture *fixture,
+             Result *result,
+             const char *program,
+             const char *input,
+             const char *const *argv)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) done = NULL;
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *program
-      = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "relinkctl", NULL);
 
-  g_ptr_array_add (args, program);
+  g_ptr_array_add (args, (gpointer) program);
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, (gpointer) argv[i]);
   g_ptr_array_add (args, NULL);
@@ -395,11 +405,28 @@ run_ctl (Fixture *fixture, Result *result, const char *input, const char *const 
   result->status = g_subprocess_get_exit_status (process);
 }
 
+/* Runs the built relinkctl. */
+static void
+run_ctl (Fixture *fixture, Result *result, const char *input, const char *const *argv)
+{
+  g_autofree char *program = built_program ("relinkctl");
+
+  run_program (fixture, result, program, input, argv);
+}
+
 #define RUN(fixture, result, input, ...)                                                           \
   G_STMT_START                                                                                     \
   {                                                                                                \
     const char *const run_argv_[] = { __VA_ARGS__, NULL };                                         \
     run_ctl ((fixture), (result), (input), run_argv_);                                             \
+  }                                                                                                \
+  G_STMT_END
+
+#define RUN_PROGRAM(fixture, result, program, input, ...)                                          \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    const char *const run_argv_[] = { __VA_ARGS__, NULL };                                         \
+    run_program ((fixture), (result), (program), (input), run_argv_);                              \
   }                                                                                                \
   G_STMT_END
 
@@ -995,6 +1022,125 @@ test_revoke_fallback (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 }
 
+/* The front and its helper */
+
+static gboolean
+file_mentions (const char *path, const char *needle)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  return memmem (contents, length, needle, strlen (needle)) != NULL;
+}
+
+/* The point of the front: `relinkctl` starts without the HTTP stack. The
+ * libraries a program needs are named in its dynamic section. */
+static void
+test_front_links_no_http (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *front = built_program ("relinkctl");
+  g_autofree char *helper = built_program ("relinkctl-helper");
+
+  g_assert_false (file_mentions (front, "libsoup-3.0.so"));
+  /* The same check sees it where it belongs. */
+  g_assert_true (file_mentions (helper, "libsoup-3.0.so"));
+}
+
+#define FAKE_HELPER                                                                                \
+  "#!/bin/sh\n"                                                                                    \
+  "printf 'helper:'\n"                                                                             \
+  "for arg in \"$@\"; do printf ' [%s]' \"$arg\"; done\n"                                          \
+  "printf '\\n'\n"                                                                                 \
+  "cat\n"                                                                                          \
+  "echo 'helper stderr' >&2\n"                                                                     \
+  "exit 42\n"
+
+/* A copy of the front beside a stand-in helper that tells how it was run:
+ * what the front answers itself never reaches it; the rest reaches it with
+ * the same arguments and standard streams, and its exit status is
+ * relinkctl's. */
+static void
+test_front_delegates (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *cached
+      = add_account (fixture, fixture->lwa_keyset, "Cached shop", "Atza|cached-front",
+                     relink_now () + 3600, "Atzr|cached-front");
+  g_autofree char *due = add_account (fixture, fixture->lwa_keyset, "Due shop", "Atza|cached-due",
+                                      relink_now () + 60, "Atzr|cached-due");
+  g_autofree char *built = built_program ("relinkctl");
+  g_autofree char *bin = g_build_filename (fixture->root, "bin", NULL);
+  g_autofree char *front = g_build_filename (bin, "relinkctl", NULL);
+  g_autofree char *helper = g_build_filename (bin, "relinkctl-helper", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length;
+  g_auto (Result) by_id = { 0 };
+  g_auto (Result) by_nickname = { 0 };
+  g_auto (Result) list = { 0 };
+  g_auto (Result) help = { 0 };
+  g_auto (Result) missing = { 0 };
+  g_auto (Result) refresh = { 0 };
+  g_auto (Result) token_due = { 0 };
+  g_auto (Result) import = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0700), ==, 0);
+  g_file_get_contents (built, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (front, contents, length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (helper, FAKE_HELPER, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (front, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (helper, 0700), ==, 0);
+
+  /* Answered by the front. */
+  RUN_PROGRAM (fixture, &by_id, front, NULL, "token", cached);
+  g_assert_cmpint (by_id.status, ==, 0);
+  g_assert_cmpstr (by_id.out, ==, "Atza|cached-front\n");
+  g_assert_cmpstr (by_id.err, ==, "");
+
+  RUN_PROGRAM (fixture, &by_nickname, front, NULL, "token", "cached shop");
+  g_assert_cmpint (by_nickname.status, ==, 0);
+  g_assert_cmpstr (by_nickname.out, ==, "Atza|cached-front\n");
+
+  RUN_PROGRAM (fixture, &list, front, NULL, "list");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "Due shop"));
+  g_assert_null (strstr (list.out, "helper:"));
+
+  RUN_PROGRAM (fixture, &help, front, NULL, "help", "import");
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "relinkctl import"));
+  g_assert_null (strstr (help.out, "helper:"));
+
+  RUN_PROGRAM (fixture, &missing, front, NULL, "token", "no such shop");
+  g_assert_cmpint (missing.status, ==, 4);
+  g_assert_cmpstr (missing.out, ==, "");
+
+  /* Passed on to the helper. */
+  RUN_PROGRAM (fixture, &token_due, front, NULL, "token", due);
+  g_assert_cmpint (token_due.status, ==, 42);
+  expected = g_strdup_printf ("helper: [token] [%s]\n", due);
+  g_assert_cmpstr (token_due.out, ==, expected);
+  g_assert_cmpstr (token_due.err, ==, "helper stderr\n");
+
+  /* The front leaves the options to the helper. */
+  RUN_PROGRAM (fixture, &refresh, front, NULL, "refresh", "--all", "--jobs", "3");
+  g_assert_cmpint (refresh.status, ==, 42);
+  g_assert_cmpstr (refresh.out, ==, "helper: [refresh] [--all] [--jobs] [3]\n");
+
+  RUN_PROGRAM (fixture, &import, front, "from standard input\n", "import", "Due shop");
+  g_assert_cmpint (import.status, ==, 42);
+  g_assert_cmpstr (import.out, ==, "helper: [import] [Due shop]\nfrom standard input\n");
+
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1013,6 +1159,8 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/import/refused", test_import_refused);
   ADD ("/relinkctl/test", test_test_command);
   ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
+  ADD ("/relinkctl/front/no-http", test_front_links_no_http);
+  ADD ("/relinkctl/front/delegates", test_front_delegates);
 #undef ADD
 
   return g_test_run ();

@@ -1,4 +1,7 @@
-/* test-window.c: the real main window under Xvfb, over a temp store.
+/* test-window.c: the real main window under Xvfb, over a temp store;
+ * its renewals against a stub marketplace (an in-process libsoup server);
+ * and the application following changes another process makes to its
+ * store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,13 +9,22 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "relink-account-manager.h"
 #include "relink-account-row.h"
+#include "relink-add-account-dialog.h"
+#include "relink-application.h"
+#include "relink-login-dialog.h"
 #include "relink-countdown-ticker.h"
 #include "relink-expiry.h"
 #include "relink-test-util.h"
 #include "relink-window.h"
+
+#define STUB_ID "stub-market"
+#define STUB_USER_ID "123456"
+#define STUB_ACCESS "stub-access-token"
 
 typedef struct
 {
@@ -20,7 +32,49 @@ typedef struct
   RelinkAccountManager *manager;
   GtkWidget *window;
   gint64 now;
+  /* Set before fixture_open() to add the stub's profile. */
+  char *stub_base;
 } Fixture;
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  g_error ("Timed out waiting for %s", (const char *) data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond holds; a hang fails the test instead of
+ * waiting for the harness to kill it. */
+#define WAIT_FOR(cond)                                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    guint wait_id_ = g_timeout_add_seconds (30, timed_out_cb, (gpointer) #cond);                   \
+    while (!(cond))                                                                                \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    g_source_remove (wait_id_);                                                                    \
+  }                                                                                                \
+  G_STMT_END
+
+static void
+write_stub_profile (const char *providers_dir, const char *base)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (providers_dir, STUB_ID ".json", NULL);
+  g_autofree char *profile = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" STUB_ID "\", \"name\": \"Stub Market\","
+      "  \"client_auth\": \"body\", \"pkce\": \"optional\", \"scopes\": [],"
+      "  \"access_lifetime\": 21600, \"refresh_lifetime\": 15552000,"
+      "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"id\","
+      "                  \"name_field\": \"nickname\" },"
+      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": true,"
+      "    \"authorize_url\": \"%s/authorize\", \"token_url\": \"%s/token\","
+      "    \"identity_url\": \"%s/users/me\" } ] }",
+      base, base, base);
+
+  g_assert_cmpint (g_mkdir_with_parents (providers_dir, 0700), ==, 0);
+  g_file_set_contents (path, profile, -1, &error);
+  g_assert_no_error (error);
+}
 
 static void
 fixture_open (Fixture *fixture, guint n_accounts)
@@ -41,6 +95,9 @@ fixture_open (Fixture *fixture, guint n_accounts)
   g_assert_no_error (error);
   relink_test_populate_fixture (store, n_accounts, fixture->now, &error);
   g_assert_no_error (error);
+
+  if (fixture->stub_base != NULL)
+    write_stub_profile (providers_dir, fixture->stub_base);
 
   secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (providers_dir);
@@ -108,9 +165,10 @@ fixture_close (Fixture *fixture)
       g_assert_finalize_object (fixture->window);
     }
 
-  g_assert_finalize_object (fixture->manager);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
   relink_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
+  g_free (fixture->stub_base);
 }
 
 static void
@@ -668,9 +726,356 @@ test_window_first_frame (void)
   fixture_close (&fixture);
 }
 
+/* Renewal from the list */
+
+static void
+users_me_cb (SoupServer *server,
+             SoupServerMessage *msg,
+             const char *path,
+             GHashTable *query,
+             gpointer user_data)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  const char *json = g_strcmp0 (auth, "Bearer " STUB_ACCESS) == 0
+                         ? "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}"
+                         : "{\"error\":\"invalid_token\",\"status\":401}";
+
+  soup_server_message_set_status (msg, g_strcmp0 (auth, "Bearer " STUB_ACCESS) == 0 ? 200 : 401,
+                                  NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+authorize_cb (SoupServer *server,
+              SoupServerMessage *msg,
+              const char *path,
+              GHashTable *query,
+              gpointer user_data)
+{
+  static const char page[] = "<html><head><title>Sign in</title></head><body></body></html>";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+}
+
+/* The login dialog open for @account, NULL when none. */
+static GtkWindow *
+find_login_dialog (RelinkAccount *account)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (RELINK_IS_LOGIN_DIALOG (window)
+          && relink_login_dialog_get_account (RELINK_LOGIN_DIALOG (window)) == account)
+        {
+          g_assert_null (found);
+          found = window;
+        }
+    }
+
+  return found;
+}
+
+static void
+close_login_dialog (GtkWindow *dialog)
+{
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_destroy (dialog);
+  WAIT_FOR (dialog == NULL);
+}
+
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+#define REAUTH_MESSAGE                                                                             \
+  "Stub Market no longer accepts the saved authorisation. Renew the account to sign in again."
+
+static void
+add_stub_accounts (Fixture *fixture)
+{
+  RelinkStore *store = relink_account_manager_get_store (fixture->manager);
+  RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
+  g_autoptr (RelinkAccount) shop_a = relink_account_new ("account-a");
+  g_autoptr (RelinkAccount) shop_b = relink_account_new ("account-b");
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 now = relink_now ();
+
+  relink_keyset_set_provider_id (keyset, STUB_ID);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-app");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  g_assert_no_error (error);
+
+  /* Shop A: signed in before, refused since. */
+  relink_account_set_keyset_id (shop_a, "keyset-stub");
+  relink_account_set_nickname (shop_a, "Shop A");
+  g_assert_true (relink_store_save_account (store, shop_a, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_sign_in (store, "account-a", STUB_USER_ID, "shop_a", "read",
+                                              now - 3600, now + 3600, now + 100 * 24 * 3600,
+                                              &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_status (store, "account-a", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
+                                             REAUTH_MESSAGE, &error));
+  g_assert_no_error (error);
+  /* What the renewal below stands for would have saved. */
+  relink_token_set_set_access_token (tokens, STUB_ACCESS);
+  relink_token_set_set_token_type (tokens, "Bearer");
+  relink_token_set_set_access_expires_at (tokens, now + 3600);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, "account-a", "Relink test tokens",
+                                                   tokens, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Shop B: added, never connected. */
+  relink_account_set_keyset_id (shop_b, "keyset-stub");
+  relink_account_set_nickname (shop_b, "Shop B");
+  relink_account_set_status (shop_b, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  g_assert_true (relink_store_save_account (store, shop_b, &error));
+  g_assert_no_error (error);
+
+  relink_account_manager_load_sync (fixture->manager, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_window_renew (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (SoupServer) stub = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoslist (GUri) uris = NULL;
+  g_autofree char *hooks_dir = NULL;
+  g_autofree char *hook = NULL;
+  g_autofree char *hook_out = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *event = NULL;
+  RelinkTokenService *service;
+  RelinkAccount *shop_a;
+  RelinkAccount *shop_b;
+  RelinkAccountRow *row;
+  GtkWidget *button;
+  GtkWindow *login;
+
+  soup_server_add_handler (stub, "/users/me", users_me_cb, NULL, NULL);
+  soup_server_add_handler (stub, "/authorize", authorize_cb, NULL, NULL);
+  soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (stub);
+  fixture.stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+
+  fixture_open (&fixture, 0);
+  add_stub_accounts (&fixture);
+  shop_a = relink_account_manager_lookup_account (fixture.manager, "Shop A");
+  shop_b = relink_account_manager_lookup_account (fixture.manager, "Shop B");
+  fixture_show_window (&fixture);
+
+  /* The hooks of the renewal record what they were told. */
+  service = relink_window_get_token_service (RELINK_WINDOW (fixture.window));
+  g_assert_true (relink_token_service_get_manager (service) == fixture.manager);
+  hooks_dir = g_build_filename (fixture.dir, "hooks", NULL);
+  hook = g_build_filename (hooks_dir, "10-record", NULL);
+  hook_out = g_build_filename (fixture.dir, "hook.out", NULL);
+  script
+      = g_strdup_printf ("#!/bin/sh\necho \"$RELINK_EVENT $RELINK_ACCOUNT_ID\" > '%s'\n", hook_out);
+  g_assert_cmpint (g_mkdir_with_parents (hooks_dir, 0700), ==, 0);
+  g_file_set_contents (hook, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (hook, 0700), ==, 0);
+  relink_token_service_set_hooks_dir (service, hooks_dir);
+
+  /* The rows: Renew with the plain reason, and Connect. */
+  row = find_row (&fixture, "Shop A");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (relink_account_row_get_renew_label (row), ==, "Renew");
+  g_assert_cmpstr (relink_account_row_get_message (row), ==, REAUTH_MESSAGE);
+  row = find_row (&fixture, "Shop B");
+  g_assert_cmpstr (relink_account_row_get_renew_label (row), ==, "Connect");
+  g_assert_null (relink_account_row_get_message (row));
+
+  /* Renew on the row opens the login dialog for that account. */
+  row = find_row (&fixture, "Shop A");
+  button = find_named (GTK_WIDGET (row), "renew-button");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_null (find_login_dialog (shop_a));
+  g_signal_emit_by_name (button, "clicked");
+  login = find_login_dialog (shop_a);
+  g_assert_nonnull (login);
+  g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (fixture.window));
+  g_assert_null (find_login_dialog (shop_b));
+  /* Once is enough: a second click shows the same dialog. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (find_login_dialog (shop_a) == login);
+
+  /* After the sign-in the window tests the connection and runs the
+   * renewal hooks. */
+  g_signal_emit_by_name (login, "signed-in", shop_a, "Stub Market · shop_a renewed");
+  WAIT_FOR (relink_account_get_last_test_at (shop_a) != 0);
+  g_assert_true (relink_account_get_last_test_ok (shop_a));
+  g_assert_true (
+      g_str_has_prefix (relink_account_get_last_test_message (shop_a), "Connected as shop_a"));
+  WAIT_FOR (g_file_test (hook_out, G_FILE_TEST_EXISTS));
+  WAIT_FOR (g_file_get_contents (hook_out, &event, NULL, NULL) && strchr (event, '\n') != NULL);
+  g_assert_cmpstr (event, ==, "renewal account-a\n");
+  close_login_dialog (login);
+
+  /* The action serves notifications and the tray by account id. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "renew-account",
+                                  g_variant_new_string ("account-b"));
+  login = find_login_dialog (shop_b);
+  g_assert_nonnull (login);
+  close_login_dialog (login);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "renew-account",
+                                  g_variant_new_string ("no-such-account"));
+  g_assert_null (find_login_dialog (shop_a));
+
+  /* A newly added account is connected at once. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "add-account", NULL);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *add_dialog = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+        if (RELINK_IS_ADD_ACCOUNT_DIALOG (window))
+          add_dialog = window;
+      }
+    g_assert_nonnull (add_dialog);
+    /* As the dialog does once Shop B is saved. */
+    g_signal_emit_by_name (add_dialog, "account-added", shop_b);
+    gtk_window_destroy (add_dialog);
+  }
+  login = find_login_dialog (shop_b);
+  g_assert_nonnull (login);
+  g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (fixture.window));
+  close_login_dialog (login);
+
+  relink_secrets_clear_tokens_sync (relink_account_manager_get_secrets (fixture.manager),
+                                    "account-a", NULL, &error);
+  g_assert_no_error (error);
+  fixture_close (&fixture);
+  soup_server_disconnect (stub);
+}
+
+/* The application: a change another process (relinkctl) writes to the
+ * store shows in the window, no restart needed. */
+static void
+test_app_follows_store (void)
+{
+  g_autoptr (RelinkApplication) app = relink_application_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkStore) other = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ctl");
+  g_autoptr (RelinkAccount) added = relink_account_new ("account-ctl");
+  RelinkAccountManager *manager;
+  RelinkAccount *account;
+  RelinkWindow *window;
+  gint64 now = relink_now ();
+
+  /* A process of its own on the test bus. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  manager = relink_application_get_manager (app);
+  g_assert_nonnull (manager);
+  g_assert_cmpstr (relink_account_manager_get_program (manager), ==, "window");
+  g_assert_true (relink_token_service_get_manager (relink_application_get_token_service (app))
+                 == manager);
+  g_assert_true (relink_keep_alive_get_service (relink_application_get_keep_alive (app))
+                 == relink_application_get_token_service (app));
+
+  g_application_activate (G_APPLICATION (app));
+  window = RELINK_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  g_assert_true (relink_window_get_token_service (window)
+                 == relink_application_get_token_service (app));
+  WAIT_FOR (!relink_window_get_loading (window));
+  g_assert_cmpstr (relink_window_get_page (window), ==, "empty");
+
+  /* relinkctl's own connection to the same file. */
+  other = relink_store_open (relink_store_get_path (relink_account_manager_get_store (manager)),
+                             &error);
+  g_assert_no_error (error);
+  relink_keyset_set_provider_id (keyset, "etsy");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "ctlclientid");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/etsy");
+  g_assert_true (relink_store_save_keyset (other, keyset, &error));
+  g_assert_no_error (error);
+  relink_account_set_keyset_id (added, "keyset-ctl");
+  relink_account_set_nickname (added, "Shop from relinkctl");
+  relink_account_set_status (added, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_refresh_expires_at (added, now + 60 * 24 * 3600);
+  relink_account_set_access_expires_at (added, now + 3600);
+  g_assert_true (relink_store_save_account (other, added, &error));
+  g_assert_no_error (error);
+
+  WAIT_FOR (relink_account_manager_lookup_account (manager, "account-ctl") != NULL);
+  account = relink_account_manager_lookup_account (manager, "account-ctl");
+  WAIT_FOR (g_strcmp0 (relink_window_get_page (window), "accounts") == 0);
+  g_assert_cmpuint (relink_window_get_n_attention (window), ==, 0);
+
+  /* A refresh there found the authorisation revoked. */
+  g_assert_true (
+      relink_store_update_status (other, "account-ctl", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
+                                  "Etsy no longer accepts the saved authorisation.", &error));
+  g_assert_no_error (error);
+  WAIT_FOR (relink_account_get_status (account) == RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+  WAIT_FOR (relink_window_get_n_attention (window) == 1);
+  g_assert_cmpstr (relink_account_get_status_message (account), ==,
+                   "Etsy no longer accepts the saved authorisation.");
+
+  /* Notifications and the tray renew through the application, which
+   * hands over to its window; the window is made again when closed. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "renew-account",
+                                  g_variant_new_string ("no-such-account"));
+  g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
+  window = RELINK_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  g_assert_cmpstr (relink_window_get_page (window), ==, "accounts");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *data_home = relink_test_make_tmp_dir ();
+  int status;
+
+  /* The application opens the default store: one of this run's own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -682,6 +1087,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/add-remove", test_window_add_remove);
   g_test_add_func ("/window/state-change", test_window_state_change);
   g_test_add_func ("/window/expires-live", test_window_expires_live);
+  g_test_add_func ("/window/renew", test_window_renew);
+  g_test_add_func ("/application/follows-store", test_app_follows_store);
 
-  return g_test_run ();
+  status = g_test_run ();
+  relink_test_remove_dir (data_home);
+
+  return status;
 }

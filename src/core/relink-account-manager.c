@@ -16,7 +16,6 @@ struct _RelinkAccountManager
   RelinkStore *store;
   RelinkSecrets *secrets;
   RelinkProviderRegistry *providers;
-  RelinkOAuthClient *oauth_client;
   char *program;
 
   GListStore *accounts;
@@ -247,7 +246,6 @@ relink_account_manager_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
   g_clear_object (&self->providers);
-  g_clear_object (&self->oauth_client);
 
   G_OBJECT_CLASS (relink_account_manager_parent_class)->dispose (object);
 }
@@ -377,16 +375,9 @@ relink_account_manager_get_providers (RelinkAccountManager *self)
   return self->providers;
 }
 
-RelinkOAuthClient *
-relink_account_manager_get_oauth_client (RelinkAccountManager *self)
-{
-  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
-
-  if (self->oauth_client == NULL)
-    self->oauth_client = relink_oauth_client_new ();
-
-  return self->oauth_client;
-}
+/* relink_account_manager_get_oauth_client() lives with the OAuth client in
+ * the core's network part (relink-account-manager-oauth.c), so that the
+ * manager itself needs no libsoup. */
 
 const char *
 relink_account_manager_get_program (RelinkAccountManager *self)
@@ -605,6 +596,10 @@ reload_done_cb (GObject *object,
   /* The list on screen stays as it was; the next change tries again. */
   if (!relink_account_manager_load_finish (RELINK_ACCOUNT_MANAGER (object), result, &error))
     g_message ("Could not re-read the account list: %s", error->message);
+
+  /* A commit that landed while reading was not seen: read again. The
+   * data version (taken before the read) tells, so this ends. */
+  relink_account_manager_reload_if_changed (RELINK_ACCOUNT_MANAGER (object));
 }
 
 void

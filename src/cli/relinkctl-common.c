@@ -1,0 +1,1101 @@
+/* relinkctl-common.c
+ *
+ * The command line, help, list, status and the keyring's answer to
+ * `relinkctl token`, shared by relinkctl's front and its helper (see
+ * relinkctl-common.h). Modelled on pizauth: `token` prints the token and
+ * nothing else, or exits non-zero with the reason on stderr; every --json
+ * output carries a format version.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "relink-expiry.h"
+#include "relink-secrets.h"
+#include "relink-store.h"
+#include "relink-token-service.h"
+#include "relinkctl-common.h"
+
+#define JSON_FORMAT_VERSION 1
+
+struct _CtlCommand
+{
+  const char *name;
+  const char *parameter;   /* shown after the command in the usage line */
+  const char *summary;     /* N_() */
+  const char *description; /* N_() */
+  CtlRunFunc run;          /* NULL: the program's own implementation */
+};
+
+/* Helpers */
+
+void
+ctl_print_error (const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("relinkctl: %s\n", message);
+}
+
+int
+ctl_exit_status_for_local_error (const GError *error)
+{
+  if (error->domain == RELINK_SECRETS_ERROR)
+    return error->code == RELINK_SECRETS_ERROR_NO_SERVICE
+                   || error->code == RELINK_SECRETS_ERROR_LOCKED
+               ? CTL_EXIT_KEYRING
+               : CTL_EXIT_FAILED;
+  if (error->domain == RELINK_STORE_ERROR)
+    return CTL_EXIT_STORE;
+
+  return CTL_EXIT_FAILED;
+}
+
+const char *
+ctl_command_get_name (const CtlCommand *command)
+{
+  return command->name;
+}
+
+static char *
+format_iso8601 (gint64 moment)
+{
+  g_autoptr (GDateTime) when = NULL;
+
+  if (moment <= 0)
+    return NULL;
+
+  when = g_date_time_new_from_unix_utc (moment);
+  return when != NULL ? g_date_time_format_iso8601 (when) : NULL;
+}
+
+/* "expiring_soon": stable names for scripts, unlike the translated labels. */
+static const char *
+state_to_id (RelinkAccountState state)
+{
+  switch (state)
+    {
+      case RELINK_ACCOUNT_STATE_EXPIRED:
+        return "expired";
+      case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
+        return "needs_reauth";
+      case RELINK_ACCOUNT_STATE_ERROR:
+        return "error";
+      case RELINK_ACCOUNT_STATE_NOT_CONNECTED:
+        return "not_connected";
+      case RELINK_ACCOUNT_STATE_EXPIRING_SOON:
+        return "expiring_soon";
+      case RELINK_ACCOUNT_STATE_VALID:
+      default:
+        return "valid";
+    }
+}
+
+RelinkProvider *
+ctl_account_provider (RelinkAccount *account)
+{
+  RelinkKeyset *keyset = relink_account_get_keyset (account);
+
+  return keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
+}
+
+static const RelinkProviderEnvironment *
+account_environment (RelinkAccount *account)
+{
+  RelinkKeyset *keyset = relink_account_get_keyset (account);
+  RelinkProvider *provider = ctl_account_provider (account);
+
+  if (provider == NULL)
+    return NULL;
+
+  return relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
+}
+
+/* "eBay · Sandbox", as the window's rows say it. */
+static char *
+describe_marketplace (RelinkAccount *account)
+{
+  RelinkKeyset *keyset = relink_account_get_keyset (account);
+  RelinkProvider *provider = ctl_account_provider (account);
+  const RelinkProviderEnvironment *env = account_environment (account);
+
+  if (provider == NULL)
+    return g_strdup (keyset != NULL && relink_keyset_get_provider_id (keyset) != NULL
+                         ? relink_keyset_get_provider_id (keyset)
+                         : _ ("Unknown marketplace"));
+  if (env == NULL || env->name == NULL)
+    return g_strdup (relink_provider_get_name (provider));
+
+  return g_strdup_printf ("%s · %s", relink_provider_get_name (provider), env->name);
+}
+
+/* The "expiring soon" threshold: the seller's setting when Relink's
+ * GSettings schema is installed, the built-in default otherwise, so that
+ * relinkctl never aborts on a missing schema. */
+static gint64
+soon_threshold (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  guint days = RELINK_EXPIRY_DEFAULT_SOON_DAYS;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+
+  if (schema != NULL && g_settings_schema_has_key (schema, "expiring-soon-days"))
+    {
+      g_autoptr (GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+
+      days = g_settings_get_uint (settings, "expiring-soon-days");
+    }
+
+  return (gint64) days * 24 * 3600;
+}
+
+static int
+report_load_error (const GError *error)
+{
+  ctl_print_error (_ ("Cannot read the account list: %s"), error->message);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? CTL_EXIT_FAILED
+                                                                   : CTL_EXIT_STORE;
+}
+
+int
+ctl_load (Ctl *ctl)
+{
+  g_autofree char *path = relink_store_default_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkSecrets) secrets = NULL;
+  g_autoptr (RelinkProviderRegistry) providers = NULL;
+  g_autoptr (RelinkAccountManager) manager = NULL;
+
+  store = relink_store_open (path, &error);
+  if (store == NULL)
+    return report_load_error (error);
+
+  secrets = relink_secrets_new ();
+  providers = relink_provider_registry_new (NULL);
+  manager = relink_account_manager_new (store, secrets, providers);
+  relink_account_manager_set_program (manager, "relinkctl");
+
+  if (!relink_account_manager_load_sync (manager, ctl->cancellable, &error))
+    return report_load_error (error);
+
+  ctl->manager = g_steal_pointer (&manager);
+  return CTL_EXIT_OK;
+}
+
+RelinkAccount *
+ctl_lookup_account (Ctl *ctl, const char *name)
+{
+  RelinkAccount *account = relink_account_manager_lookup_account (ctl->manager, name);
+
+  if (account == NULL)
+    ctl_print_error (_ ("There is no account “%s”. Run “relinkctl list” to see the accounts."),
+                     name);
+
+  return account;
+}
+
+/* One ACCOUNT argument and nothing else. */
+const char *
+ctl_single_account_argument (Ctl *ctl, char **args)
+{
+  guint n = g_strv_length (args);
+
+  if (n == 1)
+    {
+      ctl_print_error (_ ("Name the account: relinkctl %s ACCOUNT."), ctl->command->name);
+      return NULL;
+    }
+  if (n > 2)
+    {
+      ctl_print_error (_ ("relinkctl %s takes one account; “%s” is one too many."),
+                       ctl->command->name, args[2]);
+      return NULL;
+    }
+
+  return args[1];
+}
+
+/* list, status */
+
+static int
+compare_urgency (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  RelinkAccount *aa = *(RelinkAccount *const *) a;
+  RelinkAccount *bb = *(RelinkAccount *const *) b;
+  const gint64 *context = user_data; /* now, threshold */
+  RelinkAccountState sa = relink_account_get_state (aa, context[0], context[1]);
+  RelinkAccountState sb = relink_account_get_state (bb, context[0], context[1]);
+  gint64 ea = relink_account_get_refresh_expires_at (aa);
+  gint64 eb = relink_account_get_refresh_expires_at (bb);
+
+  if (sa != sb)
+    return sa < sb ? -1 : 1;
+
+  /* Unknown expiries last; then the soonest first. */
+  if (ea == 0 || eb == 0)
+    return (ea == 0) - (eb == 0);
+  if (ea != eb)
+    return ea < eb ? -1 : 1;
+
+  return g_utf8_collate (relink_account_get_display_name (aa),
+                         relink_account_get_display_name (bb));
+}
+
+GPtrArray *
+ctl_collect_accounts (Ctl *ctl)
+{
+  GListModel *model = relink_account_manager_get_accounts (ctl->manager);
+  guint n = g_list_model_get_n_items (model);
+  GPtrArray *accounts = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (accounts, g_list_model_get_item (model, i));
+
+  return accounts;
+}
+
+static void
+add_moment (JsonBuilder *builder, const char *name, gint64 moment)
+{
+  g_autofree char *iso = format_iso8601 (moment);
+  g_autofree char *unix_name = g_strconcat (name, "_unix", NULL);
+
+  json_builder_set_member_name (builder, name);
+  if (iso != NULL)
+    json_builder_add_string_value (builder, iso);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, unix_name);
+  if (moment > 0)
+    json_builder_add_int_value (builder, moment);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_nullable_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* One account in the documented JSON schema. Never a token. */
+static void
+add_account_json (JsonBuilder *builder, RelinkAccount *account, gint64 now, gint64 threshold)
+{
+  RelinkKeyset *keyset = relink_account_get_keyset (account);
+  RelinkProvider *provider = ctl_account_provider (account);
+  const RelinkProviderEnvironment *env = account_environment (account);
+  RelinkAccountState state = relink_account_get_state (account, now, threshold);
+
+  json_builder_begin_object (builder);
+
+  add_nullable_string (builder, "id", relink_account_get_id (account));
+  add_nullable_string (builder, "nickname", relink_account_get_nickname (account));
+
+  json_builder_set_member_name (builder, "marketplace");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "id",
+                       provider != NULL ? relink_provider_get_id (provider)
+                       : keyset != NULL ? relink_keyset_get_provider_id (keyset)
+                                        : NULL);
+  add_nullable_string (builder, "name",
+                       provider != NULL ? relink_provider_get_name (provider) : NULL);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "environment");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "id",
+                       keyset != NULL ? relink_keyset_get_environment (keyset) : NULL);
+  add_nullable_string (builder, "name", env != NULL ? env->name : NULL);
+  json_builder_set_member_name (builder, "production");
+  json_builder_add_boolean_value (builder, env != NULL && env->is_production);
+  json_builder_end_object (builder);
+
+  add_nullable_string (builder, "keyset_id", relink_account_get_keyset_id (account));
+
+  json_builder_set_member_name (builder, "identity");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "id", relink_account_get_identity_id (account));
+  add_nullable_string (builder, "name", relink_account_get_identity_name (account));
+  json_builder_end_object (builder);
+
+  add_nullable_string (builder, "state", state_to_id (state));
+  add_nullable_string (builder, "state_label", relink_expiry_state_to_string (state));
+  json_builder_set_member_name (builder, "needs_attention");
+  json_builder_add_boolean_value (builder, relink_expiry_state_needs_attention (state));
+  add_nullable_string (builder, "status_message", relink_account_get_status_message (account));
+
+  add_moment (builder, "authorised_at", relink_account_get_authorised_at (account));
+  add_moment (builder, "access_expires_at", relink_account_get_access_expires_at (account));
+  add_moment (builder, "refresh_expires_at", relink_account_get_refresh_expires_at (account));
+  add_moment (builder, "last_refresh_at", relink_account_get_last_refresh_at (account));
+
+  json_builder_set_member_name (builder, "last_test");
+  if (relink_account_get_last_test_at (account) > 0)
+    {
+      json_builder_begin_object (builder);
+      add_moment (builder, "at", relink_account_get_last_test_at (account));
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, relink_account_get_last_test_ok (account));
+      add_nullable_string (builder, "message", relink_account_get_last_test_message (account));
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      json_builder_add_null_value (builder);
+    }
+
+  json_builder_end_object (builder);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static int
+print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *generated = format_iso8601 (now);
+  guint attention = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format_version");
+  json_builder_add_int_value (builder, JSON_FORMAT_VERSION);
+  add_nullable_string (builder, "generated_at", generated);
+
+  json_builder_set_member_name (builder, "accounts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      RelinkAccount *account = g_ptr_array_index (accounts, i);
+
+      if (relink_expiry_state_needs_attention (relink_account_get_state (account, now, threshold)))
+        attention++;
+      add_account_json (builder, account, now, threshold);
+    }
+  json_builder_end_array (builder);
+
+  if (with_summary)
+    {
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_int_value (builder, accounts->len);
+      json_builder_set_member_name (builder, "needs_attention");
+      json_builder_add_int_value (builder, attention);
+    }
+
+  json_builder_end_object (builder);
+  print_json (builder);
+
+  return attention;
+}
+
+/* Pads @text with spaces to @width characters (not bytes). */
+static void
+append_padded (GString *line, const char *text, guint width)
+{
+  glong length = g_utf8_strlen (text, -1);
+
+  g_string_append (line, text);
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (line, ' ');
+}
+
+static int
+cmd_list (Ctl *ctl, char **args)
+{
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  gint64 now = relink_now ();
+  gint64 threshold;
+  guint widths[4] = { 0 };
+  const char *headers[4] = { _ ("ID"), _ ("NICKNAME"), _ ("MARKETPLACE"), _ ("STATE") };
+  int status;
+
+  if (g_strv_length (args) > 1)
+    {
+      ctl_print_error (_ ("relinkctl list takes no account."));
+      return CTL_EXIT_USAGE;
+    }
+
+  if ((status = ctl_load (ctl)) != CTL_EXIT_OK)
+    return status;
+
+  threshold = soon_threshold ();
+  accounts = ctl_collect_accounts (ctl);
+
+  if (ctl->json)
+    {
+      print_accounts_json (accounts, now, threshold, FALSE);
+      return CTL_EXIT_OK;
+    }
+
+  if (accounts->len == 0)
+    {
+      g_print (_ ("No accounts. Add one in Relink.\n"));
+      return CTL_EXIT_OK;
+    }
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      RelinkAccount *account = g_ptr_array_index (accounts, i);
+      RelinkAccountState state = relink_account_get_state (account, now, threshold);
+      char **row = g_new0 (char *, 5);
+
+      row[0] = g_strdup (relink_account_get_id (account));
+      row[1] = g_strdup (relink_account_get_display_name (account));
+      row[2] = describe_marketplace (account);
+      row[3] = g_strdup (relink_expiry_state_to_string (state));
+      g_ptr_array_add (rows, row);
+    }
+
+  for (guint c = 0; c < 4; c++)
+    {
+      widths[c] = g_utf8_strlen (headers[c], -1);
+      for (guint i = 0; i < rows->len; i++)
+        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (((char **) rows->pdata[i])[c], -1));
+    }
+
+  for (guint i = 0; i <= rows->len; i++)
+    {
+      const char *const *row = i == 0 ? headers : (const char *const *) rows->pdata[i - 1];
+      g_autoptr (GString) line = g_string_new (NULL);
+
+      for (guint c = 0; c < 4; c++)
+        {
+          if (c < 3)
+            {
+              append_padded (line, row[c], widths[c]);
+              g_string_append (line, "  ");
+            }
+          else
+            {
+              g_string_append (line, row[c]);
+            }
+        }
+      g_print ("%s\n", line->str);
+    }
+
+  return CTL_EXIT_OK;
+}
+
+static void
+print_status_line (RelinkAccount *account, gint64 now, gint64 threshold)
+{
+  RelinkAccountState state = relink_account_get_state (account, now, threshold);
+  g_autofree char *marketplace = describe_marketplace (account);
+  g_autofree char *countdown = NULL;
+  const char *message = relink_account_get_status_message (account);
+
+  if (state == RELINK_ACCOUNT_STATE_NOT_CONNECTED)
+    {
+      /* Translators: "Loja BR (Mercado Libre · Brazil): Not connected". */
+      g_print (_ ("  %s (%s): %s\n"), relink_account_get_display_name (account), marketplace,
+               relink_expiry_state_to_string (state));
+    }
+  else
+    {
+      countdown
+          = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
+      /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
+      g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
+               relink_expiry_state_to_string (state), countdown);
+    }
+  if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
+    g_print ("    %s\n", message);
+}
+
+static int
+cmd_status (Ctl *ctl, char **args)
+{
+  g_autoptr (GPtrArray) accounts = NULL;
+  gint64 now = relink_now ();
+  gint64 context[2];
+  guint attention = 0;
+  int status;
+
+  if (g_strv_length (args) > 1)
+    {
+      ctl_print_error (_ ("relinkctl status takes no account."));
+      return CTL_EXIT_USAGE;
+    }
+
+  if ((status = ctl_load (ctl)) != CTL_EXIT_OK)
+    return status;
+
+  context[0] = now;
+  context[1] = soon_threshold ();
+  accounts = ctl_collect_accounts (ctl);
+  g_ptr_array_sort_with_data (accounts, compare_urgency, context);
+
+  if (ctl->json)
+    {
+      attention = print_accounts_json (accounts, now, context[1], TRUE);
+      return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      RelinkAccount *account = g_ptr_array_index (accounts, i);
+
+      if (relink_expiry_state_needs_attention (relink_account_get_state (account, now, context[1])))
+        attention++;
+    }
+
+  if (attention > 0)
+    {
+      g_print (_ ("Needs attention:\n"));
+      for (guint i = 0; i < attention; i++)
+        print_status_line (g_ptr_array_index (accounts, i), now, context[1]);
+    }
+  if (attention < accounts->len)
+    {
+      g_print (_ ("Connected:\n"));
+      for (guint i = attention; i < accounts->len; i++)
+        print_status_line (g_ptr_array_index (accounts, i), now, context[1]);
+    }
+
+  if (accounts->len == 0)
+    g_print (_ ("No accounts. Add one in Relink.\n"));
+  else if (attention == 0)
+    g_print (ngettext ("The account is fine.\n", "All %u accounts are fine.\n", accounts->len),
+             accounts->len);
+  else
+    g_print (ngettext ("%u of %u account needs attention.\n", "%u of %u accounts need attention.\n",
+                       accounts->len),
+             attention, accounts->len);
+
+  return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
+}
+
+/* token */
+
+/* The token and a newline, nothing else: scripts use $(relinkctl token X). */
+int
+ctl_write_token (const char *token)
+{
+  if (fputs (token, stdout) == EOF || fputc ('\n', stdout) == EOF || fflush (stdout) == EOF)
+    {
+      int saved = errno;
+
+      g_printerr (_ ("relinkctl: Could not write the token: %s\n"), g_strerror (saved));
+      return CTL_EXIT_FAILED;
+    }
+
+  return CTL_EXIT_OK;
+}
+
+/* A token from the keyring that is valid beyond the service's margin is
+ * the answer: no lock is needed to read a valid token. Anything else
+ * (due, missing, unknown expiry) goes to the token service, which
+ * refreshes under the cross-process lock. Returns FALSE to go on with the
+ * service; TRUE when done, with the exit status in @out_status. */
+static gboolean
+use_cached_token (RelinkTokenSet *tokens, const GError *error, int *out_status)
+{
+  const char *access;
+
+  if (error != NULL)
+    {
+      ctl_print_error ("%s", error->message);
+      *out_status = ctl_exit_status_for_local_error (error);
+      return TRUE;
+    }
+  if (tokens == NULL)
+    return FALSE;
+
+  access = relink_token_set_get_access_token (tokens);
+  if (access == NULL || access[0] == '\0'
+      || relink_token_set_get_access_expires_at (tokens)
+             <= relink_now () + RELINK_TOKEN_SERVICE_DEFAULT_MARGIN)
+    return FALSE;
+
+  *out_status = ctl_write_token (access);
+  return TRUE;
+}
+
+/* `relinkctl token` is called from scripts, often: it should cost little
+ * more than `secret-tool lookup`. So the keyring lookup (taking ACCOUNT
+ * as an id, the usual case in scripts) starts at once and runs while a
+ * worker thread opens the store and reads that one account; the token is
+ * printed only once the store confirmed that the id is an account's. Only
+ * a nickname needs the whole account list and the marketplace profiles. */
+typedef struct
+{
+  gboolean keyring_done;
+  RelinkTokenSet *tokens;
+  GError *keyring_error;
+  gboolean store_done;
+  RelinkAccount *account; /* the account whose id is ACCOUNT, if any */
+  GError *store_error;
+} TokenStart;
+
+static void
+token_start_clear (TokenStart *start)
+{
+  g_clear_object (&start->tokens);
+  g_clear_error (&start->keyring_error);
+  g_clear_object (&start->account);
+  g_clear_error (&start->store_error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TokenStart, token_start_clear)
+
+static void
+early_tokens_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  TokenStart *start = user_data;
+
+  start->tokens = relink_secrets_lookup_tokens_finish (RELINK_SECRETS (object), result,
+                                                       &start->keyring_error);
+  start->keyring_done = TRUE;
+}
+
+/* Returns the account whose id is the task data, or NULL without an error
+ * when there is none. */
+static void
+read_account_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
+                     GCancellable *cancellable)
+{
+  const char *id = task_data;
+  g_autofree char *path = relink_store_default_path ();
+  g_autoptr (RelinkStore) store = NULL;
+  GError *error = NULL;
+  RelinkAccount *account;
+
+  store = relink_store_open (path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  account = relink_store_load_account (store, id, &error);
+  if (g_error_matches (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND))
+    g_clear_error (&error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, account, g_object_unref);
+}
+
+static void
+account_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  TokenStart *start = user_data;
+
+  start->account = g_task_propagate_pointer (G_TASK (result), &start->store_error);
+  start->store_done = TRUE;
+}
+
+gboolean
+ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_status)
+{
+  const char *name = ctl_single_account_argument (ctl, args);
+  g_autoptr (RelinkSecrets) secrets = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_auto (TokenStart) start = { 0 };
+  RelinkAccount *account;
+
+  *out_account_id = NULL;
+
+  if (name == NULL)
+    {
+      *out_status = CTL_EXIT_USAGE;
+      return TRUE;
+    }
+
+  secrets = relink_secrets_new ();
+  relink_secrets_lookup_tokens_async (secrets, name, ctl->cancellable, early_tokens_cb, &start);
+  task = g_task_new (NULL, ctl->cancellable, account_read_cb, &start);
+  g_task_set_task_data (task, g_strdup (name), g_free);
+  g_task_run_in_thread (task, read_account_thread);
+  g_clear_object (&task);
+
+  while (!start.keyring_done || !start.store_done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (start.store_error != NULL)
+    {
+      *out_status = report_load_error (start.store_error);
+      return TRUE;
+    }
+
+  if (start.account != NULL)
+    {
+      if (use_cached_token (start.tokens, start.keyring_error, out_status))
+        return TRUE;
+
+      *out_account_id = g_strdup (name);
+      return FALSE;
+    }
+
+  /* A nickname, or no account at all: that takes the whole list. */
+  if ((*out_status = ctl_load (ctl)) != CTL_EXIT_OK)
+    return TRUE;
+
+  if ((account = ctl_lookup_account (ctl, name)) == NULL)
+    {
+      *out_status = CTL_EXIT_NO_ACCOUNT;
+      return TRUE;
+    }
+
+  /* The lookup above found nothing, but it opened the keyring session
+   * this one uses. */
+  tokens = relink_secrets_lookup_tokens_sync (secrets, relink_account_get_id (account),
+                                              ctl->cancellable, &error);
+  if (use_cached_token (tokens, error, out_status))
+    return TRUE;
+
+  *out_account_id = g_strdup (relink_account_get_id (account));
+  return FALSE;
+}
+
+/* The command line */
+
+#define EXIT_STATUS_HELP                                                                           \
+  N_ ("Exit status:\n"                                                                             \
+      "  0  success; for status: every account is fine\n"                                          \
+      "  1  failed (the marketplace refused, the account is not connected, or the token\n"         \
+      "     belongs to someone else); for status: an account needs attention\n"                    \
+      "  2  usage error (unknown command or option, missing account, a secret given as an\n"       \
+      "     argument, nothing usable on standard input)\n"                                         \
+      "  3  the keyring is unavailable (no Secret Service running, or it stayed locked)\n"         \
+      "  4  no account with that id or nickname\n"                                                 \
+      "  5  temporary failure (no network, a server error, rate limited): try again later\n"       \
+      "  6  the account database cannot be read\n")
+
+#define JSON_HELP                                                                                  \
+  N_ ("JSON (list --json, status --json), format_version 1; new fields may be added:\n"            \
+      "  { \"format_version\": 1, \"generated_at\": ISO,\n"                                        \
+      "    \"accounts\": [ { \"id\", \"nickname\",\n"                                              \
+      "        \"marketplace\": { \"id\", \"name\" },\n"                                           \
+      "        \"environment\": { \"id\", \"name\", \"production\" }, \"keyset_id\",\n"            \
+      "        \"identity\": { \"id\", \"name\" },\n"                                              \
+      "        \"state\": \"valid\" | \"expiring_soon\" | \"expired\" | \"needs_reauth\" |\n"      \
+      "                 \"error\" | \"not_connected\",\n"                                          \
+      "        \"state_label\", \"needs_attention\", \"status_message\",\n"                        \
+      "        \"authorised_at\", \"access_expires_at\", \"refresh_expires_at\",\n"                \
+      "        \"last_refresh_at\" (ISO 8601 UTC, with *_unix twins in seconds),\n"                \
+      "        \"last_test\": { \"at\", \"at_unix\", \"ok\", \"message\" } } ],\n"                 \
+      "    \"total\", \"needs_attention\" (status only) }\n"                                       \
+      "  Unknown values are null. No token or secret ever appears.\n")
+
+static int cmd_help (Ctl *ctl, char **args);
+
+static const CtlCommand commands[] = {
+  { "list", "[--json]", N_ ("List the accounts"),
+    N_ ("Lists every account: id, nickname, marketplace and state."), cmd_list },
+  { "status", "[--json]", N_ ("Show which accounts need attention"),
+    N_ ("Shows every account, most urgent first. Exits with 1 when any account needs\n"
+        "attention (expired, expiring soon, needs re-authorisation, error, not connected),\n"
+        "0 when all are fine: usable from cron and monitoring."),
+    cmd_status },
+  { "token", "ACCOUNT", N_ ("Print a valid access token"),
+    N_ ("Prints a valid access token of ACCOUNT and nothing else on standard output,\n"
+        "refreshing it first when it expires within 5 minutes. On failure nothing is\n"
+        "printed on standard output and the reason goes to standard error.\n"
+        "Example: curl -H \"Authorization: Bearer $(relinkctl token shop_a)\" …"),
+    NULL },
+  { "refresh", "ACCOUNT | --all", N_ ("Refresh the access token now"),
+    N_ ("Refreshes the access token of ACCOUNT, or with --all of every connected account\n"
+        "(at most --jobs at a time). Accounts that need renewing are skipped; the exit\n"
+        "status reflects the refreshes attempted."),
+    NULL },
+  { "test", "ACCOUNT", N_ ("Test the connection"),
+    N_ ("Asks the marketplace who the token belongs to and compares it with the account,\n"
+        "e.g. “Connected as shop_a — 120 ms”. The result is recorded."),
+    NULL },
+  { "revoke", "ACCOUNT", N_ ("Revoke the authorisation"),
+    N_ ("Revokes the authorisation at the marketplace and removes the tokens from the\n"
+        "keyring. Where the marketplace cannot revoke from outside, the tokens are\n"
+        "removed here and the page where the seller removes the app is printed."),
+    NULL },
+  { "import", "ACCOUNT < FILE", N_ ("Import a refresh token from standard input"),
+    N_ ("Reads a refresh token (Amazon self-authorisation, another tool) from standard\n"
+        "input, never from an argument; from a terminal it asks for it without echo.\n"
+        "The token is saved in the keyring and refreshed at once: when the marketplace\n"
+        "refuses it, it is discarded and the previous tokens are put back. On success\n"
+        "the account is connected and the import recorded in its history. The identity\n"
+        "behind a refresh token cannot always be checked: run “relinkctl test”."),
+    NULL },
+  { "help", "[COMMAND]", N_ ("Show help for a command"), NULL, cmd_help },
+};
+
+static const CtlCommand *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (commands[i].name, name))
+        return &commands[i];
+    }
+
+  return NULL;
+}
+
+static GOptionContext *
+command_context (Ctl *ctl, const CtlCommand *command)
+{
+  const GOptionEntry json_entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl->json, N_ ("Print JSON (see below)"), NULL },
+    { NULL },
+  };
+  const GOptionEntry refresh_entries[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &ctl->all, N_ ("Refresh every connected account"), NULL },
+    { "jobs", 'J', 0, G_OPTION_ARG_INT, &ctl->jobs, N_ ("Refreshes in flight at once (default 8)"),
+      "N" },
+    { NULL },
+  };
+  GOptionContext *context = g_option_context_new (command->parameter);
+  g_autoptr (GString) description = g_string_new (NULL);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, command->description != NULL ? _ (command->description)
+                                                                      : _ (command->summary));
+
+  if (g_str_equal (command->name, "list") || g_str_equal (command->name, "status"))
+    g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
+  else if (g_str_equal (command->name, "refresh"))
+    g_option_context_add_main_entries (context, refresh_entries, GETTEXT_PACKAGE);
+
+  g_string_append (description,
+                   _ ("ACCOUNT is an account’s id or nickname (see relinkctl list). Secrets are "
+                      "never\ntaken as arguments.\n\n"));
+  g_string_append (description, _ (EXIT_STATUS_HELP));
+  if (g_str_equal (command->name, "list") || g_str_equal (command->name, "status"))
+    {
+      g_string_append_c (description, '\n');
+      g_string_append (description, _ (JSON_HELP));
+    }
+  g_option_context_set_description (context, description->str);
+
+  return context;
+}
+
+/* The usage line reads "relinkctl token [OPTION…] ACCOUNT". */
+static void
+set_command_prgname (const CtlCommand *command)
+{
+  g_autofree char *name = g_strdup_printf ("relinkctl %s", command->name);
+
+  g_set_prgname (name);
+}
+
+static char *
+main_help (void)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (_ ("COMMAND [ARGS…]"));
+  g_autoptr (GString) summary = g_string_new (_ ("Relink for scripts and monitoring: valid access "
+                                                 "tokens, states and refreshes of the\nmarketplace "
+                                                 "accounts kept in Relink.\n\nCommands:\n"));
+  g_autoptr (GString) description = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, commands[i].parameter);
+
+      g_string_append (summary, "  ");
+      append_padded (summary, usage, 26);
+      g_string_append (summary, _ (commands[i].summary));
+      g_string_append_c (summary, '\n');
+    }
+  g_string_append (summary, _ ("\nACCOUNT is an account’s id or nickname. Secrets are never taken "
+                               "as arguments.\nRun “relinkctl help COMMAND” for a command’s "
+                               "options."));
+
+  g_string_append (description, _ (EXIT_STATUS_HELP));
+  g_string_append_c (description, '\n');
+  g_string_append (description, _ (JSON_HELP));
+  g_string_append (description, _ ("\nSee relinkctl(1).\n"));
+
+  g_option_context_set_summary (context, summary->str);
+  g_option_context_set_description (context, description->str);
+
+  return g_option_context_get_help (context, TRUE, NULL);
+}
+
+static int
+cmd_help (Ctl *ctl, char **args)
+{
+  const CtlCommand *command;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autofree char *text = NULL;
+  guint n = g_strv_length (args);
+
+  if (n == 1)
+    {
+      text = main_help ();
+      g_print ("%s", text);
+      return CTL_EXIT_OK;
+    }
+
+  if (n > 2 || (command = find_command (args[1])) == NULL)
+    {
+      ctl_print_error (_ ("There is no command “%s”. Run “relinkctl --help”."),
+                       args[n > 2 ? 2 : 1]);
+      return CTL_EXIT_USAGE;
+    }
+
+  context = command_context (ctl, command);
+  set_command_prgname (command);
+  text = g_option_context_get_help (context, FALSE, NULL);
+  g_print ("%s", text);
+  return CTL_EXIT_OK;
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  /* Cancelling lets a refresh in flight release its lock and leave the
+   * keyring as it was; a second signal ends the process at once. */
+  if (g_cancellable_is_cancelled (ctl->cancellable))
+    _exit (CTL_EXIT_FAILED);
+
+  g_cancellable_cancel (ctl->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static CtlRunFunc
+find_implementation (const CtlCommand *command,
+                     const CtlImplementation *implementations,
+                     guint n_implementations)
+{
+  if (command->run != NULL)
+    return command->run;
+
+  for (guint i = 0; i < n_implementations; i++)
+    {
+      if (g_str_equal (implementations[i].name, command->name))
+        return implementations[i].run;
+    }
+
+  return NULL;
+}
+
+int
+ctl_main (Ctl *ctl,
+          int argc,
+          char **argv,
+          const CtlImplementation *implementations,
+          guint n_implementations,
+          CtlRunFunc delegate)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) args = NULL;
+  CtlRunFunc run;
+  guint sigint_id, sigterm_id;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("relinkctl");
+
+  /* Standard output carries answers only (a token, JSON); every log
+   * message goes to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  ctl->argv = argv;
+  ctl->jobs = CTL_DEFAULT_JOBS;
+
+  if (argc < 2)
+    {
+      g_printerr (
+          _ ("Usage: relinkctl COMMAND [ARGS…]; run “relinkctl --help” for the commands.\n"));
+      return CTL_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "-?"))
+    {
+      g_autofree char *text = main_help ();
+
+      g_print ("%s", text);
+      return CTL_EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("relinkctl %s\n", PACKAGE_VERSION);
+      return CTL_EXIT_OK;
+    }
+
+  ctl->command = find_command (argv[1]);
+  if (ctl->command == NULL)
+    {
+      ctl_print_error (_ ("There is no command “%s”. Run “relinkctl --help”."), argv[1]);
+      return CTL_EXIT_USAGE;
+    }
+
+  run = find_implementation (ctl->command, implementations, n_implementations);
+  if (run == NULL)
+    {
+      g_assert (delegate != NULL);
+      return delegate (ctl, argv + 1);
+    }
+
+  context = command_context (ctl, ctl->command);
+  set_command_prgname (ctl->command);
+
+  /* args[0] is the command: GOption skips it as the program name. */
+  args = g_strdupv (argv + 1);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      ctl_print_error ("%s. Run “relinkctl help %s”.", error->message, ctl->command->name);
+      return CTL_EXIT_USAGE;
+    }
+
+  ctl->cancellable = g_cancellable_new ();
+  sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, ctl);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, ctl);
+
+  status = run (ctl, args);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_object (&ctl->manager);
+  g_clear_object (&ctl->cancellable);
+
+  return status;
+}

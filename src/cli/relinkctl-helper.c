@@ -1,0 +1,830 @@
+/* relinkctl-helper.c
+ *
+ * The full implementation of relinkctl, installed as a private helper in
+ * libexecdir: `relinkctl` itself answers what needs no network (see
+ * relinkctl-common.h) and executes this program, with the same arguments
+ * and standard streams, for every command that may speak to a marketplace
+ * (a token that needs a refresh, refresh, test, revoke, import). It prints
+ * one answer per command and says what went wrong on stderr, with an exit
+ * status a script can act on.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "relink-expiry.h"
+#include "relink-hooks.h"
+#include "relink-oauth-error.h"
+#include "relink-secrets.h"
+#include "relink-store.h"
+#include "relink-token-failure.h"
+#include "relink-token-response.h"
+#include "relink-token-service.h"
+#include "relinkctl-common.h"
+
+/* Hooks started by a refresh get this long to finish before relinkctl
+ * leaves; they keep running on their own after that. */
+#define HOOKS_WAIT_SECONDS 30
+
+/* Everything one run of the helper needs; one instance, on main()'s stack.
+ * The shared part comes first: the commands get it as a Ctl. */
+typedef struct
+{
+  Ctl base;
+  GMainLoop *loop;
+  RelinkTokenService *service;
+  int status;
+
+  /* refresh --all */
+  GQueue queue;
+  guint in_flight;
+  guint n_done;
+  guint n_failed;
+  guint n_skipped;
+  int failure_status;
+  gint64 started_us;
+
+  /* import */
+  RelinkAccount *import_account;
+  RelinkTokenSet *previous_tokens;
+  RelinkAccountStatus previous_status;
+  char *previous_message;
+
+  /* Hooks started by refreshes in this process. */
+  gboolean have_hooks;
+  guint hooks_pending;
+  gboolean finishing;
+  guint hooks_timeout_id;
+} FullCtl;
+
+/* The exit status a script sees for @error of @call. */
+static int
+exit_status_for_error (const GError *error, RelinkOAuthCall call)
+{
+  RelinkRetryPolicy retry = RELINK_RETRY_NONE;
+
+  if (error->domain == RELINK_SECRETS_ERROR || error->domain == RELINK_STORE_ERROR)
+    return ctl_exit_status_for_local_error (error);
+  if (error->domain == RELINK_TOKEN_SERVICE_ERROR
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CTL_EXIT_FAILED;
+
+  relink_token_failure_classify (error, call, &retry, NULL);
+  return retry != RELINK_RETRY_NONE ? CTL_EXIT_TEMPORARY : CTL_EXIT_FAILED;
+}
+
+static gboolean
+hooks_dir_has_hooks (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (handle == NULL)
+    return FALSE;
+
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR)
+          && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+quit (FullCtl *ctl)
+{
+  g_clear_handle_id (&ctl->hooks_timeout_id, g_source_remove);
+  g_main_loop_quit (ctl->loop);
+}
+
+static gboolean
+hooks_timeout_cb (gpointer user_data)
+{
+  FullCtl *ctl = user_data;
+
+  ctl->hooks_timeout_id = 0;
+  g_printerr (_ ("relinkctl: Hooks are still running; leaving them to finish on their own.\n"));
+  quit (ctl);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the command with @status, once the hooks its refreshes started have
+ * exited: a hook that syncs a new token elsewhere should not outlive the
+ * command that a script waits for. */
+static void
+finish (FullCtl *ctl, int status)
+{
+  ctl->status = status;
+  ctl->finishing = TRUE;
+
+  if (ctl->hooks_pending == 0)
+    quit (ctl);
+  else if (ctl->hooks_timeout_id == 0)
+    ctl->hooks_timeout_id = g_timeout_add_seconds (HOOKS_WAIT_SECONDS, hooks_timeout_cb, ctl);
+}
+
+static void
+refreshed_cb (RelinkTokenService *service, RelinkAccount *account, gpointer user_data)
+{
+  FullCtl *ctl = user_data;
+
+  if (ctl->have_hooks)
+    ctl->hooks_pending++;
+}
+
+static void
+hooks_finished_cb (RelinkTokenService *service,
+                   RelinkAccount *account,
+                   guint n_hooks,
+                   gpointer user_data)
+{
+  FullCtl *ctl = user_data;
+
+  if (ctl->hooks_pending > 0)
+    ctl->hooks_pending--;
+
+  if (ctl->finishing && ctl->hooks_pending == 0)
+    quit (ctl);
+}
+
+static int
+run_loop (FullCtl *ctl)
+{
+  g_main_loop_run (ctl->loop);
+  return ctl->status;
+}
+
+/* The token service, for commands that may refresh. */
+static void
+ensure_service (FullCtl *ctl)
+{
+  g_autofree char *default_dir = NULL;
+  const char *hooks_dir;
+
+  if (ctl->service != NULL)
+    return;
+
+  ctl->service = relink_token_service_new (ctl->base.manager);
+  hooks_dir = relink_token_service_get_hooks_dir (ctl->service);
+  if (hooks_dir == NULL)
+    hooks_dir = default_dir = relink_hooks_default_dir ();
+  ctl->have_hooks = hooks_dir_has_hooks (hooks_dir);
+
+  g_signal_connect (ctl->service, "refreshed", G_CALLBACK (refreshed_cb), ctl);
+  g_signal_connect (ctl->service, "hooks-finished", G_CALLBACK (hooks_finished_cb), ctl);
+}
+
+/* Opens the store, loads the accounts and sets up the token service. */
+static int
+load (FullCtl *ctl)
+{
+  int status = ctl_load (&ctl->base);
+
+  if (status == CTL_EXIT_OK)
+    ensure_service (ctl);
+
+  return status;
+}
+
+/* token */
+
+static void
+token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  FullCtl *ctl = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkSecretString) token = NULL;
+
+  token = relink_token_service_get_access_token_finish (RELINK_TOKEN_SERVICE (object), result, NULL,
+                                                        &error);
+  if (token == NULL)
+    {
+      ctl_print_error ("%s", error->message);
+      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH));
+      return;
+    }
+
+  finish (ctl, ctl_write_token (token));
+}
+
+static int
+cmd_token (Ctl *base, char **args)
+{
+  FullCtl *ctl = (FullCtl *) base;
+  g_autofree char *account_id = NULL;
+  RelinkAccount *account;
+  int status;
+
+  if (ctl_token_from_keyring (base, args, &account_id, &status))
+    return status;
+
+  if (base->manager == NULL && (status = ctl_load (base)) != CTL_EXIT_OK)
+    return status;
+  if ((account = ctl_lookup_account (base, account_id)) == NULL)
+    return CTL_EXIT_NO_ACCOUNT;
+
+  ensure_service (ctl);
+  relink_token_service_get_access_token_async (ctl->service, account, ctl->base.cancellable,
+                                               token_cb, ctl);
+  return run_loop (ctl);
+}
+
+/* refresh */
+
+static char *
+describe_access_expiry (RelinkAccount *account)
+{
+  gint64 expires_at = relink_account_get_access_expires_at (account);
+
+  if (expires_at <= 0)
+    return g_strdup (_ ("no expiry date"));
+
+  return relink_expiry_describe (expires_at, relink_now (), NULL);
+}
+
+static void
+refresh_single_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccount) account = user_data;
+  FullCtl *ctl = g_object_get_data (G_OBJECT (account), "relinkctl");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expiry = NULL;
+
+  if (!relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (object), result, &error))
+    {
+      ctl_print_error ("%s", error->message);
+      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH));
+      return;
+    }
+
+  expiry = describe_access_expiry (account);
+  /* Translators: "Refreshed “Main eBay shop”: the access token expires in 2 h." */
+  g_print (_ ("Refreshed “%s”: the access token %s.\n"), relink_account_get_display_name (account),
+           expiry);
+  finish (ctl, CTL_EXIT_OK);
+}
+
+static void refresh_next (FullCtl *ctl);
+
+static void
+refresh_all_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccount) account = user_data;
+  FullCtl *ctl = g_object_get_data (G_OBJECT (account), "relinkctl");
+  g_autoptr (GError) error = NULL;
+
+  ctl->in_flight--;
+  ctl->n_done++;
+
+  if (relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (object), result, &error))
+    {
+      g_autofree char *expiry = describe_access_expiry (account);
+
+      g_print (_ ("Refreshed “%s”: the access token %s.\n"),
+               relink_account_get_display_name (account), expiry);
+    }
+  else
+    {
+      int status = exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
+
+      /* The same cause everywhere (no keyring, no network) keeps its own
+       * status; a mixture is a plain failure. */
+      if (ctl->n_failed == 0)
+        ctl->failure_status = status;
+      else if (ctl->failure_status != status)
+        ctl->failure_status = CTL_EXIT_FAILED;
+      ctl->n_failed++;
+
+      ctl_print_error (_ ("Could not refresh “%s”: %s"), relink_account_get_display_name (account),
+                       error->message);
+    }
+
+  refresh_next (ctl);
+}
+
+/* Keeps at most ctl->base.jobs refreshes in flight: bounded connections, and a
+ * marketplace's rate limit is not hit by hundreds at once. */
+static void
+refresh_next (FullCtl *ctl)
+{
+  while (ctl->in_flight < (guint) ctl->base.jobs && !g_queue_is_empty (&ctl->queue)
+         && !g_cancellable_is_cancelled (ctl->base.cancellable))
+    {
+      RelinkAccount *account = g_queue_pop_head (&ctl->queue);
+
+      ctl->in_flight++;
+      g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
+      relink_token_service_refresh_async (ctl->service, account, ctl->base.cancellable,
+                                          refresh_all_cb, account);
+    }
+
+  if (ctl->in_flight > 0)
+    return;
+
+  {
+    double seconds = (double) (g_get_monotonic_time () - ctl->started_us) / G_USEC_PER_SEC;
+    guint attempted = ctl->n_done;
+
+    g_print (ngettext ("Refreshed %u of %u account in %.1f s",
+                       "Refreshed %u of %u accounts in %.1f s", attempted),
+             attempted - ctl->n_failed, attempted, seconds);
+    if (ctl->n_skipped > 0)
+      g_print (ngettext ("; %u skipped", "; %u skipped", ctl->n_skipped), ctl->n_skipped);
+    g_print (".\n");
+
+    if (g_cancellable_is_cancelled (ctl->base.cancellable) && !g_queue_is_empty (&ctl->queue))
+      {
+        ctl_print_error (_ ("Interrupted; %u accounts were not refreshed."),
+                         g_queue_get_length (&ctl->queue));
+        finish (ctl, CTL_EXIT_FAILED);
+        return;
+      }
+
+    finish (ctl, ctl->n_failed > 0 ? ctl->failure_status : CTL_EXIT_OK);
+  }
+}
+
+static int
+cmd_refresh (Ctl *base, char **args)
+{
+  FullCtl *ctl = (FullCtl *) base;
+  int status;
+
+  if (ctl->base.jobs < 1 || ctl->base.jobs > CTL_MAX_JOBS)
+    {
+      ctl_print_error (_ ("--jobs must be between 1 and %d."), CTL_MAX_JOBS);
+      return CTL_EXIT_USAGE;
+    }
+
+  if (ctl->base.all)
+    {
+      g_autoptr (GPtrArray) accounts = NULL;
+
+      if (g_strv_length (args) > 1)
+        {
+          ctl_print_error (_ ("Name an account or give --all, not both."));
+          return CTL_EXIT_USAGE;
+        }
+
+      if ((status = load (ctl)) != CTL_EXIT_OK)
+        return status;
+
+      accounts = ctl_collect_accounts (&ctl->base);
+      for (guint i = 0; i < accounts->len; i++)
+        {
+          RelinkAccount *account = g_ptr_array_index (accounts, i);
+
+          switch (relink_account_get_status (account))
+            {
+              case RELINK_ACCOUNT_STATUS_NOT_CONNECTED:
+                break;
+              case RELINK_ACCOUNT_STATUS_NEEDS_REAUTH:
+                /* Sending a refused refresh token again would change
+                 * nothing; the seller has to renew. */
+                ctl->n_skipped++;
+                g_printerr (_ ("relinkctl: Skipped “%s”: it needs renewing in Relink.\n"),
+                            relink_account_get_display_name (account));
+                break;
+              case RELINK_ACCOUNT_STATUS_CONNECTED:
+              case RELINK_ACCOUNT_STATUS_ERROR:
+              default:
+                g_queue_push_tail (&ctl->queue, g_object_ref (account));
+                break;
+            }
+        }
+
+      ctl->started_us = g_get_monotonic_time ();
+      refresh_next (ctl);
+      return run_loop (ctl);
+    }
+  else
+    {
+      const char *name = ctl_single_account_argument (&ctl->base, args);
+      RelinkAccount *account;
+
+      if (name == NULL)
+        return CTL_EXIT_USAGE;
+
+      if ((status = load (ctl)) != CTL_EXIT_OK)
+        return status;
+
+      if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
+        return CTL_EXIT_NO_ACCOUNT;
+
+      g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
+      relink_token_service_refresh_async (ctl->service, account, ctl->base.cancellable,
+                                          refresh_single_cb, g_object_ref (account));
+      return run_loop (ctl);
+    }
+}
+
+/* test */
+
+static void
+test_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  FullCtl *ctl = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  text = relink_token_service_test_finish (RELINK_TOKEN_SERVICE (object), result, &error);
+  if (text == NULL)
+    {
+      ctl_print_error ("%s", error->message);
+      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_IDENTITY));
+      return;
+    }
+
+  g_print ("%s\n", text);
+  finish (ctl, CTL_EXIT_OK);
+}
+
+static int
+cmd_test (Ctl *base, char **args)
+{
+  FullCtl *ctl = (FullCtl *) base;
+  const char *name = ctl_single_account_argument (&ctl->base, args);
+  RelinkAccount *account;
+  int status;
+
+  if (name == NULL)
+    return CTL_EXIT_USAGE;
+
+  if ((status = load (ctl)) != CTL_EXIT_OK)
+    return status;
+
+  if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
+    return CTL_EXIT_NO_ACCOUNT;
+
+  relink_token_service_test_async (ctl->service, account, ctl->base.cancellable, test_cb, ctl);
+  return run_loop (ctl);
+}
+
+/* revoke */
+
+static void
+revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccount) account = user_data;
+  FullCtl *ctl = g_object_get_data (G_OBJECT (account), "relinkctl");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  RelinkProvider *provider;
+
+  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (object), result, &url, &error))
+    {
+      ctl_print_error ("%s", error->message);
+      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REVOKE));
+      return;
+    }
+
+  provider = ctl_account_provider (account);
+  if (url != NULL)
+    {
+      /* Translators: the second %s is a marketplace, the URL follows on its own line. */
+      g_print (
+          _ ("Relink removed the tokens of “%s” from this computer. %s cannot revoke them from "
+             "here: remove the app on this page to finish:\n"),
+          relink_account_get_display_name (account),
+          provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace"));
+      g_print ("%s\n", url);
+    }
+  else
+    {
+      g_print (_ ("Revoked the authorisation of “%s”.\n"),
+               relink_account_get_display_name (account));
+    }
+
+  finish (ctl, CTL_EXIT_OK);
+}
+
+static int
+cmd_revoke (Ctl *base, char **args)
+{
+  FullCtl *ctl = (FullCtl *) base;
+  const char *name = ctl_single_account_argument (&ctl->base, args);
+  RelinkAccount *account;
+  int status;
+
+  if (name == NULL)
+    return CTL_EXIT_USAGE;
+
+  if ((status = load (ctl)) != CTL_EXIT_OK)
+    return status;
+
+  if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
+    return CTL_EXIT_NO_ACCOUNT;
+
+  g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
+  relink_token_service_revoke_async (ctl->service, account, ctl->base.cancellable, revoke_cb,
+                                     g_object_ref (account));
+  return run_loop (ctl);
+}
+
+/* import */
+
+static void
+wipe_free (char *buffer, gsize size)
+{
+  if (buffer == NULL)
+    return;
+
+  /* volatile: the compiler must not drop the wipe of memory about to be freed. */
+  for (volatile char *p = buffer; p < buffer + size; p++)
+    *p = '\0';
+  g_free (buffer);
+}
+
+/* Reads one refresh token from standard input. From a terminal it prompts
+ * on stderr and turns the echo off, so the token never shows on screen;
+ * from a pipe it reads until the end. Returns NULL after printing why. */
+static char *
+read_token_from_stdin (RelinkAccount *account)
+{
+  /* Room for the longest token Relink accepts, a line end and some
+   * surrounding white space. */
+  const gsize size = RELINK_OAUTH_MAX_TOKEN_LENGTH + 64;
+  char *buffer = g_malloc0 (size);
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios saved;
+  gboolean echo_off = FALSE;
+  gsize length = 0;
+  gsize start, end;
+  char *token;
+
+  if (tty)
+    {
+      g_printerr (_ ("Paste the refresh token of “%s” and press Enter (it will not show): "),
+                  relink_account_get_display_name (account));
+      if (tcgetattr (STDIN_FILENO, &saved) == 0)
+        {
+          struct termios quiet = saved;
+
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+
+  while (length < size - 1)
+    {
+      gssize n = read (STDIN_FILENO, buffer + length, size - 1 - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (echo_off)
+            tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+          ctl_print_error (_ ("Could not read standard input: %s"), g_strerror (saved_errno));
+          wipe_free (buffer, size);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+
+      length += n;
+      if (tty && memchr (buffer + length - n, '\n', n) != NULL)
+        break;
+    }
+
+  if (echo_off)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+
+  if (length >= size - 1)
+    {
+      ctl_print_error (
+          _ ("Standard input holds more than any refresh token; pipe in the token alone."));
+      wipe_free (buffer, size);
+      return NULL;
+    }
+
+  start = 0;
+  end = length;
+  while (start < end && g_ascii_isspace (buffer[start]))
+    start++;
+  while (end > start && g_ascii_isspace (buffer[end - 1]))
+    end--;
+
+  if (start == end)
+    {
+      ctl_print_error (_ ("No token on standard input. Pipe the refresh token in, for example: "
+                          "relinkctl import ACCOUNT < token.txt"));
+      wipe_free (buffer, size);
+      return NULL;
+    }
+
+  for (gsize i = start; i < end; i++)
+    {
+      if (buffer[i] < 0x21 || buffer[i] > 0x7e)
+        {
+          ctl_print_error (_ ("Standard input holds spaces, several lines or unusual characters; "
+                              "give exactly one refresh token."));
+          wipe_free (buffer, size);
+          return NULL;
+        }
+    }
+
+  token = g_strndup (buffer + start, end - start);
+  wipe_free (buffer, size);
+  return token;
+}
+
+static void
+add_history (FullCtl *ctl, RelinkAccount *account, gboolean ok, const char *message)
+{
+  RelinkStore *store = relink_account_manager_get_store (ctl->base.manager);
+  g_autoptr (RelinkHistoryEntry) entry = NULL;
+  g_autoptr (GError) error = NULL;
+
+  entry = relink_history_entry_new (
+      relink_account_get_id (account), relink_now (), RELINK_HISTORY_KIND_IMPORT, ok,
+      relink_account_manager_get_program (ctl->base.manager), message);
+  if (!relink_store_add_history (store, entry, &error))
+    g_printerr (_ ("relinkctl: Could not record the import in the history: %s\n"), error->message);
+}
+
+static char *
+keyring_label (RelinkAccount *account)
+{
+  RelinkProvider *provider = ctl_account_provider (account);
+
+  /* The same label as a sign-in gives the item. */
+  return g_strdup_printf (_ ("Relink: %s · %s tokens"),
+                          provider != NULL ? relink_provider_get_name (provider) : "",
+                          relink_account_get_display_name (account));
+}
+
+static void
+import_refreshed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  FullCtl *ctl = user_data;
+  RelinkAccount *account = ctl->import_account;
+  RelinkStore *store = relink_account_manager_get_store (ctl->base.manager);
+  RelinkSecrets *secrets = relink_account_manager_get_secrets (ctl->base.manager);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) restore_error = NULL;
+  g_autofree char *label = keyring_label (account);
+  int status;
+
+  if (relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (object), result, &error))
+    {
+      g_autofree char *expiry = NULL;
+      g_autoptr (GError) store_error = NULL;
+
+      if (!relink_store_update_status (store, relink_account_get_id (account),
+                                       RELINK_ACCOUNT_STATUS_CONNECTED, NULL, &store_error))
+        g_printerr (_ ("relinkctl: Could not mark the account connected: %s\n"),
+                    store_error->message);
+      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+      relink_account_set_status_message (account, NULL);
+      add_history (ctl, account, TRUE, _ ("Refresh token imported"));
+
+      expiry = describe_access_expiry (account);
+      g_print (_ ("Imported the refresh token of “%s”: the access token %s.\n"),
+               relink_account_get_display_name (account), expiry);
+      finish (ctl, CTL_EXIT_OK);
+      return;
+    }
+
+  /* A token the marketplace refuses is not kept: put back what was there,
+   * so a mistyped import never breaks a working connection. */
+  if (ctl->previous_tokens != NULL)
+    relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account), label,
+                                      ctl->previous_tokens, NULL, &restore_error);
+  else
+    relink_secrets_clear_tokens_sync (secrets, relink_account_get_id (account), NULL,
+                                      &restore_error);
+
+  if (restore_error != NULL)
+    g_printerr (_ ("relinkctl: Could not restore the previous tokens: %s\n"),
+                restore_error->message);
+  else if (!relink_store_update_status (store, relink_account_get_id (account),
+                                        ctl->previous_status, ctl->previous_message,
+                                        &restore_error))
+    g_printerr (_ ("relinkctl: Could not restore the account’s status: %s\n"),
+                restore_error->message);
+
+  add_history (ctl, account, FALSE, error->message);
+
+  status = exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
+  ctl_print_error (_ ("The token was not imported: %s"), error->message);
+  finish (ctl, status);
+}
+
+static int
+cmd_import (Ctl *base, char **args)
+{
+  FullCtl *ctl = (FullCtl *) base;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkSecretString) refresh_token = NULL;
+  g_autofree char *label = NULL;
+  RelinkSecrets *secrets;
+  RelinkAccount *account;
+  guint n = g_strv_length (args);
+  int status;
+
+  if (n > 2)
+    {
+      /* Never echo the extra argument: it may well be the token. */
+      ctl_print_error (_ ("relinkctl import reads the token from standard input, never from an "
+                          "argument: arguments show in the process list and the shell history. "
+                          "Run: relinkctl import ACCOUNT < token.txt"));
+      return CTL_EXIT_USAGE;
+    }
+  if (n < 2)
+    {
+      ctl_print_error (_ ("Name the account: relinkctl import ACCOUNT < token.txt"));
+      return CTL_EXIT_USAGE;
+    }
+
+  if ((status = load (ctl)) != CTL_EXIT_OK)
+    return status;
+
+  if ((account = ctl_lookup_account (&ctl->base, args[1])) == NULL)
+    return CTL_EXIT_NO_ACCOUNT;
+
+  if (ctl_account_provider (account) == NULL)
+    {
+      ctl_print_error (_ ("“%s” has no developer keys Relink can use. Check its keyset in Relink."),
+                       relink_account_get_display_name (account));
+      return CTL_EXIT_FAILED;
+    }
+
+  refresh_token = read_token_from_stdin (account);
+  if (refresh_token == NULL)
+    return CTL_EXIT_USAGE;
+
+  secrets = relink_account_manager_get_secrets (ctl->base.manager);
+  ctl->previous_tokens = relink_secrets_lookup_tokens_sync (
+      secrets, relink_account_get_id (account), ctl->base.cancellable, &error);
+  if (error != NULL)
+    {
+      ctl_print_error ("%s", error->message);
+      return exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
+    }
+  ctl->previous_status = relink_account_get_status (account);
+  ctl->previous_message = g_strdup (relink_account_get_status_message (account));
+
+  /* No access token yet: the refresh below gets one and the real dates. */
+  tokens = relink_token_set_new ();
+  relink_token_set_set_refresh_token (tokens, refresh_token);
+  relink_token_set_set_issued_at (tokens, relink_now ());
+  label = keyring_label (account);
+  if (!relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account), label, tokens,
+                                         ctl->base.cancellable, &error))
+    {
+      ctl_print_error ("%s", error->message);
+      return exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
+    }
+
+  ctl->import_account = g_object_ref (account);
+  /* Not cancellable: the outcome decides whether the old tokens come back. */
+  relink_token_service_refresh_async (ctl->service, account, NULL, import_refreshed_cb, ctl);
+  return run_loop (ctl);
+}
+
+static const CtlImplementation implementations[] = {
+  { "token", cmd_token },   { "refresh", cmd_refresh }, { "test", cmd_test },
+  { "revoke", cmd_revoke }, { "import", cmd_import },
+};
+
+int
+main (int argc, char *argv[])
+{
+  FullCtl ctl = { 0 };
+  int status;
+
+  ctl.loop = g_main_loop_new (NULL, FALSE);
+  g_queue_init (&ctl.queue);
+
+  status = ctl_main (&ctl.base, argc, argv, implementations, G_N_ELEMENTS (implementations), NULL);
+
+  g_queue_clear_full (&ctl.queue, g_object_unref);
+  g_clear_handle_id (&ctl.hooks_timeout_id, g_source_remove);
+  g_clear_object (&ctl.import_account);
+  g_clear_object (&ctl.previous_tokens);
+  g_clear_pointer (&ctl.previous_message, g_free);
+  g_clear_object (&ctl.service);
+  g_clear_pointer (&ctl.loop, g_main_loop_unref);
+
+  return status;
+}

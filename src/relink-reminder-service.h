@@ -1,0 +1,66 @@
+/* relink-reminder-service.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "relink-account-manager.h"
+#include "relink-sleep-monitor.h"
+
+G_BEGIN_DECLS
+
+/* The wall clock as UTC unix seconds; tests pass a fake one. */
+typedef gint64 (*RelinkClockFunc) (gpointer user_data);
+
+#define RELINK_TYPE_REMINDER_SERVICE (relink_reminder_service_get_type ())
+
+/* RelinkReminderService: reminds the seller ahead of every expiry, with
+ * the window open or not. Plans with relink_reminder_schedule_*() over the
+ * manager's accounts and keysets, shows each due reminder as a
+ * GNotification through the application (id "reminder-<id>", so one per
+ * account, replaced in place) with a "Renew" button (app.renew-account,
+ * target the account id) and a default action (app.show-account), and
+ * remembers in the store which reminder it gave, so that a dismissed one
+ * comes back only at the next lead time, also after a restart.
+ *
+ * Sleeps on one wall-clock timer (relink-wall-timer.h) set to the earliest
+ * deadline: no wake-up while nothing is due. Plans again when accounts,
+ * keysets or the settings change, when the wall clock is set, and when the
+ * machine wakes (RelinkSleepMonitor). A reminder withdrawn: when its
+ * account is renewed, disconnected or removed.
+ *
+ * Inactive until relink_reminder_service_start(). */
+G_DECLARE_FINAL_TYPE (RelinkReminderService, relink_reminder_service, RELINK, REMINDER_SERVICE, GObject)
+
+/* @settings: the application's (schema io.github.relink.Relink), for
+ * "reminder-lead-days". @application is not referenced: it owns the service. */
+RelinkReminderService *relink_reminder_service_new (GApplication *application,
+                                                    RelinkAccountManager *manager,
+                                                    GSettings *settings);
+/* Replaces the clock (default: relink_now()). The wall-clock timer still
+ * runs on the real clock: after moving a fake clock, call
+ * relink_reminder_service_check(). */
+void relink_reminder_service_set_clock (RelinkReminderService *self,
+                                        RelinkClockFunc clock,
+                                        gpointer user_data);
+/* Replaces the monitor that tells of a wake from suspend (default: logind
+ * on the system bus, created at start). Set it before starting. */
+void relink_reminder_service_set_sleep_monitor (RelinkReminderService *self,
+                                                RelinkSleepMonitor *monitor);
+/* Reads the reminders given before (in a thread), then plans and watches. */
+void relink_reminder_service_start (RelinkReminderService *self);
+void relink_reminder_service_stop (RelinkReminderService *self);
+/* Plans now, as when the timer fires. Does nothing before the reminders
+ * given before have been read. */
+void relink_reminder_service_check (RelinkReminderService *self);
+/* Whether the reminders given before have been read and a plan made. */
+gboolean relink_reminder_service_get_ready (RelinkReminderService *self);
+/* The moment the timer is set to (UTC unix seconds), RELINK_EXPIRY_NEVER
+ * when nothing is ahead. Notifies "next-deadline". */
+gint64 relink_reminder_service_get_next_deadline (RelinkReminderService *self);
+/* The notification id used for @id (an account or keyset id). */
+char *relink_reminder_service_dup_notification_id (const char *id);
+
+G_END_DECLS

@@ -1,0 +1,837 @@
+/* test-reminders.c: the reminder service as the seller meets it, through
+ * a fake org.freedesktop.Notifications server on the private session bus
+ * (GIO's freedesktop notification backend talks to it), with a fake clock.
+ * Also the wake from suspend (a fake logind) and starting at login.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "relink-account-manager.h"
+#include "relink-autostart.h"
+#include "relink-expiry.h"
+#include "relink-reminder-service.h"
+#include "relink-sleep-monitor.h"
+#include "relink-test-util.h"
+
+#define DAY RELINK_REMINDER_DAY
+#define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
+#define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
+/* A fixed "now": 2030-01-01 00:00 UTC. */
+#define T0 G_GINT64_CONSTANT (1893456000)
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until @cond holds, failing after 10 s instead of
+ * hanging the suite. */
+#define WAIT_FOR(cond)                                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gboolean timed_out_ = FALSE;                                                                   \
+    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_);                     \
+    while (!(cond) && !timed_out_)                                                                 \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!timed_out_)                                                                               \
+      g_source_remove (timeout_id_);                                                               \
+    g_assert_true (cond);                                                                          \
+  }                                                                                                \
+  G_STMT_END
+
+static GDBusConnection *
+new_connection (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
+  GDBusConnection *connection;
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  connection = g_dbus_connection_new_for_address_sync (
+      address,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* The fake notification server */
+
+typedef struct
+{
+  guint id;
+  guint replaces_id;
+  char *summary;
+  char *body;
+  GStrv actions;
+  guchar urgency;
+} Notification;
+
+static void
+notification_free (Notification *n)
+{
+  g_free (n->summary);
+  g_free (n->body);
+  g_strfreev (n->actions);
+  g_free (n);
+}
+
+typedef struct
+{
+  GDBusConnection *connection;
+  guint object_id;
+  guint owner_id;
+  gboolean acquired;
+  guint next_id;
+  GPtrArray *notified; /* Notification */
+  GArray *closed;      /* guint ids the client closed */
+  guint pings;
+} FakeServer;
+
+static const char server_xml[]
+    = "<node><interface name='org.freedesktop.Notifications'>"
+      "  <method name='Notify'>"
+      "    <arg type='s' direction='in'/><arg type='u' direction='in'/>"
+      "    <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+      "    <arg type='s' direction='in'/><arg type='as' direction='in'/>"
+      "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+      "    <arg type='u' direction='out'/>"
+      "  </method>"
+      "  <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+      "  <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+      "  <method name='GetServerInformation'>"
+      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+      "  </method>"
+      "  <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+      "  <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+      "</interface></node>";
+
+static void
+server_method_call (GDBusConnection *connection,
+                    const char *sender,
+                    const char *object_path,
+                    const char *interface_name,
+                    const char *method_name,
+                    GVariant *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer user_data)
+{
+  FakeServer *server = user_data;
+
+  if (g_str_equal (method_name, "Notify"))
+    {
+      Notification *n = g_new0 (Notification, 1);
+      g_autoptr (GVariant) hints = NULL;
+      const char *app_name, *icon, *summary, *body;
+      int timeout;
+
+      g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", &app_name, &n->replaces_id, &icon,
+                     &summary, &body, &n->actions, &hints, &timeout);
+      n->summary = g_strdup (summary);
+      n->body = g_strdup (body);
+      g_variant_lookup (hints, "urgency", "y", &n->urgency);
+      n->id = n->replaces_id != 0 ? n->replaces_id : ++server->next_id;
+      g_ptr_array_add (server->notified, n);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
+    }
+  else if (g_str_equal (method_name, "CloseNotification"))
+    {
+      guint id;
+
+      g_variant_get (parameters, "(u)", &id);
+      g_array_append_val (server->closed, id);
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      server->pings++;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_value (
+          invocation, g_variant_new ("(ssss)", "fake", "relink-tests", "1", "1.2"));
+    }
+}
+
+static void
+server_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  ((FakeServer *) user_data)->acquired = TRUE;
+}
+
+static FakeServer *
+fake_server_start (void)
+{
+  static const GDBusInterfaceVTable vtable = { server_method_call, NULL, NULL };
+  g_autoptr (GDBusNodeInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  FakeServer *server = g_new0 (FakeServer, 1);
+
+  server->notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
+  server->closed = g_array_new (FALSE, FALSE, sizeof (guint));
+  server->connection = new_connection ();
+
+  info = g_dbus_node_info_new_for_xml (server_xml, &error);
+  g_assert_no_error (error);
+  server->object_id = g_dbus_connection_register_object (
+      server->connection, NOTIFICATIONS_PATH, info->interfaces[0], &vtable, server, NULL, &error);
+  g_assert_no_error (error);
+  server->owner_id = g_bus_own_name_on_connection (server->connection, NOTIFICATIONS_NAME,
+                                                   G_BUS_NAME_OWNER_FLAGS_NONE, server_acquired_cb,
+                                                   NULL, server, NULL);
+  WAIT_FOR (server->acquired);
+  return server;
+}
+
+
+/* The application's connection delivers in order: once a call made on it
+ * after the service acted has been answered, every Notify and
+ * CloseNotification sent before it has reached the server. */
+static void
+fake_server_sync (FakeServer *server, GDBusConnection *app_connection)
+{
+  guint pings = server->pings;
+
+  g_dbus_connection_call (app_connection, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH,
+                          NOTIFICATIONS_NAME, "GetCapabilities", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+  WAIT_FOR (server->pings > pings);
+}
+
+static void
+fake_server_emit (FakeServer *server, const char *signal, GVariant *parameters)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_dbus_connection_emit_signal (server->connection, NULL, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME,
+                                 signal, parameters, &error);
+  g_assert_no_error (error);
+}
+
+static Notification *
+last_notification (FakeServer *server)
+{
+  g_assert_cmpuint (server->notified->len, >, 0);
+  return g_ptr_array_index (server->notified, server->notified->len - 1);
+}
+
+static gboolean
+has_action (Notification *n, const char *key, const char *label)
+{
+  for (guint i = 0; n->actions[i] != NULL && n->actions[i + 1] != NULL; i += 2)
+    if (g_str_equal (n->actions[i], key) && g_str_equal (n->actions[i + 1], label))
+      return TRUE;
+  return FALSE;
+}
+
+/* The action key GIO's freedesktop backend gives a button: its detailed
+ * name, "app.renew-account::acc-a". */
+static char *
+renew_key (const char *account_id)
+{
+  g_autoptr (GVariant) target = g_variant_ref_sink (g_variant_new_string (account_id));
+
+  return g_action_print_detailed_name ("app.renew-account", target);
+}
+
+static gboolean
+has_renew_button (Notification *n, const char *account_id)
+{
+  g_autofree char *key = renew_key (account_id);
+
+  return has_action (n, key, "Renew");
+}
+
+static gboolean
+was_closed (FakeServer *server, guint id)
+{
+  for (guint i = 0; i < server->closed->len; i++)
+    if (g_array_index (server->closed, guint, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* Fixture */
+
+static FakeServer *the_server;
+
+typedef struct
+{
+  char *dir;
+  RelinkStore *store;
+  RelinkAccountManager *manager;
+  GSettings *settings;
+  GApplication *app;
+  GDBusConnection *app_connection;
+  FakeServer *server;
+  RelinkReminderService *service;
+  GPtrArray *activations;
+  gint64 now;
+} Fixture;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return ((Fixture *) user_data)->now;
+}
+
+static void
+activated_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  g_ptr_array_add (fixture->activations,
+                   g_strdup_printf ("%s(%s)", g_action_get_name (G_ACTION (action)),
+                                    g_variant_get_string (parameter, NULL)));
+}
+
+static void
+save_account (Fixture *fixture,
+              const char *id,
+              const char *nickname,
+              RelinkAccountStatus status,
+              gint64 expires_at)
+{
+  g_autoptr (RelinkAccount) account = relink_account_new (id);
+  g_autoptr (GError) error = NULL;
+
+  relink_account_set_keyset_id (account, "keyset-ebay");
+  relink_account_set_nickname (account, nickname);
+  relink_account_set_identity_id (account, nickname);
+  relink_account_set_status (account, status);
+  relink_account_set_created_at (account, fixture->now - 400 * DAY);
+  relink_account_set_refresh_expires_at (account, expires_at);
+  relink_account_set_access_expires_at (account, fixture->now + 3600);
+  relink_store_save_account (fixture->store, account, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  static guint counter;
+  static const GActionEntry entries[] = {
+    { "renew-account", activated_cb, "s" },
+    { "show-account", activated_cb, "s" },
+  };
+  g_autofree char *path = NULL;
+  g_autofree char *app_id = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ebay");
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkProviderRegistry) providers = relink_provider_registry_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  fixture->now = T0;
+  fixture->activations = g_ptr_array_new_with_free_func (g_free);
+  fixture->dir = relink_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "relink.db", NULL);
+  fixture->store = relink_store_open (path, &error);
+  g_assert_no_error (error);
+
+  relink_keyset_set_provider_id (keyset, "ebay");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "ShopTool-PRD-1a2b3c4d5-6e7f8a9b");
+  relink_keyset_set_redirect (keyset, "Shop_Tool-ShopTool-PRD-abcdefgh");
+  relink_store_save_keyset (fixture->store, keyset, &error);
+  g_assert_no_error (error);
+
+  /* The 7-day reminder fell due 30 s ago; nothing for shop_b for weeks. */
+  save_account (fixture, "acc-a", "shop_a", RELINK_ACCOUNT_STATUS_CONNECTED, T0 + 7 * DAY - 30);
+  save_account (fixture, "acc-b", "shop_b", RELINK_ACCOUNT_STATUS_CONNECTED, T0 + 90 * DAY);
+
+  fixture->manager = relink_account_manager_new (fixture->store, secrets, providers);
+  relink_account_manager_load_sync (fixture->manager, NULL, &error);
+  g_assert_no_error (error);
+
+  fixture->settings = g_settings_new (APPLICATION_ID);
+
+  app_id = g_strdup_printf ("io.github.relink.Relink.TestReminders%u", counter++);
+  fixture->app = g_application_new (app_id, G_APPLICATION_DEFAULT_FLAGS);
+  g_action_map_add_action_entries (G_ACTION_MAP (fixture->app), entries, G_N_ELEMENTS (entries),
+                                   fixture);
+  g_application_register (fixture->app, NULL, &error);
+  g_assert_no_error (error);
+  fixture->app_connection = g_application_get_dbus_connection (fixture->app);
+  g_assert_nonnull (fixture->app_connection);
+
+  /* One server for the whole run, as a desktop has; each test starts
+   * with a clean record. */
+  fixture->server = the_server;
+  g_ptr_array_set_size (fixture->server->notified, 0);
+  g_array_set_size (fixture->server->closed, 0);
+
+  fixture->service = relink_reminder_service_new (fixture->app, fixture->manager,
+                                                  fixture->settings);
+  relink_reminder_service_set_clock (fixture->service, fake_clock, fixture);
+}
+
+static void
+wait_saved (RelinkReminderService *service)
+{
+  gboolean saving = TRUE;
+
+  while (saving)
+    {
+      g_object_get (service, "saving", &saving, NULL);
+      if (saving)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  if (fixture->service != NULL)
+    {
+      wait_saved (fixture->service);
+      relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->service));
+    }
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_clear_object (&fixture->app);
+  g_clear_object (&fixture->settings);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
+  g_clear_object (&fixture->store);
+  relink_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_ptr_array_unref (fixture->activations);
+}
+
+static void
+start_and_wait (Fixture *fixture)
+{
+  relink_reminder_service_start (fixture->service);
+  WAIT_FOR (relink_reminder_service_get_ready (fixture->service));
+  fake_server_sync (fixture->server, fixture->app_connection);
+}
+
+static RelinkAccount *
+lookup (Fixture *fixture, const char *id)
+{
+  RelinkAccount *account = relink_account_manager_lookup_account (fixture->manager, id);
+
+  g_assert_nonnull (account);
+  return account;
+}
+
+/* Tests */
+
+static void
+test_lead_reminder (Fixture *fixture, gconstpointer data)
+{
+  Notification *n;
+  guint first_id;
+
+  start_and_wait (fixture);
+
+  /* Only shop_a is due, with the lead it reached. */
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+  n = last_notification (fixture->server);
+  g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 7 days");
+  g_assert_cmpstr (n->body, !=, "");
+  g_assert_cmpuint (n->replaces_id, ==, 0);
+  g_assert_true (has_action (n, "default", ""));
+  g_assert_true (has_renew_button (n, "acc-a"));
+  first_id = n->id;
+
+  /* It sleeps until the 1-day reminder. */
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 6 * DAY - 30);
+
+  /* Early: nothing. */
+  fixture->now = T0 + 6 * DAY - 31;
+  relink_reminder_service_check (fixture->service);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+
+  /* On time: the same notification, replaced in place. */
+  fixture->now = T0 + 6 * DAY - 30;
+  relink_reminder_service_check (fixture->service);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 2);
+  n = last_notification (fixture->server);
+  g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 1 day");
+  g_assert_cmpuint (n->replaces_id, ==, first_id);
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 7 * DAY - 30);
+
+  /* At the expiry. */
+  fixture->now = T0 + 7 * DAY;
+  relink_reminder_service_check (fixture->service);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 3);
+  n = last_notification (fixture->server);
+  g_assert_cmpstr (n->summary, ==, "eBay · shop_a has expired");
+  g_assert_cmpuint (n->replaces_id, ==, first_id);
+
+  /* shop_b's 30-day reminder is the next thing ahead. */
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 60 * DAY);
+}
+
+static void
+test_actions (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *key = renew_key ("acc-a");
+  guint id;
+
+  start_and_wait (fixture);
+  id = last_notification (fixture->server)->id;
+
+  fake_server_emit (fixture->server, "ActionInvoked", g_variant_new ("(us)", id, key));
+  WAIT_FOR (fixture->activations->len == 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->activations, 0), ==, "renew-account(acc-a)");
+
+  /* An action ends the notification; the next reminder is a new one. */
+  fixture->now = T0 + 6 * DAY;
+  relink_reminder_service_check (fixture->service);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  id = last_notification (fixture->server)->id;
+  fake_server_emit (fixture->server, "ActionInvoked", g_variant_new ("(us)", id, "default"));
+  WAIT_FOR (fixture->activations->len == 2);
+  g_assert_cmpstr (g_ptr_array_index (fixture->activations, 1), ==, "show-account(acc-a)");
+}
+
+/* Dismissed, or given before a restart: it comes back only at the next lead. */
+static void
+test_not_repeated (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkReminderService) second = NULL;
+  g_autoptr (RelinkAccountManager) manager = NULL;
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkProviderRegistry) providers = relink_provider_registry_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint id;
+
+  start_and_wait (fixture);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+  id = last_notification (fixture->server)->id;
+
+  /* The seller dismisses it; an hour later the service looks again. */
+  fake_server_emit (fixture->server, "NotificationClosed", g_variant_new ("(uu)", id, 2));
+  fixture->now += 3600;
+  relink_reminder_service_check (fixture->service);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+
+  /* A new process (the next login) remembers it from the store. */
+  wait_saved (fixture->service);
+  relink_reminder_service_stop (fixture->service);
+  manager = relink_account_manager_new (fixture->store, secrets, providers);
+  relink_account_manager_load_sync (manager, NULL, &error);
+  g_assert_no_error (error);
+  second = relink_reminder_service_new (fixture->app, manager, fixture->settings);
+  relink_reminder_service_set_clock (second, fake_clock, fixture);
+  relink_reminder_service_start (second);
+  WAIT_FOR (relink_reminder_service_get_ready (second));
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (second), ==, T0 + 6 * DAY - 30);
+
+  /* The next lead comes, as a new notification (the old one is gone). */
+  fixture->now = T0 + 6 * DAY + 3600;
+  relink_reminder_service_check (second);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 2);
+  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+                   "eBay · shop_a expires in 22 h");
+
+  relink_reminder_service_stop (second);
+  wait_saved (second);
+}
+
+static void
+test_reauth_and_renewal (Fixture *fixture, gconstpointer data)
+{
+  RelinkAccount *b = lookup (fixture, "acc-b");
+  RelinkAccount *a = lookup (fixture, "acc-a");
+  Notification *n;
+  guint a_id;
+
+  start_and_wait (fixture);
+  a_id = last_notification (fixture->server)->id;
+
+  /* The marketplace refuses shop_b's refresh token: at once, no timer. */
+  relink_account_set_status (b, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+  WAIT_FOR (fixture->server->notified->len == 2);
+  n = last_notification (fixture->server);
+  g_assert_cmpstr (n->summary, ==, "eBay · shop_b needs you to sign in again");
+  g_assert_true (has_renew_button (n, "acc-b"));
+  g_assert_cmpuint (n->replaces_id, ==, 0);
+  g_assert_cmpuint (n->id, !=, a_id);
+
+  /* Other changes of the account do not repeat it. */
+  relink_account_set_last_refresh_at (b, T0 + 10);
+  fixture->now += 60;
+  relink_reminder_service_check (fixture->service);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 2);
+
+  /* Signed in again: the reminder goes. */
+  relink_account_set_status (b, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_refresh_expires_at (b, T0 + 500 * DAY);
+  WAIT_FOR (was_closed (fixture->server, n->id));
+
+  /* shop_a renewed: its expiry moved by 18 months. */
+  relink_account_set_refresh_expires_at (a, T0 + 540 * DAY);
+  WAIT_FOR (was_closed (fixture->server, a_id));
+  g_assert_cmpuint (fixture->server->notified->len, ==, 2);
+}
+
+static void
+remove_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  relink_account_manager_remove_account_finish (RELINK_ACCOUNT_MANAGER (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_removed_account (Fixture *fixture, gconstpointer data)
+{
+  gboolean done = FALSE;
+  guint id;
+
+  start_and_wait (fixture);
+  id = last_notification (fixture->server)->id;
+
+  relink_account_manager_remove_account_async (fixture->manager, lookup (fixture, "acc-a"), NULL,
+                                               remove_cb, &done);
+  WAIT_FOR (done);
+  WAIT_FOR (was_closed (fixture->server, id));
+}
+
+/* The lead times come from the settings and are followed. */
+static void
+test_settings (Fixture *fixture, gconstpointer data)
+{
+  const guint32 days[] = { 100, 14 };
+
+  start_and_wait (fixture);
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 6 * DAY - 30);
+
+  g_settings_set_value (fixture->settings, "reminder-lead-days",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, days, G_N_ELEMENTS (days),
+                                                   sizeof (guint32)));
+  /* shop_b's new 100-day lead has passed: told at once. shop_a was told
+   * at 7 days, so only its expiry is left, the earliest moment ahead. */
+  WAIT_FOR (fixture->server->notified->len == 2);
+  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+                   "eBay · shop_b expires in 90 days");
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 7 * DAY - 30);
+
+  g_settings_reset (fixture->settings, "reminder-lead-days");
+  fake_server_sync (fixture->server, fixture->app_connection);
+}
+
+/* A real deadline on the real clock: the timer wakes the service. */
+static void
+test_wall_timer (Fixture *fixture, gconstpointer data)
+{
+  const guint32 days[] = { 1 };
+  gint64 now = relink_now ();
+  RelinkAccount *b = lookup (fixture, "acc-b");
+
+  relink_reminder_service_set_clock (fixture->service, NULL, NULL);
+  g_settings_set_value (fixture->settings, "reminder-lead-days",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, days, G_N_ELEMENTS (days),
+                                                   sizeof (guint32)));
+  relink_account_set_refresh_expires_at (lookup (fixture, "acc-a"), now + 300 * DAY);
+  relink_account_set_refresh_expires_at (b, now + DAY + 2);
+
+  start_and_wait (fixture);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 0);
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==, now + 2);
+
+  WAIT_FOR (fixture->server->notified->len == 1);
+  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+                   "eBay · shop_b expires in 1 day");
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==, now + DAY + 2);
+
+  g_settings_reset (fixture->settings, "reminder-lead-days");
+}
+
+/* The fake logind */
+
+static void
+acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static guint
+own_name (GDBusConnection *connection, const char *name)
+{
+  gboolean acquired = FALSE;
+  guint owner_id = g_bus_own_name_on_connection (connection, name, G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                 acquired_cb, NULL, &acquired, NULL);
+
+  WAIT_FOR (acquired);
+  return owner_id;
+}
+
+static void
+emit_prepare_for_sleep (GDBusConnection *logind, gboolean going_to_sleep)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_dbus_connection_emit_signal (logind, NULL, "/org/freedesktop/login1",
+                                 "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                 g_variant_new ("(b)", going_to_sleep), &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_resume (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GDBusConnection) logind = new_connection ();
+  g_autoptr (RelinkSleepMonitor) monitor = NULL;
+  guint owner_id;
+
+  owner_id = own_name (logind, "org.freedesktop.login1");
+  monitor = relink_sleep_monitor_new_for_connection (fixture->app_connection);
+  relink_reminder_service_set_sleep_monitor (fixture->service, monitor);
+  start_and_wait (fixture);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+
+  /* Asleep across the 1-day lead and the expiry: on wake only the expiry. */
+  emit_prepare_for_sleep (logind, TRUE);
+  fixture->now = T0 + 8 * DAY;
+  emit_prepare_for_sleep (logind, FALSE);
+  WAIT_FOR (fixture->server->notified->len == 2);
+  g_assert_cmpstr (last_notification (fixture->server)->summary, ==, "eBay · shop_a has expired");
+
+  /* Going to sleep is no reason to look. */
+  fixture->now = T0 + 60 * DAY;
+  emit_prepare_for_sleep (logind, TRUE);
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 2);
+
+  g_bus_unown_name (owner_id);
+}
+
+/* Starting at login, outside Flatpak */
+
+static void
+autostart_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+get_autostart (GSettings *settings)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean enabled;
+
+  relink_autostart_get_enabled_async (settings, NULL, autostart_cb, &result);
+  WAIT_FOR (result != NULL);
+  enabled = relink_autostart_get_enabled_finish (result, &error);
+  g_assert_no_error (error);
+  return enabled;
+}
+
+static void
+set_autostart (GSettings *settings, gboolean enabled)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean now_enabled = !enabled;
+
+  relink_autostart_set_enabled_async (settings, enabled, NULL, NULL, autostart_cb, &result);
+  WAIT_FOR (result != NULL);
+  g_assert_true (relink_autostart_set_enabled_finish (result, &now_enabled, &error));
+  g_assert_no_error (error);
+  g_assert_true (now_enabled == enabled);
+}
+
+static void
+test_autostart (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *path = relink_autostart_dup_path ();
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *exec = NULL;
+
+  if (relink_autostart_in_flatpak ())
+    {
+      g_test_skip ("Inside Flatpak the portal decides");
+      return;
+    }
+
+  g_assert_true (g_str_has_prefix (path, g_get_user_config_dir ()));
+  g_assert_true (g_str_has_suffix (path, "/autostart/io.github.relink.Relink.desktop"));
+  g_assert_false (get_autostart (settings));
+
+  set_autostart (settings, TRUE);
+  g_assert_true (get_autostart (settings));
+  g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  exec = g_key_file_get_string (file, "Desktop Entry", "Exec", &error);
+  g_assert_no_error (error);
+  /* "relink --background", or this very program by its path. */
+  g_assert_true (g_str_has_suffix (exec, " --background"));
+  g_assert_true (g_key_file_get_boolean (file, "Desktop Entry", "X-GNOME-Autostart-enabled", NULL));
+  g_assert_cmpstr (g_key_file_get_start_group (file), ==, "Desktop Entry");
+
+  /* Turned off in the session's own settings: off. */
+  g_key_file_set_boolean (file, "Desktop Entry", "X-GNOME-Autostart-enabled", FALSE);
+  g_key_file_save_to_file (file, path, &error);
+  g_assert_no_error (error);
+  g_assert_false (get_autostart (settings));
+
+  set_autostart (settings, TRUE);
+  g_assert_true (get_autostart (settings));
+  set_autostart (settings, FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (get_autostart (settings));
+  /* Off twice is fine. */
+  set_autostart (settings, FALSE);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *config_dir = NULL;
+
+  /* The freedesktop backend, whatever the desktop: the fake server is it. */
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  /* The autostart file goes to a directory of this test alone. */
+  config_dir = relink_test_make_tmp_dir ();
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/reminders/lead", test_lead_reminder);
+  ADD ("/reminders/actions", test_actions);
+  ADD ("/reminders/not-repeated", test_not_repeated);
+  ADD ("/reminders/reauth-and-renewal", test_reauth_and_renewal);
+  ADD ("/reminders/removed-account", test_removed_account);
+  ADD ("/reminders/settings", test_settings);
+  ADD ("/reminders/wall-timer", test_wall_timer);
+  ADD ("/reminders/resume", test_resume);
+#undef ADD
+  g_test_add_func ("/reminders/autostart", test_autostart);
+
+  the_server = fake_server_start ();
+  return g_test_run ();
+}
