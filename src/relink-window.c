@@ -473,6 +473,27 @@ renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_
   open_login_dialog (self, account);
 }
 
+/* A reminder clicked: the account's details, with its dates and Renew. */
+static void
+show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+  RelinkAccount *account;
+
+  g_return_if_fail (self->manager != NULL);
+
+  gtk_window_present (GTK_WINDOW (self));
+  account = relink_account_manager_lookup_account (self->manager,
+                                                   g_variant_get_string (parameter, NULL));
+  if (account == NULL)
+    {
+      relink_window_add_toast (self, adw_toast_new (_ ("This account no longer exists")));
+      return;
+    }
+
+  open_details_dialog (self, account);
+}
+
 static void
 account_added_cb (RelinkWindow *self, RelinkAccount *account, GtkWindow *dialog)
 {
@@ -486,13 +507,9 @@ account_added_cb (RelinkWindow *self, RelinkAccount *account, GtkWindow *dialog)
 }
 
 static void
-list_activate_cb (RelinkWindow *self, guint position, GtkListView *list_view)
+open_details_dialog (RelinkWindow *self, RelinkAccount *account)
 {
-  g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
   GtkWindow *dialog;
-
-  if (account == NULL)
-    return;
 
   dialog = relink_account_details_dialog_new (GTK_WINDOW (self), self->manager, account);
   relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog),
@@ -500,6 +517,17 @@ list_activate_cb (RelinkWindow *self, guint position, GtkListView *list_view)
   g_signal_connect_object (dialog, "account-removed", G_CALLBACK (account_removed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
+}
+
+static void
+list_activate_cb (RelinkWindow *self, guint position, GtkListView *list_view)
+{
+  g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
+
+  if (account == NULL)
+    return;
+
+  open_details_dialog (self, account);
 }
 
 static void
@@ -531,6 +559,7 @@ static const GActionEntry win_entries[] = {
   { "developer-keys", developer_keys_action },
   /* Takes the account id, so that notifications and the tray can use it. */
   { "renew-account", renew_account_action, "s" },
+  { "show-account", show_account_action, "s" },
 };
 
 static void

@@ -17,9 +17,10 @@ G_BEGIN_DECLS
  * groups "Needs attention" and "Connected", with live countdowns; or the
  * empty, loading or error page.
  *
- * Actions: win.add-account, win.developer-keys, and win.renew-account
+ * Actions: win.add-account, win.developer-keys, win.renew-account
  * (the account id, a string), which opens the login dialog and after a
- * sign-in tests the connection and runs the renewal hooks. */
+ * sign-in tests the connection and runs the renewal hooks, and
+ * win.show-account (the account id) for the account's details. */
 G_DECLARE_FINAL_TYPE (RelinkWindow, relink_window, RELINK, WINDOW, AdwApplicationWindow)
 
 /* @manager may be NULL when the account store could not be opened; then

@@ -37,7 +37,7 @@ find_helper (void)
         return g_steal_pointer (&path);
     }
 
-  return g_build_filename (RELINK_LIBEXECDIR, CTL_HELPER_NAME, NULL);
+  return g_build_filename (LIBEXECDIR, CTL_HELPER_NAME, NULL);
 }
 
 /* Replaces this process with the helper; returns only when it cannot. */
