@@ -8,9 +8,13 @@
 #include <glib/gi18n.h>
 
 #include "relink-application.h"
+#include "relink-autostart.h"
+#include "relink-preferences-dialog.h"
 #include "relink-provider-registry.h"
+#include "relink-reminder-service.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
+#include "relink-tray-controller.h"
 #include "relink-window.h"
 
 struct _RelinkApplication
@@ -20,6 +24,9 @@ struct _RelinkApplication
   RelinkAccountManager *manager;
   RelinkTokenService *service;
   RelinkKeepAlive *keep_alive;
+  RelinkReminderService *reminders;
+  RelinkTrayController *tray;
+  GSettings *settings;
   GCancellable *cancellable;
   /* Watches the store's folder: SQLite in WAL mode writes a commit to
    * "relink.db-wal", and only a checkpoint touches "relink.db". */
@@ -30,6 +37,13 @@ struct _RelinkApplication
   /* Why the accounts cannot be shown, if they cannot. */
   GError *error;
   gboolean loading;
+  /* Started with --background (autostart): runs without a window whatever
+   * the setting, and the activation that follows the start shows none. */
+  gboolean started_in_background;
+  gboolean skip_activation;
+  /* Held while it runs in the background, so that closing the window
+   * does not end the process. */
+  gboolean held;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkApplication, relink_application, ADW_TYPE_APPLICATION)
@@ -91,7 +105,10 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   show_state_in_windows (self);
 
   if (self->error == NULL)
-    relink_keep_alive_start (self->keep_alive);
+    {
+      relink_keep_alive_start (self->keep_alive);
+      relink_reminder_service_start (self->reminders);
+    }
 }
 
 static gboolean
@@ -198,11 +215,100 @@ renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_
     g_action_group_activate_action (G_ACTION_GROUP (window), "renew-account", parameter);
 }
 
+/* A reminder clicked: the window, with the account's details. */
+static void
+show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RelinkApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (RELINK_IS_WINDOW (window))
+    g_action_group_activate_action (G_ACTION_GROUP (window), "show-account", parameter);
+}
+
+/* The tray's "Open Relink" and left click. */
+static void
+activate_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RelinkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (relink_preferences_dialog_new (parent, self->settings)));
+}
+
 static const GActionEntry app_entries[] = {
   { "about", about_action },
   { "quit", quit_action },
+  { "activate", activate_action },
+  { "preferences", preferences_action },
   { "renew-account", renew_account_action, "s" },
+  { "show-account", show_account_action, "s" },
 };
+
+static void
+sync_hold (RelinkApplication *self)
+{
+  gboolean wanted
+      = self->started_in_background || g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (wanted && !self->held)
+    g_application_hold (G_APPLICATION (self));
+  else if (!wanted && self->held)
+    g_application_release (G_APPLICATION (self));
+  self->held = wanted;
+}
+
+static int
+relink_application_handle_local_options (GApplication *application, GVariantDict *options)
+{
+  RelinkApplication *self = RELINK_APPLICATION (application);
+  g_autoptr (GError) error = NULL;
+  gboolean disable_gl;
+  gboolean registered;
+
+  if (!g_variant_dict_contains (options, "background"))
+    return -1;
+
+  /* Before registering: the start-up that registering runs reads them. */
+  self->started_in_background = TRUE;
+  self->skip_activation = TRUE;
+
+  /* GTK 4.8 sets up OpenGL as it opens an X11 display (to choose a
+   * visual), which maps the GL driver (with llvmpipe, all of LLVM): about
+   * 60 MiB for a process that may never show a window. One shown later by
+   * this process draws with Cairo instead. Wayland sets GL up only for a
+   * window, and a GDK_DEBUG of the user's own is left alone. */
+  disable_gl = g_getenv ("WAYLAND_DISPLAY") == NULL && g_getenv ("GDK_DEBUG") == NULL;
+  if (disable_gl)
+    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+
+  registered = g_application_register (application, NULL, &error);
+
+  /* Read at start-up; hooks and browsers started later must not inherit it. */
+  if (disable_gl)
+    g_unsetenv ("GDK_DEBUG");
+
+  if (!registered)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  /* Already running (autostart after a manual start): that process does
+   * the work, and its window stays as it is. */
+  if (g_application_get_is_remote (application))
+    return 0;
+
+  return -1;
+}
 
 static void
 relink_application_startup (GApplication *application)
@@ -210,6 +316,7 @@ relink_application_startup (GApplication *application)
   RelinkApplication *self = RELINK_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *add_accels[] = { "<Control>n", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   g_autofree char *path = NULL;
   g_autoptr (RelinkStore) store = NULL;
   g_autoptr (RelinkSecrets) secrets = NULL;
@@ -222,6 +329,13 @@ relink_application_startup (GApplication *application)
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-account", add_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (sync_hold),
+                           self, G_CONNECT_SWAPPED);
+  sync_hold (self);
 
   path = relink_store_default_path ();
   store = relink_store_open (path, &error);
@@ -235,10 +349,13 @@ relink_application_startup (GApplication *application)
   secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (NULL);
   self->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_set_program (self->manager, "window");
+  relink_account_manager_set_program (self->manager,
+                                      self->started_in_background ? "background" : "window");
   self->service = relink_token_service_new (self->manager);
   self->keep_alive = relink_keep_alive_new (self->service);
   watch_store (self, store);
+  self->reminders = relink_reminder_service_new (application, self->manager, self->settings);
+  self->tray = relink_tray_controller_new (application, self->manager, self->settings);
 
   self->loading = TRUE;
   relink_account_manager_load_async (self->manager, self->cancellable, load_cb,
@@ -250,6 +367,14 @@ relink_application_activate (GApplication *application)
 {
   RelinkApplication *self = RELINK_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* The activation every start ends with; later ones (the launcher, a
+   * notification, the tray) show the window in this same process. */
+  if (self->skip_activation)
+    {
+      self->skip_activation = FALSE;
+      return;
+    }
 
   if (window == NULL)
     {
@@ -268,6 +393,10 @@ relink_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   if (self->keep_alive != NULL)
     relink_keep_alive_stop (self->keep_alive);
+  if (self->reminders != NULL)
+    relink_reminder_service_stop (self->reminders);
+  /* Announces Passive and leaves the bus while the connection is there. */
+  g_clear_object (&self->tray);
   g_clear_handle_id (&self->store_changed_id, g_source_remove);
   if (self->store_monitor != NULL)
     g_file_monitor_cancel (self->store_monitor);
@@ -284,6 +413,9 @@ relink_application_finalize (GObject *object)
   if (self->keep_alive != NULL)
     relink_keep_alive_stop (self->keep_alive);
   g_clear_object (&self->keep_alive);
+  g_clear_object (&self->reminders);
+  g_clear_object (&self->tray);
+  g_clear_object (&self->settings);
   g_clear_object (&self->service);
   g_clear_object (&self->store_monitor);
   g_clear_pointer (&self->store_name, g_free);
@@ -306,6 +438,7 @@ relink_application_class_init (RelinkApplicationClass *klass)
 
   gtk_app_class->window_added = relink_application_window_added;
 
+  app_class->handle_local_options = relink_application_handle_local_options;
   app_class->startup = relink_application_startup;
   app_class->activate = relink_application_activate;
   app_class->shutdown = relink_application_shutdown;
@@ -315,6 +448,10 @@ static void
 relink_application_init (RelinkApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option (
+      G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+      _ ("Start without a window, to send reminders and keep connections alive"), NULL);
 }
 
 RelinkApplication *

@@ -27,7 +27,9 @@ struct _RelinkPreferencesDialog
   GtkSwitch *tray_switch;
 };
 
-G_DEFINE_FINAL_TYPE (RelinkPreferencesDialog, relink_preferences_dialog, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (RelinkPreferencesDialog,
+                     relink_preferences_dialog,
+                     ADW_TYPE_PREFERENCES_WINDOW)
 
 enum
 {
@@ -147,9 +149,9 @@ lead_days_apply_cb (RelinkPreferencesDialog *self)
       return;
     }
 
-  g_settings_set_value (self->settings, "reminder-lead-days",
-                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, days->data, days->len,
-                                                   sizeof (guint32)));
+  g_settings_set_value (
+      self->settings, "reminder-lead-days",
+      g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, days->data, days->len, sizeof (guint32)));
 }
 
 static void
@@ -167,8 +169,8 @@ show_autostart (RelinkPreferencesDialog *self, gboolean enabled)
                                    self);
   gtk_switch_set_active (self->autostart_switch, enabled);
   gtk_switch_set_state (self->autostart_switch, enabled);
-  g_signal_handlers_unblock_matched (self->autostart_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
-                                     NULL, self);
+  g_signal_handlers_unblock_matched (self->autostart_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->autostart_switch), TRUE);
 }
 
@@ -271,11 +273,11 @@ relink_preferences_dialog_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_SETTINGS:
+        g_value_set_object (value, self->settings);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -289,11 +291,11 @@ relink_preferences_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_SETTINGS:
+        self->settings = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 

@@ -14,7 +14,11 @@ G_BEGIN_DECLS
  * threshold, running in the background, starting at login and the tray
  * icon. Everything but starting at login lives in GSettings and is bound
  * directly; starting at login shows the real state (relink-autostart.h). */
-G_DECLARE_FINAL_TYPE (RelinkPreferencesDialog, relink_preferences_dialog, RELINK, PREFERENCES_DIALOG, AdwPreferencesWindow)
+G_DECLARE_FINAL_TYPE (RelinkPreferencesDialog,
+                      relink_preferences_dialog,
+                      RELINK,
+                      PREFERENCES_DIALOG,
+                      AdwPreferencesWindow)
 
 /* @settings: schema io.github.relink.Relink. */
 GtkWidget *relink_preferences_dialog_new (GtkWindow *parent, GSettings *settings);

@@ -12,6 +12,13 @@
 #include "relink-reminder-service.h"
 #include "relink-wall-timer.h"
 
+/* GIO's notification backends talk to one of these (inside Flatpak, to
+ * the portal). */
+static const char *const notification_services[] = {
+  "org.gtk.Notifications",
+  "org.freedesktop.Notifications",
+};
+
 struct _RelinkReminderService
 {
   GObject parent_instance;
@@ -40,6 +47,15 @@ struct _RelinkReminderService
   GQueue save_queue;
   gboolean saving;
 
+  /* Whether a notification service is there to show reminders. Until one
+   * is (a session without a notification daemon, or before it started),
+   * due reminders are held back: remembered in memory only, so the timer
+   * does not spin on them, and given for real once a service appears.
+   * held_back: id -> RelinkReminderState * as it was before (or NULL). */
+  gboolean can_notify;
+  GHashTable *held_back;
+  guint watch_ids[G_N_ELEMENTS (notification_services)];
+
   GSource *timer;
   gint64 next_deadline;
   guint idle_id;
@@ -55,6 +71,7 @@ enum
   PROP_READY,
   PROP_SAVING,
   PROP_NEXT_DEADLINE,
+  PROP_CAN_NOTIFY,
   N_PROPS
 };
 
@@ -241,6 +258,119 @@ shown_is_stale (RelinkReminderService *self,
   return expires_at == 0 || expires_at - given->expires_at > RELINK_REMINDER_RENEWAL_SLACK;
 }
 
+/* Holding back while nobody can show notifications */
+
+static void
+hold_back (RelinkReminderService *self, const char *id, const RelinkReminderState *reminder)
+{
+  const RelinkReminderState *before = g_hash_table_lookup (self->given, id);
+
+  if (!g_hash_table_contains (self->held_back, id))
+    g_hash_table_insert (self->held_back, g_strdup (id),
+                         before ? g_memdup2 (before, sizeof *before) : NULL);
+  g_hash_table_insert (self->given, g_strdup (id), g_memdup2 (reminder, sizeof *reminder));
+}
+
+static void plan (RelinkReminderService *self);
+
+static void
+set_can_notify (RelinkReminderService *self, gboolean can_notify)
+{
+  GHashTableIter iter;
+  gpointer id, before;
+
+  if (self->can_notify == can_notify)
+    return;
+  self->can_notify = can_notify;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_NOTIFY]);
+  if (!can_notify)
+    return;
+
+  g_debug ("A notification service is there: giving the reminders held back");
+  g_hash_table_iter_init (&iter, self->held_back);
+  while (g_hash_table_iter_next (&iter, &id, &before))
+    {
+      if (before != NULL)
+        g_hash_table_insert (self->given, g_strdup (id),
+                             g_memdup2 (before, sizeof (RelinkReminderState)));
+      else
+        g_hash_table_remove (self->given, id);
+    }
+  g_hash_table_remove_all (self->held_back);
+  plan (self);
+}
+
+static void
+service_appeared_cb (GDBusConnection *connection,
+                     const char *name,
+                     const char *name_owner,
+                     gpointer user_data)
+{
+  set_can_notify (RELINK_REMINDER_SERVICE (user_data), TRUE);
+}
+
+static void
+list_activatable_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RelinkReminderService *self;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree const char **names = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = RELINK_REMINDER_SERVICE (user_data);
+  if (reply == NULL)
+    return;
+
+  /* A daemon started on demand (dunst, mako) owns its name only once
+   * called: that it can be started is enough. */
+  g_variant_get (reply, "(^a&s)", &names);
+  for (guint i = 0; names[i] != NULL; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (notification_services); j++)
+      if (g_str_equal (names[i], notification_services[j]))
+        set_can_notify (self, TRUE);
+}
+
+/* Inside Flatpak GIO uses the portal, which is always there. Elsewhere:
+ * is a service running, can one be started, or does one start later? */
+static void
+watch_notification_services (RelinkReminderService *self)
+{
+  GDBusConnection *connection
+      = self->application ? g_application_get_dbus_connection (self->application) : NULL;
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    {
+      set_can_notify (self, TRUE);
+      return;
+    }
+  if (connection == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
+    self->watch_ids[i] = g_bus_watch_name_on_connection (connection, notification_services[i],
+                                                         G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                         service_appeared_cb, NULL, self, NULL);
+
+  g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                          G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
+                          list_activatable_cb, self);
+}
+
+static void
+unwatch_notification_services (RelinkReminderService *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
+    if (self->watch_ids[i] != 0)
+      {
+        g_bus_unwatch_name (self->watch_ids[i]);
+        self->watch_ids[i] = 0;
+      }
+}
+
 /* Planning */
 
 static void
@@ -317,11 +447,16 @@ plan (RelinkReminderService *self)
                              relink_account_get_status (account)))
         withdraw (self, id);
 
-      if (p.due)
-        show (self, RELINK_REMINDER_SUBJECT_ACCOUNT, id, account_provider_name (account),
-              relink_account_get_display_name (account), &p.reminder, now);
-      if (p.save)
-        remember (self, id, &p.reminder);
+      if (p.due && !self->can_notify)
+        hold_back (self, id, &p.reminder);
+      else
+        {
+          if (p.due)
+            show (self, RELINK_REMINDER_SUBJECT_ACCOUNT, id, account_provider_name (account),
+                  relink_account_get_display_name (account), &p.reminder, now);
+          if (p.save)
+            remember (self, id, &p.reminder);
+        }
     }
 
   for (guint i = 0; i < keysets->len; i++)
@@ -341,14 +476,19 @@ plan (RelinkReminderService *self)
           && shown_is_stale (self, id, relink_keyset_get_secret_expires_at (keyset), status))
         withdraw (self, id);
 
-      if (p.due)
+      if (p.due && !self->can_notify)
+        hold_back (self, id, &p.reminder);
+      else
         {
-          g_autofree char *name = relink_keyset_dup_display_name (keyset);
+          if (p.due)
+            {
+              g_autofree char *name = relink_keyset_dup_display_name (keyset);
 
-          show (self, RELINK_REMINDER_SUBJECT_KEYSET, id, NULL, name, &p.reminder, now);
+              show (self, RELINK_REMINDER_SUBJECT_KEYSET, id, NULL, name, &p.reminder, now);
+            }
+          if (p.save)
+            remember (self, id, &p.reminder);
         }
-      if (p.save)
-        remember (self, id, &p.reminder);
     }
 
   /* Removed, here or by another process: nothing left to renew. */
@@ -359,10 +499,10 @@ plan (RelinkReminderService *self)
   for (guint i = 0; i < gone->len; i++)
     withdraw (self, g_ptr_array_index (gone, i));
 
-  reschedule (self, relink_reminder_earliest_deadline (
-                        accounts, (const gint64 *) self->account_leads->data,
-                        self->account_leads->len, keysets, keyset_leads, n_keyset_leads,
-                        self->given, now));
+  reschedule (
+      self, relink_reminder_earliest_deadline (accounts, (const gint64 *) self->account_leads->data,
+                                               self->account_leads->len, keysets, keyset_leads,
+                                               n_keyset_leads, self->given, now));
 }
 
 static gboolean
@@ -542,6 +682,7 @@ relink_reminder_service_finalize (GObject *object)
   g_clear_pointer (&self->given, g_hash_table_unref);
   g_clear_pointer (&self->shown, g_hash_table_unref);
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->held_back, g_hash_table_unref);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
 
@@ -558,17 +699,20 @@ relink_reminder_service_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_READY:
-      g_value_set_boolean (value, self->ready);
-      break;
-    case PROP_SAVING:
-      g_value_set_boolean (value, self->saving);
-      break;
-    case PROP_NEXT_DEADLINE:
-      g_value_set_int64 (value, self->next_deadline);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_READY:
+        g_value_set_boolean (value, self->ready);
+        break;
+      case PROP_SAVING:
+        g_value_set_boolean (value, self->saving);
+        break;
+      case PROP_NEXT_DEADLINE:
+        g_value_set_int64 (value, self->next_deadline);
+        break;
+      case PROP_CAN_NOTIFY:
+        g_value_set_boolean (value, self->can_notify);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -592,6 +736,10 @@ relink_reminder_service_class_init (RelinkReminderServiceClass *klass)
       "next-deadline", NULL, NULL, G_MININT64, G_MAXINT64, RELINK_EXPIRY_NEVER,
       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_CAN_NOTIFY]
+      = g_param_spec_boolean ("can-notify", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -603,6 +751,7 @@ relink_reminder_service_init (RelinkReminderService *self)
   self->given = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  self->held_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->save_queue);
 }
 
@@ -638,8 +787,7 @@ relink_reminder_service_set_clock (RelinkReminderService *self,
 }
 
 void
-relink_reminder_service_set_sleep_monitor (RelinkReminderService *self,
-                                           RelinkSleepMonitor *monitor)
+relink_reminder_service_set_sleep_monitor (RelinkReminderService *self, RelinkSleepMonitor *monitor)
 {
   g_return_if_fail (RELINK_IS_REMINDER_SERVICE (self));
   g_return_if_fail (!self->started);
@@ -679,6 +827,7 @@ relink_reminder_service_start (RelinkReminderService *self)
   g_signal_connect_object (self->settings, "changed::reminder-lead-days",
                            G_CALLBACK (lead_days_changed_cb), self, G_CONNECT_SWAPPED);
   rewatch (self);
+  watch_notification_services (self);
 
   if (self->ready)
     {
@@ -710,6 +859,7 @@ relink_reminder_service_stop (RelinkReminderService *self)
       g_source_destroy (self->timer);
       g_clear_pointer (&self->timer, g_source_unref);
     }
+  unwatch_notification_services (self);
 
   if (self->sleep_monitor != NULL)
     g_signal_handlers_disconnect_by_func (self->sleep_monitor, resumed_cb, self);
@@ -743,4 +893,12 @@ relink_reminder_service_get_next_deadline (RelinkReminderService *self)
   g_return_val_if_fail (RELINK_IS_REMINDER_SERVICE (self), RELINK_EXPIRY_NEVER);
 
   return self->next_deadline;
+}
+
+gboolean
+relink_reminder_service_get_can_notify (RelinkReminderService *self)
+{
+  g_return_val_if_fail (RELINK_IS_REMINDER_SERVICE (self), FALSE);
+
+  return self->can_notify;
 }

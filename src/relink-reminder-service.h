@@ -32,7 +32,8 @@ typedef gint64 (*RelinkClockFunc) (gpointer user_data);
  * account is renewed, disconnected or removed.
  *
  * Inactive until relink_reminder_service_start(). */
-G_DECLARE_FINAL_TYPE (RelinkReminderService, relink_reminder_service, RELINK, REMINDER_SERVICE, GObject)
+G_DECLARE_FINAL_TYPE (
+    RelinkReminderService, relink_reminder_service, RELINK, REMINDER_SERVICE, GObject)
 
 /* @settings: the application's (schema io.github.relink.Relink), for
  * "reminder-lead-days". @application is not referenced: it owns the service. */
@@ -57,6 +58,11 @@ void relink_reminder_service_stop (RelinkReminderService *self);
 void relink_reminder_service_check (RelinkReminderService *self);
 /* Whether the reminders given before have been read and a plan made. */
 gboolean relink_reminder_service_get_ready (RelinkReminderService *self);
+/* Whether a notification service can show reminders (a running or
+ * startable org.gtk.Notifications or org.freedesktop.Notifications, or
+ * the portal inside Flatpak). Until there is one, due reminders are held
+ * back and given when one appears. Notifies "can-notify". */
+gboolean relink_reminder_service_get_can_notify (RelinkReminderService *self);
 /* The moment the timer is set to (UTC unix seconds), RELINK_EXPIRY_NEVER
  * when nothing is ahead. Notifies "next-deadline". */
 gint64 relink_reminder_service_get_next_deadline (RelinkReminderService *self);

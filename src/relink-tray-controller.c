@@ -148,8 +148,8 @@ rebuild_accounts_section (RelinkTrayController *self, GArray *entries)
 
   if (more > 0)
     {
-      g_autofree char *text = g_strdup_printf (
-          ngettext ("%u More Account…", "%u More Accounts…", more), more);
+      g_autofree char *text
+          = g_strdup_printf (ngettext ("%u More Account…", "%u More Accounts…", more), more);
 
       g_menu_append (section, text, "app.activate");
       g_string_append_printf (signature, "more %u\n", more);
@@ -177,21 +177,21 @@ describe_entry (Entry *entry, gint64 now)
 
   switch (entry->state)
     {
-    case RELINK_ACCOUNT_STATE_EXPIRED:
-    case RELINK_ACCOUNT_STATE_EXPIRING_SOON:
-    case RELINK_ACCOUNT_STATE_VALID:
-      what = relink_expiry_describe (entry->expires_at, now, NULL);
-      break;
-    case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
-      what = g_strdup (_ ("needs you to sign in again"));
-      break;
-    case RELINK_ACCOUNT_STATE_ERROR:
-      what = g_strdup (_ ("cannot be refreshed right now"));
-      break;
-    case RELINK_ACCOUNT_STATE_NOT_CONNECTED:
-    default:
-      what = g_strdup (_ ("is not connected"));
-      break;
+      case RELINK_ACCOUNT_STATE_EXPIRED:
+      case RELINK_ACCOUNT_STATE_EXPIRING_SOON:
+      case RELINK_ACCOUNT_STATE_VALID:
+        what = relink_expiry_describe (entry->expires_at, now, NULL);
+        break;
+      case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
+        what = g_strdup (_ ("needs you to sign in again"));
+        break;
+      case RELINK_ACCOUNT_STATE_ERROR:
+        what = g_strdup (_ ("cannot be refreshed right now"));
+        break;
+      case RELINK_ACCOUNT_STATE_NOT_CONNECTED:
+      default:
+        what = g_strdup (_ ("is not connected"));
+        break;
     }
 
   /* Translators: a tray tooltip, "eBay · shop_a expires in 3 days". */
@@ -237,10 +237,10 @@ update (RelinkTrayController *self)
         next = MIN (next, relink_expiry_next_change (first->expires_at, now, NULL));
 
       if (n_attention > 1)
-        description = g_strdup_printf (
-            ngettext ("%s\n%u more account needs attention", "%s\n%u more accounts need attention",
-                      n_attention - 1),
-            urgent, n_attention - 1);
+        description
+            = g_strdup_printf (ngettext ("%s\n%u more account needs attention",
+                                         "%s\n%u more accounts need attention", n_attention - 1),
+                               urgent, n_attention - 1);
       else
         description = g_steal_pointer (&urgent);
     }
@@ -449,8 +449,8 @@ relink_tray_controller_new (GApplication *application,
                            G_CALLBACK (keysets_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::show-tray-icon", G_CALLBACK (show_tray_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::expiring-soon-days", G_CALLBACK (soon_days_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::expiring-soon-days",
+                           G_CALLBACK (soon_days_changed_cb), self, G_CONNECT_SWAPPED);
   rewatch (self);
 
   update (self);

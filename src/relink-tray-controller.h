@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  * States change with time ("expiring soon" begins at a moment): one
  * wall-clock timer is set to the next such moment, none when there is
  * none. GIO only. */
-G_DECLARE_FINAL_TYPE (RelinkTrayController, relink_tray_controller, RELINK, TRAY_CONTROLLER, GObject)
+G_DECLARE_FINAL_TYPE (
+    RelinkTrayController, relink_tray_controller, RELINK, TRAY_CONTROLLER, GObject)
 
 /* @application: must be registered (its D-Bus connection carries the
  * tray); not referenced, it owns the controller. @settings: for

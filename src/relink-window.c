@@ -473,27 +473,6 @@ renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_
   open_login_dialog (self, account);
 }
 
-/* A reminder clicked: the account's details, with its dates and Renew. */
-static void
-show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  RelinkWindow *self = user_data;
-  RelinkAccount *account;
-
-  g_return_if_fail (self->manager != NULL);
-
-  gtk_window_present (GTK_WINDOW (self));
-  account = relink_account_manager_lookup_account (self->manager,
-                                                   g_variant_get_string (parameter, NULL));
-  if (account == NULL)
-    {
-      relink_window_add_toast (self, adw_toast_new (_ ("This account no longer exists")));
-      return;
-    }
-
-  open_details_dialog (self, account);
-}
-
 static void
 account_added_cb (RelinkWindow *self, RelinkAccount *account, GtkWindow *dialog)
 {
@@ -552,6 +531,27 @@ developer_keys_action (GSimpleAction *action, GVariant *parameter, gpointer user
   g_return_if_fail (self->manager != NULL);
 
   gtk_window_present (relink_keysets_dialog_new (GTK_WINDOW (self), self->manager));
+}
+
+/* A reminder clicked: the account's details, with its dates and Renew. */
+static void
+show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  RelinkWindow *self = user_data;
+  RelinkAccount *account;
+
+  g_return_if_fail (self->manager != NULL);
+
+  gtk_window_present (GTK_WINDOW (self));
+  account = relink_account_manager_lookup_account (self->manager,
+                                                   g_variant_get_string (parameter, NULL));
+  if (account == NULL)
+    {
+      relink_window_add_toast (self, adw_toast_new (_ ("This account no longer exists")));
+      return;
+    }
+
+  open_details_dialog (self, account);
 }
 
 static const GActionEntry win_entries[] = {

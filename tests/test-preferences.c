@@ -36,8 +36,7 @@ timed_out_cb (gpointer user_data)
 static gpointer
 child (GtkWidget *dialog, const char *name)
 {
-  GObject *object
-      = gtk_widget_get_template_child (dialog, RELINK_TYPE_PREFERENCES_DIALOG, name);
+  GObject *object = gtk_widget_get_template_child (dialog, RELINK_TYPE_PREFERENCES_DIALOG, name);
 
   g_assert_nonnull (object);
   return object;
@@ -59,9 +58,15 @@ test_parse (void)
     const char *text;
     const char *expected; /* NULL: refused */
   } cases[] = {
-    { "30, 7, 1", "30 7 1" }, { "1,7,30", "30 7 1" }, { "14 14 3", "14 3" },
-    { "0, 5", "5" },          { "", "" },             { "  ", "" },
-    { "7 days", NULL },       { "-1", NULL },         { "3651", NULL },
+    { "30, 7, 1", "30 7 1" },
+    { "1,7,30", "30 7 1" },
+    { "14 14 3", "14 3" },
+    { "0, 5", "5" },
+    { "", "" },
+    { "  ", "" },
+    { "7 days", NULL },
+    { "-1", NULL },
+    { "3651", NULL },
     { "1.5", NULL },
   };
 

@@ -206,8 +206,8 @@ fake_server_sync (FakeServer *server, GDBusConnection *app_connection)
   guint pings = server->pings;
 
   g_dbus_connection_call (app_connection, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH,
-                          NOTIFICATIONS_NAME, "GetCapabilities", NULL, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+                          NOTIFICATIONS_NAME, "GetCapabilities", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                          -1, NULL, NULL, NULL);
   WAIT_FOR (server->pings > pings);
 }
 
@@ -368,13 +368,18 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (fixture->app_connection);
 
   /* One server for the whole run, as a desktop has; each test starts
-   * with a clean record. */
+   * with a clean record. The first test starts without one. */
+  if (the_server == NULL && data == NULL)
+    the_server = fake_server_start ();
   fixture->server = the_server;
-  g_ptr_array_set_size (fixture->server->notified, 0);
-  g_array_set_size (fixture->server->closed, 0);
+  if (fixture->server != NULL)
+    {
+      g_ptr_array_set_size (fixture->server->notified, 0);
+      g_array_set_size (fixture->server->closed, 0);
+    }
 
-  fixture->service = relink_reminder_service_new (fixture->app, fixture->manager,
-                                                  fixture->settings);
+  fixture->service
+      = relink_reminder_service_new (fixture->app, fixture->manager, fixture->settings);
   relink_reminder_service_set_clock (fixture->service, fake_clock, fixture);
 }
 
@@ -399,7 +404,8 @@ fixture_teardown (Fixture *fixture, gconstpointer data)
       wait_saved (fixture->service);
       relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->service));
     }
-  fake_server_sync (fixture->server, fixture->app_connection);
+  if (fixture->server != NULL)
+    fake_server_sync (fixture->server, fixture->app_connection);
   g_clear_object (&fixture->app);
   g_clear_object (&fixture->settings);
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
@@ -413,7 +419,8 @@ static void
 start_and_wait (Fixture *fixture)
 {
   relink_reminder_service_start (fixture->service);
-  WAIT_FOR (relink_reminder_service_get_ready (fixture->service));
+  WAIT_FOR (relink_reminder_service_get_ready (fixture->service)
+            && relink_reminder_service_get_can_notify (fixture->service));
   fake_server_sync (fixture->server, fixture->app_connection);
 }
 
@@ -477,8 +484,35 @@ test_lead_reminder (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (n->replaces_id, ==, first_id);
 
   /* shop_b's 30-day reminder is the next thing ahead. */
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==, T0 + 60 * DAY);
+}
+
+/* No notification service yet (it starts after Relink, or never): the
+ * reminder waits for one, without the timer spinning on it. */
+static void
+test_no_service (Fixture *fixture, gconstpointer data)
+{
+  g_assert_null (the_server);
+
+  relink_reminder_service_start (fixture->service);
+  WAIT_FOR (relink_reminder_service_get_ready (fixture->service));
+  if (relink_reminder_service_get_can_notify (fixture->service))
+    {
+      g_test_skip ("This session can start a notification service on demand");
+      return;
+    }
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
-                   T0 + 60 * DAY);
+                   T0 + 6 * DAY - 30);
+
+  the_server = fixture->server = fake_server_start ();
+  WAIT_FOR (fixture->server->notified->len == 1);
+  g_assert_true (relink_reminder_service_get_can_notify (fixture->service));
+  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+                   "eBay · shop_a expires in 7 days");
+  fake_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 6 * DAY - 30);
 }
 
 static void
@@ -535,7 +569,8 @@ test_not_repeated (Fixture *fixture, gconstpointer data)
   second = relink_reminder_service_new (fixture->app, manager, fixture->settings);
   relink_reminder_service_set_clock (second, fake_clock, fixture);
   relink_reminder_service_start (second);
-  WAIT_FOR (relink_reminder_service_get_ready (second));
+  WAIT_FOR (relink_reminder_service_get_ready (second)
+            && relink_reminder_service_get_can_notify (second));
   fake_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
   g_assert_cmpint (relink_reminder_service_get_next_deadline (second), ==, T0 + 6 * DAY - 30);
@@ -820,6 +855,9 @@ main (int argc, char *argv[])
   config_dir = relink_test_make_tmp_dir ();
   g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
 
+  /* First: the notification server is not there yet. */
+  g_test_add ("/reminders/no-service", Fixture, GINT_TO_POINTER (1), fixture_setup, test_no_service,
+              fixture_teardown);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/reminders/lead", test_lead_reminder);
   ADD ("/reminders/actions", test_actions);
@@ -832,6 +870,5 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/reminders/autostart", test_autostart);
 
-  the_server = fake_server_start ();
   return g_test_run ();
 }

@@ -253,7 +253,6 @@ find_item (GVariant *node, const char *label)
 }
 
 
-
 typedef struct
 {
   char *dir;
@@ -466,8 +465,8 @@ get_layout (Fixture *fixture, GVariant **layout)
   guint revision;
 
   reply = call (fixture->host, g_dbus_connection_get_unique_name (fixture->connection), MENU_PATH,
-                MENU_INTERFACE, "GetLayout", g_variant_new ("(iias)", 0, -1, NULL),
-                "(u(ia{sv}av))", &error);
+                MENU_INTERFACE, "GetLayout", g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))",
+                &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(u@(ia{sv}av))", &revision, &root);
   children = g_variant_get_child_value (root, 2);

@@ -1,0 +1,511 @@
+/* test-background.c: the real `relink --background` in the private
+ * session: it starts without a window and without a web process, sends
+ * the reminder that is due (to a fake notification server), and opening
+ * Relink again shows the window in that same process.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <signal.h>
+
+#include "relink-expiry.h"
+#include "relink-reminder-schedule.h"
+#include "relink-test-util.h"
+
+#define DAY RELINK_REMINDER_DAY
+#define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
+#define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
+#define APP_PATH "/io/github/relink/Relink"
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until @cond holds, failing after 10 s instead of
+ * hanging the suite. */
+#define WAIT_FOR(cond)                                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gboolean timed_out_ = FALSE;                                                                   \
+    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_);                     \
+    while (!(cond) && !timed_out_)                                                                 \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!timed_out_)                                                                               \
+      g_source_remove (timeout_id_);                                                               \
+    g_assert_true (cond);                                                                          \
+  }                                                                                                \
+  G_STMT_END
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* For what another process does without telling us: looks again every
+ * 50 ms, failing after 10 s. */
+#define POLL_FOR(cond)                                                                             \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    guint tick_id_ = g_timeout_add (50, tick_cb, NULL);                                            \
+    WAIT_FOR (cond);                                                                               \
+    g_source_remove (tick_id_);                                                                    \
+  }                                                                                                \
+  G_STMT_END
+
+static GDBusConnection *
+new_connection (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
+  GDBusConnection *connection;
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  connection = g_dbus_connection_new_for_address_sync (
+      address,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* The fake notification server */
+
+typedef struct
+{
+  guint id;
+  guint replaces_id;
+  char *summary;
+  char *body;
+  GStrv actions;
+  guchar urgency;
+} Notification;
+
+static void
+notification_free (Notification *n)
+{
+  g_free (n->summary);
+  g_free (n->body);
+  g_strfreev (n->actions);
+  g_free (n);
+}
+
+typedef struct
+{
+  GDBusConnection *connection;
+  guint object_id;
+  guint owner_id;
+  gboolean acquired;
+  guint next_id;
+  GPtrArray *notified; /* Notification */
+  GArray *closed;      /* guint ids the client closed */
+  guint pings;
+} FakeServer;
+
+static const char server_xml[]
+    = "<node><interface name='org.freedesktop.Notifications'>"
+      "  <method name='Notify'>"
+      "    <arg type='s' direction='in'/><arg type='u' direction='in'/>"
+      "    <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+      "    <arg type='s' direction='in'/><arg type='as' direction='in'/>"
+      "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+      "    <arg type='u' direction='out'/>"
+      "  </method>"
+      "  <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+      "  <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+      "  <method name='GetServerInformation'>"
+      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+      "  </method>"
+      "  <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+      "  <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+      "</interface></node>";
+
+static void
+server_method_call (GDBusConnection *connection,
+                    const char *sender,
+                    const char *object_path,
+                    const char *interface_name,
+                    const char *method_name,
+                    GVariant *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer user_data)
+{
+  FakeServer *server = user_data;
+
+  if (g_str_equal (method_name, "Notify"))
+    {
+      Notification *n = g_new0 (Notification, 1);
+      g_autoptr (GVariant) hints = NULL;
+      const char *app_name, *icon, *summary, *body;
+      int timeout;
+
+      g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", &app_name, &n->replaces_id, &icon,
+                     &summary, &body, &n->actions, &hints, &timeout);
+      n->summary = g_strdup (summary);
+      n->body = g_strdup (body);
+      g_variant_lookup (hints, "urgency", "y", &n->urgency);
+      n->id = n->replaces_id != 0 ? n->replaces_id : ++server->next_id;
+      g_ptr_array_add (server->notified, n);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
+    }
+  else if (g_str_equal (method_name, "CloseNotification"))
+    {
+      guint id;
+
+      g_variant_get (parameters, "(u)", &id);
+      g_array_append_val (server->closed, id);
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      server->pings++;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_value (
+          invocation, g_variant_new ("(ssss)", "fake", "relink-tests", "1", "1.2"));
+    }
+}
+
+static void
+server_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  ((FakeServer *) user_data)->acquired = TRUE;
+}
+
+static FakeServer *
+fake_server_start (void)
+{
+  static const GDBusInterfaceVTable vtable = { server_method_call, NULL, NULL };
+  g_autoptr (GDBusNodeInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  FakeServer *server = g_new0 (FakeServer, 1);
+
+  server->notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
+  server->closed = g_array_new (FALSE, FALSE, sizeof (guint));
+  server->connection = new_connection ();
+
+  info = g_dbus_node_info_new_for_xml (server_xml, &error);
+  g_assert_no_error (error);
+  server->object_id = g_dbus_connection_register_object (
+      server->connection, NOTIFICATIONS_PATH, info->interfaces[0], &vtable, server, NULL, &error);
+  g_assert_no_error (error);
+  server->owner_id = g_bus_own_name_on_connection (server->connection, NOTIFICATIONS_NAME,
+                                                   G_BUS_NAME_OWNER_FLAGS_NONE, server_acquired_cb,
+                                                   NULL, server, NULL);
+  WAIT_FOR (server->acquired);
+  return server;
+}
+
+
+static void
+fake_server_emit (FakeServer *server, const char *signal, GVariant *parameters)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_dbus_connection_emit_signal (server->connection, NULL, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME,
+                                 signal, parameters, &error);
+  g_assert_no_error (error);
+}
+
+static Notification *
+last_notification (FakeServer *server)
+{
+  g_assert_cmpuint (server->notified->len, >, 0);
+  return g_ptr_array_index (server->notified, server->notified->len - 1);
+}
+
+
+static FakeServer *the_server;
+
+typedef struct
+{
+  char *dir;
+  char *data_home;
+  char *config_home;
+  char *relink;
+  FakeServer *server;
+  GSubprocessLauncher *launcher;
+  GSubprocess *child;
+  GDBusConnection *bus;
+} Fixture;
+
+static void
+fill_store (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->data_home, "relink", "relink.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkStore) store = relink_store_open (path, &error);
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ebay");
+  gint64 now = relink_now ();
+  const struct
+  {
+    const char *id, *nickname;
+    gint64 expires_at;
+  } accounts[] = {
+    /* Its 7-day reminder fell due a moment ago. */
+    { "acc-a", "shop_a", now + 7 * DAY - 30 },
+    { "acc-b", "shop_b", now + 300 * DAY },
+  };
+
+  g_assert_no_error (error);
+  relink_keyset_set_provider_id (keyset, "ebay");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "ShopTool-PRD-1a2b3c4d5-6e7f8a9b");
+  relink_keyset_set_redirect (keyset, "Shop_Tool-ShopTool-PRD-abcdefgh");
+  relink_store_save_keyset (store, keyset, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      g_autoptr (RelinkAccount) account = relink_account_new (accounts[i].id);
+
+      relink_account_set_keyset_id (account, "keyset-ebay");
+      relink_account_set_nickname (account, accounts[i].nickname);
+      relink_account_set_identity_id (account, accounts[i].nickname);
+      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+      relink_account_set_created_at (account, now - 400 * DAY);
+      relink_account_set_refresh_expires_at (account, accounts[i].expires_at);
+      relink_account_set_access_expires_at (account, now + 2 * 3600);
+      relink_account_set_last_refresh_at (account, now - 60);
+      relink_store_save_account (store, account, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = relink_test_make_tmp_dir ();
+  fixture->data_home = g_build_filename (fixture->dir, "data", NULL);
+  fixture->config_home = g_build_filename (fixture->dir, "config", NULL);
+  fixture->relink = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "relink", NULL);
+  fill_store (fixture);
+
+  fixture->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  /* One server for the whole run, as a desktop has. */
+  fixture->server = the_server;
+  g_ptr_array_set_size (fixture->server->notified, 0);
+  g_array_set_size (fixture->server->closed, 0);
+
+  fixture->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (fixture->launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
+  g_subprocess_launcher_setenv (fixture->launcher, "XDG_CONFIG_HOME", fixture->config_home, TRUE);
+  /* Whatever the desktop: the fake server is the notification service. */
+  g_subprocess_launcher_setenv (fixture->launcher, "GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  if (fixture->child != NULL && g_subprocess_get_identifier (fixture->child) != NULL)
+    {
+      g_subprocess_send_signal (fixture->child, SIGTERM);
+      g_subprocess_wait (fixture->child, NULL, NULL);
+    }
+  g_clear_object (&fixture->child);
+  g_clear_object (&fixture->launcher);
+  g_clear_object (&fixture->bus);
+  relink_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->data_home);
+  g_free (fixture->config_home);
+  g_free (fixture->relink);
+}
+
+static gboolean
+name_has_owner (Fixture *fixture, const char *name)
+{
+  g_autoptr (GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (
+      fixture->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      "NameHasOwner", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+      -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/* GtkApplication exports each of its windows under APP_PATH/window/N:
+ * how many windows the process has, as its own bus says. */
+static guint
+count_windows (Fixture *fixture)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GDBusNodeInfo) node = NULL;
+  const char *xml;
+  guint n = 0;
+
+  reply = g_dbus_connection_call_sync (
+      fixture->bus, APPLICATION_ID, APP_PATH "/window", "org.freedesktop.DBus.Introspectable",
+      "Introspect", NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply == NULL)
+    return 0;
+  g_variant_get (reply, "(&s)", &xml);
+  node = g_dbus_node_info_new_for_xml (xml, NULL);
+  for (guint i = 0; node != NULL && node->nodes != NULL && node->nodes[i] != NULL; i++)
+    n++;
+  return n;
+}
+
+/* A mapped top-level named "Relink" on the X display (GDK's own hidden
+ * leader window is called "relink"). */
+static gboolean
+x_window_shown (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
+  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
+
+  if (xwininfo == NULL)
+    return FALSE;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                     NULL, NULL))
+    return FALSE;
+  return strstr (out, "\"Relink\"") != NULL;
+}
+
+/* The names of the processes whose parent is @pid. */
+static char *
+list_children (const char *pid)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GString *names = g_string_new (NULL);
+  const char *entry;
+
+  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", entry, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto (GStrv) fields = NULL;
+      const char *close_paren;
+
+      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid ...": comm may hold spaces. */
+      close_paren = strrchr (stat, ')');
+      if (close_paren == NULL)
+        continue;
+      fields = g_strsplit (close_paren + 2, " ", 3);
+      if (g_strv_length (fields) >= 2 && g_str_equal (fields[1], pid))
+        {
+          const char *open_paren = strchr (stat, '(');
+
+          g_string_append_len (names, open_paren + 1, close_paren - open_paren - 1);
+          g_string_append_c (names, ' ');
+        }
+    }
+
+  return g_string_free (names, FALSE);
+}
+
+static void
+spawn_background (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->child = g_subprocess_launcher_spawn (fixture->launcher, &error, fixture->relink,
+                                                "--background", NULL);
+  g_assert_no_error (error);
+  POLL_FOR (name_has_owner (fixture, APPLICATION_ID));
+}
+
+static void
+test_background (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSubprocess) second = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *children = NULL;
+  const char *pid;
+  Notification *n;
+
+  spawn_background (fixture);
+  pid = g_subprocess_get_identifier (fixture->child);
+
+  /* The due reminder comes without any window. */
+  WAIT_FOR (fixture->server->notified->len >= 1);
+  n = last_notification (fixture->server);
+  g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 7 days");
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+
+  g_assert_cmpuint (count_windows (fixture), ==, 0);
+  g_assert_false (x_window_shown ());
+  children = list_children (pid);
+  g_assert_null (strstr (children, "WebKit"));
+  g_assert_cmpstr (children, ==, "");
+
+  /* `relink --background` again (say, autostart after a manual start):
+   * it leaves at once and shows nothing. */
+  second = g_subprocess_launcher_spawn (fixture->launcher, &error, fixture->relink, "--background",
+                                        NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (second, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&second);
+  g_assert_cmpuint (count_windows (fixture), ==, 0);
+
+  /* Opening Relink: the window appears in the background process. */
+  second = g_subprocess_launcher_spawn (fixture->launcher, &error, fixture->relink, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (second, NULL, &error);
+  g_assert_no_error (error);
+  POLL_FOR (count_windows (fixture) == 1);
+  g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
+  if (g_find_program_in_path ("xwininfo") != NULL)
+    POLL_FOR (x_window_shown ());
+}
+
+/* A click on the reminder opens the window on that account. */
+static void
+test_notification_opens_window (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  spawn_background (fixture);
+  WAIT_FOR (fixture->server->notified->len >= 1);
+  g_assert_cmpuint (count_windows (fixture), ==, 0);
+
+  fake_server_emit (fixture->server, "ActionInvoked",
+                    g_variant_new ("(us)", last_notification (fixture->server)->id, "default"));
+  POLL_FOR (count_windows (fixture) == 1);
+
+  /* Quit ends the process, window or not. */
+  reply = g_dbus_connection_call_sync (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions",
+                                       "Activate", g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (fixture->child, NULL, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/background/no-window", Fixture, NULL, fixture_setup, test_background,
+              fixture_teardown);
+  g_test_add ("/background/notification-opens-window", Fixture, NULL, fixture_setup,
+              test_notification_opens_window, fixture_teardown);
+
+  the_server = fake_server_start ();
+  return g_test_run ();
+}
