@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-token-response.h"
+#include "relink-token-set.h"
 
 /* Lifetimes beyond this are nonsense (or an overflow trick) and are
  * treated as not stated. */
@@ -18,50 +19,6 @@
 #define MAX_ERROR_TEXT 200
 #define MAX_IDENTITY_LENGTH 256
 
-/* json-glib frees its copies of the parsed strings without clearing them;
- * they are overwritten before the parser goes, so tokens do not linger in
- * freed memory. */
-static void
-wipe_node (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-      case JSON_NODE_OBJECT:
-        {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *member;
-
-          json_object_iter_init (&iter, json_node_get_object (node));
-          while (json_object_iter_next (&iter, &name, &member))
-            wipe_node (member);
-        }
-        break;
-
-      case JSON_NODE_ARRAY:
-        {
-          JsonArray *array = json_node_get_array (node);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            wipe_node (json_array_get_element (array, i));
-        }
-        break;
-
-      case JSON_NODE_VALUE:
-        if (json_node_get_value_type (node) == G_TYPE_STRING)
-          {
-            char *str = (char *) json_node_get_string (node);
-
-            if (str != NULL)
-              explicit_bzero (str, strlen (str));
-          }
-        break;
-
-      case JSON_NODE_NULL:
-      default:
-        break;
-    }
-}
 
 static void
 wipe_parser (JsonParser *parser)
@@ -69,7 +26,7 @@ wipe_parser (JsonParser *parser)
   JsonNode *root = json_parser_get_root (parser);
 
   if (root != NULL)
-    wipe_node (root);
+    relink_json_node_wipe (root);
   g_object_unref (parser);
 }
 

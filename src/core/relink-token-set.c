@@ -107,8 +107,8 @@ relink_token_set_copy (RelinkTokenSet *self)
 /* json-glib frees its own copies of the strings it parsed without clearing
  * them; overwrite them in place before the parser goes away so the tokens do
  * not linger in freed heap memory. */
-static void
-wipe_node (JsonNode *node)
+void
+relink_json_node_wipe (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
@@ -120,7 +120,7 @@ wipe_node (JsonNode *node)
 
           json_object_iter_init (&iter, json_node_get_object (node));
           while (json_object_iter_next (&iter, &name, &member))
-            wipe_node (member);
+            relink_json_node_wipe (member);
         }
         break;
 
@@ -129,7 +129,7 @@ wipe_node (JsonNode *node)
           JsonArray *array = json_node_get_array (node);
 
           for (guint i = 0; i < json_array_get_length (array); i++)
-            wipe_node (json_array_get_element (array, i));
+            relink_json_node_wipe (json_array_get_element (array, i));
         }
         break;
 
@@ -222,7 +222,7 @@ relink_token_set_new_from_json (const char *json, GError **error)
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         self = token_set_from_object (json_node_get_object (root));
       if (root != NULL)
-        wipe_node (root);
+        relink_json_node_wipe (root);
     }
 
   if (self == NULL)

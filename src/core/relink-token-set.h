@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -49,5 +50,9 @@ void relink_secret_free (char *secret);
  * wiped and freed with relink_secret_free when it goes out of scope. */
 typedef char RelinkSecretString;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelinkSecretString, relink_secret_free)
+
+/* Overwrites every string in a parsed JSON tree with zeros, for trees that
+ * held tokens or secrets. */
+void relink_json_node_wipe (JsonNode *node);
 
 G_END_DECLS
