@@ -713,6 +713,74 @@ delete_account_call (RelinkStore *store,
   return relink_store_delete_account (store, relink_account_get_id (RELINK_ACCOUNT (item)), error);
 }
 
+static GListStore *
+model_of (RelinkAccountManager *self,
+          gpointer item)
+{
+  return RELINK_IS_ACCOUNT (item) ? self->accounts : self->keysets;
+}
+
+/* Shows a keyset or account just saved, unless a reload already did. */
+static void
+show_saved (RelinkAccountManager *self,
+            gpointer item)
+{
+  if (RELINK_IS_ACCOUNT (item))
+    resolve_account (self, item);
+  else
+    resolve_keyset (self, item);
+
+  if (!find_by_id (G_LIST_MODEL (model_of (self, item)), item_id (item), NULL))
+    g_list_store_append (model_of (self, item), item);
+}
+
+/* The last step of a removal: the store deleted the keyset or account in
+ * the task data, so its row goes. */
+static void
+remove_deleted_cb (GObject *object,
+                   GAsyncResult *result,
+                   gpointer user_data)
+{
+  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
+  g_autoptr (GTask) task = user_data;
+  gpointer item = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint position;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (find_by_id (G_LIST_MODEL (model_of (self, item)), item_id (item), &position))
+    g_list_store_remove (model_of (self, item), position);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Metadata goes only when the secrets are gone: otherwise they would be
+ * orphaned in the keyring with nothing pointing at them. */
+static void
+remove_after_secrets (GTask *task,
+                      gboolean cleared,
+                      GError *error,
+                      StoreCall delete_call)
+{
+  RelinkAccountManager *self = g_task_get_source_object (task);
+
+  if (!cleared)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Arguments are evaluated in no particular order: read the task before
+   * handing its reference on. */
+  run_store_call_async (self, delete_call, g_task_get_task_data (task),
+                        g_task_get_cancellable (task), remove_deleted_cb, g_object_ref (task));
+}
+
 /* Adding a keyset: secret fields one by one, then the metadata. */
 
 typedef struct
@@ -775,9 +843,7 @@ add_keyset_saved_cb (GObject *object,
       return;
     }
 
-  resolve_keyset (self, data->keyset);
-  if (!find_by_id (G_LIST_MODEL (self->keysets), relink_keyset_get_id (data->keyset), NULL))
-    g_list_store_append (self->keysets, data->keyset);
+  show_saved (self, data->keyset);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -879,48 +945,16 @@ relink_account_manager_add_keyset_finish (RelinkAccountManager *self,
 /* Removing a keyset: refuse while used, then secrets, then metadata. */
 
 static void
-remove_keyset_deleted_cb (GObject *object,
-                          GAsyncResult *result,
-                          gpointer user_data)
-{
-  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
-  g_autoptr (GTask) task = user_data;
-  RelinkKeyset *keyset = g_task_get_task_data (task);
-  GError *error = NULL;
-  guint position;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (find_by_id (G_LIST_MODEL (self->keysets), relink_keyset_get_id (keyset), &position))
-    g_list_store_remove (self->keysets, position);
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 remove_keyset_secrets_cleared_cb (GObject *object,
                                   GAsyncResult *result,
                                   gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  RelinkAccountManager *self = g_task_get_source_object (task);
   GError *error = NULL;
+  gboolean cleared;
 
-  if (!relink_secrets_clear_keyset_finish (RELINK_SECRETS (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* Arguments are evaluated in no particular order: read the task before
-   * handing its reference on. */
-  run_store_call_async (self, delete_keyset_call, g_task_get_task_data (task),
-                        g_task_get_cancellable (task), remove_keyset_deleted_cb,
-                        g_object_ref (task));
+  cleared = relink_secrets_clear_keyset_finish (RELINK_SECRETS (object), result, &error);
+  remove_after_secrets (task, cleared, error, delete_keyset_call);
 }
 
 void
@@ -984,9 +1018,7 @@ add_account_saved_cb (GObject *object,
       return;
     }
 
-  resolve_account (self, account);
-  if (!find_by_id (G_LIST_MODEL (self->accounts), relink_account_get_id (account), NULL))
-    g_list_store_append (self->accounts, account);
+  show_saved (self, account);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -1032,48 +1064,16 @@ relink_account_manager_add_account_finish (RelinkAccountManager *self,
 }
 
 static void
-remove_account_deleted_cb (GObject *object,
-                           GAsyncResult *result,
-                           gpointer user_data)
-{
-  RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
-  g_autoptr (GTask) task = user_data;
-  RelinkAccount *account = g_task_get_task_data (task);
-  GError *error = NULL;
-  guint position;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (find_by_id (G_LIST_MODEL (self->accounts), relink_account_get_id (account), &position))
-    g_list_store_remove (self->accounts, position);
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 remove_account_tokens_cleared_cb (GObject *object,
                                   GAsyncResult *result,
                                   gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  RelinkAccountManager *self = g_task_get_source_object (task);
   GError *error = NULL;
+  gboolean cleared;
 
-  /* Metadata goes only when the tokens are gone: otherwise they would be
-   * orphaned in the keyring with nothing pointing at them. */
-  if (!relink_secrets_clear_tokens_finish (RELINK_SECRETS (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  run_store_call_async (self, delete_account_call, g_task_get_task_data (task),
-                        g_task_get_cancellable (task), remove_account_deleted_cb,
-                        g_object_ref (task));
+  cleared = relink_secrets_clear_tokens_finish (RELINK_SECRETS (object), result, &error);
+  remove_after_secrets (task, cleared, error, delete_account_call);
 }
 
 void

@@ -274,6 +274,112 @@ rollback (RelinkStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Runs @sql, which returns no rows, with @id as ?1, inside the caller's
+ * transaction. Returns how many rows it changed, or -1 on failure. */
+static int
+run_with_id (RelinkStore *self, const char *sql, const char *id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+
+  bind_text (stmt, 1, id);
+  if (!step_done (self, stmt, error))
+    return -1;
+
+  return sqlite3_changes (self->db);
+}
+
+/* Fills the parameters after ?1, which is the row's id. */
+typedef void (*BindFunc) (sqlite3_stmt *stmt, gconstpointer data);
+
+/* What a write that changes no row means. */
+typedef enum
+{
+  CHANGE_OPTIONAL,
+  CHANGE_ACCOUNT, /* NOT_FOUND: there is no such account */
+  CHANGE_KEYSET,  /* NOT_FOUND: there are no such keys */
+} Change;
+
+/* Runs one write statement in its own transaction. @bind (if any) fills
+ * the parameters after @id. */
+static gboolean
+write_row (RelinkStore *self,
+           const char *sql,
+           const char *id,
+           BindFunc bind,
+           gconstpointer data,
+           Change change,
+           GError **error)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (!begin (self, error))
+    return FALSE;
+
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    goto fail;
+
+  bind_text (stmt, 1, id);
+  if (bind != NULL)
+    bind (stmt, data);
+
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  if (change != CHANGE_OPTIONAL && sqlite3_changes (self->db) == 0)
+    {
+      set_not_found (self, change == CHANGE_KEYSET, id, error);
+      goto fail;
+    }
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+typedef void (*RowFunc) (sqlite3_stmt *stmt, gpointer data);
+
+/* Runs a prepared query, calling @func on each row. */
+static gboolean
+for_each_row (RelinkStore *self, sqlite3_stmt *stmt, RowFunc func, gpointer data, GError **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    func (stmt, data);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self->path, self->db, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Runs a prepared query that gives one row or none: FALSE only on
+ * failure, and *@found says which. The row is then @stmt's current one. */
+static gboolean
+step_row (RelinkStore *self, sqlite3_stmt *stmt, gboolean *found, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self->path, self->db, rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 relink_store_finalize (GObject *object)
 {
@@ -618,13 +724,18 @@ keyset_from_row (sqlite3_stmt *stmt)
   return g_steal_pointer (&keyset);
 }
 
+static void
+add_keyset_cb (sqlite3_stmt *stmt, gpointer data)
+{
+  g_ptr_array_add (data, keyset_from_row (stmt));
+}
+
 GPtrArray *
 relink_store_load_keysets (RelinkStore *self, GError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) keysets = NULL;
-  int rc;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -636,50 +747,18 @@ relink_store_load_keysets (RelinkStore *self, GError **error)
     return NULL;
 
   keysets = g_ptr_array_new_with_free_func (g_object_unref);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (keysets, keyset_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self->path, self->db, rc, error);
-      return NULL;
-    }
+  if (!for_each_row (self, stmt, add_keyset_cb, keysets, error))
+    return NULL;
 
   return g_steal_pointer (&keysets);
 }
 
-gboolean
-relink_store_save_keyset (RelinkStore *self, RelinkKeyset *keyset, GError **error)
+static void
+bind_keyset (sqlite3_stmt *stmt, gconstpointer data)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autofree char *extras = NULL;
+  RelinkKeyset *keyset = (RelinkKeyset *) data;
+  g_autofree char *extras = relink_keyset_dup_extras_json (keyset);
 
-  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (RELINK_IS_KEYSET (keyset), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  extras = relink_keyset_dup_extras_json (keyset);
-
-  locker = g_mutex_locker_new (&self->mutex);
-
-  if (!begin (self, error))
-    return FALSE;
-
-  stmt = prepare (self,
-                  "INSERT INTO keysets (" KEYSET_COLUMNS ") "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                  "ON CONFLICT (id) DO UPDATE SET "
-                  "  provider_id = excluded.provider_id, environment = excluded.environment,"
-                  "  label = excluded.label, client_id = excluded.client_id,"
-                  "  redirect = excluded.redirect, extras = excluded.extras,"
-                  "  secret_expires_at = excluded.secret_expires_at,"
-                  "  invalid = excluded.invalid, created_at = excluded.created_at",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-
-  bind_text (stmt, 1, relink_keyset_get_id (keyset));
   bind_text (stmt, 2, relink_keyset_get_provider_id (keyset));
   bind_text (stmt, 3, relink_keyset_get_environment (keyset));
   bind_text (stmt, 4, relink_keyset_get_label (keyset));
@@ -689,15 +768,25 @@ relink_store_save_keyset (RelinkStore *self, RelinkKeyset *keyset, GError **erro
   sqlite3_bind_int64 (stmt, 8, relink_keyset_get_secret_expires_at (keyset));
   sqlite3_bind_int (stmt, 9, relink_keyset_get_invalid (keyset) ? 1 : 0);
   sqlite3_bind_int64 (stmt, 10, relink_keyset_get_created_at (keyset));
+}
 
-  if (!step_done (self, stmt, error))
-    goto fail;
+gboolean
+relink_store_save_keyset (RelinkStore *self, RelinkKeyset *keyset, GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (RELINK_IS_KEYSET (keyset), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
+  return write_row (self,
+                    "INSERT INTO keysets (" KEYSET_COLUMNS ") "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                    "ON CONFLICT (id) DO UPDATE SET "
+                    "  provider_id = excluded.provider_id, environment = excluded.environment,"
+                    "  label = excluded.label, client_id = excluded.client_id,"
+                    "  redirect = excluded.redirect, extras = excluded.extras,"
+                    "  secret_expires_at = excluded.secret_expires_at,"
+                    "  invalid = excluded.invalid, created_at = excluded.created_at",
+                    relink_keyset_get_id (keyset), bind_keyset, keyset, CHANGE_OPTIONAL, error);
 }
 
 gboolean
@@ -705,9 +794,8 @@ relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **e
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) count = NULL;
-  g_autoptr (sqlite3_stmt) del = NULL;
-  g_autoptr (sqlite3_stmt) del_reminder = NULL;
   gint64 n_accounts;
+  int changes;
   int rc;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
@@ -746,67 +834,17 @@ relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **e
       goto fail;
     }
 
-  del = prepare (self, "DELETE FROM keysets WHERE id = ?1", error);
-  if (del == NULL)
+  changes = run_with_id (self, "DELETE FROM keysets WHERE id = ?1", keyset_id, error);
+  if (changes < 0)
     goto fail;
-  bind_text (del, 1, keyset_id);
-  if (!step_done (self, del, error))
-    goto fail;
-
-  if (sqlite3_changes (self->db) == 0)
+  if (changes == 0)
     {
       set_not_found (self, TRUE, keyset_id, error);
       goto fail;
     }
 
-  del_reminder = prepare (self, "DELETE FROM reminders WHERE account_id = ?1", error);
-  if (del_reminder == NULL)
+  if (run_with_id (self, "DELETE FROM reminders WHERE account_id = ?1", keyset_id, error) < 0)
     goto fail;
-  bind_text (del_reminder, 1, keyset_id);
-  if (!step_done (self, del_reminder, error))
-    goto fail;
-
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
-}
-
-/* Runs one single-row UPDATE in its own transaction; NOT_FOUND when no
- * row has @id. @bind fills the parameters after ?1, which is the id. */
-typedef void (*BindFunc) (sqlite3_stmt *stmt, gpointer data);
-
-static gboolean
-update_row (RelinkStore *self,
-            gboolean keyset,
-            const char *id,
-            const char *sql,
-            BindFunc bind,
-            gpointer data,
-            GError **error)
-{
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
-  if (!begin (self, error))
-    return FALSE;
-
-  stmt = prepare (self, sql, error);
-  if (stmt == NULL)
-    goto fail;
-
-  bind_text (stmt, 1, id);
-  bind (stmt, data);
-
-  if (!step_done (self, stmt, error))
-    goto fail;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      set_not_found (self, keyset, id, error);
-      goto fail;
-    }
 
   return commit (self, error);
 
@@ -816,9 +854,9 @@ fail:
 }
 
 static void
-bind_invalid (sqlite3_stmt *stmt, gpointer data)
+bind_invalid (sqlite3_stmt *stmt, gconstpointer data)
 {
-  sqlite3_bind_int (stmt, 2, *(gboolean *) data ? 1 : 0);
+  sqlite3_bind_int (stmt, 2, *(const gboolean *) data ? 1 : 0);
 }
 
 gboolean
@@ -831,8 +869,8 @@ relink_store_set_keyset_invalid (RelinkStore *self,
   g_return_val_if_fail (keyset_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return update_row (self, TRUE, keyset_id, "UPDATE keysets SET invalid = ?2 WHERE id = ?1",
-                     bind_invalid, &invalid, error);
+  return write_row (self, "UPDATE keysets SET invalid = ?2 WHERE id = ?1", keyset_id, bind_invalid,
+                    &invalid, CHANGE_KEYSET, error);
 }
 
 static RelinkAccount *
@@ -867,13 +905,18 @@ account_from_row (sqlite3_stmt *stmt)
   return g_steal_pointer (&account);
 }
 
+static void
+add_account_cb (sqlite3_stmt *stmt, gpointer data)
+{
+  g_ptr_array_add (data, account_from_row (stmt));
+}
+
 GPtrArray *
 relink_store_load_accounts (RelinkStore *self, GError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) accounts = NULL;
-  int rc;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -885,14 +928,8 @@ relink_store_load_accounts (RelinkStore *self, GError **error)
     return NULL;
 
   accounts = g_ptr_array_new_with_free_func (g_object_unref);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (accounts, account_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self->path, self->db, rc, error);
-      return NULL;
-    }
+  if (!for_each_row (self, stmt, add_account_cb, accounts, error))
+    return NULL;
 
   return g_steal_pointer (&accounts);
 }
@@ -902,7 +939,7 @@ relink_store_load_account (RelinkStore *self, const char *account_id, GError **e
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
+  gboolean found;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
   g_return_val_if_fail (account_id != NULL, NULL);
@@ -915,53 +952,20 @@ relink_store_load_account (RelinkStore *self, const char *account_id, GError **e
     return NULL;
   bind_text (stmt, 1, account_id);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (!step_row (self, stmt, &found, error))
+    return NULL;
+  if (found)
     return account_from_row (stmt);
 
-  if (rc == SQLITE_DONE)
-    set_not_found (self, FALSE, account_id, error);
-  else
-    set_sqlite_error (self->path, self->db, rc, error);
-
+  set_not_found (self, FALSE, account_id, error);
   return NULL;
 }
 
-gboolean
-relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **error)
+static void
+bind_account (sqlite3_stmt *stmt, gconstpointer data)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  RelinkAccount *account = (RelinkAccount *) data;
 
-  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  locker = g_mutex_locker_new (&self->mutex);
-
-  if (!begin (self, error))
-    return FALSE;
-
-  stmt = prepare (self,
-                  "INSERT INTO accounts (" ACCOUNT_COLUMNS ") "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                  "        ?17) "
-                  "ON CONFLICT (id) DO UPDATE SET "
-                  "  keyset_id = excluded.keyset_id, nickname = excluded.nickname,"
-                  "  expected_identity = excluded.expected_identity,"
-                  "  identity_id = excluded.identity_id, identity_name = excluded.identity_name,"
-                  "  scopes = excluded.scopes, authorised_at = excluded.authorised_at,"
-                  "  access_expires_at = excluded.access_expires_at,"
-                  "  refresh_expires_at = excluded.refresh_expires_at,"
-                  "  last_refresh_at = excluded.last_refresh_at,"
-                  "  last_test_at = excluded.last_test_at, last_test_ok = excluded.last_test_ok,"
-                  "  last_test_message = excluded.last_test_message, status = excluded.status,"
-                  "  status_message = excluded.status_message, created_at = excluded.created_at",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-
-  bind_text (stmt, 1, relink_account_get_id (account));
   bind_text (stmt, 2, relink_account_get_keyset_id (account));
   bind_text (stmt, 3, relink_account_get_nickname (account));
   bind_text (stmt, 4, relink_account_get_expected_identity (account));
@@ -978,25 +982,44 @@ relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **e
   sqlite3_bind_int (stmt, 15, relink_account_get_status (account));
   bind_text (stmt, 16, relink_account_get_status_message (account));
   sqlite3_bind_int64 (stmt, 17, relink_account_get_created_at (account));
+}
 
-  if (!step_done (self, stmt, error))
-    goto fail;
+gboolean
+relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
+  return write_row (self,
+                    "INSERT INTO accounts (" ACCOUNT_COLUMNS ") "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                    "        ?16, ?17) "
+                    "ON CONFLICT (id) DO UPDATE SET "
+                    "  keyset_id = excluded.keyset_id, nickname = excluded.nickname,"
+                    "  expected_identity = excluded.expected_identity,"
+                    "  identity_id = excluded.identity_id, identity_name = excluded.identity_name,"
+                    "  scopes = excluded.scopes, authorised_at = excluded.authorised_at,"
+                    "  access_expires_at = excluded.access_expires_at,"
+                    "  refresh_expires_at = excluded.refresh_expires_at,"
+                    "  last_refresh_at = excluded.last_refresh_at,"
+                    "  last_test_at = excluded.last_test_at, last_test_ok = excluded.last_test_ok,"
+                    "  last_test_message = excluded.last_test_message, status = excluded.status,"
+                    "  status_message = excluded.status_message, created_at = excluded.created_at",
+                    relink_account_get_id (account), bind_account, account, CHANGE_OPTIONAL, error);
 }
 
 gboolean
 relink_store_delete_account (RelinkStore *self, const char *account_id, GError **error)
 {
+  /* What refers to the account, removed with it. */
+  static const char *const dependents_sql[] = {
+    "DELETE FROM history WHERE account_id = ?1",
+    "DELETE FROM reminders WHERE account_id = ?1",
+    "DELETE FROM refresh_journal WHERE account_id = ?1",
+  };
   g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) del_history = NULL;
-  g_autoptr (sqlite3_stmt) del_account = NULL;
-  g_autoptr (sqlite3_stmt) del_reminder = NULL;
-  g_autoptr (sqlite3_stmt) del_journal = NULL;
+  int changes;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (account_id != NULL, FALSE);
@@ -1007,39 +1030,18 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
   if (!begin (self, error))
     return FALSE;
 
-  del_account = prepare (self, "DELETE FROM accounts WHERE id = ?1", error);
-  if (del_account == NULL)
+  changes = run_with_id (self, "DELETE FROM accounts WHERE id = ?1", account_id, error);
+  if (changes < 0)
     goto fail;
-  bind_text (del_account, 1, account_id);
-  if (!step_done (self, del_account, error))
-    goto fail;
-
-  if (sqlite3_changes (self->db) == 0)
+  if (changes == 0)
     {
       set_not_found (self, FALSE, account_id, error);
       goto fail;
     }
 
-  del_history = prepare (self, "DELETE FROM history WHERE account_id = ?1", error);
-  if (del_history == NULL)
-    goto fail;
-  bind_text (del_history, 1, account_id);
-  if (!step_done (self, del_history, error))
-    goto fail;
-
-  del_reminder = prepare (self, "DELETE FROM reminders WHERE account_id = ?1", error);
-  if (del_reminder == NULL)
-    goto fail;
-  bind_text (del_reminder, 1, account_id);
-  if (!step_done (self, del_reminder, error))
-    goto fail;
-
-  del_journal = prepare (self, "DELETE FROM refresh_journal WHERE account_id = ?1", error);
-  if (del_journal == NULL)
-    goto fail;
-  bind_text (del_journal, 1, account_id);
-  if (!step_done (self, del_journal, error))
-    goto fail;
+  for (gsize i = 0; i < G_N_ELEMENTS (dependents_sql); i++)
+    if (run_with_id (self, dependents_sql[i], account_id, error) < 0)
+      goto fail;
 
   return commit (self, error);
 
@@ -1056,7 +1058,7 @@ typedef struct
 } TokenDates;
 
 static void
-bind_token_dates (sqlite3_stmt *stmt, gpointer data)
+bind_token_dates (sqlite3_stmt *stmt, gconstpointer data)
 {
   const TokenDates *dates = data;
 
@@ -1079,10 +1081,10 @@ relink_store_update_token_dates (RelinkStore *self,
   g_return_val_if_fail (account_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return update_row (self, FALSE, account_id,
-                     "UPDATE accounts SET access_expires_at = ?2, refresh_expires_at = ?3,"
-                     "  last_refresh_at = ?4 WHERE id = ?1",
-                     bind_token_dates, &dates, error);
+  return write_row (self,
+                    "UPDATE accounts SET access_expires_at = ?2, refresh_expires_at = ?3,"
+                    "  last_refresh_at = ?4 WHERE id = ?1",
+                    account_id, bind_token_dates, &dates, CHANGE_ACCOUNT, error);
 }
 
 typedef struct
@@ -1092,7 +1094,7 @@ typedef struct
 } Status;
 
 static void
-bind_status (sqlite3_stmt *stmt, gpointer data)
+bind_status (sqlite3_stmt *stmt, gconstpointer data)
 {
   const Status *status = data;
 
@@ -1113,9 +1115,8 @@ relink_store_update_status (RelinkStore *self,
   g_return_val_if_fail (account_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return update_row (self, FALSE, account_id,
-                     "UPDATE accounts SET status = ?2, status_message = ?3 WHERE id = ?1",
-                     bind_status, &data, error);
+  return write_row (self, "UPDATE accounts SET status = ?2, status_message = ?3 WHERE id = ?1",
+                    account_id, bind_status, &data, CHANGE_ACCOUNT, error);
 }
 
 typedef struct
@@ -1126,7 +1127,7 @@ typedef struct
 } TestResult;
 
 static void
-bind_test_result (sqlite3_stmt *stmt, gpointer data)
+bind_test_result (sqlite3_stmt *stmt, gconstpointer data)
 {
   const TestResult *result = data;
 
@@ -1149,10 +1150,10 @@ relink_store_update_test_result (RelinkStore *self,
   g_return_val_if_fail (account_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return update_row (self, FALSE, account_id,
-                     "UPDATE accounts SET last_test_at = ?2, last_test_ok = ?3,"
-                     "  last_test_message = ?4 WHERE id = ?1",
-                     bind_test_result, &result, error);
+  return write_row (self,
+                    "UPDATE accounts SET last_test_at = ?2, last_test_ok = ?3,"
+                    "  last_test_message = ?4 WHERE id = ?1",
+                    account_id, bind_test_result, &result, CHANGE_ACCOUNT, error);
 }
 
 typedef struct
@@ -1166,7 +1167,7 @@ typedef struct
 } SignIn;
 
 static void
-bind_sign_in (sqlite3_stmt *stmt, gpointer data)
+bind_sign_in (sqlite3_stmt *stmt, gconstpointer data)
 {
   const SignIn *sign_in = data;
 
@@ -1199,50 +1200,58 @@ relink_store_update_sign_in (RelinkStore *self,
 
   /* One statement: a reader never sees the new identity with the old
    * dates, nor a connected status before the dates it stands on. */
-  return update_row (self, FALSE, account_id,
-                     "UPDATE accounts SET identity_id = ?2, identity_name = ?3, scopes = ?4,"
-                     "  authorised_at = ?5, access_expires_at = ?6, refresh_expires_at = ?7,"
-                     "  status = ?8, status_message = NULL WHERE id = ?1",
-                     bind_sign_in, &sign_in, error);
+  return write_row (self,
+                    "UPDATE accounts SET identity_id = ?2, identity_name = ?3, scopes = ?4,"
+                    "  authorised_at = ?5, access_expires_at = ?6, refresh_expires_at = ?7,"
+                    "  status = ?8, status_message = NULL WHERE id = ?1",
+                    account_id, bind_sign_in, &sign_in, CHANGE_ACCOUNT, error);
 }
 
-gboolean
-relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error)
+static void
+bind_history_entry (sqlite3_stmt *stmt, gconstpointer data)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  RelinkHistoryEntry *entry = (RelinkHistoryEntry *) data;
 
-  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
-  g_return_val_if_fail (RELINK_IS_HISTORY_ENTRY (entry), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  locker = g_mutex_locker_new (&self->mutex);
-
-  if (!begin (self, error))
-    return FALSE;
-
-  stmt = prepare (self,
-                  "INSERT INTO history (account_id, at, kind, ok, program, message) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-
-  bind_text (stmt, 1, relink_history_entry_get_account_id (entry));
   sqlite3_bind_int64 (stmt, 2, relink_history_entry_get_at (entry));
   sqlite3_bind_int (stmt, 3, relink_history_entry_get_kind (entry));
   sqlite3_bind_int (stmt, 4, relink_history_entry_get_ok (entry) ? 1 : 0);
   bind_text (stmt, 5, relink_history_entry_get_program (entry));
   bind_text (stmt, 6, relink_history_entry_get_message (entry));
+}
 
-  if (!step_done (self, stmt, error))
-    goto fail;
+gboolean
+relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (RELINK_IS_HISTORY_ENTRY (entry), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return commit (self, error);
+  return write_row (self,
+                    "INSERT INTO history (account_id, at, kind, ok, program, message) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    relink_history_entry_get_account_id (entry), bind_history_entry, entry,
+                    CHANGE_OPTIONAL, error);
+}
 
-fail:
-  rollback (self);
-  return FALSE;
+typedef struct
+{
+  const char *account_id;
+  GPtrArray *entries;
+} History;
+
+static void
+add_history_entry_cb (sqlite3_stmt *stmt, gpointer data)
+{
+  History *history = data;
+  int kind = sqlite3_column_int (stmt, 1);
+
+  if (kind < RELINK_HISTORY_KIND_CONNECT || kind > RELINK_HISTORY_KIND_IMPORT)
+    return;
+
+  g_ptr_array_add (history->entries,
+                   relink_history_entry_new (history->account_id, sqlite3_column_int64 (stmt, 0),
+                                             kind, sqlite3_column_int (stmt, 2) != 0,
+                                             column_text (stmt, 3), column_text (stmt, 4)));
 }
 
 GPtrArray *
@@ -1250,8 +1259,7 @@ relink_store_load_history (RelinkStore *self, const char *account_id, guint limi
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) entries = NULL;
-  int rc;
+  History history;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
   g_return_val_if_fail (account_id != NULL, NULL);
@@ -1271,27 +1279,24 @@ relink_store_load_history (RelinkStore *self, const char *account_id, guint limi
   /* A negative LIMIT means no limit in SQLite. */
   sqlite3_bind_int64 (stmt, 2, limit == 0 ? -1 : (gint64) limit);
 
-  entries = g_ptr_array_new_with_free_func (g_object_unref);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  history.account_id = account_id;
+  history.entries = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!for_each_row (self, stmt, add_history_entry_cb, &history, error))
     {
-      int kind = sqlite3_column_int (stmt, 1);
-
-      if (kind < RELINK_HISTORY_KIND_CONNECT || kind > RELINK_HISTORY_KIND_IMPORT)
-        continue;
-
-      g_ptr_array_add (entries,
-                       relink_history_entry_new (account_id, sqlite3_column_int64 (stmt, 0), kind,
-                                                 sqlite3_column_int (stmt, 2) != 0,
-                                                 column_text (stmt, 3), column_text (stmt, 4)));
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self->path, self->db, rc, error);
+      g_ptr_array_unref (history.entries);
       return NULL;
     }
 
-  return g_steal_pointer (&entries);
+  return history.entries;
+}
+
+/* Reads expires_at, lead and given_at from the row's columns @first on. */
+static void
+reminder_from_row (sqlite3_stmt *stmt, int first, RelinkReminderState *out)
+{
+  out->expires_at = sqlite3_column_int64 (stmt, first);
+  out->lead = sqlite3_column_int64 (stmt, first + 1);
+  out->given_at = sqlite3_column_int64 (stmt, first + 2);
 }
 
 gboolean
@@ -1302,7 +1307,7 @@ relink_store_load_reminder (RelinkStore *self,
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
+  gboolean found;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -1319,22 +1324,21 @@ relink_store_load_reminder (RelinkStore *self,
     return FALSE;
   bind_text (stmt, 1, id);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      out->expires_at = sqlite3_column_int64 (stmt, 0);
-      out->lead = sqlite3_column_int64 (stmt, 1);
-      out->given_at = sqlite3_column_int64 (stmt, 2);
-      return TRUE;
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self->path, self->db, rc, error);
-      return FALSE;
-    }
+  if (!step_row (self, stmt, &found, error))
+    return FALSE;
+  if (found)
+    reminder_from_row (stmt, 0, out);
 
   return TRUE;
+}
+
+static void
+add_reminder_cb (sqlite3_stmt *stmt, gpointer data)
+{
+  RelinkReminderState *state = g_new0 (RelinkReminderState, 1);
+
+  reminder_from_row (stmt, 1, state);
+  g_hash_table_insert (data, g_strdup (column_text (stmt, 0)), state);
 }
 
 GHashTable *
@@ -1343,7 +1347,6 @@ relink_store_load_reminders (RelinkStore *self, GError **error)
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GHashTable) reminders = NULL;
-  int rc;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -1355,23 +1358,20 @@ relink_store_load_reminders (RelinkStore *self, GError **error)
     return NULL;
 
   reminders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      RelinkReminderState *state = g_new0 (RelinkReminderState, 1);
-
-      state->expires_at = sqlite3_column_int64 (stmt, 1);
-      state->lead = sqlite3_column_int64 (stmt, 2);
-      state->given_at = sqlite3_column_int64 (stmt, 3);
-      g_hash_table_insert (reminders, g_strdup (column_text (stmt, 0)), state);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self->path, self->db, rc, error);
-      return NULL;
-    }
+  if (!for_each_row (self, stmt, add_reminder_cb, reminders, error))
+    return NULL;
 
   return g_steal_pointer (&reminders);
+}
+
+static void
+bind_reminder (sqlite3_stmt *stmt, gconstpointer data)
+{
+  const RelinkReminderState *state = data;
+
+  sqlite3_bind_int64 (stmt, 2, state->expires_at);
+  sqlite3_bind_int64 (stmt, 3, state->lead);
+  sqlite3_bind_int64 (stmt, 4, state->given_at);
 }
 
 gboolean
@@ -1380,53 +1380,23 @@ relink_store_save_reminder (RelinkStore *self,
                             const RelinkReminderState *state,
                             GError **error)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (state != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  locker = g_mutex_locker_new (&self->mutex);
-
-  if (!begin (self, error))
-    return FALSE;
-
   /* Only for an account or keyset that still exists: another process may
    * have deleted it while the reminder was shown, and its row would never
    * be removed then. */
-  stmt = prepare (self,
-                  "INSERT INTO reminders (account_id, expires_at, lead, given_at) "
-                  "SELECT ?1, ?2, ?3, ?4 "
-                  "WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1) "
-                  "   OR EXISTS (SELECT 1 FROM keysets WHERE id = ?1) "
-                  "ON CONFLICT (account_id) DO UPDATE SET "
-                  "  expires_at = excluded.expires_at, lead = excluded.lead,"
-                  "  given_at = excluded.given_at",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-
-  bind_text (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, state->expires_at);
-  sqlite3_bind_int64 (stmt, 3, state->lead);
-  sqlite3_bind_int64 (stmt, 4, state->given_at);
-
-  if (!step_done (self, stmt, error))
-    goto fail;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      set_not_found (self, FALSE, id, error);
-      goto fail;
-    }
-
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
+  return write_row (self,
+                    "INSERT INTO reminders (account_id, expires_at, lead, given_at) "
+                    "SELECT ?1, ?2, ?3, ?4 "
+                    "WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1) "
+                    "   OR EXISTS (SELECT 1 FROM keysets WHERE id = ?1) "
+                    "ON CONFLICT (account_id) DO UPDATE SET "
+                    "  expires_at = excluded.expires_at, lead = excluded.lead,"
+                    "  given_at = excluded.given_at",
+                    id, bind_reminder, state, CHANGE_ACCOUNT, error);
 }
 
 gint64
@@ -1447,45 +1417,30 @@ relink_store_get_data_version (RelinkStore *self)
   return version;
 }
 
+static void
+bind_started_at (sqlite3_stmt *stmt, gconstpointer data)
+{
+  sqlite3_bind_int64 (stmt, 2, *(const gint64 *) data);
+}
+
 gboolean
 relink_store_set_refresh_started (RelinkStore *self,
                                   const char *account_id,
                                   gint64 started_at,
                                   GError **error)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (account_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  locker = g_mutex_locker_new (&self->mutex);
-
-  if (!begin (self, error))
-    return FALSE;
-
   if (started_at > 0)
-    stmt = prepare (self,
-                    "INSERT OR REPLACE INTO refresh_journal (account_id, started_at) "
-                    "VALUES (?1, ?2)",
-                    error);
-  else
-    stmt = prepare (self, "DELETE FROM refresh_journal WHERE account_id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
+    return write_row (self,
+                      "INSERT OR REPLACE INTO refresh_journal (account_id, started_at) "
+                      "VALUES (?1, ?2)",
+                      account_id, bind_started_at, &started_at, CHANGE_OPTIONAL, error);
 
-  bind_text (stmt, 1, account_id);
-  if (started_at > 0)
-    sqlite3_bind_int64 (stmt, 2, started_at);
-  if (!step_done (self, stmt, error))
-    goto fail;
-
-  return commit (self, error);
-
-fail:
-  rollback (self);
-  return FALSE;
+  return write_row (self, "DELETE FROM refresh_journal WHERE account_id = ?1", account_id, NULL,
+                    NULL, CHANGE_OPTIONAL, error);
 }
 
 gboolean
@@ -1496,7 +1451,7 @@ relink_store_get_refresh_started (RelinkStore *self,
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
+  gboolean found;
 
   g_return_val_if_fail (RELINK_IS_STORE (self), FALSE);
   g_return_val_if_fail (account_id != NULL, FALSE);
@@ -1510,16 +1465,9 @@ relink_store_get_refresh_started (RelinkStore *self,
     return FALSE;
   bind_text (stmt, 1, account_id);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_started_at = sqlite3_column_int64 (stmt, 0);
-  else if (rc == SQLITE_DONE)
-    *out_started_at = 0;
-  else
-    {
-      set_sqlite_error (self->path, self->db, rc, error);
-      return FALSE;
-    }
+  if (!step_row (self, stmt, &found, error))
+    return FALSE;
+  *out_started_at = found ? sqlite3_column_int64 (stmt, 0) : 0;
 
   return TRUE;
 }
