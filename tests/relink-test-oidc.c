@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "relink-test-oidc.h"
 
 #define START_TIMEOUT_MS (20 * 1000)
@@ -273,4 +275,251 @@ relink_test_oidc_stop (RelinkTestOidc *self)
   g_clear_object (&self->process);
   g_free (self->issuer);
   g_free (self);
+}
+
+SoupSession *
+relink_test_new_session (void)
+{
+  return soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+}
+
+char *
+relink_test_listen_local (SoupServer *server)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoslist (GUri) uris = NULL;
+
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  return g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+}
+
+GHashTable *
+relink_test_read_form (SoupServerMessage *msg)
+{
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (request_body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  return soup_form_decode (text);
+}
+
+void
+relink_test_answer_json (SoupServerMessage *msg, guint status, const char *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+void
+relink_test_oidc_write_profile (RelinkTestOidc *self,
+                                const char *dir,
+                                const char *revoke_url,
+                                gboolean rotating)
+{
+  g_autofree char *own_revoke_url = g_strconcat (self->issuer, "/token/revocation", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *path = g_build_filename (dir, "test-oidc.json", NULL);
+  g_autoptr (GError) error = NULL;
+
+  json = g_strdup_printf (
+      "{ \"format_version\": 1, \"id\": \"" RELINK_TEST_OIDC_PROVIDER_ID "\","
+      "  \"name\": \"Test OIDC\", \"client_auth\": \"basic\", \"pkce\": \"required\","
+      "  \"scopes\": [\"openid\", \"offline_access\", \"listings.read\"],"
+      "  \"refresh_lifetime\": %d, %s"
+      "  \"identity\": { \"source\": \"id_token\" },"
+      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": false,"
+      "    \"authorize_url\": \"%s/auth\", \"token_url\": \"%s/token\","
+      "    \"revoke_url\": \"%s\", \"identity_url\": \"%s/me\" } ] }",
+      90 * 24 * 3600, rotating ? "\"rotating_refresh\": true, \"refresh_extends\": true," : "",
+      self->issuer, self->issuer, revoke_url != NULL ? revoke_url : own_revoke_url, self->issuer);
+  g_file_set_contents (path, json, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* The browser part */
+
+typedef struct
+{
+  guint status;
+  char *uri;      /* of the page */
+  char *text;     /* the page */
+  char *callback; /* the redirect to Relink, caught and never fetched */
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_clear_pointer (&page->uri, g_free);
+  g_clear_pointer (&page->text, g_free);
+  g_clear_pointer (&page->callback, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
+
+/* Requests @uri (POSTing @form unless NULL) and follows the server's
+ * redirects, stopping at a page or at the redirect address. */
+static void
+browse (SoupSession *session, const char *uri, const char *form, Page *page)
+{
+  g_autofree char *next = g_strdup (uri);
+  gboolean post = form != NULL;
+
+  page_clear (page);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr (SoupMessage) msg = soup_message_new (post ? "POST" : "GET", next);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) body = NULL;
+      const char *location;
+
+      g_assert_nonnull (msg);
+      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+      if (post)
+        {
+          g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
+
+          soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded",
+                                                    bytes);
+        }
+      post = FALSE;
+
+      body = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+
+      location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+      if (location != NULL)
+        {
+          g_autofree char *resolved
+              = g_uri_resolve_relative (next, location, G_URI_FLAGS_NONE, &error);
+
+          g_assert_no_error (error);
+          if (g_str_has_prefix (resolved, RELINK_TEST_OIDC_REDIRECT_URI))
+            {
+              page->status = soup_message_get_status (msg);
+              page->callback = g_steal_pointer (&resolved);
+              return;
+            }
+          g_free (next);
+          next = g_steal_pointer (&resolved);
+          continue;
+        }
+
+      page->status = soup_message_get_status (msg);
+      page->uri = g_steal_pointer (&next);
+      page->text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      return;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* The action of the form with @id on @page, absolute. */
+static char *
+form_action (Page *page, const char *id)
+{
+  g_autofree char *marker = g_strdup_printf ("<form id=\"%s\"", id);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *action = NULL;
+  g_auto (GStrv) parts = NULL;
+  const char *start;
+  const char *end;
+  char *resolved;
+
+  g_assert_nonnull (page->text);
+  start = strstr (page->text, marker);
+  g_assert_nonnull (start);
+  start = strstr (start, "action=\"");
+  g_assert_nonnull (start);
+  start += strlen ("action=\"");
+  end = strchr (start, '"');
+  g_assert_nonnull (end);
+
+  action = g_strndup (start, end - start);
+  parts = g_strsplit (action, "&amp;", -1);
+  g_free (action);
+  action = g_strjoinv ("&", parts);
+
+  resolved = g_uri_resolve_relative (page->uri, action, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return resolved;
+}
+
+char *
+relink_test_oidc_sign_in (const char *authorize_url, const char *user, gboolean allow)
+{
+  g_autoptr (SoupSession) session = relink_test_new_session ();
+  g_autofree char *login_action = NULL;
+  g_autofree char *consent_action = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *escaped = g_uri_escape_string (user, NULL, FALSE);
+  g_auto (Page) page = { 0 };
+
+  /* A fresh session each time, as in the login view: no remembered login. */
+  soup_session_add_feature_by_type (session, SOUP_TYPE_COOKIE_JAR);
+
+  browse (session, authorize_url, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  login_action = form_action (&page, "login-form");
+
+  form = g_strdup_printf ("login=%s&password=" RELINK_TEST_OIDC_PASSWORD, escaped);
+  browse (session, login_action, form, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.text, "id=\"allow\""));
+  consent_action = form_action (&page, allow ? "consent-form" : "deny-form");
+
+  browse (session, consent_action, "", &page);
+  g_assert_nonnull (page.callback);
+  return g_steal_pointer (&page.callback);
+}
+
+/* Checks against the server itself */
+
+char *
+relink_test_oidc_userinfo_sub (RelinkTestOidc *self, const char *access_token)
+{
+  g_autofree char *uri = g_strconcat (self->issuer, "/me", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
+  g_autoptr (SoupSession) session = relink_test_new_session ();
+  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (soup_message_get_status (msg) != 200)
+    return NULL;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                              &error);
+  g_assert_no_error (error);
+  return g_strdup (
+      json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "sub"));
+}
+
+guint
+relink_test_oidc_refresh_status (RelinkTestOidc *self, const char *refresh_token)
+{
+  g_autofree char *uri = g_strconcat (self->issuer, "/token", NULL);
+  g_autofree char *pair
+      = g_strconcat (RELINK_TEST_OIDC_CLIENT_ID ":", RELINK_TEST_OIDC_CLIENT_SECRET, NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  g_autofree char *basic = g_strconcat ("Basic ", encoded, NULL);
+  g_autofree char *escaped = g_uri_escape_string (refresh_token, NULL, FALSE);
+  g_autofree char *form = g_strconcat ("grant_type=refresh_token&refresh_token=", escaped, NULL);
+  g_autoptr (SoupSession) session = relink_test_new_session ();
+  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
+  g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", basic);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (msg);
 }

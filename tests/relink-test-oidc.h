@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -43,5 +44,48 @@ GPid relink_test_oidc_get_pid (RelinkTestOidc *self);
 void relink_test_oidc_stop (RelinkTestOidc *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelinkTestOidc, relink_test_oidc_stop)
+
+/* A custom profile for the server, written as @dir/test-oidc.json:
+ * id RELINK_TEST_OIDC_PROVIDER_ID, named "Test OIDC", basic client
+ * authentication, PKCE required, the scopes openid, offline_access and
+ * listings.read, refresh tokens good for 90 days, identity from the ID
+ * token, and one environment "test". Revocation goes to @revoke_url, or
+ * to the server's own endpoint when NULL; @rotating says that refresh
+ * tokens rotate and each refresh extends the grant. */
+#define RELINK_TEST_OIDC_PROVIDER_ID "test-oidc"
+void relink_test_oidc_write_profile (RelinkTestOidc *self,
+                                     const char *dir,
+                                     const char *revoke_url,
+                                     gboolean rotating);
+
+/* Plays the seller's part in the login view: at @authorize_url (the
+ * server's consent URL), with a fresh cookie jar, signs in as @user and
+ * allows (or denies) access. Returns the redirect address to Relink that
+ * the login view would catch (never fetched). */
+char *relink_test_oidc_sign_in (const char *authorize_url, const char *user, gboolean allow);
+
+/* Who the server says @access_token belongs to (its userinfo "sub"); NULL
+ * when it refuses the token. */
+char *relink_test_oidc_userinfo_sub (RelinkTestOidc *self, const char *access_token);
+
+/* The HTTP status of a refresh with @refresh_token at the server, as the
+ * RELINK_TEST_OIDC_CLIENT_ID client. Careful: a spent token revokes the
+ * whole grant (reuse detection). */
+guint relink_test_oidc_refresh_status (RelinkTestOidc *self, const char *refresh_token);
+
+/* For the in-process stub servers of the tests. */
+
+/* Plain HTTP straight to 127.0.0.1, whatever proxy the environment names. */
+SoupSession *relink_test_new_session (void);
+
+/* Makes @server listen on a free port of 127.0.0.1 and returns its base
+ * address, "http://127.0.0.1:PORT". */
+char *relink_test_listen_local (SoupServer *server);
+
+/* The form in the body of the request @msg (application/x-www-form-urlencoded). */
+GHashTable *relink_test_read_form (SoupServerMessage *msg);
+
+/* Answers @msg with @status and the JSON text @json. */
+void relink_test_answer_json (SoupServerMessage *msg, guint status, const char *json);
 
 G_END_DECLS

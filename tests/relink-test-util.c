@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "relink-test-oidc.h"
 #include "relink-test-util.h"
 
 #define DAY (24 * 3600)
@@ -197,4 +198,197 @@ relink_test_remove_dir (const char *path)
 
   file = g_file_new_for_path (path);
   remove_recursively (file);
+}
+
+RelinkAccountManager *
+relink_test_open_manager (const char *store_path, const char *provider_dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkStore) store = relink_store_open (store_path, &error);
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkProviderRegistry) providers = relink_provider_registry_new (provider_dir);
+  RelinkAccountManager *manager;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (relink_provider_registry_get_load_errors (providers)->len, ==, 0);
+  manager = relink_account_manager_new (store, secrets, providers);
+  relink_account_manager_set_program (manager, "window");
+  return manager;
+}
+
+void
+relink_test_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+relink_test_wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+void
+relink_test_write_file (const char *dir, const char *name, const char *contents)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+RelinkKeyset *
+relink_test_add_keyset (RelinkAccountManager *manager,
+                        const char *provider_id,
+                        const char *environment,
+                        const char *client_id,
+                        const char *client_secret)
+{
+  g_autofree char *id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
+  g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset, environment);
+  relink_keyset_set_client_id (keyset, client_id);
+  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
+  if (client_secret != NULL)
+    g_hash_table_insert (secrets, (char *) "client_secret", (char *) client_secret);
+
+  relink_account_manager_add_keyset_async (manager, keyset, secrets, NULL, relink_test_result_cb,
+                                           &result);
+  g_assert_true (relink_account_manager_add_keyset_finish (
+      manager, relink_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  return g_object_ref (relink_account_manager_lookup_keyset (manager, id));
+}
+
+RelinkAccount *
+relink_test_add_account (RelinkAccountManager *manager,
+                         RelinkKeyset *keyset,
+                         const char *nickname,
+                         const char *expected_identity)
+{
+  g_autofree char *id = relink_new_id ();
+  g_autoptr (RelinkAccount) account = relink_account_new (id);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  relink_account_set_keyset_id (account, relink_keyset_get_id (keyset));
+  relink_account_set_nickname (account, nickname);
+  relink_account_set_expected_identity (account, expected_identity);
+
+  relink_account_manager_add_account_async (manager, account, NULL, relink_test_result_cb, &result);
+  g_assert_true (relink_account_manager_add_account_finish (
+      manager, relink_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  return g_object_ref (relink_account_manager_lookup_account (manager, id));
+}
+
+void
+relink_test_clear_keyring (RelinkAccountManager *manager, GPtrArray *account_ids)
+{
+  RelinkSecrets *secrets = relink_account_manager_get_secrets (manager);
+  GListModel *keysets = relink_account_manager_get_keysets (manager);
+
+  for (guint i = 0; i < account_ids->len; i++)
+    g_assert_true (
+        relink_secrets_clear_tokens_sync (secrets, g_ptr_array_index (account_ids, i), NULL, NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (keysets); i++)
+    {
+      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (keysets, i);
+
+      g_assert_true (
+          relink_secrets_clear_keyset_sync (secrets, relink_keyset_get_id (keyset), NULL, NULL));
+    }
+}
+
+RelinkTokenSet *
+relink_test_keyring_tokens (RelinkAccountManager *manager, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkTokenSet *tokens = relink_secrets_lookup_tokens_sync (
+      relink_account_manager_get_secrets (manager), relink_account_get_id (account), NULL, &error);
+
+  g_assert_no_error (error);
+  return tokens;
+}
+
+char *
+relink_test_keyring_json (RelinkAccountManager *manager, RelinkAccount *account)
+{
+  g_autoptr (RelinkTokenSet) tokens = relink_test_keyring_tokens (manager, account);
+
+  return tokens != NULL ? relink_token_set_to_json (tokens) : NULL;
+}
+
+RelinkAccount *
+relink_test_stored_account (RelinkAccountManager *manager, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *row = relink_store_load_account (relink_account_manager_get_store (manager),
+                                                  relink_account_get_id (account), &error);
+
+  g_assert_no_error (error);
+  return row;
+}
+
+GPtrArray *
+relink_test_history (RelinkAccountManager *manager, RelinkAccount *account)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *entries = relink_store_load_history (relink_account_manager_get_store (manager),
+                                                  relink_account_get_id (account), 0, &error);
+
+  g_assert_no_error (error);
+  return entries;
+}
+
+char *
+relink_test_shipped_profile (const char *id)
+{
+  g_autofree char *path = g_strconcat ("/io/github/relink/Relink/providers/", id, ".json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = g_resources_lookup_data (path, 0, &error);
+
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+RelinkProvider *
+relink_test_shipped_provider (const char *id)
+{
+  g_autofree char *json = relink_test_shipped_profile (id);
+  g_autoptr (GError) error = NULL;
+  RelinkProvider *provider = relink_provider_new_from_json_full (json, -1, id, FALSE, &error);
+
+  g_assert_no_error (error);
+  return provider;
+}
+
+RelinkKeyset *
+relink_test_make_keyset (RelinkProvider *provider,
+                         const char *environment,
+                         const char *client_id,
+                         const char *redirect)
+{
+  RelinkKeyset *keyset = relink_keyset_new ("keyset-1");
+
+  relink_keyset_set_provider_id (keyset, relink_provider_get_id (provider));
+  relink_keyset_set_provider (keyset, provider);
+  relink_keyset_set_environment (keyset, environment);
+  relink_keyset_set_client_id (keyset, client_id);
+  relink_keyset_set_redirect (keyset, redirect);
+  return keyset;
 }

@@ -1,7 +1,9 @@
 /* relink-test-util.h
  *
  * Helpers shared by the tests, the benchmarks and the screenshot: fixture
- * accounts and temporary directories.
+ * accounts, temporary directories, waiting for asynchronous results, and
+ * keysets and accounts added through (and read back from) an account
+ * manager.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "relink-account-manager.h"
 #include "relink-store.h"
 
 G_BEGIN_DECLS
@@ -32,6 +35,61 @@ gboolean relink_test_populate_fixture (RelinkStore *store,
  * waiting (up to 5 s, iterating the default main context) for worker
  * threads of finished GTasks to let go of it. */
 void relink_test_assert_finalize_eventually (gpointer object);
+
+/* An account manager as the window has it ("window" in the history), on
+ * the store at @store_path and the custom profiles in @provider_dir (all
+ * of which must load). Not loaded yet. */
+RelinkAccountManager *relink_test_open_manager (const char *store_path, const char *provider_dir);
+
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult * that
+ * @user_data points to, which must still be NULL. */
+void relink_test_result_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+/* Iterates the default main context until relink_test_result_cb() has
+ * filled *@slot; returns it (still owned by *@slot). */
+GAsyncResult *relink_test_wait_result (GAsyncResult **slot);
+
+/* Writes @contents to the file @name in @dir, asserting success. */
+void relink_test_write_file (const char *dir, const char *name, const char *contents);
+
+/* Adds a keyset for @provider_id's @environment with @client_id (and
+ * @client_secret in the keyring unless NULL) and RELINK_TEST_OIDC's
+ * redirect address through @manager, asserting success. Returns the
+ * manager's keyset. */
+RelinkKeyset *relink_test_add_keyset (RelinkAccountManager *manager,
+                                      const char *provider_id,
+                                      const char *environment,
+                                      const char *client_id,
+                                      const char *client_secret);
+/* Adds a not yet connected account of @keyset through @manager, asserting
+ * success. Returns the manager's account. */
+RelinkAccount *relink_test_add_account (RelinkAccountManager *manager,
+                                        RelinkKeyset *keyset,
+                                        const char *nickname,
+                                        const char *expected_identity);
+/* Removes from the keyring the tokens of the accounts @account_ids (ids)
+ * and the secrets of every keyset of @manager. */
+void relink_test_clear_keyring (RelinkAccountManager *manager, GPtrArray *account_ids);
+
+/* What the keyring and the store of @manager hold for @account, asserting
+ * that they could be read. The tokens (or their JSON) are NULL when the
+ * keyring has none. */
+RelinkTokenSet *relink_test_keyring_tokens (RelinkAccountManager *manager, RelinkAccount *account);
+char *relink_test_keyring_json (RelinkAccountManager *manager, RelinkAccount *account);
+RelinkAccount *relink_test_stored_account (RelinkAccountManager *manager, RelinkAccount *account);
+/* Newest first. */
+GPtrArray *relink_test_history (RelinkAccountManager *manager, RelinkAccount *account);
+
+/* The profile Relink ships for @id: its JSON text, or parsed (as a shipped
+ * profile, asserting success). */
+char *relink_test_shipped_profile (const char *id);
+RelinkProvider *relink_test_shipped_provider (const char *id);
+
+/* A keyset "keyset-1" of @provider (already resolved), for tests that
+ * need no account manager. */
+RelinkKeyset *relink_test_make_keyset (RelinkProvider *provider,
+                                       const char *environment,
+                                       const char *client_id,
+                                       const char *redirect);
 
 /* A fresh private directory under $TMPDIR. */
 char *relink_test_make_tmp_dir (void);

@@ -59,32 +59,12 @@ fixture_tear_down (Fixture *fixture,
 }
 
 static void
-store_result_cb (GObject *object,
-                 GAsyncResult *result,
-                 gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  g_assert_null (fixture->result);
-  fixture->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Fixture *fixture)
-{
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return fixture->result;
-}
-
-static void
 load (Fixture *fixture)
 {
   g_autoptr (GError) error = NULL;
 
-  relink_account_manager_load_async (fixture->manager, NULL, store_result_cb, fixture);
-  g_assert_true (relink_account_manager_load_finish (fixture->manager, wait_result (fixture), &error));
+  relink_account_manager_load_async (fixture->manager, NULL, relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_load_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 }
@@ -139,8 +119,8 @@ test_add_keyset_stores_secret_first (Fixture *fixture,
   relink_keyset_set_redirect (keyset, "https://relink.invalid/etsy");
   g_hash_table_insert (secrets, (gpointer) "shared_secret", (gpointer) "etsy-shared-secret-value");
 
-  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, store_result_cb, fixture);
-  g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture), &error));
+  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 
@@ -189,8 +169,8 @@ test_remove_account_clears_tokens (Fixture *fixture,
                                                    "test", tokens, NULL, &error));
   g_assert_no_error (error);
 
-  relink_account_manager_remove_account_async (fixture->manager, account, NULL, store_result_cb, fixture);
-  g_assert_true (relink_account_manager_remove_account_finish (fixture->manager, wait_result (fixture), &error));
+  relink_account_manager_remove_account_async (fixture->manager, account, NULL, relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_remove_account_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 
@@ -221,8 +201,8 @@ test_remove_account_without_keyring_keeps_it (Fixture *fixture,
 
       load (fixture);
       account = relink_account_manager_lookup_account (fixture->manager, "Main eBay shop");
-      relink_account_manager_remove_account_async (fixture->manager, account, NULL, store_result_cb, fixture);
-      g_assert_false (relink_account_manager_remove_account_finish (fixture->manager, wait_result (fixture), &error));
+      relink_account_manager_remove_account_async (fixture->manager, account, NULL, relink_test_result_cb, &fixture->result);
+      g_assert_false (relink_account_manager_remove_account_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
       g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_NO_SERVICE);
       g_clear_object (&fixture->result);
       g_clear_error (&error);
@@ -249,8 +229,8 @@ test_remove_keyset_in_use_refused (Fixture *fixture,
   keyset = relink_account_manager_lookup_keyset (fixture->manager, "keyset-ebay");
   g_assert_cmpuint (relink_account_manager_count_accounts_of_keyset (fixture->manager, keyset), ==, 1);
 
-  relink_account_manager_remove_keyset_async (fixture->manager, keyset, NULL, store_result_cb, fixture);
-  g_assert_false (relink_account_manager_remove_keyset_finish (fixture->manager, wait_result (fixture), &error));
+  relink_account_manager_remove_keyset_async (fixture->manager, keyset, NULL, relink_test_result_cb, &fixture->result);
+  g_assert_false (relink_account_manager_remove_keyset_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "still used by 1 account"));
   g_clear_object (&fixture->result);

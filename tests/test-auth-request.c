@@ -21,39 +21,8 @@
 
 #include "relink-auth-request.h"
 #include "relink-pkce.h"
+#include "relink-test-util.h"
 
-#define PROVIDER_RESOURCE "/io/github/relink/Relink/providers/"
-
-static RelinkProvider *
-load_provider (const char *id)
-{
-  g_autofree char *path = g_strconcat (PROVIDER_RESOURCE, id, ".json", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_resources_lookup_data (path, 0, &error);
-  RelinkProvider *provider;
-
-  g_assert_no_error (error);
-  provider = relink_provider_new_from_json_full (g_bytes_get_data (bytes, NULL),
-                                                 g_bytes_get_size (bytes), path, FALSE, &error);
-  g_assert_no_error (error);
-  return provider;
-}
-
-static RelinkKeyset *
-make_keyset (RelinkProvider *provider,
-             const char *environment,
-             const char *client_id,
-             const char *redirect)
-{
-  RelinkKeyset *keyset = relink_keyset_new ("keyset-1");
-
-  relink_keyset_set_provider_id (keyset, relink_provider_get_id (provider));
-  relink_keyset_set_provider (keyset, provider);
-  relink_keyset_set_environment (keyset, environment);
-  relink_keyset_set_client_id (keyset, client_id);
-  relink_keyset_set_redirect (keyset, redirect);
-  return keyset;
-}
 
 static RelinkAuthRequest *
 make_request (RelinkProvider *provider, RelinkKeyset *keyset)
@@ -162,9 +131,9 @@ test_constant_time_equal (void)
 static void
 test_state_random (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("ebay");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "production", "App-PRD-1", "Shop-RuName");
+      = relink_test_make_keyset (provider, "production", "App-PRD-1", "Shop-RuName");
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint bit_counts[8] = { 0 };
   guint n_bytes = 0;
@@ -213,9 +182,9 @@ test_state_random (void)
 static void
 test_url_ebay (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("ebay");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "sandbox", "Seller-App-SBX-1234",
-                                                 "Seller_Name-SellerAp-Seller-abcdef");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (
+      provider, "sandbox", "Seller-App-SBX-1234", "Seller_Name-SellerAp-Seller-abcdef");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (GHashTable) params = NULL;
   const char *url;
@@ -256,9 +225,9 @@ test_url_ebay (void)
 static void
 test_url_etsy (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, NULL, "etsykeystring123", "https://shop.example/etsy/callback");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (provider, NULL, "etsykeystring123",
+                                                             "https://shop.example/etsy/callback");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (GHashTable) params = url_params (relink_auth_request_get_authorize_url (request),
                                               "https://www.etsy.com/oauth/connect");
@@ -285,9 +254,9 @@ test_url_etsy (void)
 static void
 test_url_amazon (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("amazon-sp-api");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "eu", "amzn1.application-oa2-client.x",
-                                                 "https://shop.example/amazon/callback");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("amazon-sp-api");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (
+      provider, "eu", "amzn1.application-oa2-client.x", "https://shop.example/amazon/callback");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthRequest) beta = NULL;
   g_autoptr (GHashTable) params = NULL;
@@ -329,9 +298,9 @@ test_url_amazon (void)
 static void
 test_url_aliexpress (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("aliexpress");
-  g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "production", "12345678", "https://shop.example/ae/callback");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("aliexpress");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (provider, "production", "12345678",
+                                                             "https://shop.example/ae/callback");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (GHashTable) params = url_params (relink_auth_request_get_authorize_url (request),
                                               "https://api-sg.aliexpress.com/oauth/authorize");
@@ -351,9 +320,9 @@ test_url_aliexpress (void)
 static void
 test_url_mercadolibre (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("mercadolibre");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("mercadolibre");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "br", "1234567890", "https://shop.example/ml/callback");
+      = relink_test_make_keyset (provider, "br", "1234567890", "https://shop.example/ml/callback");
   const char *const scopes[] = { "offline_access", "read", NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkAuthRequest) request
@@ -374,12 +343,14 @@ test_url_mercadolibre (void)
 static void
 test_bad_keyset (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) no_client = make_keyset (provider, NULL, "", "https://a.example/cb");
-  g_autoptr (RelinkKeyset) no_redirect = make_keyset (provider, NULL, "key", NULL);
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) no_client
+      = relink_test_make_keyset (provider, NULL, "", "https://a.example/cb");
+  g_autoptr (RelinkKeyset) no_redirect = relink_test_make_keyset (provider, NULL, "key", NULL);
   g_autoptr (RelinkKeyset) bad_env
-      = make_keyset (provider, "sandbox", "key", "https://a.example/cb");
-  g_autoptr (RelinkKeyset) bad_url = make_keyset (provider, NULL, "key", "not an address");
+      = relink_test_make_keyset (provider, "sandbox", "key", "https://a.example/cb");
+  g_autoptr (RelinkKeyset) bad_url
+      = relink_test_make_keyset (provider, NULL, "key", "not an address");
   RelinkKeyset *keysets[] = { no_client, no_redirect, bad_env, bad_url };
 
   for (guint i = 0; i < G_N_ELEMENTS (keysets); i++)
@@ -396,8 +367,9 @@ test_bad_keyset (void)
 static void
 test_matches_redirect (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example/cb");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   const char *const good[] = {
     "https://good.example/cb",          "https://good.example/cb?code=abc&state=def",
@@ -460,11 +432,11 @@ test_matches_redirect (void)
 static void
 test_matches_redirect_port (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, NULL, "key", "https://good.example:443/cb");
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example:443/cb");
   g_autoptr (RelinkKeyset) loopback
-      = make_keyset (provider, NULL, "key", "http://127.0.0.1:8123/callback");
+      = relink_test_make_keyset (provider, NULL, "key", "http://127.0.0.1:8123/callback");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (RelinkAuthRequest) local = make_request (provider, loopback);
 
@@ -480,9 +452,9 @@ test_matches_redirect_port (void)
 static void
 test_matches_redirect_ebay (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("ebay");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
+      = relink_test_make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
   g_autoptr (RelinkAuthRequest) plain = make_request (provider, keyset);
   g_autoptr (RelinkAuthRequest) accepted = NULL;
 
@@ -529,9 +501,9 @@ used_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
 static void
 test_parse_redirect_ebay (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("ebay");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
+      = relink_test_make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (RelinkAuthResponse) again = NULL;
@@ -566,9 +538,9 @@ test_parse_redirect_ebay (void)
 static void
 test_parse_redirect_ebay_default_page (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("ebay");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
+      = relink_test_make_keyset (provider, "production", "App-PRD-1", "Shop-ShopApp-PRD-abcdef");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (RelinkAuthRequest) declined = make_request (provider, keyset);
   g_autoptr (RelinkAuthResponse) response = NULL;
@@ -592,8 +564,9 @@ test_parse_redirect_ebay_default_page (void)
 static void
 test_parse_redirect_errors (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example/cb");
   struct
   {
     const char *params; /* %s: the request's state */
@@ -646,8 +619,9 @@ test_parse_redirect_errors (void)
 static void
 test_parse_redirect_state_repeated (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example/cb");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (GError) error = NULL;
   g_autofree char *uri = NULL;
@@ -661,8 +635,9 @@ test_parse_redirect_state_repeated (void)
 static void
 test_parse_redirect_long_description (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example/cb");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (GString) params = g_string_new ("error=temporarily_unavailable&error_description=");
   g_autoptr (GError) error = NULL;
@@ -684,8 +659,9 @@ test_parse_redirect_long_description (void)
 static void
 test_parse_redirect_wrong_address (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example/cb");
   g_autoptr (RelinkAuthRequest) request = make_request (provider, keyset);
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (GError) error = NULL;
@@ -709,9 +685,9 @@ test_parse_redirect_wrong_address (void)
 static void
 test_parse_redirect_amazon (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("amazon-sp-api");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, "na", "amzn1.application-oa2-client.x",
-                                                 "https://shop.example/amazon/callback");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("amazon-sp-api");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (
+      provider, "na", "amzn1.application-oa2-client.x", "https://shop.example/amazon/callback");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthRequest) incomplete = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
@@ -748,8 +724,9 @@ test_parse_redirect_amazon (void)
 static void
 test_finalize (void)
 {
-  g_autoptr (RelinkProvider) provider = load_provider ("etsy");
-  g_autoptr (RelinkKeyset) keyset = make_keyset (provider, NULL, "key", "https://good.example/cb");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("etsy");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_make_keyset (provider, NULL, "key", "https://good.example/cb");
   RelinkAuthRequest *request = make_request (provider, keyset);
 
   g_assert_finalize_object (request);

@@ -45,10 +45,11 @@
 
 #include "relink-aliexpress-sign.h"
 #include "relink-oauth-client.h"
+#include "relink-test-oidc.h"
+#include "relink-test-util.h"
 #include "relink-token-response.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
-#define PROVIDER_RESOURCE "/io/github/relink/Relink/providers/"
 
 /* eBay's codes carry ^ and #; '+', '/' and '=' catch a second encoding. */
 #define EBAY_CODE "v^1.1#i^1#r^1#p^3#f^0#I^3#t^Ul41Xz+/=_2#t^H4sI"
@@ -82,14 +83,9 @@ typedef struct
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoslist (GUri) uris = NULL;
 
   fixture->server = soup_server_new (NULL, NULL);
-  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->server);
-  fixture->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  fixture->base = relink_test_listen_local (fixture->server);
 
   fixture->client = relink_oauth_client_new ();
   relink_oauth_client_set_clock (fixture->client, fake_clock, NULL);
@@ -109,29 +105,62 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->expected_refresh);
 }
 
-static void
-result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+/* The client's calls, run to their end. */
+
+static RelinkTokenSet *
+sign_in (Fixture *fixture,
+         RelinkAuthRequest *request,
+         RelinkAuthResponse *response,
+         const char *client_secret,
+         const char *shared_secret,
+         RelinkIdentity **identity,
+         GError **error)
 {
-  Fixture *fixture = user_data;
+  RelinkTokenSet *tokens;
 
-  g_assert_null (fixture->result);
-  fixture->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Fixture *fixture)
-{
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  /* Owned by the fixture until the next call or tear-down. */
-  return fixture->result;
-}
-
-static void
-reset_result (Fixture *fixture)
-{
+  relink_oauth_client_sign_in_async (fixture->client, request, response, client_secret,
+                                     shared_secret, NULL, relink_test_result_cb, &fixture->result);
+  tokens = relink_oauth_client_sign_in_finish (
+      fixture->client, relink_test_wait_result (&fixture->result), identity, error);
   g_clear_object (&fixture->result);
+  return tokens;
+}
+
+static RelinkTokenSet *
+refresh (Fixture *fixture,
+         RelinkProvider *provider,
+         RelinkKeyset *keyset,
+         RelinkTokenSet *previous,
+         const char *client_secret,
+         GError **error)
+{
+  RelinkTokenSet *tokens;
+
+  relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, client_secret,
+                                     NULL, relink_test_result_cb, &fixture->result);
+  tokens = relink_oauth_client_refresh_finish (fixture->client,
+                                               relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  return tokens;
+}
+
+static RelinkIdentity *
+fetch_identity (Fixture *fixture,
+                RelinkProvider *provider,
+                RelinkKeyset *keyset,
+                const char *access_token,
+                const char *shared_secret,
+                GError **error)
+{
+  RelinkIdentity *identity;
+
+  relink_oauth_client_fetch_identity_async (fixture->client, provider, keyset, access_token,
+                                            shared_secret, NULL, relink_test_result_cb,
+                                            &fixture->result);
+  identity = relink_oauth_client_fetch_identity_finish (
+      fixture->client, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  return identity;
 }
 
 static guint
@@ -206,13 +235,6 @@ assert_form (GHashTable *form, ...)
     }
 }
 
-static void
-respond (SoupServerMessage *msg, guint status, const char *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
 static char *
 basic (const char *id, const char *secret)
 {
@@ -241,23 +263,12 @@ base64url_sha256 (const char *text)
 
 /* Profiles */
 
-static char *
-shipped_profile (const char *id)
-{
-  g_autofree char *path = g_strconcat (PROVIDER_RESOURCE, id, ".json", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_resources_lookup_data (path, 0, &error);
-
-  g_assert_no_error (error);
-  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
 /* The shipped profile @id with every endpoint moved to the stub: same
  * paths, http://127.0.0.1:PORT instead of the marketplace's host. */
 static RelinkProvider *
 stub_provider_at (const char *base, const char *id)
 {
-  g_autofree char *json = shipped_profile (id);
+  g_autofree char *json = relink_test_shipped_profile (id);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (GError) error = NULL;
@@ -300,33 +311,6 @@ static RelinkProvider *
 stub_provider (Fixture *fixture, const char *id)
 {
   return stub_provider_at (fixture->base, id);
-}
-
-static RelinkProvider *
-shipped_provider (const char *id)
-{
-  g_autofree char *json = shipped_profile (id);
-  g_autoptr (GError) error = NULL;
-  RelinkProvider *provider = relink_provider_new_from_json_full (json, -1, id, FALSE, &error);
-
-  g_assert_no_error (error);
-  return provider;
-}
-
-static RelinkKeyset *
-make_keyset (RelinkProvider *provider,
-             const char *environment,
-             const char *client_id,
-             const char *redirect)
-{
-  RelinkKeyset *keyset = relink_keyset_new ("keyset-1");
-
-  relink_keyset_set_provider_id (keyset, relink_provider_get_id (provider));
-  relink_keyset_set_provider (keyset, provider);
-  relink_keyset_set_environment (keyset, environment);
-  relink_keyset_set_client_id (keyset, client_id);
-  relink_keyset_set_redirect (keyset, redirect);
-  return keyset;
 }
 
 /* The seller consented: the redirect carries @params and the right state. */
@@ -408,7 +392,7 @@ parse (RelinkProvider *provider, const char *json, RelinkTokenSet *previous, GEr
 static void
 test_parse_ebay (void)
 {
-  g_autoptr (RelinkProvider) provider = shipped_provider ("ebay");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (RelinkTokenSet) refreshed = NULL;
@@ -443,8 +427,8 @@ test_parse_ebay (void)
 static void
 test_parse_fallbacks (void)
 {
-  g_autoptr (RelinkProvider) ebay = shipped_provider ("ebay");
-  g_autoptr (RelinkProvider) aliexpress = shipped_provider ("aliexpress");
+  g_autoptr (RelinkProvider) ebay = relink_test_shipped_provider ("ebay");
+  g_autoptr (RelinkProvider) aliexpress = relink_test_shipped_provider ("aliexpress");
   const char *fallback_answers[] = {
     "{\"access_token\":\"A\",\"refresh_token\":\"R\"}",
     "{\"access_token\":\"A\",\"refresh_token\":\"R\",\"expires_in\":\"abc\"}",
@@ -499,7 +483,7 @@ test_parse_fallbacks (void)
 static void
 test_parse_malformed (void)
 {
-  g_autoptr (RelinkProvider) provider = shipped_provider ("ebay");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (GString) huge = g_string_new ("{\"access_token\":\"");
   const char *answers[] = {
     "",
@@ -543,8 +527,8 @@ test_parse_malformed (void)
 static void
 test_parse_rotation (void)
 {
-  g_autoptr (RelinkProvider) mercadolibre = shipped_provider ("mercadolibre");
-  g_autoptr (RelinkProvider) amazon = shipped_provider ("amazon-sp-api");
+  g_autoptr (RelinkProvider) mercadolibre = relink_test_shipped_provider ("mercadolibre");
+  g_autoptr (RelinkProvider) amazon = relink_test_shipped_provider ("amazon-sp-api");
   g_autoptr (RelinkTokenSet) previous = relink_token_set_new ();
   g_autoptr (RelinkTokenSet) rotated = NULL;
   g_autoptr (RelinkTokenSet) same = NULL;
@@ -582,7 +566,7 @@ test_parse_rotation (void)
 static void
 test_parse_aliexpress (void)
 {
-  g_autoptr (RelinkProvider) provider = shipped_provider ("aliexpress");
+  g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("aliexpress");
   g_autoptr (RelinkIdentity) identity = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (GError) error = NULL;
@@ -607,8 +591,8 @@ test_parse_aliexpress (void)
 static void
 test_parse_errors (void)
 {
-  g_autoptr (RelinkProvider) ebay = shipped_provider ("ebay");
-  g_autoptr (RelinkProvider) aliexpress = shipped_provider ("aliexpress");
+  g_autoptr (RelinkProvider) ebay = relink_test_shipped_provider ("ebay");
+  g_autoptr (RelinkProvider) aliexpress = relink_test_shipped_provider ("aliexpress");
   struct
   {
     RelinkProvider *provider;
@@ -672,7 +656,7 @@ test_parse_errors (void)
 static void
 test_error_texts (void)
 {
-  g_autoptr (RelinkProvider) ebay = shipped_provider ("ebay");
+  g_autoptr (RelinkProvider) ebay = relink_test_shipped_provider ("ebay");
   g_autoptr (GError) grant = relink_token_response_parse_error (
       ebay, RELINK_OAUTH_CALL_REFRESH, 400, "{\"error\":\"invalid_grant\"}", 25, 0);
   g_autoptr (GError) client = relink_token_response_parse_error (
@@ -730,23 +714,25 @@ ebay_token_cb (SoupServer *server,
   if (g_strcmp0 (fixture->mode, "ok") != 0)
     {
       if (g_strcmp0 (fixture->mode, "invalid_grant") == 0)
-        respond (msg, 400,
-                 "{\"error\":\"invalid_grant\",\"error_description\":\"the provided authorization "
-                 "refresh token is invalid or was issued to another client\"}");
+        relink_test_answer_json (
+            msg, 400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"the provided authorization "
+            "refresh token is invalid or was issued to another client\"}");
       else if (g_strcmp0 (fixture->mode, "invalid_client") == 0)
-        respond (msg, 401,
-                 "{\"error\":\"invalid_client\",\"error_description\":\"client "
-                 "authentication failed\"}");
+        relink_test_answer_json (msg, 401,
+                                 "{\"error\":\"invalid_client\",\"error_description\":\"client "
+                                 "authentication failed\"}");
       else if (g_strcmp0 (fixture->mode, "429") == 0)
         {
           soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                         "Retry-After", "120");
-          respond (msg, 429, "{\"errors\":[{\"message\":\"Too many requests\"}]}");
+          relink_test_answer_json (msg, 429, "{\"errors\":[{\"message\":\"Too many requests\"}]}");
         }
       else if (g_strcmp0 (fixture->mode, "500") == 0)
-        respond (msg, 500, "{\"errors\":[{\"errorId\":10001,\"message\":\"System error\"}]}");
+        relink_test_answer_json (msg, 500,
+                                 "{\"errors\":[{\"errorId\":10001,\"message\":\"System error\"}]}");
       else if (g_strcmp0 (fixture->mode, "malformed") == 0)
-        respond (msg, 200, "{\"access_token\":\"v^1.1#i^1\",\"expires_in\":72");
+        relink_test_answer_json (msg, 200, "{\"access_token\":\"v^1.1#i^1\",\"expires_in\":72");
       else if (g_strcmp0 (fixture->mode, "html") == 0)
         {
           soup_server_message_set_status (msg, 200, NULL);
@@ -754,15 +740,16 @@ ebay_token_cb (SoupServer *server,
                                             "<html>Maintenance</html>", 24);
         }
       else if (g_strcmp0 (fixture->mode, "microtech") == 0)
-        respond (msg, 400,
-                 "{\"error\":{\"message\":\"An error occurred while refreshing token.\","
-                 "\"status\":400}}");
+        relink_test_answer_json (
+            msg, 400,
+            "{\"error\":{\"message\":\"An error occurred while refreshing token.\","
+            "\"status\":400}}");
       else if (g_strcmp0 (fixture->mode, "echo") == 0)
         {
           g_autofree char *json = g_strdup_printf ("{\"error\":\"invalid_request\",\"error_"
                                                    "description\":\"bad secret %s and token %s\"}",
                                                    EBAY_SECRET, EBAY_REFRESH);
-          respond (msg, 400, json);
+          relink_test_answer_json (msg, 400, json);
         }
       else if (g_str_has_prefix (fixture->mode, "large"))
         {
@@ -799,10 +786,11 @@ ebay_token_cb (SoupServer *server,
        * form gives it back, so it was encoded exactly once. */
       assert_form (form, "grant_type", "authorization_code", "redirect_uri", EBAY_RUNAME, "code",
                    EBAY_CODE, NULL);
-      respond (msg, 200,
-               "{\"access_token\":\"" EBAY_ACCESS
-               "\",\"expires_in\":7200,\"refresh_token\":\"" EBAY_REFRESH
-               "\",\"refresh_token_expires_in\":47304000,\"token_type\":\"User Access Token\"}");
+      relink_test_answer_json (
+          msg, 200,
+          "{\"access_token\":\"" EBAY_ACCESS
+          "\",\"expires_in\":7200,\"refresh_token\":\"" EBAY_REFRESH
+          "\",\"refresh_token_expires_in\":47304000,\"token_type\":\"User Access Token\"}");
     }
   else
     {
@@ -814,9 +802,10 @@ ebay_token_cb (SoupServer *server,
                    "https://api.ebay.com/oauth/api_scope/sell.fulfillment "
                    "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly",
                    NULL);
-      respond (msg, 200,
-               "{\"access_token\":\"v^1.1#i^1#Renewed\",\"expires_in\":7200,\"token_type\":\"User "
-               "Access Token\"}");
+      relink_test_answer_json (
+          msg, 200,
+          "{\"access_token\":\"v^1.1#i^1#Renewed\",\"expires_in\":7200,\"token_type\":\"User "
+          "Access Token\"}");
     }
 }
 
@@ -832,9 +821,10 @@ ebay_identity_cb (SoupServer *server,
   count_hit (fixture, path);
   g_assert_cmpstr (soup_server_message_get_method (msg), ==, "GET");
   g_assert_cmpstr (request_header (msg, "Authorization"), ==, "Bearer " EBAY_ACCESS);
-  respond (msg, 200,
-           "{\"userId\":\"lqW3DyCBRvY\",\"username\":\"shop_owner\",\"accountType\":\"BUSINESS\","
-           "\"registrationMarketplaceId\":\"EBAY_DE\",\"status\":\"CONFIRMED\"}");
+  relink_test_answer_json (
+      msg, 200,
+      "{\"userId\":\"lqW3DyCBRvY\",\"username\":\"shop_owner\",\"accountType\":\"BUSINESS\","
+      "\"registrationMarketplaceId\":\"EBAY_DE\",\"status\":\"CONFIRMED\"}");
 }
 
 static void
@@ -845,7 +835,7 @@ elsewhere_cb (SoupServer *server,
               gpointer user_data)
 {
   count_hit (user_data, path);
-  respond (msg, 200, "{\"access_token\":\"stolen\",\"expires_in\":7200}");
+  relink_test_answer_json (msg, 200, "{\"access_token\":\"stolen\",\"expires_in\":7200}");
 }
 
 static void
@@ -861,7 +851,8 @@ add_ebay_stub (Fixture *fixture)
 static RelinkKeyset *
 ebay_keyset (RelinkProvider *provider)
 {
-  RelinkKeyset *keyset = make_keyset (provider, "production", EBAY_CLIENT_ID, EBAY_RUNAME);
+  RelinkKeyset *keyset
+      = relink_test_make_keyset (provider, "production", EBAY_CLIENT_ID, EBAY_RUNAME);
 
   relink_keyset_set_extra (keyset, "accepted_url", "https://shop.example/ebay/accepted");
   return keyset;
@@ -898,10 +889,7 @@ test_ebay_sign_in (Fixture *fixture, gconstpointer data)
   response = consent (request, "https://shop.example/ebay/accepted", params);
   g_assert_cmpstr (relink_auth_response_get_code (response), ==, EBAY_CODE);
 
-  relink_oauth_client_sign_in_async (fixture->client, request, response, EBAY_SECRET, NULL, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_sign_in_finish (fixture->client, wait_result (fixture), &identity,
-                                               &error);
+  tokens = sign_in (fixture, request, response, EBAY_SECRET, NULL, &identity, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, EBAY_ACCESS);
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, EBAY_REFRESH);
@@ -927,9 +915,7 @@ test_ebay_refresh (Fixture *fixture, gconstpointer data)
   add_ebay_stub (fixture);
   fixture->mode = "ok";
 
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, EBAY_SECRET, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  tokens = refresh (fixture, provider, keyset, previous, EBAY_SECRET, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "v^1.1#i^1#Renewed");
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, EBAY_REFRESH);
@@ -985,10 +971,7 @@ test_ebay_errors (Fixture *fixture, gconstpointer data)
       g_autoptr (GError) error = NULL;
 
       fixture->mode = cases[i].mode;
-      reset_result (fixture);
-      relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, EBAY_SECRET,
-                                         NULL, result_cb, fixture);
-      tokens = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+      tokens = refresh (fixture, provider, keyset, previous, EBAY_SECRET, &error);
       g_assert_null (tokens);
       if (!g_error_matches (error, RELINK_OAUTH_ERROR, cases[i].code))
         g_error ("%s: expected code %d, got “%s”", cases[i].mode, cases[i].code,
@@ -1020,9 +1003,7 @@ test_network_error (Fixture *fixture, gconstpointer data)
   /* Nobody listens any more. */
   soup_server_disconnect (fixture->server);
 
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, EBAY_SECRET, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  tokens = refresh (fixture, provider, keyset, previous, EBAY_SECRET, &error);
   g_assert_null (tokens);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "Check the internet connection"));
@@ -1042,9 +1023,10 @@ test_cancel (Fixture *fixture, gconstpointer data)
   fixture->mode = "ok";
 
   relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, EBAY_SECRET,
-                                     cancellable, result_cb, fixture);
+                                     cancellable, relink_test_result_cb, &fixture->result);
   g_cancellable_cancel (cancellable);
-  tokens = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  tokens = relink_oauth_client_refresh_finish (fixture->client,
+                                               relink_test_wait_result (&fixture->result), &error);
   g_assert_null (tokens);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
@@ -1061,9 +1043,7 @@ test_missing_secret (Fixture *fixture, gconstpointer data)
   add_ebay_stub (fixture);
   fixture->mode = "ok";
 
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, NULL, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  tokens = refresh (fixture, provider, keyset, previous, NULL, &error);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION);
   g_assert_cmpuint (hits (fixture, "/identity/v1/oauth2/token"), ==, 0);
 }
@@ -1121,9 +1101,7 @@ test_tls_refused (Fixture *fixture, gconstpointer data)
   keyset = ebay_keyset (provider);
   fixture->mode = "ok";
 
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, previous, EBAY_SECRET, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  tokens = refresh (fixture, provider, keyset, previous, EBAY_SECRET, &error);
   g_assert_null (tokens);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "certificate"));
@@ -1158,17 +1136,18 @@ amazon_token_cb (SoupServer *server,
       assert_form (form, "grant_type", "authorization_code", "code", "ANDbCQsGxiWwOzwQeGAh",
                    "redirect_uri", "https://shop.example/amazon/callback", "client_id",
                    AMAZON_CLIENT_ID, "client_secret", AMAZON_SECRET, NULL);
-      respond (msg, 200,
-               "{\"access_token\":\"Atza|IwEBIA-access\",\"token_type\":\"bearer\","
-               "\"expires_in\":3600,\"refresh_token\":\"" AMAZON_REFRESH "\"}");
+      relink_test_answer_json (msg, 200,
+                               "{\"access_token\":\"Atza|IwEBIA-access\",\"token_type\":\"bearer\","
+                               "\"expires_in\":3600,\"refresh_token\":\"" AMAZON_REFRESH "\"}");
     }
   else
     {
       assert_form (form, "grant_type", "refresh_token", "refresh_token", AMAZON_REFRESH,
                    "client_id", AMAZON_CLIENT_ID, "client_secret", AMAZON_SECRET, NULL);
-      respond (msg, 200,
-               "{\"access_token\":\"Atza|IwEBIA-renewed\",\"token_type\":\"bearer\","
-               "\"expires_in\":3600,\"refresh_token\":\"" AMAZON_REFRESH "\"}");
+      relink_test_answer_json (
+          msg, 200,
+          "{\"access_token\":\"Atza|IwEBIA-renewed\",\"token_type\":\"bearer\","
+          "\"expires_in\":3600,\"refresh_token\":\"" AMAZON_REFRESH "\"}");
     }
 }
 
@@ -1176,8 +1155,8 @@ static void
 test_amazon (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkProvider) provider = stub_provider (fixture, "amazon-sp-api");
-  g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "eu", AMAZON_CLIENT_ID, "https://shop.example/amazon/callback");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (
+      provider, "eu", AMAZON_CLIENT_ID, "https://shop.example/amazon/callback");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (RelinkIdentity) identity = NULL;
@@ -1192,10 +1171,7 @@ test_amazon (Fixture *fixture, gconstpointer data)
   response = consent (request, "https://shop.example/amazon/callback",
                       "selling_partner_id=A3EXAMPLE9SP&spapi_oauth_code=ANDbCQsGxiWwOzwQeGAh");
 
-  relink_oauth_client_sign_in_async (fixture->client, request, response, AMAZON_SECRET, NULL, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_sign_in_finish (fixture->client, wait_result (fixture), &identity,
-                                               &error);
+  tokens = sign_in (fixture, request, response, AMAZON_SECRET, NULL, &identity, &error);
   g_assert_no_error (error);
   /* Amazon names the seller only on the redirect. */
   g_assert_cmpstr (relink_identity_get_id (identity), ==, "A3EXAMPLE9SP");
@@ -1206,10 +1182,7 @@ test_amazon (Fixture *fixture, gconstpointer data)
   /* The refresh hands back the same token; the authorisation still ends a
    * year after the consent. */
   relink_token_set_set_refresh_expires_at (tokens, NOW + 300000);
-  reset_result (fixture);
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, tokens, AMAZON_SECRET, NULL,
-                                     result_cb, fixture);
-  refreshed = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  refreshed = refresh (fixture, provider, keyset, tokens, AMAZON_SECRET, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_access_token (refreshed), ==, "Atza|IwEBIA-renewed");
   g_assert_cmpint (relink_token_set_get_refresh_expires_at (refreshed), ==, NOW + 300000);
@@ -1296,15 +1269,15 @@ aliexpress_token_cb (SoupServer *server,
       "\"request_id\":\"0ba2887315178178017221014\"}",
       g_str_equal (api, "/auth/token/create") ? "5000160003-old" : "5000160003-new",
       (NOW + 172800) * 1000);
-  respond (msg, 200, json);
+  relink_test_answer_json (msg, 200, json);
 }
 
 static void
 test_aliexpress (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkProvider) provider = stub_provider (fixture, "aliexpress");
-  g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "production", AE_APP_KEY, "https://shop.example/ae/callback");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (provider, "production", AE_APP_KEY,
+                                                             "https://shop.example/ae/callback");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (RelinkIdentity) identity = NULL;
@@ -1318,20 +1291,14 @@ test_aliexpress (Fixture *fixture, gconstpointer data)
   response = consent (request, "https://shop.example/ae/callback",
                       "code=3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26");
 
-  relink_oauth_client_sign_in_async (fixture->client, request, response, AE_SECRET, NULL, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_sign_in_finish (fixture->client, wait_result (fixture), &identity,
-                                               &error);
+  tokens = sign_in (fixture, request, response, AE_SECRET, NULL, &identity, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_identity_get_id (identity), ==, "2000000002");
   g_assert_cmpstr (relink_identity_get_name (identity), ==, "cn1234shop");
   g_assert_cmpint (relink_token_set_get_access_expires_at (tokens), ==, NOW + 86400);
   g_assert_cmpint (relink_token_set_get_refresh_expires_at (tokens), ==, NOW + 172800);
 
-  reset_result (fixture);
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, tokens, AE_SECRET, NULL,
-                                     result_cb, fixture);
-  refreshed = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  refreshed = refresh (fixture, provider, keyset, tokens, AE_SECRET, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_refresh_token (refreshed), ==, "5000160003-new");
   g_assert_cmpuint (hits (fixture, "/rest/auth/token/create"), ==, 1);
@@ -1369,18 +1336,18 @@ etsy_token_cb (SoupServer *server,
       assert_form (form, "grant_type", "authorization_code", "client_id", ETSY_KEYSTRING,
                    "redirect_uri", "https://shop.example/etsy/callback", "code", "etsy-code-1",
                    "code_verifier", verifier, NULL);
-      respond (msg, 200,
-               "{\"access_token\":\"" ETSY_ACCESS
-               "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
-               "\"refresh_token\":\"12345678.refresh-1\"}");
+      relink_test_answer_json (msg, 200,
+                               "{\"access_token\":\"" ETSY_ACCESS
+                               "\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                               "\"refresh_token\":\"12345678.refresh-1\"}");
     }
   else
     {
       assert_form (form, "grant_type", "refresh_token", "client_id", ETSY_KEYSTRING,
                    "refresh_token", "12345678.refresh-1", NULL);
-      respond (msg, 200,
-               "{\"access_token\":\"12345678.access-2\",\"token_type\":\"Bearer\","
-               "\"expires_in\":3600,\"refresh_token\":\"12345678.refresh-2\"}");
+      relink_test_answer_json (msg, 200,
+                               "{\"access_token\":\"12345678.access-2\",\"token_type\":\"Bearer\","
+                               "\"expires_in\":3600,\"refresh_token\":\"12345678.refresh-2\"}");
     }
 }
 
@@ -1397,19 +1364,20 @@ etsy_me_cb (SoupServer *server,
 
   if (g_strcmp0 (request_header (msg, "x-api-key"), ETSY_KEYSTRING ":" ETSY_SHARED) != 0)
     {
-      respond (msg, 403, "{\"error\":\"Shared secret is required in x-api-key header\"}");
+      relink_test_answer_json (msg, 403,
+                               "{\"error\":\"Shared secret is required in x-api-key header\"}");
       return;
     }
 
-  respond (msg, 200, "{\"user_id\":12345678,\"shop_id\":87654321}");
+  relink_test_answer_json (msg, 200, "{\"user_id\":12345678,\"shop_id\":87654321}");
 }
 
 static void
 test_etsy (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkProvider) provider = stub_provider (fixture, "etsy");
-  g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, NULL, ETSY_KEYSTRING, "https://shop.example/etsy/callback");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (provider, NULL, ETSY_KEYSTRING,
+                                                             "https://shop.example/etsy/callback");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (RelinkIdentity) identity = NULL;
@@ -1434,20 +1402,13 @@ test_etsy (Fixture *fixture, gconstpointer data)
   response = consent (request, "https://shop.example/etsy/callback", "code=etsy-code-1");
 
   /* Without the shared secret Etsy refuses to say who signed in. */
-  relink_oauth_client_sign_in_async (fixture->client, request, response, NULL, NULL, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_sign_in_finish (fixture->client, wait_result (fixture), &identity,
-                                               &error);
+  tokens = sign_in (fixture, request, response, NULL, NULL, &identity, &error);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED);
   g_assert_null (tokens);
   g_assert_null (identity);
   g_clear_error (&error);
 
-  reset_result (fixture);
-  relink_oauth_client_fetch_identity_async (fixture->client, provider, keyset, ETSY_ACCESS,
-                                            ETSY_SHARED, NULL, result_cb, fixture);
-  identity
-      = relink_oauth_client_fetch_identity_finish (fixture->client, wait_result (fixture), &error);
+  identity = fetch_identity (fixture, provider, keyset, ETSY_ACCESS, ETSY_SHARED, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_identity_get_id (identity), ==, "12345678");
   g_assert_false (relink_identity_has_name (identity));
@@ -1455,10 +1416,7 @@ test_etsy (Fixture *fixture, gconstpointer data)
   tokens = relink_token_set_new ();
   relink_token_set_set_access_token (tokens, ETSY_ACCESS);
   relink_token_set_set_refresh_token (tokens, "12345678.refresh-1");
-  reset_result (fixture);
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, tokens, NULL, NULL,
-                                     result_cb, fixture);
-  refreshed = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  refreshed = refresh (fixture, provider, keyset, tokens, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_refresh_token (refreshed), ==, "12345678.refresh-2");
   g_assert_cmpint (relink_token_set_get_refresh_expires_at (refreshed), ==, NOW + 7776000);
@@ -1470,8 +1428,8 @@ static void
 test_etsy_sign_in (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkProvider) provider = stub_provider (fixture, "etsy");
-  g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, NULL, ETSY_KEYSTRING, "https://shop.example/etsy/callback");
+  g_autoptr (RelinkKeyset) keyset = relink_test_make_keyset (provider, NULL, ETSY_KEYSTRING,
+                                                             "https://shop.example/etsy/callback");
   g_autoptr (RelinkAuthRequest) request = NULL;
   g_autoptr (RelinkAuthResponse) response = NULL;
   g_autoptr (RelinkIdentity) identity = NULL;
@@ -1487,10 +1445,7 @@ test_etsy_sign_in (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (relink_auth_request_get_authorize_url (request), fixture->challenge));
   response = consent (request, "https://shop.example/etsy/callback", "code=etsy-code-1");
 
-  relink_oauth_client_sign_in_async (fixture->client, request, response, NULL, ETSY_SHARED, NULL,
-                                     result_cb, fixture);
-  tokens = relink_oauth_client_sign_in_finish (fixture->client, wait_result (fixture), &identity,
-                                               &error);
+  tokens = sign_in (fixture, request, response, NULL, ETSY_SHARED, &identity, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, ETSY_ACCESS);
   g_assert_cmpstr (relink_identity_get_id (identity), ==, "12345678");
@@ -1520,19 +1475,21 @@ mercadolibre_token_cb (SoupServer *server,
   /* Single use: only the newest refresh token works. */
   if (g_strcmp0 (presented, fixture->expected_refresh) != 0)
     {
-      respond (msg, 400,
-               "{\"error\":\"invalid_grant\",\"error_description\":\"Error validating grant. Your "
-               "authorization code or refresh token may be expired or it was already used\","
-               "\"status\":400,\"cause\":[]}");
+      relink_test_answer_json (
+          msg, 400,
+          "{\"error\":\"invalid_grant\",\"error_description\":\"Error validating grant. Your "
+          "authorization code or refresh token may be expired or it was already used\","
+          "\"status\":400,\"cause\":[]}");
       return;
     }
 
   g_free (fixture->expected_refresh);
   fixture->expected_refresh = g_strdup ("TG-second");
-  respond (msg, 200,
-           "{\"access_token\":\"APP_USR-second\",\"token_type\":\"Bearer\",\"expires_in\":21600,"
-           "\"scope\":\"offline_access read write\",\"user_id\":123456789,"
-           "\"refresh_token\":\"TG-second\"}");
+  relink_test_answer_json (
+      msg, 200,
+      "{\"access_token\":\"APP_USR-second\",\"token_type\":\"Bearer\",\"expires_in\":21600,"
+      "\"scope\":\"offline_access read write\",\"user_id\":123456789,"
+      "\"refresh_token\":\"TG-second\"}");
 }
 
 static void
@@ -1545,7 +1502,8 @@ mercadolibre_me_cb (SoupServer *server,
   count_hit (user_data, path);
   g_assert_cmpstr (request_header (msg, "Authorization"), ==, "Bearer APP_USR-second");
   g_assert_null (request_header (msg, "x-api-key"));
-  respond (msg, 200, "{\"id\":123456789,\"nickname\":\"TIENDA_EJEMPLO\",\"site_id\":\"MLA\"}");
+  relink_test_answer_json (
+      msg, 200, "{\"id\":123456789,\"nickname\":\"TIENDA_EJEMPLO\",\"site_id\":\"MLA\"}");
 }
 
 static void
@@ -1553,7 +1511,7 @@ test_mercadolibre (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkProvider) provider = stub_provider (fixture, "mercadolibre");
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, "ar", ML_APP_ID, "https://shop.example/ml/callback");
+      = relink_test_make_keyset (provider, "ar", ML_APP_ID, "https://shop.example/ml/callback");
   g_autoptr (RelinkTokenSet) first = relink_token_set_new ();
   g_autoptr (RelinkTokenSet) second = NULL;
   g_autoptr (RelinkTokenSet) replayed = NULL;
@@ -1568,28 +1526,19 @@ test_mercadolibre (Fixture *fixture, gconstpointer data)
   relink_token_set_set_refresh_token (first, "TG-first");
   relink_token_set_set_refresh_expires_at (first, NOW + 60);
 
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, first, ML_SECRET, NULL,
-                                     result_cb, fixture);
-  second = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  second = refresh (fixture, provider, keyset, first, ML_SECRET, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_token_set_get_refresh_token (second), ==, "TG-second");
   g_assert_cmpint (relink_token_set_get_refresh_expires_at (second), ==, NOW + 15552000);
   g_assert_cmpint (relink_token_set_get_access_expires_at (second), ==, NOW + 21600);
 
   /* The old token is dead now: using it again looks like a lost connection. */
-  reset_result (fixture);
-  relink_oauth_client_refresh_async (fixture->client, provider, keyset, first, ML_SECRET, NULL,
-                                     result_cb, fixture);
-  replayed = relink_oauth_client_refresh_finish (fixture->client, wait_result (fixture), &error);
+  replayed = refresh (fixture, provider, keyset, first, ML_SECRET, &error);
   g_assert_null (replayed);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT);
   g_clear_error (&error);
 
-  reset_result (fixture);
-  relink_oauth_client_fetch_identity_async (fixture->client, provider, keyset, "APP_USR-second",
-                                            NULL, NULL, result_cb, fixture);
-  identity
-      = relink_oauth_client_fetch_identity_finish (fixture->client, wait_result (fixture), &error);
+  identity = fetch_identity (fixture, provider, keyset, "APP_USR-second", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_identity_get_id (identity), ==, "123456789");
   g_assert_cmpstr (relink_identity_get_name (identity), ==, "TIENDA_EJEMPLO");
@@ -1625,8 +1574,9 @@ oidc_userinfo_cb (SoupServer *server,
 {
   count_hit (user_data, path);
   g_assert_cmpstr (request_header (msg, "Authorization"), ==, "Bearer oidc-access");
-  respond (msg, 200,
-           "{\"sub\":\"248289761001\",\"preferred_username\":\"j.doe\",\"name\":\"Jane Doe\"}");
+  relink_test_answer_json (
+      msg, 200,
+      "{\"sub\":\"248289761001\",\"preferred_username\":\"j.doe\",\"name\":\"Jane Doe\"}");
 }
 
 static RelinkProvider *
@@ -1656,23 +1606,25 @@ test_revoke (Fixture *fixture, gconstpointer data)
   g_autoptr (RelinkProvider) provider = oidc_provider (fixture, TRUE);
   g_autoptr (RelinkProvider) without = oidc_provider (fixture, FALSE);
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, NULL, "my-client", "http://127.0.0.1:1/cb");
+      = relink_test_make_keyset (provider, NULL, "my-client", "http://127.0.0.1:1/cb");
   g_autoptr (GError) error = NULL;
 
   soup_server_add_handler (fixture->server, "/revoke", oidc_revoke_cb, fixture, NULL);
 
   relink_oauth_client_revoke_async (fixture->client, provider, keyset, "refresh-to-revoke",
-                                    "refresh_token", OIDC_SECRET, NULL, result_cb, fixture);
-  g_assert_true (
-      relink_oauth_client_revoke_finish (fixture->client, wait_result (fixture), &error));
+                                    "refresh_token", OIDC_SECRET, NULL, relink_test_result_cb,
+                                    &fixture->result);
+  g_assert_true (relink_oauth_client_revoke_finish (
+      fixture->client, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (hits (fixture, "/revoke"), ==, 1);
 
-  reset_result (fixture);
+  g_clear_object (&fixture->result);
   relink_oauth_client_revoke_async (fixture->client, without, keyset, "refresh-to-revoke",
-                                    "refresh_token", OIDC_SECRET, NULL, result_cb, fixture);
-  g_assert_false (
-      relink_oauth_client_revoke_finish (fixture->client, wait_result (fixture), &error));
+                                    "refresh_token", OIDC_SECRET, NULL, relink_test_result_cb,
+                                    &fixture->result);
+  g_assert_false (relink_oauth_client_revoke_finish (
+      fixture->client, relink_test_wait_result (&fixture->result), &error));
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED);
 }
 
@@ -1681,16 +1633,13 @@ test_userinfo (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkProvider) provider = oidc_provider (fixture, FALSE);
   g_autoptr (RelinkKeyset) keyset
-      = make_keyset (provider, NULL, "my-client", "http://127.0.0.1:1/cb");
+      = relink_test_make_keyset (provider, NULL, "my-client", "http://127.0.0.1:1/cb");
   g_autoptr (RelinkIdentity) identity = NULL;
   g_autoptr (GError) error = NULL;
 
   soup_server_add_handler (fixture->server, "/userinfo", oidc_userinfo_cb, fixture, NULL);
 
-  relink_oauth_client_fetch_identity_async (fixture->client, provider, keyset, "oidc-access", NULL,
-                                            NULL, result_cb, fixture);
-  identity
-      = relink_oauth_client_fetch_identity_finish (fixture->client, wait_result (fixture), &error);
+  identity = fetch_identity (fixture, provider, keyset, "oidc-access", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relink_identity_get_id (identity), ==, "248289761001");
   g_assert_cmpstr (relink_identity_get_name (identity), ==, "j.doe");

@@ -18,6 +18,7 @@
 
 #include "relink-store.h"
 #include "relink-secrets.h"
+#include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-token-set.h"
 
@@ -73,18 +74,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 /* The stub token server (shared/providers.md: LWA, eBay) */
 
 static void
-respond (SoupServerMessage *msg, guint status, const char *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
 remember_request (Fixture *fixture, SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 
   g_free (fixture->last_method);
   fixture->last_method = g_strdup (soup_server_message_get_method (msg));
@@ -93,7 +85,7 @@ remember_request (Fixture *fixture, SoupServerMessage *msg)
   g_free (fixture->last_authorization);
   fixture->last_authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   g_clear_pointer (&fixture->last_form, g_hash_table_unref);
-  fixture->last_form = soup_form_decode (text);
+  fixture->last_form = relink_test_read_form (msg);
 }
 
 /* LWA: credentials in the body; the same refresh token comes back. */
@@ -114,17 +106,18 @@ lwa_token_cb (SoupServer *server,
 
   if (g_strcmp0 (refresh, BAD_REFRESH) == 0)
     {
-      respond (msg, 400,
-               "{\"error_description\":\"The request has an invalid grant parameter : "
-               "refresh_token. User may have revoked or didn't grant the permission.\","
-               "\"error\":\"invalid_grant\"}");
+      relink_test_answer_json (
+          msg, 400,
+          "{\"error_description\":\"The request has an invalid grant parameter : "
+          "refresh_token. User may have revoked or didn't grant the permission.\","
+          "\"error\":\"invalid_grant\"}");
       return;
     }
 
   answer = g_strdup_printf ("{\"access_token\":\"Atza|fresh-%u\",\"token_type\":\"bearer\","
                             "\"expires_in\":3600,\"refresh_token\":\"%s\"}",
                             ++fixture->next_access, refresh != NULL ? refresh : "");
-  respond (msg, 200, answer);
+  relink_test_answer_json (msg, 200, answer);
 }
 
 /* eBay: HTTP Basic; no new refresh token. */
@@ -145,7 +138,7 @@ ebay_token_cb (SoupServer *server,
   answer = g_strdup_printf ("{\"access_token\":\"v^1.1#fresh-%u\",\"expires_in\":7200,"
                             "\"token_type\":\"User Access Token\"}",
                             ++fixture->next_access);
-  respond (msg, 200, answer);
+  relink_test_answer_json (msg, 200, answer);
 }
 
 static void
@@ -161,7 +154,7 @@ ebay_identity_cb (SoupServer *server,
   fixture->identity_requests++;
   g_assert_cmpstr (soup_message_headers_get_one (headers, "Authorization"), ==,
                    "Bearer v^1.1#cached-ebay");
-  respond (msg, 200, "{\"userId\":\"yZ3cWq1a9Lk\",\"username\":\"shop_a\"}");
+  relink_test_answer_json (msg, 200, "{\"userId\":\"yZ3cWq1a9Lk\",\"username\":\"shop_a\"}");
 }
 
 /* Setup */
@@ -169,13 +162,10 @@ ebay_identity_cb (SoupServer *server,
 static void
 write_profile (Fixture *fixture, const char *name, const char *json)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_build_filename (fixture->config_dir, "relink", "providers", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, json, -1, &error);
-  g_assert_no_error (error);
+  relink_test_write_file (dir, name, json);
 }
 
 static char *
@@ -210,8 +200,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *db = NULL;
   g_autofree char *lwa = NULL;
   g_autofree char *ebay = NULL;
-  GSList *uris;
-  g_autoptr (GUri) uri = NULL;
 
   fixture->root = relink_test_make_tmp_dir ();
   fixture->data_dir = g_build_filename (fixture->root, "data", NULL);
@@ -224,12 +212,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
                            NULL);
   soup_server_add_handler (fixture->server, "/commerce/identity/v1/user/", ebay_identity_cb,
                            fixture, NULL);
-  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->server);
-  uri = g_uri_ref (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  fixture->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uri));
+  fixture->base = relink_test_listen_local (fixture->server);
 
   /* The LWA profile (providers.md, "Amazon Selling Partner API"): no
    * revocation endpoint, a connected-apps page instead. */

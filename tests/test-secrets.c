@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 
 #include "relink-secrets.h"
+#include "relink-test-util.h"
 #include "relink-token-set.h"
 
 #define TOKENS_SCHEMA_NAME "io.github.relink.Relink.Tokens"
@@ -126,19 +127,32 @@ assert_in_default_collection (SecretItem *item)
  * test iterates until the callback has fired. */
 
 static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+store_keyset_secret (RelinkSecrets *secrets,
+                     const char *keyset,
+                     const char *field,
+                     const char *label,
+                     const char *value)
 {
-  GAsyncResult **out = user_data;
+  g_autoptr (GError) error = NULL;
 
-  g_assert_null (*out);
-  *out = g_object_ref (result);
+  g_assert_true (
+      relink_secrets_store_keyset_secret_sync (secrets, keyset, field, label, value, NULL, &error));
+  g_assert_no_error (error);
 }
 
+/* The keyring holds @expected for @field of @keyset (NULL: nothing). */
 static void
-await (GAsyncResult **result)
+assert_keyset_secret (RelinkSecrets *secrets,
+                      const char *keyset,
+                      const char *field,
+                      const char *expected)
 {
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_autoptr (GError) error = NULL;
+  char *value = relink_secrets_lookup_keyset_secret_sync (secrets, keyset, field, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, expected);
+  relink_secret_free (value);
 }
 
 /* Token set JSON */
@@ -319,14 +333,15 @@ test_tokens_async_round_trip (void)
   GAsyncResult *result = NULL;
 
   relink_secrets_store_tokens_async (secrets, account, "Relink: Etsy · shop tokens", tokens,
-                                     cancellable, result_cb, &result);
-  await (&result);
+                                     cancellable, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   g_assert_true (relink_secrets_store_tokens_finish (secrets, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  relink_secrets_lookup_tokens_async (secrets, account, cancellable, result_cb, &result);
-  await (&result);
+  relink_secrets_lookup_tokens_async (secrets, account, cancellable, relink_test_result_cb,
+                                      &result);
+  relink_test_wait_result (&result);
   found = relink_secrets_lookup_tokens_finish (secrets, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (found);
@@ -334,14 +349,14 @@ test_tokens_async_round_trip (void)
   g_clear_object (&found);
   g_clear_object (&result);
 
-  relink_secrets_clear_tokens_async (secrets, account, cancellable, result_cb, &result);
-  await (&result);
+  relink_secrets_clear_tokens_async (secrets, account, cancellable, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   g_assert_true (relink_secrets_clear_tokens_finish (secrets, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  relink_secrets_lookup_tokens_async (secrets, account, NULL, result_cb, &result);
-  await (&result);
+  relink_secrets_lookup_tokens_async (secrets, account, NULL, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   found = relink_secrets_lookup_tokens_finish (secrets, result, &error);
   g_assert_no_error (error);
   g_assert_null (found);
@@ -349,8 +364,9 @@ test_tokens_async_round_trip (void)
 
   /* A cancelled request reports the cancellation, not a keyring problem. */
   g_cancellable_cancel (cancellable);
-  relink_secrets_lookup_tokens_async (secrets, account, cancellable, result_cb, &result);
-  await (&result);
+  relink_secrets_lookup_tokens_async (secrets, account, cancellable, relink_test_result_cb,
+                                      &result);
+  relink_test_wait_result (&result);
   found = relink_secrets_lookup_tokens_finish (secrets, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (found);
@@ -370,15 +386,15 @@ test_tokens_missing (void)
   g_assert_no_error (error);
   g_assert_null (found);
 
-  relink_secrets_lookup_tokens_async (secrets, account, NULL, result_cb, &result);
-  await (&result);
+  relink_secrets_lookup_tokens_async (secrets, account, NULL, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   found = relink_secrets_lookup_tokens_finish (secrets, result, &error);
   g_assert_no_error (error);
   g_assert_null (found);
   g_clear_object (&result);
 
-  relink_secrets_clear_tokens_async (secrets, account, NULL, result_cb, &result);
-  await (&result);
+  relink_secrets_clear_tokens_async (secrets, account, NULL, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   g_assert_true (relink_secrets_clear_tokens_finish (secrets, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -541,8 +557,8 @@ test_tokens_corrupt (void)
   assert_message_clean (error, forbidden);
   g_clear_error (&error);
 
-  relink_secrets_lookup_tokens_async (secrets, account, NULL, result_cb, &result);
-  await (&result);
+  relink_secrets_lookup_tokens_async (secrets, account, NULL, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   found = relink_secrets_lookup_tokens_finish (secrets, result, &error);
   g_assert_null (found);
   g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_CORRUPT);
@@ -589,55 +605,27 @@ test_keyset_secrets (void)
   g_autofree char *keyset_2 = new_id ("keyset");
   g_autolist (SecretItem) items = NULL;
   g_autoptr (GHashTable) attributes = NULL;
-  char *value;
 
-  g_assert_true (relink_secrets_store_keyset_secret_sync (secrets, keyset_1, "client_secret",
-                                                          "Relink: eBay keys client secret",
-                                                          "PRD-client-secret-1", NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (secrets, keyset_1, "shared_secret",
-                                                          "Relink: eBay keys shared secret",
-                                                          "shared-secret-1", NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (secrets, keyset_2, "client_secret",
-                                                          "Relink: Etsy keys client secret",
-                                                          "PRD-client-secret-2", NULL, &error));
-  g_assert_no_error (error);
+  store_keyset_secret (secrets, keyset_1, "client_secret", "Relink: eBay keys client secret",
+                       "PRD-client-secret-1");
+  store_keyset_secret (secrets, keyset_1, "shared_secret", "Relink: eBay keys shared secret",
+                       "shared-secret-1");
+  store_keyset_secret (secrets, keyset_2, "client_secret", "Relink: Etsy keys client secret",
+                       "PRD-client-secret-2");
 
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_1, "client_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (value, ==, "PRD-client-secret-1");
-  relink_secret_free (value);
+  assert_keyset_secret (secrets, keyset_1, "client_secret", "PRD-client-secret-1");
 
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_1, "shared_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (value, ==, "shared-secret-1");
-  relink_secret_free (value);
+  assert_keyset_secret (secrets, keyset_1, "shared_secret", "shared-secret-1");
 
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_2, "client_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (value, ==, "PRD-client-secret-2");
-  relink_secret_free (value);
+  assert_keyset_secret (secrets, keyset_2, "client_secret", "PRD-client-secret-2");
 
   /* A field never stored is absent, not an error. */
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_2, "shared_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (value);
+  assert_keyset_secret (secrets, keyset_2, "shared_secret", NULL);
 
   /* Overwriting a field keeps one item per field. */
-  g_assert_true (relink_secrets_store_keyset_secret_sync (secrets, keyset_1, "client_secret",
-                                                          "Relink: eBay keys client secret",
-                                                          "PRD-client-secret-1b", NULL, &error));
-  g_assert_no_error (error);
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_1, "client_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (value, ==, "PRD-client-secret-1b");
-  relink_secret_free (value);
+  store_keyset_secret (secrets, keyset_1, "client_secret", "Relink: eBay keys client secret",
+                       "PRD-client-secret-1b");
+  assert_keyset_secret (secrets, keyset_1, "client_secret", "PRD-client-secret-1b");
 
   items = find_items ("keyset", keyset_1);
   g_assert_cmpuint (g_list_length (items), ==, 2);
@@ -652,23 +640,13 @@ test_keyset_secrets (void)
   g_assert_true (relink_secrets_clear_keyset_sync (secrets, keyset_1, NULL, &error));
   g_assert_no_error (error);
 
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_1, "client_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (value);
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_1, "shared_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (value);
+  assert_keyset_secret (secrets, keyset_1, "client_secret", NULL);
+  assert_keyset_secret (secrets, keyset_1, "shared_secret", NULL);
   g_clear_list (&items, g_object_unref);
   items = find_items ("keyset", keyset_1);
   g_assert_null (items);
 
-  value
-      = relink_secrets_lookup_keyset_secret_sync (secrets, keyset_2, "client_secret", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (value, ==, "PRD-client-secret-2");
-  relink_secret_free (value);
+  assert_keyset_secret (secrets, keyset_2, "client_secret", "PRD-client-secret-2");
 
   g_assert_true (relink_secrets_clear_keyset_sync (secrets, keyset_1, NULL, &error));
   g_assert_no_error (error);
@@ -686,30 +664,30 @@ test_keyset_secrets_async (void)
   char *value;
 
   relink_secrets_store_keyset_secret_async (secrets, keyset, "client_secret", "Relink: keys",
-                                            "lwa-secret", NULL, result_cb, &result);
-  await (&result);
+                                            "lwa-secret", NULL, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   g_assert_true (relink_secrets_store_keyset_secret_finish (secrets, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  relink_secrets_lookup_keyset_secret_async (secrets, keyset, "client_secret", NULL, result_cb,
-                                             &result);
-  await (&result);
+  relink_secrets_lookup_keyset_secret_async (secrets, keyset, "client_secret", NULL,
+                                             relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   value = relink_secrets_lookup_keyset_secret_finish (secrets, result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (value, ==, "lwa-secret");
   relink_secret_free (value);
   g_clear_object (&result);
 
-  relink_secrets_clear_keyset_async (secrets, keyset, NULL, result_cb, &result);
-  await (&result);
+  relink_secrets_clear_keyset_async (secrets, keyset, NULL, relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   g_assert_true (relink_secrets_clear_keyset_finish (secrets, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  relink_secrets_lookup_keyset_secret_async (secrets, keyset, "client_secret", NULL, result_cb,
-                                             &result);
-  await (&result);
+  relink_secrets_lookup_keyset_secret_async (secrets, keyset, "client_secret", NULL,
+                                             relink_test_result_cb, &result);
+  relink_test_wait_result (&result);
   value = relink_secrets_lookup_keyset_secret_finish (secrets, result, &error);
   g_assert_no_error (error);
   g_assert_null (value);
@@ -747,8 +725,8 @@ test_no_service (void)
       g_clear_error (&error);
 
       relink_secrets_lookup_keyset_secret_async (secrets, "keyset", "client_secret", NULL,
-                                                 result_cb, &result);
-      await (&result);
+                                                 relink_test_result_cb, &result);
+      relink_test_wait_result (&result);
       g_assert_null (relink_secrets_lookup_keyset_secret_finish (secrets, result, &error));
       g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_NO_SERVICE);
       g_assert_cmpstr (error->message, ==, message);

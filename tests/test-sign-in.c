@@ -20,7 +20,7 @@
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 
-#define TEST_PROVIDER_ID "test-oidc"
+#define TEST_PROVIDER_ID RELINK_TEST_OIDC_PROVIDER_ID
 #define TEST_PROVIDER_NAME "Test OIDC"
 #define AMAZON_PROVIDER_ID "amazon-stub"
 #define DAY (24 * 3600)
@@ -55,37 +55,6 @@ typedef struct
   /* What the stub discovery endpoint serves. */
   char *discovery_doc;
 } Fixture;
-
-/* Plain HTTP straight to 127.0.0.1, whatever proxy the environment names. */
-static SoupSession *
-new_session (void)
-{
-  return soup_session_new_with_options ("proxy-resolver", NULL, NULL);
-}
-
-static void
-result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  g_assert_null (fixture->result);
-  fixture->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Fixture *fixture)
-{
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return fixture->result;
-}
-
-static void
-reset_result (Fixture *fixture)
-{
-  g_clear_object (&fixture->result);
-}
 
 /* The revocation forwarder */
 
@@ -150,10 +119,7 @@ amazon_token_cb (SoupServer *server,
                  gpointer user_data)
 {
   Fixture *fixture = user_data;
-  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
-  g_autoptr (GBytes) body = soup_message_body_flatten (request_body);
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_autoptr (GHashTable) form = soup_form_decode (text);
+  g_autoptr (GHashTable) form = relink_test_read_form (msg);
   g_autofree char *answer = NULL;
   const char *code;
 
@@ -173,9 +139,7 @@ amazon_token_cb (SoupServer *server,
   answer = g_strdup_printf ("{\"access_token\":\"Atza|access-%s\",\"token_type\":\"bearer\","
                             "\"expires_in\":3600,\"refresh_token\":\"Atzr|refresh-%s\"}",
                             code, code);
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer,
-                                    strlen (answer));
+  relink_test_answer_json (msg, 200, answer);
 }
 
 /* A stub OpenID Connect discovery document at /stub */
@@ -195,41 +159,19 @@ discovery_cb (SoupServer *server,
       return;
     }
 
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    fixture->discovery_doc, strlen (fixture->discovery_doc));
+  relink_test_answer_json (msg, 200, fixture->discovery_doc);
 }
 
 /* Profiles */
 
 static void
-write_profile (Fixture *fixture, const char *name, const char *json)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (fixture->provider_dir, name, NULL);
-
-  g_file_set_contents (path, json, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
 write_test_profiles (Fixture *fixture)
 {
-  const char *issuer = relink_test_oidc_get_issuer (oidc);
-  g_autofree char *oidc_json = NULL;
+  g_autofree char *revoke_url = NULL;
   g_autofree char *amazon_json = NULL;
 
-  oidc_json = g_strdup_printf (
-      "{ \"format_version\": 1, \"id\": \"" TEST_PROVIDER_ID "\","
-      "  \"name\": \"" TEST_PROVIDER_NAME "\", \"client_auth\": \"basic\","
-      "  \"pkce\": \"required\", \"scopes\": [\"openid\", \"offline_access\", \"listings.read\"],"
-      "  \"refresh_lifetime\": %d,"
-      "  \"identity\": { \"source\": \"id_token\" },"
-      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": false,"
-      "    \"authorize_url\": \"%s/auth\", \"token_url\": \"%s/token\","
-      "    \"revoke_url\": \"%s/revoke\", \"identity_url\": \"%s/me\" } ] }",
-      90 * DAY, issuer, issuer, fixture->forwarder_base, issuer);
-  write_profile (fixture, "test-oidc.json", oidc_json);
+  revoke_url = g_strconcat (fixture->forwarder_base, "/revoke", NULL);
+  relink_test_oidc_write_profile (oidc, fixture->provider_dir, revoke_url, FALSE);
 
   /* Amazon's own profile with the stub's address for the token endpoint. */
   amazon_json = g_strdup_printf (
@@ -244,116 +186,56 @@ write_test_profiles (Fixture *fixture)
       "  \"keyset_fields\": [ { \"id\": \"application_id\", \"label\": \"Application ID\","
       "    \"required\": true, \"authorize_param\": \"application_id\" } ] }",
       fixture->forwarder_base, fixture->forwarder_base);
-  write_profile (fixture, "amazon-stub.json", amazon_json);
+  relink_test_write_file (fixture->provider_dir, "amazon-stub.json", amazon_json);
 }
 
 /* Keysets and accounts */
 
-static RelinkKeyset *
-add_keyset (Fixture *fixture,
-            const char *provider_id,
-            const char *environment,
-            const char *client_id,
-            const char *client_secret)
-{
-  g_autofree char *id = relink_new_id ();
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
-  g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GError) error = NULL;
-
-  relink_keyset_set_provider_id (keyset, provider_id);
-  relink_keyset_set_environment (keyset, environment);
-  relink_keyset_set_client_id (keyset, client_id);
-  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
-  if (client_secret != NULL)
-    g_hash_table_insert (secrets, (char *) "client_secret", (char *) client_secret);
-
-  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
-                                           fixture);
-  g_assert_true (
-      relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture), &error));
-  g_assert_no_error (error);
-  reset_result (fixture);
-
-  return g_steal_pointer (&keyset);
-}
-
 static RelinkAccount *
 add_account (Fixture *fixture, RelinkKeyset *keyset, const char *nickname, const char *expected)
 {
-  g_autofree char *id = relink_new_id ();
-  g_autoptr (RelinkAccount) account = relink_account_new (id);
-  g_autoptr (GError) error = NULL;
+  RelinkAccount *account = relink_test_add_account (fixture->manager, keyset, nickname, expected);
 
-  relink_account_set_keyset_id (account, relink_keyset_get_id (keyset));
-  relink_account_set_nickname (account, nickname);
-  relink_account_set_expected_identity (account, expected);
-
-  relink_account_manager_add_account_async (fixture->manager, account, NULL, result_cb, fixture);
-  g_assert_true (
-      relink_account_manager_add_account_finish (fixture->manager, wait_result (fixture), &error));
-  g_assert_no_error (error);
-  reset_result (fixture);
-
-  g_ptr_array_add (fixture->account_ids, g_strdup (id));
-  return g_steal_pointer (&account);
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (account)));
+  return account;
 }
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autoslist (GUri) uris = NULL;
 
   fixture->dir = relink_test_make_tmp_dir ();
   fixture->provider_dir = g_build_filename (fixture->dir, "providers", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->provider_dir, 0700), ==, 0);
 
-  fixture->session = new_session ();
+  fixture->session = relink_test_new_session ();
   fixture->revoked_tokens = g_ptr_array_new_with_free_func (g_free);
   fixture->forwarder = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->forwarder, "/revoke", revoke_cb, fixture, NULL);
   soup_server_add_handler (fixture->forwarder, "/auth/o2/token", amazon_token_cb, fixture, NULL);
   soup_server_add_handler (fixture->forwarder, "/stub/.well-known/openid-configuration",
                            discovery_cb, fixture, NULL);
-  soup_server_listen_local (fixture->forwarder, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->forwarder);
-  fixture->forwarder_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  fixture->forwarder_base = relink_test_listen_local (fixture->forwarder);
 
   write_test_profiles (fixture);
 
   path = g_build_filename (fixture->dir, "relink.db", NULL);
-  fixture->store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  fixture->secrets = relink_secrets_new ();
-  fixture->providers = relink_provider_registry_new (fixture->provider_dir);
-  g_assert_cmpuint (relink_provider_registry_get_load_errors (fixture->providers)->len, ==, 0);
-  fixture->manager
-      = relink_account_manager_new (fixture->store, fixture->secrets, fixture->providers);
-  relink_account_manager_set_program (fixture->manager, "window");
+  fixture->manager = relink_test_open_manager (path, fixture->provider_dir);
+  fixture->store = g_object_ref (relink_account_manager_get_store (fixture->manager));
+  fixture->secrets = g_object_ref (relink_account_manager_get_secrets (fixture->manager));
+  fixture->providers = g_object_ref (relink_account_manager_get_providers (fixture->manager));
   fixture->account_ids = g_ptr_array_new_with_free_func (g_free);
 
-  fixture->keyset = add_keyset (fixture, TEST_PROVIDER_ID, "test", RELINK_TEST_OIDC_CLIENT_ID,
-                                RELINK_TEST_OIDC_CLIENT_SECRET);
+  fixture->keyset
+      = relink_test_add_keyset (fixture->manager, TEST_PROVIDER_ID, "test",
+                                RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  GListModel *keysets = relink_account_manager_get_keysets (fixture->manager);
-
-  for (guint i = 0; i < fixture->account_ids->len; i++)
-    g_assert_true (relink_secrets_clear_tokens_sync (
-        fixture->secrets, g_ptr_array_index (fixture->account_ids, i), NULL, NULL));
-  for (guint i = 0; i < g_list_model_get_n_items (keysets); i++)
-    {
-      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (keysets, i);
-
-      g_assert_true (relink_secrets_clear_keyset_sync (fixture->secrets,
-                                                       relink_keyset_get_id (keyset), NULL, NULL));
-    }
+  relink_test_clear_keyring (fixture->manager, fixture->account_ids);
 
   while (fixture->pending_forwards > 0)
     g_main_context_iteration (NULL, TRUE);
@@ -376,207 +258,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->discovery_doc);
 }
 
-/* The browser part: what the seller does in the login view */
-
-typedef struct
-{
-  guint status;
-  char *uri;      /* of the page */
-  char *text;     /* the page */
-  char *callback; /* the redirect to Relink, caught and never fetched */
-} Page;
-
-static void
-page_clear (Page *page)
-{
-  g_clear_pointer (&page->uri, g_free);
-  g_clear_pointer (&page->text, g_free);
-  g_clear_pointer (&page->callback, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
-
-/* Requests @uri and follows the server's redirects, stopping at a page or
- * at the redirect address. */
-static void
-browse (SoupSession *session, const char *uri, const char *form, Page *page)
-{
-  g_autofree char *next = g_strdup (uri);
-  gboolean post = form != NULL;
-
-  page_clear (page);
-
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autoptr (SoupMessage) msg = soup_message_new (post ? "POST" : "GET", next);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) body = NULL;
-      const char *location;
-
-      g_assert_nonnull (msg);
-      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-      if (post)
-        {
-          g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
-
-          soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded",
-                                                    bytes);
-        }
-      post = FALSE;
-
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      g_assert_no_error (error);
-
-      location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-      if (location != NULL)
-        {
-          g_autofree char *resolved
-              = g_uri_resolve_relative (next, location, G_URI_FLAGS_NONE, &error);
-
-          g_assert_no_error (error);
-          if (g_str_has_prefix (resolved, RELINK_TEST_OIDC_REDIRECT_URI))
-            {
-              page->status = soup_message_get_status (msg);
-              page->callback = g_steal_pointer (&resolved);
-              return;
-            }
-          g_free (next);
-          next = g_steal_pointer (&resolved);
-          continue;
-        }
-
-      page->status = soup_message_get_status (msg);
-      page->uri = g_steal_pointer (&next);
-      page->text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-      return;
-    }
-
-  g_assert_not_reached ();
-}
-
-/* The action of the form with @id on @page, absolute. */
-static char *
-form_action (Page *page, const char *id)
-{
-  g_autofree char *marker = g_strdup_printf ("<form id=\"%s\"", id);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *action = NULL;
-  g_auto (GStrv) parts = NULL;
-  const char *start;
-  const char *end;
-  char *resolved;
-
-  g_assert_nonnull (page->text);
-  start = strstr (page->text, marker);
-  g_assert_nonnull (start);
-  start = strstr (start, "action=\"");
-  g_assert_nonnull (start);
-  start += strlen ("action=\"");
-  end = strchr (start, '"');
-  g_assert_nonnull (end);
-
-  action = g_strndup (start, end - start);
-  parts = g_strsplit (action, "&amp;", -1);
-  g_free (action);
-  action = g_strjoinv ("&", parts);
-
-  resolved = g_uri_resolve_relative (page->uri, action, G_URI_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  return resolved;
-}
-
-/* Signs in at the consent URL as @user, then allows (or denies) access.
- * Returns the redirect address the login view would catch. */
-static char *
-sign_in_at_server (const char *authorize_url, const char *user, gboolean allow)
-{
-  g_autoptr (SoupSession) session = new_session ();
-  g_autofree char *login_action = NULL;
-  g_autofree char *consent_action = NULL;
-  g_autofree char *form = NULL;
-  g_autofree char *escaped = g_uri_escape_string (user, NULL, FALSE);
-  g_auto (Page) page = { 0 };
-  char *callback;
-
-  /* A fresh session each time, as in the login view: no remembered login. */
-  soup_session_add_feature_by_type (session, SOUP_TYPE_COOKIE_JAR);
-
-  browse (session, authorize_url, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  login_action = form_action (&page, "login-form");
-
-  form = g_strdup_printf ("login=%s&password=" RELINK_TEST_OIDC_PASSWORD, escaped);
-  browse (session, login_action, form, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  g_assert_nonnull (strstr (page.text, "id=\"allow\""));
-  consent_action = form_action (&page, allow ? "consent-form" : "deny-form");
-
-  browse (session, consent_action, "", &page);
-  g_assert_nonnull (page.callback);
-  callback = g_steal_pointer (&page.callback);
-  return callback;
-}
-
-
-/* Checks against the server itself */
-
-static GBytes *
-server_call (Fixture *fixture, SoupMessage *msg, guint *status)
-{
-  g_autoptr (GError) error = NULL;
-  GBytes *body = soup_session_send_and_read (fixture->session, msg, NULL, &error);
-
-  g_assert_no_error (error);
-  *status = soup_message_get_status (msg);
-  return body;
-}
-
-/* Who the server says @access_token belongs to; NULL when it refuses it. */
-static char *
-userinfo_sub (Fixture *fixture, const char *access_token)
-{
-  g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/me", NULL);
-  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) error = NULL;
-  guint status;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  body = server_call (fixture, msg, &status);
-  if (status != 200)
-    return NULL;
-
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                              &error);
-  g_assert_no_error (error);
-  return g_strdup (
-      json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "sub"));
-}
-
-/* The HTTP status of a refresh with @refresh_token at the real server. */
-static guint
-refresh_status (Fixture *fixture, const char *refresh_token)
-{
-  g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token", NULL);
-  g_autofree char *pair
-      = g_strconcat (RELINK_TEST_OIDC_CLIENT_ID ":", RELINK_TEST_OIDC_CLIENT_SECRET, NULL);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-  g_autofree char *basic = g_strconcat ("Basic ", encoded, NULL);
-  g_autofree char *escaped = g_uri_escape_string (refresh_token, NULL, FALSE);
-  g_autofree char *form = g_strconcat ("grant_type=refresh_token&refresh_token=", escaped, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
-  g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
-  g_autoptr (GBytes) body = NULL;
-  guint status;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", basic);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
-  body = server_call (fixture, msg, &status);
-  return status;
-}
-
 /* Running a sign-in */
 
 static RelinkSignIn *
@@ -595,9 +276,9 @@ complete (Fixture *fixture, RelinkSignIn *sign_in, const char *redirect, GError 
 {
   gboolean ok;
 
-  relink_sign_in_complete_async (sign_in, redirect, NULL, result_cb, fixture);
-  ok = relink_sign_in_complete_finish (sign_in, wait_result (fixture), error);
-  reset_result (fixture);
+  relink_sign_in_complete_async (sign_in, redirect, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
   return ok;
 }
 
@@ -609,52 +290,11 @@ connect_as (Fixture *fixture, RelinkAccount *account, const char *user)
   g_autoptr (GError) error = NULL;
   g_autofree char *redirect = NULL;
 
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), user, TRUE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), user, TRUE);
   g_assert_true (relink_sign_in_is_redirect (sign_in, redirect));
   g_assert_true (complete (fixture, sign_in, redirect, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (relink_identity_get_id (relink_sign_in_get_identity (sign_in)), ==, user);
-}
-
-static RelinkTokenSet *
-keyring_tokens (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (GError) error = NULL;
-  RelinkTokenSet *tokens = relink_secrets_lookup_tokens_sync (
-      fixture->secrets, relink_account_get_id (account), NULL, &error);
-
-  g_assert_no_error (error);
-  return tokens;
-}
-
-static char *
-keyring_json (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (RelinkTokenSet) tokens = keyring_tokens (fixture, account);
-
-  return tokens != NULL ? relink_token_set_to_json (tokens) : NULL;
-}
-
-static GPtrArray *
-history (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (GError) error = NULL;
-  GPtrArray *entries
-      = relink_store_load_history (fixture->store, relink_account_get_id (account), 0, &error);
-
-  g_assert_no_error (error);
-  return entries;
-}
-
-static RelinkAccount *
-stored_account (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (GError) error = NULL;
-  RelinkAccount *row
-      = relink_store_load_account (fixture->store, relink_account_get_id (account), &error);
-
-  g_assert_no_error (error);
-  return row;
 }
 
 /* Every persisted fact of two account objects is the same. */
@@ -686,10 +326,10 @@ typedef struct
 static void
 snapshot_take (Fixture *fixture, RelinkAccount *account, Snapshot *snapshot)
 {
-  g_autoptr (GPtrArray) entries = history (fixture, account);
+  g_autoptr (GPtrArray) entries = relink_test_history (fixture->manager, account);
 
-  snapshot->tokens_json = keyring_json (fixture, account);
-  snapshot->row = stored_account (fixture, account);
+  snapshot->tokens_json = relink_test_keyring_json (fixture->manager, account);
+  snapshot->row = relink_test_stored_account (fixture->manager, account);
   snapshot->object = relink_account_new (relink_account_get_id (account));
   relink_account_set_identity_id (snapshot->object, relink_account_get_identity_id (account));
   relink_account_set_identity_name (snapshot->object, relink_account_get_identity_name (account));
@@ -712,9 +352,9 @@ snapshot_assert_untouched (Fixture *fixture,
                            RelinkHistoryKind kind,
                            const char *message)
 {
-  g_autofree char *json = keyring_json (fixture, account);
-  g_autoptr (RelinkAccount) row = stored_account (fixture, account);
-  g_autoptr (GPtrArray) entries = history (fixture, account);
+  g_autofree char *json = relink_test_keyring_json (fixture->manager, account);
+  g_autoptr (RelinkAccount) row = relink_test_stored_account (fixture->manager, account);
+  g_autoptr (GPtrArray) entries = relink_test_history (fixture->manager, account);
   RelinkHistoryEntry *newest;
 
   /* Byte for byte: not even rewritten with the same values. */
@@ -779,7 +419,7 @@ test_connect_new (Fixture *fixture, gconstpointer data)
   g_assert_false (relink_sign_in_is_redirect (sign_in, "https://relink.invalid/other"));
   g_assert_false (relink_sign_in_is_redirect (sign_in, NULL));
 
-  redirect = sign_in_at_server (url, "alice", TRUE);
+  redirect = relink_test_oidc_sign_in (url, "alice", TRUE);
   g_assert_true (relink_sign_in_is_redirect (sign_in, redirect));
 
   g_signal_connect (account, "notify", G_CALLBACK (count_notify_cb), &notified);
@@ -792,14 +432,14 @@ test_connect_new (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (relink_identity_get_name (relink_sign_in_get_identity (sign_in)), ==, "alice");
 
   /* The tokens in the keyring are real: the server knows them as alice's. */
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_nonnull (tokens);
   g_assert_nonnull (relink_token_set_get_refresh_token (tokens));
-  sub = userinfo_sub (fixture, relink_token_set_get_access_token (tokens));
+  sub = relink_test_oidc_userinfo_sub (oidc, relink_token_set_get_access_token (tokens));
   g_assert_cmpstr (sub, ==, "alice");
 
   /* The store and the object shown in the window agree. */
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   assert_same_account (row, account);
   g_assert_cmpstr (relink_account_get_identity_id (row), ==, "alice");
   g_assert_cmpstr (relink_account_get_identity_name (row), ==, "alice");
@@ -819,7 +459,7 @@ test_connect_new (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (relink_account_get_nickname (row), ==, "Main shop");
   g_assert_cmpstr (relink_account_get_expected_identity (row), ==, "ALICE");
 
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (relink_history_entry_get_kind (entry), ==, RELINK_HISTORY_KIND_CONNECT);
@@ -847,24 +487,24 @@ test_renew_same (Fixture *fixture, gconstpointer data)
   RelinkHistoryEntry *entry;
 
   connect_as (fixture, account, "alice");
-  before = keyring_tokens (fixture, account);
+  before = relink_test_keyring_tokens (fixture->manager, account);
 
   sign_in = new_sign_in (fixture, account);
   g_assert_true (relink_sign_in_is_renewal (sign_in));
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
   g_assert_true (complete (fixture, sign_in, redirect, &error));
   g_assert_no_error (error);
 
-  after = keyring_tokens (fixture, account);
+  after = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_cmpstr (relink_token_set_get_access_token (after), !=,
                    relink_token_set_get_access_token (before));
   g_assert_cmpstr (relink_token_set_get_refresh_token (after), !=,
                    relink_token_set_get_refresh_token (before));
-  sub = userinfo_sub (fixture, relink_token_set_get_access_token (after));
+  sub = relink_test_oidc_userinfo_sub (oidc, relink_token_set_get_access_token (after));
   g_assert_cmpstr (sub, ==, "alice");
   g_assert_cmpstr (relink_account_get_identity_id (account), ==, "alice");
 
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 2);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (relink_history_entry_get_kind (entry), ==, RELINK_HISTORY_KIND_RENEWAL);
@@ -889,7 +529,7 @@ test_renew_wrong_account (Fixture *fixture, gconstpointer data)
   snapshot_take (fixture, account, &snapshot);
 
   sign_in = new_sign_in (fixture, account);
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "bob", TRUE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "bob", TRUE);
   g_assert_false (complete (fixture, sign_in, redirect, &error));
   g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT);
   g_assert_cmpstr (error->message, ==, message);
@@ -900,12 +540,13 @@ test_renew_wrong_account (Fixture *fixture, gconstpointer data)
   /* Bob's new grant was withdrawn at the server... */
   g_assert_cmpuint (fixture->revoked_tokens->len, ==, 1);
   g_assert_cmpuint (fixture->upstream_status, ==, 200);
-  g_assert_cmpuint (refresh_status (fixture, g_ptr_array_index (fixture->revoked_tokens, 0)), ==,
-                    400);
+  g_assert_cmpuint (
+      relink_test_oidc_refresh_status (oidc, g_ptr_array_index (fixture->revoked_tokens, 0)), ==,
+      400);
 
   /* ...and alice's stored tokens still work. */
-  kept = keyring_tokens (fixture, account);
-  sub = userinfo_sub (fixture, relink_token_set_get_access_token (kept));
+  kept = relink_test_keyring_tokens (fixture->manager, account);
+  sub = relink_test_oidc_userinfo_sub (oidc, relink_token_set_get_access_token (kept));
   g_assert_cmpstr (sub, ==, "alice");
 }
 
@@ -923,7 +564,7 @@ test_declined (Fixture *fixture, gconstpointer data)
   snapshot_take (fixture, account, &snapshot);
 
   sign_in = new_sign_in (fixture, account);
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", FALSE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", FALSE);
   g_assert_nonnull (strstr (redirect, "error=access_denied"));
   g_assert_false (complete (fixture, sign_in, redirect, &error));
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_DECLINED);
@@ -969,7 +610,7 @@ test_state_mismatch (Fixture *fixture, gconstpointer data)
   snapshot_take (fixture, account, &snapshot);
 
   sign_in = new_sign_in (fixture, account);
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
   forged = tamper_state (redirect);
   g_assert_cmpstr (forged, !=, redirect);
   g_assert_false (complete (fixture, sign_in, forged, &error));
@@ -996,22 +637,22 @@ test_unexpected_account (Fixture *fixture, gconstpointer data)
   g_autofree char *redirect = NULL;
   RelinkHistoryEntry *entry;
 
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
   g_assert_false (complete (fixture, sign_in, redirect, &error));
   g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT);
   g_assert_cmpstr (error->message, ==,
                    "You signed in as alice, but you expected carol. Sign in as carol, or change "
                    "the expected account.");
 
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_null (tokens);
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_null (relink_account_get_identity_id (row));
   g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   g_assert_cmpint (relink_account_get_authorised_at (row), ==, 0);
   g_assert_null (relink_account_get_identity_id (account));
 
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 1);
   entry = g_ptr_array_index (entries, 0);
   g_assert_cmpint (relink_history_entry_get_kind (entry), ==, RELINK_HISTORY_KIND_CONNECT);
@@ -1020,8 +661,9 @@ test_unexpected_account (Fixture *fixture, gconstpointer data)
 
   /* The grant nobody keeps was withdrawn. */
   g_assert_cmpuint (fixture->revoked_tokens->len, ==, 1);
-  g_assert_cmpuint (refresh_status (fixture, g_ptr_array_index (fixture->revoked_tokens, 0)), ==,
-                    400);
+  g_assert_cmpuint (
+      relink_test_oidc_refresh_status (oidc, g_ptr_array_index (fixture->revoked_tokens, 0)), ==,
+      400);
 }
 
 static void
@@ -1035,7 +677,7 @@ test_single_use (Fixture *fixture, gconstpointer data)
   g_autofree char *json_after = NULL;
   g_autoptr (GPtrArray) entries = NULL;
 
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
 
   /* A wrong address is not an answer: it uses nothing up. */
   g_assert_false (complete (fixture, sign_in, "https://relink.invalid/elsewhere?code=x", &error));
@@ -1044,15 +686,15 @@ test_single_use (Fixture *fixture, gconstpointer data)
 
   g_assert_true (complete (fixture, sign_in, redirect, &error));
   g_assert_no_error (error);
-  json = keyring_json (fixture, account);
+  json = relink_test_keyring_json (fixture->manager, account);
 
   g_assert_false (complete (fixture, sign_in, redirect, &error));
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_ALREADY_USED);
-  json_after = keyring_json (fixture, account);
+  json_after = relink_test_keyring_json (fixture->manager, account);
   g_assert_cmpstr (json, ==, json_after);
 
   /* One connect; neither non-answer made a history entry. */
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_true (relink_history_entry_get_ok (g_ptr_array_index (entries, 0)));
 }
@@ -1072,7 +714,8 @@ test_configuration (Fixture *fixture, gconstpointer data)
   g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_CONFIGURATION);
   g_clear_error (&error);
 
-  keyset = add_keyset (fixture, "no-such-marketplace", "production", "id", "secret");
+  keyset = relink_test_add_keyset (fixture->manager, "no-such-marketplace", "production", "id",
+                                   "secret");
   account = add_account (fixture, keyset, "Lost", NULL);
   sign_in = relink_sign_in_new (fixture->manager, account, &error);
   g_assert_null (sign_in);
@@ -1096,11 +739,13 @@ test_discovery_connect (Fixture *fixture, gconstpointer data)
   const RelinkProviderEnvironment *env;
   guint n_before;
 
-  relink_provider_discover_async (issuer, "Discovered Shop", NULL, result_cb, fixture);
-  provider = relink_provider_discover_finish (wait_result (fixture), &json, &error);
+  relink_provider_discover_async (issuer, "Discovered Shop", NULL, relink_test_result_cb,
+                                  &fixture->result);
+  provider
+      = relink_provider_discover_finish (relink_test_wait_result (&fixture->result), &json, &error);
   g_assert_no_error (error);
   g_assert_nonnull (provider);
-  reset_result (fixture);
+  g_clear_object (&fixture->result);
 
   g_assert_true (relink_provider_is_custom (provider));
   g_assert_cmpstr (relink_provider_get_name (provider), ==, "Discovered Shop");
@@ -1140,8 +785,8 @@ test_discovery_connect (Fixture *fixture, gconstpointer data)
       relink_provider_registry_lookup (fixture->providers, relink_provider_get_id (provider))
       == provider);
 
-  keyset = add_keyset (fixture, relink_provider_get_id (provider), env->id,
-                       RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+  keyset = relink_test_add_keyset (fixture->manager, relink_provider_get_id (provider), env->id,
+                                   RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
   account = add_account (fixture, keyset, "Discovered", NULL);
   connect_as (fixture, account, "dave");
   g_assert_cmpstr (relink_account_get_identity_id (account), ==, "dave");
@@ -1159,18 +804,20 @@ test_cancelled (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *redirect = NULL;
 
-  redirect = sign_in_at_server (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
-  relink_sign_in_complete_async (sign_in, redirect, cancellable, result_cb, fixture);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  relink_sign_in_complete_async (sign_in, redirect, cancellable, relink_test_result_cb,
+                                 &fixture->result);
   g_cancellable_cancel (cancellable);
-  g_assert_false (relink_sign_in_complete_finish (sign_in, wait_result (fixture), &error));
+  g_assert_false (
+      relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  reset_result (fixture);
+  g_clear_object (&fixture->result);
 
   /* Given up by the seller: nothing stored, nothing to record. */
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_null (tokens);
   g_assert_null (relink_account_get_identity_id (account));
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 0);
 }
 
@@ -1187,9 +834,11 @@ discover (Fixture *fixture, const char *issuer, char **json, GError **error)
 {
   RelinkProvider *provider;
 
-  relink_provider_discover_async (issuer, "Stub Market", NULL, result_cb, fixture);
-  provider = relink_provider_discover_finish (wait_result (fixture), json, error);
-  reset_result (fixture);
+  relink_provider_discover_async (issuer, "Stub Market", NULL, relink_test_result_cb,
+                                  &fixture->result);
+  provider
+      = relink_provider_discover_finish (relink_test_wait_result (&fixture->result), json, error);
+  g_clear_object (&fixture->result);
   return provider;
 }
 
@@ -1440,12 +1089,12 @@ test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
     g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
 
     g_hash_table_insert (secrets, (char *) "client_secret", (char *) "amazon-test-secret");
-    relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
-                                             fixture);
-    g_assert_true (
-        relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture), &error));
+    relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL,
+                                             relink_test_result_cb, &fixture->result);
+    g_assert_true (relink_account_manager_add_keyset_finish (
+        fixture->manager, relink_test_wait_result (&fixture->result), &error));
     g_assert_no_error (error);
-    reset_result (fixture);
+    g_clear_object (&fixture->result);
   }
   account = add_account (fixture, keyset, "EU shop", NULL);
 
@@ -1460,7 +1109,7 @@ test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
   /* The authorisation lasts 365 days from consent. */
   g_assert_cmpint (relink_account_get_refresh_expires_at (account), >=, before + 365 * DAY);
   g_assert_cmpint (relink_account_get_refresh_expires_at (account), <=, relink_now () + 365 * DAY);
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "Atzr|refresh-code1");
 
   snapshot_take (fixture, account, &snapshot);

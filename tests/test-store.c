@@ -788,41 +788,39 @@ make_parent (const char *path)
   g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
 }
 
+/* A file that SQLite made from @sql is refused with @code, untouched. */
 static void
-test_newer_schema (Fixture *fixture, gconstpointer data)
+assert_refused_sql (const char *path, const char *sql, int code)
 {
   sqlite3 *db = NULL;
 
-  make_parent (fixture->path);
-  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "CREATE TABLE accounts (id TEXT PRIMARY KEY, future TEXT);"
-                                 "INSERT INTO accounts VALUES ('a1', 'from the future');"
-                                 "PRAGMA user_version = 99;",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
+  make_parent (path);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 
-  assert_refused (fixture->path, RELINK_STORE_ERROR_NEWER_SCHEMA);
+  assert_refused (path, code);
+}
+
+static void
+test_newer_schema (Fixture *fixture, gconstpointer data)
+{
+  assert_refused_sql (fixture->path,
+                      "CREATE TABLE accounts (id TEXT PRIMARY KEY, future TEXT);"
+                      "INSERT INTO accounts VALUES ('a1', 'from the future');"
+                      "PRAGMA user_version = 99;",
+                      RELINK_STORE_ERROR_NEWER_SCHEMA);
 }
 
 static void
 test_newer_schema_wal (Fixture *fixture, gconstpointer data)
 {
-  sqlite3 *db = NULL;
-
   /* A newer Relink's file in WAL mode is refused just the same. */
-  make_parent (fixture->path);
-  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "PRAGMA journal_mode = WAL;"
-                                 "CREATE TABLE accounts (id TEXT PRIMARY KEY);"
-                                 "PRAGMA user_version = 2;",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-
-  assert_refused (fixture->path, RELINK_STORE_ERROR_NEWER_SCHEMA);
+  assert_refused_sql (fixture->path,
+                      "PRAGMA journal_mode = WAL;"
+                      "CREATE TABLE accounts (id TEXT PRIMARY KEY);"
+                      "PRAGMA user_version = 2;",
+                      RELINK_STORE_ERROR_NEWER_SCHEMA);
 }
 
 static void
@@ -844,17 +842,9 @@ test_garbage (Fixture *fixture, gconstpointer data)
 static void
 test_foreign_database (Fixture *fixture, gconstpointer data)
 {
-  sqlite3 *db = NULL;
-
   /* A healthy SQLite file of another program is not ours to change. */
-  make_parent (fixture->path);
-  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT);",
-                                 NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-
-  assert_refused (fixture->path, RELINK_STORE_ERROR_CORRUPT);
+  assert_refused_sql (fixture->path, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT);",
+                      RELINK_STORE_ERROR_CORRUPT);
 }
 
 /* Writes a real store big enough to span many pages and closes it, so

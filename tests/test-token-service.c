@@ -33,7 +33,7 @@
 #define STUB_ID "stub-ml"
 #define STUB_NAME "Stub ML"
 #define OFFLINE_ID "stub-offline"
-#define OIDC_ID "test-oidc"
+#define OIDC_ID RELINK_TEST_OIDC_PROVIDER_ID
 #define STUB_SECRET "stub-client-secret-value"
 #define STUB_USER_ID "123456789"
 #define CONNECTED_APPS "https://stub.example/apps"
@@ -88,36 +88,6 @@ typedef struct
   guint refreshed;
 } Fixture;
 
-static SoupSession *
-new_session (void)
-{
-  return soup_session_new_with_options ("proxy-resolver", NULL, NULL);
-}
-
-static void
-result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  g_assert_null (fixture->result);
-  fixture->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Fixture *fixture)
-{
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return fixture->result;
-}
-
-static void
-reset_result (Fixture *fixture)
-{
-  g_clear_object (&fixture->result);
-}
-
 static void
 set_flag_cb (gpointer user_data)
 {
@@ -144,13 +114,6 @@ child_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 /* The stub token server */
 
 static void
-answer_json (SoupServerMessage *msg, guint status, const char *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
 answer_finished_cb (SoupServerMessage *msg, gpointer user_data)
 {
   Fixture *fixture = user_data;
@@ -175,35 +138,36 @@ answer_refresh (Fixture *fixture, SoupServerMessage *msg, GHashTable *form)
   switch (fixture->mode)
     {
       case MODE_INVALID_GRANT:
-        answer_json (msg, 400,
-                     "{\"error\":\"invalid_grant\",\"error_description\":\"Error validating "
-                     "grant. Your authorization code or refresh token may be expired or it was "
-                     "already used\",\"status\":400,\"cause\":[]}");
+        relink_test_answer_json (
+            msg, 400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"Error validating "
+            "grant. Your authorization code or refresh token may be expired or it was "
+            "already used\",\"status\":400,\"cause\":[]}");
         return;
 
       case MODE_NESTED_400:
-        answer_json (msg, 400,
-                     "{\"error\":{\"message\":\"An error occurred while refreshing "
-                     "token.\",\"status\":400}}");
+        relink_test_answer_json (msg, 400,
+                                 "{\"error\":{\"message\":\"An error occurred while refreshing "
+                                 "token.\",\"status\":400}}");
         return;
 
       case MODE_INVALID_CLIENT:
-        answer_json (msg, 401,
-                     "{\"error\":\"invalid_client\",\"error_description\":\"invalid client\"}");
+        relink_test_answer_json (
+            msg, 401, "{\"error\":\"invalid_client\",\"error_description\":\"invalid client\"}");
         return;
 
       case MODE_SERVER_ERROR:
-        answer_json (msg, 500, "{\"message\":\"internal error\",\"status\":500}");
+        relink_test_answer_json (msg, 500, "{\"message\":\"internal error\",\"status\":500}");
         return;
 
       case MODE_RATE_LIMITED:
         soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
                                       "120");
-        answer_json (msg, 429, "{\"message\":\"too many requests\",\"status\":429}");
+        relink_test_answer_json (msg, 429, "{\"message\":\"too many requests\",\"status\":429}");
         return;
 
       case MODE_MALFORMED:
-        answer_json (msg, 200, "{\"access_token\": \"APP_USR-broken");
+        relink_test_answer_json (msg, 200, "{\"access_token\": \"APP_USR-broken");
         return;
 
       case MODE_OVERSIZED:
@@ -226,7 +190,8 @@ answer_refresh (Fixture *fixture, SoupServerMessage *msg, GHashTable *form)
 
   if (g_strcmp0 (secret, STUB_SECRET) != 0)
     {
-      answer_json (msg, 401, "{\"error\":\"invalid_client\",\"error_description\":\"bad\"}");
+      relink_test_answer_json (msg, 401,
+                               "{\"error\":\"invalid_client\",\"error_description\":\"bad\"}");
       return;
     }
 
@@ -234,10 +199,11 @@ answer_refresh (Fixture *fixture, SoupServerMessage *msg, GHashTable *form)
    * the answer. */
   if (refresh == NULL || !g_hash_table_remove (fixture->live_refresh, refresh))
     {
-      answer_json (msg, 400,
-                   "{\"error\":\"invalid_grant\",\"error_description\":\"Error validating grant. "
-                   "Your authorization code or refresh token may be expired or it was already "
-                   "used\",\"status\":400,\"cause\":[]}");
+      relink_test_answer_json (
+          msg, 400,
+          "{\"error\":\"invalid_grant\",\"error_description\":\"Error validating grant. "
+          "Your authorization code or refresh token may be expired or it was already "
+          "used\",\"status\":400,\"cause\":[]}");
       return;
     }
 
@@ -251,7 +217,7 @@ answer_refresh (Fixture *fixture, SoupServerMessage *msg, GHashTable *form)
                           "\"scope\":\"offline_access read write\",\"user_id\":" STUB_USER_ID
                           ",\"refresh_token\":\"%s\"}",
                           access, next);
-  answer_json (msg, 200, json);
+  relink_test_answer_json (msg, 200, json);
 }
 
 static void
@@ -262,10 +228,7 @@ token_cb (SoupServer *server,
           gpointer user_data)
 {
   Fixture *fixture = user_data;
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_autoptr (GHashTable) form = soup_form_decode (text);
+  g_autoptr (GHashTable) form = relink_test_read_form (msg);
 
   fixture->token_requests++;
   g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "refresh_token");
@@ -305,32 +268,24 @@ users_me_cb (SoupServer *server,
   if (fixture->refuse_access || auth == NULL || !g_str_has_prefix (auth, "Bearer ")
       || !g_hash_table_contains (fixture->live_access, auth + strlen ("Bearer ")))
     {
-      answer_json (msg, 401,
-                   "{\"message\":\"invalid_token\",\"error\":\"invalid_token\","
-                   "\"status\":401}");
+      relink_test_answer_json (msg, 401,
+                               "{\"message\":\"invalid_token\",\"error\":\"invalid_token\","
+                               "\"status\":401}");
       return;
     }
 
   if (fixture->other_identity)
-    answer_json (msg, 200, "{\"id\":987654321,\"nickname\":\"shop_b\",\"site_id\":\"MLA\"}");
+    relink_test_answer_json (msg, 200,
+                             "{\"id\":987654321,\"nickname\":\"shop_b\",\"site_id\":\"MLA\"}");
   else
-    answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\",\"site_id\":\"MLA\"}");
+    relink_test_answer_json (
+        msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\",\"site_id\":\"MLA\"}");
 }
 
 /* Fixture */
 
 static void
-write_profile (Fixture *fixture, const char *name, const char *json)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (fixture->provider_dir, name, NULL);
-
-  g_file_set_contents (path, json, -1, &error);
-  g_assert_no_error (error);
-}
-
-static void
-write_profiles (Fixture *fixture, const char *oidc_issuer)
+write_profiles (Fixture *fixture, gboolean with_oidc)
 {
   g_autofree char *stub_json = NULL;
   g_autofree char *offline_json = NULL;
@@ -348,7 +303,7 @@ write_profiles (Fixture *fixture, const char *oidc_issuer)
       "    \"identity_url\": \"%s/users/me\","
       "    \"connected_apps_url\": \"" CONNECTED_APPS "\" } ] }",
       fixture->stub_base, fixture->stub_base, fixture->stub_base);
-  write_profile (fixture, "stub-ml.json", stub_json);
+  relink_test_write_file (fixture->provider_dir, "stub-ml.json", stub_json);
 
   /* Nothing listens on port 1: every call fails as if offline. */
   offline_json = g_strdup (
@@ -360,22 +315,10 @@ write_profiles (Fixture *fixture, const char *oidc_issuer)
       "    \"authorize_url\": \"http://127.0.0.1:1/authorize\","
       "    \"token_url\": \"http://127.0.0.1:1/token\","
       "    \"identity_url\": \"http://127.0.0.1:1/me\" } ] }");
-  write_profile (fixture, "stub-offline.json", offline_json);
+  relink_test_write_file (fixture->provider_dir, "stub-offline.json", offline_json);
 
-  if (oidc_issuer != NULL)
-    {
-      g_autofree char *oidc_json = g_strdup_printf (
-          "{ \"format_version\": 1, \"id\": \"" OIDC_ID "\", \"name\": \"Test OIDC\","
-          "  \"client_auth\": \"basic\", \"pkce\": \"required\","
-          "  \"scopes\": [\"openid\", \"offline_access\", \"listings.read\"],"
-          "  \"refresh_lifetime\": %d, \"rotating_refresh\": true, \"refresh_extends\": true,"
-          "  \"identity\": { \"source\": \"id_token\" },"
-          "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": false,"
-          "    \"authorize_url\": \"%s/auth\", \"token_url\": \"%s/token\","
-          "    \"revoke_url\": \"%s/token/revocation\", \"identity_url\": \"%s/me\" } ] }",
-          90 * DAY, oidc_issuer, oidc_issuer, oidc_issuer, oidc_issuer);
-      write_profile (fixture, "test-oidc.json", oidc_json);
-    }
+  if (with_oidc)
+    relink_test_oidc_write_profile (oidc, fixture->provider_dir, NULL, TRUE);
 }
 
 static void
@@ -395,14 +338,10 @@ open_manager (Fixture *fixture)
 {
   g_autoptr (GError) error = NULL;
 
-  fixture->store = relink_store_open (fixture->store_path, &error);
-  g_assert_no_error (error);
-  fixture->secrets = relink_secrets_new ();
-  fixture->providers = relink_provider_registry_new (fixture->provider_dir);
-  g_assert_cmpuint (relink_provider_registry_get_load_errors (fixture->providers)->len, ==, 0);
-  fixture->manager
-      = relink_account_manager_new (fixture->store, fixture->secrets, fixture->providers);
-  relink_account_manager_set_program (fixture->manager, "window");
+  fixture->manager = relink_test_open_manager (fixture->store_path, fixture->provider_dir);
+  fixture->store = g_object_ref (relink_account_manager_get_store (fixture->manager));
+  fixture->secrets = g_object_ref (relink_account_manager_get_secrets (fixture->manager));
+  fixture->providers = g_object_ref (relink_account_manager_get_providers (fixture->manager));
   g_assert_true (relink_account_manager_load_sync (fixture->manager, NULL, &error));
   g_assert_no_error (error);
 
@@ -415,7 +354,6 @@ static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoslist (GUri) uris = NULL;
   gboolean with_oidc = GPOINTER_TO_INT (data);
 
   fixture->dir = relink_test_make_tmp_dir ();
@@ -434,10 +372,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->stub = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->stub, "/oauth/token", token_cb, fixture, NULL);
   soup_server_add_handler (fixture->stub, "/users/me", users_me_cb, fixture, NULL);
-  soup_server_listen_local (fixture->stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->stub);
-  fixture->stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  fixture->stub_base = relink_test_listen_local (fixture->stub);
 
   if (with_oidc && oidc == NULL)
     {
@@ -447,27 +382,15 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
       g_assert_no_error (error);
     }
 
-  write_profiles (fixture, with_oidc ? relink_test_oidc_get_issuer (oidc) : NULL);
+  write_profiles (fixture, with_oidc);
   open_manager (fixture);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  GListModel *keysets = relink_account_manager_get_keysets (fixture->manager);
-
   release_held (fixture);
-
-  for (guint i = 0; i < fixture->account_ids->len; i++)
-    g_assert_true (relink_secrets_clear_tokens_sync (
-        fixture->secrets, g_ptr_array_index (fixture->account_ids, i), NULL, NULL));
-  for (guint i = 0; i < g_list_model_get_n_items (keysets); i++)
-    {
-      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (keysets, i);
-
-      g_assert_true (relink_secrets_clear_keyset_sync (fixture->secrets,
-                                                       relink_keyset_get_id (keyset), NULL, NULL));
-    }
+  relink_test_clear_keyring (fixture->manager, fixture->account_ids);
 
   g_clear_object (&fixture->result);
   g_clear_object (&fixture->kill_after_answer);
@@ -493,53 +416,13 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 
 /* Keysets and accounts */
 
-static RelinkKeyset *
-add_keyset (Fixture *fixture,
-            const char *provider_id,
-            const char *environment,
-            const char *client_id,
-            const char *client_secret)
-{
-  g_autofree char *id = relink_new_id ();
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
-  g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GError) error = NULL;
-
-  relink_keyset_set_provider_id (keyset, provider_id);
-  relink_keyset_set_environment (keyset, environment);
-  relink_keyset_set_client_id (keyset, client_id);
-  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
-  if (client_secret != NULL)
-    g_hash_table_insert (secrets, (char *) "client_secret", (char *) client_secret);
-
-  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, result_cb,
-                                           fixture);
-  g_assert_true (
-      relink_account_manager_add_keyset_finish (fixture->manager, wait_result (fixture), &error));
-  g_assert_no_error (error);
-  reset_result (fixture);
-
-  return g_object_ref (relink_account_manager_lookup_keyset (fixture->manager, id));
-}
-
 static RelinkAccount *
 add_account (Fixture *fixture, RelinkKeyset *keyset, const char *nickname)
 {
-  g_autofree char *id = relink_new_id ();
-  g_autoptr (RelinkAccount) account = relink_account_new (id);
-  g_autoptr (GError) error = NULL;
+  RelinkAccount *account = relink_test_add_account (fixture->manager, keyset, nickname, NULL);
 
-  relink_account_set_keyset_id (account, relink_keyset_get_id (keyset));
-  relink_account_set_nickname (account, nickname);
-
-  relink_account_manager_add_account_async (fixture->manager, account, NULL, result_cb, fixture);
-  g_assert_true (
-      relink_account_manager_add_account_finish (fixture->manager, wait_result (fixture), &error));
-  g_assert_no_error (error);
-  reset_result (fixture);
-
-  g_ptr_array_add (fixture->account_ids, g_strdup (id));
-  return g_object_ref (relink_account_manager_lookup_account (fixture->manager, id));
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (account)));
+  return account;
 }
 
 /* Connects @account to the stub as if signed in @age seconds ago, with an
@@ -586,7 +469,8 @@ connect_stub (Fixture *fixture, RelinkAccount *account, gint64 age, gint64 acces
 static RelinkAccount *
 new_stub_account (Fixture *fixture, RelinkKeyset **out_keyset, gint64 access_left)
 {
-  g_autoptr (RelinkKeyset) keyset = add_keyset (fixture, STUB_ID, "ar", "stub-app-id", STUB_SECRET);
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_add_keyset (fixture->manager, STUB_ID, "ar", "stub-app-id", STUB_SECRET);
   RelinkAccount *account = add_account (fixture, keyset, "Shop A");
 
   connect_stub (fixture, account, 5 * 3600, access_left);
@@ -597,51 +481,10 @@ new_stub_account (Fixture *fixture, RelinkKeyset **out_keyset, gint64 access_lef
 
 /* Reading back */
 
-static RelinkTokenSet *
-keyring_tokens (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (GError) error = NULL;
-  RelinkTokenSet *tokens = relink_secrets_lookup_tokens_sync (
-      fixture->secrets, relink_account_get_id (account), NULL, &error);
-
-  g_assert_no_error (error);
-  return tokens;
-}
-
-static char *
-keyring_json (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (RelinkTokenSet) tokens = keyring_tokens (fixture, account);
-
-  return tokens != NULL ? relink_token_set_to_json (tokens) : NULL;
-}
-
-static RelinkAccount *
-stored_account (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (GError) error = NULL;
-  RelinkAccount *row
-      = relink_store_load_account (fixture->store, relink_account_get_id (account), &error);
-
-  g_assert_no_error (error);
-  return row;
-}
-
-static GPtrArray *
-history (Fixture *fixture, RelinkAccount *account)
-{
-  g_autoptr (GError) error = NULL;
-  GPtrArray *entries
-      = relink_store_load_history (fixture->store, relink_account_get_id (account), 0, &error);
-
-  g_assert_no_error (error);
-  return entries;
-}
-
 static guint
 count_history (Fixture *fixture, RelinkAccount *account, RelinkHistoryKind kind)
 {
-  g_autoptr (GPtrArray) entries = history (fixture, account);
+  g_autoptr (GPtrArray) entries = relink_test_history (fixture->manager, account);
   guint n = 0;
 
   for (guint i = 0; i < entries->len; i++)
@@ -669,10 +512,11 @@ get_token (Fixture *fixture, RelinkAccount *account, gint64 *expires_at, GError 
 {
   char *token;
 
-  relink_token_service_get_access_token_async (fixture->service, account, NULL, result_cb, fixture);
-  token = relink_token_service_get_access_token_finish (fixture->service, wait_result (fixture),
-                                                        expires_at, error);
-  reset_result (fixture);
+  relink_token_service_get_access_token_async (fixture->service, account, NULL,
+                                               relink_test_result_cb, &fixture->result);
+  token = relink_token_service_get_access_token_finish (
+      fixture->service, relink_test_wait_result (&fixture->result), expires_at, error);
+  g_clear_object (&fixture->result);
   return token;
 }
 
@@ -681,9 +525,11 @@ force_refresh (Fixture *fixture, RelinkAccount *account, GError **error)
 {
   gboolean ok;
 
-  relink_token_service_refresh_async (fixture->service, account, NULL, result_cb, fixture);
-  ok = relink_token_service_refresh_finish (fixture->service, wait_result (fixture), error);
-  reset_result (fixture);
+  relink_token_service_refresh_async (fixture->service, account, NULL, relink_test_result_cb,
+                                      &fixture->result);
+  ok = relink_token_service_refresh_finish (fixture->service,
+                                            relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
   return ok;
 }
 
@@ -692,9 +538,11 @@ test_connection (Fixture *fixture, RelinkAccount *account, GError **error)
 {
   char *text;
 
-  relink_token_service_test_async (fixture->service, account, NULL, result_cb, fixture);
-  text = relink_token_service_test_finish (fixture->service, wait_result (fixture), error);
-  reset_result (fixture);
+  relink_token_service_test_async (fixture->service, account, NULL, relink_test_result_cb,
+                                   &fixture->result);
+  text = relink_token_service_test_finish (fixture->service,
+                                           relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
   return text;
 }
 
@@ -703,9 +551,11 @@ revoke_account (Fixture *fixture, RelinkAccount *account, char **url, GError **e
 {
   gboolean ok;
 
-  relink_token_service_revoke_async (fixture->service, account, NULL, result_cb, fixture);
-  ok = relink_token_service_revoke_finish (fixture->service, wait_result (fixture), url, error);
-  reset_result (fixture);
+  relink_token_service_revoke_async (fixture->service, account, NULL, relink_test_result_cb,
+                                     &fixture->result);
+  ok = relink_token_service_revoke_finish (fixture->service,
+                                           relink_test_wait_result (&fixture->result), url, error);
+  g_clear_object (&fixture->result);
   return ok;
 }
 
@@ -715,7 +565,7 @@ static void
 test_cached_token (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
-  g_autofree char *before = keyring_json (fixture, account);
+  g_autofree char *before = relink_test_keyring_json (fixture->manager, account);
   g_autofree char *after = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
@@ -728,7 +578,7 @@ test_cached_token (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (expires_at, ==, relink_account_get_access_expires_at (account));
   g_assert_cmpuint (fixture->token_requests, ==, 0);
 
-  after = keyring_json (fixture, account);
+  after = relink_test_keyring_json (fixture->manager, account);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_REFRESH), ==, 0);
   g_assert_cmpint (refresh_mark (fixture, account), ==, 0);
@@ -763,7 +613,7 @@ test_refresh_rotates (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (expires_at, <=, relink_now () + 21600);
 
   /* The new refresh token is saved, the old one is spent at the stub. */
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "APP_USR-stub-access-2");
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "TG-stub-refresh-2");
   g_assert_false (g_hash_table_contains (fixture->live_refresh, "TG-stub-refresh-1"));
@@ -772,7 +622,7 @@ test_refresh_rotates (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_token_set_get_refresh_expires_at (tokens), >=, before + 15552000);
 
   /* The store and the object followed. */
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_cmpint (relink_account_get_access_expires_at (row), ==, expires_at);
   g_assert_cmpint (relink_account_get_refresh_expires_at (row), ==,
                    relink_token_set_get_refresh_expires_at (tokens));
@@ -783,7 +633,7 @@ test_refresh_rotates (Fixture *fixture, gconstpointer data)
                    relink_account_get_last_refresh_at (row));
   g_assert_cmpint (refresh_mark (fixture, account), ==, 0);
 
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpint (relink_history_entry_get_kind (entries->pdata[0]), ==,
                    RELINK_HISTORY_KIND_REFRESH);
@@ -796,7 +646,7 @@ test_refresh_rotates (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->token_requests, ==, 2);
   g_clear_object (&tokens);
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "TG-stub-refresh-3");
 }
 
@@ -952,7 +802,7 @@ test_two_processes (Fixture *fixture, gconstpointer data)
       g_free (children[i].token);
     }
 
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "TG-stub-refresh-2");
   g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_REFRESH), ==, 1);
   g_assert_cmpint (refresh_mark (fixture, account), ==, 0);
@@ -969,7 +819,7 @@ test_killed_mid_refresh (Fixture *fixture, gconstpointer data)
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
-  g_autofree char *old_json = keyring_json (fixture, account);
+  g_autofree char *old_json = relink_test_keyring_json (fixture->manager, account);
   g_autofree char *json = NULL;
   Child child = { 0 };
   gboolean on_new;
@@ -989,8 +839,8 @@ test_killed_mid_refresh (Fixture *fixture, gconstpointer data)
   g_clear_object (&child.process);
 
   /* Consistent: exactly the old set, or exactly the answer. */
-  json = keyring_json (fixture, account);
-  tokens = keyring_tokens (fixture, account);
+  json = relink_test_keyring_json (fixture->manager, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   on_new = g_strcmp0 (json, old_json) != 0;
   if (on_new)
     {
@@ -1005,7 +855,7 @@ test_killed_mid_refresh (Fixture *fixture, gconstpointer data)
 
   /* The next run. */
   token = get_token (fixture, account, NULL, &error);
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpint (refresh_mark (fixture, account), ==, 0);
 
   if (on_new)
@@ -1021,7 +871,7 @@ test_killed_mid_refresh (Fixture *fixture, gconstpointer data)
     }
   else
     {
-      g_autofree char *after = keyring_json (fixture, account);
+      g_autofree char *after = relink_test_keyring_json (fixture->manager, account);
 
       /* The old token was tried once more; the stub had spent it. */
       g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT);
@@ -1070,13 +920,13 @@ test_interrupted_saved (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->token_requests, ==, 0);
 
   /* The store caught up with the keyring. */
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_cmpint (relink_account_get_access_expires_at (row), ==, now - 9 + 21600);
   g_assert_cmpint (relink_account_get_refresh_expires_at (row), ==, now - 9 + 180 * DAY);
   g_assert_cmpint (relink_account_get_last_refresh_at (row), ==, now - 9);
   g_assert_cmpint (relink_account_get_refresh_expires_at (account), ==, now - 9 + 180 * DAY);
   g_assert_cmpint (refresh_mark (fixture, account), ==, 0);
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_true (relink_history_entry_get_ok (entries->pdata[0]));
   g_assert_cmpstr (relink_history_entry_get_message (entries->pdata[0]), ==,
@@ -1091,7 +941,7 @@ test_interrupted_lost (Fixture *fixture, gconstpointer data)
   g_autoptr (RelinkAccount) row = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
-  g_autofree char *before = keyring_json (fixture, account);
+  g_autofree char *before = relink_test_keyring_json (fixture->manager, account);
   g_autofree char *after = NULL;
 
   /* Marked, then the answer was lost: the old token is still in the
@@ -1107,10 +957,10 @@ test_interrupted_lost (Fixture *fixture, gconstpointer data)
                    "A refresh was interrupted and " STUB_NAME " may have already replaced the "
                    "token. Renew the account to sign in again.");
 
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   g_assert_cmpstr (relink_account_get_status_message (row), ==, error->message);
-  after = keyring_json (fixture, account);
+  after = relink_test_keyring_json (fixture->manager, account);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpint (refresh_mark (fixture, account), ==, 0);
   g_clear_error (&error);
@@ -1171,7 +1021,7 @@ test_failure (Fixture *fixture, gconstpointer data)
       g_autoptr (RelinkAccount) row = NULL;
       g_autoptr (GPtrArray) entries = NULL;
       g_autoptr (GError) error = NULL;
-      g_autofree char *before = keyring_json (fixture, account);
+      g_autofree char *before = relink_test_keyring_json (fixture->manager, account);
       g_autofree char *after = NULL;
       g_autoptr (RelinkSecretString) token = NULL;
       gint64 now = relink_now ();
@@ -1189,10 +1039,10 @@ test_failure (Fixture *fixture, gconstpointer data)
         g_assert_cmpstr (error->message, ==, cases[i].message);
 
       /* Stored tokens are never touched by a failure. */
-      after = keyring_json (fixture, account);
+      after = relink_test_keyring_json (fixture->manager, account);
       g_assert_cmpstr (after, ==, before);
 
-      row = stored_account (fixture, account);
+      row = relink_test_stored_account (fixture->manager, account);
       g_assert_cmpint (relink_account_get_status (row), ==, cases[i].status);
       g_assert_cmpstr (relink_account_get_status_message (row), ==, error->message);
       g_assert_cmpint (relink_account_get_status (account), ==, cases[i].status);
@@ -1219,7 +1069,7 @@ test_failure (Fixture *fixture, gconstpointer data)
           g_assert_cmpint (retry_at, <=, relink_now () + RELINK_BACKOFF_BASE);
         }
 
-      entries = history (fixture, account);
+      entries = relink_test_history (fixture->manager, account);
       g_assert_cmpuint (entries->len, ==, 1);
       g_assert_cmpint (relink_history_entry_get_kind (entries->pdata[0]), ==,
                        RELINK_HISTORY_KIND_REFRESH);
@@ -1263,8 +1113,8 @@ test_backoff_grows (Fixture *fixture, gconstpointer data)
 static void
 test_offline (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (RelinkKeyset) keyset
-      = add_keyset (fixture, OFFLINE_ID, "production", "offline-app", STUB_SECRET);
+  g_autoptr (RelinkKeyset) keyset = relink_test_add_keyset (
+      fixture->manager, OFFLINE_ID, "production", "offline-app", STUB_SECRET);
   g_autoptr (RelinkAccount) account = add_account (fixture, keyset, "Offline Shop");
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
@@ -1273,7 +1123,7 @@ test_offline (Fixture *fixture, gconstpointer data)
   gint64 now = relink_now ();
 
   connect_stub (fixture, account, 3600, 10);
-  before = keyring_json (fixture, account);
+  before = relink_test_keyring_json (fixture->manager, account);
 
   token = get_token (fixture, account, NULL, &error);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
@@ -1284,7 +1134,7 @@ test_offline (Fixture *fixture, gconstpointer data)
                    RELINK_ACCOUNT_STATE_ERROR);
   g_assert_cmpint (relink_token_service_get_retry_at (fixture->service, account), >=,
                    now + RELINK_BACKOFF_BASE / 2);
-  after = keyring_json (fixture, account);
+  after = relink_test_keyring_json (fixture->manager, account);
   g_assert_cmpstr (after, ==, before);
   g_clear_error (&error);
 
@@ -1299,7 +1149,7 @@ test_offline (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   g_assert_cmpstr (relink_account_get_status_message (account), ==, "Renew it.");
   {
-    g_autoptr (RelinkAccount) row = stored_account (fixture, account);
+    g_autoptr (RelinkAccount) row = relink_test_stored_account (fixture->manager, account);
 
     g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   }
@@ -1314,7 +1164,7 @@ test_invalid_client (Fixture *fixture, gconstpointer data)
   g_autoptr (GPtrArray) keysets = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
-  g_autofree char *before = keyring_json (fixture, account);
+  g_autofree char *before = relink_test_keyring_json (fixture->manager, account);
   g_autofree char *after = NULL;
   g_autofree char *name = relink_keyset_dup_display_name (keyset);
   g_autofree char *expected = NULL;
@@ -1339,14 +1189,14 @@ test_invalid_client (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < 2; i++)
     {
       RelinkAccount *each = i == 0 ? account : sibling;
-      g_autoptr (RelinkAccount) row = stored_account (fixture, each);
+      g_autoptr (RelinkAccount) row = relink_test_stored_account (fixture->manager, each);
 
       g_assert_cmpint (relink_account_get_status (each), ==, RELINK_ACCOUNT_STATUS_ERROR);
       g_assert_cmpstr (relink_account_get_status_message (each), ==, expected);
       g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_ERROR);
       g_assert_cmpstr (relink_account_get_status_message (row), ==, expected);
     }
-  after = keyring_json (fixture, account);
+  after = relink_test_keyring_json (fixture->manager, account);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpint (relink_token_service_get_retry_at (fixture->service, account), ==, 0);
   g_clear_error (&error);
@@ -1364,7 +1214,8 @@ test_invalid_client (Fixture *fixture, gconstpointer data)
 static void
 test_not_connected (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (RelinkKeyset) keyset = add_keyset (fixture, STUB_ID, "ar", "app", STUB_SECRET);
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_add_keyset (fixture->manager, STUB_ID, "ar", "app", STUB_SECRET);
   g_autoptr (RelinkAccount) account = add_account (fixture, keyset, "New Shop");
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
@@ -1408,13 +1259,13 @@ test_connection_test (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->identity_requests, ==, 1);
   g_assert_cmpuint (fixture->token_requests, ==, 0);
 
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_true (relink_account_get_last_test_ok (row));
   g_assert_cmpstr (relink_account_get_last_test_message (row), ==, text);
   g_assert_cmpint (relink_account_get_last_test_at (row), >=, now);
   g_assert_true (relink_account_get_last_test_ok (account));
   g_assert_cmpstr (relink_account_get_last_test_message (account), ==, text);
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpint (relink_history_entry_get_kind (entries->pdata[0]), ==, RELINK_HISTORY_KIND_TEST);
   g_assert_true (relink_history_entry_get_ok (entries->pdata[0]));
 
@@ -1426,7 +1277,7 @@ test_connection_test (Fixture *fixture, gconstpointer data)
   g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_WRONG_ACCOUNT);
   g_assert_cmpstr (error->message, ==, "The token belongs to shop_b, not shop_a.");
   g_clear_object (&row);
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_false (relink_account_get_last_test_ok (row));
   g_assert_cmpstr (relink_account_get_last_test_message (row), ==, error->message);
   g_clear_error (&error);
@@ -1452,7 +1303,7 @@ test_connection_test (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->token_requests, ==, 2);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   g_clear_object (&row);
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   g_assert_false (relink_account_get_last_test_ok (row));
 }
@@ -1460,7 +1311,8 @@ test_connection_test (Fixture *fixture, gconstpointer data)
 static void
 test_connection_not_available (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (RelinkKeyset) keyset = add_keyset (fixture, "amazon-sp-api", "eu", "amzn1.app", "s");
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_add_keyset (fixture->manager, "amazon-sp-api", "eu", "amzn1.app", "s");
   g_autoptr (RelinkAccount) account = add_account (fixture, keyset, "Amazon Shop");
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
@@ -1489,12 +1341,12 @@ test_revoke_connected_apps (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (url, ==, CONNECTED_APPS);
   g_assert_cmpuint (fixture->token_requests, ==, 0);
 
-  tokens = keyring_tokens (fixture, account);
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_null (tokens);
-  row = stored_account (fixture, account);
+  row = relink_test_stored_account (fixture->manager, account);
   g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
-  entries = history (fixture, account);
+  entries = relink_test_history (fixture->manager, account);
   g_assert_cmpint (relink_history_entry_get_kind (entries->pdata[0]), ==,
                    RELINK_HISTORY_KIND_REVOCATION);
   g_assert_true (relink_history_entry_get_ok (entries->pdata[0]));
@@ -1587,8 +1439,8 @@ test_keep_alive (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkAccount) due = new_stub_account (fixture, NULL, 3600);
   g_autoptr (RelinkAccount) later = new_stub_account (fixture, NULL, 3600);
-  g_autoptr (RelinkKeyset) offline_keyset
-      = add_keyset (fixture, OFFLINE_ID, "production", "offline-app", STUB_SECRET);
+  g_autoptr (RelinkKeyset) offline_keyset = relink_test_add_keyset (
+      fixture->manager, OFFLINE_ID, "production", "offline-app", STUB_SECRET);
   g_autoptr (RelinkAccount) not_rotating = add_account (fixture, offline_keyset, "Eternal");
   g_autoptr (RelinkKeepAlive) keep_alive = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
@@ -1618,7 +1470,7 @@ test_keep_alive (Fixture *fixture, gconstpointer data)
   while (fixture->refreshed == 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (fixture->token_requests, ==, 1);
-  tokens = keyring_tokens (fixture, due);
+  tokens = relink_test_keyring_tokens (fixture->manager, due);
   g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "TG-stub-refresh-6");
   g_assert_cmpint (relink_account_get_refresh_expires_at (due), >=, now + 180 * DAY);
 
@@ -1683,195 +1535,30 @@ test_keep_alive_error_at_start (Fixture *fixture, gconstpointer data)
 
 /* The real OAuth server */
 
-typedef struct
-{
-  guint status;
-  char *uri;
-  char *text;
-  char *callback;
-} Page;
-
-static void
-page_clear (Page *page)
-{
-  g_clear_pointer (&page->uri, g_free);
-  g_clear_pointer (&page->text, g_free);
-  g_clear_pointer (&page->callback, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
-
-/* Requests @uri and follows redirects, stopping at a page or at the
- * redirect back to Relink (never fetched). */
-static void
-browse (SoupSession *session, const char *uri, const char *form, Page *page)
-{
-  g_autofree char *next = g_strdup (uri);
-  gboolean post = form != NULL;
-
-  page_clear (page);
-
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autoptr (SoupMessage) msg = soup_message_new (post ? "POST" : "GET", next);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) body = NULL;
-      const char *location;
-
-      soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-      if (post)
-        {
-          g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
-
-          soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded",
-                                                    bytes);
-        }
-      post = FALSE;
-
-      body = soup_session_send_and_read (session, msg, NULL, &error);
-      g_assert_no_error (error);
-
-      location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-      if (location != NULL)
-        {
-          g_autofree char *resolved
-              = g_uri_resolve_relative (next, location, G_URI_FLAGS_NONE, &error);
-
-          g_assert_no_error (error);
-          if (g_str_has_prefix (resolved, RELINK_TEST_OIDC_REDIRECT_URI))
-            {
-              page->callback = g_steal_pointer (&resolved);
-              return;
-            }
-          g_free (next);
-          next = g_steal_pointer (&resolved);
-          continue;
-        }
-
-      page->status = soup_message_get_status (msg);
-      page->uri = g_steal_pointer (&next);
-      page->text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-      return;
-    }
-
-  g_assert_not_reached ();
-}
-
-static char *
-form_action (Page *page, const char *id)
-{
-  g_autofree char *marker = g_strdup_printf ("<form id=\"%s\"", id);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *action = NULL;
-  g_auto (GStrv) parts = NULL;
-  const char *start;
-  const char *end;
-  char *resolved;
-
-  start = strstr (page->text, marker);
-  g_assert_nonnull (start);
-  start = strstr (start, "action=\"");
-  g_assert_nonnull (start);
-  start += strlen ("action=\"");
-  end = strchr (start, '"');
-  g_assert_nonnull (end);
-
-  action = g_strndup (start, end - start);
-  parts = g_strsplit (action, "&amp;", -1);
-  g_free (action);
-  action = g_strjoinv ("&", parts);
-
-  resolved = g_uri_resolve_relative (page->uri, action, G_URI_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  return resolved;
-}
-
 /* Connects @account at the real server as @user, through RelinkSignIn. */
 static void
 connect_oidc (Fixture *fixture, RelinkAccount *account, const char *user)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (fixture->manager, account, &error);
-  g_autoptr (SoupSession) session = new_session ();
-  g_autofree char *login_action = NULL;
-  g_autofree char *consent_action = NULL;
-  g_autofree char *form = NULL;
-  g_auto (Page) page = { 0 };
+  g_autofree char *callback = NULL;
 
   g_assert_no_error (error);
-  soup_session_add_feature_by_type (session, SOUP_TYPE_COOKIE_JAR);
+  callback = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), user, TRUE);
 
-  browse (session, relink_sign_in_get_authorize_url (sign_in), NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  login_action = form_action (&page, "login-form");
-  form = g_strdup_printf ("login=%s&password=" RELINK_TEST_OIDC_PASSWORD, user);
-  browse (session, login_action, form, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  consent_action = form_action (&page, "consent-form");
-  browse (session, consent_action, "", &page);
-  g_assert_nonnull (page.callback);
-
-  relink_sign_in_complete_async (sign_in, page.callback, NULL, result_cb, fixture);
-  g_assert_true (relink_sign_in_complete_finish (sign_in, wait_result (fixture), &error));
+  relink_sign_in_complete_async (sign_in, callback, NULL, relink_test_result_cb, &fixture->result);
+  g_assert_true (
+      relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
-  reset_result (fixture);
-}
-
-/* Who the server says @access_token belongs to; NULL when refused. */
-static char *
-userinfo_sub (const char *access_token)
-{
-  g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/me", NULL);
-  g_autofree char *bearer = g_strconcat ("Bearer ", access_token, NULL);
-  g_autoptr (SoupSession) session = new_session ();
-  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (soup_message_get_status (msg) != 200)
-    return NULL;
-
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                              &error);
-  g_assert_no_error (error);
-  return g_strdup (
-      json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "sub"));
-}
-
-/* The HTTP status of a refresh with @refresh_token at the real server.
- * Careful: a spent token revokes the whole grant (reuse detection). */
-static guint
-refresh_status (const char *refresh_token)
-{
-  g_autofree char *uri = g_strconcat (relink_test_oidc_get_issuer (oidc), "/token", NULL);
-  g_autofree char *pair
-      = g_strconcat (RELINK_TEST_OIDC_CLIENT_ID ":", RELINK_TEST_OIDC_CLIENT_SECRET, NULL);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-  g_autofree char *basic = g_strconcat ("Basic ", encoded, NULL);
-  g_autofree char *escaped = g_uri_escape_string (refresh_token, NULL, FALSE);
-  g_autofree char *form = g_strconcat ("grant_type=refresh_token&refresh_token=", escaped, NULL);
-  g_autoptr (SoupSession) session = new_session ();
-  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
-  g_autoptr (GBytes) bytes = g_bytes_new (form, strlen (form));
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", basic);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  return soup_message_get_status (msg);
+  g_clear_object (&fixture->result);
 }
 
 static RelinkAccount *
 new_oidc_account (Fixture *fixture, const char *user)
 {
-  g_autoptr (RelinkKeyset) keyset = add_keyset (
-      fixture, OIDC_ID, "test", RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_add_keyset (fixture->manager, OIDC_ID, "test", RELINK_TEST_OIDC_CLIENT_ID,
+                                RELINK_TEST_OIDC_CLIENT_SECRET);
   RelinkAccount *account = add_account (fixture, keyset, user);
 
   connect_oidc (fixture, account, user);
@@ -1883,7 +1570,7 @@ static void
 test_oidc_refresh (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkAccount) account = new_oidc_account (fixture, "alice");
-  g_autoptr (RelinkTokenSet) first = keyring_tokens (fixture, account);
+  g_autoptr (RelinkTokenSet) first = relink_test_keyring_tokens (fixture->manager, account);
   g_autoptr (RelinkTokenSet) second = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (RelinkSecretString) token = NULL;
@@ -1898,7 +1585,7 @@ test_oidc_refresh (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, relink_token_set_get_access_token (first));
   g_assert_cmpint (expires_at, ==, relink_token_set_get_access_expires_at (first));
-  json = keyring_json (fixture, account);
+  json = relink_test_keyring_json (fixture->manager, account);
   g_assert_cmpstr (json, ==, first_json);
   g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_REFRESH), ==, 0);
 
@@ -1908,14 +1595,14 @@ test_oidc_refresh (Fixture *fixture, gconstpointer data)
   token = get_token (fixture, account, &expires_at, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (token, !=, relink_token_set_get_access_token (first));
-  second = keyring_tokens (fixture, account);
+  second = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_cmpstr (relink_token_set_get_access_token (second), ==, token);
   g_assert_cmpstr (relink_token_set_get_refresh_token (second), !=,
                    relink_token_set_get_refresh_token (first));
   g_assert_cmpint (relink_token_set_get_access_expires_at (second), ==, expires_at);
   g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_REFRESH), ==, 1);
 
-  sub = userinfo_sub (token);
+  sub = relink_test_oidc_userinfo_sub (oidc, token);
   g_assert_cmpstr (sub, ==, "alice");
 
   /* The connection test with the new token. */
@@ -1926,18 +1613,20 @@ test_oidc_refresh (Fixture *fixture, gconstpointer data)
 
   /* The old refresh token is dead at the server (and presenting it ends
    * the grant: this comes last). */
-  g_assert_cmpuint (refresh_status (relink_token_set_get_refresh_token (first)), ==, 400);
+  g_assert_cmpuint (
+      relink_test_oidc_refresh_status (oidc, relink_token_set_get_refresh_token (first)), ==, 400);
 }
 
 static void
 test_oidc_revoke (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkAccount) account = new_oidc_account (fixture, "bob");
-  g_autoptr (RelinkTokenSet) tokens = keyring_tokens (fixture, account);
+  g_autoptr (RelinkTokenSet) tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_autoptr (RelinkTokenSet) after = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *sub = userinfo_sub (relink_token_set_get_access_token (tokens));
+  g_autofree char *sub
+      = relink_test_oidc_userinfo_sub (oidc, relink_token_set_get_access_token (tokens));
 
   g_assert_cmpstr (sub, ==, "bob");
   g_clear_pointer (&sub, g_free);
@@ -1947,15 +1636,16 @@ test_oidc_revoke (Fixture *fixture, gconstpointer data)
   /* Revoked at the server: no page to visit. */
   g_assert_null (url);
 
-  after = keyring_tokens (fixture, account);
+  after = relink_test_keyring_tokens (fixture->manager, account);
   g_assert_null (after);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_REVOCATION), ==, 1);
 
   /* Dead at the server: neither token works. */
-  sub = userinfo_sub (relink_token_set_get_access_token (tokens));
+  sub = relink_test_oidc_userinfo_sub (oidc, relink_token_set_get_access_token (tokens));
   g_assert_null (sub);
-  g_assert_cmpuint (refresh_status (relink_token_set_get_refresh_token (tokens)), ==, 400);
+  g_assert_cmpuint (
+      relink_test_oidc_refresh_status (oidc, relink_token_set_get_refresh_token (tokens)), ==, 400);
 }
 
 /* The child process of the tests across processes: a relinkctl of sorts. */

@@ -220,6 +220,15 @@ return_error (GTask *task, GError *error)
   g_task_return_error (task, error);
 }
 
+/* For a call that could not even start: returns @error and drops the
+ * caller's reference to @task. */
+static void
+fail_start (GTask *task, GError *error)
+{
+  return_error (task, error);
+  g_object_unref (task);
+}
+
 /* One form field; the list ends with a NULL name. */
 typedef struct
 {
@@ -517,23 +526,21 @@ send_call (GTask *task, const char *url)
 
   if (!relink_oauth_is_secure_url (url))
     {
-      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
-                                       _ ("Relink refuses to send sign-in data to %s over an "
-                                          "unencrypted connection. The address in the %s profile "
-                                          "must start with https://."),
-                                       call->host != NULL ? call->host : url,
-                                       relink_provider_get_name (call->provider)));
-      g_object_unref (task);
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
+                                     _ ("Relink refuses to send sign-in data to %s over an "
+                                        "unencrypted connection. The address in the %s profile "
+                                        "must start with https://."),
+                                     call->host != NULL ? call->host : url,
+                                     relink_provider_get_name (call->provider)));
       return;
     }
 
   if (call->message == NULL)
     {
-      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                       _ ("An address in the %s profile is not valid. Correct "
-                                          "the profile."),
-                                       relink_provider_get_name (call->provider)));
-      g_object_unref (task);
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                                     _ ("An address in the %s profile is not valid. Correct "
+                                        "the profile."),
+                                     relink_provider_get_name (call->provider)));
       return;
     }
 
@@ -741,8 +748,7 @@ relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
 
   if (!check_client_secret (provider, client_secret, &error))
     {
-      return_error (task, error);
-      g_object_unref (task);
+      fail_start (task, error);
       return;
     }
 
@@ -835,18 +841,16 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
   env = keyset_environment (provider, keyset, &error);
   if (env == NULL || !check_client_secret (provider, client_secret, &error))
     {
-      return_error (task, error);
-      g_object_unref (task);
+      fail_start (task, error);
       return;
     }
 
   if (is_blank (refresh_token))
     {
-      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
-                                       _ ("There is no refresh token for this %s account. Renew "
-                                          "the connection to sign in again."),
-                                       relink_provider_get_name (provider)));
-      g_object_unref (task);
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
+                                     _ ("There is no refresh token for this %s account. Renew "
+                                        "the connection to sign in again."),
+                                     relink_provider_get_name (provider)));
       return;
     }
 
@@ -920,28 +924,18 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
   env = keyset_environment (provider, keyset, &error);
   if (env == NULL)
     {
-      return_error (task, error);
-      g_object_unref (task);
+      fail_start (task, error);
       return;
     }
 
-  if ((source != RELINK_IDENTITY_SOURCE_ENDPOINT && source != RELINK_IDENTITY_SOURCE_ID_TOKEN)
-      || env->identity_url == NULL)
-    {
-      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                       _ ("The %s profile names no address to ask who signed in."),
-                                       relink_provider_get_name (provider)));
-      g_object_unref (task);
-      return;
-    }
-
-  call->message = soup_message_new (SOUP_METHOD_GET, env->identity_url);
+  if ((source == RELINK_IDENTITY_SOURCE_ENDPOINT || source == RELINK_IDENTITY_SOURCE_ID_TOKEN)
+      && env->identity_url != NULL)
+    call->message = soup_message_new (SOUP_METHOD_GET, env->identity_url);
   if (call->message == NULL)
     {
-      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                       _ ("The %s profile names no address to ask who signed in."),
-                                       relink_provider_get_name (provider)));
-      g_object_unref (task);
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                                     _ ("The %s profile names no address to ask who signed in."),
+                                     relink_provider_get_name (provider)));
       return;
     }
 
@@ -1124,18 +1118,16 @@ relink_oauth_client_revoke_async (RelinkOAuthClient *self,
   env = keyset_environment (provider, keyset, &error);
   if (env == NULL || !check_client_secret (provider, client_secret, &error))
     {
-      return_error (task, error);
-      g_object_unref (task);
+      fail_start (task, error);
       return;
     }
 
   if (env->revoke_url == NULL)
     {
-      return_error (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                                       _ ("%s offers no way to withdraw access from here. Remove "
-                                          "Relink on the marketplace’s connected apps page."),
-                                       relink_provider_get_name (provider)));
-      g_object_unref (task);
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
+                                     _ ("%s offers no way to withdraw access from here. Remove "
+                                        "Relink on the marketplace’s connected apps page."),
+                                     relink_provider_get_name (provider)));
       return;
     }
 

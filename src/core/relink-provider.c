@@ -299,6 +299,12 @@ value_kind (JsonNode *node)
     }
 }
 
+static gboolean
+holds_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
 /* A member that is absent or JSON null counts as not given. */
 static JsonNode *
 lookup_member (JsonObject *object, const char *member)
@@ -331,7 +337,7 @@ get_string (Parser *p,
       return TRUE;
     }
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!holds_string (node))
     /* Translators: %s is a JSON type with its article: “an object”, “a number”… */
     return field_error (p, path, _ ("must be a string, not %s"), value_kind (node));
 
@@ -517,8 +523,15 @@ get_id (Parser *p,
   return TRUE;
 }
 
-static JsonObject *
-get_object (Parser *p, JsonObject *object, const char *member, gboolean required, gboolean *ok)
+/* An object or array member, as @type says: NULL when it is absent, and
+ * *@ok FALSE (with the error set) when it is wrong. */
+static JsonNode *
+get_container (Parser *p,
+               JsonObject *object,
+               const char *member,
+               JsonNodeType type,
+               gboolean required,
+               gboolean *ok)
 {
   JsonNode *node = lookup_member (object, member);
 
@@ -531,36 +544,32 @@ get_object (Parser *p, JsonObject *object, const char *member, gboolean required
       return NULL;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (JSON_NODE_TYPE (node) != type)
     {
-      *ok = field_error (p, member, _ ("must be an object, not %s"), value_kind (node));
+      if (type == JSON_NODE_OBJECT)
+        *ok = field_error (p, member, _ ("must be an object, not %s"), value_kind (node));
+      else
+        *ok = field_error (p, member, _ ("must be an array, not %s"), value_kind (node));
       return NULL;
     }
 
-  return json_node_get_object (node);
+  return node;
+}
+
+static JsonObject *
+get_object (Parser *p, JsonObject *object, const char *member, gboolean required, gboolean *ok)
+{
+  JsonNode *node = get_container (p, object, member, JSON_NODE_OBJECT, required, ok);
+
+  return node != NULL ? json_node_get_object (node) : NULL;
 }
 
 static JsonArray *
 get_array (Parser *p, JsonObject *object, const char *member, gboolean required, gboolean *ok)
 {
-  JsonNode *node = lookup_member (object, member);
+  JsonNode *node = get_container (p, object, member, JSON_NODE_ARRAY, required, ok);
 
-  *ok = TRUE;
-
-  if (node == NULL)
-    {
-      if (required)
-        *ok = field_error (p, member, _ ("is required"));
-      return NULL;
-    }
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      *ok = field_error (p, member, _ ("must be an array, not %s"), value_kind (node));
-      return NULL;
-    }
-
-  return json_node_get_array (node);
+  return node != NULL ? json_node_get_array (node) : NULL;
 }
 
 static gboolean
@@ -580,7 +589,7 @@ parse_scopes (RelinkProvider *self, Parser *p, JsonObject *root)
       JsonNode *node = json_array_get_element (array, i);
       const char *scope;
 
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+      if (!holds_string (node))
         return field_error (p, path, _ ("must be a string, not %s"), value_kind (node));
 
       scope = json_node_get_string (node);
@@ -623,7 +632,7 @@ parse_authorize_params (RelinkProvider *self, Parser *p, JsonObject *root)
       if (g_strv_contains (reserved_authorize_params, name))
         return field_error (p, path, _ ("is set by Relink itself and cannot be overridden"));
 
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+      if (!holds_string (node))
         return field_error (p, path, _ ("must be a string, not %s"), value_kind (node));
 
       g_hash_table_insert (self->authorize_params, g_strdup (name),

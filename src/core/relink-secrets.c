@@ -315,20 +315,31 @@ lookup_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
+/* Keeps the items found in the Op: FALSE (and the task returned) when the
+ * search failed. */
+static gboolean
+search_finished (GTask *task, GObject *source, GAsyncResult *result)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  op->items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error == NULL)
+    return TRUE;
+
+  return_error (task, error);
+  g_object_unref (task);
+  return FALSE;
+}
+
 static void
 lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  op->items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
-  if (error != NULL)
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (!search_finished (task, source, result))
+    return;
 
   if (op->items == NULL)
     {
@@ -359,8 +370,7 @@ lookup_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Clearing */
 
-static void
-delete_next (GTask *task);
+static void delete_next (GTask *task);
 
 static void
 delete_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -403,16 +413,9 @@ static void
 clear_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  op->items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
-  if (error != NULL)
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (!search_finished (task, source, result))
+    return;
 
   delete_next (task);
 }
@@ -449,19 +452,97 @@ relink_secrets_new (void)
   return g_object_new (RELINK_TYPE_SECRETS, NULL);
 }
 
-static GHashTable *
-token_attributes (const char *account_id)
+/* Each operation's Op is built in one place, for its asynchronous and its
+ * blocking variant alike. */
+
+static Op *
+tokens_op (const char *account_id)
 {
-  return secret_attributes_build (&tokens_schema, "account", account_id, NULL);
+  Op *op = op_new (KIND_TOKENS);
+
+  op->attributes = secret_attributes_build (&tokens_schema, "account", account_id, NULL);
+  return op;
 }
 
-static GHashTable *
-keyset_attributes (const char *keyset_id, const char *field)
+static Op *
+store_tokens_op (const char *account_id, const char *label, RelinkTokenSet *tokens)
 {
-  if (field == NULL)
-    return secret_attributes_build (&keyset_schema, "keyset", keyset_id, NULL);
+  Op *op = tokens_op (account_id);
 
-  return secret_attributes_build (&keyset_schema, "keyset", keyset_id, "field", field, NULL);
+  op->label = g_strdup (label != NULL ? label : _ ("Relink tokens"));
+  op->value = secret_value_new_full (relink_token_set_to_json (tokens), -1, "text/plain",
+                                     (GDestroyNotify) relink_secret_free);
+  return op;
+}
+
+/* Without @field, the Op matches every field of the keyset, also ones a
+ * newer Relink may have added. */
+static Op *
+keyset_op (const char *keyset_id, const char *field)
+{
+  Op *op = op_new (KIND_KEYSET);
+
+  if (field == NULL)
+    op->attributes = secret_attributes_build (&keyset_schema, "keyset", keyset_id, NULL);
+  else
+    op->attributes
+        = secret_attributes_build (&keyset_schema, "keyset", keyset_id, "field", field, NULL);
+  return op;
+}
+
+static Op *
+store_keyset_op (const char *keyset_id, const char *field, const char *label, const char *value)
+{
+  Op *op = keyset_op (keyset_id, field);
+
+  op->label = g_strdup (label != NULL ? label : _ ("Relink developer key"));
+  op->value = secret_value_new_full (g_strdup (value), -1, "text/plain",
+                                     (GDestroyNotify) relink_secret_free);
+  return op;
+}
+
+/* Starts @op: @next is the step that runs once the service is there. */
+static void
+start (RelinkSecrets *self,
+       Op *op,
+       gpointer source_tag,
+       GAsyncReadyCallback next,
+       GCancellable *cancellable,
+       GAsyncReadyCallback callback,
+       gpointer user_data)
+{
+  with_service (task_new (self, op, source_tag, cancellable, callback, user_data), next);
+}
+
+static void
+sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask **task = user_data;
+
+  *task = g_object_ref (G_TASK (result));
+}
+
+/* The blocking variants: @op run to its end in a private main context, so
+ * that no other source of the caller's runs in between. Returns the
+ * finished task. */
+static GTask *
+run_sync (RelinkSecrets *self,
+          Op *op,
+          gpointer source_tag,
+          GAsyncReadyCallback next,
+          GCancellable *cancellable)
+{
+  GMainContext *context = g_main_context_new ();
+  GTask *task = NULL;
+
+  g_main_context_push_thread_default (context);
+  start (self, op, source_tag, next, cancellable, sync_done_cb, &task);
+  while (task == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return task;
 }
 
 static gboolean
@@ -472,6 +553,16 @@ finish_boolean (RelinkSecrets *self, GAsyncResult *result, gpointer source_tag, 
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+finish_pointer (RelinkSecrets *self, GAsyncResult *result, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_SECRETS (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Tokens */
@@ -485,22 +576,13 @@ relink_secrets_store_tokens_async (RelinkSecrets *self,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  Op *op;
-  GTask *task;
-
   g_return_if_fail (RELINK_IS_SECRETS (self));
   g_return_if_fail (account_id != NULL && *account_id != '\0');
   g_return_if_fail (RELINK_IS_TOKEN_SET (tokens));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (KIND_TOKENS);
-  op->attributes = token_attributes (account_id);
-  op->label = g_strdup (label != NULL ? label : _ ("Relink tokens"));
-  op->value = secret_value_new_full (relink_token_set_to_json (tokens), -1, "text/plain",
-                                     (GDestroyNotify) relink_secret_free);
-
-  task = task_new (self, op, relink_secrets_store_tokens_async, cancellable, callback, user_data);
-  with_service (task, store_service_cb);
+  start (self, store_tokens_op (account_id, label, tokens), relink_secrets_store_tokens_async,
+         store_service_cb, cancellable, callback, user_data);
 }
 
 gboolean
@@ -516,29 +598,18 @@ relink_secrets_lookup_tokens_async (RelinkSecrets *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  Op *op;
-  GTask *task;
-
   g_return_if_fail (RELINK_IS_SECRETS (self));
   g_return_if_fail (account_id != NULL && *account_id != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (KIND_TOKENS);
-  op->attributes = token_attributes (account_id);
-
-  task = task_new (self, op, relink_secrets_lookup_tokens_async, cancellable, callback, user_data);
-  with_service (task, lookup_service_cb);
+  start (self, tokens_op (account_id), relink_secrets_lookup_tokens_async, lookup_service_cb,
+         cancellable, callback, user_data);
 }
 
 RelinkTokenSet *
 relink_secrets_lookup_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (RELINK_IS_SECRETS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (
-      g_task_get_source_tag (G_TASK (result)) == relink_secrets_lookup_tokens_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, relink_secrets_lookup_tokens_async, error);
 }
 
 void
@@ -548,18 +619,12 @@ relink_secrets_clear_tokens_async (RelinkSecrets *self,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  Op *op;
-  GTask *task;
-
   g_return_if_fail (RELINK_IS_SECRETS (self));
   g_return_if_fail (account_id != NULL && *account_id != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (KIND_TOKENS);
-  op->attributes = token_attributes (account_id);
-
-  task = task_new (self, op, relink_secrets_clear_tokens_async, cancellable, callback, user_data);
-  with_service (task, clear_service_cb);
+  start (self, tokens_op (account_id), relink_secrets_clear_tokens_async, clear_service_cb,
+         cancellable, callback, user_data);
 }
 
 gboolean
@@ -580,24 +645,15 @@ relink_secrets_store_keyset_secret_async (RelinkSecrets *self,
                                           GAsyncReadyCallback callback,
                                           gpointer user_data)
 {
-  Op *op;
-  GTask *task;
-
   g_return_if_fail (RELINK_IS_SECRETS (self));
   g_return_if_fail (keyset_id != NULL && *keyset_id != '\0');
   g_return_if_fail (field != NULL && *field != '\0');
   g_return_if_fail (value != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (KIND_KEYSET);
-  op->attributes = keyset_attributes (keyset_id, field);
-  op->label = g_strdup (label != NULL ? label : _ ("Relink developer key"));
-  op->value = secret_value_new_full (g_strdup (value), -1, "text/plain",
-                                     (GDestroyNotify) relink_secret_free);
-
-  task = task_new (self, op, relink_secrets_store_keyset_secret_async, cancellable, callback,
-                   user_data);
-  with_service (task, store_service_cb);
+  start (self, store_keyset_op (keyset_id, field, label, value),
+         relink_secrets_store_keyset_secret_async, store_service_cb, cancellable, callback,
+         user_data);
 }
 
 gboolean
@@ -616,20 +672,13 @@ relink_secrets_lookup_keyset_secret_async (RelinkSecrets *self,
                                            GAsyncReadyCallback callback,
                                            gpointer user_data)
 {
-  Op *op;
-  GTask *task;
-
   g_return_if_fail (RELINK_IS_SECRETS (self));
   g_return_if_fail (keyset_id != NULL && *keyset_id != '\0');
   g_return_if_fail (field != NULL && *field != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  op = op_new (KIND_KEYSET);
-  op->attributes = keyset_attributes (keyset_id, field);
-
-  task = task_new (self, op, relink_secrets_lookup_keyset_secret_async, cancellable, callback,
-                   user_data);
-  with_service (task, lookup_service_cb);
+  start (self, keyset_op (keyset_id, field), relink_secrets_lookup_keyset_secret_async,
+         lookup_service_cb, cancellable, callback, user_data);
 }
 
 char *
@@ -637,12 +686,7 @@ relink_secrets_lookup_keyset_secret_finish (RelinkSecrets *self,
                                             GAsyncResult *result,
                                             GError **error)
 {
-  g_return_val_if_fail (RELINK_IS_SECRETS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (
-      g_task_get_source_tag (G_TASK (result)) == relink_secrets_lookup_keyset_secret_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, relink_secrets_lookup_keyset_secret_async, error);
 }
 
 void
@@ -652,20 +696,12 @@ relink_secrets_clear_keyset_async (RelinkSecrets *self,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  Op *op;
-  GTask *task;
-
   g_return_if_fail (RELINK_IS_SECRETS (self));
   g_return_if_fail (keyset_id != NULL && *keyset_id != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  /* Matching on the keyset alone catches every field, also ones a newer
-   * Relink may have added. */
-  op = op_new (KIND_KEYSET);
-  op->attributes = keyset_attributes (keyset_id, NULL);
-
-  task = task_new (self, op, relink_secrets_clear_keyset_async, cancellable, callback, user_data);
-  with_service (task, clear_service_cb);
+  start (self, keyset_op (keyset_id, NULL), relink_secrets_clear_keyset_async, clear_service_cb,
+         cancellable, callback, user_data);
 }
 
 gboolean
@@ -674,46 +710,7 @@ relink_secrets_clear_keyset_finish (RelinkSecrets *self, GAsyncResult *result, G
   return finish_boolean (self, result, relink_secrets_clear_keyset_async, error);
 }
 
-/* Blocking variants: the asynchronous operation, run to its end in a
- * private main context so that no other source of the caller's runs in
- * between. */
-
-typedef struct
-{
-  GMainContext *context;
-  GAsyncResult *result;
-} Sync;
-
-static void
-sync_begin (Sync *sync)
-{
-  sync->context = g_main_context_new ();
-  sync->result = NULL;
-  g_main_context_push_thread_default (sync->context);
-}
-
-static void
-sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Sync *sync = user_data;
-
-  sync->result = g_object_ref (result);
-}
-
-static void
-sync_wait (Sync *sync)
-{
-  while (sync->result == NULL)
-    g_main_context_iteration (sync->context, TRUE);
-}
-
-static void
-sync_end (Sync *sync)
-{
-  g_main_context_pop_thread_default (sync->context);
-  g_clear_object (&sync->result);
-  g_main_context_unref (sync->context);
-}
+/* Blocking variants */
 
 gboolean
 relink_secrets_store_tokens_sync (RelinkSecrets *self,
@@ -723,21 +720,15 @@ relink_secrets_store_tokens_sync (RelinkSecrets *self,
                                   GCancellable *cancellable,
                                   GError **error)
 {
-  Sync sync;
-  gboolean ret;
+  g_autoptr (GTask) task = NULL;
 
   g_return_val_if_fail (RELINK_IS_SECRETS (self), FALSE);
   g_return_val_if_fail (account_id != NULL && *account_id != '\0', FALSE);
   g_return_val_if_fail (RELINK_IS_TOKEN_SET (tokens), FALSE);
 
-  sync_begin (&sync);
-  relink_secrets_store_tokens_async (self, account_id, label, tokens, cancellable, sync_done_cb,
-                                     &sync);
-  sync_wait (&sync);
-  ret = relink_secrets_store_tokens_finish (self, sync.result, error);
-  sync_end (&sync);
-
-  return ret;
+  task = run_sync (self, store_tokens_op (account_id, label, tokens),
+                   relink_secrets_store_tokens_async, store_service_cb, cancellable);
+  return g_task_propagate_boolean (task, error);
 }
 
 RelinkTokenSet *
@@ -746,19 +737,14 @@ relink_secrets_lookup_tokens_sync (RelinkSecrets *self,
                                    GCancellable *cancellable,
                                    GError **error)
 {
-  Sync sync;
-  RelinkTokenSet *ret;
+  g_autoptr (GTask) task = NULL;
 
   g_return_val_if_fail (RELINK_IS_SECRETS (self), NULL);
   g_return_val_if_fail (account_id != NULL && *account_id != '\0', NULL);
 
-  sync_begin (&sync);
-  relink_secrets_lookup_tokens_async (self, account_id, cancellable, sync_done_cb, &sync);
-  sync_wait (&sync);
-  ret = relink_secrets_lookup_tokens_finish (self, sync.result, error);
-  sync_end (&sync);
-
-  return ret;
+  task = run_sync (self, tokens_op (account_id), relink_secrets_lookup_tokens_async,
+                   lookup_service_cb, cancellable);
+  return g_task_propagate_pointer (task, error);
 }
 
 gboolean
@@ -767,19 +753,14 @@ relink_secrets_clear_tokens_sync (RelinkSecrets *self,
                                   GCancellable *cancellable,
                                   GError **error)
 {
-  Sync sync;
-  gboolean ret;
+  g_autoptr (GTask) task = NULL;
 
   g_return_val_if_fail (RELINK_IS_SECRETS (self), FALSE);
   g_return_val_if_fail (account_id != NULL && *account_id != '\0', FALSE);
 
-  sync_begin (&sync);
-  relink_secrets_clear_tokens_async (self, account_id, cancellable, sync_done_cb, &sync);
-  sync_wait (&sync);
-  ret = relink_secrets_clear_tokens_finish (self, sync.result, error);
-  sync_end (&sync);
-
-  return ret;
+  task = run_sync (self, tokens_op (account_id), relink_secrets_clear_tokens_async,
+                   clear_service_cb, cancellable);
+  return g_task_propagate_boolean (task, error);
 }
 
 gboolean
@@ -791,22 +772,16 @@ relink_secrets_store_keyset_secret_sync (RelinkSecrets *self,
                                          GCancellable *cancellable,
                                          GError **error)
 {
-  Sync sync;
-  gboolean ret;
+  g_autoptr (GTask) task = NULL;
 
   g_return_val_if_fail (RELINK_IS_SECRETS (self), FALSE);
   g_return_val_if_fail (keyset_id != NULL && *keyset_id != '\0', FALSE);
   g_return_val_if_fail (field != NULL && *field != '\0', FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
-  sync_begin (&sync);
-  relink_secrets_store_keyset_secret_async (self, keyset_id, field, label, value, cancellable,
-                                            sync_done_cb, &sync);
-  sync_wait (&sync);
-  ret = relink_secrets_store_keyset_secret_finish (self, sync.result, error);
-  sync_end (&sync);
-
-  return ret;
+  task = run_sync (self, store_keyset_op (keyset_id, field, label, value),
+                   relink_secrets_store_keyset_secret_async, store_service_cb, cancellable);
+  return g_task_propagate_boolean (task, error);
 }
 
 char *
@@ -816,21 +791,15 @@ relink_secrets_lookup_keyset_secret_sync (RelinkSecrets *self,
                                           GCancellable *cancellable,
                                           GError **error)
 {
-  Sync sync;
-  char *ret;
+  g_autoptr (GTask) task = NULL;
 
   g_return_val_if_fail (RELINK_IS_SECRETS (self), NULL);
   g_return_val_if_fail (keyset_id != NULL && *keyset_id != '\0', NULL);
   g_return_val_if_fail (field != NULL && *field != '\0', NULL);
 
-  sync_begin (&sync);
-  relink_secrets_lookup_keyset_secret_async (self, keyset_id, field, cancellable, sync_done_cb,
-                                             &sync);
-  sync_wait (&sync);
-  ret = relink_secrets_lookup_keyset_secret_finish (self, sync.result, error);
-  sync_end (&sync);
-
-  return ret;
+  task = run_sync (self, keyset_op (keyset_id, field), relink_secrets_lookup_keyset_secret_async,
+                   lookup_service_cb, cancellable);
+  return g_task_propagate_pointer (task, error);
 }
 
 gboolean
@@ -839,17 +808,12 @@ relink_secrets_clear_keyset_sync (RelinkSecrets *self,
                                   GCancellable *cancellable,
                                   GError **error)
 {
-  Sync sync;
-  gboolean ret;
+  g_autoptr (GTask) task = NULL;
 
   g_return_val_if_fail (RELINK_IS_SECRETS (self), FALSE);
   g_return_val_if_fail (keyset_id != NULL && *keyset_id != '\0', FALSE);
 
-  sync_begin (&sync);
-  relink_secrets_clear_keyset_async (self, keyset_id, cancellable, sync_done_cb, &sync);
-  sync_wait (&sync);
-  ret = relink_secrets_clear_keyset_finish (self, sync.result, error);
-  sync_end (&sync);
-
-  return ret;
+  task = run_sync (self, keyset_op (keyset_id, NULL), relink_secrets_clear_keyset_async,
+                   clear_service_cb, cancellable);
+  return g_task_propagate_boolean (task, error);
 }

@@ -67,36 +67,60 @@ typedef enum
   OUTCOME_FAILED
 } Outcome;
 
+/* The account an operation on tokens is about: its objects and, copied
+ * on the main thread, what the worker threads read; then what they hold
+ * while they work. */
+typedef struct
+{
+  RelinkAccount *account;
+  RelinkKeyset *keyset;
+  RelinkProvider *provider;
+  char *account_id;
+  char *keyset_id;
+  char *program;
+  gboolean needs_client_secret;
+
+  RelinkAccountLock *lock;
+  RelinkTokenSet *tokens;
+  char *client_secret; /* wiped */
+} Target;
+
+static void
+target_clear (Target *target)
+{
+  g_clear_object (&target->account);
+  g_clear_object (&target->keyset);
+  g_clear_object (&target->provider);
+  g_clear_pointer (&target->account_id, g_free);
+  g_clear_pointer (&target->keyset_id, g_free);
+  g_clear_pointer (&target->program, g_free);
+  g_clear_pointer (&target->lock, relink_account_lock_release);
+  g_clear_object (&target->tokens);
+  g_clear_pointer (&target->client_secret, relink_secret_free);
+}
+
 /* One refresh of one account, shared by every caller in this process that
  * asked for it while it ran. */
 typedef struct
 {
   RelinkTokenService *self;
-  RelinkAccount *account;
-  RelinkKeyset *keyset;
-  RelinkProvider *provider;
+  Target target;
 
   /* Copied on the main thread, read by the worker threads. */
-  char *account_id;
-  char *keyset_id;
   char *label;
   char *display_name;
-  char *program;
   char *marketplace;
   char *keyset_name;
   gint64 client_secret_lifetime;
   gint64 margin;
   gint64 requested_at;
-  gboolean needs_client_secret;
   /* Set when a forced refresh joined: read only in the first thread step. */
   gint forced;
 
-  /* Worker thread state. */
-  RelinkAccountLock *lock;
-  RelinkTokenSet *tokens; /* the keyring's set, then the new one */
-  char *client_secret;    /* wiped */
-  gboolean interrupted;   /* a dead process left a refresh mark, and its answer was lost */
-  gboolean adopted;       /* ... and its answer had been saved: taken over */
+  /* Worker thread state (and target.tokens: the keyring's set, then the
+   * new one). */
+  gboolean interrupted; /* a dead process left a refresh mark, and its answer was lost */
+  gboolean adopted;     /* ... and its answer had been saved: taken over */
   gboolean keyset_was_invalid;
 
   /* The outcome. */
@@ -115,19 +139,11 @@ static void
 refresh_free (Refresh *refresh)
 {
   g_clear_object (&refresh->self);
-  g_clear_object (&refresh->account);
-  g_clear_object (&refresh->keyset);
-  g_clear_object (&refresh->provider);
-  g_free (refresh->account_id);
-  g_free (refresh->keyset_id);
+  target_clear (&refresh->target);
   g_free (refresh->label);
   g_free (refresh->display_name);
-  g_free (refresh->program);
   g_free (refresh->marketplace);
   g_free (refresh->keyset_name);
-  g_clear_pointer (&refresh->lock, relink_account_lock_release);
-  g_clear_object (&refresh->tokens);
-  g_clear_pointer (&refresh->client_secret, relink_secret_free);
   g_clear_error (&refresh->error);
   g_free (refresh->status_message);
   g_clear_pointer (&refresh->keyset_account_ids, g_ptr_array_unref);
@@ -330,6 +346,29 @@ account_provider (RelinkAccount *account, GError **error)
   return provider;
 }
 
+/* Fills @target for @account: FALSE, with @error set, when the account's
+ * keys or their profile are missing. */
+static gboolean
+target_init (Target *target, RelinkTokenService *self, RelinkAccount *account, GError **error)
+{
+  RelinkProvider *provider = account_provider (account, error);
+  RelinkKeyset *keyset;
+
+  if (provider == NULL)
+    return FALSE;
+  keyset = relink_account_get_keyset (account);
+
+  target->account = g_object_ref (account);
+  target->keyset = g_object_ref (keyset);
+  target->provider = g_object_ref (provider);
+  target->account_id = g_strdup (relink_account_get_id (account));
+  target->keyset_id = g_strdup (relink_keyset_get_id (keyset));
+  target->program = g_strdup (relink_account_manager_get_program (self->manager));
+  target->needs_client_secret
+      = relink_provider_get_client_auth (provider) != RELINK_CLIENT_AUTH_NONE;
+  return TRUE;
+}
+
 /* The manager's object for @account when it is another one (relinkctl
  * may hold a copy): both must show the new state. */
 static RelinkAccount *
@@ -470,44 +509,47 @@ check_interrupted (Refresh *refresh, RelinkStore *store, GError **error)
   gint64 started_at = 0;
   gint64 issued_at;
 
-  if (!relink_store_get_refresh_started (store, refresh->account_id, &started_at, error))
+  if (!relink_store_get_refresh_started (store, refresh->target.account_id, &started_at, error))
     return FALSE;
   if (started_at == 0)
     return TRUE;
 
-  stored = relink_store_load_account (store, refresh->account_id, error);
+  stored = relink_store_load_account (store, refresh->target.account_id, error);
   if (stored == NULL)
     return FALSE;
 
-  issued_at = relink_token_set_get_issued_at (refresh->tokens);
+  issued_at = relink_token_set_get_issued_at (refresh->target.tokens);
   if (issued_at >= started_at
-      && (relink_token_set_get_access_expires_at (refresh->tokens)
+      && (relink_token_set_get_access_expires_at (refresh->target.tokens)
               != relink_account_get_access_expires_at (stored)
-          || relink_token_set_get_refresh_expires_at (refresh->tokens)
+          || relink_token_set_get_refresh_expires_at (refresh->target.tokens)
                  != relink_account_get_refresh_expires_at (stored)))
     {
       refresh->adopted = TRUE;
 
       if (!relink_store_update_token_dates (
-              store, refresh->account_id, relink_token_set_get_access_expires_at (refresh->tokens),
-              relink_token_set_get_refresh_expires_at (refresh->tokens), issued_at, error)
-          || !relink_store_update_status (store, refresh->account_id,
+              store, refresh->target.account_id,
+              relink_token_set_get_access_expires_at (refresh->target.tokens),
+              relink_token_set_get_refresh_expires_at (refresh->target.tokens), issued_at, error)
+          || !relink_store_update_status (store, refresh->target.account_id,
                                           RELINK_ACCOUNT_STATUS_CONNECTED, NULL, error))
         return FALSE;
 
-      add_history (store, refresh->account_id, RELINK_HISTORY_KIND_REFRESH, TRUE, refresh->program,
+      add_history (store, refresh->target.account_id, RELINK_HISTORY_KIND_REFRESH, TRUE,
+                   refresh->target.program,
                    _ ("A refresh was interrupted after the new token had been saved; Relink "
                       "uses the new token."));
     }
   else
     {
       refresh->interrupted = TRUE;
-      add_history (store, refresh->account_id, RELINK_HISTORY_KIND_REFRESH, FALSE, refresh->program,
+      add_history (store, refresh->target.account_id, RELINK_HISTORY_KIND_REFRESH, FALSE,
+                   refresh->target.program,
                    _ ("A refresh was interrupted before the new token was saved; Relink still "
                       "uses the previous token."));
     }
 
-  return relink_store_set_refresh_started (store, refresh->account_id, 0, error);
+  return relink_store_set_refresh_started (store, refresh->target.account_id, 0, error);
 }
 
 static void
@@ -520,13 +562,14 @@ prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   gint64 now;
   gboolean forced;
 
-  refresh->lock = relink_account_lock_acquire (refresh->account_id, NULL, &error);
-  if (refresh->lock == NULL)
+  refresh->target.lock = relink_account_lock_acquire (refresh->target.account_id, NULL, &error);
+  if (refresh->target.lock == NULL)
     goto fail;
 
   /* Read under the lock: another process may have refreshed meanwhile. */
-  refresh->tokens = relink_secrets_lookup_tokens_sync (secrets, refresh->account_id, NULL, &error);
-  if (refresh->tokens == NULL)
+  refresh->target.tokens
+      = relink_secrets_lookup_tokens_sync (secrets, refresh->target.account_id, NULL, &error);
+  if (refresh->target.tokens == NULL)
     {
       if (error == NULL)
         error = g_error_new (RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NOT_CONNECTED,
@@ -544,45 +587,45 @@ prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
   /* A forced refresh is satisfied by one another process made after it
    * was asked for: the point is a token newer than the request. Only a
    * later second counts: within the same one, the set may be older. */
-  if (forced && relink_token_set_get_issued_at (refresh->tokens) > refresh->requested_at
+  if (forced && relink_token_set_get_issued_at (refresh->target.tokens) > refresh->requested_at
       && !refresh->interrupted)
     forced = FALSE;
 
-  if (!forced && !access_is_due (refresh->tokens, now, refresh->margin))
+  if (!forced && !access_is_due (refresh->target.tokens, now, refresh->margin))
     {
       refresh->outcome = OUTCOME_CACHED;
-      g_clear_pointer (&refresh->lock, relink_account_lock_release);
+      g_clear_pointer (&refresh->target.lock, relink_account_lock_release);
       g_task_return_boolean (task, TRUE);
       return;
     }
 
-  if (!has_refresh_token (refresh->tokens))
+  if (!has_refresh_token (refresh->target.tokens))
     {
-      gint64 expires_at = relink_token_set_get_access_expires_at (refresh->tokens);
+      gint64 expires_at = relink_token_set_get_access_expires_at (refresh->target.tokens);
 
       /* Nothing to refresh with (eBay Auth'n'Auth, an imported access
        * token): what is still valid is still useful. */
       if (!forced && (expires_at == 0 || expires_at > now)
-          && relink_token_set_get_access_token (refresh->tokens) != NULL)
+          && relink_token_set_get_access_token (refresh->target.tokens) != NULL)
         {
           refresh->outcome = OUTCOME_CACHED;
-          g_clear_pointer (&refresh->lock, relink_account_lock_release);
+          g_clear_pointer (&refresh->target.lock, relink_account_lock_release);
           g_task_return_boolean (task, TRUE);
           return;
         }
     }
 
-  if (refresh->needs_client_secret)
+  if (refresh->target.needs_client_secret)
     {
-      refresh->client_secret = relink_secrets_lookup_keyset_secret_sync (
-          secrets, refresh->keyset_id, "client_secret", NULL, &error);
+      refresh->target.client_secret = relink_secrets_lookup_keyset_secret_sync (
+          secrets, refresh->target.keyset_id, "client_secret", NULL, &error);
       if (error != NULL)
         goto fail;
     }
 
   /* Before the request: if this process dies before the answer is
    * saved, the next run knows to look. */
-  if (!relink_store_set_refresh_started (store, refresh->account_id, MAX (now, 1), &error))
+  if (!relink_store_set_refresh_started (store, refresh->target.account_id, MAX (now, 1), &error))
     goto fail;
 
   refresh->outcome = OUTCOME_REFRESHED;
@@ -591,7 +634,7 @@ prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
 
 fail:
   refresh->outcome = OUTCOME_FAILED;
-  g_clear_pointer (&refresh->lock, relink_account_lock_release);
+  g_clear_pointer (&refresh->target.lock, relink_account_lock_release);
   g_task_return_error (task, error);
 }
 
@@ -608,8 +651,8 @@ save_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
     {
       /* One write, first: a rotating refresh token is single use, and the
        * old one is dead now. */
-      if (!relink_secrets_store_tokens_sync (secrets, refresh->account_id, refresh->label,
-                                             refresh->tokens, NULL, &error))
+      if (!relink_secrets_store_tokens_sync (secrets, refresh->target.account_id, refresh->label,
+                                             refresh->target.tokens, NULL, &error))
         {
           /* The mark stays: the next run must treat this as interrupted. */
           g_prefix_error (&error, _ ("The new token could not be saved: "));
@@ -619,42 +662,45 @@ save_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
           g_free (refresh->status_message);
           refresh->status_message = g_strdup (error->message);
           refresh->status_changed = TRUE;
-          relink_store_update_status (store, refresh->account_id, refresh->status,
+          relink_store_update_status (store, refresh->target.account_id, refresh->status,
                                       refresh->status_message, NULL);
-          add_history (store, refresh->account_id, RELINK_HISTORY_KIND_REFRESH, FALSE,
-                       refresh->program, refresh->status_message);
-          g_clear_pointer (&refresh->lock, relink_account_lock_release);
+          add_history (store, refresh->target.account_id, RELINK_HISTORY_KIND_REFRESH, FALSE,
+                       refresh->target.program, refresh->status_message);
+          g_clear_pointer (&refresh->target.lock, relink_account_lock_release);
           g_task_return_boolean (task, TRUE);
           return;
         }
 
       if (!relink_store_update_token_dates (
-              store, refresh->account_id, relink_token_set_get_access_expires_at (refresh->tokens),
-              relink_token_set_get_refresh_expires_at (refresh->tokens),
-              relink_token_set_get_issued_at (refresh->tokens), &store_error)
-          || !relink_store_update_status (store, refresh->account_id,
+              store, refresh->target.account_id,
+              relink_token_set_get_access_expires_at (refresh->target.tokens),
+              relink_token_set_get_refresh_expires_at (refresh->target.tokens),
+              relink_token_set_get_issued_at (refresh->target.tokens), &store_error)
+          || !relink_store_update_status (store, refresh->target.account_id,
                                           RELINK_ACCOUNT_STATUS_CONNECTED, NULL, &store_error)
           || (refresh->keyset_was_invalid
-              && !relink_store_set_keyset_invalid (store, refresh->keyset_id, FALSE, &store_error))
-          || !relink_store_set_refresh_started (store, refresh->account_id, 0, &store_error))
+              && !relink_store_set_keyset_invalid (store, refresh->target.keyset_id, FALSE,
+                                                   &store_error))
+          || !relink_store_set_refresh_started (store, refresh->target.account_id, 0, &store_error))
         /* The keyring holds the truth; the dates catch up with the next
          * refresh (the mark, if left, makes it adopt the keyring's set). */
         g_warning ("Could not record a refresh: %s", store_error->message);
 
-      add_history (store, refresh->account_id, RELINK_HISTORY_KIND_REFRESH, TRUE, refresh->program,
-                   NULL);
+      add_history (store, refresh->target.account_id, RELINK_HISTORY_KIND_REFRESH, TRUE,
+                   refresh->target.program, NULL);
     }
   else
     {
       if (refresh->status_changed
-          && !relink_store_update_status (store, refresh->account_id, refresh->status,
+          && !relink_store_update_status (store, refresh->target.account_id, refresh->status,
                                           refresh->status_message, &store_error))
         g_warning ("Could not record an account’s status: %s", store_error->message);
       g_clear_error (&store_error);
 
       if (refresh->flag_keyset)
         {
-          if (!relink_store_set_keyset_invalid (store, refresh->keyset_id, TRUE, &store_error))
+          if (!relink_store_set_keyset_invalid (store, refresh->target.keyset_id, TRUE,
+                                                &store_error))
             g_warning ("Could not flag developer keys: %s", store_error->message);
           g_clear_error (&store_error);
 
@@ -664,14 +710,14 @@ save_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
         }
 
       /* The answer came (even an error): nothing was lost in between. */
-      if (!relink_store_set_refresh_started (store, refresh->account_id, 0, &store_error))
+      if (!relink_store_set_refresh_started (store, refresh->target.account_id, 0, &store_error))
         g_warning ("Could not record a refresh: %s", store_error->message);
 
-      add_history (store, refresh->account_id, RELINK_HISTORY_KIND_REFRESH, FALSE, refresh->program,
-                   refresh->status_message);
+      add_history (store, refresh->target.account_id, RELINK_HISTORY_KIND_REFRESH, FALSE,
+                   refresh->target.program, refresh->status_message);
     }
 
-  g_clear_pointer (&refresh->lock, relink_account_lock_release);
+  g_clear_pointer (&refresh->target.lock, relink_account_lock_release);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -703,14 +749,14 @@ judge_failure (Refresh *refresh)
   gint64 retry_after = 0;
   gint64 retry_in = 0;
   RelinkAccountStatus status;
-  RelinkAccountStatus current = relink_account_get_status (refresh->account);
+  RelinkAccountStatus current = relink_account_get_status (refresh->target.account);
 
   status = relink_token_failure_classify (refresh->error, RELINK_OAUTH_CALL_REFRESH, &policy,
                                           &retry_after);
 
   if (policy != RELINK_RETRY_NONE)
     {
-      Retry *old = g_hash_table_lookup (self->retries, refresh->account_id);
+      Retry *old = g_hash_table_lookup (self->retries, refresh->target.account_id);
       Retry *retry = g_new0 (Retry, 1);
 
       retry->attempt = old != NULL ? old->attempt + 1 : 0;
@@ -718,10 +764,10 @@ judge_failure (Refresh *refresh)
                      ? retry_after
                      : relink_backoff_delay (retry->attempt, g_random_int ());
       retry->at = relink_now () + retry_in;
-      set_retry (self, refresh->account, retry);
+      set_retry (self, refresh->target.account, retry);
     }
   else
-    set_retry (self, refresh->account, NULL);
+    set_retry (self, refresh->target.account, NULL);
 
   refresh->status = status;
   refresh->status_message = relink_token_failure_describe (
@@ -744,7 +790,7 @@ judge_failure (Refresh *refresh)
         {
           g_autoptr (RelinkAccount) other = g_list_model_get_item (accounts, i);
 
-          if (g_strcmp0 (relink_account_get_keyset_id (other), refresh->keyset_id) == 0)
+          if (g_strcmp0 (relink_account_get_keyset_id (other), refresh->target.keyset_id) == 0)
             g_ptr_array_add (refresh->keyset_account_ids, g_strdup (relink_account_get_id (other)));
         }
     }
@@ -768,7 +814,7 @@ oauth_refresh_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   Refresh *refresh = user_data;
   g_autoptr (RelinkTokenSet) tokens = NULL;
 
-  g_clear_pointer (&refresh->client_secret, relink_secret_free);
+  g_clear_pointer (&refresh->target.client_secret, relink_secret_free);
 
   tokens
       = relink_oauth_client_refresh_finish (RELINK_OAUTH_CLIENT (object), result, &refresh->error);
@@ -779,8 +825,8 @@ oauth_refresh_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      g_set_object (&refresh->tokens, tokens);
-      set_retry (refresh->self, refresh->account, NULL);
+      g_set_object (&refresh->target.tokens, tokens);
+      set_retry (refresh->self, refresh->target.account, NULL);
     }
 
   run_save (refresh);
@@ -809,8 +855,9 @@ prepare_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   /* Not cancellable: once sent, a rotating refresh token may be spent at
    * the marketplace, and its answer must be saved. */
   client = relink_account_manager_get_oauth_client (refresh->self->manager);
-  relink_oauth_client_refresh_async (client, refresh->provider, refresh->keyset, refresh->tokens,
-                                     refresh->client_secret, NULL, oauth_refresh_cb, refresh);
+  relink_oauth_client_refresh_async (client, refresh->target.provider, refresh->target.keyset,
+                                     refresh->target.tokens, refresh->target.client_secret, NULL,
+                                     oauth_refresh_cb, refresh);
 }
 
 static void
@@ -819,11 +866,11 @@ update_account_object (Refresh *refresh, RelinkAccount *account)
   if (refresh->outcome == OUTCOME_REFRESHED || refresh->adopted)
     {
       relink_account_set_access_expires_at (
-          account, relink_token_set_get_access_expires_at (refresh->tokens));
+          account, relink_token_set_get_access_expires_at (refresh->target.tokens));
       relink_account_set_refresh_expires_at (
-          account, relink_token_set_get_refresh_expires_at (refresh->tokens));
+          account, relink_token_set_get_refresh_expires_at (refresh->target.tokens));
       relink_account_set_last_refresh_at (account,
-                                          relink_token_set_get_issued_at (refresh->tokens));
+                                          relink_token_set_get_issued_at (refresh->target.tokens));
     }
 
   if (refresh->outcome == OUTCOME_REFRESHED || refresh->adopted)
@@ -842,31 +889,31 @@ static void
 refresh_complete (Refresh *refresh)
 {
   RelinkTokenService *self = refresh->self;
-  RelinkAccount *shown = shown_account (self, refresh->account);
+  RelinkAccount *shown = shown_account (self, refresh->target.account);
 
-  g_hash_table_remove (self->refreshes, refresh->account_id);
+  g_hash_table_remove (self->refreshes, refresh->target.account_id);
 
   /* Another process changed the store too: let the lists catch up. */
   relink_account_manager_reload_if_changed (self->manager);
 
-  update_account_object (refresh, refresh->account);
+  update_account_object (refresh, refresh->target.account);
   if (shown != NULL)
     update_account_object (refresh, shown);
 
   if (refresh->outcome == OUTCOME_REFRESHED && refresh->keyset_was_invalid)
-    relink_keyset_set_invalid (refresh->keyset, FALSE);
+    relink_keyset_set_invalid (refresh->target.keyset, FALSE);
 
   if (refresh->flag_keyset)
     {
       GListModel *accounts = relink_account_manager_get_accounts (self->manager);
       guint n = g_list_model_get_n_items (accounts);
 
-      relink_keyset_set_invalid (refresh->keyset, TRUE);
+      relink_keyset_set_invalid (refresh->target.keyset, TRUE);
       for (guint i = 0; i < n; i++)
         {
           g_autoptr (RelinkAccount) other = g_list_model_get_item (accounts, i);
 
-          if (g_strcmp0 (relink_account_get_keyset_id (other), refresh->keyset_id) == 0)
+          if (g_strcmp0 (relink_account_get_keyset_id (other), refresh->target.keyset_id) == 0)
             {
               relink_account_set_status (other, RELINK_ACCOUNT_STATUS_ERROR);
               relink_account_set_status_message (other, refresh->status_message);
@@ -876,10 +923,10 @@ refresh_complete (Refresh *refresh)
 
   if (refresh->outcome == OUTCOME_REFRESHED)
     {
-      g_signal_emit (self, signals[SIGNAL_REFRESHED], 0, refresh->account);
-      run_hooks (self, refresh->account, RELINK_HOOK_EVENT_REFRESH,
-                 relink_token_set_get_access_expires_at (refresh->tokens),
-                 relink_token_set_get_refresh_expires_at (refresh->tokens));
+      g_signal_emit (self, signals[SIGNAL_REFRESHED], 0, refresh->target.account);
+      run_hooks (self, refresh->target.account, RELINK_HOOK_EVENT_REFRESH,
+                 relink_token_set_get_access_expires_at (refresh->target.tokens),
+                 relink_token_set_get_refresh_expires_at (refresh->target.tokens));
     }
 
   for (guint i = 0; i < refresh->waiters->len; i++)
@@ -889,7 +936,7 @@ refresh_complete (Refresh *refresh)
       if (refresh->outcome == OUTCOME_FAILED)
         g_task_return_error (waiter, g_error_copy (refresh->error));
       else
-        g_task_return_pointer (waiter, g_object_ref (refresh->tokens), g_object_unref);
+        g_task_return_pointer (waiter, g_object_ref (refresh->target.tokens), g_object_unref);
     }
 
   refresh_free (refresh);
@@ -905,6 +952,7 @@ refresh_tokens (RelinkTokenService *self, RelinkAccount *account, gboolean force
   g_autoptr (GTask) prepare = NULL;
   RelinkProvider *provider;
   RelinkKeyset *keyset;
+  Target target = { 0 };
   GError *error = NULL;
 
   if (refresh != NULL)
@@ -915,34 +963,27 @@ refresh_tokens (RelinkTokenService *self, RelinkAccount *account, gboolean force
       return;
     }
 
-  provider = account_provider (account, &error);
-  if (provider == NULL)
+  if (!target_init (&target, self, account, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  keyset = relink_account_get_keyset (account);
+  provider = target.provider;
+  keyset = target.keyset;
 
   refresh = g_new0 (Refresh, 1);
   refresh->self = g_object_ref (self);
-  refresh->account = g_object_ref (account);
-  refresh->keyset = g_object_ref (keyset);
-  refresh->provider = g_object_ref (provider);
-  refresh->account_id = g_strdup (id);
-  refresh->keyset_id = g_strdup (relink_keyset_get_id (keyset));
+  refresh->target = target;
   /* Translators: the keyring item's label; the first %s is a marketplace,
    * the second the account's nickname. */
   refresh->label
       = g_strdup_printf (_ ("Relink: %s · %s tokens"), relink_provider_get_name (provider),
                          relink_account_get_display_name (account));
   refresh->display_name = g_strdup (relink_account_get_display_name (account));
-  refresh->program = g_strdup (relink_account_manager_get_program (self->manager));
   refresh->marketplace = g_strdup (relink_provider_get_name (provider));
   refresh->keyset_name = relink_keyset_dup_display_name (keyset);
   refresh->client_secret_lifetime = relink_provider_get_client_secret_lifetime (provider);
-  refresh->needs_client_secret
-      = relink_provider_get_client_auth (provider) != RELINK_CLIENT_AUTH_NONE;
   refresh->keyset_was_invalid = relink_keyset_get_invalid (keyset);
   refresh->margin = self->margin;
   refresh->requested_at = relink_now ();
@@ -950,7 +991,7 @@ refresh_tokens (RelinkTokenService *self, RelinkAccount *account, gboolean force
   refresh->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (refresh->waiters, task);
 
-  g_hash_table_insert (self->refreshes, refresh->account_id, refresh);
+  g_hash_table_insert (self->refreshes, refresh->target.account_id, refresh);
 
   /* Not cancellable either: callers who give up still let the others
    * (and the keyring) have the result. */
@@ -1046,12 +1087,9 @@ relink_token_service_refresh_finish (RelinkTokenService *self, GAsyncResult *res
 
 typedef struct
 {
-  RelinkAccount *account;
-  RelinkProvider *provider;
-  RelinkKeyset *keyset;
+  Target target;
   char *access_token;  /* wiped */
   char *shared_secret; /* wiped */
-  char *program;
   gboolean refreshed;
   gint64 started;
   /* The outcome, recorded in the store by record_thread. */
@@ -1064,12 +1102,9 @@ typedef struct
 static void
 test_data_free (TestData *data)
 {
-  g_clear_object (&data->account);
-  g_clear_object (&data->provider);
-  g_clear_object (&data->keyset);
+  target_clear (&data->target);
   g_clear_pointer (&data->access_token, relink_secret_free);
   g_clear_pointer (&data->shared_secret, relink_secret_free);
-  g_free (data->program);
   g_free (data->message);
   g_clear_error (&data->failure);
   g_free (data);
@@ -1083,7 +1118,7 @@ record_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
   RelinkTokenService *self = source_object;
   TestData *data = task_data;
   RelinkStore *store = relink_account_manager_get_store (self->manager);
-  const char *id = relink_account_get_id (data->account);
+  const char *id = relink_account_get_id (data->target.account);
   g_autoptr (GError) error = NULL;
 
   if (!relink_store_update_test_result (store, id, relink_now (), data->ok, data->message, &error))
@@ -1095,7 +1130,7 @@ record_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
                                       &error))
     g_warning ("Could not record an account’s status: %s", error->message);
 
-  add_history (store, id, RELINK_HISTORY_KIND_TEST, data->ok, data->program, data->message);
+  add_history (store, id, RELINK_HISTORY_KIND_TEST, data->ok, data->target.program, data->message);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1105,7 +1140,7 @@ record_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   RelinkTokenService *self = g_task_get_source_object (task);
   TestData *data = g_task_get_task_data (task);
-  RelinkAccount *accounts[2] = { data->account, shown_account (self, data->account) };
+  RelinkAccount *accounts[2] = { data->target.account, shown_account (self, data->target.account) };
 
   g_task_propagate_boolean (G_TASK (result), NULL);
 
@@ -1159,7 +1194,7 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (RelinkIdentity) identity = NULL;
   g_autoptr (GError) error = NULL;
   gint64 elapsed_ms = (g_get_monotonic_time () - data->started) / 1000;
-  const char *expected_id = relink_account_get_identity_id (data->account);
+  const char *expected_id = relink_account_get_identity_id (data->target.account);
   const char *expected = expected_id;
   gboolean matches;
 
@@ -1185,7 +1220,7 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           test_finish_with (g_steal_pointer (&task), FALSE,
                             g_strdup_printf (_ ("%s no longer accepts the saved authorisation. "
                                                 "Renew the account to sign in again."),
-                                             relink_provider_get_name (data->provider)));
+                                             relink_provider_get_name (data->target.provider)));
           return;
         }
 
@@ -1195,7 +1230,7 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   /* Before the first verified sign-in only the seller's own word exists. */
   if (expected == NULL)
-    expected = relink_account_get_expected_identity (data->account);
+    expected = relink_account_get_expected_identity (data->target.account);
 
   matches
       = expected == NULL || g_strcmp0 (relink_identity_get_id (identity), expected) == 0
@@ -1203,7 +1238,7 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (!matches)
     {
-      const char *theirs = relink_account_get_identity_name (data->account);
+      const char *theirs = relink_account_get_identity_name (data->target.account);
 
       test_finish_with (g_steal_pointer (&task), FALSE,
                         /* Translators: "The token belongs to shop_b, not shop_a." */
@@ -1251,7 +1286,7 @@ test_token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   cancellable = g_task_get_cancellable (task);
   data->started = g_get_monotonic_time ();
-  relink_oauth_client_fetch_identity_async (client, data->provider, data->keyset,
+  relink_oauth_client_fetch_identity_async (client, data->target.provider, data->target.keyset,
                                             data->access_token, data->shared_secret, cancellable,
                                             identity_cb, g_steal_pointer (&task));
 }
@@ -1264,7 +1299,7 @@ test_fetch (GTask *task)
   GTask *inner = g_task_new (self, g_task_get_cancellable (task), test_token_cb, task);
 
   g_task_set_source_tag (inner, test_fetch);
-  refresh_tokens (self, data->account, data->refreshed, inner);
+  refresh_tokens (self, data->target.account, data->refreshed, inner);
 }
 
 static void
@@ -1278,8 +1313,8 @@ shared_secret_thread (GTask *task,
   GError *error = NULL;
 
   data->shared_secret = relink_secrets_lookup_keyset_secret_sync (
-      relink_account_manager_get_secrets (self->manager), relink_keyset_get_id (data->keyset),
-      "shared_secret", cancellable, &error);
+      relink_account_manager_get_secrets (self->manager),
+      relink_keyset_get_id (data->target.keyset), "shared_secret", cancellable, &error);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -1322,12 +1357,14 @@ relink_token_service_test_async (RelinkTokenService *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, relink_token_service_test_async);
 
-  provider = account_provider (account, &error);
-  if (provider == NULL)
+  data = g_new0 (TestData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) test_data_free);
+  if (!target_init (&data->target, self, account, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  provider = data->target.provider;
 
   source = relink_provider_get_identity_source (provider);
   if (source != RELINK_IDENTITY_SOURCE_ENDPOINT && source != RELINK_IDENTITY_SOURCE_ID_TOKEN)
@@ -1339,13 +1376,6 @@ relink_token_service_test_async (RelinkTokenService *self,
                                relink_provider_get_name (provider));
       return;
     }
-
-  data = g_new0 (TestData, 1);
-  data->account = g_object_ref (account);
-  data->provider = g_object_ref (provider);
-  data->keyset = g_object_ref (relink_account_get_keyset (account));
-  data->program = g_strdup (relink_account_manager_get_program (self->manager));
-  g_task_set_task_data (task, data, (GDestroyNotify) test_data_free);
 
   /* Etsy wants its shared secret on every API call, the test included. */
   lookup = g_task_new (self, cancellable, shared_secret_cb, g_steal_pointer (&task));
@@ -1368,35 +1398,18 @@ relink_token_service_test_finish (RelinkTokenService *self, GAsyncResult *result
 
 typedef struct
 {
-  RelinkAccount *account;
-  RelinkProvider *provider;
-  RelinkKeyset *keyset;
-  char *account_id;
-  char *keyset_id;
-  char *program;
+  Target target;
   char *connected_apps_url;
   gint64 last_refresh_at;
   gboolean has_revoke_url;
-  gboolean needs_client_secret;
-  RelinkAccountLock *lock;
-  RelinkTokenSet *tokens;
-  char *client_secret; /* wiped */
   gboolean revoked_remotely;
 } RevokeData;
 
 static void
 revoke_data_free (RevokeData *data)
 {
-  g_clear_object (&data->account);
-  g_clear_object (&data->provider);
-  g_clear_object (&data->keyset);
-  g_free (data->account_id);
-  g_free (data->keyset_id);
-  g_free (data->program);
+  target_clear (&data->target);
   g_free (data->connected_apps_url);
-  g_clear_pointer (&data->lock, relink_account_lock_release);
-  g_clear_object (&data->tokens);
-  g_clear_pointer (&data->client_secret, relink_secret_free);
   g_free (data);
 }
 
@@ -1413,20 +1426,22 @@ revoke_prepare_thread (GTask *task,
 
   /* Held until the tokens are gone: a refresh must not save new ones
    * behind the revocation. */
-  data->lock = relink_account_lock_acquire (data->account_id, cancellable, &error);
-  if (data->lock == NULL)
+  data->target.lock = relink_account_lock_acquire (data->target.account_id, cancellable, &error);
+  if (data->target.lock == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  data->tokens = relink_secrets_lookup_tokens_sync (secrets, data->account_id, cancellable, &error);
-  if (error == NULL && data->tokens != NULL && data->has_revoke_url && data->needs_client_secret)
-    data->client_secret = relink_secrets_lookup_keyset_secret_sync (
-        secrets, data->keyset_id, "client_secret", cancellable, &error);
+  data->target.tokens
+      = relink_secrets_lookup_tokens_sync (secrets, data->target.account_id, cancellable, &error);
+  if (error == NULL && data->target.tokens != NULL && data->has_revoke_url
+      && data->target.needs_client_secret)
+    data->target.client_secret = relink_secrets_lookup_keyset_secret_sync (
+        secrets, data->target.keyset_id, "client_secret", cancellable, &error);
   if (error != NULL)
     {
-      g_clear_pointer (&data->lock, relink_account_lock_release);
+      g_clear_pointer (&data->target.lock, relink_account_lock_release);
       g_task_return_error (task, error);
       return;
     }
@@ -1448,14 +1463,14 @@ revoke_clear_thread (GTask *task,
   const char *message;
 
   /* From here on not cancellable: the keyring and the store must agree. */
-  if (!relink_secrets_clear_tokens_sync (secrets, data->account_id, NULL, &error)
-      || !relink_store_update_status (store, data->account_id, RELINK_ACCOUNT_STATUS_NOT_CONNECTED,
-                                      NULL, &error)
-      || !relink_store_update_token_dates (store, data->account_id, 0, 0, data->last_refresh_at,
-                                           &error)
-      || !relink_store_set_refresh_started (store, data->account_id, 0, &error))
+  if (!relink_secrets_clear_tokens_sync (secrets, data->target.account_id, NULL, &error)
+      || !relink_store_update_status (store, data->target.account_id,
+                                      RELINK_ACCOUNT_STATUS_NOT_CONNECTED, NULL, &error)
+      || !relink_store_update_token_dates (store, data->target.account_id, 0, 0,
+                                           data->last_refresh_at, &error)
+      || !relink_store_set_refresh_started (store, data->target.account_id, 0, &error))
     {
-      g_clear_pointer (&data->lock, relink_account_lock_release);
+      g_clear_pointer (&data->target.lock, relink_account_lock_release);
       g_task_return_error (task, error);
       return;
     }
@@ -1465,10 +1480,10 @@ revoke_clear_thread (GTask *task,
   else
     message = _ ("Removed from this computer; remove Relink on the marketplace’s connected apps "
                  "page too.");
-  add_history (store, data->account_id, RELINK_HISTORY_KIND_REVOCATION, TRUE, data->program,
-               message);
+  add_history (store, data->target.account_id, RELINK_HISTORY_KIND_REVOCATION, TRUE,
+               data->target.program, message);
 
-  g_clear_pointer (&data->lock, relink_account_lock_release);
+  g_clear_pointer (&data->target.lock, relink_account_lock_release);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1478,7 +1493,7 @@ revoke_cleared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   RelinkTokenService *self = g_task_get_source_object (task);
   RevokeData *data = g_task_get_task_data (task);
-  RelinkAccount *accounts[2] = { data->account, shown_account (self, data->account) };
+  RelinkAccount *accounts[2] = { data->target.account, shown_account (self, data->target.account) };
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -1497,7 +1512,7 @@ revoke_cleared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       relink_account_set_refresh_expires_at (accounts[i], 0);
     }
 
-  set_retry (self, data->account, NULL);
+  set_retry (self, data->target.account, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1521,7 +1536,7 @@ oauth_revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   RevokeData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  g_clear_pointer (&data->client_secret, relink_secret_free);
+  g_clear_pointer (&data->target.client_secret, relink_secret_free);
 
   if (relink_oauth_client_revoke_finish (RELINK_OAUTH_CLIENT (object), result, &error))
     {
@@ -1531,7 +1546,7 @@ oauth_revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   else if (!g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED))
     {
       /* The tokens stay: the seller can try again, or remove the account. */
-      g_clear_pointer (&data->lock, relink_account_lock_release);
+      g_clear_pointer (&data->target.lock, relink_account_lock_release);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -1559,21 +1574,21 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (data->tokens == NULL || !data->has_revoke_url)
+  if (data->target.tokens == NULL || !data->has_revoke_url)
     {
       revoke_clear (task);
       return;
     }
 
   /* Revoking the refresh token ends the whole grant (RFC 7009 §2.1). */
-  if (has_refresh_token (data->tokens))
+  if (has_refresh_token (data->target.tokens))
     {
-      token = relink_token_set_get_refresh_token (data->tokens);
+      token = relink_token_set_get_refresh_token (data->target.tokens);
       hint = "refresh_token";
     }
   else
     {
-      token = relink_token_set_get_access_token (data->tokens);
+      token = relink_token_set_get_access_token (data->target.tokens);
       hint = "access_token";
     }
 
@@ -1583,8 +1598,8 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  relink_oauth_client_revoke_async (client, data->provider, data->keyset, token, hint,
-                                    data->client_secret, g_task_get_cancellable (task),
+  relink_oauth_client_revoke_async (client, data->target.provider, data->target.keyset, token, hint,
+                                    data->target.client_secret, g_task_get_cancellable (task),
                                     oauth_revoke_cb, task);
 }
 
@@ -1597,8 +1612,6 @@ relink_token_service_revoke_async (RelinkTokenService *self,
 {
   GTask *task;
   GTask *prepare;
-  RelinkProvider *provider;
-  RelinkKeyset *keyset;
   const RelinkProviderEnvironment *env;
   RevokeData *data;
   GError *error = NULL;
@@ -1609,28 +1622,20 @@ relink_token_service_revoke_async (RelinkTokenService *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, relink_token_service_revoke_async);
 
-  provider = account_provider (account, &error);
-  if (provider == NULL)
+  data = g_new0 (RevokeData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
+  if (!target_init (&data->target, self, account, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  keyset = relink_account_get_keyset (account);
-  env = relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
 
-  data = g_new0 (RevokeData, 1);
-  data->account = g_object_ref (account);
-  data->provider = g_object_ref (provider);
-  data->keyset = g_object_ref (keyset);
-  data->account_id = g_strdup (relink_account_get_id (account));
-  data->keyset_id = g_strdup (relink_keyset_get_id (keyset));
-  data->program = g_strdup (relink_account_manager_get_program (self->manager));
+  env = relink_provider_get_environment (data->target.provider,
+                                         relink_keyset_get_environment (data->target.keyset));
   data->last_refresh_at = relink_account_get_last_refresh_at (account);
   data->has_revoke_url = env != NULL && env->revoke_url != NULL;
   data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
-  data->needs_client_secret = relink_provider_get_client_auth (provider) != RELINK_CLIENT_AUTH_NONE;
-  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
 
   prepare = g_task_new (self, cancellable, revoke_prepared_cb, task);
   g_task_set_source_tag (prepare, relink_token_service_revoke_async);
