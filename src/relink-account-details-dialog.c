@@ -12,6 +12,7 @@
 #include "relink-history-entry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
+#include "relink-ui-util.h"
 
 /* RelinkAccountDetailsDialog: everything Relink knows about one account
  * (dates, identity, keys, scopes, history), kept current while open, and
@@ -608,24 +609,18 @@ revoke_response_cb (RelinkAccountDetailsDialog *self, const char *response)
 static void
 revoke_clicked_cb (RelinkAccountDetailsDialog *self)
 {
+  g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  gtk_widget_set_name (dialog, "revoke-confirm");
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Revoke “%s”?"),
-                                     relink_account_get_display_name (self->account));
-  adw_message_dialog_set_body (
-      ADW_MESSAGE_DIALOG (dialog),
+  heading = g_strdup_printf (_ ("Revoke “%s”?"), relink_account_get_display_name (self->account));
+  dialog = relink_ui_destructive_dialog_new (
+      GTK_WINDOW (self), heading,
       _ ("Relink asks the marketplace to cancel this authorisation and deletes the tokens from "
          "the keyring. Tools that use this connection stop working until you connect the "
          "account again. Where the marketplace cannot be asked, Relink opens the page where you "
-         "remove its app yourself."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "revoke",
-                                    _ ("_Revoke"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+         "remove its app yourself."),
+      "revoke", _ ("_Revoke"));
+  gtk_widget_set_name (dialog, "revoke-confirm");
   g_signal_connect_object (dialog, "response", G_CALLBACK (revoke_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -806,21 +801,15 @@ confirm_response_cb (RelinkAccountDetailsDialog *self, const char *response)
 static void
 remove_clicked_cb (RelinkAccountDetailsDialog *self)
 {
+  g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"),
-                                     relink_account_get_display_name (self->account));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _ ("Relink forgets this account and deletes its tokens from the "
-                                  "keyring. The marketplace authorisation itself stays until you "
-                                  "revoke it on the marketplace."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  heading = g_strdup_printf (_ ("Remove “%s”?"), relink_account_get_display_name (self->account));
+  dialog = relink_ui_destructive_dialog_new (
+      GTK_WINDOW (self), heading,
+      _ ("Relink forgets this account and deletes its tokens from the keyring. The marketplace "
+         "authorisation itself stays until you revoke it on the marketplace."),
+      "remove", _ ("_Remove"));
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -41,6 +41,17 @@ struct _RelinkApplication
    * the setting, and the activation that follows the start shows none. */
   gboolean started_in_background;
   gboolean skip_activation;
+  /* Started by relink-background for a window (--from-background): goes
+   * back to it when the window closes, whatever the setting. */
+  gboolean from_background;
+  /* An action (--show-account, --renew-account) to run once the accounts
+   * are loaded, so that the window finds the account. */
+  char *pending_action;
+  char *pending_target;
+  /* The last window closed while it runs in the background: main() execs
+   * relink-background, which needs far less memory than this process. */
+  gboolean return_to_background;
+  gboolean quitting;
   /* Held while it runs in the background, so that closing the window
    * does not end the process. */
   gboolean held;
@@ -108,6 +119,14 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       relink_keep_alive_start (self->keep_alive);
       relink_reminder_service_start (self->reminders);
+    }
+
+  if (self->pending_action != NULL)
+    {
+      g_autofree char *action = g_steal_pointer (&self->pending_action);
+      g_autofree char *target = g_steal_pointer (&self->pending_target);
+
+      g_action_group_activate_action (G_ACTION_GROUP (self), action, g_variant_new_string (target));
     }
 }
 
@@ -178,6 +197,22 @@ relink_application_window_added (GtkApplication *application, GtkWindow *window)
 }
 
 static void
+relink_application_window_removed (GtkApplication *application, GtkWindow *window)
+{
+  RelinkApplication *self = RELINK_APPLICATION (application);
+
+  GTK_APPLICATION_CLASS (relink_application_parent_class)->window_removed (application, window);
+
+  /* Held, this process would stay as it is, GTK, WebKit and all. */
+  if (self->held && !self->quitting && gtk_application_get_windows (application) == NULL)
+    {
+      self->return_to_background = TRUE;
+      self->quitting = TRUE;
+      g_application_quit (G_APPLICATION (self));
+    }
+}
+
+static void
 about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   RelinkApplication *self = user_data;
@@ -198,7 +233,10 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static void
 quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  RelinkApplication *self = user_data;
+
+  self->quitting = TRUE;
+  g_application_quit (G_APPLICATION (self));
 }
 
 /* For notifications and the tray, which can only name "app." actions:
@@ -256,8 +294,8 @@ static const GActionEntry app_entries[] = {
 static void
 sync_hold (RelinkApplication *self)
 {
-  gboolean wanted
-      = self->started_in_background || g_settings_get_boolean (self->settings, "run-in-background");
+  gboolean wanted = self->started_in_background || self->from_background
+                    || g_settings_get_boolean (self->settings, "run-in-background");
 
   if (wanted && !self->held)
     g_application_hold (G_APPLICATION (self));
@@ -271,11 +309,41 @@ relink_application_handle_local_options (GApplication *application, GVariantDict
 {
   RelinkApplication *self = RELINK_APPLICATION (application);
   g_autoptr (GError) error = NULL;
+  const char *account_id;
   gboolean disable_gl;
   gboolean registered;
 
+  self->from_background = g_variant_dict_contains (options, "from-background");
+  if (g_variant_dict_lookup (options, "show-account", "&s", &account_id))
+    self->pending_action = g_strdup ("show-account");
+  else if (g_variant_dict_lookup (options, "renew-account", "&s", &account_id))
+    self->pending_action = g_strdup ("renew-account");
+  if (self->pending_action != NULL)
+    self->pending_target = g_strdup (account_id);
+
   if (!g_variant_dict_contains (options, "background"))
-    return -1;
+    {
+      if (self->pending_action == NULL)
+        return -1;
+
+      if (!g_application_register (application, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      /* A window already open does it; here the action waits for the
+       * accounts (see load_cb()). */
+      if (g_application_get_is_remote (application))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (application), self->pending_action,
+                                          g_variant_new_string (self->pending_target));
+          return 0;
+        }
+      return -1;
+    }
+
+  /* Reached only when relink-background could not be started (see
+   * main()): the work is done in this process then. */
 
   /* Before registering: the start-up that registering runs reads them. */
   self->started_in_background = TRUE;
@@ -401,6 +469,8 @@ relink_application_shutdown (GApplication *application)
   if (self->store_monitor != NULL)
     g_file_monitor_cancel (self->store_monitor);
 
+  self->quitting = TRUE;
+
   G_APPLICATION_CLASS (relink_application_parent_class)->shutdown (application);
 }
 
@@ -423,6 +493,8 @@ relink_application_finalize (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
+  g_clear_pointer (&self->pending_action, g_free);
+  g_clear_pointer (&self->pending_target, g_free);
 
   G_OBJECT_CLASS (relink_application_parent_class)->finalize (object);
 }
@@ -437,6 +509,7 @@ relink_application_class_init (RelinkApplicationClass *klass)
   object_class->finalize = relink_application_finalize;
 
   gtk_app_class->window_added = relink_application_window_added;
+  gtk_app_class->window_removed = relink_application_window_removed;
 
   app_class->handle_local_options = relink_application_handle_local_options;
   app_class->startup = relink_application_startup;
@@ -452,6 +525,15 @@ relink_application_init (RelinkApplication *self)
   g_application_add_main_option (
       G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
       _ ("Start without a window, to send reminders and keep connections alive"), NULL);
+  g_application_add_main_option (G_APPLICATION (self), "show-account", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING, _ ("Show the account’s details"),
+                                 _ ("ACCOUNT-ID"));
+  g_application_add_main_option (G_APPLICATION (self), "renew-account", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING, _ ("Renew the account’s authorisation"),
+                                 _ ("ACCOUNT-ID"));
+  /* relink-background's, when it hands over to a window. */
+  g_application_add_main_option (G_APPLICATION (self), "from-background", 0, G_OPTION_FLAG_HIDDEN,
+                                 G_OPTION_ARG_NONE, "", NULL);
 }
 
 RelinkApplication *
@@ -496,4 +578,12 @@ relink_application_check_store (RelinkApplication *self)
     return;
 
   relink_account_manager_reload_if_changed (self->manager);
+}
+
+gboolean
+relink_application_get_return_to_background (RelinkApplication *self)
+{
+  g_return_val_if_fail (RELINK_IS_APPLICATION (self), FALSE);
+
+  return self->return_to_background;
 }

@@ -9,6 +9,7 @@
 
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
+#include "relink-ui-util.h"
 
 /* RelinkKeysetsDialog: the developer keys Relink holds, how many accounts
  * use each, when their client secrets lapse, removal of unused ones, and a
@@ -263,24 +264,19 @@ remove_clicked_cb (RelinkKeysetsDialog *self, GtkButton *button)
   GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
   RowParts *parts = g_object_get_data (G_OBJECT (row), PARTS_KEY);
   g_autofree char *name = relink_keyset_dup_display_name (parts->keyset);
+  g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
   if (relink_account_manager_count_accounts_of_keyset (self->manager, parts->keyset) > 0)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Remove “%s”?"), name);
-  adw_message_dialog_set_body (
-      ADW_MESSAGE_DIALOG (dialog),
+  heading = g_strdup_printf (_ ("Remove “%s”?"), name);
+  dialog = relink_ui_destructive_dialog_new (
+      GTK_WINDOW (self), heading,
       _ ("Relink forgets these developer keys and deletes their secrets "
          "from the keyring. Your app on the marketplace’s developer portal "
-         "stays as it is."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+         "stays as it is."),
+      "remove", _ ("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "relink-keyset", g_object_ref (parts->keyset),
                           g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);

@@ -1,14 +1,19 @@
 /* test-background.c: the real `relink --background` in the private
- * session: it starts without a window and without a web process, sends
- * the reminder that is due (to a fake notification server), and opening
- * Relink again shows the window in that same process.
+ * session: it becomes relink-background (by exec, same process), which
+ * loads neither GTK nor WebKit and sends the reminder that is due (to a
+ * fake notification server); opening Relink again makes that same process
+ * `relink` with the window, and closing the window makes it
+ * relink-background again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <dlfcn.h>
+#include <gdk/x11/gdkx.h>
 #include <gio/gio.h>
+#include <gtk/gtk.h>
 #include <signal.h>
 
 #include "relink-expiry.h"
@@ -416,6 +421,79 @@ list_children (const char *pid)
   return g_string_free (names, FALSE);
 }
 
+/* The program the process runs now: "relink" or "relink-background". */
+static char *
+process_program (const char *pid)
+{
+  g_autofree char *path = g_build_filename ("/proc", pid, "exe", NULL);
+  g_autofree char *target = g_file_read_link (path, NULL);
+
+  return target != NULL ? g_path_get_basename (target) : g_strdup ("");
+}
+
+/* Whether the process has GTK or WebKitGTK loaded. */
+static gboolean
+maps_toolkit (const char *pid)
+{
+  g_autofree char *path = g_build_filename ("/proc", pid, "maps", NULL);
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents (path, &maps, NULL, NULL));
+  return strstr (maps, "libgtk") != NULL || strstr (maps, "libwebkit") != NULL
+         || strstr (maps, "libadwaita") != NULL;
+}
+
+static gboolean
+is_program (Fixture *fixture, const char *pid, const char *program)
+{
+  g_autofree char *now = process_program (pid);
+
+  return g_str_equal (now, program) && name_has_owner (fixture, APPLICATION_ID);
+}
+
+/* Closes the window "Relink" as a window manager's close button does
+ * (WM_DELETE_WINDOW), there being no window manager on Xvfb. Xlib is
+ * GTK's, looked up rather than linked. */
+static void
+close_x_window (void)
+{
+  void (*send_event) (Display *, Window, Bool, long, XEvent *);
+  int (*flush) (Display *);
+  g_autofree char *out = NULL;
+  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
+  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
+  g_auto (GStrv) lines = NULL;
+  GdkDisplay *display;
+  Window xid = 0;
+  XEvent event = { 0 };
+
+  g_assert_nonnull (xwininfo);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, NULL, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && xid == 0; i++)
+    if (strstr (lines[i], "\"Relink\"") != NULL)
+      xid = g_ascii_strtoull (g_strchug (lines[i]), NULL, 16);
+  g_assert_cmpuint (xid, !=, 0);
+
+  g_assert_true (gtk_init_check ());
+  display = gdk_display_get_default ();
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  send_event = dlsym (RTLD_DEFAULT, "XSendEvent");
+  flush = dlsym (RTLD_DEFAULT, "XFlush");
+  g_assert_nonnull (send_event);
+  g_assert_nonnull (flush);
+
+  event.xclient.type = ClientMessage;
+  event.xclient.window = xid;
+  event.xclient.message_type = gdk_x11_get_xatom_by_name_for_display (display, "WM_PROTOCOLS");
+  event.xclient.format = 32;
+  event.xclient.data.l[0] = gdk_x11_get_xatom_by_name_for_display (display, "WM_DELETE_WINDOW");
+  event.xclient.data.l[1] = CurrentTime;
+  send_event (gdk_x11_display_get_xdisplay (display), xid, False, NoEventMask, &event);
+  flush (gdk_x11_display_get_xdisplay (display));
+}
+
 static void
 spawn_background (Fixture *fixture)
 {
@@ -439,6 +517,10 @@ test_background (Fixture *fixture, gconstpointer data)
   spawn_background (fixture);
   pid = g_subprocess_get_identifier (fixture->child);
 
+  /* The same process, without the toolkits a window needs. */
+  POLL_FOR (is_program (fixture, pid, "relink-background"));
+  g_assert_false (maps_toolkit (pid));
+
   /* The due reminder comes without any window. */
   WAIT_FOR (fixture->server->notified->len >= 1);
   n = last_notification (fixture->server);
@@ -461,15 +543,27 @@ test_background (Fixture *fixture, gconstpointer data)
   g_clear_object (&second);
   g_assert_cmpuint (count_windows (fixture), ==, 0);
 
-  /* Opening Relink: the window appears in the background process. */
+  g_assert_true (is_program (fixture, pid, "relink-background"));
+  g_clear_object (&second);
+
+  /* Opening Relink: the background process becomes the window. */
   second = g_subprocess_launcher_spawn (fixture->launcher, &error, fixture->relink, NULL);
   g_assert_no_error (error);
   g_subprocess_wait_check (second, NULL, &error);
   g_assert_no_error (error);
   POLL_FOR (count_windows (fixture) == 1);
   g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
-  if (g_find_program_in_path ("xwininfo") != NULL)
-    POLL_FOR (x_window_shown ());
+  g_assert_true (is_program (fixture, pid, "relink"));
+  POLL_FOR (x_window_shown ());
+
+  /* Closing it, with "run in background" on (the default): back to the
+   * small program, the same process still. */
+  close_x_window ();
+  POLL_FOR (is_program (fixture, pid, "relink-background"));
+  g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
+  g_assert_false (maps_toolkit (pid));
+  g_assert_false (x_window_shown ());
+  g_assert_cmpuint (count_windows (fixture), ==, 0);
 }
 
 /* A click on the reminder opens the window on that account. */
@@ -486,6 +580,7 @@ test_notification_opens_window (Fixture *fixture, gconstpointer data)
   fake_server_emit (fixture->server, "ActionInvoked",
                     g_variant_new ("(us)", last_notification (fixture->server)->id, "default"));
   POLL_FOR (count_windows (fixture) == 1);
+  g_assert_true (is_program (fixture, g_subprocess_get_identifier (fixture->child), "relink"));
 
   /* Quit ends the process, window or not. */
   reply = g_dbus_connection_call_sync (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions",

@@ -18,6 +18,7 @@
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
+#include "relink-test-gui.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 
@@ -45,13 +46,6 @@ typedef struct
 } Fixture;
 
 static void
-answer_json (SoupServerMessage *msg, guint status, const char *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
 users_me_cb (SoupServer *server,
              SoupServerMessage *msg,
              const char *path,
@@ -64,9 +58,9 @@ users_me_cb (SoupServer *server,
 
   fixture->identity_requests++;
   if (g_strcmp0 (auth, "Bearer " STUB_ACCESS) != 0)
-    answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
+    relink_test_stub_answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
   else
-    answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
+    relink_test_stub_answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
 }
 
 /* RFC 7009: the token in a form; 200 whatever it is. */
@@ -88,50 +82,25 @@ revoke_cb (SoupServer *server,
   soup_server_message_set_status (msg, 200, NULL);
 }
 
-static void
-authorize_cb (SoupServer *server,
-              SoupServerMessage *msg,
-              const char *path,
-              GHashTable *query,
-              gpointer user_data)
-{
-  static const char page[] = "<html><head><title>Sign in</title></head><body></body></html>";
-
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
-}
-
 /* Starts the stub and writes its profile into @providers_dir. */
 static void
 stub_start (Fixture *fixture, const char *providers_dir)
 {
   g_autoptr (GError) error = NULL;
   g_autoslist (GUri) uris = NULL;
-  g_autofree char *profile = NULL;
-  g_autofree char *path = g_build_filename (providers_dir, STUB_ID ".json", NULL);
 
   fixture->stub = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->stub, "/users/me", users_me_cb, fixture, NULL);
   soup_server_add_handler (fixture->stub, "/revoke", revoke_cb, fixture, NULL);
-  soup_server_add_handler (fixture->stub, "/authorize", authorize_cb, fixture, NULL);
+  soup_server_add_handler (fixture->stub, "/authorize", relink_test_stub_authorize_cb, fixture,
+                           NULL);
   soup_server_listen_local (fixture->stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (fixture->stub);
   fixture->stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
 
-  profile = g_strdup_printf (
-      "{ \"format_version\": 1, \"id\": \"" STUB_ID "\", \"name\": \"" STUB_NAME "\","
-      "  \"client_auth\": \"body\", \"pkce\": \"optional\", \"scopes\": [],"
-      "  \"access_lifetime\": 21600, \"refresh_lifetime\": 15552000,"
-      "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"id\","
-      "                  \"name_field\": \"nickname\" },"
-      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": false,"
-      "    \"authorize_url\": \"%s/authorize\", \"token_url\": \"%s/token\","
-      "    \"identity_url\": \"%s/users/me\", \"revoke_url\": \"%s/revoke\" } ] }",
-      fixture->stub_base, fixture->stub_base, fixture->stub_base, fixture->stub_base);
-  g_assert_cmpint (g_mkdir_with_parents (providers_dir, 0700), ==, 0);
-  g_file_set_contents (path, profile, -1, &error);
-  g_assert_no_error (error);
+  relink_test_write_stub_profile (providers_dir, STUB_ID, STUB_NAME, fixture->stub_base, FALSE,
+                                  TRUE);
 }
 
 static void
@@ -211,49 +180,7 @@ fixture_close (Fixture *fixture)
   g_free (fixture->dir);
 }
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  g_error ("Timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond holds; a hang fails the test instead of
- * waiting for the harness to kill it. */
-#define WAIT_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint wait_id_ = g_timeout_add_seconds (30, timed_out_cb, (gpointer) #cond);                   \
-    while (!(cond))                                                                                \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    g_source_remove (wait_id_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
-
-static void
-after_paint_cb (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  WAIT_FOR (gtk_widget_get_mapped (widget));
-
-  clock = gtk_widget_get_frame_clock (widget);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  WAIT_FOR (painted);
-  g_signal_handler_disconnect (clock, id);
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
 
 /* With RELINK_SCREENSHOT_DIR set, saves what @window shows as NAME.png:
  * a developer aid for checking the dialogs' looks. */
@@ -272,7 +199,7 @@ maybe_screenshot (GtkWidget *window, const char *name)
   if (dir == NULL)
     return;
 
-  wait_for_frame (window);
+  relink_test_wait_for_frames (window, 1);
   paintable = gtk_widget_paintable_new (window);
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
@@ -283,38 +210,6 @@ maybe_screenshot (GtkWidget *window, const char *name)
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_strdup_printf ("%s/%s.png", dir, name);
   gdk_texture_save_to_png (texture, path);
-}
-
-/* Finds a widget by its template id or widget name. */
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  const char *buildable_id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (root));
-
-  if (g_strcmp0 (buildable_id, id) == 0 || g_strcmp0 (gtk_widget_get_name (root), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_widget (GtkWidget *root, const char *id)
-{
-  GtkWidget *widget = find_widget (root, id);
-
-  if (widget == NULL)
-    g_error ("No widget “%s”", id);
-
-  return widget;
 }
 
 /* A visible label showing exactly @text, NULL when none. */
@@ -342,19 +237,19 @@ find_label (GtkWidget *root, const char *text)
 static void
 set_text (GtkWidget *root, const char *id, const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (get_widget (root, id)), text);
+  gtk_editable_set_text (GTK_EDITABLE (relink_test_get_widget (root, id)), text);
 }
 
 static const char *
 label_text (GtkWidget *root, const char *id)
 {
-  return gtk_label_get_text (GTK_LABEL (get_widget (root, id)));
+  return gtk_label_get_text (GTK_LABEL (relink_test_get_widget (root, id)));
 }
 
 static gboolean
 error_label_shows (GtkWidget *root, const char *id, const char *fragment)
 {
-  GtkWidget *label = get_widget (root, id);
+  GtkWidget *label = relink_test_get_widget (root, id);
 
   return gtk_widget_get_visible (label)
          && strstr (gtk_label_get_text (GTK_LABEL (label)), fragment) != NULL;
@@ -363,7 +258,7 @@ error_label_shows (GtkWidget *root, const char *id, const char *fragment)
 static void
 click (GtkWidget *root, const char *id)
 {
-  GtkWidget *button = get_widget (root, id);
+  GtkWidget *button = relink_test_get_widget (root, id);
 
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_true (gtk_widget_get_visible (button));
@@ -464,27 +359,28 @@ test_add_account (void)
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_signal_connect (dialog, "account-added", G_CALLBACK (account_added_cb), &added);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
   maybe_screenshot (dialog, "add-account-1-marketplace");
 
   /* Step 1: the marketplace. */
   g_assert_nonnull (find_label (dialog, "eBay"));
-  g_assert_nonnull (find_label (get_widget (dialog, "acme-market"), "Custom"));
-  g_assert_null (find_label (get_widget (dialog, "ebay"), "Custom"));
-  gtk_widget_activate (get_widget (dialog, "amazon-sp-api"));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack"))), ==,
-                   "keys");
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "acme-market"), "Custom"));
+  g_assert_null (find_label (relink_test_get_widget (dialog, "ebay"), "Custom"));
+  gtk_widget_activate (relink_test_get_widget (dialog, "amazon-sp-api"));
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack"))), ==,
+      "keys");
 
   /* Step 2: the fixture's Amazon keys are offered; choose new keys. */
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "existing_group")));
-  g_assert_nonnull (find_widget (dialog, "keyset-amazon-na"));
-  g_assert_null (find_widget (dialog, "keyset-ebay"));
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "new_keys_group")));
-  gtk_widget_activate (get_widget (dialog, "new-keys"));
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "new_keys_group")));
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "client_secret_row")));
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "expiry_group")));
-  g_assert_nonnull (find_widget (dialog, "application_id"));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "existing_group")));
+  g_assert_nonnull (relink_test_find_widget (dialog, "keyset-amazon-na"));
+  g_assert_null (relink_test_find_widget (dialog, "keyset-ebay"));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "new_keys_group")));
+  gtk_widget_activate (relink_test_get_widget (dialog, "new-keys"));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "new_keys_group")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "client_secret_row")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "expiry_group")));
+  g_assert_nonnull (relink_test_find_widget (dialog, "application_id"));
 
   /* The secret expiry defaults to 180 days from today. */
   {
@@ -492,19 +388,21 @@ test_add_account (void)
     g_autoptr (GDateTime) expiry = g_date_time_add_days (today, 180);
     expected_expiry = g_date_time_format (expiry, "%Y-%m-%d");
   }
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_widget (dialog, "expiry_row"))), ==,
-                   expected_expiry);
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (relink_test_get_widget (dialog, "expiry_row"))), ==,
+      expected_expiry);
 
-  next = get_widget (dialog, "next_button");
+  next = relink_test_get_widget (dialog, "next_button");
   g_assert_true (gtk_widget_get_visible (next));
   g_assert_false (gtk_widget_is_sensitive (next));
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "keys_error_label")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "keys_error_label")));
 
   /* An emptied client id is called out. */
   set_text (dialog, "client_id_row", "x");
   set_text (dialog, "client_id_row", "");
   g_assert_true (error_label_shows (dialog, "keys_error_label", "client ID"));
-  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "client_id_row"), "error"));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "client_id_row"), "error"));
   g_assert_false (gtk_widget_is_sensitive (next));
 
   set_text (dialog, "client_id_row", "amzn1.application-oa2-client.new");
@@ -514,12 +412,14 @@ test_add_account (void)
   /* Plain http is only for this computer. */
   set_text (dialog, "redirect_row", "http://example.com/callback");
   g_assert_true (error_label_shows (dialog, "keys_error_label", "https://"));
-  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "redirect_row"), "error"));
-  g_assert_false (gtk_widget_has_css_class (get_widget (dialog, "client_id_row"), "error"));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "redirect_row"), "error"));
+  g_assert_false (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "client_id_row"), "error"));
   g_assert_false (gtk_widget_is_sensitive (next));
   maybe_screenshot (dialog, "add-account-2-problem");
   set_text (dialog, "redirect_row", "http://127.0.0.1:8080/callback");
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "keys_error_label")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "keys_error_label")));
   g_assert_true (gtk_widget_is_sensitive (next));
 
   /* A required keyset field left empty. */
@@ -530,7 +430,7 @@ test_add_account (void)
 
   /* A date that is not one. */
   set_text (dialog, "expiry_row", "next spring");
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "expiry_error_label")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "expiry_error_label")));
   g_assert_false (gtk_widget_is_sensitive (next));
   set_text (dialog, "expiry_row", "2031-02-03");
   g_assert_true (gtk_widget_is_sensitive (next));
@@ -540,20 +440,22 @@ test_add_account (void)
   click (dialog, "next_button");
 
   /* Step 3: the account. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack"))), ==,
-                   "account");
-  add = get_widget (dialog, "add_button");
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack"))), ==,
+      "account");
+  add = relink_test_get_widget (dialog, "add_button");
   g_assert_true (gtk_widget_get_visible (add));
   g_assert_false (gtk_widget_is_sensitive (add));
 
   set_text (dialog, "nickname_row", taken);
   g_assert_true (error_label_shows (dialog, "account_error_label", "already exists"));
-  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "nickname_row"), "error"));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "nickname_row"), "error"));
   g_assert_false (gtk_widget_is_sensitive (add));
 
   set_text (dialog, "nickname_row", "New Amazon shop");
   set_text (dialog, "identity_row", "A3NEWSELLER");
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "account_error_label")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "account_error_label")));
   g_assert_true (gtk_widget_is_sensitive (add));
   maybe_screenshot (dialog, "add-account-3-account");
 
@@ -626,34 +528,34 @@ test_add_account_existing_keys (void)
   dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));
   g_signal_connect (dialog, "account-added", G_CALLBACK (account_added_cb), &added);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
 
-  gtk_widget_activate (get_widget (dialog, "ebay"));
+  gtk_widget_activate (relink_test_get_widget (dialog, "ebay"));
 
   /* The RuName is a name, not a URL. */
-  gtk_widget_activate (get_widget (dialog, "new-keys"));
+  gtk_widget_activate (relink_test_get_widget (dialog, "new-keys"));
   g_assert_true (find_label (dialog, "RuName") != NULL);
   set_text (dialog, "client_id_row", "Someone-App-PRD-0123");
   set_text (dialog, "client_secret_row", "PRD-not-a-real-secret");
   set_text (dialog, "redirect_row", "https://example.com/accepted");
   g_assert_true (error_label_shows (dialog, "keys_error_label", "not a web address"));
-  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "next_button")));
   set_text (dialog, "redirect_row", "Someone-Someone-App-abcdefg");
-  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "expiry_group")));
+  g_assert_true (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "next_button")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "expiry_group")));
 
   /* Back to the fixture's production keys: nothing to fill in. */
-  gtk_widget_activate (get_widget (dialog, "keyset-ebay"));
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "new_keys_group")));
-  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
+  gtk_widget_activate (relink_test_get_widget (dialog, "keyset-ebay"));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "new_keys_group")));
+  g_assert_true (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "next_button")));
   click (dialog, "next_button");
 
   /* Enter in the nickname row activates Add. */
   set_text (dialog, "nickname_row", "Second eBay shop");
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (dialog))
-                 == get_widget (dialog, "add_button"));
+                 == relink_test_get_widget (dialog, "add_button"));
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  gtk_widget_activate_default (get_widget (dialog, "nickname_row"));
+  gtk_widget_activate_default (relink_test_get_widget (dialog, "nickname_row"));
   WAIT_FOR (added != NULL);
   WAIT_FOR (dialog == NULL);
 
@@ -679,14 +581,15 @@ test_add_account_cancel (void)
 
   dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
-  gtk_widget_activate (get_widget (dialog, "etsy"));
-  gtk_widget_activate (get_widget (dialog, "new-keys"));
+  relink_test_wait_for_frames (dialog, 1);
+  gtk_widget_activate (relink_test_get_widget (dialog, "etsy"));
+  gtk_widget_activate (relink_test_get_widget (dialog, "new-keys"));
   /* Etsy is a public client: no secret to ask for. */
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "client_secret_row")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "client_secret_row")));
   click (dialog, "back_button");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack"))), ==,
-                   "provider");
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack"))), ==,
+      "provider");
 
   /* Escape closes without saving anything. */
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
@@ -725,30 +628,30 @@ test_add_account_custom_oidc (void)
 
   dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
-  stack = GTK_STACK (get_widget (dialog, "stack"));
+  relink_test_wait_for_frames (dialog, 1);
+  stack = GTK_STACK (relink_test_get_widget (dialog, "stack"));
 
-  gtk_widget_activate (get_widget (dialog, "custom-oidc"));
+  gtk_widget_activate (relink_test_get_widget (dialog, "custom-oidc"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "custom");
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "next_button")));
-  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "next_button")));
 
   /* Nobody answers there: said in plain words, on the page. */
   set_text (dialog, "issuer_row", "http://127.0.0.1:1");
   set_text (dialog, "provider_name_row", "Test Market");
   click (dialog, "next_button");
-  WAIT_FOR (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  WAIT_FOR (gtk_widget_get_visible (relink_test_get_widget (dialog, "custom_error_label")));
   g_test_message ("%s", label_text (dialog, "custom_error_label"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "custom");
-  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "next_button")));
+  g_assert_true (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "next_button")));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, n_providers);
 
   /* A name a shipped marketplace has. */
   set_text (dialog, "issuer_row", issuer);
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "custom_error_label")));
   set_text (dialog, "provider_name_row", "eBay");
   click (dialog, "next_button");
-  WAIT_FOR (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
+  WAIT_FOR (gtk_widget_get_visible (relink_test_get_widget (dialog, "custom_error_label")));
   g_assert_nonnull (strstr (label_text (dialog, "custom_error_label"), "already knows"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, n_providers);
 
@@ -756,8 +659,8 @@ test_add_account_custom_oidc (void)
   set_text (dialog, "provider_name_row", "Test Market");
   click (dialog, "next_button");
   WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "keys") == 0
-            || gtk_widget_get_visible (get_widget (dialog, "custom_error_label")));
-  if (gtk_widget_get_visible (get_widget (dialog, "custom_error_label")))
+            || gtk_widget_get_visible (relink_test_get_widget (dialog, "custom_error_label")));
+  if (gtk_widget_get_visible (relink_test_get_widget (dialog, "custom_error_label")))
     g_error ("Discovery failed: %s", label_text (dialog, "custom_error_label"));
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (registry)), ==, n_providers + 1);
@@ -770,9 +673,9 @@ test_add_account_custom_oidc (void)
     }
   g_assert_nonnull (provider);
   g_assert_true (relink_provider_is_custom (provider));
-  g_assert_cmpstr (
-      adw_window_title_get_subtitle (ADW_WINDOW_TITLE (get_widget (dialog, "window_title"))), ==,
-      "Test Market");
+  g_assert_cmpstr (adw_window_title_get_subtitle (
+                       ADW_WINDOW_TITLE (relink_test_get_widget (dialog, "window_title"))),
+                   ==, "Test Market");
   /* Its endpoints are the server's, from the discovery document. */
   {
     GPtrArray *environments = relink_provider_get_environments (provider);
@@ -785,8 +688,8 @@ test_add_account_custom_oidc (void)
     g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   }
   /* Listed among the marketplaces from now on. */
-  g_assert_nonnull (
-      find_widget (get_widget (dialog, "provider_list"), relink_provider_get_id (provider)));
+  g_assert_nonnull (relink_test_find_widget (relink_test_get_widget (dialog, "provider_list"),
+                                             relink_provider_get_id (provider)));
   maybe_screenshot (dialog, "add-account-custom-keys");
 
   destroy_and_finalize (dialog);
@@ -846,14 +749,14 @@ test_details (void)
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_signal_connect (dialog, "account-removed", G_CALLBACK (account_removed_cb), &removed_name);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
 
   /* The header and the fixture's dates. */
   g_assert_nonnull (find_label (dialog, nickname));
   refresh_date = relink_expiry_format_date (relink_account_get_refresh_expires_at (account), NULL);
   authorised_date = relink_expiry_format_date (relink_account_get_authorised_at (account), NULL);
-  g_assert_nonnull (find_label (get_widget (dialog, "refresh-expires"), refresh_date));
-  g_assert_nonnull (find_label (get_widget (dialog, "authorised"), authorised_date));
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "refresh-expires"), refresh_date));
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "authorised"), authorised_date));
   g_assert_nonnull (
       find_label (dialog, relink_keyset_get_client_id (relink_account_get_keyset (account))));
 
@@ -920,10 +823,10 @@ test_details_empty_history (void)
 
   dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
   WAIT_FOR (find_label (dialog, "No history yet") != NULL);
-  g_assert_nonnull (find_label (get_widget (dialog, "authorised"), "Never"));
-  g_assert_nonnull (find_label (get_widget (dialog, "refresh-expires"), "Unknown"));
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "authorised"), "Never"));
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "refresh-expires"), "Unknown"));
   g_assert_nonnull (find_label (dialog, "Not connected"));
   maybe_screenshot (dialog, "account-details-new");
 
@@ -993,25 +896,6 @@ keyring_tokens (Fixture *fixture, const char *account_id)
   return tokens;
 }
 
-/* The login dialog open for @account, NULL when none. */
-static GtkWindow *
-find_login_dialog (RelinkAccount *account)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (RELINK_IS_LOGIN_DIALOG (window)
-          && relink_login_dialog_get_account (RELINK_LOGIN_DIALOG (window)) == account)
-        found = window;
-    }
-
-  return found;
-}
-
 static gboolean
 is_connected_text (const char *text)
 {
@@ -1038,34 +922,36 @@ test_details_actions (void)
   dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
   relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog), service);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
   WAIT_FOR (find_label (dialog, "No history yet") != NULL);
 
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget (dialog, "renew_button"))), ==,
-                   "_Renew");
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "result_box")));
+  g_assert_cmpstr (
+      gtk_button_get_label (GTK_BUTTON (relink_test_get_widget (dialog, "renew_button"))), ==,
+      "_Renew");
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "result_box")));
 
   /* Test: the stub says who the token belongs to; the result line, the
    * account and the history show it. */
   click (dialog, "test_button");
-  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "test_button")));
+  g_assert_false (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "test_button")));
   WAIT_FOR (is_connected_text (label_text (dialog, "result_label")));
   test_text = g_strdup (label_text (dialog, "result_label"));
   g_test_message ("%s", test_text);
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "result_box")));
-  g_assert_true (gtk_widget_has_css_class (get_widget (dialog, "result_label"), "success"));
-  g_assert_true (gtk_widget_is_sensitive (get_widget (dialog, "test_button")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "result_box")));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "result_label"), "success"));
+  g_assert_true (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "test_button")));
   g_assert_cmpuint (fixture.identity_requests, ==, 1);
   g_assert_true (relink_account_get_last_test_ok (account));
   g_assert_cmpstr (relink_account_get_last_test_message (account), ==, test_text);
-  WAIT_FOR (find_label (get_widget (dialog, "history_list"), test_text) != NULL);
-  g_assert_nonnull (find_label (get_widget (dialog, "history_list"), "Test"));
+  WAIT_FOR (find_label (relink_test_get_widget (dialog, "history_list"), test_text) != NULL);
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "history_list"), "Test"));
   maybe_screenshot (dialog, "account-details-tested");
 
   /* Renew opens the login dialog for this account, over this dialog. */
-  g_assert_null (find_login_dialog (account));
+  g_assert_null (relink_test_find_login_dialog (account));
   click (dialog, "renew_button");
-  login = find_login_dialog (account);
+  login = relink_test_find_login_dialog (account);
   g_assert_nonnull (login);
   g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (dialog));
   g_object_add_weak_pointer (G_OBJECT (login), (gpointer *) &login);
@@ -1109,11 +995,12 @@ test_details_actions (void)
     g_assert_no_error (error);
     g_assert_cmpint (relink_account_get_status (stored), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   }
-  g_assert_false (gtk_widget_get_visible (get_widget (dialog, "revoke_button")));
-  g_assert_false (gtk_widget_is_sensitive (get_widget (dialog, "test_button")));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (get_widget (dialog, "renew_button"))), ==,
-                   "_Connect");
-  WAIT_FOR (find_label (get_widget (dialog, "history_list"), "Revocation") != NULL);
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (dialog, "revoke_button")));
+  g_assert_false (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "test_button")));
+  g_assert_cmpstr (
+      gtk_button_get_label (GTK_BUTTON (relink_test_get_widget (dialog, "renew_button"))), ==,
+      "_Connect");
+  WAIT_FOR (find_label (relink_test_get_widget (dialog, "history_list"), "Revocation") != NULL);
   maybe_screenshot (dialog, "account-details-revoked");
 
   destroy_and_finalize (dialog);
@@ -1146,10 +1033,10 @@ test_details_test_failure (void)
 
   dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
 
   click (dialog, "test_button");
-  WAIT_FOR (gtk_widget_has_css_class (get_widget (dialog, "result_label"), "error"));
+  WAIT_FOR (gtk_widget_has_css_class (relink_test_get_widget (dialog, "result_label"), "error"));
   g_test_message ("%s", label_text (dialog, "result_label"));
   g_assert_false (is_connected_text (label_text (dialog, "result_label")));
   g_assert_cmpstr (label_text (dialog, "result_label"), !=, "");
@@ -1184,7 +1071,7 @@ add_keyset_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static GtkWidget *
 remove_button_of (GtkWidget *dialog, const char *keyset_id)
 {
-  return get_widget (get_widget (dialog, keyset_id), "remove");
+  return relink_test_get_widget (relink_test_get_widget (dialog, keyset_id), "remove");
 }
 
 static void
@@ -1210,9 +1097,10 @@ test_keysets (void)
   opened_at = relink_now ();
   dialog = GTK_WIDGET (relink_keysets_dialog_new (NULL, fixture.manager));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack"))), ==,
-                   "list");
+  relink_test_wait_for_frames (dialog, 1);
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack"))), ==,
+      "list");
 
   /* Every keyset, with the number of accounts using it. */
   for (guint i = 0; i < n_keysets; i++)
@@ -1221,7 +1109,7 @@ test_keysets (void)
       guint used = relink_account_manager_count_accounts_of_keyset (fixture.manager, keyset);
       g_autofree char *name = relink_keyset_dup_display_name (keyset);
 
-      row = get_widget (dialog, relink_keyset_get_id (keyset));
+      row = relink_test_get_widget (dialog, relink_keyset_get_id (keyset));
       g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, name);
       if (used == 1)
         g_assert_nonnull (
@@ -1241,7 +1129,7 @@ test_keysets (void)
     g_autofree char *at_check = relink_expiry_describe (expires_at, relink_now (), NULL);
 
     g_assert_cmpint (expires_at, >, 0);
-    row = get_widget (dialog, "keyset-amazon-na");
+    row = relink_test_get_widget (dialog, "keyset-amazon-na");
     g_assert_true (find_label (row, at_open) != NULL || find_label (row, at_check) != NULL);
   }
 
@@ -1255,11 +1143,12 @@ test_keysets (void)
   relink_account_manager_add_keyset_async (fixture.manager, unused, secrets, NULL,
                                            add_keyset_done_cb, &done);
   WAIT_FOR (done);
-  WAIT_FOR (find_widget (dialog, "keyset-unused") != NULL);
-  g_assert_nonnull (find_label (get_widget (dialog, "keyset-unused"), "Spare Etsy keys"));
+  WAIT_FOR (relink_test_find_widget (dialog, "keyset-unused") != NULL);
   g_assert_nonnull (
-      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (get_widget (dialog, "keyset-unused"))),
-              "Not used by any account"));
+      find_label (relink_test_get_widget (dialog, "keyset-unused"), "Spare Etsy keys"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (
+                                ADW_ACTION_ROW (relink_test_get_widget (dialog, "keyset-unused"))),
+                            "Not used by any account"));
   g_assert_true (gtk_widget_is_sensitive (remove_button_of (dialog, "keyset-unused")));
   maybe_screenshot (dialog, "keysets");
 
@@ -1277,7 +1166,7 @@ test_keysets (void)
   g_assert_nonnull (confirm);
   respond (confirm, "_Remove");
   WAIT_FOR (relink_account_manager_lookup_keyset (fixture.manager, "keyset-unused") == NULL);
-  WAIT_FOR (find_widget (dialog, "keyset-unused") == NULL);
+  WAIT_FOR (relink_test_find_widget (dialog, "keyset-unused") == NULL);
   secret = relink_secrets_lookup_keyset_secret_sync (fixture.secrets, "keyset-unused",
                                                      "shared_secret", NULL, &error);
   g_assert_no_error (error);
@@ -1313,17 +1202,17 @@ test_keysets_invalid (void)
 
   dialog = GTK_WIDGET (relink_keysets_dialog_new (NULL, fixture.manager));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
+  relink_test_wait_for_frames (dialog, 1);
 
-  row = get_widget (dialog, "keyset-ebay");
+  row = relink_test_get_widget (dialog, "keyset-ebay");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                             "The marketplace refused these keys"));
-  g_assert_true (gtk_widget_get_visible (get_widget (row, "new-secret")));
-  g_assert_false (
-      gtk_widget_get_visible (get_widget (get_widget (dialog, "keyset-etsy"), "new-secret")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (row, "new-secret")));
+  g_assert_false (gtk_widget_get_visible (
+      relink_test_get_widget (relink_test_get_widget (dialog, "keyset-etsy"), "new-secret")));
   maybe_screenshot (dialog, "keysets-invalid");
 
-  g_signal_emit_by_name (get_widget (row, "new-secret"), "clicked");
+  g_signal_emit_by_name (relink_test_get_widget (row, "new-secret"), "clicked");
   secret_dialog = find_message_dialog (GTK_WINDOW (dialog));
   g_assert_nonnull (secret_dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (secret_dialog, "save"));
@@ -1334,7 +1223,7 @@ test_keysets_invalid (void)
 
   WAIT_FOR (!relink_keyset_get_invalid (keyset));
   g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "refused"));
-  g_assert_false (gtk_widget_get_visible (get_widget (row, "new-secret")));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (row, "new-secret")));
 
   secret = relink_secrets_lookup_keyset_secret_sync (fixture.secrets, "keyset-ebay",
                                                      "client_secret", NULL, &error);
@@ -1362,9 +1251,10 @@ test_keysets_empty (void)
   fixture_open (&fixture, 0);
   dialog = GTK_WIDGET (relink_keysets_dialog_new (NULL, fixture.manager));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for_frame (dialog);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack"))), ==,
-                   "empty");
+  relink_test_wait_for_frames (dialog, 1);
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack"))), ==,
+      "empty");
   g_assert_nonnull (find_label (dialog, "No Developer Keys Yet"));
   maybe_screenshot (dialog, "keysets-empty");
 

@@ -21,6 +21,7 @@
 #include "relink-account-manager.h"
 #include "relink-expiry.h"
 #include "relink-login-dialog.h"
+#include "relink-test-gui.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 
@@ -40,24 +41,7 @@ typedef struct
   RelinkAccount *account;
 } Fixture;
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  g_error ("Timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond holds; a hang fails the test instead of
- * waiting for the harness to kill it. */
-#define WAIT_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint wait_id_ = g_timeout_add_seconds (60, timed_out_cb, (gpointer) #cond);                   \
-    while (!(cond))                                                                                \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    g_source_remove (wait_id_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 60)
 
 static void
 got_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -248,52 +232,24 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->dir);
 }
 
-/* Finds a widget by its template id. */
-static GtkWidget *
-find_widget (GtkWidget *root, const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_widget (GtkWindow *dialog, const char *id)
-{
-  GtkWidget *widget = find_widget (GTK_WIDGET (dialog), id);
-
-  if (widget == NULL)
-    g_error ("No widget “%s”", id);
-
-  return widget;
-}
-
 static const char *
 visible_page (GtkWindow *dialog)
 {
-  return gtk_stack_get_visible_child_name (GTK_STACK (get_widget (dialog, "stack")));
+  return gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack")));
 }
 
 static const char *
 error_description (GtkWindow *dialog)
 {
-  return adw_status_page_get_description (ADW_STATUS_PAGE (get_widget (dialog, "error_page")));
+  return adw_status_page_get_description (
+      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
 }
 
 static const char *
 error_title (GtkWindow *dialog)
 {
-  return adw_status_page_get_title (ADW_STATUS_PAGE (get_widget (dialog, "error_page")));
+  return adw_status_page_get_title (
+      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
 }
 
 static WebKitWebView *
@@ -451,34 +407,6 @@ dup_stored_tokens (Fixture *fixture)
   return tokens != NULL ? relink_token_set_to_json (tokens) : NULL;
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Lets the dialog (and the web view's frames) reach the screen. */
-static void
-wait_for_frames (GtkWidget *widget, guint n_frames)
-{
-  for (guint i = 0; i < n_frames; i++)
-    {
-      GdkFrameClock *clock;
-      gboolean painted = FALSE;
-      gulong id;
-
-      WAIT_FOR (gtk_widget_get_mapped (widget));
-      clock = gtk_widget_get_frame_clock (widget);
-      id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-      gtk_widget_queue_draw (widget);
-      WAIT_FOR (painted);
-      g_signal_handler_disconnect (clock, id);
-    }
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 /* With RELINK_SCREENSHOT_DIR set, saves what the X server shows of @dialog
  * as NAME.png (import -window, as a user would see it). */
 static void
@@ -493,7 +421,7 @@ maybe_screenshot (GtkWindow *dialog, const char *name)
   if (dir == NULL)
     return;
 
-  wait_for_frames (GTK_WIDGET (dialog), 10);
+  relink_test_wait_for_frames (GTK_WIDGET (dialog), 10);
   path = g_strdup_printf ("%s/%s.png", dir, name);
   xid = g_strdup_printf (
       "0x%lx", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (dialog))));
@@ -550,12 +478,13 @@ test_connect (Fixture *fixture, gconstpointer data)
 
   /* The header names the host; loopback http is marked as not secure. */
   wait_for_page (dialog, "Sign in");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_widget (dialog, "host_label"))), ==,
-                   "127.0.0.1");
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "insecure_label")));
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "security_icon")));
-  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (get_widget (dialog, "security_icon"))), ==,
-                   "dialog-warning-symbolic");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (relink_test_get_widget (dialog, "host_label"))),
+                   ==, "127.0.0.1");
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "insecure_label")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "security_icon")));
+  g_assert_cmpstr (
+      gtk_image_get_icon_name (GTK_IMAGE (relink_test_get_widget (dialog, "security_icon"))), ==,
+      "dialog-warning-symbolic");
 
   sign_in_as (dialog, "alice");
   wait_for_page (dialog, "Allow access?");
@@ -638,7 +567,7 @@ test_wrong_account (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (error_title (dialog), ==, "Wrong Account");
   g_assert_cmpstr (error_description (dialog), ==,
                    "You signed in as bob, but this account is alice. Sign in as alice.");
-  g_assert_true (gtk_widget_get_visible (get_widget (dialog, "try_again_button")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "try_again_button")));
   maybe_screenshot (dialog, "wrong-account");
 
   /* Nothing was stored: the keyring item is byte for byte the old one. */
@@ -652,7 +581,7 @@ test_wrong_account (Fixture *fixture, gconstpointer data)
 
   /* Try Again: a new attempt in a new session shows an empty sign-in
    * form again, and the right account goes through. */
-  gtk_widget_activate (get_widget (dialog, "try_again_button"));
+  gtk_widget_activate (relink_test_get_widget (dialog, "try_again_button"));
   WAIT_FOR (web_view_of (dialog) != NULL);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   sign_in_as (dialog, "alice");
@@ -942,15 +871,16 @@ test_browser (Fixture *fixture, gconstpointer data)
   gtk_window_destroy (browser);
 
   /* A wrong paste is pointed out and uses up nothing. */
-  paste_error = get_widget (dialog, "paste_error_label");
-  gtk_editable_set_text (GTK_EDITABLE (get_widget (dialog, "paste_entry")), "https://example.com/");
+  paste_error = relink_test_get_widget (dialog, "paste_error_label");
+  gtk_editable_set_text (GTK_EDITABLE (relink_test_get_widget (dialog, "paste_entry")),
+                         "https://example.com/");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.continue", NULL));
   g_assert_true (gtk_widget_get_visible (paste_error));
   g_assert_cmpstr (visible_page (dialog), ==, "browser");
 
   pasted = g_strdup_printf ("  %s\n", final_uri);
-  gtk_editable_set_text (GTK_EDITABLE (get_widget (dialog, "paste_entry")), pasted);
-  g_signal_emit_by_name (get_widget (dialog, "paste_entry"), "activate");
+  gtk_editable_set_text (GTK_EDITABLE (relink_test_get_widget (dialog, "paste_entry")), pasted);
+  g_signal_emit_by_name (relink_test_get_widget (dialog, "paste_entry"), "activate");
   WAIT_FOR (dialog == NULL);
 
   g_assert_cmpuint (signed_in.count, ==, 1);

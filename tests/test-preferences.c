@@ -11,27 +11,10 @@
 
 #include "relink-autostart.h"
 #include "relink-preferences-dialog.h"
+#include "relink-test-gui.h"
 #include "relink-test-util.h"
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gboolean timed_out_ = FALSE;                                                                   \
-    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_);                     \
-    while (!(cond) && !timed_out_)                                                                 \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!timed_out_)                                                                               \
-      g_source_remove (timeout_id_);                                                               \
-    g_assert_true (cond);                                                                          \
-  }                                                                                                \
-  G_STMT_END
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 10)
 
 static gpointer
 child (GtkWidget *dialog, const char *name)

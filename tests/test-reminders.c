@@ -16,6 +16,7 @@
 #include "relink-expiry.h"
 #include "relink-reminder-service.h"
 #include "relink-sleep-monitor.h"
+#include "relink-test-gui.h"
 #include "relink-test-util.h"
 
 #define DAY RELINK_REMINDER_DAY
@@ -24,45 +25,7 @@
 /* A fixed "now": 2030-01-01 00:00 UTC. */
 #define T0 G_GINT64_CONSTANT (1893456000)
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @cond holds, failing after 10 s instead of
- * hanging the suite. */
-#define WAIT_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gboolean timed_out_ = FALSE;                                                                   \
-    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_);                     \
-    while (!(cond) && !timed_out_)                                                                 \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!timed_out_)                                                                               \
-      g_source_remove (timeout_id_);                                                               \
-    g_assert_true (cond);                                                                          \
-  }                                                                                                \
-  G_STMT_END
-
-static GDBusConnection *
-new_connection (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *address = NULL;
-  GDBusConnection *connection;
-
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (
-      address,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 10)
 
 /* The fake notification server */
 
@@ -90,7 +53,6 @@ typedef struct
   GDBusConnection *connection;
   guint object_id;
   guint owner_id;
-  gboolean acquired;
   guint next_id;
   GPtrArray *notified; /* Notification */
   GArray *closed;      /* guint ids the client closed */
@@ -166,36 +128,21 @@ server_method_call (GDBusConnection *connection,
     }
 }
 
-static void
-server_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  ((FakeServer *) user_data)->acquired = TRUE;
-}
-
 static FakeServer *
 fake_server_start (void)
 {
   static const GDBusInterfaceVTable vtable = { server_method_call, NULL, NULL };
-  g_autoptr (GDBusNodeInfo) info = NULL;
-  g_autoptr (GError) error = NULL;
   FakeServer *server = g_new0 (FakeServer, 1);
 
   server->notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
   server->closed = g_array_new (FALSE, FALSE, sizeof (guint));
-  server->connection = new_connection ();
+  server->connection = relink_test_new_bus_connection ();
 
-  info = g_dbus_node_info_new_for_xml (server_xml, &error);
-  g_assert_no_error (error);
-  server->object_id = g_dbus_connection_register_object (
-      server->connection, NOTIFICATIONS_PATH, info->interfaces[0], &vtable, server, NULL, &error);
-  g_assert_no_error (error);
-  server->owner_id = g_bus_own_name_on_connection (server->connection, NOTIFICATIONS_NAME,
-                                                   G_BUS_NAME_OWNER_FLAGS_NONE, server_acquired_cb,
-                                                   NULL, server, NULL);
-  WAIT_FOR (server->acquired);
+  server->object_id
+      = relink_test_export (server->connection, NOTIFICATIONS_PATH, server_xml, &vtable, server);
+  server->owner_id = relink_test_own_name (server->connection, NOTIFICATIONS_NAME);
   return server;
 }
-
 
 /* The application's connection delivers in order: once a call made on it
  * after the service acted has been answered, every Notify and
@@ -705,23 +652,6 @@ test_wall_timer (Fixture *fixture, gconstpointer data)
 /* The fake logind */
 
 static void
-acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static guint
-own_name (GDBusConnection *connection, const char *name)
-{
-  gboolean acquired = FALSE;
-  guint owner_id = g_bus_own_name_on_connection (connection, name, G_BUS_NAME_OWNER_FLAGS_NONE,
-                                                 acquired_cb, NULL, &acquired, NULL);
-
-  WAIT_FOR (acquired);
-  return owner_id;
-}
-
-static void
 emit_prepare_for_sleep (GDBusConnection *logind, gboolean going_to_sleep)
 {
   g_autoptr (GError) error = NULL;
@@ -735,11 +665,11 @@ emit_prepare_for_sleep (GDBusConnection *logind, gboolean going_to_sleep)
 static void
 test_resume (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GDBusConnection) logind = new_connection ();
+  g_autoptr (GDBusConnection) logind = relink_test_new_bus_connection ();
   g_autoptr (RelinkSleepMonitor) monitor = NULL;
   guint owner_id;
 
-  owner_id = own_name (logind, "org.freedesktop.login1");
+  owner_id = relink_test_own_name (logind, "org.freedesktop.login1");
   monitor = relink_sleep_monitor_new_for_connection (fixture->app_connection);
   relink_reminder_service_set_sleep_monitor (fixture->service, monitor);
   start_and_wait (fixture);

@@ -19,6 +19,7 @@
 #include "relink-login-dialog.h"
 #include "relink-countdown-ticker.h"
 #include "relink-expiry.h"
+#include "relink-test-gui.h"
 #include "relink-test-util.h"
 #include "relink-window.h"
 
@@ -36,45 +37,7 @@ typedef struct
   char *stub_base;
 } Fixture;
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  g_error ("Timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond holds; a hang fails the test instead of
- * waiting for the harness to kill it. */
-#define WAIT_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint wait_id_ = g_timeout_add_seconds (30, timed_out_cb, (gpointer) #cond);                   \
-    while (!(cond))                                                                                \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    g_source_remove (wait_id_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
-
-static void
-write_stub_profile (const char *providers_dir, const char *base)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (providers_dir, STUB_ID ".json", NULL);
-  g_autofree char *profile = g_strdup_printf (
-      "{ \"format_version\": 1, \"id\": \"" STUB_ID "\", \"name\": \"Stub Market\","
-      "  \"client_auth\": \"body\", \"pkce\": \"optional\", \"scopes\": [],"
-      "  \"access_lifetime\": 21600, \"refresh_lifetime\": 15552000,"
-      "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"id\","
-      "                  \"name_field\": \"nickname\" },"
-      "  \"environments\": [ { \"id\": \"test\", \"name\": \"Test\", \"production\": true,"
-      "    \"authorize_url\": \"%s/authorize\", \"token_url\": \"%s/token\","
-      "    \"identity_url\": \"%s/users/me\" } ] }",
-      base, base, base);
-
-  g_assert_cmpint (g_mkdir_with_parents (providers_dir, 0700), ==, 0);
-  g_file_set_contents (path, profile, -1, &error);
-  g_assert_no_error (error);
-}
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
 
 static void
 fixture_open (Fixture *fixture, guint n_accounts)
@@ -97,7 +60,8 @@ fixture_open (Fixture *fixture, guint n_accounts)
   g_assert_no_error (error);
 
   if (fixture->stub_base != NULL)
-    write_stub_profile (providers_dir, fixture->stub_base);
+    relink_test_write_stub_profile (providers_dir, STUB_ID, "Stub Market", fixture->stub_base, TRUE,
+                                    FALSE);
 
   secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (providers_dir);
@@ -107,36 +71,6 @@ fixture_open (Fixture *fixture, guint n_accounts)
   g_assert_cmpuint (
       g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==,
       n_accounts);
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock, gboolean *painted)
-{
-  *painted = TRUE;
-}
-
-/* Runs the main loop until @widget is mapped and a frame showing the
- * current state was painted. */
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (widget))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, id);
-
-  /* Idles queued by the paint (the ticker's deadline) run too. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 }
 
 static void
@@ -150,7 +84,7 @@ fixture_show_window (Fixture *fixture)
 
   fixture->window = relink_window_new (NULL, fixture->manager);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  wait_for_frame (fixture->window);
+  relink_test_wait_for_frames (fixture->window, 1);
 }
 
 static void
@@ -380,11 +314,11 @@ test_window_empty (void)
   fixture.window = relink_window_new (NULL, fixture.manager);
   relink_window_set_loading (RELINK_WINDOW (fixture.window), TRUE);
   gtk_window_present (GTK_WINDOW (fixture.window));
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
   g_assert_cmpstr (relink_window_get_page (RELINK_WINDOW (fixture.window)), ==, "loading");
 
   relink_window_set_loading (RELINK_WINDOW (fixture.window), FALSE);
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
   g_assert_cmpstr (relink_window_get_page (RELINK_WINDOW (fixture.window)), ==, "empty");
 
   page = ADW_STATUS_PAGE (find_one (fixture.window, ADW_TYPE_STATUS_PAGE));
@@ -415,7 +349,7 @@ test_window_error (void)
   relink_window_show_error (RELINK_WINDOW (window), "The Account List Is Damaged",
                             "The file is not a Relink database.");
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_frame (window);
+  relink_test_wait_for_frames (window, 1);
 
   g_assert_cmpstr (relink_window_get_page (RELINK_WINDOW (window)), ==, "error");
   page = ADW_STATUS_PAGE (find_one (window, ADW_TYPE_STATUS_PAGE));
@@ -469,7 +403,7 @@ test_window_add_remove (void)
   relink_account_manager_add_account_async (fixture.manager, account, NULL, async_done_cb, &added);
   relink_account_manager_add_account_finish (fixture.manager, wait_for_result (&added), &error);
   g_assert_no_error (error);
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (fixture_order) + 1);
   g_assert_cmpuint (position_of (model, account), ==, 6);
@@ -486,7 +420,7 @@ test_window_add_remove (void)
   relink_account_manager_remove_account_finish (fixture.manager, wait_for_result (&removed),
                                                 &error);
   g_assert_no_error (error);
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (fixture_order));
   g_assert_null (find_row (&fixture, "New Etsy shop"));
@@ -518,7 +452,7 @@ test_window_state_change (void)
 
   /* A refresh elsewhere found the authorisation revoked. */
   relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
 
   g_assert_cmpuint (relink_window_get_n_attention (RELINK_WINDOW (fixture.window)), ==, 7);
   /* After the expired one and AliExpress (same state, earlier expiry). */
@@ -532,7 +466,7 @@ test_window_state_change (void)
 
   /* And live renames reach the row. */
   relink_account_set_nickname (account, "Renamed shop");
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
   g_assert_cmpstr (relink_account_row_get_title (find_row (&fixture, "Renamed shop")), ==,
                    "Renamed shop");
 
@@ -570,7 +504,7 @@ test_window_expires_live (void)
   while (relink_account_row_get_state (row) != RELINK_ACCOUNT_STATE_EXPIRED)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout_id);
-  wait_for_frame (fixture.window);
+  relink_test_wait_for_frames (fixture.window, 1);
 
   /* Two expired accounts now; the one expired just now comes second. */
   g_assert_cmpuint (position_of (model, account), ==, 1);
@@ -737,48 +671,11 @@ users_me_cb (SoupServer *server,
 {
   const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                    "Authorization");
-  const char *json = g_strcmp0 (auth, "Bearer " STUB_ACCESS) == 0
-                         ? "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}"
-                         : "{\"error\":\"invalid_token\",\"status\":401}";
 
-  soup_server_message_set_status (msg, g_strcmp0 (auth, "Bearer " STUB_ACCESS) == 0 ? 200 : 401,
-                                  NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
-authorize_cb (SoupServer *server,
-              SoupServerMessage *msg,
-              const char *path,
-              GHashTable *query,
-              gpointer user_data)
-{
-  static const char page[] = "<html><head><title>Sign in</title></head><body></body></html>";
-
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
-}
-
-/* The login dialog open for @account, NULL when none. */
-static GtkWindow *
-find_login_dialog (RelinkAccount *account)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (RELINK_IS_LOGIN_DIALOG (window)
-          && relink_login_dialog_get_account (RELINK_LOGIN_DIALOG (window)) == account)
-        {
-          g_assert_null (found);
-          found = window;
-        }
-    }
-
-  return found;
+  if (g_strcmp0 (auth, "Bearer " STUB_ACCESS) != 0)
+    relink_test_stub_answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
+  else
+    relink_test_stub_answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
 }
 
 static void
@@ -787,24 +684,6 @@ close_login_dialog (GtkWindow *dialog)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_destroy (dialog);
   WAIT_FOR (dialog == NULL);
-}
-
-static GtkWidget *
-find_named (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 #define REAUTH_MESSAGE                                                                             \
@@ -880,7 +759,7 @@ test_window_renew (void)
   GtkWindow *login;
 
   soup_server_add_handler (stub, "/users/me", users_me_cb, NULL, NULL);
-  soup_server_add_handler (stub, "/authorize", authorize_cb, NULL, NULL);
+  soup_server_add_handler (stub, "/authorize", relink_test_stub_authorize_cb, NULL, NULL);
   soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (stub);
@@ -917,18 +796,18 @@ test_window_renew (void)
 
   /* Renew on the row opens the login dialog for that account. */
   row = find_row (&fixture, "Shop A");
-  button = find_named (GTK_WIDGET (row), "renew-button");
+  button = relink_test_find_widget (GTK_WIDGET (row), "renew-button");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_null (find_login_dialog (shop_a));
+  g_assert_null (relink_test_find_login_dialog (shop_a));
   g_signal_emit_by_name (button, "clicked");
-  login = find_login_dialog (shop_a);
+  login = relink_test_find_login_dialog (shop_a);
   g_assert_nonnull (login);
   g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (fixture.window));
-  g_assert_null (find_login_dialog (shop_b));
+  g_assert_null (relink_test_find_login_dialog (shop_b));
   /* Once is enough: a second click shows the same dialog. */
   g_signal_emit_by_name (button, "clicked");
-  g_assert_true (find_login_dialog (shop_a) == login);
+  g_assert_true (relink_test_find_login_dialog (shop_a) == login);
 
   /* After the sign-in the window tests the connection and runs the
    * renewal hooks. */
@@ -945,12 +824,12 @@ test_window_renew (void)
   /* The action serves notifications and the tray by account id. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "renew-account",
                                   g_variant_new_string ("account-b"));
-  login = find_login_dialog (shop_b);
+  login = relink_test_find_login_dialog (shop_b);
   g_assert_nonnull (login);
   close_login_dialog (login);
   g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "renew-account",
                                   g_variant_new_string ("no-such-account"));
-  g_assert_null (find_login_dialog (shop_a));
+  g_assert_null (relink_test_find_login_dialog (shop_a));
 
   /* A newly added account is connected at once. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "add-account", NULL);
@@ -970,7 +849,7 @@ test_window_renew (void)
     g_signal_emit_by_name (add_dialog, "account-added", shop_b);
     gtk_window_destroy (add_dialog);
   }
-  login = find_login_dialog (shop_b);
+  login = relink_test_find_login_dialog (shop_b);
   g_assert_nonnull (login);
   g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (fixture.window));
   close_login_dialog (login);

@@ -4,8 +4,10 @@
  *
  * Starts `relink --background` over a store of its own with @accounts
  * connected accounts, none of which has anything due for weeks, lets it
- * settle, then counts the context switches of all its threads over @idle
- * seconds (/proc/PID/task/TID/status) and reads its resident memory:
+ * settle (it execs relink-background meanwhile, in the same process: the
+ * figures are those of what autostart leaves running), then counts the
+ * context switches of all its threads over @idle seconds
+ * (/proc/PID/task/TID/status) and reads its resident memory:
  *
  *   background_wakeups_per_min: N
  *   background_rss_mib: N
