@@ -12,19 +12,17 @@
 #include "relink-test-util.h"
 
 int
-main (int argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autofree char *path = NULL;
   int n_accounts = RELINK_TEST_FIXTURE_CYCLE;
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (RelinkStore) store = NULL;
   g_autoptr (GError) error = NULL;
-  const GOptionEntry entries[] = {
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &path, "The store file to fill", "PATH" },
-    { "accounts", 0, 0, G_OPTION_ARG_INT, &n_accounts, "How many accounts", "N" },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+      = { { "store", 0, 0, G_OPTION_ARG_FILENAME, &path, "The store file to fill", "PATH" },
+          { "accounts", 0, 0, G_OPTION_ARG_INT, &n_accounts, "How many accounts", "N" },
+          { NULL } };
 
   context = g_option_context_new ("- fill a Relink store with fixture accounts");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -38,7 +36,8 @@ main (int argc,
     path = relink_store_default_path ();
 
   store = relink_store_open (path, &error);
-  if (store == NULL || !relink_test_populate_fixture (store, MAX (n_accounts, 0), relink_now (), &error))
+  if (store == NULL
+      || !relink_test_populate_fixture (store, MAX (n_accounts, 0), relink_now (), &error))
     {
       g_printerr ("relink-fixture: %s\n", error->message);
       return 1;

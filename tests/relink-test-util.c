@@ -24,14 +24,22 @@ typedef struct
 } FixtureKeyset;
 
 static const FixtureKeyset fixture_keysets[] = {
-  { "keyset-ebay", "ebay", "production", "ShopTool-PRD-1a2b3c4d5-6e7f8a9b", "Shop_Tool-ShopTool-PRD-abcdefgh" },
-  { "keyset-ebay-sandbox", "ebay", "sandbox", "ShopTool-SBX-1a2b3c4d5-6e7f8a9b", "Shop_Tool-ShopTool-SBX-abcdefgh" },
-  { "keyset-amazon-na", "amazon-sp-api", "na", "amzn1.application-oa2-client.0123456789abcdef", "https://relink.invalid/amazon" },
-  { "keyset-amazon-eu", "amazon-sp-api", "eu", "amzn1.application-oa2-client.fedcba9876543210", "https://relink.invalid/amazon" },
-  { "keyset-aliexpress", "aliexpress", "production", "34567890", "https://relink.invalid/aliexpress" },
-  { "keyset-etsy", "etsy", "production", "1aa2bb33cc44dd55ee66ff77", "https://relink.invalid/etsy" },
-  { "keyset-mercadolibre-ar", "mercadolibre", "ar", "1234567890123456", "https://relink.invalid/mercadolibre" },
-  { "keyset-mercadolibre-br", "mercadolibre", "br", "6543210987654321", "https://relink.invalid/mercadolibre" },
+  { "keyset-ebay", "ebay", "production", "ShopTool-PRD-1a2b3c4d5-6e7f8a9b",
+    "Shop_Tool-ShopTool-PRD-abcdefgh" },
+  { "keyset-ebay-sandbox", "ebay", "sandbox", "ShopTool-SBX-1a2b3c4d5-6e7f8a9b",
+    "Shop_Tool-ShopTool-SBX-abcdefgh" },
+  { "keyset-amazon-na", "amazon-sp-api", "na", "amzn1.application-oa2-client.0123456789abcdef",
+    "https://relink.invalid/amazon" },
+  { "keyset-amazon-eu", "amazon-sp-api", "eu", "amzn1.application-oa2-client.fedcba9876543210",
+    "https://relink.invalid/amazon" },
+  { "keyset-aliexpress", "aliexpress", "production", "34567890",
+    "https://relink.invalid/aliexpress" },
+  { "keyset-etsy", "etsy", "production", "1aa2bb33cc44dd55ee66ff77",
+    "https://relink.invalid/etsy" },
+  { "keyset-mercadolibre-ar", "mercadolibre", "ar", "1234567890123456",
+    "https://relink.invalid/mercadolibre" },
+  { "keyset-mercadolibre-br", "mercadolibre", "br", "6543210987654321",
+    "https://relink.invalid/mercadolibre" },
 };
 
 typedef struct
@@ -52,28 +60,29 @@ static const FixtureAccount fixture_accounts[RELINK_TEST_FIXTURE_CYCLE] = {
     412 * DAY + 2 * HOUR, NULL,
     "https://api.ebay.com/oauth/api_scope https://api.ebay.com/oauth/api_scope/sell.inventory "
     "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly" },
-  { "keyset-ebay-sandbox", "eBay test shop", "tESt8s7ndBx", "testuser_shop", RELINK_ACCOUNT_STATUS_CONNECTED,
-    5 * HOUR + 12 * MINUTE + 30, NULL,
-    "https://api.ebay.com/oauth/api_scope https://api.ebay.com/oauth/api_scope/commerce.identity.readonly" },
-  { "keyset-amazon-na", "Amazon US", "A2EUQ1WTGCTBG2", "A2EUQ1WTGCTBG2", RELINK_ACCOUNT_STATUS_CONNECTED,
-    9 * DAY + 3 * HOUR, NULL, "sellingpartnerapi::notifications" },
+  { "keyset-ebay-sandbox", "eBay test shop", "tESt8s7ndBx", "testuser_shop",
+    RELINK_ACCOUNT_STATUS_CONNECTED, 5 * HOUR + 12 * MINUTE + 30, NULL,
+    "https://api.ebay.com/oauth/api_scope "
+    "https://api.ebay.com/oauth/api_scope/commerce.identity.readonly" },
+  { "keyset-amazon-na", "Amazon US", "A2EUQ1WTGCTBG2", "A2EUQ1WTGCTBG2",
+    RELINK_ACCOUNT_STATUS_CONNECTED, 9 * DAY + 3 * HOUR, NULL, "sellingpartnerapi::notifications" },
   { "keyset-etsy", "Handmade shop", "123456789", "HandmadeByAna", RELINK_ACCOUNT_STATUS_CONNECTED,
     78 * DAY + 5 * HOUR, NULL, "listings_r listings_w shops_r transactions_r" },
-  { "keyset-mercadolibre-ar", "Tienda MLA", "987654321", "TIENDA_MLA", RELINK_ACCOUNT_STATUS_CONNECTED,
-    -(2 * DAY + 4 * HOUR), NULL, "offline_access read write" },
-  { "keyset-aliexpress", "AliExpress store", "2200012345678", "ali_store", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-    40 * DAY, "AliExpress refused the saved authorisation. Renew the account to sign in again.", NULL },
-  { "keyset-amazon-eu", "Amazon DE", "A1PA6795UKMFR9", "A1PA6795UKMFR9", RELINK_ACCOUNT_STATUS_ERROR,
-    200 * DAY, "Could not reach Amazon. Relink will try again in 5 minutes.", "sellingpartnerapi::notifications" },
-  { "keyset-mercadolibre-br", "Loja BR", NULL, NULL, RELINK_ACCOUNT_STATUS_NOT_CONNECTED,
-    0, NULL, NULL },
+  { "keyset-mercadolibre-ar", "Tienda MLA", "987654321", "TIENDA_MLA",
+    RELINK_ACCOUNT_STATUS_CONNECTED, -(2 * DAY + 4 * HOUR), NULL, "offline_access read write" },
+  { "keyset-aliexpress", "AliExpress store", "2200012345678", "ali_store",
+    RELINK_ACCOUNT_STATUS_NEEDS_REAUTH, 40 * DAY,
+    "AliExpress refused the saved authorisation. Renew the account to sign in again.", NULL },
+  { "keyset-amazon-eu", "Amazon DE", "A1PA6795UKMFR9", "A1PA6795UKMFR9",
+    RELINK_ACCOUNT_STATUS_ERROR, 200 * DAY,
+    "Could not reach Amazon. Relink will try again in 5 minutes.",
+    "sellingpartnerapi::notifications" },
+  { "keyset-mercadolibre-br", "Loja BR", NULL, NULL, RELINK_ACCOUNT_STATUS_NOT_CONNECTED, 0, NULL,
+    NULL },
 };
 
 gboolean
-relink_test_populate_fixture (RelinkStore *store,
-                              guint n_accounts,
-                              gint64 now,
-                              GError **error)
+relink_test_populate_fixture (RelinkStore *store, guint n_accounts, gint64 now, GError **error)
 {
   g_return_val_if_fail (RELINK_IS_STORE (store), FALSE);
 
@@ -89,7 +98,8 @@ relink_test_populate_fixture (RelinkStore *store,
       relink_keyset_set_created_at (keyset, now - 500 * DAY);
       if (g_str_equal (k->provider_id, "amazon-sp-api"))
         {
-          relink_keyset_set_extra (keyset, "application_id", "amzn1.sp.solution.0123abcd-4567-89ef");
+          relink_keyset_set_extra (keyset, "application_id",
+                                   "amzn1.sp.solution.0123abcd-4567-89ef");
           relink_keyset_set_secret_expires_at (keyset, now + 61 * DAY);
         }
 
@@ -102,8 +112,8 @@ relink_test_populate_fixture (RelinkStore *store,
       const FixtureAccount *a = &fixture_accounts[i % RELINK_TEST_FIXTURE_CYCLE];
       guint cycle = i / RELINK_TEST_FIXTURE_CYCLE;
       g_autofree char *id = g_strdup_printf ("account-%u", i);
-      g_autofree char *nickname =
-        cycle == 0 ? g_strdup (a->nickname) : g_strdup_printf ("%s %u", a->nickname, cycle + 1);
+      g_autofree char *nickname
+          = cycle == 0 ? g_strdup (a->nickname) : g_strdup_printf ("%s %u", a->nickname, cycle + 1);
       g_autoptr (RelinkAccount) account = relink_account_new (id);
       /* Later cycles spread out in time so that sorting has work to do. */
       gint64 expires_at = a->expires_in == 0 ? 0 : now + a->expires_in + (gint64) cycle * 3 * HOUR;
@@ -124,9 +134,8 @@ relink_test_populate_fixture (RelinkStore *store,
           relink_account_set_last_refresh_at (account, now - 73 * MINUTE);
           relink_account_set_last_test_at (account, now - 3 * HOUR);
           relink_account_set_last_test_ok (account, a->status == RELINK_ACCOUNT_STATUS_CONNECTED);
-          relink_account_set_last_test_message (account, a->status == RELINK_ACCOUNT_STATUS_CONNECTED
-                                                           ? "Connected"
-                                                           : "Failed");
+          relink_account_set_last_test_message (
+              account, a->status == RELINK_ACCOUNT_STATUS_CONNECTED ? "Connected" : "Failed");
         }
 
       if (!relink_store_save_account (store, account, error))

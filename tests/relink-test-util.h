@@ -26,10 +26,8 @@ G_BEGIN_DECLS
  * re-authorisation, offline, not connected; eBay, Amazon, AliExpress, Etsy,
  * Mercado Libre; production and sandbox), all relative to @now. Account
  * ids are "account-N", nicknames unique. */
-gboolean relink_test_populate_fixture (RelinkStore *store,
-                                       guint n_accounts,
-                                       gint64 now,
-                                       GError **error);
+gboolean
+relink_test_populate_fixture (RelinkStore *store, guint n_accounts, gint64 now, GError **error);
 
 /* Drops the last reference to @object and asserts that it is finalized,
  * waiting (up to 5 s, iterating the default main context) for worker

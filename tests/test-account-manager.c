@@ -24,8 +24,7 @@ typedef struct
 } Fixture;
 
 static void
-fixture_set_up (Fixture *fixture,
-                gconstpointer data)
+fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *provider_dir = NULL;
@@ -41,12 +40,12 @@ fixture_set_up (Fixture *fixture,
   provider_dir = g_build_filename (fixture->dir, "providers", NULL);
   fixture->secrets = relink_secrets_new ();
   fixture->providers = relink_provider_registry_new (provider_dir);
-  fixture->manager = relink_account_manager_new (fixture->store, fixture->secrets, fixture->providers);
+  fixture->manager
+      = relink_account_manager_new (fixture->store, fixture->secrets, fixture->providers);
 }
 
 static void
-fixture_tear_down (Fixture *fixture,
-                   gconstpointer data)
+fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->result);
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
@@ -63,15 +62,16 @@ load (Fixture *fixture)
 {
   g_autoptr (GError) error = NULL;
 
-  relink_account_manager_load_async (fixture->manager, NULL, relink_test_result_cb, &fixture->result);
-  g_assert_true (relink_account_manager_load_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  relink_account_manager_load_async (fixture->manager, NULL, relink_test_result_cb,
+                                     &fixture->result);
+  g_assert_true (relink_account_manager_load_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 }
 
 static void
-test_load_resolves (Fixture *fixture,
-                    gconstpointer data)
+test_load_resolves (Fixture *fixture, gconstpointer data)
 {
   GListModel *accounts = relink_account_manager_get_accounts (fixture->manager);
   GListModel *keysets = relink_account_manager_get_keysets (fixture->manager);
@@ -98,13 +98,13 @@ test_load_resolves (Fixture *fixture,
   g_assert_cmpstr (relink_account_get_identity_name (account), ==, "shop_a");
   g_assert_true (relink_account_manager_lookup_account (fixture->manager, "account-0") == account);
   g_assert_null (relink_account_manager_lookup_account (fixture->manager, "no such shop"));
-  g_assert_cmpstr (relink_provider_get_id (relink_keyset_get_provider (relink_account_get_keyset (account))),
-                   ==, "ebay");
+  g_assert_cmpstr (
+      relink_provider_get_id (relink_keyset_get_provider (relink_account_get_keyset (account))), ==,
+      "ebay");
 }
 
 static void
-test_add_keyset_stores_secret_first (Fixture *fixture,
-                                     gconstpointer data)
+test_add_keyset_stores_secret_first (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-new");
   g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
@@ -119,15 +119,18 @@ test_add_keyset_stores_secret_first (Fixture *fixture,
   relink_keyset_set_redirect (keyset, "https://relink.invalid/etsy");
   g_hash_table_insert (secrets, (gpointer) "shared_secret", (gpointer) "etsy-shared-secret-value");
 
-  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL, relink_test_result_cb, &fixture->result);
-  g_assert_true (relink_account_manager_add_keyset_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL,
+                                           relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_add_keyset_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 
   g_assert_true (relink_account_manager_lookup_keyset (fixture->manager, "keyset-new") == keyset);
   g_assert_nonnull (relink_keyset_get_provider (keyset));
 
-  secret = relink_secrets_lookup_keyset_secret_sync (fixture->secrets, "keyset-new", "shared_secret", NULL, &error);
+  secret = relink_secrets_lookup_keyset_secret_sync (fixture->secrets, "keyset-new",
+                                                     "shared_secret", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "etsy-shared-secret-value");
 
@@ -149,8 +152,7 @@ test_add_keyset_stores_secret_first (Fixture *fixture,
 }
 
 static void
-test_remove_account_clears_tokens (Fixture *fixture,
-                                   gconstpointer data)
+test_remove_account_clears_tokens (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autoptr (RelinkTokenSet) found = NULL;
@@ -165,16 +167,19 @@ test_remove_account_clears_tokens (Fixture *fixture,
 
   relink_token_set_set_access_token (tokens, "access-for-removal");
   relink_token_set_set_refresh_token (tokens, "refresh-for-removal");
-  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, relink_account_get_id (account),
-                                                   "test", tokens, NULL, &error));
+  g_assert_true (relink_secrets_store_tokens_sync (
+      fixture->secrets, relink_account_get_id (account), "test", tokens, NULL, &error));
   g_assert_no_error (error);
 
-  relink_account_manager_remove_account_async (fixture->manager, account, NULL, relink_test_result_cb, &fixture->result);
-  g_assert_true (relink_account_manager_remove_account_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  relink_account_manager_remove_account_async (fixture->manager, account, NULL,
+                                               relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_remove_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 
-  found = relink_secrets_lookup_tokens_sync (fixture->secrets, relink_account_get_id (account), NULL, &error);
+  found = relink_secrets_lookup_tokens_sync (fixture->secrets, relink_account_get_id (account),
+                                             NULL, &error);
   g_assert_no_error (error);
   g_assert_null (found);
 
@@ -182,16 +187,16 @@ test_remove_account_clears_tokens (Fixture *fixture,
   g_assert_null (gone);
   g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND);
   g_assert_null (relink_account_manager_lookup_account (fixture->manager, "Handmade shop"));
-  g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)),
-                    ==, RELINK_TEST_FIXTURE_CYCLE - 1);
+  g_assert_cmpuint (
+      g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==,
+      RELINK_TEST_FIXTURE_CYCLE - 1);
   g_object_unref (account);
 }
 
 /* Without a keyring the tokens cannot be removed, so nothing is: the account
  * stays in the store and on screen. */
 static void
-test_remove_account_without_keyring_keeps_it (Fixture *fixture,
-                                              gconstpointer data)
+test_remove_account_without_keyring_keeps_it (Fixture *fixture, gconstpointer data)
 {
   if (g_test_subprocess ())
     {
@@ -201,8 +206,10 @@ test_remove_account_without_keyring_keeps_it (Fixture *fixture,
 
       load (fixture);
       account = relink_account_manager_lookup_account (fixture->manager, "Main eBay shop");
-      relink_account_manager_remove_account_async (fixture->manager, account, NULL, relink_test_result_cb, &fixture->result);
-      g_assert_false (relink_account_manager_remove_account_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
+      relink_account_manager_remove_account_async (fixture->manager, account, NULL,
+                                                   relink_test_result_cb, &fixture->result);
+      g_assert_false (relink_account_manager_remove_account_finish (
+          fixture->manager, relink_test_wait_result (&fixture->result), &error));
       g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_NO_SERVICE);
       g_clear_object (&fixture->result);
       g_clear_error (&error);
@@ -219,18 +226,20 @@ test_remove_account_without_keyring_keeps_it (Fixture *fixture,
 }
 
 static void
-test_remove_keyset_in_use_refused (Fixture *fixture,
-                                   gconstpointer data)
+test_remove_keyset_in_use_refused (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   RelinkKeyset *keyset;
 
   load (fixture);
   keyset = relink_account_manager_lookup_keyset (fixture->manager, "keyset-ebay");
-  g_assert_cmpuint (relink_account_manager_count_accounts_of_keyset (fixture->manager, keyset), ==, 1);
+  g_assert_cmpuint (relink_account_manager_count_accounts_of_keyset (fixture->manager, keyset), ==,
+                    1);
 
-  relink_account_manager_remove_keyset_async (fixture->manager, keyset, NULL, relink_test_result_cb, &fixture->result);
-  g_assert_false (relink_account_manager_remove_keyset_finish (fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  relink_account_manager_remove_keyset_async (fixture->manager, keyset, NULL, relink_test_result_cb,
+                                              &fixture->result);
+  g_assert_false (relink_account_manager_remove_keyset_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "still used by 1 account"));
   g_clear_object (&fixture->result);
@@ -238,11 +247,7 @@ test_remove_keyset_in_use_refused (Fixture *fixture,
 }
 
 static void
-count_changes_cb (GListModel *model,
-                  guint position,
-                  guint removed,
-                  guint added,
-                  gpointer user_data)
+count_changes_cb (GListModel *model, guint position, guint removed, guint added, gpointer user_data)
 {
   (*(guint *) user_data)++;
 }
@@ -250,8 +255,7 @@ count_changes_cb (GListModel *model,
 /* Another process (here: another connection) changes the store; a reload
  * updates the objects already shown instead of replacing them. */
 static void
-test_reload_sees_other_writer (Fixture *fixture,
-                               gconstpointer data)
+test_reload_sees_other_writer (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkStore) other = NULL;
   g_autoptr (RelinkAccount) added = relink_account_new ("account-from-relinkctl");
@@ -273,7 +277,8 @@ test_reload_sees_other_writer (Fixture *fixture,
 
   other = relink_store_open (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_true (relink_store_update_token_dates (other, "account-0", 0, new_expiry, relink_now (), &error));
+  g_assert_true (
+      relink_store_update_token_dates (other, "account-0", 0, new_expiry, relink_now (), &error));
   relink_account_set_keyset_id (added, "keyset-etsy");
   relink_account_set_nickname (added, "Second Etsy shop");
   g_assert_true (relink_store_save_account (other, added, &error));
@@ -287,31 +292,30 @@ test_reload_sees_other_writer (Fixture *fixture,
   g_assert_cmpint (relink_account_get_refresh_expires_at (account), ==, new_expiry);
   g_assert_cmpuint (g_list_model_get_n_items (accounts), ==, RELINK_TEST_FIXTURE_CYCLE + 1);
   g_assert_nonnull (relink_account_get_keyset (
-    relink_account_manager_lookup_account (fixture->manager, "Second Etsy shop")));
+      relink_account_manager_lookup_account (fixture->manager, "Second Etsy shop")));
   g_signal_handlers_disconnect_by_func (accounts, count_changes_cb, &changes);
 }
 
 int
-main (int argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   if (g_test_subprocess ())
     g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/relink-test-bus", TRUE);
 
-  g_test_add ("/account-manager/load-resolves", Fixture, NULL,
-              fixture_set_up, test_load_resolves, fixture_tear_down);
-  g_test_add ("/account-manager/add-keyset-stores-secret", Fixture, NULL,
-              fixture_set_up, test_add_keyset_stores_secret_first, fixture_tear_down);
-  g_test_add ("/account-manager/remove-account-clears-tokens", Fixture, NULL,
-              fixture_set_up, test_remove_account_clears_tokens, fixture_tear_down);
-  g_test_add ("/account-manager/remove-account-without-keyring", Fixture, NULL,
-              fixture_set_up, test_remove_account_without_keyring_keeps_it, fixture_tear_down);
-  g_test_add ("/account-manager/remove-keyset-in-use", Fixture, NULL,
-              fixture_set_up, test_remove_keyset_in_use_refused, fixture_tear_down);
-  g_test_add ("/account-manager/reload-sees-other-writer", Fixture, NULL,
-              fixture_set_up, test_reload_sees_other_writer, fixture_tear_down);
+  g_test_add ("/account-manager/load-resolves", Fixture, NULL, fixture_set_up, test_load_resolves,
+              fixture_tear_down);
+  g_test_add ("/account-manager/add-keyset-stores-secret", Fixture, NULL, fixture_set_up,
+              test_add_keyset_stores_secret_first, fixture_tear_down);
+  g_test_add ("/account-manager/remove-account-clears-tokens", Fixture, NULL, fixture_set_up,
+              test_remove_account_clears_tokens, fixture_tear_down);
+  g_test_add ("/account-manager/remove-account-without-keyring", Fixture, NULL, fixture_set_up,
+              test_remove_account_without_keyring_keeps_it, fixture_tear_down);
+  g_test_add ("/account-manager/remove-keyset-in-use", Fixture, NULL, fixture_set_up,
+              test_remove_keyset_in_use_refused, fixture_tear_down);
+  g_test_add ("/account-manager/reload-sees-other-writer", Fixture, NULL, fixture_set_up,
+              test_reload_sees_other_writer, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -29,7 +29,8 @@ struct _RelinkAccountManager
 
 G_DEFINE_FINAL_TYPE (RelinkAccountManager, relink_account_manager, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_STORE,
   PROP_SECRETS,
@@ -57,8 +58,7 @@ snapshot_free (Snapshot *snapshot)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
 static Snapshot *
-read_snapshot (RelinkStore *store,
-               GError **error)
+read_snapshot (RelinkStore *store, GError **error)
 {
   g_autoptr (Snapshot) snapshot = g_new0 (Snapshot, 1);
 
@@ -80,9 +80,7 @@ item_id (gpointer item)
 }
 
 static gboolean
-find_by_id (GListModel *model,
-            const char *id,
-            guint *position)
+find_by_id (GListModel *model, const char *id, guint *position)
 {
   guint n = g_list_model_get_n_items (model);
 
@@ -104,8 +102,7 @@ find_by_id (GListModel *model,
 /* Copies every persisted property from @from to @to. The setters notify
  * only on real changes, so rows redraw only what another process changed. */
 static void
-copy_persisted_properties (GObject *to,
-                           GObject *from)
+copy_persisted_properties (GObject *to, GObject *from)
 {
   g_autofree GParamSpec **pspecs = NULL;
   guint n_pspecs = 0;
@@ -120,8 +117,8 @@ copy_persisted_properties (GObject *to,
       /* Resolved objects (keyset, provider) are not persisted; ids are. */
       if (G_IS_PARAM_SPEC_OBJECT (pspec))
         continue;
-      if ((pspec->flags & G_PARAM_READWRITE) != G_PARAM_READWRITE ||
-          (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
+      if ((pspec->flags & G_PARAM_READWRITE) != G_PARAM_READWRITE
+          || (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
         continue;
 
       g_value_init (&value, pspec->value_type);
@@ -131,22 +128,20 @@ copy_persisted_properties (GObject *to,
 }
 
 static void
-resolve_keyset (RelinkAccountManager *self,
-                RelinkKeyset *keyset)
+resolve_keyset (RelinkAccountManager *self, RelinkKeyset *keyset)
 {
-  RelinkProvider *provider =
-    relink_provider_registry_lookup (self->providers, relink_keyset_get_provider_id (keyset));
+  RelinkProvider *provider
+      = relink_provider_registry_lookup (self->providers, relink_keyset_get_provider_id (keyset));
 
   if (relink_keyset_get_provider (keyset) != provider)
     relink_keyset_set_provider (keyset, provider);
 }
 
 static void
-resolve_account (RelinkAccountManager *self,
-                 RelinkAccount *account)
+resolve_account (RelinkAccountManager *self, RelinkAccount *account)
 {
-  RelinkKeyset *keyset =
-    relink_account_manager_lookup_keyset (self, relink_account_get_keyset_id (account));
+  RelinkKeyset *keyset
+      = relink_account_manager_lookup_keyset (self, relink_account_get_keyset_id (account));
 
   if (relink_account_get_keyset (account) != keyset)
     relink_account_set_keyset (account, keyset);
@@ -157,10 +152,10 @@ resolve_account (RelinkAccountManager *self,
  * removed. Returns the new ones, for the caller to resolve and add in one
  * splice: a list of thousands arrives as one change, not thousands. */
 static GPtrArray *
-merge_into (GListStore *model,
-            GPtrArray *items)
+merge_into (GListStore *model, GPtrArray *items)
 {
-  g_autoptr (GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  g_autoptr (GHashTable) shown
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   g_autoptr (GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
@@ -196,16 +191,14 @@ merge_into (GListStore *model,
 }
 
 static void
-append_all (GListStore *model,
-            GPtrArray *items)
+append_all (GListStore *model, GPtrArray *items)
 {
   g_list_store_splice (model, g_list_model_get_n_items (G_LIST_MODEL (model)), 0, items->pdata,
                        items->len);
 }
 
 static void
-apply_snapshot (RelinkAccountManager *self,
-                Snapshot *snapshot)
+apply_snapshot (RelinkAccountManager *self, Snapshot *snapshot)
 {
   g_autoptr (GPtrArray) new_keysets = merge_into (self->keysets, snapshot->keysets);
   g_autoptr (GPtrArray) new_accounts = NULL;
@@ -270,17 +263,17 @@ relink_account_manager_get_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
-      break;
-    case PROP_SECRETS:
-      g_value_set_object (value, self->secrets);
-      break;
-    case PROP_PROVIDERS:
-      g_value_set_object (value, self->providers);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STORE:
+        g_value_set_object (value, self->store);
+        break;
+      case PROP_SECRETS:
+        g_value_set_object (value, self->secrets);
+        break;
+      case PROP_PROVIDERS:
+        g_value_set_object (value, self->providers);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -294,17 +287,17 @@ relink_account_manager_set_property (GObject *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      self->store = g_value_dup_object (value);
-      break;
-    case PROP_SECRETS:
-      self->secrets = g_value_dup_object (value);
-      break;
-    case PROP_PROVIDERS:
-      self->providers = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_STORE:
+        self->store = g_value_dup_object (value);
+        break;
+      case PROP_SECRETS:
+        self->secrets = g_value_dup_object (value);
+        break;
+      case PROP_PROVIDERS:
+        self->providers = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -318,15 +311,15 @@ relink_account_manager_class_init (RelinkAccountManagerClass *klass)
   object_class->get_property = relink_account_manager_get_property;
   object_class->set_property = relink_account_manager_set_property;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, RELINK_TYPE_STORE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SECRETS] =
-    g_param_spec_object ("secrets", NULL, NULL, RELINK_TYPE_SECRETS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PROVIDERS] =
-    g_param_spec_object ("providers", NULL, NULL, RELINK_TYPE_PROVIDER_REGISTRY,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE]
+      = g_param_spec_object ("store", NULL, NULL, RELINK_TYPE_STORE,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECRETS]
+      = g_param_spec_object ("secrets", NULL, NULL, RELINK_TYPE_SECRETS,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROVIDERS]
+      = g_param_spec_object ("providers", NULL, NULL, RELINK_TYPE_PROVIDER_REGISTRY,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -347,11 +340,8 @@ relink_account_manager_new (RelinkStore *store,
   g_return_val_if_fail (RELINK_IS_SECRETS (secrets), NULL);
   g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (providers), NULL);
 
-  return g_object_new (RELINK_TYPE_ACCOUNT_MANAGER,
-                       "store", store,
-                       "secrets", secrets,
-                       "providers", providers,
-                       NULL);
+  return g_object_new (RELINK_TYPE_ACCOUNT_MANAGER, "store", store, "secrets", secrets, "providers",
+                       providers, NULL);
 }
 
 RelinkStore *
@@ -388,8 +378,7 @@ relink_account_manager_get_program (RelinkAccountManager *self)
 }
 
 void
-relink_account_manager_set_program (RelinkAccountManager *self,
-                                    const char *program)
+relink_account_manager_set_program (RelinkAccountManager *self, const char *program)
 {
   g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
 
@@ -412,8 +401,7 @@ relink_account_manager_get_keysets (RelinkAccountManager *self)
 }
 
 RelinkAccount *
-relink_account_manager_lookup_account (RelinkAccountManager *self,
-                                       const char *id_or_nickname)
+relink_account_manager_lookup_account (RelinkAccountManager *self, const char *id_or_nickname)
 {
   GListModel *model;
   guint position;
@@ -449,8 +437,7 @@ relink_account_manager_lookup_account (RelinkAccountManager *self,
 }
 
 RelinkKeyset *
-relink_account_manager_lookup_keyset (RelinkAccountManager *self,
-                                      const char *id)
+relink_account_manager_lookup_keyset (RelinkAccountManager *self, const char *id)
 {
   guint position;
 
@@ -458,7 +445,8 @@ relink_account_manager_lookup_keyset (RelinkAccountManager *self,
 
   if (id != NULL && find_by_id (G_LIST_MODEL (self->keysets), id, &position))
     {
-      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (G_LIST_MODEL (self->keysets), position);
+      g_autoptr (RelinkKeyset) keyset
+          = g_list_model_get_item (G_LIST_MODEL (self->keysets), position);
       return keyset;
     }
 
@@ -466,8 +454,7 @@ relink_account_manager_lookup_keyset (RelinkAccountManager *self,
 }
 
 guint
-relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self,
-                                                 RelinkKeyset *keyset)
+relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self, RelinkKeyset *keyset)
 {
   guint n, count = 0;
 
@@ -489,10 +476,7 @@ relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self,
 /* Loading */
 
 static void
-load_thread (GTask *task,
-             gpointer source_object,
-             gpointer task_data,
-             GCancellable *cancellable)
+load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   RelinkStore *store = task_data;
   GError *error = NULL;
@@ -505,9 +489,7 @@ load_thread (GTask *task,
 }
 
 static void
-load_read_cb (GObject *object,
-              GAsyncResult *result,
-              gpointer user_data)
+load_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
   g_autoptr (GTask) task = user_data;
@@ -528,9 +510,7 @@ load_read_cb (GObject *object,
 }
 
 static void
-read_snapshot_async (RelinkAccountManager *self,
-                     GCancellable *cancellable,
-                     GTask *outer)
+read_snapshot_async (RelinkAccountManager *self, GCancellable *cancellable, GTask *outer)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, load_read_cb, g_object_ref (outer));
 
@@ -587,9 +567,7 @@ relink_account_manager_load_sync (RelinkAccountManager *self,
 }
 
 static void
-reload_done_cb (GObject *object,
-                GAsyncResult *result,
-                gpointer user_data)
+reload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
@@ -682,48 +660,38 @@ run_store_call_async (RelinkAccountManager *self,
 }
 
 static gboolean
-save_keyset_call (RelinkStore *store,
-                  GObject *item,
-                  GError **error)
+save_keyset_call (RelinkStore *store, GObject *item, GError **error)
 {
   return relink_store_save_keyset (store, RELINK_KEYSET (item), error);
 }
 
 static gboolean
-delete_keyset_call (RelinkStore *store,
-                    GObject *item,
-                    GError **error)
+delete_keyset_call (RelinkStore *store, GObject *item, GError **error)
 {
   return relink_store_delete_keyset (store, relink_keyset_get_id (RELINK_KEYSET (item)), error);
 }
 
 static gboolean
-save_account_call (RelinkStore *store,
-                   GObject *item,
-                   GError **error)
+save_account_call (RelinkStore *store, GObject *item, GError **error)
 {
   return relink_store_save_account (store, RELINK_ACCOUNT (item), error);
 }
 
 static gboolean
-delete_account_call (RelinkStore *store,
-                     GObject *item,
-                     GError **error)
+delete_account_call (RelinkStore *store, GObject *item, GError **error)
 {
   return relink_store_delete_account (store, relink_account_get_id (RELINK_ACCOUNT (item)), error);
 }
 
 static GListStore *
-model_of (RelinkAccountManager *self,
-          gpointer item)
+model_of (RelinkAccountManager *self, gpointer item)
 {
   return RELINK_IS_ACCOUNT (item) ? self->accounts : self->keysets;
 }
 
 /* Shows a keyset or account just saved, unless a reload already did. */
 static void
-show_saved (RelinkAccountManager *self,
-            gpointer item)
+show_saved (RelinkAccountManager *self, gpointer item)
 {
   if (RELINK_IS_ACCOUNT (item))
     resolve_account (self, item);
@@ -737,9 +705,7 @@ show_saved (RelinkAccountManager *self,
 /* The last step of a removal: the store deleted the keyset or account in
  * the task data, so its row goes. */
 static void
-remove_deleted_cb (GObject *object,
-                   GAsyncResult *result,
-                   gpointer user_data)
+remove_deleted_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
   g_autoptr (GTask) task = user_data;
@@ -762,10 +728,7 @@ remove_deleted_cb (GObject *object,
 /* Metadata goes only when the secrets are gone: otherwise they would be
  * orphaned in the keyring with nothing pointing at them. */
 static void
-remove_after_secrets (GTask *task,
-                      gboolean cleared,
-                      GError *error,
-                      StoreCall delete_call)
+remove_after_secrets (GTask *task, gboolean cleared, GError *error, StoreCall delete_call)
 {
   RelinkAccountManager *self = g_task_get_source_object (task);
 
@@ -804,9 +767,7 @@ add_keyset_data_free (AddKeysetData *data)
 static void add_keyset_next (GTask *task);
 
 static void
-undo_keyset_secrets_cb (GObject *object,
-                        GAsyncResult *result,
-                        gpointer user_data)
+undo_keyset_secrets_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
 
@@ -815,8 +776,7 @@ undo_keyset_secrets_cb (GObject *object,
 }
 
 static void
-add_keyset_failed (GTask *task,
-                   GError *error)
+add_keyset_failed (GTask *task, GError *error)
 {
   RelinkAccountManager *self = g_task_get_source_object (task);
   AddKeysetData *data = g_task_get_task_data (task);
@@ -828,9 +788,7 @@ add_keyset_failed (GTask *task,
 }
 
 static void
-add_keyset_saved_cb (GObject *object,
-                     GAsyncResult *result,
-                     gpointer user_data)
+add_keyset_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
   g_autoptr (GTask) task = user_data;
@@ -849,9 +807,7 @@ add_keyset_saved_cb (GObject *object,
 }
 
 static void
-add_keyset_secret_stored_cb (GObject *object,
-                             GAsyncResult *result,
-                             gpointer user_data)
+add_keyset_secret_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   AddKeysetData *data = g_task_get_task_data (task);
@@ -878,8 +834,9 @@ add_keyset_next (GTask *task)
     {
       const char *field = g_ptr_array_index (data->fields, data->fields->len - 1);
       g_autofree char *name = relink_keyset_dup_display_name (data->keyset);
-      /* Translators: the keyring item's label; %s is e.g. "eBay · Production", the second a field id. */
-      g_autofree char *label = g_strdup_printf (_("Relink: %s developer key (%s)"), name, field);
+      /* Translators: the keyring item's label; %s is e.g. "eBay · Production", the second a field
+       * id. */
+      g_autofree char *label = g_strdup_printf (_ ("Relink: %s developer key (%s)"), name, field);
 
       relink_secrets_store_keyset_secret_async (self->secrets, relink_keyset_get_id (data->keyset),
                                                 field, label,
@@ -913,7 +870,8 @@ relink_account_manager_add_keyset_async (RelinkAccountManager *self,
   data->keyset = g_object_ref (keyset);
   data->fields = g_ptr_array_new_with_free_func (g_free);
   data->stored = g_ptr_array_new_with_free_func (g_free);
-  data->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) relink_secret_free);
+  data->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) relink_secret_free);
   if (secrets != NULL)
     {
       GHashTableIter iter;
@@ -945,9 +903,7 @@ relink_account_manager_add_keyset_finish (RelinkAccountManager *self,
 /* Removing a keyset: refuse while used, then secrets, then metadata. */
 
 static void
-remove_keyset_secrets_cleared_cb (GObject *object,
-                                  GAsyncResult *result,
-                                  gpointer user_data)
+remove_keyset_secrets_cleared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
@@ -1003,9 +959,7 @@ relink_account_manager_remove_keyset_finish (RelinkAccountManager *self,
 /* Adding and removing accounts */
 
 static void
-add_account_saved_cb (GObject *object,
-                      GAsyncResult *result,
-                      gpointer user_data)
+add_account_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
   g_autoptr (GTask) task = user_data;
@@ -1042,8 +996,8 @@ relink_account_manager_add_account_async (RelinkAccountManager *self,
   if (relink_account_manager_lookup_keyset (self, relink_account_get_keyset_id (account)) == NULL)
     {
       g_task_return_new_error (task, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NOT_FOUND, "%s",
-                               _("The developer keys for this account are missing. "
-                                 "Add them again, then add the account."));
+                               _ ("The developer keys for this account are missing. "
+                                  "Add them again, then add the account."));
       return;
     }
 
@@ -1064,9 +1018,7 @@ relink_account_manager_add_account_finish (RelinkAccountManager *self,
 }
 
 static void
-remove_account_tokens_cleared_cb (GObject *object,
-                                  GAsyncResult *result,
-                                  gpointer user_data)
+remove_account_tokens_cleared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;

@@ -22,7 +22,8 @@ G_BEGIN_DECLS
  * and performs every change in order: secrets first, then metadata, so a
  * failure never leaves metadata pointing at secrets that were not saved.
  * Notices changes other processes made to the store. */
-G_DECLARE_FINAL_TYPE (RelinkAccountManager, relink_account_manager, RELINK, ACCOUNT_MANAGER, GObject)
+G_DECLARE_FINAL_TYPE (
+    RelinkAccountManager, relink_account_manager, RELINK, ACCOUNT_MANAGER, GObject)
 
 RelinkAccountManager *relink_account_manager_new (RelinkStore *store,
                                                   RelinkSecrets *secrets,
@@ -41,18 +42,24 @@ void relink_account_manager_set_program (RelinkAccountManager *self, const char 
 GListModel *relink_account_manager_get_accounts (RelinkAccountManager *self);
 /* GListModel of RelinkKeyset. */
 GListModel *relink_account_manager_get_keysets (RelinkAccountManager *self);
-RelinkAccount *relink_account_manager_lookup_account (RelinkAccountManager *self, const char *id_or_nickname);
+RelinkAccount *relink_account_manager_lookup_account (RelinkAccountManager *self,
+                                                      const char *id_or_nickname);
 RelinkKeyset *relink_account_manager_lookup_keyset (RelinkAccountManager *self, const char *id);
 /* Accounts that use @keyset. */
-guint relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self, RelinkKeyset *keyset);
+guint relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self,
+                                                       RelinkKeyset *keyset);
 
 /* Reads keysets and accounts from the store (in a thread) and fills the models. */
 void relink_account_manager_load_async (RelinkAccountManager *self,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
-gboolean relink_account_manager_load_finish (RelinkAccountManager *self, GAsyncResult *result, GError **error);
-gboolean relink_account_manager_load_sync (RelinkAccountManager *self, GCancellable *cancellable, GError **error);
+gboolean relink_account_manager_load_finish (RelinkAccountManager *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+gboolean relink_account_manager_load_sync (RelinkAccountManager *self,
+                                           GCancellable *cancellable,
+                                           GError **error);
 
 /* Re-reads the store when another process changed it; emits items-changed
  * only for what differs. Cheap when nothing changed. */
@@ -66,14 +73,18 @@ void relink_account_manager_add_keyset_async (RelinkAccountManager *self,
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback,
                                               gpointer user_data);
-gboolean relink_account_manager_add_keyset_finish (RelinkAccountManager *self, GAsyncResult *result, GError **error);
+gboolean relink_account_manager_add_keyset_finish (RelinkAccountManager *self,
+                                                   GAsyncResult *result,
+                                                   GError **error);
 /* Removes a keyset no account uses: its secrets, then its metadata. */
 void relink_account_manager_remove_keyset_async (RelinkAccountManager *self,
                                                  RelinkKeyset *keyset,
                                                  GCancellable *cancellable,
                                                  GAsyncReadyCallback callback,
                                                  gpointer user_data);
-gboolean relink_account_manager_remove_keyset_finish (RelinkAccountManager *self, GAsyncResult *result, GError **error);
+gboolean relink_account_manager_remove_keyset_finish (RelinkAccountManager *self,
+                                                      GAsyncResult *result,
+                                                      GError **error);
 
 /* Saves a new account's metadata (it has no tokens until it is connected). */
 void relink_account_manager_add_account_async (RelinkAccountManager *self,
@@ -81,7 +92,9 @@ void relink_account_manager_add_account_async (RelinkAccountManager *self,
                                                GCancellable *cancellable,
                                                GAsyncReadyCallback callback,
                                                gpointer user_data);
-gboolean relink_account_manager_add_account_finish (RelinkAccountManager *self, GAsyncResult *result, GError **error);
+gboolean relink_account_manager_add_account_finish (RelinkAccountManager *self,
+                                                    GAsyncResult *result,
+                                                    GError **error);
 /* Removes an account: its tokens from the keyring first; only when that
  * worked, its metadata and history. */
 void relink_account_manager_remove_account_async (RelinkAccountManager *self,
@@ -89,7 +102,9 @@ void relink_account_manager_remove_account_async (RelinkAccountManager *self,
                                                   GCancellable *cancellable,
                                                   GAsyncReadyCallback callback,
                                                   gpointer user_data);
-gboolean relink_account_manager_remove_account_finish (RelinkAccountManager *self, GAsyncResult *result, GError **error);
+gboolean relink_account_manager_remove_account_finish (RelinkAccountManager *self,
+                                                       GAsyncResult *result,
+                                                       GError **error);
 
 /* The account's history, newest first (GListModel of RelinkHistoryEntry). */
 void relink_account_manager_load_history_async (RelinkAccountManager *self,
@@ -97,6 +112,8 @@ void relink_account_manager_load_history_async (RelinkAccountManager *self,
                                                 GCancellable *cancellable,
                                                 GAsyncReadyCallback callback,
                                                 gpointer user_data);
-GListModel *relink_account_manager_load_history_finish (RelinkAccountManager *self, GAsyncResult *result, GError **error);
+GListModel *relink_account_manager_load_history_finish (RelinkAccountManager *self,
+                                                        GAsyncResult *result,
+                                                        GError **error);
 
 G_END_DECLS

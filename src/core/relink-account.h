@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* What Relink last learnt about the connection; persisted. The state shown
  * (RelinkAccountState) also depends on the clock. */
-typedef enum {
+typedef enum
+{
   RELINK_ACCOUNT_STATUS_NOT_CONNECTED, /* no tokens yet, or revoked */
   RELINK_ACCOUNT_STATUS_CONNECTED,     /* tokens stored and last known good */
   RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,  /* the marketplace refused the refresh token */

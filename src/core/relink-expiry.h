@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* What the seller sees; computed from the persisted status, the expiry
  * moment and the clock. Ordered from most to least urgent. */
-typedef enum {
+typedef enum
+{
   RELINK_ACCOUNT_STATE_EXPIRED,
   RELINK_ACCOUNT_STATE_NEEDS_REAUTH,
   RELINK_ACCOUNT_STATE_ERROR,
@@ -49,7 +50,8 @@ gint64 relink_expiry_next_change (gint64 expires_at, gint64 now, GTimeZone *tz);
  * earlier "expiring soon" moment: a harmless early look. */
 gint64 relink_expiry_next_state_change (gint64 expires_at, gint64 now, gint64 soon_threshold);
 /* Convenience: the state of @account now. */
-RelinkAccountState relink_account_get_state (RelinkAccount *account, gint64 now, gint64 soon_threshold);
+RelinkAccountState
+relink_account_get_state (RelinkAccount *account, gint64 now, gint64 soon_threshold);
 /* A date for details and toasts: "21 May 2028", local time. */
 char *relink_expiry_format_date (gint64 moment, GTimeZone *tz);
 /* Wall-clock now, UTC unix seconds. */

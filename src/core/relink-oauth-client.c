@@ -58,12 +58,9 @@ relink_oauth_client_init (RelinkOAuthClient *self)
    * nothing of it reaches a log. TLS certificates are checked by default. */
   /* `relinkctl refresh --all` keeps up to 8 refreshes in flight against
    * one token endpoint; libsoup's default of 2 per host would queue them. */
-  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 8,
-                                                 "max-conns", 32,
-                                                 "user-agent", "Relink/" PACKAGE_VERSION,
-                                                 NULL);
+  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS, "idle-timeout",
+                                                 60, "max-conns-per-host", 8, "max-conns", 32,
+                                                 "user-agent", "Relink/" PACKAGE_VERSION, NULL);
 }
 
 RelinkOAuthClient *

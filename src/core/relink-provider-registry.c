@@ -22,8 +22,7 @@ struct _RelinkProviderRegistry
   GPtrArray *load_errors;
 };
 
-static void
-list_model_iface_init (GListModelInterface *iface);
+static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (RelinkProviderRegistry,
                                relink_provider_registry,

@@ -21,22 +21,17 @@ G_DECLARE_FINAL_TYPE (
 
 /* Loads the shipped profiles and those in @user_dir (NULL: the default
  * $XDG_CONFIG_HOME/relink/providers). Never fails: problems are collected. */
-RelinkProviderRegistry *
-relink_provider_registry_new (const char *user_dir);
-RelinkProvider *
-relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id);
+RelinkProviderRegistry *relink_provider_registry_new (const char *user_dir);
+RelinkProvider *relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id);
 /* One GError per skipped profile file, in load order; messages name file, field and reason. */
-GPtrArray *
-relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
+GPtrArray *relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
 /* The directory custom profiles are read from (it may not exist). */
-const char *
-relink_provider_registry_get_user_dir (RelinkProviderRegistry *self);
+const char *relink_provider_registry_get_user_dir (RelinkProviderRegistry *self);
 /* Adds a custom profile made while Relink runs (OpenID Connect
  * discovery), at its sorted place; emits items-changed. Fails with
  * RELINK_PROVIDER_ERROR_DUPLICATE when a profile has its id already. */
-gboolean
-relink_provider_registry_add (RelinkProviderRegistry *self,
-                              RelinkProvider *provider,
-                              GError **error);
+gboolean relink_provider_registry_add (RelinkProviderRegistry *self,
+                                       RelinkProvider *provider,
+                                       GError **error);
 
 G_END_DECLS

@@ -82,8 +82,7 @@ typedef enum
   RELINK_PROVIDER_ERROR_DUPLICATE
 } RelinkProviderError;
 
-GQuark
-relink_provider_error_quark (void);
+GQuark relink_provider_error_quark (void);
 
 /* Parses a profile. @origin names the file in error messages, which read
  * "FILE: field “FIELD”: REASON". The profile counts as a custom one (its
@@ -93,72 +92,49 @@ RelinkProvider *
 relink_provider_new_from_json (const char *json, gssize length, const char *origin, GError **error);
 /* @is_custom: TRUE for a user's profile, FALSE for a shipped one, whose
  * names and labels are then translated with Relink's gettext domain. */
-RelinkProvider *
-relink_provider_new_from_json_full (
+RelinkProvider *relink_provider_new_from_json_full (
     const char *json, gssize length, const char *origin, gboolean is_custom, GError **error);
 
-const char *
-relink_provider_get_id (RelinkProvider *self);
-const char *
-relink_provider_get_name (RelinkProvider *self);
+const char *relink_provider_get_id (RelinkProvider *self);
+const char *relink_provider_get_name (RelinkProvider *self);
 /* Never NULL: a generic icon when the profile names none. */
-const char *
-relink_provider_get_icon_name (RelinkProvider *self);
-const char *
-relink_provider_get_origin (RelinkProvider *self);
-gboolean
-relink_provider_is_custom (RelinkProvider *self);
-RelinkClientAuth
-relink_provider_get_client_auth (RelinkProvider *self);
-RelinkPkce
-relink_provider_get_pkce (RelinkProvider *self);
-RelinkRedirectStyle
-relink_provider_get_redirect_style (RelinkProvider *self);
-RelinkIdentitySource
-relink_provider_get_identity_source (RelinkProvider *self);
+const char *relink_provider_get_icon_name (RelinkProvider *self);
+const char *relink_provider_get_origin (RelinkProvider *self);
+gboolean relink_provider_is_custom (RelinkProvider *self);
+RelinkClientAuth relink_provider_get_client_auth (RelinkProvider *self);
+RelinkPkce relink_provider_get_pkce (RelinkProvider *self);
+RelinkRedirectStyle relink_provider_get_redirect_style (RelinkProvider *self);
+RelinkIdentitySource relink_provider_get_identity_source (RelinkProvider *self);
 /* JSON member names (dots for nesting, e.g. "user.id") read from the identity source. */
-const char *
-relink_provider_get_identity_id_field (RelinkProvider *self);
-const char *
-relink_provider_get_identity_name_field (RelinkProvider *self);
+const char *relink_provider_get_identity_id_field (RelinkProvider *self);
+const char *relink_provider_get_identity_name_field (RelinkProvider *self);
 /* Never NULL; empty when the marketplace takes no scope parameter. */
-const char *const *
-relink_provider_get_scopes (RelinkProvider *self);
+const char *const *relink_provider_get_scopes (RelinkProvider *self);
 /* Extra consent query parameters, e.g. prompt=login; keys and values are strings. */
-GHashTable *
-relink_provider_get_authorize_params (RelinkProvider *self);
+GHashTable *relink_provider_get_authorize_params (RelinkProvider *self);
 /* Lifetimes in seconds used when a token response does not state them; 0 = unknown/none. */
-gint64
-relink_provider_get_access_lifetime (RelinkProvider *self);
-gint64
-relink_provider_get_refresh_lifetime (RelinkProvider *self);
+gint64 relink_provider_get_access_lifetime (RelinkProvider *self);
+gint64 relink_provider_get_refresh_lifetime (RelinkProvider *self);
 /* Whether a refresh returns a new refresh token (single use, rotating). */
-gboolean
-relink_provider_get_rotating_refresh (RelinkProvider *self);
+gboolean relink_provider_get_rotating_refresh (RelinkProvider *self);
 /* Whether a refresh moves the refresh/authorisation expiry forward. */
-gboolean
-relink_provider_get_refresh_extends (RelinkProvider *self);
+gboolean relink_provider_get_refresh_extends (RelinkProvider *self);
 /* Lifetime of the developer's client secret in seconds (Amazon LWA: 180 days), 0 = none. */
-gint64
-relink_provider_get_client_secret_lifetime (RelinkProvider *self);
+gint64 relink_provider_get_client_secret_lifetime (RelinkProvider *self);
 /* Environments in profile order; never empty. */
-GPtrArray *
-relink_provider_get_environments (RelinkProvider *self);
+GPtrArray *relink_provider_get_environments (RelinkProvider *self);
 /* NULL @environment_id: the first environment. NULL when there is no such id. */
-const RelinkProviderEnvironment *
-relink_provider_get_environment (RelinkProvider *self, const char *environment_id);
+const RelinkProviderEnvironment *relink_provider_get_environment (RelinkProvider *self,
+                                                                  const char *environment_id);
 /* Keyset fields besides client id, client secret and redirect. */
-GPtrArray *
-relink_provider_get_keyset_fields (RelinkProvider *self);
+GPtrArray *relink_provider_get_keyset_fields (RelinkProvider *self);
 /* NULL when the profile has no field of that id. */
-const RelinkKeysetField *
-relink_provider_get_keyset_field (RelinkProvider *self, const char *field_id);
+const RelinkKeysetField *relink_provider_get_keyset_field (RelinkProvider *self,
+                                                           const char *field_id);
 /* Whether this marketplace needs a client secret in a keyset at all (Etsy does not). */
-gboolean
-relink_provider_get_needs_client_secret (RelinkProvider *self);
+gboolean relink_provider_get_needs_client_secret (RelinkProvider *self);
 
 /* The refresh endpoint: refresh_url, or token_url when the profile names none. */
-const char *
-relink_provider_environment_get_refresh_url (const RelinkProviderEnvironment *env);
+const char *relink_provider_environment_get_refresh_url (const RelinkProviderEnvironment *env);
 
 G_END_DECLS

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 #define RELINK_SECRETS_ERROR (relink_secrets_error_quark ())
 
-typedef enum {
+typedef enum
+{
   RELINK_SECRETS_ERROR_NO_SERVICE, /* no Secret Service on the session bus */
   RELINK_SECRETS_ERROR_LOCKED,     /* the keyring is locked and was not unlocked */
   RELINK_SECRETS_ERROR_CORRUPT,    /* an item holds something Relink cannot read */
@@ -45,19 +46,22 @@ void relink_secrets_store_tokens_async (RelinkSecrets *self,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
-gboolean relink_secrets_store_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
+gboolean
+relink_secrets_store_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
 void relink_secrets_lookup_tokens_async (RelinkSecrets *self,
                                          const char *account_id,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
-RelinkTokenSet *relink_secrets_lookup_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
+RelinkTokenSet *
+relink_secrets_lookup_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
 void relink_secrets_clear_tokens_async (RelinkSecrets *self,
                                         const char *account_id,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
-gboolean relink_secrets_clear_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
+gboolean
+relink_secrets_clear_tokens_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
 
 /* Secret fields of a keyset: "client_secret", "shared_secret", ... */
 void relink_secrets_store_keyset_secret_async (RelinkSecrets *self,
@@ -68,7 +72,9 @@ void relink_secrets_store_keyset_secret_async (RelinkSecrets *self,
                                                GCancellable *cancellable,
                                                GAsyncReadyCallback callback,
                                                gpointer user_data);
-gboolean relink_secrets_store_keyset_secret_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
+gboolean relink_secrets_store_keyset_secret_finish (RelinkSecrets *self,
+                                                    GAsyncResult *result,
+                                                    GError **error);
 void relink_secrets_lookup_keyset_secret_async (RelinkSecrets *self,
                                                 const char *keyset_id,
                                                 const char *field,
@@ -76,14 +82,17 @@ void relink_secrets_lookup_keyset_secret_async (RelinkSecrets *self,
                                                 GAsyncReadyCallback callback,
                                                 gpointer user_data);
 /* Returns the secret (wipe with relink_secret_free) or NULL without error when absent. */
-char *relink_secrets_lookup_keyset_secret_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
+char *relink_secrets_lookup_keyset_secret_finish (RelinkSecrets *self,
+                                                  GAsyncResult *result,
+                                                  GError **error);
 /* Removes every secret field of the keyset. */
 void relink_secrets_clear_keyset_async (RelinkSecrets *self,
                                         const char *keyset_id,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
-gboolean relink_secrets_clear_keyset_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
+gboolean
+relink_secrets_clear_keyset_finish (RelinkSecrets *self, GAsyncResult *result, GError **error);
 
 /* Blocking variants for relinkctl and tests (never on the GUI main loop). */
 gboolean relink_secrets_store_tokens_sync (RelinkSecrets *self,

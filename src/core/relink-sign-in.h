@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 
 #define RELINK_SIGN_IN_ERROR (relink_sign_in_error_quark ())
 
-typedef enum {
+typedef enum
+{
   /* Renewal: the marketplace says someone else signed in. */
   RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT,
   /* New account: the identity differs from the one the seller typed. */
@@ -37,7 +38,8 @@ GQuark relink_sign_in_error_quark (void);
  * and metadata stay untouched. Single use. */
 G_DECLARE_FINAL_TYPE (RelinkSignIn, relink_sign_in, RELINK, SIGN_IN, GObject)
 
-RelinkSignIn *relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GError **error);
+RelinkSignIn *
+relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GError **error);
 RelinkAccount *relink_sign_in_get_account (RelinkSignIn *self);
 RelinkAuthRequest *relink_sign_in_get_request (RelinkSignIn *self);
 /* The consent page to open (in the login view or the system browser). */

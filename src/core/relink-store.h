@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 
 #define RELINK_STORE_ERROR (relink_store_error_quark ())
 
-typedef enum {
+typedef enum
+{
   RELINK_STORE_ERROR_CORRUPT,      /* the file is not a Relink database or is damaged */
   RELINK_STORE_ERROR_NEWER_SCHEMA, /* written by a newer Relink; left untouched */
   RELINK_STORE_ERROR_IO,           /* cannot create, open or write the file */
@@ -54,7 +55,8 @@ gboolean relink_store_set_keyset_invalid (RelinkStore *self,
                                           GError **error);
 
 GPtrArray *relink_store_load_accounts (RelinkStore *self, GError **error);
-RelinkAccount *relink_store_load_account (RelinkStore *self, const char *account_id, GError **error);
+RelinkAccount *
+relink_store_load_account (RelinkStore *self, const char *account_id, GError **error);
 /* Inserts or replaces the whole account row (edits from the GUI). */
 gboolean relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **error);
 /* Deletes the account, its history and its reminder row. */
@@ -110,10 +112,8 @@ gboolean relink_store_get_refresh_started (RelinkStore *self,
 /* Appends an entry, also for an account id not (yet) in the store. */
 gboolean relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error);
 /* Newest first; at most @limit entries (0 = all). */
-GPtrArray *relink_store_load_history (RelinkStore *self,
-                                      const char *account_id,
-                                      guint limit,
-                                      GError **error);
+GPtrArray *
+relink_store_load_history (RelinkStore *self, const char *account_id, guint limit, GError **error);
 
 /* The last reminder given for an account or a keyset (by id: both are
  * UUIDs). An id without a row gives a cleared state, not an error. */
