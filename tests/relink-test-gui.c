@@ -240,6 +240,142 @@ relink_test_dbus_call (GDBusConnection *connection,
   return data.reply;
 }
 
+static void
+notification_free (RelinkTestNotification *n)
+{
+  g_free (n->summary);
+  g_free (n->body);
+  g_strfreev (n->actions);
+  g_free (n);
+}
+
+static const char notifications_xml[]
+    = "<node><interface name='org.freedesktop.Notifications'>"
+      "  <method name='Notify'>"
+      "    <arg type='s' direction='in'/><arg type='u' direction='in'/>"
+      "    <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+      "    <arg type='s' direction='in'/><arg type='as' direction='in'/>"
+      "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+      "    <arg type='u' direction='out'/>"
+      "  </method>"
+      "  <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+      "  <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+      "  <method name='GetServerInformation'>"
+      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+      "  </method>"
+      "  <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+      "  <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+      "</interface></node>";
+
+static void
+notifications_method_call (GDBusConnection *connection,
+                           const char *sender,
+                           const char *object_path,
+                           const char *interface_name,
+                           const char *method_name,
+                           GVariant *parameters,
+                           GDBusMethodInvocation *invocation,
+                           gpointer user_data)
+{
+  RelinkTestNotificationServer *server = user_data;
+
+  if (g_str_equal (method_name, "Notify"))
+    {
+      RelinkTestNotification *n = g_new0 (RelinkTestNotification, 1);
+      g_autoptr (GVariant) hints = NULL;
+      const char *app_name, *icon, *summary, *body;
+      int timeout;
+
+      g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", &app_name, &n->replaces_id, &icon,
+                     &summary, &body, &n->actions, &hints, &timeout);
+      n->summary = g_strdup (summary);
+      n->body = g_strdup (body);
+      g_variant_lookup (hints, "urgency", "y", &n->urgency);
+      n->id = n->replaces_id != 0 ? n->replaces_id : ++server->next_id;
+      g_ptr_array_add (server->notified, n);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
+    }
+  else if (g_str_equal (method_name, "CloseNotification"))
+    {
+      guint id;
+
+      g_variant_get (parameters, "(u)", &id);
+      g_array_append_val (server->closed, id);
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      server->pings++;
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_value (
+          invocation, g_variant_new ("(ssss)", "fake", "relink-tests", "1", "1.2"));
+    }
+}
+
+RelinkTestNotificationServer *
+relink_test_notification_server_start (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_call, NULL, NULL };
+  RelinkTestNotificationServer *server = g_new0 (RelinkTestNotificationServer, 1);
+
+  server->notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
+  server->closed = g_array_new (FALSE, FALSE, sizeof (guint));
+  server->connection = relink_test_new_bus_connection ();
+
+  server->object_id = relink_test_export (server->connection, RELINK_TEST_NOTIFICATIONS_PATH,
+                                          notifications_xml, &vtable, server);
+  server->owner_id = relink_test_own_name (server->connection, RELINK_TEST_NOTIFICATIONS_NAME);
+  return server;
+}
+
+void
+relink_test_notification_server_clear (RelinkTestNotificationServer *server)
+{
+  g_ptr_array_set_size (server->notified, 0);
+  g_array_set_size (server->closed, 0);
+}
+
+/* The application's connection delivers in order: once a call made on it
+ * now has been answered, every Notify and CloseNotification sent before
+ * it has reached the server. */
+void
+relink_test_notification_server_sync (RelinkTestNotificationServer *server,
+                                      GDBusConnection *app_connection)
+{
+  guint pings = server->pings;
+
+  g_dbus_connection_call (app_connection, RELINK_TEST_NOTIFICATIONS_NAME,
+                          RELINK_TEST_NOTIFICATIONS_PATH, RELINK_TEST_NOTIFICATIONS_NAME,
+                          "GetCapabilities", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL,
+                          NULL);
+  RELINK_TEST_WAIT_FOR (server->pings > pings, 10);
+}
+
+void
+relink_test_notification_server_emit (RelinkTestNotificationServer *server,
+                                      const char *signal,
+                                      GVariant *parameters)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_dbus_connection_emit_signal (server->connection, NULL, RELINK_TEST_NOTIFICATIONS_PATH,
+                                 RELINK_TEST_NOTIFICATIONS_NAME, signal, parameters, &error);
+  g_assert_no_error (error);
+}
+
+RelinkTestNotification *
+relink_test_notification_server_last (RelinkTestNotificationServer *server)
+{
+  g_assert_cmpuint (server->notified->len, >, 0);
+  return g_ptr_array_index (server->notified, server->notified->len - 1);
+}
+
 static const char watcher_xml[]
     = "<node><interface name='org.kde.StatusNotifierWatcher'>"
       "  <method name='RegisterStatusNotifierItem'><arg name='service' type='s'/></method>"

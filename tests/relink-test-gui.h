@@ -99,6 +99,48 @@ GVariant *relink_test_dbus_call (GDBusConnection *connection,
                                  const char *reply_type,
                                  GError **error);
 
+/* A notification server as a desktop runs it
+ * (org.freedesktop.Notifications, which GIO's freedesktop backend talks
+ * to), on a connection of its own; it records what it is asked. */
+#define RELINK_TEST_NOTIFICATIONS_NAME "org.freedesktop.Notifications"
+#define RELINK_TEST_NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
+
+typedef struct
+{
+  guint id;
+  guint replaces_id;
+  char *summary;
+  char *body;
+  GStrv actions; /* key, label, key, label, ... */
+  guchar urgency;
+} RelinkTestNotification;
+
+typedef struct
+{
+  GDBusConnection *connection;
+  guint object_id;
+  guint owner_id;
+  guint next_id;
+  GPtrArray *notified; /* RelinkTestNotification */
+  GArray *closed;      /* guint ids the client closed */
+  guint pings;         /* GetCapabilities calls */
+} RelinkTestNotificationServer;
+
+/* Owns org.freedesktop.Notifications once this returns. */
+RelinkTestNotificationServer *relink_test_notification_server_start (void);
+/* Forgets what was notified and closed, for the next test. */
+void relink_test_notification_server_clear (RelinkTestNotificationServer *server);
+/* Returns once every Notify and CloseNotification @app_connection sent
+ * before this call has reached @server. */
+void relink_test_notification_server_sync (RelinkTestNotificationServer *server,
+                                           GDBusConnection *app_connection);
+/* Emits @signal ("ActionInvoked", "NotificationClosed") to every client. */
+void relink_test_notification_server_emit (RelinkTestNotificationServer *server,
+                                           const char *signal,
+                                           GVariant *parameters);
+/* The notification last sent, which there must be. */
+RelinkTestNotification *relink_test_notification_server_last (RelinkTestNotificationServer *server);
+
 /* A StatusNotifierWatcher as a desktop's panel runs it, reduced to what
  * an item uses, on a connection of its own. */
 typedef struct

@@ -18,34 +18,13 @@
 
 #include "relink-expiry.h"
 #include "relink-reminder-schedule.h"
+#include "relink-test-gui.h"
 #include "relink-test-util.h"
 
 #define DAY RELINK_REMINDER_DAY
-#define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
-#define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
 #define APP_PATH "/io/github/relink/Relink"
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @cond holds, failing after 10 s instead of
- * hanging the suite. */
-#define WAIT_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gboolean timed_out_ = FALSE;                                                                   \
-    guint timeout_id_ = g_timeout_add_seconds (10, timed_out_cb, &timed_out_);                     \
-    while (!(cond) && !timed_out_)                                                                 \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!timed_out_)                                                                               \
-      g_source_remove (timeout_id_);                                                               \
-    g_assert_true (cond);                                                                          \
-  }                                                                                                \
-  G_STMT_END
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 10)
 
 static gboolean
 tick_cb (gpointer user_data)
@@ -64,176 +43,7 @@ tick_cb (gpointer user_data)
   }                                                                                                \
   G_STMT_END
 
-static GDBusConnection *
-new_connection (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *address = NULL;
-  GDBusConnection *connection;
-
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (
-      address,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
-/* The fake notification server */
-
-typedef struct
-{
-  guint id;
-  guint replaces_id;
-  char *summary;
-  char *body;
-  GStrv actions;
-  guchar urgency;
-} Notification;
-
-static void
-notification_free (Notification *n)
-{
-  g_free (n->summary);
-  g_free (n->body);
-  g_strfreev (n->actions);
-  g_free (n);
-}
-
-typedef struct
-{
-  GDBusConnection *connection;
-  guint object_id;
-  guint owner_id;
-  gboolean acquired;
-  guint next_id;
-  GPtrArray *notified; /* Notification */
-  GArray *closed;      /* guint ids the client closed */
-  guint pings;
-} FakeServer;
-
-static const char server_xml[]
-    = "<node><interface name='org.freedesktop.Notifications'>"
-      "  <method name='Notify'>"
-      "    <arg type='s' direction='in'/><arg type='u' direction='in'/>"
-      "    <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-      "    <arg type='s' direction='in'/><arg type='as' direction='in'/>"
-      "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-      "    <arg type='u' direction='out'/>"
-      "  </method>"
-      "  <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-      "  <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-      "  <method name='GetServerInformation'>"
-      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-      "  </method>"
-      "  <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
-      "  <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
-      "</interface></node>";
-
-static void
-server_method_call (GDBusConnection *connection,
-                    const char *sender,
-                    const char *object_path,
-                    const char *interface_name,
-                    const char *method_name,
-                    GVariant *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer user_data)
-{
-  FakeServer *server = user_data;
-
-  if (g_str_equal (method_name, "Notify"))
-    {
-      Notification *n = g_new0 (Notification, 1);
-      g_autoptr (GVariant) hints = NULL;
-      const char *app_name, *icon, *summary, *body;
-      int timeout;
-
-      g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", &app_name, &n->replaces_id, &icon,
-                     &summary, &body, &n->actions, &hints, &timeout);
-      n->summary = g_strdup (summary);
-      n->body = g_strdup (body);
-      g_variant_lookup (hints, "urgency", "y", &n->urgency);
-      n->id = n->replaces_id != 0 ? n->replaces_id : ++server->next_id;
-      g_ptr_array_add (server->notified, n);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
-    }
-  else if (g_str_equal (method_name, "CloseNotification"))
-    {
-      guint id;
-
-      g_variant_get (parameters, "(u)", &id);
-      g_array_append_val (server->closed, id);
-      g_dbus_method_invocation_return_value (invocation, NULL);
-    }
-  else if (g_str_equal (method_name, "GetCapabilities"))
-    {
-      const char *caps[] = { "actions", "body", NULL };
-
-      server->pings++;
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else
-    {
-      g_dbus_method_invocation_return_value (
-          invocation, g_variant_new ("(ssss)", "fake", "relink-tests", "1", "1.2"));
-    }
-}
-
-static void
-server_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  ((FakeServer *) user_data)->acquired = TRUE;
-}
-
-static FakeServer *
-fake_server_start (void)
-{
-  static const GDBusInterfaceVTable vtable = { server_method_call, NULL, NULL };
-  g_autoptr (GDBusNodeInfo) info = NULL;
-  g_autoptr (GError) error = NULL;
-  FakeServer *server = g_new0 (FakeServer, 1);
-
-  server->notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
-  server->closed = g_array_new (FALSE, FALSE, sizeof (guint));
-  server->connection = new_connection ();
-
-  info = g_dbus_node_info_new_for_xml (server_xml, &error);
-  g_assert_no_error (error);
-  server->object_id = g_dbus_connection_register_object (
-      server->connection, NOTIFICATIONS_PATH, info->interfaces[0], &vtable, server, NULL, &error);
-  g_assert_no_error (error);
-  server->owner_id = g_bus_own_name_on_connection (server->connection, NOTIFICATIONS_NAME,
-                                                   G_BUS_NAME_OWNER_FLAGS_NONE, server_acquired_cb,
-                                                   NULL, server, NULL);
-  WAIT_FOR (server->acquired);
-  return server;
-}
-
-
-static void
-fake_server_emit (FakeServer *server, const char *signal, GVariant *parameters)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_dbus_connection_emit_signal (server->connection, NULL, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME,
-                                 signal, parameters, &error);
-  g_assert_no_error (error);
-}
-
-static Notification *
-last_notification (FakeServer *server)
-{
-  g_assert_cmpuint (server->notified->len, >, 0);
-  return g_ptr_array_index (server->notified, server->notified->len - 1);
-}
-
-
-static FakeServer *the_server;
+static RelinkTestNotificationServer *the_server;
 
 typedef struct
 {
@@ -241,7 +51,7 @@ typedef struct
   char *data_home;
   char *config_home;
   char *relink;
-  FakeServer *server;
+  RelinkTestNotificationServer *server;
   GSubprocessLauncher *launcher;
   GSubprocess *child;
   GDBusConnection *bus;
@@ -305,8 +115,7 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   /* One server for the whole run, as a desktop has. */
   fixture->server = the_server;
-  g_ptr_array_set_size (fixture->server->notified, 0);
-  g_array_set_size (fixture->server->closed, 0);
+  relink_test_notification_server_clear (fixture->server);
 
   fixture->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_setenv (fixture->launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
@@ -512,7 +321,7 @@ test_background (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *children = NULL;
   const char *pid;
-  Notification *n;
+  RelinkTestNotification *n;
 
   spawn_background (fixture);
   pid = g_subprocess_get_identifier (fixture->child);
@@ -523,7 +332,7 @@ test_background (Fixture *fixture, gconstpointer data)
 
   /* The due reminder comes without any window. */
   WAIT_FOR (fixture->server->notified->len >= 1);
-  n = last_notification (fixture->server);
+  n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 7 days");
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
 
@@ -577,8 +386,10 @@ test_notification_opens_window (Fixture *fixture, gconstpointer data)
   WAIT_FOR (fixture->server->notified->len >= 1);
   g_assert_cmpuint (count_windows (fixture), ==, 0);
 
-  fake_server_emit (fixture->server, "ActionInvoked",
-                    g_variant_new ("(us)", last_notification (fixture->server)->id, "default"));
+  relink_test_notification_server_emit (
+      fixture->server, "ActionInvoked",
+      g_variant_new ("(us)", relink_test_notification_server_last (fixture->server)->id,
+                     "default"));
   POLL_FOR (count_windows (fixture) == 1);
   g_assert_true (is_program (fixture, g_subprocess_get_identifier (fixture->child), "relink"));
 
@@ -601,6 +412,6 @@ main (int argc, char *argv[])
   g_test_add ("/background/notification-opens-window", Fixture, NULL, fixture_setup,
               test_notification_opens_window, fixture_teardown);
 
-  the_server = fake_server_start ();
+  the_server = relink_test_notification_server_start ();
   return g_test_run ();
 }

@@ -20,163 +20,15 @@
 #include "relink-test-util.h"
 
 #define DAY RELINK_REMINDER_DAY
-#define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
-#define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
 /* A fixed "now": 2030-01-01 00:00 UTC. */
 #define T0 G_GINT64_CONSTANT (1893456000)
 
 #define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 10)
 
-/* The fake notification server */
-
-typedef struct
-{
-  guint id;
-  guint replaces_id;
-  char *summary;
-  char *body;
-  GStrv actions;
-  guchar urgency;
-} Notification;
-
-static void
-notification_free (Notification *n)
-{
-  g_free (n->summary);
-  g_free (n->body);
-  g_strfreev (n->actions);
-  g_free (n);
-}
-
-typedef struct
-{
-  GDBusConnection *connection;
-  guint object_id;
-  guint owner_id;
-  guint next_id;
-  GPtrArray *notified; /* Notification */
-  GArray *closed;      /* guint ids the client closed */
-  guint pings;
-} FakeServer;
-
-static const char server_xml[]
-    = "<node><interface name='org.freedesktop.Notifications'>"
-      "  <method name='Notify'>"
-      "    <arg type='s' direction='in'/><arg type='u' direction='in'/>"
-      "    <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-      "    <arg type='s' direction='in'/><arg type='as' direction='in'/>"
-      "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-      "    <arg type='u' direction='out'/>"
-      "  </method>"
-      "  <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-      "  <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-      "  <method name='GetServerInformation'>"
-      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-      "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-      "  </method>"
-      "  <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
-      "  <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
-      "</interface></node>";
-
-static void
-server_method_call (GDBusConnection *connection,
-                    const char *sender,
-                    const char *object_path,
-                    const char *interface_name,
-                    const char *method_name,
-                    GVariant *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer user_data)
-{
-  FakeServer *server = user_data;
-
-  if (g_str_equal (method_name, "Notify"))
-    {
-      Notification *n = g_new0 (Notification, 1);
-      g_autoptr (GVariant) hints = NULL;
-      const char *app_name, *icon, *summary, *body;
-      int timeout;
-
-      g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", &app_name, &n->replaces_id, &icon,
-                     &summary, &body, &n->actions, &hints, &timeout);
-      n->summary = g_strdup (summary);
-      n->body = g_strdup (body);
-      g_variant_lookup (hints, "urgency", "y", &n->urgency);
-      n->id = n->replaces_id != 0 ? n->replaces_id : ++server->next_id;
-      g_ptr_array_add (server->notified, n);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", n->id));
-    }
-  else if (g_str_equal (method_name, "CloseNotification"))
-    {
-      guint id;
-
-      g_variant_get (parameters, "(u)", &id);
-      g_array_append_val (server->closed, id);
-      g_dbus_method_invocation_return_value (invocation, NULL);
-    }
-  else if (g_str_equal (method_name, "GetCapabilities"))
-    {
-      const char *caps[] = { "actions", "body", NULL };
-
-      server->pings++;
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else
-    {
-      g_dbus_method_invocation_return_value (
-          invocation, g_variant_new ("(ssss)", "fake", "relink-tests", "1", "1.2"));
-    }
-}
-
-static FakeServer *
-fake_server_start (void)
-{
-  static const GDBusInterfaceVTable vtable = { server_method_call, NULL, NULL };
-  FakeServer *server = g_new0 (FakeServer, 1);
-
-  server->notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
-  server->closed = g_array_new (FALSE, FALSE, sizeof (guint));
-  server->connection = relink_test_new_bus_connection ();
-
-  server->object_id
-      = relink_test_export (server->connection, NOTIFICATIONS_PATH, server_xml, &vtable, server);
-  server->owner_id = relink_test_own_name (server->connection, NOTIFICATIONS_NAME);
-  return server;
-}
-
-/* The application's connection delivers in order: once a call made on it
- * after the service acted has been answered, every Notify and
- * CloseNotification sent before it has reached the server. */
-static void
-fake_server_sync (FakeServer *server, GDBusConnection *app_connection)
-{
-  guint pings = server->pings;
-
-  g_dbus_connection_call (app_connection, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH,
-                          NOTIFICATIONS_NAME, "GetCapabilities", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-                          -1, NULL, NULL, NULL);
-  WAIT_FOR (server->pings > pings);
-}
-
-static void
-fake_server_emit (FakeServer *server, const char *signal, GVariant *parameters)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_dbus_connection_emit_signal (server->connection, NULL, NOTIFICATIONS_PATH, NOTIFICATIONS_NAME,
-                                 signal, parameters, &error);
-  g_assert_no_error (error);
-}
-
-static Notification *
-last_notification (FakeServer *server)
-{
-  g_assert_cmpuint (server->notified->len, >, 0);
-  return g_ptr_array_index (server->notified, server->notified->len - 1);
-}
+/* The fake notification server's record */
 
 static gboolean
-has_action (Notification *n, const char *key, const char *label)
+has_action (RelinkTestNotification *n, const char *key, const char *label)
 {
   for (guint i = 0; n->actions[i] != NULL && n->actions[i + 1] != NULL; i += 2)
     if (g_str_equal (n->actions[i], key) && g_str_equal (n->actions[i + 1], label))
@@ -195,7 +47,7 @@ renew_key (const char *account_id)
 }
 
 static gboolean
-has_renew_button (Notification *n, const char *account_id)
+has_renew_button (RelinkTestNotification *n, const char *account_id)
 {
   g_autofree char *key = renew_key (account_id);
 
@@ -203,7 +55,7 @@ has_renew_button (Notification *n, const char *account_id)
 }
 
 static gboolean
-was_closed (FakeServer *server, guint id)
+was_closed (RelinkTestNotificationServer *server, guint id)
 {
   for (guint i = 0; i < server->closed->len; i++)
     if (g_array_index (server->closed, guint, i) == id)
@@ -213,7 +65,7 @@ was_closed (FakeServer *server, guint id)
 
 /* Fixture */
 
-static FakeServer *the_server;
+static RelinkTestNotificationServer *the_server;
 
 typedef struct
 {
@@ -223,7 +75,7 @@ typedef struct
   GSettings *settings;
   GApplication *app;
   GDBusConnection *app_connection;
-  FakeServer *server;
+  RelinkTestNotificationServer *server;
   RelinkReminderService *service;
   GPtrArray *activations;
   gint64 now;
@@ -317,13 +169,10 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   /* One server for the whole run, as a desktop has; each test starts
    * with a clean record. The first test starts without one. */
   if (the_server == NULL && data == NULL)
-    the_server = fake_server_start ();
+    the_server = relink_test_notification_server_start ();
   fixture->server = the_server;
   if (fixture->server != NULL)
-    {
-      g_ptr_array_set_size (fixture->server->notified, 0);
-      g_array_set_size (fixture->server->closed, 0);
-    }
+    relink_test_notification_server_clear (fixture->server);
 
   fixture->service
       = relink_reminder_service_new (fixture->app, fixture->manager, fixture->settings);
@@ -352,7 +201,7 @@ fixture_teardown (Fixture *fixture, gconstpointer data)
       relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->service));
     }
   if (fixture->server != NULL)
-    fake_server_sync (fixture->server, fixture->app_connection);
+    relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_clear_object (&fixture->app);
   g_clear_object (&fixture->settings);
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
@@ -368,7 +217,7 @@ start_and_wait (Fixture *fixture)
   relink_reminder_service_start (fixture->service);
   WAIT_FOR (relink_reminder_service_get_ready (fixture->service)
             && relink_reminder_service_get_can_notify (fixture->service));
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
 }
 
 static RelinkAccount *
@@ -385,14 +234,14 @@ lookup (Fixture *fixture, const char *id)
 static void
 test_lead_reminder (Fixture *fixture, gconstpointer data)
 {
-  Notification *n;
+  RelinkTestNotification *n;
   guint first_id;
 
   start_and_wait (fixture);
 
   /* Only shop_a is due, with the lead it reached. */
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
-  n = last_notification (fixture->server);
+  n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 7 days");
   g_assert_cmpstr (n->body, !=, "");
   g_assert_cmpuint (n->replaces_id, ==, 0);
@@ -407,15 +256,15 @@ test_lead_reminder (Fixture *fixture, gconstpointer data)
   /* Early: nothing. */
   fixture->now = T0 + 6 * DAY - 31;
   relink_reminder_service_check (fixture->service);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
 
   /* On time: the same notification, replaced in place. */
   fixture->now = T0 + 6 * DAY - 30;
   relink_reminder_service_check (fixture->service);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 2);
-  n = last_notification (fixture->server);
+  n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 1 day");
   g_assert_cmpuint (n->replaces_id, ==, first_id);
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
@@ -424,9 +273,9 @@ test_lead_reminder (Fixture *fixture, gconstpointer data)
   /* At the expiry. */
   fixture->now = T0 + 7 * DAY;
   relink_reminder_service_check (fixture->service);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 3);
-  n = last_notification (fixture->server);
+  n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_a has expired");
   g_assert_cmpuint (n->replaces_id, ==, first_id);
 
@@ -451,12 +300,12 @@ test_no_service (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
                    T0 + 6 * DAY - 30);
 
-  the_server = fixture->server = fake_server_start ();
+  the_server = fixture->server = relink_test_notification_server_start ();
   WAIT_FOR (fixture->server->notified->len == 1);
   g_assert_true (relink_reminder_service_get_can_notify (fixture->service));
-  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+  g_assert_cmpstr (relink_test_notification_server_last (fixture->server)->summary, ==,
                    "eBay · shop_a expires in 7 days");
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
                    T0 + 6 * DAY - 30);
@@ -469,18 +318,20 @@ test_actions (Fixture *fixture, gconstpointer data)
   guint id;
 
   start_and_wait (fixture);
-  id = last_notification (fixture->server)->id;
+  id = relink_test_notification_server_last (fixture->server)->id;
 
-  fake_server_emit (fixture->server, "ActionInvoked", g_variant_new ("(us)", id, key));
+  relink_test_notification_server_emit (fixture->server, "ActionInvoked",
+                                        g_variant_new ("(us)", id, key));
   WAIT_FOR (fixture->activations->len == 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->activations, 0), ==, "renew-account(acc-a)");
 
   /* An action ends the notification; the next reminder is a new one. */
   fixture->now = T0 + 6 * DAY;
   relink_reminder_service_check (fixture->service);
-  fake_server_sync (fixture->server, fixture->app_connection);
-  id = last_notification (fixture->server)->id;
-  fake_server_emit (fixture->server, "ActionInvoked", g_variant_new ("(us)", id, "default"));
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
+  id = relink_test_notification_server_last (fixture->server)->id;
+  relink_test_notification_server_emit (fixture->server, "ActionInvoked",
+                                        g_variant_new ("(us)", id, "default"));
   WAIT_FOR (fixture->activations->len == 2);
   g_assert_cmpstr (g_ptr_array_index (fixture->activations, 1), ==, "show-account(acc-a)");
 }
@@ -498,13 +349,14 @@ test_not_repeated (Fixture *fixture, gconstpointer data)
 
   start_and_wait (fixture);
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
-  id = last_notification (fixture->server)->id;
+  id = relink_test_notification_server_last (fixture->server)->id;
 
   /* The seller dismisses it; an hour later the service looks again. */
-  fake_server_emit (fixture->server, "NotificationClosed", g_variant_new ("(uu)", id, 2));
+  relink_test_notification_server_emit (fixture->server, "NotificationClosed",
+                                        g_variant_new ("(uu)", id, 2));
   fixture->now += 3600;
   relink_reminder_service_check (fixture->service);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
 
   /* A new process (the next login) remembers it from the store. */
@@ -518,16 +370,16 @@ test_not_repeated (Fixture *fixture, gconstpointer data)
   relink_reminder_service_start (second);
   WAIT_FOR (relink_reminder_service_get_ready (second)
             && relink_reminder_service_get_can_notify (second));
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
   g_assert_cmpint (relink_reminder_service_get_next_deadline (second), ==, T0 + 6 * DAY - 30);
 
   /* The next lead comes, as a new notification (the old one is gone). */
   fixture->now = T0 + 6 * DAY + 3600;
   relink_reminder_service_check (second);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 2);
-  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+  g_assert_cmpstr (relink_test_notification_server_last (fixture->server)->summary, ==,
                    "eBay · shop_a expires in 22 h");
 
   relink_reminder_service_stop (second);
@@ -539,16 +391,16 @@ test_reauth_and_renewal (Fixture *fixture, gconstpointer data)
 {
   RelinkAccount *b = lookup (fixture, "acc-b");
   RelinkAccount *a = lookup (fixture, "acc-a");
-  Notification *n;
+  RelinkTestNotification *n;
   guint a_id;
 
   start_and_wait (fixture);
-  a_id = last_notification (fixture->server)->id;
+  a_id = relink_test_notification_server_last (fixture->server)->id;
 
   /* The marketplace refuses shop_b's refresh token: at once, no timer. */
   relink_account_set_status (b, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   WAIT_FOR (fixture->server->notified->len == 2);
-  n = last_notification (fixture->server);
+  n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_b needs you to sign in again");
   g_assert_true (has_renew_button (n, "acc-b"));
   g_assert_cmpuint (n->replaces_id, ==, 0);
@@ -558,7 +410,7 @@ test_reauth_and_renewal (Fixture *fixture, gconstpointer data)
   relink_account_set_last_refresh_at (b, T0 + 10);
   fixture->now += 60;
   relink_reminder_service_check (fixture->service);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 2);
 
   /* Signed in again: the reminder goes. */
@@ -589,7 +441,7 @@ test_removed_account (Fixture *fixture, gconstpointer data)
   guint id;
 
   start_and_wait (fixture);
-  id = last_notification (fixture->server)->id;
+  id = relink_test_notification_server_last (fixture->server)->id;
 
   relink_account_manager_remove_account_async (fixture->manager, lookup (fixture, "acc-a"), NULL,
                                                remove_cb, &done);
@@ -613,13 +465,13 @@ test_settings (Fixture *fixture, gconstpointer data)
   /* shop_b's new 100-day lead has passed: told at once. shop_a was told
    * at 7 days, so only its expiry is left, the earliest moment ahead. */
   WAIT_FOR (fixture->server->notified->len == 2);
-  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+  g_assert_cmpstr (relink_test_notification_server_last (fixture->server)->summary, ==,
                    "eBay · shop_b expires in 90 days");
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
                    T0 + 7 * DAY - 30);
 
   g_settings_reset (fixture->settings, "reminder-lead-days");
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
 }
 
 /* A real deadline on the real clock: the timer wakes the service. */
@@ -642,7 +494,7 @@ test_wall_timer (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==, now + 2);
 
   WAIT_FOR (fixture->server->notified->len == 1);
-  g_assert_cmpstr (last_notification (fixture->server)->summary, ==,
+  g_assert_cmpstr (relink_test_notification_server_last (fixture->server)->summary, ==,
                    "eBay · shop_b expires in 1 day");
   g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==, now + DAY + 2);
 
@@ -680,12 +532,13 @@ test_resume (Fixture *fixture, gconstpointer data)
   fixture->now = T0 + 8 * DAY;
   emit_prepare_for_sleep (logind, FALSE);
   WAIT_FOR (fixture->server->notified->len == 2);
-  g_assert_cmpstr (last_notification (fixture->server)->summary, ==, "eBay · shop_a has expired");
+  g_assert_cmpstr (relink_test_notification_server_last (fixture->server)->summary, ==,
+                   "eBay · shop_a has expired");
 
   /* Going to sleep is no reason to look. */
   fixture->now = T0 + 60 * DAY;
   emit_prepare_for_sleep (logind, TRUE);
-  fake_server_sync (fixture->server, fixture->app_connection);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
   g_assert_cmpuint (fixture->server->notified->len, ==, 2);
 
   g_bus_unown_name (owner_id);
