@@ -13,6 +13,7 @@
 #include "relink-provider-registry.h"
 #include "relink-reminder-service.h"
 #include "relink-secrets.h"
+#include "relink-store-watch.h"
 #include "relink-store.h"
 #include "relink-tray-controller.h"
 #include "relink-window.h"
@@ -28,12 +29,8 @@ struct _RelinkApplication
   RelinkTrayController *tray;
   GSettings *settings;
   GCancellable *cancellable;
-  /* Watches the store's folder: SQLite in WAL mode writes a commit to
-   * "relink.db-wal", and only a checkpoint touches "relink.db". */
-  GFileMonitor *store_monitor;
-  char *store_name;
-  char *store_wal_name;
-  guint store_changed_id;
+  /* Changes relinkctl makes to the store. */
+  RelinkStoreWatch *store_watch;
   /* Why the accounts cannot be shown, if they cannot. */
   GError *error;
   gboolean loading;
@@ -128,56 +125,6 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
       g_action_group_activate_action (G_ACTION_GROUP (self), action, g_variant_new_string (target));
     }
-}
-
-static gboolean
-store_changed_timeout_cb (gpointer user_data)
-{
-  RelinkApplication *self = user_data;
-
-  self->store_changed_id = 0;
-  relink_application_check_store (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (RelinkApplication *self,
-                  GFile *file,
-                  GFile *other_file,
-                  GFileMonitorEvent event,
-                  GFileMonitor *monitor)
-{
-  g_autofree char *name = g_file_get_basename (file);
-
-  if (g_strcmp0 (name, self->store_name) != 0 && g_strcmp0 (name, self->store_wal_name) != 0)
-    return;
-
-  /* relinkctl writes in bursts (the dates, the status, a history entry):
-   * one look at the store after the burst is enough. */
-  g_clear_handle_id (&self->store_changed_id, g_source_remove);
-  self->store_changed_id = g_timeout_add (250, store_changed_timeout_cb, self);
-}
-
-static void
-watch_store (RelinkApplication *self, RelinkStore *store)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (relink_store_get_path (store));
-  g_autoptr (GFile) folder = g_file_get_parent (file);
-  g_autoptr (GError) error = NULL;
-
-  self->store_name = g_file_get_basename (file);
-  self->store_wal_name = g_strconcat (self->store_name, "-wal", NULL);
-  self->store_monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_NONE, NULL, &error);
-  if (self->store_monitor == NULL)
-    {
-      /* Changes from relinkctl then show when a window gains the focus. */
-      g_message ("Cannot watch the account store for changes: %s", error->message);
-      return;
-    }
-
-  g_signal_connect_object (self->store_monitor, "changed", G_CALLBACK (store_changed_cb), self,
-                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -421,7 +368,9 @@ relink_application_startup (GApplication *application)
                                       self->started_in_background ? "background" : "window");
   self->service = relink_token_service_new (self->manager);
   self->keep_alive = relink_keep_alive_new (self->service);
-  watch_store (self, store);
+  self->store_watch = relink_store_watch_new (store);
+  g_signal_connect_object (self->store_watch, "changed",
+                           G_CALLBACK (relink_application_check_store), self, G_CONNECT_SWAPPED);
   self->reminders = relink_reminder_service_new (application, self->manager, self->settings);
   self->tray = relink_tray_controller_new (application, self->manager, self->settings);
 
@@ -465,9 +414,8 @@ relink_application_shutdown (GApplication *application)
     relink_reminder_service_stop (self->reminders);
   /* Announces Passive and leaves the bus while the connection is there. */
   g_clear_object (&self->tray);
-  g_clear_handle_id (&self->store_changed_id, g_source_remove);
-  if (self->store_monitor != NULL)
-    g_file_monitor_cancel (self->store_monitor);
+  if (self->store_watch != NULL)
+    relink_store_watch_stop (self->store_watch);
 
   self->quitting = TRUE;
 
@@ -479,7 +427,6 @@ relink_application_finalize (GObject *object)
 {
   RelinkApplication *self = RELINK_APPLICATION (object);
 
-  g_clear_handle_id (&self->store_changed_id, g_source_remove);
   if (self->keep_alive != NULL)
     relink_keep_alive_stop (self->keep_alive);
   g_clear_object (&self->keep_alive);
@@ -487,9 +434,7 @@ relink_application_finalize (GObject *object)
   g_clear_object (&self->tray);
   g_clear_object (&self->settings);
   g_clear_object (&self->service);
-  g_clear_object (&self->store_monitor);
-  g_clear_pointer (&self->store_name, g_free);
-  g_clear_pointer (&self->store_wal_name, g_free);
+  g_clear_object (&self->store_watch);
   g_clear_object (&self->manager);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);

@@ -22,6 +22,7 @@
 #include "relink-provider-registry.h"
 #include "relink-reminder-service.h"
 #include "relink-secrets.h"
+#include "relink-store-watch.h"
 #include "relink-store.h"
 #include "relink-tray-controller.h"
 
@@ -35,12 +36,8 @@ typedef struct
   RelinkReminderService *reminders;
   RelinkTrayController *tray;
   GCancellable *cancellable;
-  /* SQLite in WAL mode commits to "relink.db-wal": changes relinkctl
-   * makes show in either file. */
-  GFileMonitor *store_monitor;
-  char *store_name;
-  char *store_wal_name;
-  guint store_changed_id;
+  /* Changes relinkctl makes to the store. */
+  RelinkStoreWatch *store_watch;
   gboolean loading;
   /* The activation every start ends with is not a request for a window. */
   gboolean skip_activation;
@@ -67,52 +64,13 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   relink_reminder_service_start (self->reminders);
 }
 
-static gboolean
-store_changed_timeout_cb (gpointer user_data)
+static void
+store_changed_cb (RelinkStoreWatch *watch, gpointer user_data)
 {
   Background *self = user_data;
 
-  self->store_changed_id = 0;
   if (!self->loading)
     relink_account_manager_reload_if_changed (self->manager);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (GFileMonitor *monitor,
-                  GFile *file,
-                  GFile *other_file,
-                  GFileMonitorEvent event,
-                  gpointer user_data)
-{
-  Background *self = user_data;
-  g_autofree char *name = g_file_get_basename (file);
-
-  if (g_strcmp0 (name, self->store_name) != 0 && g_strcmp0 (name, self->store_wal_name) != 0)
-    return;
-
-  /* relinkctl writes in bursts: one look after the burst is enough. */
-  g_clear_handle_id (&self->store_changed_id, g_source_remove);
-  self->store_changed_id = g_timeout_add (250, store_changed_timeout_cb, self);
-}
-
-static void
-watch_store (Background *self, RelinkStore *store)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (relink_store_get_path (store));
-  g_autoptr (GFile) folder = g_file_get_parent (file);
-  g_autoptr (GError) error = NULL;
-
-  self->store_name = g_file_get_basename (file);
-  self->store_wal_name = g_strconcat (self->store_name, "-wal", NULL);
-  self->store_monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_NONE, NULL, &error);
-  if (self->store_monitor == NULL)
-    {
-      g_message ("Cannot watch the account store for changes: %s", error->message);
-      return;
-    }
-  g_signal_connect (self->store_monitor, "changed", G_CALLBACK (store_changed_cb), self);
 }
 
 /* Ends the application; main() then execs `relink` with @args
@@ -210,7 +168,8 @@ startup_cb (GApplication *application, gpointer user_data)
   relink_account_manager_set_program (self->manager, "background");
   self->service = relink_token_service_new (self->manager);
   self->keep_alive = relink_keep_alive_new (self->service);
-  watch_store (self, store);
+  self->store_watch = relink_store_watch_new (store);
+  g_signal_connect (self->store_watch, "changed", G_CALLBACK (store_changed_cb), self);
   self->reminders = relink_reminder_service_new (application, self->manager, self->settings);
   self->tray = relink_tray_controller_new (application, self->manager, self->settings);
 
@@ -230,9 +189,8 @@ shutdown_cb (GApplication *application, gpointer user_data)
     relink_reminder_service_stop (self->reminders);
   /* Announces Passive and leaves the bus while the connection is there. */
   g_clear_object (&self->tray);
-  g_clear_handle_id (&self->store_changed_id, g_source_remove);
-  if (self->store_monitor != NULL)
-    g_file_monitor_cancel (self->store_monitor);
+  if (self->store_watch != NULL)
+    relink_store_watch_stop (self->store_watch);
 }
 
 static int
@@ -262,11 +220,9 @@ background_clear (Background *self)
   g_clear_object (&self->keep_alive);
   g_clear_object (&self->service);
   g_clear_object (&self->manager);
-  g_clear_object (&self->store_monitor);
+  g_clear_object (&self->store_watch);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->store_name, g_free);
-  g_clear_pointer (&self->store_wal_name, g_free);
 }
 
 int
