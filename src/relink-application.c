@@ -257,7 +257,6 @@ relink_application_handle_local_options (GApplication *application, GVariantDict
   RelinkApplication *self = RELINK_APPLICATION (application);
   g_autoptr (GError) error = NULL;
   const char *account_id;
-  gboolean disable_gl;
   gboolean registered;
 
   self->from_background = g_variant_dict_contains (options, "from-background");
@@ -296,20 +295,7 @@ relink_application_handle_local_options (GApplication *application, GVariantDict
   self->started_in_background = TRUE;
   self->skip_activation = TRUE;
 
-  /* GTK 4.8 sets up OpenGL as it opens an X11 display (to choose a
-   * visual), which maps the GL driver (with llvmpipe, all of LLVM): about
-   * 60 MiB for a process that may never show a window. One shown later by
-   * this process draws with Cairo instead. Wayland sets GL up only for a
-   * window, and a GDK_DEBUG of the user's own is left alone. */
-  disable_gl = g_getenv ("WAYLAND_DISPLAY") == NULL && g_getenv ("GDK_DEBUG") == NULL;
-  if (disable_gl)
-    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
-
   registered = g_application_register (application, NULL, &error);
-
-  /* Read at start-up; hooks and browsers started later must not inherit it. */
-  if (disable_gl)
-    g_unsetenv ("GDK_DEBUG");
 
   if (!registered)
     {
