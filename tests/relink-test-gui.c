@@ -341,6 +341,15 @@ relink_test_notification_server_clear (RelinkTestNotificationServer *server)
   g_array_set_size (server->closed, 0);
 }
 
+static void
+ping_answered_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+
+  *(gboolean *) user_data = TRUE;
+}
+
 /* The application's connection delivers in order: once a call made on it
  * now has been answered, every Notify and CloseNotification sent before
  * it has reached the server. */
@@ -349,12 +358,17 @@ relink_test_notification_server_sync (RelinkTestNotificationServer *server,
                                       GDBusConnection *app_connection)
 {
   guint pings = server->pings;
+  gboolean answered = FALSE;
 
+  /* Answers come back in order on one connection and are dispatched in
+   * order on this main context: once the ping's answer is here, the app has
+   * also seen the answers to every Notify it sent before (GLib keeps the
+   * returned id to replace the notification in place later). */
   g_dbus_connection_call (app_connection, RELINK_TEST_NOTIFICATIONS_NAME,
                           RELINK_TEST_NOTIFICATIONS_PATH, RELINK_TEST_NOTIFICATIONS_NAME,
-                          "GetCapabilities", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL,
-                          NULL);
-  RELINK_TEST_WAIT_FOR (server->pings > pings, 10);
+                          "GetCapabilities", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          ping_answered_cb, &answered);
+  RELINK_TEST_WAIT_FOR (answered && server->pings > pings, 10);
 }
 
 void
