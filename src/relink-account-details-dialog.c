@@ -482,23 +482,25 @@ test_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   load_history (self);
 }
 
-static void
-run_test (RelinkAccountDetailsDialog *self)
+/* Shows that a test runs; FALSE when one already does. */
+static gboolean
+begin_test (RelinkAccountDetailsDialog *self)
 {
   if (self->testing)
-    return;
+    return FALSE;
 
   self->testing = TRUE;
   show_result (self, NULL, "dim-label");
   update_actions (self);
-  relink_token_service_test_async (get_service (self), self->account, self->cancellable,
-                                   test_done_cb, g_object_ref (self));
+  return TRUE;
 }
 
 static void
 test_clicked_cb (RelinkAccountDetailsDialog *self)
 {
-  run_test (self);
+  if (begin_test (self))
+    relink_token_service_test_async (get_service (self), self->account, self->cancellable,
+                                     test_done_cb, g_object_ref (self));
 }
 
 /* Renewal */
@@ -511,10 +513,11 @@ signed_in_cb (RelinkAccountDetailsDialog *self,
 {
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
 
-  /* As after a renewal from the list: prove the new token, then tell the
-   * seller's scripts. */
-  run_test (self);
-  relink_token_service_run_hooks (get_service (self), account, RELINK_HOOK_EVENT_RENEWAL);
+  if (begin_test (self))
+    relink_token_service_signed_in_async (get_service (self), account, self->cancellable,
+                                          test_done_cb, g_object_ref (self));
+  else
+    relink_token_service_run_hooks (get_service (self), account, RELINK_HOOK_EVENT_RENEWAL);
 }
 
 static void

@@ -409,11 +409,8 @@ signed_in_cb (RelinkWindow *self, RelinkAccount *account, const char *message, G
 
   relink_window_add_toast (self, adw_toast_new (message));
 
-  /* A fresh token proves little until the marketplace answers a call
-   * with it; the test records its result in the account's history. */
-  relink_token_service_test_async (service, account, self->cancellable, test_after_sign_in_cb,
-                                   g_object_ref (self));
-  relink_token_service_run_hooks (service, account, RELINK_HOOK_EVENT_RENEWAL);
+  relink_token_service_signed_in_async (service, account, self->cancellable, test_after_sign_in_cb,
+                                        g_object_ref (self));
 }
 
 /* The login dialog already open for @account, if any. */

@@ -477,6 +477,20 @@ relink_token_service_run_hooks (RelinkTokenService *self,
              relink_account_get_refresh_expires_at (account));
 }
 
+void
+relink_token_service_signed_in_async (RelinkTokenService *self,
+                                      RelinkAccount *account,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_return_if_fail (RELINK_IS_TOKEN_SERVICE (self));
+  g_return_if_fail (RELINK_IS_ACCOUNT (account));
+
+  relink_token_service_run_hooks (self, account, RELINK_HOOK_EVENT_RENEWAL);
+  relink_token_service_test_async (self, account, cancellable, callback, user_data);
+}
+
 /* The refresh: worker thread, then (when a request is needed) the OAuth
  * client on the main thread, then a worker thread again to save. */
 

@@ -146,4 +146,14 @@ void relink_token_service_run_hooks (RelinkTokenService *self,
                                      RelinkAccount *account,
                                      RelinkHookEvent event);
 
+/* What follows every sign-in (connect or renewal), wherever it started:
+ * the renewal hooks learn of the new expiry, and a connection test proves
+ * the new token and records it in the history. Finish it with
+ * relink_token_service_test_finish(). */
+void relink_token_service_signed_in_async (RelinkTokenService *self,
+                                           RelinkAccount *account,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+
 G_END_DECLS
