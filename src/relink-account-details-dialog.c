@@ -553,6 +553,7 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (RelinkAccountDetailsDialog) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
+  gboolean withdrawn = FALSE;
   RelinkKeyset *keyset = relink_account_get_keyset (self->account);
   RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
   const char *marketplace
@@ -561,14 +562,24 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->revoking = FALSE;
   update_actions (self);
 
-  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (source), result, &url, &error))
+  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (source), result, &withdrawn, &url,
+                                           &error))
     {
       show_result (self, error->message, "error");
       load_history (self);
       return;
     }
 
-  if (url != NULL)
+  if (withdrawn)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the marketplace. */
+      text = g_strdup_printf (_ ("%s cancelled the authorisation. The tokens are deleted."),
+                              marketplace);
+      show_result (self, text, "success");
+    }
+  else if (url != NULL)
     {
       g_autofree char *escaped_url = g_markup_escape_text (url, -1);
       g_autofree char *escaped_name = g_markup_escape_text (marketplace, -1);
@@ -586,10 +597,12 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *text = NULL;
 
-      /* Translators: %s is the marketplace. */
-      text = g_strdup_printf (_ ("%s cancelled the authorisation. The tokens are deleted."),
-                              marketplace);
-      show_result (self, text, "success");
+      /* Translators: %s is the marketplace, twice. */
+      text = g_strdup_printf (_ ("The tokens are deleted from this computer. To finish, remove "
+                                 "Relink’s app in your %s account settings: %s cannot be asked "
+                                 "from here."),
+                              marketplace, marketplace);
+      show_result (self, text, "dim-label");
     }
 
   load_history (self);

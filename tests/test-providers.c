@@ -265,6 +265,9 @@ test_shipped_mercadolibre (void)
       g_assert_cmpstr (env->authorize_url, ==, countries[i][1]);
       g_assert_cmpstr (env->token_url, ==, "https://api.mercadolibre.com/oauth/token");
       g_assert_cmpstr (env->identity_url, ==, "https://api.mercadolibre.com/users/me");
+      g_assert_cmpstr (env->revoke_application_url, ==,
+                       "https://api.mercadolibre.com/users/{user_id}/applications/{client_id}");
+      g_assert_null (env->revoke_url);
     }
   g_assert_cmpstr (environment_at (meli, 1)->name, ==, "Brazil");
 }
@@ -577,6 +580,24 @@ test_parse_errors (void)
       "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"production\": 1, "
       "\"authorize_url\": \"https://m.example/a\", \"token_url\": \"https://m.example/t\"}]}",
       RELINK_PROVIDER_ERROR_FIELD, "field “environments[0].production”: must be true or false" },
+    { MINIMAL_PREFIX "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"authorize_url\": "
+                     "\"https://m.example/a\", \"token_url\": \"https://m.example/t\", "
+                     "\"revoke_application_url\": \"https://m.example/apps/{client_id}\"}]}",
+      RELINK_PROVIDER_ERROR_FIELD,
+      "field “environments[0].revoke_application_url”: must contain {user_id}" },
+    { MINIMAL_PREFIX
+      "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"authorize_url\": "
+      "\"https://m.example/a\", \"token_url\": \"https://m.example/t\", "
+      "\"revoke_application_url\": \"https://m.example/users/{user_id}/apps/{app_id}\"}]}",
+      RELINK_PROVIDER_ERROR_FIELD,
+      "field “environments[0].revoke_application_url”: may only contain {user_id} and "
+      "{client_id} in braces" },
+    { MINIMAL_PREFIX "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"authorize_url\": "
+                     "\"https://m.example/a\", \"token_url\": \"https://m.example/t\", "
+                     "\"revoke_application_url\": \"http://m.example/users/{user_id}\"}]}",
+      RELINK_PROVIDER_ERROR_FIELD,
+      "field “environments[0].revoke_application_url”: must be an https:// URL (http:// is only "
+      "allowed" },
     { MINIMAL_PREFIX "\"environments\": [\"production\"]}", RELINK_PROVIDER_ERROR_FIELD,
       "field “environments[0]”: must be an object, not a string" },
     { MINIMAL_PREFIX

@@ -32,6 +32,10 @@
 #define DAY (24 * 3600)
 #define STUB_ID "stub-ml"
 #define STUB_NAME "Stub ML"
+/* The same wire format without Mercado Libre's DELETE revocation, like
+ * the marketplaces that have no revocation call. */
+#define NO_REVOKE_ID "stub-no-revoke"
+#define STUB_APP_ID "stub-app-id"
 #define OFFLINE_ID "stub-offline"
 #define OIDC_ID RELINK_TEST_OIDC_PROVIDER_ID
 #define STUB_SECRET "stub-client-secret-value"
@@ -74,6 +78,8 @@ typedef struct
   StubMode mode;
   guint token_requests;
   guint identity_requests;
+  guint revoke_requests;
+  guint revoke_status; /* what DELETE /users/ID/applications/APP answers */
   guint serial;
   GHashTable *live_refresh;       /* refresh tokens the stub still takes */
   GHashTable *live_access;        /* access tokens the stub still takes */
@@ -282,6 +288,57 @@ users_me_cb (SoupServer *server,
         msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\",\"site_id\":\"MLA\"}");
 }
 
+/* Mercado Libre's revocation: DELETE /users/{user_id}/applications/{app_id}
+ * with the access token (providers.md). */
+static void
+revoke_application_cb (SoupServer *server,
+                       SoupServerMessage *msg,
+                       const char *path,
+                       GHashTable *query,
+                       gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+
+  fixture->revoke_requests++;
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "DELETE");
+  g_assert_cmpstr (path, ==, "/users/" STUB_USER_ID "/applications/" STUB_APP_ID);
+  g_assert_null (query);
+  g_assert_cmpint (soup_server_message_get_request_body (msg)->length, ==, 0);
+
+  if (auth == NULL || !g_str_has_prefix (auth, "Bearer ")
+      || !g_hash_table_remove (fixture->live_access, auth + strlen ("Bearer ")))
+    {
+      relink_test_answer_json (msg, 401,
+                               "{\"message\":\"invalid_token\",\"error\":\"invalid_token\","
+                               "\"status\":401}");
+      return;
+    }
+
+  switch (fixture->revoke_status)
+    {
+      case 0:
+      case 200:
+        /* The grant is gone: so is every token of it. */
+        g_hash_table_remove_all (fixture->live_access);
+        g_hash_table_remove_all (fixture->live_refresh);
+        relink_test_answer_json (msg, 200, "{\"user_id\":" STUB_USER_ID ",\"app_id\":1}");
+        break;
+
+      case 404:
+        relink_test_answer_json (msg, 404,
+                                 "{\"message\":\"Application not found\",\"error\":"
+                                 "\"not_found\",\"status\":404,\"cause\":[]}");
+        break;
+
+      default:
+        relink_test_answer_json (msg, fixture->revoke_status,
+                                 "{\"message\":\"unavailable\",\"status\":503}");
+        break;
+    }
+}
+
 /* Fixture */
 
 static void
@@ -290,20 +347,33 @@ write_profiles (Fixture *fixture, gboolean with_oidc)
   g_autofree char *stub_json = NULL;
   g_autofree char *offline_json = NULL;
 
-  /* Mercado Libre's wire format, pointed at the stub. */
-  stub_json = g_strdup_printf (
-      "{ \"format_version\": 1, \"id\": \"" STUB_ID "\", \"name\": \"" STUB_NAME "\","
-      "  \"client_auth\": \"body\", \"pkce\": \"optional\", \"scopes\": [],"
-      "  \"access_lifetime\": 21600, \"refresh_lifetime\": 15552000,"
-      "  \"rotating_refresh\": true, \"refresh_extends\": true,"
-      "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"id\","
-      "                  \"name_field\": \"nickname\" },"
-      "  \"environments\": [ { \"id\": \"ar\", \"name\": \"Argentina\", \"production\": true,"
-      "    \"authorize_url\": \"%s/authorization\", \"token_url\": \"%s/oauth/token\","
-      "    \"identity_url\": \"%s/users/me\","
-      "    \"connected_apps_url\": \"" CONNECTED_APPS "\" } ] }",
-      fixture->stub_base, fixture->stub_base, fixture->stub_base);
-  relink_test_write_file (fixture->provider_dir, "stub-ml.json", stub_json);
+  /* Mercado Libre's wire format (providers.md), pointed at the stub. */
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean revokes = i == 0;
+      const char *id = revokes ? STUB_ID : NO_REVOKE_ID;
+      g_autofree char *file = g_strconcat (id, ".json", NULL);
+      g_autofree char *revoke = revokes ? g_strdup_printf ("\"revoke_application_url\": "
+                                                           "\"%s/users/{user_id}/applications/"
+                                                           "{client_id}\",",
+                                                           fixture->stub_base)
+                                        : g_strdup ("");
+
+      g_free (stub_json);
+      stub_json = g_strdup_printf (
+          "{ \"format_version\": 1, \"id\": \"%s\", \"name\": \"" STUB_NAME "\","
+          "  \"client_auth\": \"body\", \"pkce\": \"optional\", \"scopes\": [],"
+          "  \"access_lifetime\": 21600, \"refresh_lifetime\": 15552000,"
+          "  \"rotating_refresh\": true, \"refresh_extends\": true,"
+          "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"id\","
+          "                  \"name_field\": \"nickname\" },"
+          "  \"environments\": [ { \"id\": \"ar\", \"name\": \"Argentina\", \"production\": true,"
+          "    \"authorize_url\": \"%s/authorization\", \"token_url\": \"%s/oauth/token\","
+          "    \"identity_url\": \"%s/users/me\", %s"
+          "    \"connected_apps_url\": \"" CONNECTED_APPS "\" } ] }",
+          id, fixture->stub_base, fixture->stub_base, fixture->stub_base, revoke);
+      relink_test_write_file (fixture->provider_dir, file, stub_json);
+    }
 
   /* Nothing listens on port 1: every call fails as if offline. */
   offline_json = g_strdup (
@@ -372,6 +442,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->stub = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->stub, "/oauth/token", token_cb, fixture, NULL);
   soup_server_add_handler (fixture->stub, "/users/me", users_me_cb, fixture, NULL);
+  soup_server_add_handler (fixture->stub, "/users", revoke_application_cb, fixture, NULL);
   fixture->stub_base = relink_test_listen_local (fixture->stub);
 
   if (with_oidc && oidc == NULL)
@@ -467,16 +538,25 @@ connect_stub (Fixture *fixture, RelinkAccount *account, gint64 age, gint64 acces
 }
 
 static RelinkAccount *
-new_stub_account (Fixture *fixture, RelinkKeyset **out_keyset, gint64 access_left)
+new_account_of (Fixture *fixture,
+                const char *profile_id,
+                RelinkKeyset **out_keyset,
+                gint64 access_left)
 {
   g_autoptr (RelinkKeyset) keyset
-      = relink_test_add_keyset (fixture->manager, STUB_ID, "ar", "stub-app-id", STUB_SECRET);
+      = relink_test_add_keyset (fixture->manager, profile_id, "ar", STUB_APP_ID, STUB_SECRET);
   RelinkAccount *account = add_account (fixture, keyset, "Shop A");
 
   connect_stub (fixture, account, 5 * 3600, access_left);
   if (out_keyset != NULL)
     *out_keyset = g_steal_pointer (&keyset);
   return account;
+}
+
+static RelinkAccount *
+new_stub_account (Fixture *fixture, RelinkKeyset **out_keyset, gint64 access_left)
+{
+  return new_account_of (fixture, STUB_ID, out_keyset, access_left);
 }
 
 /* Reading back */
@@ -546,15 +626,17 @@ test_connection (Fixture *fixture, RelinkAccount *account, GError **error)
   return text;
 }
 
+/* Revokes @account; @withdrawn: whether the marketplace confirmed. */
 static gboolean
-revoke_account (Fixture *fixture, RelinkAccount *account, char **url, GError **error)
+revoke_account (
+    Fixture *fixture, RelinkAccount *account, gboolean *withdrawn, char **url, GError **error)
 {
   gboolean ok;
 
   relink_token_service_revoke_async (fixture->service, account, NULL, relink_test_result_cb,
                                      &fixture->result);
-  ok = relink_token_service_revoke_finish (fixture->service,
-                                           relink_test_wait_result (&fixture->result), url, error);
+  ok = relink_token_service_revoke_finish (
+      fixture->service, relink_test_wait_result (&fixture->result), withdrawn, url, error);
   g_clear_object (&fixture->result);
   return ok;
 }
@@ -1325,18 +1407,20 @@ test_connection_not_available (Fixture *fixture, gconstpointer data)
                    "renewal checks it.");
 }
 
-/* Revoke without an RFC 7009 endpoint: forget locally, point to the page. */
+/* Revoke without a revocation call: forget locally, point to the page. */
 static void
 test_revoke_connected_apps (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
+  gboolean withdrawn = TRUE;
+  g_autoptr (RelinkAccount) account = new_account_of (fixture, NO_REVOKE_ID, NULL, 3600);
   g_autoptr (RelinkAccount) row = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
 
-  g_assert_true (revoke_account (fixture, account, &url, &error));
+  g_assert_true (revoke_account (fixture, account, &withdrawn, &url, &error));
+  g_assert_false (withdrawn);
   g_assert_no_error (error);
   g_assert_cmpstr (url, ==, CONNECTED_APPS);
   g_assert_cmpuint (fixture->token_requests, ==, 0);
@@ -1358,6 +1442,125 @@ test_revoke_connected_apps (Fixture *fixture, gconstpointer data)
     g_assert_null (token);
     g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NOT_CONNECTED);
   }
+}
+
+/* The latest history entry of @account: a revocation, with this outcome. */
+static char *
+last_revocation_message (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (GPtrArray) entries = relink_test_history (fixture->manager, account);
+
+  g_assert_cmpuint (entries->len, >, 0);
+  g_assert_cmpint (relink_history_entry_get_kind (entries->pdata[0]), ==,
+                   RELINK_HISTORY_KIND_REVOCATION);
+  g_assert_true (relink_history_entry_get_ok (entries->pdata[0]));
+  return g_strdup (relink_history_entry_get_message (entries->pdata[0]));
+}
+
+static void
+assert_disconnected (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (RelinkTokenSet) tokens = relink_test_keyring_tokens (fixture->manager, account);
+  g_autoptr (RelinkAccount) row = relink_test_stored_account (fixture->manager, account);
+
+  g_assert_null (tokens);
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+}
+
+/* Mercado Libre: DELETE the app's grant with a valid token; nothing is
+ * left for the seller to do by hand. */
+static void
+test_revoke_application (Fixture *fixture, gconstpointer data)
+{
+  gboolean withdrawn = FALSE;
+  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *message = NULL;
+
+  g_assert_true (revoke_account (fixture, account, &withdrawn, &url, &error));
+  g_assert_true (withdrawn);
+  g_assert_no_error (error);
+  g_assert_null (url);
+  g_assert_cmpuint (fixture->revoke_requests, ==, 1);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+  /* The marketplace dropped the grant: no token of it works any more. */
+  g_assert_cmpuint (g_hash_table_size (fixture->live_refresh), ==, 0);
+  assert_disconnected (fixture, account);
+  message = last_revocation_message (fixture, account);
+  g_assert_cmpstr (message, ==, "Withdrawn at the marketplace and removed from this computer.");
+}
+
+/* An expired access token is refreshed first: the DELETE carries the new
+ * one (the stub accepts only live tokens, and spends the one it gets). */
+static void
+test_revoke_application_expired (Fixture *fixture, gconstpointer data)
+{
+  gboolean withdrawn = FALSE;
+  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, -60);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (revoke_account (fixture, account, &withdrawn, &url, &error));
+  g_assert_true (withdrawn);
+  g_assert_no_error (error);
+  g_assert_null (url);
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  g_assert_cmpuint (fixture->revoke_requests, ==, 1);
+  assert_disconnected (fixture, account);
+}
+
+/* The address is marked unsure in providers.md: when Mercado Libre
+ * refuses, the seller is still disconnected here and told to finish on
+ * the marketplace's page. */
+static void
+test_revoke_application_refused (Fixture *fixture, gconstpointer data)
+{
+  gboolean withdrawn = TRUE;
+  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *message = NULL;
+
+  fixture->revoke_status = 404;
+  g_assert_true (revoke_account (fixture, account, &withdrawn, &url, &error));
+  g_assert_false (withdrawn);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, CONNECTED_APPS);
+  g_assert_cmpuint (fixture->revoke_requests, ==, 1);
+  assert_disconnected (fixture, account);
+  message = last_revocation_message (fixture, account);
+  g_assert_cmpstr (message, ==,
+                   STUB_NAME " refused to withdraw the access: “Application not found”. Remove "
+                             "Relink on the marketplace’s connected apps page instead. The tokens "
+                             "were removed from this computer.");
+}
+
+/* A server fault says nothing: the tokens and the connection stay, the
+ * seller tries again. */
+static void
+test_revoke_application_unavailable (Fixture *fixture, gconstpointer data)
+{
+  gboolean withdrawn = TRUE;
+  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  fixture->revoke_status = 503;
+  g_assert_false (revoke_account (fixture, account, &withdrawn, &url, &error));
+  g_assert_false (withdrawn);
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_SERVER);
+  g_assert_null (url);
+  g_assert_cmpuint (fixture->revoke_requests, ==, 1);
+
+  tokens = relink_test_keyring_tokens (fixture->manager, account);
+  g_assert_nonnull (tokens);
+  row = relink_test_stored_account (fixture->manager, account);
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_REVOCATION), ==, 0);
 }
 
 /* Hooks */
@@ -1620,6 +1823,7 @@ test_oidc_refresh (Fixture *fixture, gconstpointer data)
 static void
 test_oidc_revoke (Fixture *fixture, gconstpointer data)
 {
+  gboolean withdrawn = FALSE;
   g_autoptr (RelinkAccount) account = new_oidc_account (fixture, "bob");
   g_autoptr (RelinkTokenSet) tokens = relink_test_keyring_tokens (fixture->manager, account);
   g_autoptr (RelinkTokenSet) after = NULL;
@@ -1631,7 +1835,8 @@ test_oidc_revoke (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (sub, ==, "bob");
   g_clear_pointer (&sub, g_free);
 
-  g_assert_true (revoke_account (fixture, account, &url, &error));
+  g_assert_true (revoke_account (fixture, account, &withdrawn, &url, &error));
+  g_assert_true (withdrawn);
   g_assert_no_error (error);
   /* Revoked at the server: no page to visit. */
   g_assert_null (url);
@@ -1730,6 +1935,10 @@ main (int argc, char *argv[])
   ADD ("test-connection", test_connection_test, FALSE);
   ADD ("test-not-available", test_connection_not_available, FALSE);
   ADD ("revoke-connected-apps", test_revoke_connected_apps, FALSE);
+  ADD ("revoke-application", test_revoke_application, FALSE);
+  ADD ("revoke-application/expired", test_revoke_application_expired, FALSE);
+  ADD ("revoke-application/refused", test_revoke_application_refused, FALSE);
+  ADD ("revoke-application/unavailable", test_revoke_application_unavailable, FALSE);
   ADD ("hooks", test_hooks, FALSE);
   ADD ("keep-alive", test_keep_alive, FALSE);
   ADD ("keep-alive-error-at-start", test_keep_alive_error_at_start, FALSE);

@@ -482,9 +482,12 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   FullCtl *ctl = g_object_get_data (G_OBJECT (account), "relinkctl");
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
+  gboolean withdrawn = FALSE;
   RelinkProvider *provider;
+  const char *marketplace;
 
-  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (object), result, &url, &error))
+  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (object), result, &withdrawn, &url,
+                                           &error))
     {
       ctl_print_error ("%s", error->message);
       finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REVOKE));
@@ -492,20 +495,27 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   provider = ctl_account_provider (account);
-  if (url != NULL)
+  marketplace = provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace");
+  if (withdrawn)
+    {
+      g_print (_ ("Revoked the authorisation of “%s”.\n"),
+               relink_account_get_display_name (account));
+    }
+  else if (url != NULL)
     {
       /* Translators: the second %s is a marketplace, the URL follows on its own line. */
       g_print (
           _ ("Relink removed the tokens of “%s” from this computer. %s cannot revoke them from "
              "here: remove the app on this page to finish:\n"),
-          relink_account_get_display_name (account),
-          provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace"));
+          relink_account_get_display_name (account), marketplace);
       g_print ("%s\n", url);
     }
   else
     {
-      g_print (_ ("Revoked the authorisation of “%s”.\n"),
-               relink_account_get_display_name (account));
+      /* Translators: the second %s is a marketplace. */
+      g_print (_ ("Relink removed the tokens of “%s” from this computer. %s cannot revoke them "
+                  "from here: remove the app in the marketplace’s account settings to finish.\n"),
+               relink_account_get_display_name (account), marketplace);
     }
 
   finish (ctl, CTL_EXIT_OK);

@@ -1142,6 +1142,96 @@ relink_oauth_client_revoke_async (RelinkOAuthClient *self,
   send_call (task, env->revoke_url);
 }
 
+/* The template with {user_id} and {client_id} filled in, each escaped as
+ * one path segment. */
+static char *
+expand_application_url (const char *template, const char *user_id, const char *client_id)
+{
+  g_autoptr (GString) url = g_string_new (template);
+  g_autofree char *user = g_uri_escape_string (user_id, NULL, FALSE);
+  g_autofree char *client = g_uri_escape_string (client_id, NULL, FALSE);
+
+  g_string_replace (url, "{user_id}", user, 0);
+  g_string_replace (url, "{client_id}", client, 0);
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+void
+relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
+                                              RelinkProvider *provider,
+                                              RelinkKeyset *keyset,
+                                              const char *user_id,
+                                              const char *access_token,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data)
+{
+  const RelinkProviderEnvironment *env;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (RELINK_IS_PROVIDER (provider));
+  g_return_if_fail (RELINK_IS_KEYSET (keyset));
+  g_return_if_fail (access_token != NULL);
+
+  call = call_new (provider, keyset, RELINK_OAUTH_CALL_REVOKE);
+  call_add_secret (call, access_token);
+  task = new_task (self, call, cancellable, callback, user_data,
+                   relink_oauth_client_revoke_application_async);
+
+  env = keyset_environment (provider, keyset, &error);
+  if (env == NULL)
+    {
+      fail_start (task, error);
+      return;
+    }
+
+  if (env->revoke_application_url == NULL)
+    {
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
+                                     _ ("%s offers no way to withdraw access from here. Remove "
+                                        "Relink on the marketplace’s connected apps page."),
+                                     relink_provider_get_name (provider)));
+      return;
+    }
+
+  if (is_blank (user_id))
+    {
+      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                                     _ ("Relink does not know which %s account this is, so it "
+                                        "cannot withdraw its access. Renew the connection first."),
+                                     relink_provider_get_name (provider)));
+      return;
+    }
+
+  url = expand_application_url (env->revoke_application_url, user_id,
+                                relink_keyset_get_client_id (keyset));
+  call->message = soup_message_new (SOUP_METHOD_DELETE, url);
+  if (call->message != NULL)
+    {
+      g_autoptr (RelinkSecretString) bearer = g_strconcat ("Bearer ", access_token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (call->message),
+                                    "Authorization", bearer);
+    }
+
+  send_call (task, url);
+}
+
+gboolean
+relink_oauth_client_revoke_application_finish (RelinkOAuthClient *self,
+                                               GAsyncResult *result,
+                                               GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 relink_oauth_client_revoke_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error)
 {

@@ -24,7 +24,7 @@ typedef gint64 (*RelinkClockFunc) (gpointer user_data);
 #define RELINK_TYPE_OAUTH_CLIENT (relink_oauth_client_get_type ())
 
 /* RelinkOAuthClient: Relink's only HTTP client for OAuth: code exchange,
- * refresh, who-am-I and RFC 7009 revocation, speaking each marketplace's
+ * refresh, who-am-I, RFC 7009 and Mercado Libre revocation, speaking each marketplace's
  * dialect (client authentication, AliExpress signatures, eBay RuNames).
  * One per application; it owns the SoupSession. Everything is
  * asynchronous and cancellable.
@@ -122,6 +122,23 @@ void relink_oauth_client_revoke_async (RelinkOAuthClient *self,
                                        gpointer user_data);
 gboolean
 relink_oauth_client_revoke_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error);
+
+/* Mercado Libre's revocation: DELETE the environment's
+ * revoke_application_url for @user_id (the verified identity) and the
+ * keyset's client id, with @access_token as Bearer. Success means the
+ * marketplace answered 2xx. RELINK_OAUTH_ERROR_NOT_SUPPORTED when the
+ * profile names no such address. */
+void relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
+                                                   RelinkProvider *provider,
+                                                   RelinkKeyset *keyset,
+                                                   const char *user_id,
+                                                   const char *access_token,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+gboolean relink_oauth_client_revoke_application_finish (RelinkOAuthClient *self,
+                                                        GAsyncResult *result,
+                                                        GError **error);
 
 /* Whether credentials may be sent to @url: https://, or http:// to a
  * loopback host (127.0.0.0/8, ::1, localhost). */

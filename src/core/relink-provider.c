@@ -31,6 +31,7 @@
  *       { "id": "production", "name": "Production", "production": true,
  *         "authorize_url": "https://…", "token_url": "https://…",
  *         "refresh_url": …, "revoke_url": …, "identity_url": …,
+ *         "revoke_application_url": "https://…/users/{user_id}/applications/{client_id}",
  *         "api_base_url": …, "connected_apps_url": … }
  *     ],
  *     "keyset_fields": [
@@ -129,6 +130,7 @@ environment_free (RelinkProviderEnvironment *env)
   g_free (env->token_url);
   g_free (env->refresh_url);
   g_free (env->revoke_url);
+  g_free (env->revoke_application_url);
   g_free (env->identity_url);
   g_free (env->api_base_url);
   g_free (env->connected_apps_url);
@@ -484,6 +486,35 @@ get_url (Parser *p,
   return TRUE;
 }
 
+/* A URL template: {user_id} is required, {client_id} allowed, nothing else
+ * in braces (a typo must not reach the marketplace as a literal). */
+static gboolean
+get_application_url (Parser *p, JsonObject *object, const char *prefix, char **out)
+{
+  g_autofree char *path = member_path (prefix, "revoke_application_url");
+  g_autofree char *value = NULL;
+  g_autoptr (GString) plain = NULL;
+
+  if (!get_url (p, object, prefix, "revoke_application_url", FALSE, &value))
+    return FALSE;
+  if (value == NULL)
+    {
+      *out = NULL;
+      return TRUE;
+    }
+
+  if (strstr (value, "{user_id}") == NULL)
+    return field_error (p, path, _ ("must contain {user_id}"));
+  plain = g_string_new (value);
+  g_string_replace (plain, "{user_id}", "", 0);
+  g_string_replace (plain, "{client_id}", "", 0);
+  if (strchr (plain->str, '{') != NULL || strchr (plain->str, '}') != NULL)
+    return field_error (p, path, _ ("may only contain {user_id} and {client_id} in braces"));
+
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
 static gboolean
 is_valid_id (const char *id, gboolean allow_underscore)
 {
@@ -690,6 +721,7 @@ parse_environment (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
       || !get_url (p, object, prefix, "token_url", TRUE, &env->token_url)
       || !get_url (p, object, prefix, "refresh_url", FALSE, &env->refresh_url)
       || !get_url (p, object, prefix, "revoke_url", FALSE, &env->revoke_url)
+      || !get_application_url (p, object, prefix, &env->revoke_application_url)
       || !get_url (p, object, prefix, "identity_url", FALSE, &env->identity_url)
       || !get_url (p, object, prefix, "api_base_url", FALSE, &env->api_base_url)
       || !get_url (p, object, prefix, "connected_apps_url", FALSE, &env->connected_apps_url))

@@ -53,6 +53,10 @@ typedef struct
   char *identity_url;       /* who-am-I call, NULL when identity comes from elsewhere */
   char *api_base_url;       /* base for test calls, may be NULL */
   char *connected_apps_url; /* where the seller removes the app by hand, may be NULL */
+  /* Mercado Libre's own revocation: DELETE this address, with {user_id}
+   * (the verified identity) and {client_id} filled in, authorised by the
+   * access token. NULL when none. */
+  char *revoke_application_url;
 } RelinkProviderEnvironment;
 
 /* A value a keyset of this marketplace needs besides client id/secret/redirect. */

@@ -1416,6 +1416,12 @@ typedef struct
   char *connected_apps_url;
   gint64 last_refresh_at;
   gboolean has_revoke_url;
+  /* Mercado Libre's DELETE: needs a valid access token (got before the
+   * lock, as getting it may refresh) and the verified user id. */
+  gboolean revokes_application;
+  char *access_token; /* wiped */
+  char *user_id;
+  char *refusal; /* why the marketplace did not confirm, for the history */
   gboolean revoked_remotely;
 } RevokeData;
 
@@ -1424,7 +1430,22 @@ revoke_data_free (RevokeData *data)
 {
   target_clear (&data->target);
   g_free (data->connected_apps_url);
+  g_clear_pointer (&data->access_token, relink_secret_free);
+  g_free (data->user_id);
+  g_free (data->refusal);
   g_free (data);
+}
+
+/* A failure that says nothing about the grant (no network, a server
+ * fault, a rate limit, cancelled): the tokens stay and the seller tries
+ * again. Anything else is the marketplace's answer. */
+static gboolean
+is_transient_failure (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+         || g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK)
+         || g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_SERVER)
+         || g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_RATE_LIMITED);
 }
 
 static void
@@ -1474,7 +1495,7 @@ revoke_clear_thread (GTask *task,
   RelinkSecrets *secrets = relink_account_manager_get_secrets (self->manager);
   RelinkStore *store = relink_account_manager_get_store (self->manager);
   GError *error = NULL;
-  const char *message;
+  g_autofree char *message = NULL;
 
   /* From here on not cancellable: the keyring and the store must agree. */
   if (!relink_secrets_clear_tokens_sync (secrets, data->target.account_id, NULL, &error)
@@ -1490,10 +1511,13 @@ revoke_clear_thread (GTask *task,
     }
 
   if (data->revoked_remotely)
-    message = _ ("Withdrawn at the marketplace and removed from this computer.");
+    message = g_strdup (_ ("Withdrawn at the marketplace and removed from this computer."));
+  else if (data->refusal != NULL)
+    /* Translators: %s is why the marketplace refused, a whole sentence. */
+    message = g_strdup_printf (_ ("%s The tokens were removed from this computer."), data->refusal);
   else
-    message = _ ("Removed from this computer; remove Relink on the marketplace’s connected apps "
-                 "page too.");
+    message = g_strdup (_ ("Removed from this computer; remove Relink on the marketplace’s "
+                           "connected apps page too."));
   add_history (store, data->target.account_id, RELINK_HISTORY_KIND_REVOCATION, TRUE,
                data->target.program, message);
 
@@ -1550,12 +1574,27 @@ oauth_revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   RevokeData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  g_clear_pointer (&data->target.client_secret, relink_secret_free);
+  gboolean done;
 
-  if (relink_oauth_client_revoke_finish (RELINK_OAUTH_CLIENT (object), result, &error))
+  g_clear_pointer (&data->target.client_secret, relink_secret_free);
+  g_clear_pointer (&data->access_token, relink_secret_free);
+
+  if (data->revokes_application)
+    done = relink_oauth_client_revoke_application_finish (RELINK_OAUTH_CLIENT (object), result,
+                                                          &error);
+  else
+    done = relink_oauth_client_revoke_finish (RELINK_OAUTH_CLIENT (object), result, &error);
+
+  if (done)
     {
       data->revoked_remotely = TRUE;
       g_clear_pointer (&data->connected_apps_url, g_free);
+    }
+  else if (data->revokes_application && !is_transient_failure (error))
+    {
+      /* The address is not sure to be right (providers.md): a refusal
+       * must not leave the seller unable to disconnect. */
+      data->refusal = g_strdup (error->message);
     }
   else if (!g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED))
     {
@@ -1588,6 +1627,14 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  if (data->revokes_application && data->target.tokens != NULL && data->access_token != NULL)
+    {
+      relink_oauth_client_revoke_application_async (
+          client, data->target.provider, data->target.keyset, data->user_id, data->access_token,
+          g_task_get_cancellable (task), oauth_revoke_cb, task);
+      return;
+    }
+
   if (data->target.tokens == NULL || !data->has_revoke_url)
     {
       revoke_clear (task);
@@ -1617,6 +1664,42 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
                                     oauth_revoke_cb, task);
 }
 
+/* Takes the account's lock and reads its tokens in a thread, then
+ * revokes (revoke_prepared_cb). */
+static void
+revoke_prepare (GTask *task)
+{
+  RelinkTokenService *self = g_task_get_source_object (task);
+  GTask *prepare = g_task_new (self, g_task_get_cancellable (task), revoke_prepared_cb, task);
+
+  g_task_set_source_tag (prepare, relink_token_service_revoke_async);
+  g_task_set_task_data (prepare, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (prepare, revoke_prepare_thread);
+  g_object_unref (prepare);
+}
+
+static void
+revoke_access_token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  RevokeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  data->access_token = relink_token_service_get_access_token_finish (RELINK_TOKEN_SERVICE (object),
+                                                                     result, NULL, &error);
+
+  /* Not now: the tokens stay. Any other failure (a grant the marketplace
+   * already refuses, no tokens) leaves nothing to withdraw remotely. */
+  if (data->access_token == NULL && is_transient_failure (error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  revoke_prepare (task);
+}
+
 void
 relink_token_service_revoke_async (RelinkTokenService *self,
                                    RelinkAccount *account,
@@ -1625,7 +1708,6 @@ relink_token_service_revoke_async (RelinkTokenService *self,
                                    gpointer user_data)
 {
   GTask *task;
-  GTask *prepare;
   const RelinkProviderEnvironment *env;
   RevokeData *data;
   GError *error = NULL;
@@ -1649,18 +1731,21 @@ relink_token_service_revoke_async (RelinkTokenService *self,
                                          relink_keyset_get_environment (data->target.keyset));
   data->last_refresh_at = relink_account_get_last_refresh_at (account);
   data->has_revoke_url = env != NULL && env->revoke_url != NULL;
+  data->revokes_application = env != NULL && env->revoke_application_url != NULL;
+  data->user_id = g_strdup (relink_account_get_identity_id (account));
   data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
 
-  prepare = g_task_new (self, cancellable, revoke_prepared_cb, task);
-  g_task_set_source_tag (prepare, relink_token_service_revoke_async);
-  g_task_set_task_data (prepare, data, NULL);
-  g_task_run_in_thread (prepare, revoke_prepare_thread);
-  g_object_unref (prepare);
+  if (data->revokes_application)
+    relink_token_service_get_access_token_async (self, account, cancellable, revoke_access_token_cb,
+                                                 task);
+  else
+    revoke_prepare (task);
 }
 
 gboolean
 relink_token_service_revoke_finish (RelinkTokenService *self,
                                     GAsyncResult *result,
+                                    gboolean *out_withdrawn,
                                     char **out_connected_apps_url,
                                     GError **error)
 {
@@ -1669,6 +1754,8 @@ relink_token_service_revoke_finish (RelinkTokenService *self,
   g_return_val_if_fail (RELINK_IS_TOKEN_SERVICE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
+  if (out_withdrawn != NULL)
+    *out_withdrawn = FALSE;
   if (out_connected_apps_url != NULL)
     *out_connected_apps_url = NULL;
 
@@ -1676,6 +1763,8 @@ relink_token_service_revoke_finish (RelinkTokenService *self,
     return FALSE;
 
   data = g_task_get_task_data (G_TASK (result));
+  if (out_withdrawn != NULL)
+    *out_withdrawn = data->revoked_remotely;
   if (out_connected_apps_url != NULL)
     *out_connected_apps_url = g_strdup (data->connected_apps_url);
 

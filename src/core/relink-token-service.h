@@ -116,22 +116,25 @@ void relink_token_service_test_async (RelinkTokenService *self,
 char *
 relink_token_service_test_finish (RelinkTokenService *self, GAsyncResult *result, GError **error);
 
-/* Revokes the account's authorisation: RFC 7009 where the profile has a
- * revocation endpoint, then clears the tokens from the keyring, sets the
- * status NOT_CONNECTED and records a REVOCATION. Where the marketplace has
- * no such endpoint the tokens are forgotten locally and the seller removes
- * the app on the marketplace's connected-apps page. */
+/* Revokes the account's authorisation where the marketplace can be asked
+ * (Mercado Libre's DELETE call with a freshly refreshed token, or an RFC
+ * 7009 endpoint), then clears the tokens from the keyring, sets the status
+ * NOT_CONNECTED and records a REVOCATION. Where the marketplace cannot be
+ * asked, or refuses (not a network or server fault), the tokens are still
+ * forgotten here and the seller removes the app on the marketplace's
+ * connected-apps page. A network or server fault keeps everything. */
 void relink_token_service_revoke_async (RelinkTokenService *self,
                                         RelinkAccount *account,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
-/* @out_connected_apps_url (optional): set (free it) when the seller must
- * still remove the app by hand: the profile environment's connected-apps
- * page; NULL when the marketplace revoked the authorisation itself, or it
- * names no such page. */
+/* @out_withdrawn (optional): whether the marketplace confirmed it
+ * cancelled the authorisation. @out_connected_apps_url (optional): set
+ * (free it) when the seller must still remove the app by hand and the
+ * profile names the page for it; else NULL. */
 gboolean relink_token_service_revoke_finish (RelinkTokenService *self,
                                              GAsyncResult *result,
+                                             gboolean *out_withdrawn,
                                              char **out_connected_apps_url,
                                              GError **error);
 
