@@ -78,7 +78,18 @@ typedef struct
   const char *mode;
   char *challenge;
   char *expected_refresh;
+  GHashTable *peers; /* client ports seen: one per connection */
 } Fixture;
+
+static void
+request_started_cb (SoupServer *server, SoupServerMessage *msg, Fixture *fixture)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    g_hash_table_add (fixture->peers, GUINT_TO_POINTER (g_inet_socket_address_get_port (
+                                          G_INET_SOCKET_ADDRESS (remote))));
+}
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
@@ -86,6 +97,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   fixture->server = soup_server_new (NULL, NULL);
   fixture->base = relink_test_listen_local (fixture->server);
+  fixture->peers = g_hash_table_new (NULL, NULL);
+  g_signal_connect (fixture->server, "request-started", G_CALLBACK (request_started_cb), fixture);
 
   fixture->client = relink_oauth_client_new ();
   relink_oauth_client_set_clock (fixture->client, fake_clock, NULL);
@@ -97,6 +110,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->result);
   g_assert_finalize_object (fixture->client);
+  g_clear_pointer (&fixture->peers, g_hash_table_unref);
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
   g_hash_table_unref (fixture->hits);
@@ -923,6 +937,14 @@ test_ebay_refresh (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_token_set_get_access_expires_at (tokens), ==, NOW + 7200);
   /* The caller's set is left alone. */
   g_assert_cmpstr (relink_token_set_get_access_token (previous), ==, EBAY_ACCESS);
+
+  /* eBay's refresh token stays the same: a second refresh may, and does,
+   * reuse the connection. */
+  g_clear_object (&tokens);
+  tokens = refresh (fixture, provider, keyset, previous, EBAY_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits (fixture, "/identity/v1/oauth2/token"), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (fixture->peers), ==, 1);
 }
 
 static void
@@ -1537,6 +1559,9 @@ test_mercadolibre (Fixture *fixture, gconstpointer data)
   g_assert_null (replayed);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT);
   g_clear_error (&error);
+  /* A single-use token is never sent on a reused connection, where libsoup
+   * could send it twice. */
+  g_assert_cmpuint (g_hash_table_size (fixture->peers), ==, 2);
 
   identity = fetch_identity (fixture, provider, keyset, "APP_USR-second", NULL, &error);
   g_assert_no_error (error);

@@ -426,6 +426,16 @@ finish_call (GTask *task)
 }
 
 static void
+body_closed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  /* The whole answer is in: a failure to close changes nothing of it. */
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+  finish_call (task);
+}
+
+static void
 read_chunk_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
@@ -443,10 +453,12 @@ read_chunk_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Closed before the caller hears of it, so the connection is back in
+   * the pool for the caller's next request. */
   if (n == 0)
     {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      finish_call (task);
+      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, body_closed_cb,
+                                  g_steal_pointer (&task));
       return;
     }
 
@@ -874,6 +886,14 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
     url = relink_provider_environment_get_refresh_url (env);
     call->message = build_token_message (self, provider, keyset, url, params, client_secret);
   }
+
+  /* libsoup sends a POST on a new connection unless told it may be
+   * repeated: reusing one saves a TLS handshake per refresh, but a
+   * connection that dies under the request makes libsoup send it again.
+   * Harmless where refresh tokens stay the same; a rotating one would be
+   * spent twice, so those keep the default. */
+  if (call->message != NULL && !relink_provider_get_rotating_refresh (provider))
+    soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
 
   send_call (task, url);
 }
