@@ -12,9 +12,14 @@
 
 #include "relink-account-manager.h"
 
-static G_DEFINE_QUARK (relink - account - manager - oauth - client, oauth_client)
+static GQuark
+oauth_client_quark (void)
+{
+  return g_quark_from_static_string ("relink-account-manager-oauth-client");
+}
 
-    RelinkOAuthClient *relink_account_manager_get_oauth_client (RelinkAccountManager *self)
+RelinkOAuthClient *
+relink_account_manager_get_oauth_client (RelinkAccountManager *self)
 {
   RelinkOAuthClient *client;
 

@@ -90,7 +90,10 @@ struct _RelinkProvider
 
 G_DEFINE_FINAL_TYPE (RelinkProvider, relink_provider, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (relink - provider - error - quark, relink_provider_error)
+/* The quark name is spelt with hyphens, which clang-format would space. */
+/* clang-format off */
+G_DEFINE_QUARK (relink-provider-error-quark, relink_provider_error)
+/* clang-format on */
 
 enum
 {

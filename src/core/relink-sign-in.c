@@ -10,7 +10,10 @@
 #include "relink-expiry.h"
 #include "relink-sign-in.h"
 
-G_DEFINE_QUARK (relink - sign - in - error - quark, relink_sign_in_error)
+/* The quark name is spelt with hyphens, which clang-format would space. */
+/* clang-format off */
+G_DEFINE_QUARK (relink-sign-in-error-quark, relink_sign_in_error)
+/* clang-format on */
 
 struct _RelinkSignIn
 {

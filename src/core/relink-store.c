@@ -31,7 +31,10 @@ struct _RelinkStore
 
 G_DEFINE_FINAL_TYPE (RelinkStore, relink_store, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (relink - store - error - quark, relink_store_error)
+/* The quark name is spelt with hyphens, which clang-format would space. */
+/* clang-format off */
+G_DEFINE_QUARK (relink-store-error-quark, relink_store_error)
+/* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 

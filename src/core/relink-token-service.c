@@ -13,7 +13,10 @@
 #include "relink-token-failure.h"
 #include "relink-token-service.h"
 
-G_DEFINE_QUARK (relink - token - service - error - quark, relink_token_service_error)
+/* The quark name is spelt with hyphens, which clang-format would space. */
+/* clang-format off */
+G_DEFINE_QUARK (relink-token-service-error-quark, relink_token_service_error)
+/* clang-format on */
 
 struct _RelinkTokenService
 {
