@@ -166,8 +166,9 @@ unref_later (gpointer object)
 }
 
 /* Takes the view out of the dialog. It may be in the middle of one of its
- * own signals, so the last reference goes from an idle callback; its web
- * process ends with it. */
+ * own signals, so the last reference goes from an idle callback. Its web
+ * process is ended here and now: WebKit would otherwise keep it for later
+ * views, with the marketplace's page still in its memory. */
 static void
 discard_web_view (RelinkLoginDialog *self)
 {
@@ -177,6 +178,7 @@ discard_web_view (RelinkLoginDialog *self)
     {
       g_signal_handlers_disconnect_by_data (web_view, self);
       webkit_web_view_stop_loading (web_view);
+      webkit_web_view_terminate_web_process (web_view);
       g_object_ref (web_view);
       if (self->web_overlay != NULL)
         gtk_overlay_set_child (self->web_overlay, NULL);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "relink-test-oidc.h"
@@ -400,4 +402,38 @@ relink_test_make_keyset (RelinkProvider *provider,
   relink_keyset_set_client_id (keyset, client_id);
   relink_keyset_set_redirect (keyset, redirect);
   return keyset;
+}
+
+char *
+relink_test_list_children (GPid pid)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *parent = g_strdup_printf ("%d", (int) pid);
+  GString *names = g_string_new (NULL);
+  const char *entry;
+
+  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", entry, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto (GStrv) fields = NULL;
+      const char *close_paren;
+
+      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid ...": comm may hold spaces. */
+      close_paren = strrchr (stat, ')');
+      if (close_paren == NULL)
+        continue;
+      fields = g_strsplit (close_paren + 2, " ", 3);
+      if (g_strv_length (fields) >= 2 && g_str_equal (fields[1], parent))
+        {
+          const char *open_paren = strchr (stat, '(');
+
+          g_string_append_len (names, open_paren + 1, close_paren - open_paren - 1);
+          g_string_append_c (names, ' ');
+        }
+    }
+
+  return g_string_free (names, FALSE);
 }

@@ -94,4 +94,8 @@ char *relink_test_make_tmp_dir (void);
 /* Removes @path and everything below it. */
 void relink_test_remove_dir (const char *path);
 
+/* The command names (comm, at most 15 characters) of the processes whose
+ * parent is @pid, each followed by a space; "" when none. */
+char *relink_test_list_children (GPid pid);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <gdk/x11/gdkx.h>
 #include <gio/gio.h>
 #include <gtk/gtk.h>
@@ -196,40 +197,6 @@ x_window_shown (void)
   return strstr (out, "\"Relink\"") != NULL;
 }
 
-/* The names of the processes whose parent is @pid. */
-static char *
-list_children (const char *pid)
-{
-  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
-  GString *names = g_string_new (NULL);
-  const char *entry;
-
-  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc", entry, "stat", NULL);
-      g_autofree char *stat = NULL;
-      g_auto (GStrv) fields = NULL;
-      const char *close_paren;
-
-      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* "pid (comm) state ppid ...": comm may hold spaces. */
-      close_paren = strrchr (stat, ')');
-      if (close_paren == NULL)
-        continue;
-      fields = g_strsplit (close_paren + 2, " ", 3);
-      if (g_strv_length (fields) >= 2 && g_str_equal (fields[1], pid))
-        {
-          const char *open_paren = strchr (stat, '(');
-
-          g_string_append_len (names, open_paren + 1, close_paren - open_paren - 1);
-          g_string_append_c (names, ' ');
-        }
-    }
-
-  return g_string_free (names, FALSE);
-}
-
 /* The program the process runs now: "relink" or "relink-background". */
 static char *
 process_program (const char *pid)
@@ -338,7 +305,7 @@ test_background (Fixture *fixture, gconstpointer data)
 
   g_assert_cmpuint (count_windows (fixture), ==, 0);
   g_assert_false (x_window_shown ());
-  children = list_children (pid);
+  children = relink_test_list_children (atoi (pid));
   g_assert_null (strstr (children, "WebKit"));
   g_assert_cmpstr (children, ==, "");
 

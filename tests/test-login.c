@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <webkit/webkit.h>
@@ -451,6 +452,36 @@ connect_as_alice (Fixture *fixture)
   signed_in_clear (&signed_in);
 }
 
+/* How many WebKit web processes this test process has started and not
+ * yet ended (their command name is cut to 15 characters). */
+static guint
+count_web_processes (void)
+{
+  g_autofree char *children = relink_test_list_children (getpid ());
+  guint n = 0;
+
+  for (const char *p = children; (p = strstr (p, "WebKitWebProces")) != NULL; p++)
+    n++;
+  return n;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits (up to 60 s) until no web process of ours is left; what the
+ * kernel shows is polled, so the loop must wake up on its own. */
+static void
+wait_for_no_web_process (void)
+{
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  WAIT_FOR (count_web_processes () == 0);
+  g_source_remove (tick);
+}
+
 static void
 test_connect (Fixture *fixture, gconstpointer data)
 {
@@ -489,11 +520,15 @@ test_connect (Fixture *fixture, gconstpointer data)
   sign_in_as (dialog, "alice");
   wait_for_page (dialog, "Allow access?");
   maybe_screenshot (dialog, "login-dialog");
+  g_assert_cmpuint (count_web_processes (), >=, 1);
   consent (dialog, "alice", "allow");
 
   /* The redirect to https://relink.invalid/… (a host that cannot exist)
    * was caught: the sign-in completed and the dialog closed itself. */
   WAIT_FOR (dialog == NULL);
+  /* ...and its web process ended with it: nothing of the seller's
+   * session outlives the dialog, not even in a process. */
+  wait_for_no_web_process ();
   g_assert_cmpuint (signed_in.count, ==, 1);
   g_assert_true (signed_in.account == fixture->account);
   g_assert_cmpstr (relink_account_get_identity_id (fixture->account), ==, "alice");
@@ -578,6 +613,7 @@ test_wrong_account (Fixture *fixture, gconstpointer data)
 
   /* The view of the failed attempt is gone, with its web process. */
   WAIT_FOR (first_view == NULL);
+  wait_for_no_web_process ();
 
   /* Try Again: a new attempt in a new session shows an empty sign-in
    * form again, and the right account goes through. */
