@@ -1704,6 +1704,113 @@ test_keep_alive (Fixture *fixture, gconstpointer data)
   relink_keep_alive_stop (keep_alive);
 }
 
+/* A network monitor the test switches on and off: what the keep-alive
+ * sees of GNetworkMonitor. */
+#define TEST_TYPE_NETWORK_MONITOR (test_network_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TestNetworkMonitor, test_network_monitor, TEST, NETWORK_MONITOR, GObject)
+
+struct _TestNetworkMonitor
+{
+  GObject parent_instance;
+  gboolean available;
+};
+
+enum
+{
+  MONITOR_PROP_0,
+  MONITOR_PROP_NETWORK_AVAILABLE,
+  MONITOR_PROP_NETWORK_METERED,
+  MONITOR_PROP_CONNECTIVITY,
+};
+
+static void test_network_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void test_network_monitor_initable_iface_init (GInitableIface *iface);
+
+/* GNetworkMonitor requires GInitable; there is nothing to initialise. */
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetworkMonitor,
+                               test_network_monitor,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      test_network_monitor_initable_iface_init)
+                                   G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                          test_network_monitor_iface_init))
+
+static gboolean
+test_network_monitor_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
+{
+  return TRUE;
+}
+
+static void
+test_network_monitor_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = test_network_monitor_initable_init;
+}
+
+static gboolean
+test_network_monitor_can_reach (GNetworkMonitor *monitor,
+                                GSocketConnectable *connectable,
+                                GCancellable *cancellable,
+                                GError **error)
+{
+  return TEST_NETWORK_MONITOR (monitor)->available;
+}
+
+static void
+test_network_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_network_monitor_can_reach;
+}
+
+static void
+test_network_monitor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TestNetworkMonitor *self = TEST_NETWORK_MONITOR (object);
+
+  switch (prop_id)
+    {
+      case MONITOR_PROP_NETWORK_AVAILABLE:
+        g_value_set_boolean (value, self->available);
+        break;
+      case MONITOR_PROP_NETWORK_METERED:
+        g_value_set_boolean (value, FALSE);
+        break;
+      case MONITOR_PROP_CONNECTIVITY:
+        g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
+                                                 : G_NETWORK_CONNECTIVITY_LOCAL);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_network_monitor_class_init (TestNetworkMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_network_monitor_get_property;
+  g_object_class_override_property (object_class, MONITOR_PROP_NETWORK_AVAILABLE,
+                                    "network-available");
+  g_object_class_override_property (object_class, MONITOR_PROP_NETWORK_METERED, "network-metered");
+  g_object_class_override_property (object_class, MONITOR_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_network_monitor_init (TestNetworkMonitor *self)
+{
+  self->available = TRUE;
+}
+
+/* As GLib's monitors do: the property changes, then network-changed. */
+static void
+test_network_monitor_set_available (TestNetworkMonitor *self, gboolean available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
 /* An error left by an earlier run gets one try at start. */
 static void
 test_keep_alive_error_at_start (Fixture *fixture, gconstpointer data)
@@ -1733,6 +1840,50 @@ test_keep_alive_error_at_start (Fixture *fixture, gconstpointer data)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (fixture->token_requests, ==, 1);
+  relink_keep_alive_stop (keep_alive);
+}
+
+/* Offline: the retry waits its backoff, unless the network comes back
+ * first; then it runs at once. */
+static void
+test_keep_alive_back_online (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
+  g_autoptr (RelinkKeepAlive) keep_alive = relink_keep_alive_new (fixture->service);
+  g_autoptr (TestNetworkMonitor) monitor = g_object_new (TEST_TYPE_NETWORK_MONITOR, NULL);
+  gint64 now = relink_now ();
+  gint64 retry_at;
+
+  /* Due for a keep-alive refresh, and the marketplace is unreachable. */
+  connect_stub (fixture, account, 150 * DAY, 3600);
+  fixture->mode = MODE_SERVER_ERROR;
+  relink_keep_alive_set_network_monitor (keep_alive, G_NETWORK_MONITOR (monitor));
+  relink_keep_alive_start (keep_alive);
+
+  while (relink_token_service_get_retry_at (fixture->service, account) == 0
+         || relink_account_get_status (account) != RELINK_ACCOUNT_STATUS_ERROR)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  retry_at = relink_token_service_get_retry_at (fixture->service, account);
+  g_assert_cmpint (retry_at, >, now + 10);
+
+  /* Going offline changes nothing; the marketplace is back meanwhile. */
+  fixture->mode = MODE_OK;
+  test_network_monitor_set_available (monitor, FALSE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+
+  /* Online again: the retry runs now, not at its backoff time. */
+  test_network_monitor_set_available (monitor, TRUE);
+  while (fixture->refreshed == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (relink_now (), <, retry_at);
+  g_assert_cmpuint (fixture->token_requests, ==, 2);
+  g_assert_cmpint (relink_token_service_get_retry_at (fixture->service, account), ==, 0);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpint (relink_account_get_refresh_expires_at (account), >=, now + 179 * DAY);
+
   relink_keep_alive_stop (keep_alive);
 }
 
@@ -1942,6 +2093,7 @@ main (int argc, char *argv[])
   ADD ("hooks", test_hooks, FALSE);
   ADD ("keep-alive", test_keep_alive, FALSE);
   ADD ("keep-alive-error-at-start", test_keep_alive_error_at_start, FALSE);
+  ADD ("keep-alive-back-online", test_keep_alive_back_online, FALSE);
   ADD ("oidc/refresh", test_oidc_refresh, TRUE);
   ADD ("oidc/revoke", test_oidc_revoke, TRUE);
 

@@ -70,6 +70,7 @@ relink_keep_alive_dispose (GObject *object)
   relink_keep_alive_stop (self);
   g_clear_object (&self->service);
   g_clear_object (&self->accounts);
+  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (relink_keep_alive_parent_class)->dispose (object);
 }
@@ -418,6 +419,16 @@ schedule_changed_cb (RelinkKeepAlive *self, RelinkAccount *account, RelinkTokenS
 }
 
 void
+relink_keep_alive_set_network_monitor (RelinkKeepAlive *self, GNetworkMonitor *monitor)
+{
+  g_return_if_fail (RELINK_IS_KEEP_ALIVE (self));
+  g_return_if_fail (G_IS_NETWORK_MONITOR (monitor));
+  g_return_if_fail (self->timer == NULL);
+
+  g_set_object (&self->monitor, monitor);
+}
+
+void
 relink_keep_alive_start (RelinkKeepAlive *self)
 {
   RelinkAccountManager *manager;
@@ -440,7 +451,8 @@ relink_keep_alive_start (RelinkKeepAlive *self)
   g_signal_connect_object (self->service, "schedule-changed", G_CALLBACK (schedule_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  if (self->monitor == NULL)
+    self->monitor = g_object_ref (g_network_monitor_get_default ());
   self->network_available = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "notify::network-available",
                            G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
@@ -461,7 +473,6 @@ relink_keep_alive_stop (RelinkKeepAlive *self)
   g_signal_handlers_disconnect_by_data (self->service, self);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
-  g_clear_object (&self->monitor);
   unwatch_all (self);
 
   g_clear_handle_id (&self->recompute_id, g_source_remove);
