@@ -1005,6 +1005,67 @@ test_revoke_fallback (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 }
 
+/* A locked keyring: the real daemon, on a D-Bus session of its own (the
+ * suite's keyring must stay unlocked for the tests beside this one). The
+ * unlock prompt cannot be answered there, as when a seller dismisses it. */
+static void
+test_keyring_locked (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Locked shop", "Atza|cached-l",
+                                     relink_now () + 3600, "Atzr|cached-l");
+  g_autoptr (RelinkTokenSet) tokens = lookup_tokens (fixture, id);
+  g_autoptr (RelinkSecretString) json = relink_token_set_to_json (tokens);
+  g_autofree char *relinkctl = built_program ("relinkctl");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keyring-locked.sh", NULL);
+  g_autofree char *bus_config
+      = g_test_build_filename (G_TEST_DIST, "..", "build-aux", "session-bus.conf", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config-file=", bus_config, NULL);
+  g_autofree char *runtime_dir = g_build_filename (fixture->root, "runtime", NULL);
+  g_autofree char *home = g_build_filename (fixture->root, "home", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GAsyncResult) done = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) result = { 0 };
+  const char *const argv[]
+      = { "dbus-run-session", config_arg, "--", "sh", script, relinkctl, id, NULL };
+
+  g_assert_cmpint (g_mkdir_with_parents (runtime_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
+
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* Its own runtime dir: gnome-keyring-daemon --unlock would otherwise
+   * find the suite's daemon there and unlock that one. */
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  g_subprocess_launcher_unsetenv (launcher, "GNOME_KEYRING_CONTROL");
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, json, NULL, communicated_cb, &done);
+  while (done == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_subprocess_communicate_utf8_finish (process, done, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result.status = g_subprocess_get_exit_status (process);
+
+  if (result.status != 3)
+    g_test_message ("relinkctl's messages: %s", result.err);
+  g_assert_cmpint (result.status, ==, 3);
+  g_assert_cmpstr (result.out, ==, "");
+  g_assert_nonnull (
+      strstr (result.err, "The keyring is locked. Unlock it to let Relink read and save tokens."));
+  assert_no_secret (result.err);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
 /* The front and its helper */
 
 static gboolean
@@ -1137,6 +1198,7 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/token/cached", test_token_cached);
   ADD ("/relinkctl/token/refreshes", test_token_refreshes);
   ADD ("/relinkctl/token/failures", test_token_failures);
+  ADD ("/relinkctl/token/keyring-locked", test_keyring_locked);
   ADD ("/relinkctl/refresh", test_refresh);
   ADD ("/relinkctl/import", test_import);
   ADD ("/relinkctl/import/refused", test_import_refused);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
+#include "relink-secret-unlock.h"
 #include "relink-secrets.h"
 
 struct _RelinkSecrets
@@ -171,6 +172,9 @@ map_error (GError *error)
 static void
 return_error (GTask *task, GError *error)
 {
+  /* libsecret has been seen to fail without saying why on locked items. */
+  if (error == NULL)
+    error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
   g_task_return_error (task, map_error (error));
 }
 
@@ -252,6 +256,61 @@ store_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+store_now (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  secret_service_store (op->service, op->schema, op->attributes, SECRET_COLLECTION_DEFAULT,
+                        op->label, op->value, g_task_get_cancellable (task), store_done_cb, task);
+}
+
+static void
+store_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  store_now (task);
+}
+
+static void
+store_collection_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr (SecretCollection) collection = NULL;
+  GError *error = NULL;
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* A locked keyring is unlocked here, not by libsecret's store (see
+   * relink-secret-unlock.h); no default keyring: the store creates it. */
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      const char *paths[] = { g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)), NULL };
+
+      relink_secret_unlock_async (op->service, paths, g_task_get_cancellable (task),
+                                  store_unlocked_cb, task);
+      return;
+    }
+
+  store_now (task);
+}
+
+static void
 store_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
@@ -260,8 +319,8 @@ store_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!service_ready (task, result))
     return;
 
-  secret_service_store (op->service, op->schema, op->attributes, SECRET_COLLECTION_DEFAULT,
-                        op->label, op->value, g_task_get_cancellable (task), store_done_cb, task);
+  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                               g_task_get_cancellable (task), store_collection_cb, task);
 }
 
 /* Looking up */
@@ -332,6 +391,54 @@ search_finished (GTask *task, GObject *source, GAsyncResult *result)
   return FALSE;
 }
 
+/* The item to read: an unlocked one when there is one (libsecret lists
+ * them first), else the first. */
+static SecretItem *
+pick_item (GList *items)
+{
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (!secret_item_get_locked (l->data))
+        return l->data;
+    }
+  return items->data;
+}
+
+static void
+lookup_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* Still locked after all, the read fails as locked. */
+  secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
+}
+
+/* The D-Bus paths of @items, for relink_secret_unlock_async(); only the
+ * locked ones when @locked_only. NULL when none. */
+static char **
+item_paths (GList *items, gboolean locked_only)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) paths = NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (!locked_only || secret_item_get_locked (l->data))
+        g_strv_builder_add (builder, g_dbus_proxy_get_object_path (l->data));
+    }
+  paths = g_strv_builder_end (builder);
+  return paths[0] != NULL ? g_steal_pointer (&paths) : NULL;
+}
+
 static void
 lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -348,8 +455,17 @@ lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  /* libsecret lists the unlocked items first, most recently stored first. */
-  op->current = g_object_ref (op->items->data);
+  op->current = g_object_ref (pick_item (op->items));
+  if (secret_item_get_locked (op->current))
+    {
+      GList one = { .data = op->current };
+      g_auto (GStrv) paths = item_paths (&one, FALSE);
+
+      relink_secret_unlock_async (op->service, (const char *const *) paths,
+                                  g_task_get_cancellable (task), lookup_unlocked_cb, task);
+      return;
+    }
+
   secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
 }
 
@@ -362,9 +478,10 @@ lookup_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!service_ready (task, result))
     return;
 
-  /* Not secret_service_lookup(): it answers "nothing" when the keyring
-   * stays locked, which would read as "this account has no tokens". */
-  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_UNLOCK,
+  /* Locked items too, unlocked here: secret_service_lookup(), and a search
+   * with SECRET_SEARCH_UNLOCK, answer "nothing" when the unlock prompt is
+   * dismissed, which would read as "this account has no tokens". */
+  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
                          g_task_get_cancellable (task), lookup_searched_cb, task);
 }
 
@@ -410,12 +527,39 @@ delete_next (GTask *task)
 }
 
 static void
+clear_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  delete_next (task);
+}
+
+static void
 clear_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  Op *op;
+  g_auto (GStrv) locked = NULL;
 
   if (!search_finished (task, source, result))
     return;
+
+  op = g_task_get_task_data (task);
+  locked = item_paths (op->items, TRUE);
+  if (locked != NULL)
+    {
+      relink_secret_unlock_async (op->service, (const char *const *) locked,
+                                  g_task_get_cancellable (task), clear_unlocked_cb, task);
+      return;
+    }
 
   delete_next (task);
 }
@@ -430,10 +574,10 @@ clear_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
 
   /* Not secret_service_clear(): it skips locked items silently, and tokens
-   * the seller asked to remove must not survive in a locked keyring. */
-  secret_service_search (op->service, op->schema, op->attributes,
-                         SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, g_task_get_cancellable (task),
-                         clear_searched_cb, task);
+   * the seller asked to remove must not survive in a locked keyring. The
+   * locked ones are unlocked here (see relink-secret-unlock.h). */
+  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
+                         g_task_get_cancellable (task), clear_searched_cb, task);
 }
 
 static void
