@@ -14,7 +14,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "relink-store.h"
 #include "relink-secrets.h"
@@ -900,6 +905,121 @@ test_import (Fixture *fixture, gconstpointer data)
   g_assert_true (found);
 }
 
+/* What a terminal shows: everything the program wrote to it. */
+typedef struct
+{
+  GString *shown;
+  guint watch; /* 0 once the program closed its side */
+} Terminal;
+
+static gboolean
+terminal_output_cb (int fd, GIOCondition condition, gpointer user_data)
+{
+  Terminal *terminal = user_data;
+  char buffer[512];
+  gssize n = read (fd, buffer, sizeof buffer);
+
+  if (n <= 0)
+    {
+      terminal->watch = 0;
+      return G_SOURCE_REMOVE;
+    }
+  g_string_append_len (terminal->shown, buffer, n);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+terminal_echoes (int master)
+{
+  struct termios settings;
+
+  g_assert_cmpint (tcgetattr (master, &settings), ==, 0);
+  return (settings.c_lflag & ECHO) != 0;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* From a terminal: a prompt, the token typed without echo, the terminal
+ * as it was afterwards. */
+static void
+test_import_terminal (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Typed shop", NULL, 0, NULL);
+  g_autofree char *program = built_program ("relinkctl");
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GString) shown = g_string_new (NULL);
+  Terminal terminal = { .shown = shown };
+  g_autoptr (GAsyncResult) exited = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const argv[] = { program, "import", "Typed shop", NULL };
+  static const char typed[] = "Atzr|typed-token\n";
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick;
+  int master, slave;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  g_assert_true (terminal_echoes (master));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (slave));
+  g_subprocess_launcher_take_stderr_fd (launcher, slave);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);
+
+  terminal.watch = g_unix_fd_add (master, G_IO_IN, terminal_output_cb, &terminal);
+  /* The terminal is polled for its echo flag: wake up now and then. */
+  tick = g_timeout_add (20, tick_cb, NULL);
+
+  /* Typed only once the echo is off: turning it off flushes what was
+   * typed before, as on a real terminal. */
+  while ((strstr (shown->str, "Paste the refresh token of “Typed shop”") == NULL
+          || terminal_echoes (master))
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (terminal_echoes (master));
+  g_assert_cmpint (write (master, typed, strlen (typed)), ==, (gssize) strlen (typed));
+
+  g_subprocess_wait_async (process, NULL, communicated_cb, &exited);
+  while (exited == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (exited);
+  g_assert_true (g_subprocess_wait_finish (process, exited, NULL));
+  g_assert_true (g_subprocess_get_if_exited (process));
+  /* The rest of what it wrote to the terminal. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_source_remove (tick);
+  g_clear_handle_id (&terminal.watch, g_source_remove);
+
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  /* Never on screen, and the terminal echoes again. */
+  g_assert_null (strstr (shown->str, "typed-token"));
+  assert_no_secret (shown->str);
+  g_assert_true (terminal_echoes (master));
+  close (master);
+
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  assert_lwa_refresh_request (fixture, "Atzr|typed-token");
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "Atzr|typed-token");
+}
+
 static void
 test_import_refused (Fixture *fixture, gconstpointer data)
 {
@@ -1202,6 +1322,7 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/refresh", test_refresh);
   ADD ("/relinkctl/import", test_import);
   ADD ("/relinkctl/import/refused", test_import_refused);
+  ADD ("/relinkctl/import/terminal", test_import_terminal);
   ADD ("/relinkctl/test", test_test_command);
   ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
   ADD ("/relinkctl/front/no-http", test_front_links_no_http);
