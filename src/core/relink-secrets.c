@@ -64,6 +64,7 @@ typedef struct
   SecretService *service;
   GList *items;
   SecretItem *current;
+  void (*after_unlock) (GTask *task); /* the step that needed the unlock */
 } Op;
 
 static void
@@ -178,6 +179,34 @@ return_error (GTask *task, GError *error)
   g_task_return_error (task, map_error (error));
 }
 
+static void
+unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  op->after_unlock (task);
+}
+
+/* Unlocks @paths (see relink-secret-unlock.h), then goes on with @next;
+ * the task ends with the error when the keyring stays locked. */
+static void
+unlock_then (GTask *task, const char *const *paths, void (*next) (GTask *task))
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->after_unlock = next;
+  relink_secret_unlock_async (op->service, paths, g_task_get_cancellable (task), unlocked_cb, task);
+}
+
 static Op *
 op_new (ItemKind kind)
 {
@@ -265,26 +294,9 @@ store_now (GTask *task)
 }
 
 static void
-store_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  store_now (task);
-}
-
-static void
 store_collection_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
   g_autoptr (SecretCollection) collection = NULL;
   GError *error = NULL;
 
@@ -302,8 +314,7 @@ store_collection_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       const char *paths[] = { g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)), NULL };
 
-      relink_secret_unlock_async (op->service, paths, g_task_get_cancellable (task),
-                                  store_unlocked_cb, task);
+      unlock_then (task, paths, store_now);
       return;
     }
 
@@ -405,20 +416,10 @@ pick_item (GList *items)
 }
 
 static void
-lookup_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+lookup_load (GTask *task)
 {
-  GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  /* Still locked after all, the read fails as locked. */
   secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
 }
 
@@ -461,12 +462,12 @@ lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       GList one = { .data = op->current };
       g_auto (GStrv) paths = item_paths (&one, FALSE);
 
-      relink_secret_unlock_async (op->service, (const char *const *) paths,
-                                  g_task_get_cancellable (task), lookup_unlocked_cb, task);
+      /* Should it stay locked, the read that follows fails as locked. */
+      unlock_then (task, (const char *const *) paths, lookup_load);
       return;
     }
 
-  secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
+  lookup_load (task);
 }
 
 static void
@@ -527,22 +528,6 @@ delete_next (GTask *task)
 }
 
 static void
-clear_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!relink_secret_unlock_finish (SECRET_SERVICE (source), result, &error))
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  delete_next (task);
-}
-
-static void
 clear_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
@@ -556,8 +541,7 @@ clear_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   locked = item_paths (op->items, TRUE);
   if (locked != NULL)
     {
-      relink_secret_unlock_async (op->service, (const char *const *) locked,
-                                  g_task_get_cancellable (task), clear_unlocked_cb, task);
+      unlock_then (task, (const char *const *) locked, delete_next);
       return;
     }
 
