@@ -269,6 +269,10 @@ show_sign_in_error (RelinkLoginDialog *self, const GError *error)
             title = _ ("Wrong Account");
             icon_name = "system-users-symbolic";
             break;
+          case RELINK_SIGN_IN_ERROR_ALREADY_CONNECTED:
+            title = _ ("Already Connected");
+            icon_name = "system-users-symbolic";
+            break;
           case RELINK_SIGN_IN_ERROR_CONFIGURATION:
             title = _ ("Cannot Sign In");
             can_retry = FALSE;

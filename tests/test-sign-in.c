@@ -666,6 +666,51 @@ test_unexpected_account (Fixture *fixture, gconstpointer data)
       400);
 }
 
+/* The same shop twice with the same developer keys: refused, the first
+ * account keeps its tokens. */
+static void
+test_already_connected (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) first = add_account (fixture, fixture->keyset, "Main shop", NULL);
+  g_autoptr (RelinkAccount) second
+      = add_account (fixture, fixture->keyset, "Main shop again", NULL);
+  g_autoptr (RelinkSignIn) sign_in = new_sign_in (fixture, first);
+  g_autoptr (RelinkSignIn) again = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkTokenSet) first_tokens = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *first_json = NULL;
+  g_autofree char *first_after = NULL;
+
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), "alice", TRUE);
+  g_assert_true (complete (fixture, sign_in, redirect, &error));
+  g_assert_no_error (error);
+  first_json = relink_test_keyring_json (fixture->manager, first);
+  g_clear_pointer (&redirect, g_free);
+
+  again = new_sign_in (fixture, second);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (again), "alice", TRUE);
+  g_assert_false (complete (fixture, again, redirect, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_ALREADY_CONNECTED);
+  g_assert_cmpstr (error->message, ==,
+                   "alice is already connected in Relink as “Main shop”. Renew that account "
+                   "instead, or sign in as another account.");
+
+  tokens = relink_test_keyring_tokens (fixture->manager, second);
+  g_assert_null (tokens);
+  row = relink_test_stored_account (fixture->manager, second);
+  g_assert_null (relink_account_get_identity_id (row));
+  first_after = relink_test_keyring_json (fixture->manager, first);
+  g_assert_cmpstr (first_after, ==, first_json);
+  /* The first account's grant still works. */
+  first_tokens = relink_test_keyring_tokens (fixture->manager, first);
+  g_assert_cmpuint (
+      relink_test_oidc_refresh_status (oidc, relink_token_set_get_refresh_token (first_tokens)), ==,
+      200);
+}
+
 static void
 test_single_use (Fixture *fixture, gconstpointer data)
 {
@@ -1146,6 +1191,7 @@ main (int argc, char *argv[])
   ADD ("declined", test_declined);
   ADD ("state-mismatch", test_state_mismatch);
   ADD ("unexpected-account", test_unexpected_account);
+  ADD ("already-connected", test_already_connected);
   ADD ("single-use", test_single_use);
   ADD ("configuration", test_configuration);
   ADD ("cancelled", test_cancelled);

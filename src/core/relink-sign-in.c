@@ -598,6 +598,29 @@ names_equal (const char *a, const char *b)
   return g_strcmp0 (fa, fb) == 0;
 }
 
+/* Another account with the same developer keys that is already
+ * @identity, or NULL. Two accounts of one grant would refresh each other's
+ * tokens away where refresh tokens rotate. */
+static RelinkAccount *
+find_twin (RelinkSignIn *self, RelinkIdentity *identity)
+{
+  GListModel *accounts = relink_account_manager_get_accounts (self->manager);
+  const char *keyset_id = relink_account_get_keyset_id (self->account);
+  guint n = g_list_model_get_n_items (accounts);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkAccount) other = g_list_model_get_item (accounts, i);
+
+      if (g_strcmp0 (relink_account_get_id (other), relink_account_get_id (self->account)) != 0
+          && g_strcmp0 (relink_account_get_keyset_id (other), keyset_id) == 0
+          && g_strcmp0 (relink_account_get_identity_id (other), relink_identity_get_id (identity))
+                 == 0)
+        return g_steal_pointer (&other);
+    }
+  return NULL;
+}
+
 /* Whether @identity may be stored for this account. */
 static gboolean
 check_identity (RelinkSignIn *self, RelinkIdentity *identity, GError **error)
@@ -623,6 +646,16 @@ check_identity (RelinkSignIn *self, RelinkIdentity *identity, GError **error)
   else
     {
       g_autofree char *expected = g_strdup (relink_account_get_expected_identity (self->account));
+      g_autoptr (RelinkAccount) twin = find_twin (self, identity);
+
+      if (twin != NULL)
+        {
+          g_set_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_ALREADY_CONNECTED,
+                       _ ("%s is already connected in Relink as “%s”. Renew that account "
+                          "instead, or sign in as another account."),
+                       signed_in, relink_account_get_display_name (twin));
+          return FALSE;
+        }
 
       if (expected != NULL)
         g_strstrip (expected);

@@ -20,6 +20,9 @@ typedef enum
   RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT,
   /* New account: the identity differs from the one the seller typed. */
   RELINK_SIGN_IN_ERROR_UNEXPECTED_ACCOUNT,
+  /* New account: another account of the same developer keys is already
+   * this identity. */
+  RELINK_SIGN_IN_ERROR_ALREADY_CONNECTED,
   /* The account's keyset or marketplace profile is missing or unusable. */
   RELINK_SIGN_IN_ERROR_CONFIGURATION
 } RelinkSignInError;
