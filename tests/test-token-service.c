@@ -265,6 +265,30 @@ release_held (Fixture *fixture)
   g_ptr_array_set_size (fixture->held, 0);
 }
 
+/* Whether @msg carries a live access token as Bearer; @spend: the call
+ * uses it up. */
+static gboolean
+accepts_bearer (Fixture *fixture, SoupServerMessage *msg, gboolean spend)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+
+  if (auth == NULL || !g_str_has_prefix (auth, "Bearer "))
+    return FALSE;
+  auth += strlen ("Bearer ");
+  return spend ? g_hash_table_remove (fixture->live_access, auth)
+               : g_hash_table_contains (fixture->live_access, auth);
+}
+
+/* Mercado Libre's answer to a dead access token. */
+static void
+answer_invalid_token (SoupServerMessage *msg)
+{
+  relink_test_answer_json (msg, 401,
+                           "{\"message\":\"invalid_token\",\"error\":\"invalid_token\","
+                           "\"status\":401}");
+}
+
 static void
 users_me_cb (SoupServer *server,
              SoupServerMessage *msg,
@@ -273,17 +297,11 @@ users_me_cb (SoupServer *server,
              gpointer user_data)
 {
   Fixture *fixture = user_data;
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                   "Authorization");
 
   fixture->identity_requests++;
-
-  if (fixture->refuse_access || auth == NULL || !g_str_has_prefix (auth, "Bearer ")
-      || !g_hash_table_contains (fixture->live_access, auth + strlen ("Bearer ")))
+  if (fixture->refuse_access || !accepts_bearer (fixture, msg, FALSE))
     {
-      relink_test_answer_json (msg, 401,
-                               "{\"message\":\"invalid_token\",\"error\":\"invalid_token\","
-                               "\"status\":401}");
+      answer_invalid_token (msg);
       return;
     }
 
@@ -305,8 +323,6 @@ revoke_application_cb (SoupServer *server,
                        gpointer user_data)
 {
   Fixture *fixture = user_data;
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                   "Authorization");
 
   fixture->revoke_requests++;
   g_assert_cmpstr (soup_server_message_get_method (msg), ==, "DELETE");
@@ -314,12 +330,9 @@ revoke_application_cb (SoupServer *server,
   g_assert_null (query);
   g_assert_cmpint (soup_server_message_get_request_body (msg)->length, ==, 0);
 
-  if (auth == NULL || !g_str_has_prefix (auth, "Bearer ")
-      || !g_hash_table_remove (fixture->live_access, auth + strlen ("Bearer ")))
+  if (!accepts_bearer (fixture, msg, TRUE))
     {
-      relink_test_answer_json (msg, 401,
-                               "{\"message\":\"invalid_token\",\"error\":\"invalid_token\","
-                               "\"status\":401}");
+      answer_invalid_token (msg);
       return;
     }
 

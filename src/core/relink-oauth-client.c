@@ -907,6 +907,16 @@ relink_oauth_client_refresh_finish (RelinkOAuthClient *self, GAsyncResult *resul
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The access token as "Authorization: Bearer …"; the copy is wiped. */
+static void
+set_bearer (SoupMessage *message, const char *access_token)
+{
+  g_autoptr (RelinkSecretString) bearer = g_strconcat ("Bearer ", access_token, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                bearer);
+}
+
 /* Identity */
 
 void
@@ -957,11 +967,7 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
     }
 
   headers = soup_message_get_request_headers (call->message);
-  {
-    g_autoptr (RelinkSecretString) bearer = g_strconcat ("Bearer ", access_token, NULL);
-
-    soup_message_headers_replace (headers, "Authorization", bearer);
-  }
+  set_bearer (call->message, access_token);
 
   /* Etsy wants "keystring:shared_secret" on every API call since 2026-02. */
   if (!is_blank (shared_secret))
@@ -1231,12 +1237,7 @@ relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
                                 relink_keyset_get_client_id (keyset));
   call->message = soup_message_new (SOUP_METHOD_DELETE, url);
   if (call->message != NULL)
-    {
-      g_autoptr (RelinkSecretString) bearer = g_strconcat ("Bearer ", access_token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (call->message),
-                                    "Authorization", bearer);
-    }
+    set_bearer (call->message, access_token);
 
   send_call (task, url);
 }
