@@ -14,7 +14,7 @@
 
 #include "relink-test-oidc.h"
 
-#define START_TIMEOUT_MS (20 * 1000)
+#define START_TIMEOUT_MS (30 * 1000)
 #define STOP_TIMEOUT_MS (5 * 1000)
 #define LISTENING_PREFIX "listening http://127.0.0.1:"
 
