@@ -598,9 +598,9 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *text = NULL;
 
       /* Translators: %s is the marketplace, twice. */
-      text = g_strdup_printf (_ ("The tokens are deleted from this computer. To finish, remove "
-                                 "Relink’s app in your %s account settings: %s cannot be asked "
-                                 "from here."),
+      text = g_strdup_printf (_ ("The tokens are deleted from this computer. %s cannot be asked "
+                                 "to cancel the authorisation from here: to finish, remove "
+                                 "Relink’s app in your %s account settings."),
                               marketplace, marketplace);
       show_result (self, text, "dim-label");
     }

@@ -43,6 +43,7 @@ typedef struct
   char *stub_base;
   guint identity_requests;
   char *revoked_token;
+  gboolean no_revocation; /* the stub marketplace cannot be asked to revoke */
 } Fixture;
 
 static void
@@ -100,7 +101,7 @@ stub_start (Fixture *fixture, const char *providers_dir)
   fixture->stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
 
   relink_test_write_stub_profile (providers_dir, STUB_ID, STUB_NAME, fixture->stub_base, FALSE,
-                                  TRUE);
+                                  !fixture->no_revocation);
 }
 
 static void
@@ -1008,6 +1009,47 @@ test_details_actions (void)
   fixture_close (&fixture);
 }
 
+/* A marketplace that cannot be asked and names no page: the tokens go,
+ * and the seller is told what is left to do, not that it is done. */
+static void
+test_details_revoke_by_hand (void)
+{
+  Fixture fixture = { .no_revocation = TRUE };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkTokenService) service = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  AdwMessageDialog *confirm;
+  GtkWidget *dialog;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  service = relink_token_service_new (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
+  relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog), service);
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+
+  click (dialog, "revoke_button");
+  confirm = find_message_dialog (GTK_WINDOW (dialog));
+  respond (confirm, "_Revoke");
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), "The tokens are deleted"));
+  g_assert_cmpstr (
+      label_text (dialog, "result_label"), ==,
+      "The tokens are deleted from this computer. " STUB_NAME " cannot be asked to "
+      "cancel the authorisation from here: to finish, remove Relink’s app in your " STUB_NAME
+      " account settings.");
+  g_assert_null (fixture.revoked_token);
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_null (tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  maybe_screenshot (dialog, "account-details-revoked-by-hand");
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&service));
+  fixture_close (&fixture);
+}
+
 /* Without a token the test says so in plain words, and the history
  * records nothing it did not do. */
 static void
@@ -1278,6 +1320,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/show-and-remove", test_details);
   g_test_add_func ("/details/empty-history", test_details_empty_history);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
+  g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/test-failure", test_details_test_failure);
   g_test_add_func ("/keysets/list-and-remove", test_keysets);
   g_test_add_func ("/keysets/empty", test_keysets_empty);
