@@ -918,6 +918,43 @@ test_damaged (Fixture *fixture, gconstpointer data)
   assert_refused (fixture->path, RELINK_STORE_ERROR_CORRUPT);
 }
 
+/* The hot path's open (no whole-file check) on the same damage: reading
+ * the damaged part fails as CORRUPT, and the file stays as it was. */
+static void
+test_damaged_unchecked (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+  Snapshot before;
+
+  write_big_store (fixture->path);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, &error));
+  g_assert_no_error (error);
+  memset (contents + 4 * 4096, 0xab, 8 * 4096);
+  g_assert_true (g_file_set_contents (fixture->path, contents, length, &error));
+  g_assert_no_error (error);
+  g_free (contents);
+  snapshot_take (&before, fixture->path);
+
+  store
+      = relink_store_open_with_flags (fixture->path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  history = relink_store_load_history (store, "account-1", 0, &error);
+  g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_CORRUPT);
+  g_assert_null (history);
+  g_clear_object (&store);
+  assert_unchanged (&before, fixture->path);
+
+  /* The full open still refuses it. */
+  assert_refused (fixture->path, RELINK_STORE_ERROR_CORRUPT);
+  g_bytes_unref (before.bytes);
+}
+
 /* One of the two writer processes. @role is "A" (refreshes: token dates)
  * or "B" (tests: test results). Waits on stdin so both start together. */
 static int
@@ -1238,6 +1275,7 @@ main (int argc, char *argv[])
   ADD ("foreign-database", test_foreign_database);
   ADD ("truncated", test_truncated);
   ADD ("damaged", test_damaged);
+  ADD ("damaged-unchecked", test_damaged_unchecked);
   ADD ("concurrent-processes", test_concurrent_processes);
   ADD ("data-version", test_data_version_own_writes);
   ADD ("threads", test_threads);

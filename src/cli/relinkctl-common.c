@@ -698,7 +698,9 @@ read_account_thread (GTask *task,
   GError *error = NULL;
   RelinkAccount *account;
 
-  store = relink_store_open (path, &error);
+  /* The token path reads one row: the check of the whole file is left to
+   * the window and the background service. */
+  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);

@@ -468,7 +468,7 @@ query_int (sqlite3 *db, const char *sql, gint64 *out)
  * file we must refuse is never written to: no WAL switch, no schema, no
  * journal. */
 static gboolean
-check_existing (const char *path, GError **error)
+check_existing (const char *path, RelinkStoreOpenFlags flags, GError **error)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -501,21 +501,23 @@ check_existing (const char *path, GError **error)
       goto out;
     }
 
-  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  /* Reads the whole file: it grows with the history, so a hot path may
+   * leave it to the long-running programs. */
+  if ((flags & RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK) == 0)
     {
+      rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          set_sqlite_error (path, db, rc, error);
+          goto out;
+        }
       if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
         {
           set_corrupt_error (path, error);
           goto out;
         }
-    }
-  else
-    {
-      set_sqlite_error (path, db, rc, error);
-      goto out;
     }
 
   /* Relink creates its tables and sets user_version in one transaction, so
@@ -625,6 +627,12 @@ fail:
 RelinkStore *
 relink_store_open (const char *path, GError **error)
 {
+  return relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_NONE, error);
+}
+
+RelinkStore *
+relink_store_open_with_flags (const char *path, RelinkStoreOpenFlags flags, GError **error)
+{
   g_autoptr (RelinkStore) self = NULL;
   g_autofree char *dir = NULL;
   GStatBuf st;
@@ -655,7 +663,7 @@ relink_store_open (const char *path, GError **error)
           return NULL;
         }
 
-      if (!check_existing (path, error))
+      if (!check_existing (path, flags, error))
         return NULL;
 
       /* A copied or restored file may be readable by others; the WAL and

@@ -39,8 +39,20 @@ G_DECLARE_FINAL_TYPE (RelinkStore, relink_store, RELINK, STORE, GObject)
 
 /* Default path: $XDG_DATA_HOME/relink/relink.db. */
 char *relink_store_default_path (void);
-/* Opens or creates the store (directory 0700, file 0600). */
+typedef enum
+{
+  RELINK_STORE_OPEN_FLAGS_NONE = 0,
+  /* No whole-file check (PRAGMA quick_check, which reads every page): for
+   * a short read on a hot path such as `relinkctl token`. Damage in what
+   * is read still fails that read as CORRUPT, and nothing is written. */
+  RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK = 1 << 0,
+} RelinkStoreOpenFlags;
+
+/* Opens or creates the store (directory 0700, file 0600), checking the
+ * whole file first. */
 RelinkStore *relink_store_open (const char *path, GError **error);
+RelinkStore *
+relink_store_open_with_flags (const char *path, RelinkStoreOpenFlags flags, GError **error);
 const char *relink_store_get_path (RelinkStore *self);
 
 GPtrArray *relink_store_load_keysets (RelinkStore *self, GError **error);
