@@ -430,6 +430,37 @@ count_rows (const char *path, const char *sql)
   return n;
 }
 
+/* Each account keeps its newest RELINK_STORE_HISTORY_PER_ACCOUNT entries;
+ * another account's are not touched. */
+static void
+test_history_trimmed (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = open_store (fixture->path);
+  g_autoptr (GPtrArray) busy = NULL;
+  g_autoptr (GPtrArray) quiet = NULL;
+  g_autoptr (GError) error = NULL;
+  const guint n = RELINK_STORE_HISTORY_PER_ACCOUNT + 5;
+
+  add_history (store, "quiet", 1, RELINK_HISTORY_KIND_TEST, TRUE, "quiet 0");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("busy %u", i);
+
+      add_history (store, "busy", 100 + i, RELINK_HISTORY_KIND_REFRESH, TRUE, message);
+    }
+  add_history (store, "quiet", 2, RELINK_HISTORY_KIND_TEST, TRUE, "quiet 1");
+
+  busy = relink_store_load_history (store, "busy", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (busy->len, ==, RELINK_STORE_HISTORY_PER_ACCOUNT);
+  g_assert_cmpstr (relink_history_entry_get_message (busy->pdata[0]), ==, "busy 1004");
+  g_assert_cmpstr (relink_history_entry_get_message (busy->pdata[busy->len - 1]), ==, "busy 5");
+
+  quiet = relink_store_load_history (store, "quiet", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (quiet->len, ==, 2);
+}
+
 static void
 test_history (Fixture *fixture, gconstpointer data)
 {
@@ -1266,6 +1297,7 @@ main (int argc, char *argv[])
   ADD ("column-updates", test_column_updates);
   ADD ("update-sign-in", test_update_sign_in);
   ADD ("history", test_history);
+  ADD ("history-trimmed", test_history_trimmed);
   ADD ("delete-keyset", test_delete_keyset);
   ADD ("reminders", test_reminders);
   ADD ("modes", test_modes);

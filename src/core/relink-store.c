@@ -1237,11 +1237,44 @@ relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError *
   g_return_val_if_fail (RELINK_IS_HISTORY_ENTRY (entry), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return write_row (self,
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) trim = NULL;
+  const char *account_id = relink_history_entry_get_account_id (entry);
+
+  if (!begin (self, error))
+    return FALSE;
+
+  insert = prepare (self,
                     "INSERT INTO history (account_id, at, kind, ok, program, message) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    relink_history_entry_get_account_id (entry), bind_history_entry, entry,
-                    CHANGE_OPTIONAL, error);
+                    error);
+  if (insert == NULL)
+    goto fail;
+  bind_text (insert, 1, account_id);
+  bind_history_entry (insert, entry);
+  if (!step_done (self, insert, error))
+    goto fail;
+
+  /* A token fetched every few minutes for years must not grow the file,
+   * and the check of the whole file at open, without end. */
+  trim = prepare (self,
+                  "DELETE FROM history WHERE account_id = ?1 AND id <= "
+                  "(SELECT id FROM history WHERE account_id = ?1 ORDER BY id DESC "
+                  "LIMIT 1 OFFSET ?2)",
+                  error);
+  if (trim == NULL)
+    goto fail;
+  bind_text (trim, 1, account_id);
+  sqlite3_bind_int (trim, 2, RELINK_STORE_HISTORY_PER_ACCOUNT);
+  if (!step_done (self, trim, error))
+    goto fail;
+
+  return commit (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
 }
 
 typedef struct

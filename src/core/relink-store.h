@@ -121,6 +121,9 @@ gboolean relink_store_get_refresh_started (RelinkStore *self,
                                            gint64 *out_started_at,
                                            GError **error);
 
+/* How many history entries an account keeps: the oldest go first. */
+#define RELINK_STORE_HISTORY_PER_ACCOUNT 1000
+
 /* Appends an entry, also for an account id not (yet) in the store. */
 gboolean relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError **error);
 /* Newest first; at most @limit entries (0 = all). */
