@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-fdo-notifier.h"
 #include "relink-reminder-schedule.h"
 #include "relink-reminder-service.h"
 #include "relink-wall-timer.h"
@@ -55,6 +56,10 @@ struct _RelinkReminderService
   gboolean can_notify;
   GHashTable *held_back;
   guint watch_ids[G_N_ELEMENTS (notification_services)];
+  /* Where GIO would use org.freedesktop.Notifications, reminders go
+   * through this instead (see relink-fdo-notifier.h); NULL in Flatpak. */
+  RelinkFdoNotifier *fdo;
+  gboolean gtk_service; /* org.gtk.Notifications has an owner */
 
   GSource *timer;
   gint64 next_deadline;
@@ -184,14 +189,50 @@ remember (RelinkReminderService *self, const char *id, const RelinkReminderState
 
 /* Notifications */
 
+/* Whether @notification_id goes through our freedesktop notifier: where
+ * GIO would, and for one shown that way already (a GNOME session whose
+ * org.gtk.Notifications was not seen yet at the first reminder). */
+static gboolean
+uses_fdo (RelinkReminderService *self, const char *notification_id)
+{
+  return self->fdo != NULL
+         && (relink_fdo_notifier_is_wanted (self->gtk_service)
+             || relink_fdo_notifier_has (self->fdo, notification_id));
+}
+
 static void
 withdraw (RelinkReminderService *self, const char *id)
 {
   g_autofree char *notification_id = relink_reminder_service_dup_notification_id (id);
 
-  if (self->application != NULL)
+  if (uses_fdo (self, notification_id))
+    relink_fdo_notifier_withdraw (self->fdo, notification_id);
+  else if (self->application != NULL)
     g_application_withdraw_notification (self->application, notification_id);
   g_hash_table_remove (self->shown, id);
+}
+
+/* @notice as a GNotification, for GIO's backends (GNOME Shell, the
+ * portal). */
+static void
+send_notification (GApplication *application,
+                   const char *notification_id,
+                   const RelinkNotice *notice)
+{
+  g_autoptr (GNotification) notification = g_notification_new (notice->title);
+  g_autoptr (GIcon) icon = g_themed_icon_new (APPLICATION_ID);
+
+  g_notification_set_body (notification, notice->body);
+  g_notification_set_icon (notification, icon);
+  g_notification_set_priority (notification, notice->urgent ? G_NOTIFICATION_PRIORITY_HIGH
+                                                            : G_NOTIFICATION_PRIORITY_NORMAL);
+  if (notice->button_label != NULL)
+    g_notification_add_button_with_target_value (notification, notice->button_label,
+                                                 notice->button_action, notice->button_target);
+  if (notice->default_action != NULL)
+    g_notification_set_default_action_and_target_value (notification, notice->default_action,
+                                                        notice->default_target);
+  g_application_send_notification (application, notification_id, notification);
 }
 
 static void
@@ -203,38 +244,36 @@ show (RelinkReminderService *self,
       const RelinkReminderState *reminder,
       gint64 now)
 {
-  g_autoptr (GNotification) notification = NULL;
-  g_autoptr (GIcon) icon = NULL;
+  g_autoptr (GVariant) target = g_variant_ref_sink (g_variant_new_string (id));
   g_autofree char *notification_id = relink_reminder_service_dup_notification_id (id);
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
+  RelinkNotice notice = { 0 };
 
   if (self->application == NULL)
     return;
 
   relink_reminder_format (subject, provider_name, name, reminder, now, NULL, &title, &body);
-
-  notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
-  icon = g_themed_icon_new (APPLICATION_ID);
-  g_notification_set_icon (notification, icon);
+  notice.title = title;
+  notice.body = body;
   /* The last reminders are the ones that must not be missed. */
-  g_notification_set_priority (notification, reminder->lead <= RELINK_REMINDER_DAY
-                                                 ? G_NOTIFICATION_PRIORITY_HIGH
-                                                 : G_NOTIFICATION_PRIORITY_NORMAL);
-
+  notice.urgent = reminder->lead <= RELINK_REMINDER_DAY;
   if (subject == RELINK_REMINDER_SUBJECT_ACCOUNT)
     {
-      g_notification_add_button_with_target_value (notification, _ ("Renew"), "app.renew-account",
-                                                   g_variant_new_string (id));
-      g_notification_set_default_action_and_target_value (notification, "app.show-account",
-                                                          g_variant_new_string (id));
+      notice.button_label = _ ("Renew");
+      notice.button_action = "app.renew-account";
+      notice.button_target = target;
+      notice.default_action = "app.show-account";
+      notice.default_target = target;
     }
   /* A keyset is fixed in the window's developer keys; without a default
    * action a click activates the application, which shows the window. */
 
   g_debug ("Reminder for %s: %s", id, title);
-  g_application_send_notification (self->application, notification_id, notification);
+  if (uses_fdo (self, notification_id))
+    relink_fdo_notifier_send (self->fdo, notification_id, &notice);
+  else
+    send_notification (self->application, notification_id, &notice);
   g_hash_table_add (self->shown, g_strdup (id));
 }
 
@@ -306,7 +345,20 @@ service_appeared_cb (GDBusConnection *connection,
                      const char *name_owner,
                      gpointer user_data)
 {
-  set_can_notify (RELINK_REMINDER_SERVICE (user_data), TRUE);
+  RelinkReminderService *self = RELINK_REMINDER_SERVICE (user_data);
+
+  if (g_str_equal (name, notification_services[0]))
+    self->gtk_service = TRUE;
+  set_can_notify (self, TRUE);
+}
+
+static void
+service_vanished_cb (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  RelinkReminderService *self = RELINK_REMINDER_SERVICE (user_data);
+
+  if (g_str_equal (name, notification_services[0]))
+    self->gtk_service = FALSE;
 }
 
 static void
@@ -349,10 +401,15 @@ watch_notification_services (RelinkReminderService *self)
   if (connection == NULL)
     return;
 
+  /* Made at start, not at the first reminder: a click on a reminder an
+   * earlier image of this process showed must find it listening. */
+  if (self->fdo == NULL && relink_fdo_notifier_is_wanted (FALSE))
+    self->fdo = relink_fdo_notifier_new (self->application, connection, NULL);
+
   for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
-    self->watch_ids[i] = g_bus_watch_name_on_connection (connection, notification_services[i],
-                                                         G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                         service_appeared_cb, NULL, self, NULL);
+    self->watch_ids[i] = g_bus_watch_name_on_connection (
+        connection, notification_services[i], G_BUS_NAME_WATCHER_FLAGS_NONE, service_appeared_cb,
+        service_vanished_cb, self, NULL);
 
   g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "ListActivatableNames", NULL,
@@ -667,6 +724,7 @@ relink_reminder_service_dispose (GObject *object)
 
   relink_reminder_service_stop (self);
   g_clear_object (&self->sleep_monitor);
+  g_clear_object (&self->fdo);
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (relink_reminder_service_parent_class)->dispose (object);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "relink-login-dialog.h"
 #include "relink-test-gui.h"
 
@@ -653,4 +655,13 @@ relink_test_host_click (RelinkTestHost *host, int id)
   g_assert_cmpint (id, >, 0);
   reply = relink_test_host_call_menu (
       host, "Event", g_variant_new ("(isvu)", id, "clicked", g_variant_new_int32 (0), 0), "()");
+}
+
+void
+relink_test_forget_notifications (void)
+{
+  g_autofree char *path
+      = g_build_filename (g_get_user_runtime_dir (), "relink", "notifications.ini", NULL);
+
+  g_remove (path);
 }

@@ -208,4 +208,9 @@ void relink_test_describe_menu (GString *out, GVariant *children);
 /* The id of the item labelled @label in the dbusmenu layout @node, or -1. */
 int relink_test_find_menu_item (GVariant *node, const char *label);
 
+/* Forgets the reminders an earlier test showed (RelinkFdoNotifier keeps
+ * their ids for the whole session, as it should): each test starts from
+ * a desktop without them. */
+void relink_test_forget_notifications (void);
+
 G_END_DECLS

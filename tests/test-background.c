@@ -106,6 +106,8 @@ fixture_setup (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
+  relink_test_forget_notifications ();
+
   fixture->dir = relink_test_make_tmp_dir ();
   fixture->data_home = g_build_filename (fixture->dir, "data", NULL);
   fixture->config_home = g_build_filename (fixture->dir, "config", NULL);
@@ -180,10 +182,9 @@ count_windows (Fixture *fixture)
   return n;
 }
 
-/* A mapped top-level named "Relink" on the X display (GDK's own hidden
- * leader window is called "relink"). */
+/* Whether xwininfo lists a window whose quoted name contains @needle. */
 static gboolean
-x_window_shown (void)
+x_window_named (const char *needle)
 {
   g_autofree char *out = NULL;
   g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
@@ -194,7 +195,15 @@ x_window_shown (void)
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
                      NULL, NULL))
     return FALSE;
-  return strstr (out, "\"Relink\"") != NULL;
+  return strstr (out, needle) != NULL;
+}
+
+/* A mapped top-level named "Relink" on the X display (GDK's own hidden
+ * leader window is called "relink"). */
+static gboolean
+x_window_shown (void)
+{
+  return x_window_named ("\"Relink\"");
 }
 
 /* The program the process runs now: "relink" or "relink-background". */
@@ -342,13 +351,25 @@ test_background (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_windows (fixture), ==, 0);
 }
 
+/* app.quit ends the process, window or not. */
+static void
+quit_and_wait (Fixture *fixture)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions",
+                                       "Activate", g_variant_new ("(sava{sv})", "quit", NULL, NULL),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (fixture->child, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* A click on the reminder opens the window on that account. */
 static void
 test_notification_opens_window (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
-
   spawn_background (fixture);
   WAIT_FOR (fixture->server->notified->len >= 1);
   g_assert_cmpuint (count_windows (fixture), ==, 0);
@@ -360,13 +381,54 @@ test_notification_opens_window (Fixture *fixture, gconstpointer data)
   POLL_FOR (count_windows (fixture) == 1);
   g_assert_true (is_program (fixture, g_subprocess_get_identifier (fixture->child), "relink"));
 
-  /* Quit ends the process, window or not. */
-  reply = g_dbus_connection_call_sync (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions",
-                                       "Activate", g_variant_new ("(sava{sv})", "quit", NULL, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  quit_and_wait (fixture);
+}
+
+/* A reminder the background program showed, after the process became the
+ * window (exec): the window's reminder of the same account replaces it in
+ * place, and a click on it still reaches Relink. */
+static void
+test_reminder_after_handover (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->data_home, "relink", "relink.db", NULL);
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GSubprocess) second = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkTestNotification *n;
+  guint first_id;
+  const char *pid;
+
+  spawn_background (fixture);
+  pid = g_subprocess_get_identifier (fixture->child);
+  WAIT_FOR (fixture->server->notified->len >= 1);
+  first_id = relink_test_notification_server_last (fixture->server)->id;
+
+  second = g_subprocess_launcher_spawn (fixture->launcher, &error, fixture->relink, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_check (fixture->child, NULL, &error);
+  g_subprocess_wait_check (second, NULL, &error);
   g_assert_no_error (error);
+  POLL_FOR (is_program (fixture, pid, "relink") && count_windows (fixture) == 1);
+
+  /* The account needs the seller now (relinkctl found out, say): the
+   * window's reminder takes the place of the background's. */
+  store = relink_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_status (store, "acc-a", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
+                                             "eBay no longer accepts the authorisation.", &error));
+  g_assert_no_error (error);
+  WAIT_FOR (fixture->server->notified->len >= 2);
+  n = relink_test_notification_server_last (fixture->server);
+  g_assert_nonnull (strstr (n->summary, "shop_a"));
+  g_assert_cmpuint (n->replaces_id, ==, first_id);
+
+  /* A click on it opens the account, in the same process. */
+  g_assert_false (x_window_named ("\"shop_a\""));
+  relink_test_notification_server_emit (fixture->server, "ActionInvoked",
+                                        g_variant_new ("(us)", n->id, "default"));
+  POLL_FOR (x_window_named ("\"shop_a\""));
+  g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
+
+  quit_and_wait (fixture);
 }
 
 int
@@ -378,6 +440,8 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/background/notification-opens-window", Fixture, NULL, fixture_setup,
               test_notification_opens_window, fixture_teardown);
+  g_test_add ("/background/reminder-after-handover", Fixture, NULL, fixture_setup,
+              test_reminder_after_handover, fixture_teardown);
 
   the_server = relink_test_notification_server_start ();
   return g_test_run ();

@@ -133,6 +133,8 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   g_autoptr (RelinkProviderRegistry) providers = relink_provider_registry_new (NULL);
   g_autoptr (GError) error = NULL;
 
+  relink_test_forget_notifications ();
+
   fixture->now = T0;
   fixture->activations = g_ptr_array_new_with_free_func (g_free);
   fixture->dir = relink_test_make_tmp_dir ();
