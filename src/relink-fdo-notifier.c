@@ -19,6 +19,7 @@
 #define KEY_SERVER_ID "server-id"
 #define KEY_SERVER "server"
 #define KEY_DEFAULT_ACTION "default-action"
+#define KEY_BUTTON_ACTION "button-action"
 
 struct _RelinkFdoNotifier
 {
@@ -113,22 +114,35 @@ bump_generation (RelinkFdoNotifier *self, const char *id)
   return generation;
 }
 
+/* Activates an "app." action named in the signal, after checking it is
+ * one of the application's with the right kind of target: the signal is
+ * anyone's to send. */
 static void
 activate_detailed (RelinkFdoNotifier *self, const char *detailed)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) target = NULL;
   g_autofree char *name = NULL;
+  const GVariantType *parameter_type = NULL;
+  const char *action;
 
-  if (!g_action_parse_detailed_name (detailed, &name, &target, &error)
+  if (!g_action_parse_detailed_name (detailed, &name, &target, NULL)
       || !g_str_has_prefix (name, "app."))
     {
       g_debug ("Ignoring the notification action “%s”", detailed);
       return;
     }
 
-  g_action_group_activate_action (G_ACTION_GROUP (self->application), name + strlen ("app."),
-                                  target);
+  action = name + strlen ("app.");
+  if (!g_action_group_query_action (G_ACTION_GROUP (self->application), action, NULL,
+                                    &parameter_type, NULL, NULL, NULL)
+      || (parameter_type == NULL) != (target == NULL)
+      || (target != NULL && !g_variant_is_of_type (target, parameter_type)))
+    {
+      g_debug ("Ignoring the notification action “%s”", detailed);
+      return;
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (self->application), action, target);
 }
 
 static void
@@ -151,6 +165,7 @@ signal_cb (GDBusConnection *bus,
       && g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(us)")))
     {
       g_autofree char *default_action = NULL;
+      g_autofree char *button_action = NULL;
       const char *key;
 
       g_variant_get (parameters, "(u&s)", &server_id, &key);
@@ -159,6 +174,11 @@ signal_cb (GDBusConnection *bus,
         return;
 
       default_action = g_key_file_get_string (self->state, id, KEY_DEFAULT_ACTION, NULL);
+      button_action = g_key_file_get_string (self->state, id, KEY_BUTTON_ACTION, NULL);
+      /* Only what this notification offered. */
+      if (!g_str_equal (key, "default") && g_strcmp0 (key, button_action) != 0)
+        return;
+
       /* An action ends the notification: the next one is a new one. */
       forget (self, id);
       if (!g_str_equal (key, "default"))
@@ -261,6 +281,7 @@ typedef struct
   char *id;
   char *server; /* who answered */
   char *default_action;
+  char *button_action;
   guint generation;
 } Sent;
 
@@ -271,6 +292,7 @@ sent_free (Sent *sent)
   g_free (sent->id);
   g_free (sent->server);
   g_free (sent->default_action);
+  g_free (sent->button_action);
   g_free (sent);
 }
 
@@ -326,6 +348,8 @@ notify_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     g_key_file_set_string (self->state, sent->id, KEY_SERVER, sent->server);
   if (sent->default_action != NULL)
     g_key_file_set_string (self->state, sent->id, KEY_DEFAULT_ACTION, sent->default_action);
+  if (sent->button_action != NULL)
+    g_key_file_set_string (self->state, sent->id, KEY_BUTTON_ACTION, sent->button_action);
   save_state (self);
   sent_free (sent);
 }
@@ -363,10 +387,9 @@ relink_fdo_notifier_send (RelinkFdoNotifier *self, const char *id, const RelinkN
   add_action (&actions, "default", "");
   if (notice->button_label != NULL)
     {
-      g_autofree char *key
+      sent->button_action
           = g_action_print_detailed_name (notice->button_action, notice->button_target);
-
-      add_action (&actions, key, notice->button_label);
+      add_action (&actions, sent->button_action, notice->button_label);
     }
 
   g_variant_builder_add (&hints, "{sv}", "desktop-entry", g_variant_new_string (APPLICATION_ID));
