@@ -322,6 +322,13 @@ test_actions (Fixture *fixture, gconstpointer data)
   start_and_wait (fixture);
   id = relink_test_notification_server_last (fixture->server)->id;
 
+  /* Anyone may send the signal: an action this notification did not
+   * offer does nothing. */
+  relink_test_notification_server_emit (fixture->server, "ActionInvoked",
+                                        g_variant_new ("(us)", id, "app.show-account::acc-b"));
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
+  g_assert_cmpuint (fixture->activations->len, ==, 0);
+
   relink_test_notification_server_emit (fixture->server, "ActionInvoked",
                                         g_variant_new ("(us)", id, key));
   WAIT_FOR (fixture->activations->len == 1);
