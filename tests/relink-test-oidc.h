@@ -28,9 +28,10 @@ G_BEGIN_DECLS
 typedef struct _RelinkTestOidc RelinkTestOidc;
 
 /* Starts `node tests/oidc/server.js --port 0 EXTRA_ARGS...` and waits (up
- * to 30 s) until it listens; a server still silent then is reported in the
- * test log (its state and node's diagnostic report) and started once more. @extra_args is NULL or a NULL-terminated list
- * such as { "--access-ttl", "2", NULL }. Fails (never skips) when node or
+ * to 30 s) until it listens; a server still silent then is reported in
+ * the test log (its state and node's diagnostic report) and started once
+ * more. @extra_args is NULL or a NULL-terminated list such as
+ * { "--access-ttl", "2", NULL }. Fails (never skips) when node or
  * tests/oidc/node_modules is missing. */
 RelinkTestOidc *relink_test_oidc_start (const char *const *extra_args, GError **error);
 
