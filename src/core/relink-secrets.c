@@ -64,7 +64,7 @@ typedef struct
   SecretService *service;
   GList *items;
   SecretItem *current;
-  void (*after_unlock) (GTask *task); /* the step that needed the unlock */
+  void (*after_unlock) (GTask *task); /* the step once what it needs is unlocked */
 } Op;
 
 static void
@@ -415,39 +415,28 @@ pick_item (GList *items)
   return items->data;
 }
 
-static void
-lookup_load (GTask *task)
-{
-  Op *op = g_task_get_task_data (task);
-
-  secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
-}
-
-/* The D-Bus paths of @items, for relink_secret_unlock_async(); only the
- * locked ones when @locked_only. NULL when none. */
+/* The D-Bus paths of the locked ones of @items, for
+ * relink_secret_unlock_async(); NULL when none is locked. */
 static char **
-item_paths (GList *items, gboolean locked_only)
+locked_paths (GList *items)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) paths = NULL;
 
   for (GList *l = items; l != NULL; l = l->next)
     {
-      if (!locked_only || secret_item_get_locked (l->data))
+      if (secret_item_get_locked (l->data))
         g_strv_builder_add (builder, g_dbus_proxy_get_object_path (l->data));
     }
   paths = g_strv_builder_end (builder);
   return paths[0] != NULL ? g_steal_pointer (&paths) : NULL;
 }
 
+/* The found items are unlocked: read the one to read. */
 static void
-lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+lookup_found (GTask *task)
 {
-  GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
-
-  if (!search_finished (task, source, result))
-    return;
 
   if (op->items == NULL)
     {
@@ -456,34 +445,51 @@ lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Should it have stayed locked, the read fails as locked. */
   op->current = g_object_ref (pick_item (op->items));
-  if (secret_item_get_locked (op->current))
-    {
-      GList one = { .data = op->current };
-      g_auto (GStrv) paths = item_paths (&one, FALSE);
+  secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
+}
 
-      /* Should it stay locked, the read that follows fails as locked. */
-      unlock_then (task, (const char *const *) paths, lookup_load);
-      return;
-    }
+static void
+found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_auto (GStrv) locked = NULL;
 
-  lookup_load (task);
+  if (!search_finished (task, source, result))
+    return;
+
+  locked = locked_paths (op->items);
+  if (locked != NULL)
+    unlock_then (task, (const char *const *) locked, op->after_unlock);
+  else
+    op->after_unlock (task);
+}
+
+/* Finds the Op's items, locked ones too, unlocks those that are locked
+ * (see relink-secret-unlock.h), then goes on with @next. Not libsecret's
+ * lookup or clear, nor a search with SECRET_SEARCH_UNLOCK: they answer
+ * "nothing" or skip items when the unlock prompt is dismissed, which would
+ * read as "this account has no tokens" or leave tokens the seller asked to
+ * remove in a locked keyring. */
+static void
+find_items (GTask *task, GAsyncResult *service_result, void (*next) (GTask *task))
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (!service_ready (task, service_result))
+    return;
+
+  op->after_unlock = next;
+  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
+                         g_task_get_cancellable (task), found_cb, task);
 }
 
 static void
 lookup_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-
-  if (!service_ready (task, result))
-    return;
-
-  /* Locked items too, unlocked here: secret_service_lookup(), and a search
-   * with SECRET_SEARCH_UNLOCK, answer "nothing" when the unlock prompt is
-   * dismissed, which would read as "this account has no tokens". */
-  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
-                         g_task_get_cancellable (task), lookup_searched_cb, task);
+  find_items (user_data, result, lookup_found);
 }
 
 /* Clearing */
@@ -528,40 +534,9 @@ delete_next (GTask *task)
 }
 
 static void
-clear_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  Op *op;
-  g_auto (GStrv) locked = NULL;
-
-  if (!search_finished (task, source, result))
-    return;
-
-  op = g_task_get_task_data (task);
-  locked = item_paths (op->items, TRUE);
-  if (locked != NULL)
-    {
-      unlock_then (task, (const char *const *) locked, delete_next);
-      return;
-    }
-
-  delete_next (task);
-}
-
-static void
 clear_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-
-  if (!service_ready (task, result))
-    return;
-
-  /* Not secret_service_clear(): it skips locked items silently, and tokens
-   * the seller asked to remove must not survive in a locked keyring. The
-   * locked ones are unlocked here (see relink-secret-unlock.h). */
-  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
-                         g_task_get_cancellable (task), clear_searched_cb, task);
+  find_items (user_data, result, delete_next);
 }
 
 static void
