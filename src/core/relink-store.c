@@ -741,27 +741,34 @@ add_keyset_cb (sqlite3_stmt *stmt, gpointer data)
   g_ptr_array_add (data, keyset_from_row (stmt));
 }
 
-GPtrArray *
-relink_store_load_keysets (RelinkStore *self, GError **error)
+/* Every row of @sql, each made into an object by @add (a RowFunc adding
+ * it to the array it is given). */
+static GPtrArray *
+load_objects (RelinkStore *self, const char *sql, RowFunc add, GError **error)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) keysets = NULL;
+  g_autoptr (GPtrArray) objects = NULL;
 
-  g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->mutex);
-
-  stmt = prepare (self, "SELECT " KEYSET_COLUMNS " FROM keysets ORDER BY created_at, id", error);
+  stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
-  keysets = g_ptr_array_new_with_free_func (g_object_unref);
-  if (!for_each_row (self, stmt, add_keyset_cb, keysets, error))
+  objects = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!for_each_row (self, stmt, add, objects, error))
     return NULL;
 
-  return g_steal_pointer (&keysets);
+  return g_steal_pointer (&objects);
+}
+
+GPtrArray *
+relink_store_load_keysets (RelinkStore *self, GError **error)
+{
+  g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_objects (self, "SELECT " KEYSET_COLUMNS " FROM keysets ORDER BY created_at, id",
+                       add_keyset_cb, error);
 }
 
 static void
@@ -925,24 +932,11 @@ add_account_cb (sqlite3_stmt *stmt, gpointer data)
 GPtrArray *
 relink_store_load_accounts (RelinkStore *self, GError **error)
 {
-  g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) accounts = NULL;
-
   g_return_val_if_fail (RELINK_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  locker = g_mutex_locker_new (&self->mutex);
-
-  stmt = prepare (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY created_at, id", error);
-  if (stmt == NULL)
-    return NULL;
-
-  accounts = g_ptr_array_new_with_free_func (g_object_unref);
-  if (!for_each_row (self, stmt, add_account_cb, accounts, error))
-    return NULL;
-
-  return g_steal_pointer (&accounts);
+  return load_objects (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY created_at, id",
+                       add_account_cb, error);
 }
 
 RelinkAccount *
