@@ -173,6 +173,87 @@ test_autostart (void)
   g_assert_true (g_remove (path) == 0);
 }
 
+/* The autostart file itself, outside Flatpak */
+
+static void
+autostart_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+get_autostart (GSettings *settings)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean enabled;
+
+  relink_autostart_get_enabled_async (settings, NULL, autostart_cb, &result);
+  WAIT_FOR (result != NULL);
+  enabled = relink_autostart_get_enabled_finish (result, &error);
+  g_assert_no_error (error);
+  return enabled;
+}
+
+static void
+set_autostart (GSettings *settings, gboolean enabled)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean now_enabled = !enabled;
+
+  relink_autostart_set_enabled_async (settings, enabled, NULL, NULL, autostart_cb, &result);
+  WAIT_FOR (result != NULL);
+  g_assert_true (relink_autostart_set_enabled_finish (result, &now_enabled, &error));
+  g_assert_no_error (error);
+  g_assert_true (now_enabled == enabled);
+}
+
+static void
+test_autostart_file (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *path = relink_autostart_dup_path ();
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *exec = NULL;
+
+  if (relink_autostart_in_flatpak ())
+    {
+      g_test_skip ("Inside Flatpak the portal decides");
+      return;
+    }
+
+  g_assert_true (g_str_has_prefix (path, g_get_user_config_dir ()));
+  g_assert_true (g_str_has_suffix (path, "/autostart/io.github.relink.Relink.desktop"));
+  g_assert_false (get_autostart (settings));
+
+  set_autostart (settings, TRUE);
+  g_assert_true (get_autostart (settings));
+  g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  exec = g_key_file_get_string (file, "Desktop Entry", "Exec", &error);
+  g_assert_no_error (error);
+  /* "relink --background", or this very program by its path. */
+  g_assert_true (g_str_has_suffix (exec, " --background"));
+  g_assert_true (g_key_file_get_boolean (file, "Desktop Entry", "X-GNOME-Autostart-enabled", NULL));
+  g_assert_cmpstr (g_key_file_get_start_group (file), ==, "Desktop Entry");
+
+  /* Turned off in the session's own settings: off. */
+  g_key_file_set_boolean (file, "Desktop Entry", "X-GNOME-Autostart-enabled", FALSE);
+  g_key_file_save_to_file (file, path, &error);
+  g_assert_no_error (error);
+  g_assert_false (get_autostart (settings));
+
+  set_autostart (settings, TRUE);
+  g_assert_true (get_autostart (settings));
+  set_autostart (settings, FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (get_autostart (settings));
+  /* Off twice is fine. */
+  set_autostart (settings, FALSE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -187,6 +268,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/preferences/parse", test_parse);
   g_test_add_func ("/preferences/bound", test_bound);
   g_test_add_func ("/preferences/autostart", test_autostart);
+  g_test_add_func ("/preferences/autostart-file", test_autostart_file);
 
   return g_test_run ();
 }

@@ -1979,7 +1979,7 @@ test_oidc_refresh (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (sub, ==, "alice");
 
   /* The connection test with the new token. */
-  relink_token_service_set_margin (fixture->service, RELINK_TOKEN_SERVICE_DEFAULT_MARGIN);
+  relink_token_service_set_margin (fixture->service, RELINK_TOKEN_REFRESH_MARGIN);
   text = test_connection (fixture, account, &error);
   g_assert_no_error (error);
   assert_connected_text (text, "alice");

@@ -11,7 +11,7 @@
 
 #include "relink-account-manager.h"
 #include "relink-expiry.h"
-#include "relink-test-gui.h"
+#include "relink-test-service.h"
 #include "relink-test-util.h"
 #include "relink-tray-controller.h"
 

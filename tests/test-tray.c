@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "relink-test-gui.h"
+#include "relink-test-service.h"
 #include "relink-tray.h"
 
 #define ICON_NAME "io.github.relink.Relink-symbolic"

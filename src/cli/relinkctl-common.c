@@ -22,7 +22,6 @@
 #include "relink-expiry.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
-#include "relink-token-service.h"
 #include "relinkctl-common.h"
 
 #define JSON_FORMAT_VERSION 1
@@ -640,7 +639,7 @@ use_cached_token (RelinkTokenSet *tokens, const GError *error, int *out_status)
   access = relink_token_set_get_access_token (tokens);
   if (access == NULL || access[0] == '\0'
       || relink_token_set_get_access_expires_at (tokens)
-             <= relink_now () + RELINK_TOKEN_SERVICE_DEFAULT_MARGIN)
+             <= relink_now () + RELINK_TOKEN_REFRESH_MARGIN)
     return FALSE;
 
   *out_status = ctl_write_token (access);

@@ -22,6 +22,7 @@
 
 #include "relink-expiry.h"
 #include "relink-hooks.h"
+#include "relink-oauth-client.h"
 #include "relink-oauth-error.h"
 #include "relink-secrets.h"
 #include "relink-store.h"

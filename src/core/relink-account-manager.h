@@ -8,7 +8,6 @@
 
 #include "relink-account.h"
 #include "relink-keyset.h"
-#include "relink-oauth-client.h"
 #include "relink-provider-registry.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
@@ -31,9 +30,6 @@ RelinkAccountManager *relink_account_manager_new (RelinkStore *store,
 RelinkStore *relink_account_manager_get_store (RelinkAccountManager *self);
 RelinkSecrets *relink_account_manager_get_secrets (RelinkAccountManager *self);
 RelinkProviderRegistry *relink_account_manager_get_providers (RelinkAccountManager *self);
-/* The one HTTP client for OAuth, shared by everything the manager runs.
- * Part of the core's network library (relink-account-manager-oauth.c). */
-RelinkOAuthClient *relink_account_manager_get_oauth_client (RelinkAccountManager *self);
 /* Which program acts, recorded in the history: "window", "background" or
  * "relinkctl". Defaults to g_get_prgname(). */
 const char *relink_account_manager_get_program (RelinkAccountManager *self);

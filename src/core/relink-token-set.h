@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* Refresh when the access token expires within this many seconds. */
+#define RELINK_TOKEN_REFRESH_MARGIN (5 * 60)
+
 #define RELINK_TYPE_TOKEN_SET (relink_token_set_get_type ())
 
 /* RelinkTokenSet: an account's tokens with absolute expiry moments (UTC unix

@@ -29,9 +29,6 @@ typedef enum
 
 GQuark relink_token_service_error_quark (void);
 
-/* Refresh when the access token expires within this many seconds. */
-#define RELINK_TOKEN_SERVICE_DEFAULT_MARGIN (5 * 60)
-
 #define RELINK_TYPE_TOKEN_SERVICE (relink_token_service_get_type ())
 
 /* RelinkTokenService: hands out valid access tokens and keeps them valid.
@@ -67,7 +64,7 @@ RelinkTokenService *relink_token_service_new (RelinkAccountManager *manager);
 RelinkAccountManager *relink_token_service_get_manager (RelinkTokenService *self);
 
 /* Seconds before the access expiry at which a token counts as due for a
- * refresh; RELINK_TOKEN_SERVICE_DEFAULT_MARGIN by default. */
+ * refresh; RELINK_TOKEN_REFRESH_MARGIN by default. */
 gint64 relink_token_service_get_margin (RelinkTokenService *self);
 void relink_token_service_set_margin (RelinkTokenService *self, gint64 seconds);
 

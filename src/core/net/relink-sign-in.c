@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-oauth-client.h"
 #include "relink-sign-in.h"
 
 /* The quark name is spelt with hyphens, which clang-format would space. */

@@ -10,6 +10,7 @@
 #include "relink-account-lock.h"
 #include "relink-backoff.h"
 #include "relink-expiry.h"
+#include "relink-oauth-client.h"
 #include "relink-token-failure.h"
 #include "relink-token-service.h"
 
@@ -242,9 +243,9 @@ relink_token_service_class_init (RelinkTokenServiceClass *klass)
   properties[PROP_MANAGER]
       = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_MARGIN] = g_param_spec_int64 (
-      "margin", NULL, NULL, 0, G_MAXINT32, RELINK_TOKEN_SERVICE_DEFAULT_MARGIN,
-      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MARGIN]
+      = g_param_spec_int64 ("margin", NULL, NULL, 0, G_MAXINT32, RELINK_TOKEN_REFRESH_MARGIN,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HOOKS_DIR]
       = g_param_spec_string ("hooks-dir", NULL, NULL, NULL,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -265,7 +266,7 @@ relink_token_service_class_init (RelinkTokenServiceClass *klass)
 static void
 relink_token_service_init (RelinkTokenService *self)
 {
-  self->margin = RELINK_TOKEN_SERVICE_DEFAULT_MARGIN;
+  self->margin = RELINK_TOKEN_REFRESH_MARGIN;
   self->refreshes = g_hash_table_new (g_str_hash, g_str_equal);
   self->retries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "relink-account-manager.h"
+#include "relink-oauth-client.h"
 
 static GQuark
 oauth_client_quark (void)

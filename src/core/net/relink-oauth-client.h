@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "relink-account-manager.h"
 #include "relink-auth-request.h"
 #include "relink-identity.h"
 #include "relink-keyset.h"
@@ -143,5 +144,10 @@ gboolean relink_oauth_client_revoke_application_finish (RelinkOAuthClient *self,
 /* Whether credentials may be sent to @url: https://, or http:// to a
  * loopback host (127.0.0.0/8, ::1, localhost). */
 gboolean relink_oauth_is_secure_url (const char *url);
+
+/* The one HTTP client for OAuth, shared by everything @manager runs: kept
+ * on the manager as object data (relink-account-manager-oauth.c), so the
+ * manager itself links no HTTP stack. */
+RelinkOAuthClient *relink_account_manager_get_oauth_client (RelinkAccountManager *manager);
 
 G_END_DECLS
