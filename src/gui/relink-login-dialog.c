@@ -11,6 +11,7 @@
 #include "relink-login-dialog.h"
 #include "relink-oauth-client.h"
 #include "relink-sign-in.h"
+#include "relink-uri.h"
 
 /* RelinkLoginDialog: the login view. Shows the marketplace's own sign-in
  * and consent pages in a WebKitWebView whose network session is ephemeral
@@ -128,37 +129,6 @@ relink_login_dialog_dup_success_text (RelinkAccount *account, gboolean renewal)
   return g_strdup_printf (_ ("%s connected — valid until %s"), label, date);
 }
 
-static char *
-dup_host (const char *uri)
-{
-  g_autoptr (GUri) parsed = NULL;
-
-  if (uri == NULL)
-    return NULL;
-
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
-  if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
-    return NULL;
-
-  return g_strdup (g_uri_get_host (parsed));
-}
-
-/* Whether the view may go to @uri: https, or http on loopback (tests).
- * about:blank and blob:/data: addresses load nothing from the network. */
-static gboolean
-is_allowed_uri (const char *uri)
-{
-  g_autofree char *scheme = NULL;
-
-  if (relink_oauth_is_secure_url (uri))
-    return TRUE;
-
-  scheme = g_uri_parse_scheme (uri);
-  return scheme != NULL
-         && (g_ascii_strcasecmp (scheme, "about") == 0 || g_ascii_strcasecmp (scheme, "blob") == 0
-             || g_ascii_strcasecmp (scheme, "data") == 0);
-}
-
 static void
 unref_later (gpointer object)
 {
@@ -244,7 +214,7 @@ show_error (RelinkLoginDialog *self,
 static void
 show_insecure (RelinkLoginDialog *self, const char *uri)
 {
-  g_autofree char *host = dup_host (uri);
+  g_autofree char *host = relink_uri_dup_host (uri);
   g_autofree char *description = NULL;
 
   description
@@ -327,7 +297,7 @@ static void
 update_location (RelinkLoginDialog *self)
 {
   const char *uri = webkit_web_view_get_uri (self->web_view);
-  g_autofree char *host = dup_host (uri);
+  g_autofree char *host = relink_uri_dup_host (uri);
   GTlsCertificateFlags errors = 0;
   GTlsCertificate *certificate = NULL;
   gboolean secure;
@@ -412,7 +382,7 @@ check_navigation (RelinkLoginDialog *self, const char *uri)
       return FALSE;
     }
 
-  if (uri == NULL || !is_allowed_uri (uri))
+  if (uri == NULL || !relink_uri_is_allowed_in_login_view (uri))
     {
       show_insecure (self, uri);
       return FALSE;
@@ -541,7 +511,7 @@ load_failed_cb (RelinkLoginDialog *self,
       || self->completing)
     return TRUE;
 
-  host = dup_host (failing_uri);
+  host = relink_uri_dup_host (failing_uri);
   description = g_strdup_printf (
       _ ("Relink could not open %s. Check your internet connection and try again."),
       host != NULL ? host : _ ("the sign-in page"));
@@ -668,7 +638,7 @@ start_login (RelinkLoginDialog *self)
   update_title (self);
 
   authorize_url = relink_sign_in_get_authorize_url (self->sign_in);
-  if (!relink_oauth_is_secure_url (authorize_url))
+  if (!relink_uri_is_secure (authorize_url))
     {
       show_insecure (self, authorize_url);
       return;
@@ -679,7 +649,7 @@ start_login (RelinkLoginDialog *self)
   gtk_overlay_set_child (self->web_overlay, GTK_WIDGET (self->web_view));
 
   /* Until the first page commits, its host is known but its TLS state not. */
-  host = dup_host (authorize_url);
+  host = relink_uri_dup_host (authorize_url);
   gtk_label_set_text (self->host_label, host);
   gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
