@@ -13,8 +13,8 @@
 
 #include "relink-account-manager.h"
 #include "relink-expiry.h"
-#include "relink-reminder-service.h"
-#include "relink-sleep-monitor.h"
+#include "relink-reminder-service-private.h"
+#include "relink-sleep-monitor-private.h"
 #include "relink-test-service.h"
 #include "relink-test-util.h"
 

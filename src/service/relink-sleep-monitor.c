@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "relink-sleep-monitor.h"
+#include "relink-sleep-monitor-private.h"
 
 #define LOGIN1_NAME "org.freedesktop.login1"
 #define LOGIN1_PATH "/org/freedesktop/login1"

@@ -21,7 +21,5 @@ G_DECLARE_FINAL_TYPE (RelinkSleepMonitor, relink_sleep_monitor, RELINK, SLEEP_MO
 
 /* Listens on the system bus. */
 RelinkSleepMonitor *relink_sleep_monitor_new (void);
-/* Listens on @connection instead (tests run a fake logind on the session bus). */
-RelinkSleepMonitor *relink_sleep_monitor_new_for_connection (GDBusConnection *connection);
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 
 #include "relink-aliexpress-sign.h"
 #include "relink-expiry.h"
-#include "relink-oauth-client.h"
+#include "relink-oauth-client-private.h"
 #include "relink-token-response.h"
 
 #define REQUEST_TIMEOUT_SECONDS 30
