@@ -13,7 +13,7 @@
 
 #include "relink-account-manager.h"
 #include "relink-expiry.h"
-#include "relink-reminder-service.h"
+#include "relink-reminder-service-private.h"
 #include "relink-test-service.h"
 #include "relink-test-util.h"
 

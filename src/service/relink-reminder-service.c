@@ -10,7 +10,7 @@
 #include "relink-expiry.h"
 #include "relink-fdo-notifier.h"
 #include "relink-reminder-schedule.h"
-#include "relink-reminder-service.h"
+#include "relink-reminder-service-private.h"
 #include "relink-wall-timer.h"
 
 /* GIO's notification backends talk to one of these (inside Flatpak, to

@@ -10,9 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The wall clock as UTC unix seconds; tests pass a fake one. */
-typedef gint64 (*RelinkClockFunc) (gpointer user_data);
-
 #define RELINK_TYPE_REMINDER_SERVICE (relink_reminder_service_get_type ())
 
 /* RelinkReminderService: reminds the seller ahead of every expiry, with
@@ -41,18 +38,9 @@ G_DECLARE_FINAL_TYPE (
 RelinkReminderService *relink_reminder_service_new (GApplication *application,
                                                     RelinkAccountManager *manager,
                                                     GSettings *settings);
-/* Replaces the clock (default: relink_now()). The wall-clock timer still
- * runs on the real clock: after moving a fake clock, call
- * relink_reminder_service_check(). */
-void relink_reminder_service_set_clock (RelinkReminderService *self,
-                                        RelinkClockFunc clock,
-                                        gpointer user_data);
 /* Reads the reminders given before (in a thread), then plans and watches. */
 void relink_reminder_service_start (RelinkReminderService *self);
 void relink_reminder_service_stop (RelinkReminderService *self);
-/* Plans now, as when the timer fires. Does nothing before the reminders
- * given before have been read. */
-void relink_reminder_service_check (RelinkReminderService *self);
 /* Whether the reminders given before have been read and a plan made. */
 gboolean relink_reminder_service_get_ready (RelinkReminderService *self);
 /* Whether a notification service can show reminders (a running or
