@@ -192,6 +192,10 @@ test_syntax_strict (void)
   assert_refused ("", -1, RELINK_JSON_ERROR_EMPTY);
   assert_refused (" \n\t\r ", -1, RELINK_JSON_ERROR_EMPTY);
 
+  /* Valid JSON, but infinity as a double: no writer could write it back. */
+  assert_refused ("{\"expires_in\": 1e999}", -1, RELINK_JSON_ERROR_INVALID);
+  assert_refused ("-1e400", -1, RELINK_JSON_ERROR_INVALID);
+
   assert_accepted ("{}");
   assert_accepted ("[]");
   assert_accepted ("\xef\xbb\xbf{\"bom\": true}");
