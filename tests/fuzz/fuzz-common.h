@@ -24,10 +24,11 @@ G_BEGIN_DECLS
 #ifdef RELINK_FUZZ_REPLAY
 #define RELINK_FUZZ_ENTRY(name) int relink_fuzz_##name (const uint8_t *data, size_t size)
 #define RELINK_FUZZ_DECLARE(name) RELINK_FUZZ_ENTRY (name);
-#define RELINK_FUZZ_TARGETS(X)                                                                     \
-  X (json)                                                                                         \
-  X (profile) X (token_response) X (oauth_error) X (identity) X (discovery) X (token_set)          \
-      X (keyset_extras) X (redirect) X (store)
+/* clang-format off */
+#define RELINK_FUZZ_TARGETS(X) \
+  X (json) X (profile) X (token_response) X (oauth_error) X (identity) X (discovery) \
+  X (token_set) X (keyset_extras) X (redirect) X (store)
+/* clang-format on */
 RELINK_FUZZ_TARGETS (RELINK_FUZZ_DECLARE)
 #else
 #define RELINK_FUZZ_ENTRY(name) int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
