@@ -55,6 +55,7 @@
 
 #include "relink-json.h"
 #include "relink-provider.h"
+#include "relink-uri.h"
 
 #define FORMAT_VERSION 1
 #define FALLBACK_ICON_NAME "network-workgroup-symbolic"
@@ -453,13 +454,6 @@ get_enum (Parser *p,
 }
 
 static gboolean
-is_loopback_host (const char *host)
-{
-  return g_strcmp0 (host, "127.0.0.1") == 0 || g_ascii_strcasecmp (host, "localhost") == 0
-         || g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0;
-}
-
-static gboolean
 get_url (Parser *p,
          JsonObject *object,
          const char *prefix,
@@ -490,13 +484,14 @@ get_url (Parser *p,
   if (host == NULL || host[0] == '\0')
     return field_error (p, path, _ ("must be an https:// URL"));
 
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
-    return field_error (p, path,
-                        _ ("must be an https:// URL (http:// is only allowed for 127.0.0.1, "
-                           "localhost and [::1])"));
-
-  if (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
-    return field_error (p, path, _ ("must be an https:// URL"));
+  if (!relink_uri_is_secure (value))
+    {
+      if (g_ascii_strcasecmp (scheme, "http") == 0)
+        return field_error (p, path,
+                            _ ("must be an https:// URL (http:// is only allowed for 127.0.0.1, "
+                               "localhost and [::1])"));
+      return field_error (p, path, _ ("must be an https:// URL"));
+    }
 
   *out = g_steal_pointer (&value);
   return TRUE;

@@ -18,6 +18,8 @@
 #include "relink-json.h"
 #include "relink-oauth-client.h"
 #include "relink-provider-discovery.h"
+#include "relink-uri.h"
+#include "relink-validate.h"
 
 #define WELL_KNOWN_PATH "/.well-known/openid-configuration"
 #define REQUEST_TIMEOUT_SECONDS 30
@@ -175,7 +177,7 @@ check_endpoint (Discovery *discovery,
       return FALSE;
     }
 
-  if (!relink_oauth_is_secure_url (url))
+  if (!relink_uri_is_secure (url))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
                    _ ("%s names an address for “%s” that does not start with https://. Relink "
@@ -510,6 +512,8 @@ relink_provider_discover_async (const char *issuer,
   g_autoptr (GUri) uri = NULL;
   g_autofree char *stripped = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *problem = NULL;
+  gboolean insecure;
   Discovery *discovery;
   gsize length;
 
@@ -519,23 +523,15 @@ relink_provider_discover_async (const char *issuer,
   g_task_set_source_tag (task, relink_provider_discover_async);
 
   stripped = g_strstrip (g_strdup (issuer));
+  problem = relink_validate_issuer_url (stripped, &insecure);
+  if (problem != NULL)
+    {
+      g_task_return_new_error (
+          task, RELINK_OAUTH_ERROR,
+          insecure ? RELINK_OAUTH_ERROR_INSECURE : RELINK_OAUTH_ERROR_CONFIGURATION, "%s", problem);
+      return;
+    }
   uri = g_uri_parse (stripped, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_query (uri) != NULL
-      || g_uri_get_fragment (uri) != NULL)
-    {
-      g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION, "%s",
-                               _ ("The issuer address is not a valid web address. Enter it like "
-                                  "https://login.example.com."));
-      return;
-    }
-
-  if (!relink_oauth_is_secure_url (stripped))
-    {
-      g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE, "%s",
-                               _ ("The issuer address must start with https://. Relink does not "
-                                  "sign in over unencrypted connections."));
-      return;
-    }
 
   discovery = g_new0 (Discovery, 1);
   discovery->issuer = g_strdup (stripped);
