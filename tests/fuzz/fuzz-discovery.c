@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "relink-oauth-client.h"
+#include "relink-oauth-error.h"
+#include "relink-uri.h"
 #include "relink-provider-discovery.h"
 
 #define ISSUER "https://login.example.com"
@@ -23,7 +24,7 @@ assert_endpoint (const char *url)
 {
   if (url == NULL)
     return;
-  g_assert_true (relink_oauth_is_secure_url (url));
+  g_assert_true (relink_uri_is_secure (url));
   g_assert_null (strchr (url, '#'));
 }
 

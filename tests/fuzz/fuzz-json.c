@@ -11,6 +11,10 @@
 #include "fuzz-common.h"
 #include "relink-json.h"
 
+/* json-glib 1.6 writes the double 1e-99 as "1e-99.0": trees with
+ * doubles are not written back. Relink never writes parsed numbers. */
+static gboolean has_double;
+
 static guint
 depth_of (JsonNode *node)
 {
@@ -40,6 +44,9 @@ depth_of (JsonNode *node)
       return deepest + 1;
     }
 
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    has_double = TRUE;
+
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     g_assert_true (g_utf8_validate (json_node_get_string (node), -1, NULL));
 
@@ -67,21 +74,23 @@ RELINK_FUZZ_ENTRY (json)
     }
 
   g_assert_no_error (error);
+  has_double = FALSE;
   g_assert_cmpuint (depth_of (root), <=, max_depth);
 
-  {
-    g_autoptr (JsonGenerator) generator = json_generator_new ();
-    g_autoptr (JsonNode) again = NULL;
-    g_autofree char *text = NULL;
-    gsize length;
+  if (!has_double)
+    {
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autoptr (JsonNode) again = NULL;
+      g_autofree char *text = NULL;
+      gsize length;
 
-    json_generator_set_root (generator, root);
-    text = json_generator_to_data (generator, &length);
-    again = relink_json_parse (text, (gssize) length, 0, max_depth, &error);
-    if (again == NULL)
-      g_error ("json-glib wrote what relink_json_parse() refuses: %s", error->message);
-    g_assert_true (json_node_equal (root, again));
-  }
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, &length);
+      again = relink_json_parse (text, (gssize) length, 0, max_depth, &error);
+      if (again == NULL)
+        g_error ("json-glib wrote what relink_json_parse() refuses: %s", error->message);
+      g_assert_true (json_node_equal (root, again));
+    }
 
   return 0;
 }

@@ -21,6 +21,16 @@
 
 #define REDIRECT "https://127.0.0.1:8765/callback"
 
+static guint
+count (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
 RELINK_FUZZ_ENTRY (redirect)
 {
   g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-1");
@@ -30,6 +40,7 @@ RELINK_FUZZ_ENTRY (redirect)
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) uri = NULL;
   g_autofree char *stripped = NULL;
+  g_autofree char *input = NULL;
   RelinkProvider *provider;
   const RelinkProviderEnvironment *env;
   const char *state;
@@ -62,6 +73,7 @@ RELINK_FUZZ_ENTRY (redirect)
   uri = g_string_new_len ((const char *) data + 1, (gssize) size - 1);
   /* Up to the first NUL, as a C string. */
   g_string_truncate (uri, strlen (uri->str));
+  input = g_strdup (uri->str);
   g_string_replace (uri, "STATE", state, 0);
   stripped = g_strstrip (g_strdup (uri->str));
 
@@ -76,7 +88,10 @@ RELINK_FUZZ_ENTRY (redirect)
       if (!matches)
         g_assert_cmpint (error->code, ==, RELINK_OAUTH_ERROR_WRONG_REDIRECT);
       relink_fuzz_assert_clean_text (error->message);
-      g_assert_null (strstr (error->message, state));
+      /* The marketplace's own error text is quoted (sanitised); the
+       * state must not be, unless the address put it there too. */
+      if (count (input, "STATE") == count (input, "state=STATE"))
+        g_assert_null (strstr (error->message, state));
       return 0;
     }
 
