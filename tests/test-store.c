@@ -791,16 +791,28 @@ assert_refused (const char *path, int code)
   g_autoptr (GError) error = NULL;
   Snapshot before;
 
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+  gboolean had_shm = g_file_test (shm, G_FILE_TEST_EXISTS);
+  guint mode = file_mode (path);
+
   snapshot_take (&before, path);
 
   store = relink_store_open (path, &error);
   g_assert_error (error, RELINK_STORE_ERROR, code);
   g_assert_null (store);
-  /* The message names the file, so the seller knows what to move away. */
+  /* The message names the file, so the seller knows what to move away,
+   * and says the truth the window repeats: it was left untouched. */
   g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "left untouched"));
   g_test_message ("Refused: %s", error->message);
 
   assert_unchanged (&before, path);
+  /* No WAL switch, no SQLite files next to it, no mode change. */
+  g_assert_cmpint (g_file_test (wal, G_FILE_TEST_EXISTS), ==, had_wal);
+  g_assert_cmpint (g_file_test (shm, G_FILE_TEST_EXISTS), ==, had_shm);
+  g_assert_cmpuint (file_mode (path), ==, mode);
 
   /* A second attempt is just as harmless. */
   g_clear_error (&error);
@@ -819,9 +831,10 @@ make_parent (const char *path)
   g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
 }
 
-/* A file that SQLite made from @sql is refused with @code, untouched. */
+/* Makes a file from @sql with SQLite alone, mode 0644 (as a restored
+ * copy may be), closed so that no -wal or -shm file is left. */
 static void
-assert_refused_sql (const char *path, const char *sql, int code)
+make_file (const char *path, const char *sql)
 {
   sqlite3 *db = NULL;
 
@@ -829,8 +842,31 @@ assert_refused_sql (const char *path, const char *sql, int code)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  g_assert_no_errno (g_chmod (path, 0644));
+}
 
+/* A file that SQLite made from @sql is refused with @code, untouched. */
+static void
+assert_refused_sql (const char *path, const char *sql, int code)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  Snapshot before;
+
+  make_file (path, sql);
   assert_refused (path, code);
+
+  /* The hot path's open (no whole-file check) checks the schema too. */
+  snapshot_take (&before, path);
+  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
+  g_assert_error (error, RELINK_STORE_ERROR, code);
+  g_assert_null (store);
+  assert_unchanged (&before, path);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  g_bytes_unref (before.bytes);
 }
 
 static void
@@ -876,6 +912,173 @@ test_foreign_database (Fixture *fixture, gconstpointer data)
   /* A healthy SQLite file of another program is not ours to change. */
   assert_refused_sql (fixture->path, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT);",
                       RELINK_STORE_ERROR_CORRUPT);
+}
+
+/* The schema of version 1 as the first builds wrote it, before the
+ * refresh journal: files like this exist and must open unchanged. */
+#define OLD_SCHEMA_V1                                                                              \
+  "CREATE TABLE keysets (  id TEXT PRIMARY KEY NOT NULL,  provider_id TEXT,  environment TEXT,"    \
+  "  label TEXT,  client_id TEXT,  redirect TEXT,  extras TEXT NOT NULL DEFAULT '{}',"             \
+  "  secret_expires_at INTEGER NOT NULL DEFAULT 0,  invalid INTEGER NOT NULL DEFAULT 0,"           \
+  "  created_at INTEGER NOT NULL DEFAULT 0);"                                                      \
+  "CREATE TABLE accounts (  id TEXT PRIMARY KEY NOT NULL,  keyset_id TEXT,  nickname TEXT,"        \
+  "  expected_identity TEXT,  identity_id TEXT,  identity_name TEXT,  scopes TEXT,"                \
+  "  authorised_at INTEGER NOT NULL DEFAULT 0,  access_expires_at INTEGER NOT NULL DEFAULT 0,"     \
+  "  refresh_expires_at INTEGER NOT NULL DEFAULT 0,  last_refresh_at INTEGER NOT NULL DEFAULT 0,"  \
+  "  last_test_at INTEGER NOT NULL DEFAULT 0,  last_test_ok INTEGER NOT NULL DEFAULT 0,"           \
+  "  last_test_message TEXT,  status INTEGER NOT NULL DEFAULT 0,  status_message TEXT,"            \
+  "  created_at INTEGER NOT NULL DEFAULT 0);"                                                      \
+  "CREATE INDEX accounts_keyset_id ON accounts (keyset_id);"                                       \
+  "CREATE TABLE history (  id INTEGER PRIMARY KEY,  account_id TEXT NOT NULL,"                     \
+  "  at INTEGER NOT NULL,  kind INTEGER NOT NULL,  ok INTEGER NOT NULL,  program TEXT,"            \
+  "  message TEXT);"                                                                               \
+  "CREATE INDEX history_account_at ON history (account_id, at);"                                   \
+  "CREATE TABLE reminders (  account_id TEXT PRIMARY KEY NOT NULL,"                                \
+  "  expires_at INTEGER NOT NULL DEFAULT 0,  lead INTEGER NOT NULL DEFAULT 0,"                     \
+  "  given_at INTEGER NOT NULL DEFAULT 0);"                                                        \
+  "PRAGMA user_version = 1;"
+
+#define OLD_ACCOUNT_ROW                                                                            \
+  "INSERT INTO accounts VALUES ('a1', 'k1', 'Main shop', 'shop_a', 'U-12345', "                    \
+  "'shop_a ‘ünïcode’', 'scope.a scope.b', 1700000001, 1700007201, 1747000000, 1700000500, "  \
+  "1700000600, 1, 'Connected as shop_a', 2, 'Renew eBay now', 1);"
+
+/* Files written by earlier builds open and read as before: the columns
+ * the store generates from its tables are the ones on disk. */
+static void
+test_old_file (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkAccount) expected = make_account ("a1", "k1", 1);
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 started_at = -1;
+
+  make_file (fixture->path, "PRAGMA journal_mode = WAL;" OLD_SCHEMA_V1 OLD_ACCOUNT_ROW);
+
+  store = open_store (fixture->path);
+  account = relink_store_load_account (store, "a1", &error);
+  g_assert_no_error (error);
+  assert_accounts_equal (account, expected);
+
+  /* The journal table the first builds lacked is added on open. */
+  g_assert_true (relink_store_get_refresh_started (store, "a1", &started_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (started_at, ==, 0);
+  g_assert_true (relink_store_set_refresh_started (store, "a1", 42, &error));
+  g_assert_no_error (error);
+
+  /* And a whole-row save writes the same columns back. */
+  relink_account_set_nickname (expected, "Renamed");
+  g_assert_true (relink_store_save_account (store, expected, &error));
+  g_assert_no_error (error);
+  g_clear_object (&account);
+  account = relink_store_load_account (store, "a1", &error);
+  g_assert_no_error (error);
+  assert_accounts_equal (account, expected);
+}
+
+/* A fresh file's schema is the one the first builds wrote (plus the
+ * journal), column for column: the file format did not change. */
+static void
+test_fresh_schema (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = open_store (fixture->path);
+  g_autofree char *old_path = g_build_filename (fixture->dir, "old.db", NULL);
+  const char *tables[] = { "keysets", "accounts", "history", "reminders" };
+
+  make_file (old_path, OLD_SCHEMA_V1);
+  for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM pragma_table_info('%s') AS n "
+          "JOIN pragma_table_info('%s', 'old') AS o USING (cid, name, type, \"notnull\", pk) "
+          "WHERE n.dflt_value IS o.dflt_value",
+          tables[t], tables[t]);
+      g_autofree char *count_sql
+          = g_strdup_printf ("SELECT count(*) FROM pragma_table_info('%s')", tables[t]);
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+      g_autofree char *attach = g_strdup_printf ("ATTACH '%s' AS old", old_path);
+
+      g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, count_rows (old_path, count_sql));
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 1);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+}
+
+/* Version 1 but not Relink's version-1 tables: refused before any write
+ * (no WAL switch, no table added, no mode change), not half-repaired. */
+static void
+test_incomplete_schema (Fixture *fixture, gconstpointer data)
+{
+  static const struct
+  {
+    const char *what;
+    const char *sql;
+  } cases[] = {
+    { "no reminders table", "DROP TABLE reminders;" },
+    { "no accounts table", "DROP TABLE accounts;" },
+    { "a column missing", "ALTER TABLE accounts DROP COLUMN scopes;" },
+    { "a wrong type", "ALTER TABLE accounts DROP COLUMN status_message;"
+                      "ALTER TABLE accounts ADD COLUMN status_message INTEGER;" },
+    { "an unknown required column",
+      "CREATE TABLE h2 (id INTEGER PRIMARY KEY, account_id TEXT NOT NULL, at INTEGER NOT NULL,"
+      " kind INTEGER NOT NULL, ok INTEGER NOT NULL, program TEXT, message TEXT,"
+      " mood TEXT NOT NULL);"
+      "DROP TABLE history; ALTER TABLE h2 RENAME TO history;" },
+    { "a journal without NOT NULL",
+      "CREATE TABLE refresh_journal (account_id TEXT PRIMARY KEY NOT NULL, started_at INTEGER);" },
+    { "a negative version", "PRAGMA user_version = -1;" },
+    { "a very negative version", "PRAGMA user_version = -2147483648;" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint wal = 0; wal < 2; wal++)
+      {
+        g_autofree char *sql = g_strconcat (wal ? "PRAGMA journal_mode = WAL;" : "", OLD_SCHEMA_V1,
+                                            OLD_ACCOUNT_ROW, cases[i].sql, NULL);
+
+        g_test_message ("%s%s", cases[i].what, wal ? " (WAL)" : "");
+        g_assert_no_errno (g_remove (fixture->path) == 0 || errno == ENOENT ? 0 : -1);
+        assert_refused_sql (fixture->path, sql, RELINK_STORE_ERROR_CORRUPT);
+      }
+}
+
+/* A hand-made or restored file whose tables lack NOT NULL, with a row
+ * without an id: refused as damaged, never a NULL where an id belongs (it
+ * crashed relinkctl, the window and the background service). */
+static void
+test_null_id (Fixture *fixture, gconstpointer data)
+{
+  static const char *const cases[] = {
+    "CREATE TABLE a2 (id TEXT PRIMARY KEY, keyset_id TEXT, nickname TEXT, expected_identity TEXT,"
+    " identity_id TEXT, identity_name TEXT, scopes TEXT,"
+    " authorised_at INTEGER NOT NULL DEFAULT 0, access_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " refresh_expires_at INTEGER NOT NULL DEFAULT 0, last_refresh_at INTEGER NOT NULL DEFAULT 0,"
+    " last_test_at INTEGER NOT NULL DEFAULT 0, last_test_ok INTEGER NOT NULL DEFAULT 0,"
+    " last_test_message TEXT, status INTEGER NOT NULL DEFAULT 0, status_message TEXT,"
+    " created_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO a2 SELECT * FROM accounts; INSERT INTO a2 (id, nickname) VALUES (NULL, 'x');"
+    "DROP TABLE accounts; ALTER TABLE a2 RENAME TO accounts;",
+    "CREATE TABLE r2 (account_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL DEFAULT 0,"
+    " lead INTEGER NOT NULL DEFAULT 0, given_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO r2 (account_id, expires_at) VALUES (NULL, 5);"
+    "DROP TABLE reminders; ALTER TABLE r2 RENAME TO reminders;",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *sql = g_strconcat (OLD_SCHEMA_V1, OLD_ACCOUNT_ROW, cases[i], NULL);
+
+      g_assert_no_errno (g_remove (fixture->path) == 0 || errno == ENOENT ? 0 : -1);
+      assert_refused_sql (fixture->path, sql, RELINK_STORE_ERROR_CORRUPT);
+    }
 }
 
 /* Writes a real store big enough to span many pages and closes it, so
@@ -1305,6 +1508,10 @@ main (int argc, char *argv[])
   ADD ("newer-schema-wal", test_newer_schema_wal);
   ADD ("garbage", test_garbage);
   ADD ("foreign-database", test_foreign_database);
+  ADD ("old-file", test_old_file);
+  ADD ("fresh-schema", test_fresh_schema);
+  ADD ("incomplete-schema", test_incomplete_schema);
+  ADD ("null-id", test_null_id);
   ADD ("truncated", test_truncated);
   ADD ("damaged", test_damaged);
   ADD ("damaged-unchecked", test_damaged_unchecked);
