@@ -671,11 +671,12 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       "  2  usage error (unknown command or option, missing account, a secret given as an\n"       \
       "     argument, nothing usable on standard input)\n"                                         \
       "  3  the keyring is unavailable (no Secret Service running, or it stayed locked)\n"         \
-      "  4  no account with that id or nickname\n"                                                 \
-      "  5  temporary failure (no network, a server error, rate limited): try again later\n"       \
+      "  4  no account with that id or nickname (or several: their ids are listed)\n"              \
+      "  5  temporary failure (no network, no answer in time, a server error, rate limited,\n"     \
+      "     the account busy in another Relink program): tokens kept, try again later\n"           \
       "  6  the account database cannot be read\n"                                                 \
-      "  130  cancelled by Ctrl-C or SIGTERM; the saved tokens are as they were, or the\n"         \
-      "     new ones when the marketplace had already answered\n")
+      "  130  cancelled (Ctrl-C or SIGTERM): the saved tokens are as they were, or the new\n"      \
+      "     ones when the marketplace had already answered\n")
 
 #define JSON_HELP                                                                                  \
   N_ ("JSON (list --json, status --json), format_version 1; new fields may be added:\n"            \
@@ -726,10 +727,10 @@ static const CtlCommand commands[] = {
   { "import", "ACCOUNT < FILE", N_ ("Import a refresh token from standard input"),
     N_ ("Reads a refresh token (Amazon self-authorisation, another tool) from standard\n"
         "input, never from an argument; from a terminal it asks for it without echo.\n"
-        "The token is saved in the keyring and refreshed at once: when the marketplace\n"
-        "refuses it, it is discarded and the previous tokens are put back. On success\n"
-        "the account is connected and the import recorded in its history. The identity\n"
-        "behind a refresh token cannot always be checked: run “relinkctl test”."),
+        "It is refreshed at the marketplace and, where the marketplace tells whose it\n"
+        "is, checked against the account’s seller before anything is saved: a refused\n"
+        "token, another seller’s token or an interrupt leaves the previous tokens as they\n"
+        "were. On success the account is connected and the import recorded in its history."),
     NULL },
   { "help", "[COMMAND]", N_ ("Show help for a command"), NULL, cmd_help },
 };

@@ -630,7 +630,8 @@ wait_for_input (FullCtl *ctl)
         ;
       if (g_cancellable_is_cancelled (ctl->base.cancellable))
         return FALSE;
-      if (poll (&input, 1, 100) != 0)
+      /* A signal interrupts the poll (EINTR): its source runs above. */
+      if (poll (&input, 1, 100) > 0)
         return TRUE;
     }
 }
@@ -670,8 +671,10 @@ read_token_from_stdin (FullCtl *ctl, RelinkAccount *account, int *out_status)
       if (!wait_for_input (ctl))
         {
           if (echo_off)
-            tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-          g_printerr ("\n");
+            {
+              tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+              g_printerr ("\n");
+            }
           ctl_print_error (_ ("Cancelled."));
           *out_status = CTL_EXIT_CANCELLED;
           wipe_free (buffer, size);

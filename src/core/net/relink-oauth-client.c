@@ -308,10 +308,16 @@ network_error (Call *call, const GError *error)
   const char *name = relink_provider_get_name (call->provider);
   const char *host = call->host != NULL ? call->host : name;
 
-  if (call->timed_out)
-    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                        _ ("%s did not answer in time. Nothing was changed; try again later."),
-                        name);
+  if (call->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      GError *timed_out = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                                       _ ("%s did not answer in time. Nothing was changed; try "
+                                          "again later."),
+                                       name);
+
+      relink_oauth_error_set_timed_out (timed_out, TRUE);
+      return timed_out;
+    }
 
   if (error->domain == G_TLS_ERROR)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
@@ -325,12 +331,6 @@ network_error (Call *call, const GError *error)
                         _ ("Relink could not find %s on the network. Check the internet "
                            "connection, then try again."),
                         host);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                        _ ("%s did not answer in time. Check the internet connection, then try "
-                           "again."),
-                        name);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
                       _ ("Relink could not reach %s. Check the internet connection, then try "

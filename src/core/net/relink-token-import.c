@@ -289,6 +289,9 @@ relink_token_import_async (RelinkAccountManager *manager,
   import->imported = relink_token_set_new ();
   relink_token_set_set_refresh_token (import->imported, refresh_token);
   relink_token_set_set_issued_at (import->imported, relink_now ());
+  /* What the account was granted: eBay-style refreshes name the scope, and
+   * a server refuses more than the grant holds. */
+  relink_token_set_set_scope (import->imported, relink_account_get_scopes (account));
   source = relink_provider_get_identity_source (provider);
   import->check_identity
       = source == RELINK_IDENTITY_SOURCE_ENDPOINT || source == RELINK_IDENTITY_SOURCE_ID_TOKEN;
