@@ -114,9 +114,14 @@ soon_threshold (void)
 static int
 report_load_error (const GError *error)
 {
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ctl_print_error (_ ("Cancelled."));
+      return CTL_EXIT_CANCELLED;
+    }
+
   ctl_print_error (_ ("Cannot read the account list: %s"), error->message);
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? CTL_EXIT_FAILED
-                                                                   : CTL_EXIT_STORE;
+  return CTL_EXIT_STORE;
 }
 
 int
@@ -498,6 +503,12 @@ use_cached_token (RelinkTokenSet *tokens, const GError *error, int *out_status)
 {
   const char *access;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ctl_print_error (_ ("Cancelled."));
+      *out_status = CTL_EXIT_CANCELLED;
+      return TRUE;
+    }
   if (error != NULL)
     {
       ctl_print_error ("%s", error->message);
