@@ -19,6 +19,7 @@
 
 #include "relink-exec.h"
 #include "relink-keep-alive.h"
+#include "relink-process.h"
 #include "relink-provider-registry.h"
 #include "relink-reminder-service.h"
 #include "relink-secrets.h"
@@ -234,6 +235,7 @@ main (int argc, char *argv[])
   g_autoptr (GError) error = NULL;
   int status;
 
+  relink_process_harden ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
