@@ -48,6 +48,7 @@
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-token-response.h"
+#include "relink-uri.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
 
@@ -386,13 +387,13 @@ test_secure_url (void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (secure); i++)
-    g_assert_true (relink_oauth_is_secure_url (secure[i]));
+    g_assert_true (relink_uri_is_secure (secure[i]));
   for (guint i = 0; i < G_N_ELEMENTS (insecure); i++)
     {
-      if (relink_oauth_is_secure_url (insecure[i]))
+      if (relink_uri_is_secure (insecure[i]))
         g_error ("should be refused: %s", insecure[i]);
     }
-  g_assert_false (relink_oauth_is_secure_url (NULL));
+  g_assert_false (relink_uri_is_secure (NULL));
 }
 
 static RelinkTokenSet *

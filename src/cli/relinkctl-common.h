@@ -88,7 +88,6 @@ RelinkAccount *ctl_lookup_account (Ctl *ctl, const char *name);
 /* One ACCOUNT argument and nothing else; NULL after saying what is wrong. */
 const char *ctl_single_account_argument (Ctl *ctl, char **args);
 
-RelinkProvider *ctl_account_provider (RelinkAccount *account);
 GPtrArray *ctl_collect_accounts (Ctl *ctl);
 
 /* Prints @token and a newline, nothing else. */

@@ -495,7 +495,7 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  provider = ctl_account_provider (account);
+  provider = relink_account_get_provider (account);
   marketplace = provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace");
   if (withdrawn)
     {
@@ -675,7 +675,7 @@ add_history (FullCtl *ctl, RelinkAccount *account, gboolean ok, const char *mess
 static char *
 keyring_label (RelinkAccount *account)
 {
-  RelinkProvider *provider = ctl_account_provider (account);
+  RelinkProvider *provider = relink_account_get_provider (account);
 
   /* The same label as a sign-in gives the item. */
   return g_strdup_printf (_ ("Relink: %s · %s tokens"),
@@ -773,7 +773,7 @@ cmd_import (Ctl *base, char **args)
   if ((account = ctl_lookup_account (&ctl->base, args[1])) == NULL)
     return CTL_EXIT_NO_ACCOUNT;
 
-  if (ctl_account_provider (account) == NULL)
+  if (relink_account_get_provider (account) == NULL)
     {
       ctl_print_error (_ ("“%s” has no developer keys Relink can use. Check its keyset in Relink."),
                        relink_account_get_display_name (account));

@@ -11,6 +11,7 @@
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"
 #include "relink-provider-discovery.h"
+#include "relink-validate.h"
 
 /* RelinkAddAccountDialog: the three steps that add an account: the
  * marketplace (or a custom OpenID Connect provider, found from its issuer
@@ -160,82 +161,6 @@ add_problem (GString *problems, gpointer row, const char *problem, gboolean show
 }
 
 static gboolean
-is_loopback_host (const char *host)
-{
-  return host != NULL
-         && (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
-             || g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0);
-}
-
-/* Returns what is wrong with a redirect URL, or NULL. */
-static const char *
-check_redirect_url (const char *text)
-{
-  g_autoptr (GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
-
-  if (*text == '\0')
-    return _ ("Enter the redirect URL registered for your app.");
-
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return _ ("The redirect URL is not a web address. It looks like https://example.com/callback.");
-
-  scheme = g_uri_get_scheme (uri);
-  host = g_uri_get_host (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return NULL;
-  if (g_ascii_strcasecmp (scheme, "http") == 0)
-    {
-      if (is_loopback_host (host))
-        return NULL;
-      return _ ("The redirect URL must start with https://. Plain http:// is only allowed for "
-                "this computer (localhost or 127.0.0.1).");
-    }
-
-  return _ ("The redirect URL must be a web address starting with https://.");
-}
-
-/* Returns what is wrong with an eBay RuName, or NULL. */
-static const char *
-check_runame (const char *text)
-{
-  if (*text == '\0')
-    return _ ("Enter the RuName eBay gave your app.");
-  if (strstr (text, "://") != NULL || g_str_has_prefix (text, "www.") || strchr (text, '/') != NULL)
-    return _ ("The RuName is a name such as “Jane_Doe-JaneDoeA-MyApp-abcdefg”, not a web "
-              "address. Copy it from the eBay Developer Portal.");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (g_ascii_isspace (*p))
-        return _ ("The RuName has no spaces. Copy it again from the eBay Developer Portal.");
-    }
-  return NULL;
-}
-
-/* Parses YYYY-MM-DD as the start of that day in local time. */
-static gboolean
-parse_date (const char *text, gint64 *out)
-{
-  int year, month, day;
-  char tail;
-  g_autoptr (GDateTime) dt = NULL;
-
-  if (sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3)
-    return FALSE;
-  if (!g_date_valid_dmy (day, month, year))
-    return FALSE;
-
-  dt = g_date_time_new_local (year, month, day, 0, 0, 0);
-  if (dt == NULL)
-    return FALSE;
-
-  *out = g_date_time_to_unix (dt);
-  return TRUE;
-}
-
-static gboolean
 redirect_is_runame (RelinkAddAccountDialog *self)
 {
   return self->provider != NULL
@@ -260,10 +185,7 @@ validate_keys (RelinkAddAccountDialog *self, gboolean show_all)
   g_autoptr (GString) keys_problems = g_string_new (NULL);
   g_autoptr (GString) field_problems = g_string_new (NULL);
   g_autoptr (GString) expiry_problems = g_string_new (NULL);
-  g_autofree char *client_id = NULL;
-  g_autofree char *redirect = NULL;
-  g_autofree char *expiry = NULL;
-  const char *problem;
+  char *problem;
   gboolean valid = TRUE;
 
   if (self->provider == NULL)
@@ -277,50 +199,44 @@ validate_keys (RelinkAddAccountDialog *self, gboolean show_all)
       return TRUE;
     }
 
-  client_id = dup_trimmed (GTK_EDITABLE (self->client_id_row));
-  problem = *client_id == '\0' ? _ ("Enter the client ID of your app.") : NULL;
+  problem = relink_validate_client_id (gtk_editable_get_text (GTK_EDITABLE (self->client_id_row)));
   valid &= problem == NULL;
   add_problem (keys_problems, self->client_id_row, problem, show_all);
+  g_clear_pointer (&problem, g_free);
 
   if (needs_client_secret (self))
     {
-      /* Secrets are not trimmed: what was pasted is what is kept. */
-      problem = *gtk_editable_get_text (GTK_EDITABLE (self->client_secret_row)) == '\0'
-                    ? _ ("Enter the client secret of your app.")
-                    : NULL;
+      problem = relink_validate_client_secret (
+          gtk_editable_get_text (GTK_EDITABLE (self->client_secret_row)));
       valid &= problem == NULL;
       add_problem (keys_problems, self->client_secret_row, problem, show_all);
+      g_clear_pointer (&problem, g_free);
     }
 
-  redirect = dup_trimmed (GTK_EDITABLE (self->redirect_row));
-  problem = redirect_is_runame (self) ? check_runame (redirect) : check_redirect_url (redirect);
+  problem = relink_validate_redirect (self->provider,
+                                      gtk_editable_get_text (GTK_EDITABLE (self->redirect_row)));
   valid &= problem == NULL;
   add_problem (keys_problems, self->redirect_row, problem, show_all);
+  g_clear_pointer (&problem, g_free);
 
   for (guint i = 0; i < self->field_rows->len; i++)
     {
       AdwEntryRow *row = g_ptr_array_index (self->field_rows, i);
       RelinkKeysetField *field = g_object_get_data (G_OBJECT (row), FIELD_KEY);
-      g_autofree char *value = dup_trimmed (GTK_EDITABLE (row));
-      g_autofree char *message = NULL;
 
-      if (field->required && *value == '\0')
-        message = g_strdup_printf (_ ("%s is required."), field->label);
-      valid &= message == NULL;
-      add_problem (field_problems, row, message, show_all);
+      problem = relink_validate_keyset_field (field, gtk_editable_get_text (GTK_EDITABLE (row)));
+      valid &= problem == NULL;
+      add_problem (field_problems, row, problem, show_all);
+      g_clear_pointer (&problem, g_free);
     }
 
   if (has_secret_lifetime (self))
     {
-      gint64 unused;
-
-      expiry = dup_trimmed (GTK_EDITABLE (self->expiry_row));
       problem
-          = *expiry != '\0' && !parse_date (expiry, &unused)
-                ? _ ("Enter the date as year-month-day, for example 2025-12-31, or leave it empty.")
-                : NULL;
+          = relink_validate_secret_expiry (gtk_editable_get_text (GTK_EDITABLE (self->expiry_row)));
       valid &= problem == NULL;
       add_problem (expiry_problems, self->expiry_row, problem, show_all);
+      g_clear_pointer (&problem, g_free);
     }
 
   show_problems (self->keys_error_label, keys_problems);
@@ -334,14 +250,8 @@ static gboolean
 validate_account (RelinkAddAccountDialog *self, gboolean show_all)
 {
   g_autoptr (GString) problems = g_string_new (NULL);
-  g_autofree char *nickname = dup_trimmed (GTK_EDITABLE (self->nickname_row));
-  g_autofree char *message = NULL;
-
-  if (*nickname == '\0')
-    message = g_strdup (_ ("Enter a nickname for the account."));
-  else if (relink_account_manager_lookup_account (self->manager, nickname) != NULL)
-    message = g_strdup_printf (_ ("An account named “%s” already exists. Choose another nickname."),
-                               nickname);
+  g_autofree char *message = relink_validate_nickname (
+      self->manager, gtk_editable_get_text (GTK_EDITABLE (self->nickname_row)));
 
   add_problem (problems, self->nickname_row, message, show_all);
   show_problems (self->account_error_label, problems);
@@ -997,7 +907,7 @@ build_keyset (RelinkAddAccountDialog *self, GHashTable *secrets)
       g_autofree char *expiry = dup_trimmed (GTK_EDITABLE (self->expiry_row));
       gint64 expires_at = 0;
 
-      if (*expiry != '\0' && parse_date (expiry, &expires_at))
+      if (*expiry != '\0' && relink_validate_parse_date (expiry, &expires_at))
         relink_keyset_set_secret_expires_at (keyset, expires_at);
     }
 

@@ -14,6 +14,7 @@
 #include "relink-expiry.h"
 #include "relink-oauth-client.h"
 #include "relink-token-response.h"
+#include "relink-uri.h"
 
 #define REQUEST_TIMEOUT_SECONDS 30
 #define FORM_CONTENT_TYPE "application/x-www-form-urlencoded"
@@ -82,40 +83,6 @@ static gint64
 client_now (RelinkOAuthClient *self)
 {
   return self->clock != NULL ? self->clock (self->clock_data) : relink_now ();
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr (GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-gboolean
-relink_oauth_is_secure_url (const char *url)
-{
-  g_autoptr (GUri) uri = NULL;
-  const char *scheme;
-
-  if (url == NULL)
-    return FALSE;
-
-  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
-    return FALSE;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return TRUE;
-
-  return g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (g_uri_get_host (uri));
 }
 
 static gboolean
@@ -533,7 +500,7 @@ send_call (GTask *task, const char *url)
 
   call->host = url_host (url);
 
-  if (!relink_oauth_is_secure_url (url))
+  if (!relink_uri_is_secure (url))
     {
       fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
                                      _ ("Relink refuses to send sign-in data to %s over an "

@@ -141,10 +141,6 @@ gboolean relink_oauth_client_revoke_application_finish (RelinkOAuthClient *self,
                                                         GAsyncResult *result,
                                                         GError **error);
 
-/* Whether credentials may be sent to @url: https://, or http:// to a
- * loopback host (127.0.0.0/8, ::1, localhost). */
-gboolean relink_oauth_is_secure_url (const char *url);
-
 /* The one HTTP client for OAuth, shared by everything @manager runs: kept
  * on the manager as object data (relink-account-manager-oauth.c), so the
  * manager itself links no HTTP stack. */
