@@ -550,6 +550,7 @@ test_status_broken_profile (Fixture *fixture, gconstpointer data)
   g_auto (Result) fine = { 0 };
   g_auto (Result) broken = { 0 };
   g_auto (Result) json = { 0 };
+  g_auto (Result) refresh = { 0 };
   g_autofree char *id
       = add_account (fixture, fixture->ebay_keyset, "Live eBay shop", "v^1.1#live-access",
                      relink_now () + 3600, "v^1.1#live-refresh");
@@ -573,6 +574,13 @@ test_status_broken_profile (Fixture *fixture, gconstpointer data)
 
   RUN (fixture, &json, NULL, "status", "--json");
   g_assert_cmpint (json.status, ==, 1);
+
+  /* A refresh says the same, not "missing". */
+  RUN (fixture, &refresh, NULL, "refresh", "Live eBay shop");
+  g_test_message ("%s", refresh.err);
+  g_assert_cmpint (refresh.status, !=, 0);
+  g_assert_nonnull (strstr (refresh.err, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_null (strstr (refresh.err, "missing"));
 }
 
 static JsonObject *
