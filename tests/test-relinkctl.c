@@ -549,6 +549,48 @@ test_status_exit_codes (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (attention.out, "6 of 8 accounts need attention"));
 }
 
+/* A broken profile under a live account is named as broken, with the
+ * fault, and the account needs attention: never "missing", never "fine"
+ * (issue 10, class 5). */
+static void
+test_status_broken_profile (Fixture *fixture, gconstpointer data)
+{
+  g_auto (Result) fine = { 0 };
+  g_auto (Result) broken = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) refresh = { 0 };
+  g_autofree char *id
+      = add_account (fixture, fixture->ebay_keyset, "Live eBay shop", "v^1.1#live-access",
+                     relink_now () + 3600, "v^1.1#live-refresh");
+
+  RUN (fixture, &fine, NULL, "status");
+  g_assert_cmpint (fine.status, ==, 0);
+  g_assert_nonnull (strstr (fine.out, "fine"));
+
+  /* Cut short in an editor: no longer JSON. */
+  write_profile (fixture, EBAY_ID ".json", "{ \"format_version\": 1, \"id\": \"" EBAY_ID "\",");
+
+  RUN (fixture, &broken, NULL, "status");
+  g_test_message ("%s", broken.out);
+  g_assert_cmpint (broken.status, ==, 1);
+  g_assert_nonnull (strstr (broken.out, "Needs attention"));
+  g_assert_nonnull (strstr (broken.out, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_nonnull (strstr (broken.out, EBAY_ID ".json"));
+  g_assert_null (strstr (broken.out, "missing"));
+  g_assert_null (strstr (broken.out, "are fine"));
+  g_assert_null (strstr (broken.out, "is fine"));
+
+  RUN (fixture, &json, NULL, "status", "--json");
+  g_assert_cmpint (json.status, ==, 1);
+
+  /* A refresh says the same, not "missing". */
+  RUN (fixture, &refresh, NULL, "refresh", "Live eBay shop");
+  g_test_message ("%s", refresh.err);
+  g_assert_cmpint (refresh.status, !=, 0);
+  g_assert_nonnull (strstr (refresh.err, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_null (strstr (refresh.err, "missing"));
+}
+
 static JsonObject *
 find_account (JsonArray *accounts, const char *id)
 {
@@ -1557,6 +1599,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/relinkctl/help", test_help);
   ADD ("/relinkctl/status/exit-codes", test_status_exit_codes);
+  ADD ("/relinkctl/status/broken-profile", test_status_broken_profile);
   ADD ("/relinkctl/json/schema", test_json_schema);
   ADD ("/relinkctl/list/human", test_list_human);
   ADD ("/relinkctl/token/cached", test_token_cached);
