@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "relink-context.h"
 #include "relink-expiry.h"
 #include "relink-hooks.h"
 #include "relink-oauth-client.h"
@@ -41,6 +42,8 @@ typedef struct
 {
   Ctl base;
   GMainLoop *loop;
+  /* Around the manager ctl_load() made: the process's one token service. */
+  RelinkContext *context;
   RelinkTokenService *service;
   int status;
 
@@ -178,7 +181,8 @@ ensure_service (FullCtl *ctl)
   if (ctl->service != NULL)
     return;
 
-  ctl->service = relink_token_service_new (ctl->base.manager);
+  ctl->context = relink_context_new_for_manager (ctl->base.manager);
+  ctl->service = relink_context_get_token_service (ctl->context);
   hooks_dir = relink_token_service_get_hooks_dir (ctl->service);
   if (hooks_dir == NULL)
     hooks_dir = default_dir = relink_hooks_default_dir ();
@@ -834,7 +838,7 @@ main (int argc, char *argv[])
   g_clear_object (&ctl.import_account);
   g_clear_object (&ctl.previous_tokens);
   g_clear_pointer (&ctl.previous_message, g_free);
-  g_clear_object (&ctl.service);
+  g_clear_object (&ctl.context);
   g_clear_pointer (&ctl.loop, g_main_loop_unref);
 
   return status;
