@@ -663,12 +663,12 @@ typedef struct
 } HostileCase;
 
 static const HostileCase hostile_cases[] = {
-  { "huge", ANSWER_HUGE, 5, "cannot read" },
-  { "deep", ANSWER_DEEP, 5, "cannot read" },
+  { "huge", ANSWER_HUGE, 5, "unexpected answer" },
+  { "deep", ANSWER_DEEP, 5, "unexpected answer" },
   { "drip", ANSWER_DRIP, 5, "did not answer in time" },
   { "stall", ANSWER_STALL, 5, "did not answer in time" },
   { "500", ANSWER_500, 5, "problem on its side" },
-  { "garbage", ANSWER_GARBAGE, 5, "cannot read" },
+  { "garbage", ANSWER_GARBAGE, 5, "unexpected answer" },
   { "no-access-token", ANSWER_NO_ACCESS, 5, NULL },
 };
 
