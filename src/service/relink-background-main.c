@@ -19,6 +19,7 @@
 
 #include "relink-context.h"
 #include "relink-exec.h"
+#include "relink-process.h"
 #include "relink-reminder-service.h"
 #include "relink-store-watch.h"
 #include "relink-tray-controller.h"
@@ -206,6 +207,7 @@ main (int argc, char *argv[])
   g_autoptr (GError) error = NULL;
   int status;
 
+  relink_process_harden ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
