@@ -44,7 +44,7 @@
 #include <libsoup/soup.h>
 
 #include "relink-aliexpress-sign.h"
-#include "relink-oauth-client.h"
+#include "relink-oauth-client-private.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-token-response.h"

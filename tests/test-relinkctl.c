@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -23,6 +24,7 @@
 
 #include "relink-store.h"
 #include "relink-secrets.h"
+#include "relink-sign-in.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-token-set.h"
@@ -110,6 +112,11 @@ lwa_token_cb (SoupServer *server,
   remember_request (fixture, msg);
   refresh = g_hash_table_lookup (fixture->last_form, "refresh_token");
 
+  if (g_strcmp0 (refresh, "Atzr|server-error") == 0)
+    {
+      relink_test_answer_json (msg, 503, "{\"error\":\"temporarily_unavailable\"}");
+      return;
+    }
   if (g_strcmp0 (refresh, BAD_REFRESH) == 0)
     {
       relink_test_answer_json (
@@ -498,6 +505,7 @@ test_help (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Exit status"));
   g_assert_nonnull (strstr (result.out, "format_version"));
   g_assert_nonnull (strstr (result.out, "keyring is unavailable"));
+  g_assert_nonnull (strstr (result.out, "130  cancelled"));
 
   RUN (fixture, &command, NULL, "help", "refresh");
   g_assert_cmpint (command.status, ==, 0);
@@ -1390,6 +1398,242 @@ test_front_delegates (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->token_requests, ==, 0);
 }
 
+/* Issue 10: usage, names, messages */
+
+/* Unknown options and extra arguments are never repeated: they may hold a
+ * secret. An empty account name is a usage error, at once. */
+static void
+test_usage_never_echoes (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Echo shop", "Atza|cached-e",
+                                     relink_now () + 3600, "Atzr|cached-e");
+  g_auto (Result) option = { 0 };
+  g_auto (Result) front_option = { 0 };
+  g_auto (Result) extra = { 0 };
+  g_auto (Result) empty = { 0 };
+  g_auto (Result) empty_import = { 0 };
+
+  RUN (fixture, &option, NULL, "import", id, "--token=SECRET-in-an-option");
+  g_assert_cmpint (option.status, ==, 2);
+  g_assert_null (strstr (option.err, "SECRET-in-an-option"));
+  g_assert_nonnull (strstr (option.err, "relinkctl help import"));
+
+  RUN (fixture, &front_option, NULL, "list", "--token=SECRET-in-an-option");
+  g_assert_cmpint (front_option.status, ==, 2);
+  g_assert_null (strstr (front_option.err, "SECRET-in-an-option"));
+
+  RUN (fixture, &extra, NULL, "token", id, "SECRET-as-an-argument");
+  g_assert_cmpint (extra.status, ==, 2);
+  g_assert_null (strstr (extra.err, "SECRET-as-an-argument"));
+
+  /* It used to hang after a GLib assertion. */
+  RUN (fixture, &empty, NULL, "token", "");
+  g_assert_cmpint (empty.status, ==, 2);
+  g_assert_cmpstr (empty.out, ==, "");
+  g_assert_nonnull (strstr (empty.err, "empty"));
+
+  RUN (fixture, &empty_import, "Atzr|x\n", "import", "");
+  g_assert_cmpint (empty_import.status, ==, 2);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
+/* Nicknames that differ only in case: the exact one wins; else the
+ * ambiguity is an error that lists the candidates' ids. */
+static void
+test_nickname_case (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *upper = add_account (fixture, fixture->lwa_keyset, "Shop", "Atza|cached-upper",
+                                        relink_now () + 3600, "Atzr|cached-upper");
+  g_autofree char *lower = add_account (fixture, fixture->lwa_keyset, "shop", "Atza|cached-lower",
+                                        relink_now () + 3600, "Atzr|cached-lower");
+  g_autofree char *single
+      = add_account (fixture, fixture->lwa_keyset, "Only One", "Atza|cached-single",
+                     relink_now () + 3600, "Atzr|cached-single");
+  g_auto (Result) exact_upper = { 0 };
+  g_auto (Result) exact_lower = { 0 };
+  g_auto (Result) ambiguous = { 0 };
+  g_auto (Result) folded = { 0 };
+
+  RUN (fixture, &exact_upper, NULL, "token", "Shop");
+  g_assert_cmpint (exact_upper.status, ==, 0);
+  g_assert_cmpstr (exact_upper.out, ==, "Atza|cached-upper\n");
+
+  RUN (fixture, &exact_lower, NULL, "token", "shop");
+  g_assert_cmpint (exact_lower.status, ==, 0);
+  g_assert_cmpstr (exact_lower.out, ==, "Atza|cached-lower\n");
+
+  RUN (fixture, &ambiguous, NULL, "token", "SHOP");
+  g_assert_cmpint (ambiguous.status, ==, 4);
+  g_assert_cmpstr (ambiguous.out, ==, "");
+  g_assert_nonnull (strstr (ambiguous.err, upper));
+  g_assert_nonnull (strstr (ambiguous.err, lower));
+
+  /* One candidate in any case is still found. */
+  RUN (fixture, &folded, NULL, "token", "only one");
+  g_assert_cmpint (folded.status, ==, 0);
+  g_assert_cmpstr (folded.out, ==, "Atza|cached-single\n");
+  (void) single;
+}
+
+/* refresh --all with nothing to refresh ends at once (it used to wait
+ * forever: the loop was quit before it ran). */
+static void
+test_refresh_all_nothing (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *unconnected
+      = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "refresh", "--all");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "Refreshed 0 of 0 accounts"));
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
+/* relinkctl never retries: a transient failure says "try again later",
+ * not the window's "Relink will try again in 30 s". */
+static void
+test_transient_message (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Busy shop", "Atza|cached-b",
+                                     relink_now () - 60, "Atzr|server-error");
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "refresh", id);
+  g_assert_cmpint (result.status, ==, 5);
+  g_assert_null (strstr (result.err, "will try again"));
+  g_assert_nonnull (strstr (result.err, "Try again later."));
+  assert_no_secret (result.err);
+}
+
+/* Import against a real OAuth server (tests/oidc): another seller's token
+ * is refused before anything changes; the account's own is taken. */
+
+static void
+connect_as (RelinkAccountManager *manager, RelinkAccount *account, const char *user)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (manager, account, &error);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *redirect = NULL;
+
+  g_assert_no_error (error);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), user, TRUE);
+  relink_sign_in_complete_async (sign_in, redirect, NULL, relink_test_result_cb, &result);
+  relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* The keyring item of @id, as the keyring holds it. */
+static char *
+keyring_bytes (const char *id)
+{
+  static const SecretSchema schema = {
+    "io.github.relink.Relink.Tokens",
+    SECRET_SCHEMA_NONE,
+    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  g_autoptr (GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "account", id, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static void
+test_import_verified_identity (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkTestOidc) server = relink_test_oidc_start (NULL, &error);
+  g_autofree char *providers = g_build_filename (fixture->config_dir, "relink", "providers", NULL);
+  g_autofree char *db = g_build_filename (fixture->data_dir, "relink", "relink.db", NULL);
+  g_autoptr (RelinkAccountManager) manager = NULL;
+  g_autoptr (RelinkAccountManager) other = NULL;
+  g_autofree char *other_db = NULL;
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  g_autoptr (RelinkKeyset) other_keyset = NULL;
+  g_autoptr (RelinkAccount) alice = NULL;
+  g_autoptr (RelinkAccount) bob = NULL;
+  g_autoptr (RelinkAccount) alice_again = NULL;
+  g_autoptr (RelinkTokenSet) bob_tokens = NULL;
+  g_autoptr (RelinkTokenSet) alice_tokens = NULL;
+  g_autoptr (RelinkTokenSet) imported = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_refused = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *bob_input = NULL;
+  g_autofree char *alice_input = NULL;
+  g_autofree char *sub = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_auto (Result) refused = { 0 };
+  g_auto (Result) taken = { 0 };
+
+  g_assert_no_error (error);
+  relink_test_oidc_write_profile (server, providers, NULL, TRUE);
+  manager = relink_test_open_manager (db, providers);
+  keyset = relink_test_add_keyset (manager, RELINK_TEST_OIDC_PROVIDER_ID, "test",
+                                   RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+
+  alice = relink_test_add_account (manager, keyset, "Alice shop", "alice");
+  bob = relink_test_add_account (manager, keyset, "Bob shop", "bob");
+  /* Alice's second connection lives in another account list: one list
+   * refuses the same seller twice. */
+  other_db = g_build_filename (fixture->root, "other.db", NULL);
+  other = relink_test_open_manager (other_db, providers);
+  other_keyset
+      = relink_test_add_keyset (other, RELINK_TEST_OIDC_PROVIDER_ID, "test",
+                                RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+  alice_again = relink_test_add_account (other, other_keyset, "Alice elsewhere", "alice");
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (alice)));
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (bob)));
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (alice_again)));
+  connect_as (manager, alice, "alice");
+  connect_as (manager, bob, "bob");
+  connect_as (other, alice_again, "alice");
+
+  before = keyring_bytes (relink_account_get_id (alice));
+  g_assert_nonnull (before);
+
+  /* Bob's token, pasted into Alice's account. */
+  bob_tokens = lookup_tokens (fixture, relink_account_get_id (bob));
+  bob_input = g_strconcat (relink_token_set_get_refresh_token (bob_tokens), "\n", NULL);
+  RUN (fixture, &refused, bob_input, "import", "Alice shop");
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpstr (refused.out, ==, "");
+  g_test_message ("import of bob: %s", refused.err);
+  g_assert_nonnull (strstr (refused.err, "This token belongs to bob, but this account is alice"));
+  g_assert_null (strstr (refused.err, relink_token_set_get_refresh_token (bob_tokens)));
+  after_refused = keyring_bytes (relink_account_get_id (alice));
+  g_assert_cmpstr (after_refused, ==, before);
+  row = load_account (fixture, relink_account_get_id (alice));
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_clear_object (&row);
+
+  /* Alice's own token, from her other connection: proven, then saved. */
+  alice_tokens = lookup_tokens (fixture, relink_account_get_id (alice_again));
+  alice_input = g_strconcat (relink_token_set_get_refresh_token (alice_tokens), "\n", NULL);
+  RUN (fixture, &taken, alice_input, "import", "Alice shop");
+  g_assert_cmpint (taken.status, ==, 0);
+  g_assert_nonnull (strstr (taken.out, "Imported"));
+  after = keyring_bytes (relink_account_get_id (alice));
+  g_assert_cmpstr (after, !=, before);
+  imported = lookup_tokens (fixture, relink_account_get_id (alice));
+  sub = relink_test_oidc_userinfo_sub (server, relink_token_set_get_access_token (imported));
+  g_assert_cmpstr (sub, ==, "alice");
+  row = load_account (fixture, relink_account_get_id (alice));
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpint (relink_account_get_access_expires_at (row), ==,
+                   relink_token_set_get_access_expires_at (imported));
+
+  {
+    g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+    /* The keysets' client secrets; the accounts go in the tear-down. */
+    relink_test_clear_keyring (manager, none);
+    relink_test_clear_keyring (other, none);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1414,6 +1658,11 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
   ADD ("/relinkctl/front/no-http", test_front_links_no_http);
   ADD ("/relinkctl/front/delegates", test_front_delegates);
+  ADD ("/relinkctl/usage/never-echoes", test_usage_never_echoes);
+  ADD ("/relinkctl/nickname/case", test_nickname_case);
+  ADD ("/relinkctl/refresh/all-nothing", test_refresh_all_nothing);
+  ADD ("/relinkctl/refresh/transient-message", test_transient_message);
+  ADD ("/relinkctl/import/verified-identity", test_import_verified_identity);
 #undef ADD
 
   return g_test_run ();

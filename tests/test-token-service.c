@@ -24,7 +24,7 @@
 #include "relink-account-manager.h"
 #include "relink-backoff.h"
 #include "relink-expiry.h"
-#include "relink-keep-alive.h"
+#include "relink-keep-alive-private.h"
 #include "relink-sign-in.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"

@@ -114,9 +114,14 @@ soon_threshold (void)
 static int
 report_load_error (const GError *error)
 {
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ctl_print_error (_ ("Cancelled."));
+      return CTL_EXIT_CANCELLED;
+    }
+
   ctl_print_error (_ ("Cannot read the account list: %s"), error->message);
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? CTL_EXIT_FAILED
-                                                                   : CTL_EXIT_STORE;
+  return CTL_EXIT_STORE;
 }
 
 int
@@ -146,16 +151,66 @@ ctl_load (Ctl *ctl)
   return CTL_EXIT_OK;
 }
 
+/* An id, else a nickname: one spelled exactly so wins; else one that
+ * differs only in case, when there is exactly one such. Two nicknames
+ * "Shop" and "shop" are never guessed between: the seller is told the
+ * ids to use. */
 RelinkAccount *
 ctl_lookup_account (Ctl *ctl, const char *name)
 {
-  RelinkAccount *account = relink_account_manager_lookup_account (ctl->manager, name);
+  GListModel *model = relink_account_manager_get_accounts (ctl->manager);
+  guint n = g_list_model_get_n_items (model);
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+  g_autoptr (GPtrArray) exact = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) similar = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *candidates;
 
-  if (account == NULL)
-    ctl_print_error (_ ("There is no account “%s”. Run “relinkctl list” to see the accounts."),
-                     name);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (model, i);
+      const char *nickname = relink_account_get_nickname (account);
+      g_autofree char *nickname_folded = NULL;
 
-  return account;
+      if (g_strcmp0 (relink_account_get_id (account), name) == 0)
+        return account;
+
+      if (nickname == NULL)
+        continue;
+      if (g_str_equal (nickname, name))
+        {
+          g_ptr_array_add (exact, g_object_ref (account));
+          continue;
+        }
+      nickname_folded = g_utf8_casefold (nickname, -1);
+      if (g_str_equal (nickname_folded, folded))
+        g_ptr_array_add (similar, g_object_ref (account));
+    }
+
+  candidates = exact->len > 0 ? exact : similar;
+  if (candidates->len == 1)
+    return g_ptr_array_index (candidates, 0);
+
+  if (candidates->len == 0)
+    {
+      ctl_print_error (_ ("There is no account “%s”. Run “relinkctl list” to see the accounts."),
+                       name);
+      return NULL;
+    }
+
+  {
+    g_autoptr (GString) ids = g_string_new (NULL);
+
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        RelinkAccount *account = g_ptr_array_index (candidates, i);
+
+        g_string_append_printf (ids, "\n  %s  %s", relink_account_get_id (account),
+                                relink_account_get_display_name (account));
+      }
+    ctl_print_error (_ ("“%s” could be any of %u accounts; name one by its id:%s"), name,
+                     candidates->len, ids->str);
+  }
+  return NULL;
 }
 
 /* One ACCOUNT argument and nothing else. */
@@ -171,8 +226,16 @@ ctl_single_account_argument (Ctl *ctl, char **args)
     }
   if (n > 2)
     {
-      ctl_print_error (_ ("relinkctl %s takes one account; “%s” is one too many."),
-                       ctl->command->name, args[2]);
+      /* Never repeated: an extra argument may well be a secret. */
+      ctl_print_error (_ ("relinkctl %s takes one account and nothing else. Secrets are never "
+                          "taken as arguments."),
+                       ctl->command->name);
+      return NULL;
+    }
+  if (args[1][0] == '\0')
+    {
+      ctl_print_error (_ ("The account name is empty. Name the account: relinkctl %s ACCOUNT."),
+                       ctl->command->name);
       return NULL;
     }
 
@@ -465,6 +528,12 @@ use_cached_token (RelinkTokenSet *tokens, const GError *error, int *out_status)
 {
   const char *access;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ctl_print_error (_ ("Cancelled."));
+      *out_status = CTL_EXIT_CANCELLED;
+      return TRUE;
+    }
   if (error != NULL)
     {
       ctl_print_error ("%s", error->message);
@@ -639,9 +708,12 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       "  2  usage error (unknown command or option, missing account, a secret given as an\n"       \
       "     argument, nothing usable on standard input)\n"                                         \
       "  3  the keyring is unavailable (no Secret Service running, or it stayed locked)\n"         \
-      "  4  no account with that id or nickname\n"                                                 \
-      "  5  temporary failure (no network, a server error, rate limited): try again later\n"       \
-      "  6  the account database cannot be read\n")
+      "  4  no account with that id or nickname (or several: their ids are listed)\n"              \
+      "  5  temporary failure (no network, no answer in time, a server error, rate limited,\n"     \
+      "     the account busy in another Relink program): tokens kept, try again later\n"           \
+      "  6  the account database cannot be read\n"                                                 \
+      "  130  cancelled (Ctrl-C or SIGTERM): the saved tokens are as they were, or the new\n"      \
+      "     ones when the marketplace had already answered\n")
 
 #define JSON_HELP                                                                                  \
   N_ ("JSON (list --json, status --json), format_version 1; new fields may be added:\n"            \
@@ -692,10 +764,10 @@ static const CtlCommand commands[] = {
   { "import", "ACCOUNT < FILE", N_ ("Import a refresh token from standard input"),
     N_ ("Reads a refresh token (Amazon self-authorisation, another tool) from standard\n"
         "input, never from an argument; from a terminal it asks for it without echo.\n"
-        "The token is saved in the keyring and refreshed at once: when the marketplace\n"
-        "refuses it, it is discarded and the previous tokens are put back. On success\n"
-        "the account is connected and the import recorded in its history. The identity\n"
-        "behind a refresh token cannot always be checked: run “relinkctl test”."),
+        "It is refreshed at the marketplace and, where the marketplace tells whose it\n"
+        "is, checked against the account’s seller before anything is saved: a refused\n"
+        "token, another seller’s token or an interrupt leaves the previous tokens as they\n"
+        "were. On success the account is connected and the import recorded in its history."),
     NULL },
   { "help", "[COMMAND]", N_ ("Show help for a command"), NULL, cmd_help },
 };
@@ -828,9 +900,15 @@ interrupted_cb (gpointer user_data)
   Ctl *ctl = user_data;
 
   /* Cancelling lets a refresh in flight release its lock and leave the
-   * keyring as it was; a second signal ends the process at once. */
+   * keyring as it was: what waits (a lock, the keyring, standard input)
+   * ends at once, and an answer the marketplace is already sending is
+   * saved first (a rotated refresh token is single use), within the
+   * network deadline. A second signal ends the process at once. */
   if (g_cancellable_is_cancelled (ctl->cancellable))
-    _exit (CTL_EXIT_FAILED);
+    {
+      ctl_print_error (_ ("Cancelled."));
+      _exit (CTL_EXIT_CANCELLED);
+    }
 
   g_cancellable_cancel (ctl->cancellable);
   return G_SOURCE_CONTINUE;
@@ -922,7 +1000,14 @@ ctl_main (Ctl *ctl,
   args = g_strdupv (argv + 1);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
-      ctl_print_error ("%s. Run “relinkctl help %s”.", error->message, ctl->command->name);
+      /* GOption quotes an unknown option whole, value included:
+       * "--token=SECRET" would land in a terminal or a log. */
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+        ctl_print_error (_ ("relinkctl %s does not take that option (not repeated here: it may "
+                            "hold a secret). Run “relinkctl help %s”."),
+                         ctl->command->name, ctl->command->name);
+      else
+        ctl_print_error ("%s. Run “relinkctl help %s”.", error->message, ctl->command->name);
       return CTL_EXIT_USAGE;
     }
 

@@ -17,28 +17,24 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "relink-context.h"
 #include "relink-exec.h"
-#include "relink-keep-alive.h"
-#include "relink-provider-registry.h"
+#include "relink-process.h"
 #include "relink-reminder-service.h"
-#include "relink-secrets.h"
 #include "relink-store-watch.h"
-#include "relink-store.h"
 #include "relink-tray-controller.h"
 
 typedef struct
 {
   GApplication *application;
   GSettings *settings;
-  RelinkAccountManager *manager;
-  RelinkTokenService *service;
-  RelinkKeepAlive *keep_alive;
+  /* The store, the accounts, the token service and the keep-alive. */
+  RelinkContext *context;
   RelinkReminderService *reminders;
   RelinkTrayController *tray;
   GCancellable *cancellable;
   /* Changes relinkctl makes to the store. */
   RelinkStoreWatch *store_watch;
-  gboolean loading;
   /* The activation every start ends with is not a request for a window. */
   gboolean skip_activation;
   /* The arguments for `relink` once the application has ended, when a
@@ -52,16 +48,9 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   Background *self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!relink_account_manager_load_finish (RELINK_ACCOUNT_MANAGER (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not load the accounts: %s", error->message);
-      return;
-    }
-
-  self->loading = FALSE;
-  relink_keep_alive_start (self->keep_alive);
-  relink_reminder_service_start (self->reminders);
+  /* The context has said why it failed, or started the keep-alive. */
+  if (relink_context_load_finish (RELINK_CONTEXT (object), result, &error))
+    relink_reminder_service_start (self->reminders);
 }
 
 static void
@@ -69,8 +58,7 @@ store_changed_cb (RelinkStoreWatch *watch, gpointer user_data)
 {
   Background *self = user_data;
 
-  if (!self->loading)
-    relink_account_manager_reload_if_changed (self->manager);
+  relink_context_check_store (self->context);
 }
 
 /* Ends the application; main() then execs `relink` with @args
@@ -140,11 +128,7 @@ static void
 startup_cb (GApplication *application, gpointer user_data)
 {
   Background *self = user_data;
-  g_autofree char *path = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GError) error = NULL;
+  RelinkAccountManager *manager;
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -153,28 +137,19 @@ startup_cb (GApplication *application, gpointer user_data)
 
   self->settings = g_settings_new (APPLICATION_ID);
 
-  path = relink_store_default_path ();
-  store = relink_store_open (path, &error);
-  if (store == NULL)
-    {
-      /* The window explains it; here there is nothing to remind of. */
-      g_warning ("Could not open the account store: %s", error->message);
-      return;
-    }
+  self->context = relink_context_new ("background");
+  manager = relink_context_get_manager (self->context);
+  /* The window explains a store it cannot open; here there is nothing to
+   * remind of. */
+  if (manager == NULL)
+    return;
 
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (NULL);
-  self->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_set_program (self->manager, "background");
-  self->service = relink_token_service_new (self->manager);
-  self->keep_alive = relink_keep_alive_new (self->service);
-  self->store_watch = relink_store_watch_new (store);
+  self->store_watch = relink_store_watch_new (relink_context_get_store (self->context));
   g_signal_connect (self->store_watch, "changed", G_CALLBACK (store_changed_cb), self);
-  self->reminders = relink_reminder_service_new (application, self->manager, self->settings);
-  self->tray = relink_tray_controller_new (application, self->manager, self->settings);
+  self->reminders = relink_reminder_service_new (application, manager, self->settings);
+  self->tray = relink_tray_controller_new (application, manager, self->settings);
 
-  self->loading = TRUE;
-  relink_account_manager_load_async (self->manager, self->cancellable, load_cb, self);
+  relink_context_load_async (self->context, self->cancellable, load_cb, self);
 }
 
 static void
@@ -183,8 +158,8 @@ shutdown_cb (GApplication *application, gpointer user_data)
   Background *self = user_data;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->keep_alive != NULL)
-    relink_keep_alive_stop (self->keep_alive);
+  if (self->context != NULL)
+    relink_context_shutdown (self->context);
   if (self->reminders != NULL)
     relink_reminder_service_stop (self->reminders);
   /* Announces Passive and leaves the bus while the connection is there. */
@@ -217,10 +192,8 @@ background_clear (Background *self)
 {
   g_clear_object (&self->tray);
   g_clear_object (&self->reminders);
-  g_clear_object (&self->keep_alive);
-  g_clear_object (&self->service);
-  g_clear_object (&self->manager);
   g_clear_object (&self->store_watch);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
 }
@@ -234,6 +207,7 @@ main (int argc, char *argv[])
   g_autoptr (GError) error = NULL;
   int status;
 
+  relink_process_harden ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

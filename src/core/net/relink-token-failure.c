@@ -185,6 +185,10 @@ relink_token_failure_describe (const GError *error,
                                    "Relink will try again in %s."),
                                 marketplace, delay);
 
+      if (relink_oauth_error_get_timed_out (error))
+        return g_strdup_printf (_ ("%s did not answer in time. Relink will try again in %s."),
+                                marketplace, delay);
+
       return g_strdup_printf (_ ("Could not reach %s. Relink will try again in %s."), marketplace,
                               delay);
     }
