@@ -342,6 +342,62 @@ test_describe_local_zone (void)
   g_assert_cmpint (relink_expiry_next_change (BASE + 90 * MINUTE, BASE, NULL), ==, BASE + 1);
 }
 
+/* The spoken countdown: whole words, one plural form per number, and the
+ * same moments of change as the shown one. */
+static void
+test_describe_spoken (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  const struct
+  {
+    gint64 offset;
+    const char *spoken;
+    const char *shown;
+  } cases[] = {
+    { 5 * 3600 + 12 * MINUTE + 30, "expires in 5 hours 12 minutes", "expires in 5 h 12 min" },
+    { 3600 + MINUTE, "expires in 1 hour 1 minute", "expires in 1 h 1 min" },
+    { 2 * 3600, "expires in 2 hours", "expires in 2 h" },
+    { 3600, "expires in 1 hour", "expires in 1 h" },
+    { 45 * MINUTE, "expires in 45 minutes", "expires in 45 min" },
+    { MINUTE, "expires in 1 minute", "expires in 1 min" },
+    { 30, "expires in less than a minute", "expires in less than a minute" },
+    { 3 * 24 * 3600 + 60, "expires in 3 days", "expires in 3 days" },
+    { -30, "expired just now", "expired just now" },
+    { -MINUTE, "expired 1 minute ago", "expired 1 min ago" },
+    { -(7 * MINUTE + 5), "expired 7 minutes ago", "expired 7 min ago" },
+    { -3600, "expired 1 hour ago", "expired 1 h ago" },
+    { -(4 * 3600 + 59 * MINUTE), "expired 4 hours ago", "expired 4 h ago" },
+    { -2 * 24 * 3600, "expired 2 days ago", "expired 2 days ago" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *spoken = relink_expiry_describe_spoken (BASE + cases[i].offset, BASE, utc);
+      g_autofree char *shown = relink_expiry_describe (BASE + cases[i].offset, BASE, utc);
+
+      g_assert_cmpstr (spoken, ==, cases[i].spoken);
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+
+  {
+    g_autofree char *none = relink_expiry_describe_spoken (0, BASE, utc);
+
+    g_assert_cmpstr (none, ==, "no expiry date");
+  }
+
+  /* It changes exactly when the shown text does. */
+  {
+    gint64 expires_at = BASE + 5 * 3600 + 12 * MINUTE + 30;
+    gint64 next = relink_expiry_next_change (expires_at, BASE, utc);
+    g_autofree char *now_text = relink_expiry_describe_spoken (expires_at, BASE, utc);
+    g_autofree char *before = relink_expiry_describe_spoken (expires_at, next - 1, utc);
+    g_autofree char *after = relink_expiry_describe_spoken (expires_at, next, utc);
+
+    g_assert_cmpstr (before, ==, now_text);
+    g_assert_cmpstr (after, ==, "expires in 5 hours 11 minutes");
+  }
+}
+
 /* Checks describe(next - 1) == describe(now) != describe(next), plus a few
  * moments in between. */
 static void
@@ -623,6 +679,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/expiry/describe/zones-differ", test_describe_zones_differ);
   g_test_add_func ("/expiry/describe/repeated-hour", test_describe_repeated_hour);
   g_test_add_func ("/expiry/describe/local-zone", test_describe_local_zone);
+  g_test_add_func ("/expiry/describe/spoken", test_describe_spoken);
   g_test_add_func ("/expiry/next-change/edges", test_next_change_edges);
   g_test_add_func ("/expiry/next-change/chain", test_next_change_chain);
   g_test_add_func ("/expiry/next-change/random", test_next_change_random);

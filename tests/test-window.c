@@ -225,7 +225,6 @@ test_window_rows (void)
   GListModel *model;
   RelinkAccountRow *row;
   g_autofree char *accessible = NULL;
-  g_autofree char *countdown = NULL;
 
   fixture_open (&fixture, RELINK_TEST_FIXTURE_CYCLE);
   fixture_show_window (&fixture);
@@ -268,10 +267,13 @@ test_window_rows (void)
                     relink_account_get_refresh_expires_at (relink_account_row_get_account (row)),
                     fixture.now);
   g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row), "expires in 5 h 1"));
-  countdown = g_strdup (relink_account_row_get_countdown (row));
-  accessible = g_strdup_printf ("eBay test shop, eBay · testuser_shop · Sandbox, Expiring soon, %s",
-                                countdown);
-  g_assert_cmpstr (relink_account_row_get_accessible_text (row), ==, accessible);
+  /* Screen readers get the countdown in words, not "5 h 12 min" (the
+   * minutes may have moved on since the row was drawn). */
+  accessible = g_strdup (relink_account_row_get_accessible_text (row));
+  g_assert_true (g_str_has_prefix (
+      accessible,
+      "eBay test shop, eBay · testuser_shop · Sandbox, Expiring soon, expires in 5 hours 1"));
+  g_assert_true (g_str_has_suffix (accessible, " minutes"));
   g_assert_cmpstr (relink_account_row_get_badge_text (row), ==, "E");
   g_assert_cmpstr (relink_account_row_get_badge_class (row), ==, "badge-ebay");
 

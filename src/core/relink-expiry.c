@@ -333,6 +333,77 @@ relink_expiry_describe (gint64 expires_at, gint64 now, GTimeZone *tz)
   return key_to_string (compute_key (expires_at, now, tz));
 }
 
+/* "5 hours 12 minutes", "5 hours", "12 minutes": each number with its own
+ * plural form, for the spoken text. */
+static char *
+dup_spoken_duration (int hours, int minutes)
+{
+  g_autofree char *hours_text = NULL;
+  g_autofree char *minutes_text = NULL;
+
+  if (hours > 0)
+    hours_text = g_strdup_printf (ngettext ("%d hour", "%d hours", hours), hours);
+  if (minutes > 0 || hours == 0)
+    minutes_text = g_strdup_printf (ngettext ("%d minute", "%d minutes", minutes), minutes);
+
+  if (hours_text == NULL)
+    return g_steal_pointer (&minutes_text);
+  if (minutes_text == NULL)
+    return g_steal_pointer (&hours_text);
+
+  /* Translators: a duration read out by a screen reader: "5 hours" and
+   * "12 minutes" make "5 hours 12 minutes". */
+  return g_strdup_printf (C_ ("spoken duration", "%s %s"), hours_text, minutes_text);
+}
+
+/* The same moments as key_to_string(), in words a screen reader says
+ * well: no abbreviations. */
+static char *
+key_to_spoken (Key key)
+{
+  int value = (int) MIN (key.value, G_MAXINT);
+  g_autofree char *duration = NULL;
+
+  switch (key.kind)
+    {
+      case KEY_MINUTES_LEFT:
+        if (value < 1)
+          return key_to_string (key);
+        duration = dup_spoken_duration (value / 60, value % 60);
+        /* Translators: %s is a duration, "5 hours 12 minutes". */
+        return g_strdup_printf (_ ("expires in %s"), duration);
+
+      case KEY_HOURS_AGO:
+        duration = dup_spoken_duration (value, 0);
+        /* Translators: %s is a duration, "5 hours". */
+        return g_strdup_printf (_ ("expired %s ago"), duration);
+
+      case KEY_MINUTES_AGO:
+        if (value < 1)
+          return key_to_string (key);
+        duration = dup_spoken_duration (0, value);
+        /* Translators: %s is a duration, "12 minutes". */
+        return g_strdup_printf (_ ("expired %s ago"), duration);
+
+      case KEY_NO_EXPIRY:
+      case KEY_DAYS_LEFT:
+      case KEY_DAYS_AGO:
+      default:
+        return key_to_string (key);
+    }
+}
+
+char *
+relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz)
+{
+  g_autoptr (GTimeZone) local = NULL;
+
+  if (tz == NULL)
+    tz = local = g_time_zone_new_local ();
+
+  return key_to_spoken (compute_key (expires_at, now, tz));
+}
+
 static int
 interval_at (GTimeZone *tz, gint64 moment)
 {

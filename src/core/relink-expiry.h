@@ -41,6 +41,10 @@ const char *relink_expiry_state_css_class (RelinkAccountState state);
 /* The countdown text: "expires in 23 days", "expires in 5 h 12 min",
  * "expired 2 days ago", "no expiry date". */
 char *relink_expiry_describe (gint64 expires_at, gint64 now, GTimeZone *tz);
+/* The same countdown in words a screen reader says well: "expires in
+ * 5 hours 12 minutes", "expired 3 hours ago"; changes when
+ * relink_expiry_describe() does. */
+char *relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz);
 /* The first moment after @now at which relink_expiry_describe() returns
  * another text, or RELINK_EXPIRY_NEVER. */
 gint64 relink_expiry_next_change (gint64 expires_at, gint64 now, GTimeZone *tz);

@@ -290,6 +290,8 @@ update_scopes (RelinkAccountDetailsDialog *self)
       gtk_widget_set_margin_bottom (label, 12);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      label, NULL, -1);
       gtk_list_box_append (self->scopes_list, row);
       shown++;
     }

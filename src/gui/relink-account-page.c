@@ -9,6 +9,7 @@
 #include "relink-expiry.h"
 #include "relink-form.h"
 #include "relink-validate.h"
+#include "relink-ui-util.h"
 
 /* RelinkAccountPage: the add-account dialog's last step: the account's
  * nickname, the identity the seller expects to sign in as, and which
@@ -141,6 +142,7 @@ static void
 relink_account_page_init (RelinkAccountPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  relink_ui_name_entry_rows (GTK_WIDGET (self));
 
   g_signal_connect_object (self->nickname_row, "changed", G_CALLBACK (nickname_changed_cb), self,
                            G_CONNECT_SWAPPED);

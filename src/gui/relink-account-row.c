@@ -43,6 +43,8 @@ struct _RelinkAccountRow
   gboolean has_description;
   char *badge_class;
   char *accessible_text;
+  /* The list item widget last given the summary (not a reference). */
+  GtkWidget *labelled_item;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkAccountRow, relink_account_row, GTK_TYPE_WIDGET)
@@ -57,21 +59,25 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* The row's summary for screen readers: "Main eBay shop, eBay · shop_a,
+ * Expiring soon, expires in 5 hours 12 minutes", on the row and on the
+ * list's item around it, which is what the keyboard focuses. */
 static void
-update_accessible (RelinkAccountRow *self)
+update_accessible (RelinkAccountRow *self, const char *spoken_countdown)
 {
   GString *text = g_string_new (gtk_label_get_text (self->title_label));
+  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (self));
   const char *parts[] = {
     gtk_label_get_text (self->subtitle_label),
     gtk_label_get_text (self->state_label),
-    gtk_label_get_text (self->countdown_label),
+    spoken_countdown,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     if (parts[i][0] != '\0')
       g_string_append_printf (text, ", %s", parts[i]);
 
-  if (g_strcmp0 (text->str, self->accessible_text) == 0)
+  if (g_strcmp0 (text->str, self->accessible_text) == 0 && item == self->labelled_item)
     {
       g_string_free (text, TRUE);
       return;
@@ -81,6 +87,11 @@ update_accessible (RelinkAccountRow *self)
   self->accessible_text = g_string_free (text, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->accessible_text, -1);
+  /* A list view's item widget has no name of its own in GTK 4.8. */
+  if (item != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    self->accessible_text, -1);
+  self->labelled_item = item;
 }
 
 static void
@@ -170,8 +181,9 @@ update_renew_button (RelinkAccountRow *self)
   gboolean connect = self->state == RELINK_ACCOUNT_STATE_NOT_CONNECTED;
   const char *label = connect ? _ ("Connect") : _ ("Renew");
   g_autofree char *description = NULL;
+  gboolean same_account = g_strcmp0 (self->renew_id, id) == 0;
 
-  if (g_strcmp0 (self->renew_id, id) != 0)
+  if (!same_account)
     {
       g_free (self->renew_id);
       self->renew_id = g_strdup (id);
@@ -181,7 +193,10 @@ update_renew_button (RelinkAccountRow *self)
         gtk_actionable_set_action_name (GTK_ACTIONABLE (self->renew_button), "win.renew-account");
     }
 
-  if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (self->renew_button)), label) == 0)
+  /* A recycled row keeps its button: the name follows the account even
+   * when the label stays "Renew". */
+  if (same_account
+      && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (self->renew_button)), label) == 0)
     return;
 
   gtk_button_set_label (GTK_BUTTON (self->renew_button), label);
@@ -229,6 +244,7 @@ update_time (RelinkAccountRow *self)
   gint64 now = relink_now ();
   gint64 threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   g_autofree char *countdown = NULL;
+  g_autofree char *spoken = NULL;
   const char *message;
   gboolean attention;
 
@@ -241,6 +257,8 @@ update_time (RelinkAccountRow *self)
   countdown
       = relink_expiry_describe (relink_account_get_refresh_expires_at (self->account), now, NULL);
   gtk_label_set_text (self->countdown_label, countdown);
+  spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (self->account),
+                                          now, NULL);
   gtk_label_set_text (self->state_label, relink_expiry_state_to_string (self->state));
   set_state_class (self, relink_expiry_state_css_class (self->state));
 
@@ -274,7 +292,7 @@ update_time (RelinkAccountRow *self)
   else
     gtk_widget_remove_css_class (self->card, "needs-attention");
 
-  update_accessible (self);
+  update_accessible (self, spoken);
 }
 
 static char *

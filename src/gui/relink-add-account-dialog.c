@@ -144,6 +144,8 @@ set_step (RelinkAddAccountDialog *self, const char *step)
     relink_account_page_focus (self->account_page);
   else if (g_strcmp0 (step, STEP_CUSTOM) == 0)
     relink_custom_provider_page_focus (self->custom_page);
+  else if (g_strcmp0 (step, STEP_MARKETPLACE) == 0)
+    relink_marketplace_page_focus (self->marketplace_page);
 }
 
 /* A marketplace chosen from the list, or a custom provider just found. */
@@ -363,6 +365,10 @@ relink_add_account_dialog_constructed (GObject *object)
                                             relink_account_manager_get_providers (self->manager));
   relink_account_page_set_manager (self->account_page, self->manager);
   update_buttons (self);
+  /* The keyboard starts on the first choice, not on Cancel; the window
+   * picks its focus when it is mapped. */
+  g_signal_connect_object (self, "map", G_CALLBACK (relink_marketplace_page_focus),
+                           self->marketplace_page, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "relink-custom-provider-page.h"
 #include "relink-form.h"
 #include "relink-provider-discovery.h"
+#include "relink-ui-util.h"
 
 /* RelinkCustomProviderPage: the add-account step for a service with no
  * shipped profile: its OpenID Connect issuer is read, and the profile
@@ -294,6 +295,7 @@ static void
 relink_custom_provider_page_init (RelinkCustomProviderPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  relink_ui_name_entry_rows (GTK_WIDGET (self));
 
   g_signal_connect_object (self->issuer_row, "changed", G_CALLBACK (changed_cb), self,
                            G_CONNECT_SWAPPED);

@@ -11,6 +11,7 @@
 #include "relink-form.h"
 #include "relink-keyset-page.h"
 #include "relink-validate.h"
+#include "relink-ui-util.h"
 
 /* RelinkKeysetPage: the add-account step for the developer keys: the
  * saved keys of the chosen marketplace to pick from, or new ones to
@@ -303,6 +304,7 @@ fill_field_rows (RelinkKeysetPage *self)
                               : g_strdup_printf (_ ("%s (optional)"), field->label);
       gtk_widget_set_name (row, field->id);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      relink_ui_name_entry_row (ADW_ENTRY_ROW (row));
       adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
       g_object_set_data (G_OBJECT (row), FIELD_KEY, field);
       g_signal_connect_object (row, "changed", G_CALLBACK (row_changed_cb), self,
@@ -595,6 +597,7 @@ relink_keyset_page_init (RelinkKeysetPage *self)
   GtkEditable *editables[4];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  relink_ui_name_entry_rows (GTK_WIDGET (self));
   self->field_rows = g_ptr_array_new ();
 
   editables[0] = GTK_EDITABLE (self->client_id_row);

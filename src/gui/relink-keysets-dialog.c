@@ -424,6 +424,7 @@ secret_clicked_cb (RelinkKeysetsDialog *self, GtkButton *button)
   entry = adw_password_entry_row_new ();
   gtk_widget_set_name (entry, "secret-entry");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _ ("Client Secret"));
+  relink_ui_name_entry_row (ADW_ENTRY_ROW (entry));
   adw_entry_row_set_activates_default (ADW_ENTRY_ROW (entry), TRUE);
   gtk_list_box_append (GTK_LIST_BOX (list), entry);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);

@@ -66,6 +66,7 @@ struct _RelinkLoginDialog
   GtkStack *title_stack;
   GtkImage *security_icon;
   GtkLabel *host_label;
+  GtkLabel *account_label;
   GtkLabel *insecure_label;
   GtkMenuButton *menu_button;
   GtkStack *stack;
@@ -532,11 +533,33 @@ update_title (RelinkLoginDialog *self)
 {
   g_autofree char *label = dup_account_label (self->account);
   g_autofree char *title = NULL;
+  g_autofree char *hint = NULL;
+  g_autofree char *header = NULL;
+  const char *who;
 
   /* Translators: %s is "eBay · shop_a". */
   title = g_strdup_printf (is_renewal (self) ? _ ("Renew %s") : _ ("Connect %s"), label);
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
+
+  /* Whom to sign in as, where known: the marketplace's page may offer
+   * another of the seller's accounts. */
+  who = relink_account_get_identity_name (self->account);
+  if (who == NULL || *who == '\0')
+    who = relink_account_get_expected_identity (self->account);
+  if (who != NULL && *who != '\0')
+    {
+      /* Translators: %s is the marketplace user name, "shop_a". */
+      hint = g_strdup_printf (_ ("Sign in as %s"), who);
+      /* Translators: the sign-in window's header: "Renew eBay · Main shop —
+       * Sign in as shop_a". */
+      header = g_strdup_printf (_ ("%s — %s"), title, hint);
+    }
+  adw_window_title_set_subtitle (self->window_title, hint);
+  gtk_label_set_text (self->account_label, header != NULL ? header : title);
+  if (hint != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    hint, -1);
 }
 
 /* A new attempt from scratch: new sign-in (state, PKCE), new ephemeral
@@ -816,6 +839,7 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, title_stack);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, security_icon);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, host_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, account_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, menu_button);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, stack);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "relink-login-view.h"
 
 /* RelinkLoginView: the login dialog's browser: one WebKitWebView at a
@@ -210,6 +212,9 @@ create_web_view (RelinkLoginView *self)
       "enable-back-forward-navigation-gestures", FALSE, NULL);
   web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->session, "settings",
                            settings, "hexpand", TRUE, "vexpand", TRUE, NULL);
+  /* The page's own content reaches screen readers through WebKit. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (web_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Marketplace sign-in page"), -1);
 
   g_signal_connect_object (web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self,
                            G_CONNECT_SWAPPED);

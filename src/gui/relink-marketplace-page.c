@@ -147,3 +147,15 @@ relink_marketplace_page_set_providers (RelinkMarketplacePage *self, GListModel *
 
   gtk_list_box_bind_model (self->provider_list, providers, create_provider_row, NULL, NULL);
 }
+
+void
+relink_marketplace_page_focus (RelinkMarketplacePage *self)
+{
+  GtkListBoxRow *first;
+
+  g_return_if_fail (RELINK_IS_MARKETPLACE_PAGE (self));
+
+  first = gtk_list_box_get_row_at_index (self->provider_list, 0);
+  if (first != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+}

@@ -15,5 +15,7 @@ G_DECLARE_FINAL_TYPE (
 
 /* Lists @providers (RelinkProvider items), kept up to date. */
 void relink_marketplace_page_set_providers (RelinkMarketplacePage *self, GListModel *providers);
+/* Puts the keyboard focus on the first marketplace. */
+void relink_marketplace_page_focus (RelinkMarketplacePage *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "relink-autostart.h"
 #include "relink-preferences-dialog.h"
+#include "relink-ui-util.h"
 
 #define MAX_LEAD_DAYS 3650
 
@@ -334,6 +335,7 @@ relink_preferences_dialog_init (RelinkPreferencesDialog *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  relink_ui_name_entry_rows (GTK_WIDGET (self));
 }
 
 GtkWidget *

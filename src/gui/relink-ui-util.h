@@ -20,4 +20,11 @@ GtkWidget *relink_ui_destructive_dialog_new (GtkWindow *parent,
                                              const char *response_id,
                                              const char *response_label);
 
+/* libadwaita 1.2 leaves an entry row's text field (what the keyboard
+ * focuses) and a password row's reveal button without an accessible name:
+ * gives them the row's title, now and whenever it changes. */
+void relink_ui_name_entry_row (AdwEntryRow *row);
+/* The same for every entry row below @root. */
+void relink_ui_name_entry_rows (GtkWidget *root);
+
 G_END_DECLS
