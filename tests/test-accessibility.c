@@ -588,14 +588,29 @@ test_add_account (void)
   g_test_message ("focus on %s %s", G_OBJECT_TYPE_NAME (focus), gtk_widget_get_name (focus));
   g_assert_true (focus == first || gtk_widget_is_ancestor (focus, first));
 
+  /* Every step, as the seller goes through them. */
   names1 = audit_window (dialog, "add account: marketplace");
-  gtk_widget_activate (first);
+  gtk_widget_activate (relink_test_get_widget (dialog, "ebay"));
   names2 = audit_window (dialog, "add account: keys");
   {
     g_autoptr (GHashTable) names3 = NULL;
+    g_autoptr (GHashTable) names4 = NULL;
+    g_autoptr (GHashTable) names5 = NULL;
+    GtkStack *stack = GTK_STACK (relink_test_get_widget (dialog, "stack"));
 
     gtk_widget_activate (relink_test_get_widget (dialog, "new-keys"));
     names3 = audit_window (dialog, "add account: new keys");
+
+    gtk_widget_activate (relink_test_get_widget (dialog, "keyset-ebay"));
+    g_signal_emit_by_name (relink_test_get_widget (dialog, "next_button"), "clicked");
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "account");
+    names4 = audit_window (dialog, "add account: account");
+
+    while (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "provider") != 0)
+      g_signal_emit_by_name (relink_test_get_widget (dialog, "back_button"), "clicked");
+    gtk_widget_activate (relink_test_get_widget (dialog, "custom-oidc"));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), !=, "provider");
+    names5 = audit_window (dialog, "add account: custom provider");
   }
 
   destroy_window (dialog);
@@ -642,6 +657,22 @@ test_details (void)
       gtk_window_present (GTK_WINDOW (dialog));
       assert_dialog_role (dialog);
       names = audit_window (dialog, what);
+
+      /* The confirmation before removing, once. */
+      if (i == 0)
+        {
+          g_autoptr (GHashTable) confirm_names = NULL;
+          GtkWidget *confirm;
+
+          g_signal_emit_by_name (relink_test_get_widget (dialog, "remove_button"), "clicked");
+          confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+          g_assert_nonnull (confirm);
+          g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (confirm))
+                         == GTK_WINDOW (dialog));
+          confirm_names = audit_window (confirm, "remove confirmation");
+          destroy_window (confirm);
+        }
+
       destroy_window (dialog);
     }
 
