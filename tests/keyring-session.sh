@@ -81,6 +81,11 @@ case "$kind" in
     # own would end it.
     eval "$(printf 'relink-test' | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
+    # It does not end with the bus: it is ended with this script.
+    wait_for owned org.freedesktop.secrets
+    service_pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+      org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets |
+      sed -n 's/.*uint32 \([0-9]*\).*/\1/p')
     ;;
   keepassxc)
     password=relink-keepassxc-test
