@@ -571,9 +571,9 @@ test_parse_errors (void)
                      "\"authorize_url\": \"not a url\", \"token_url\": \"https://m.example/t\"}]}",
       RELINK_PROVIDER_ERROR_FIELD,
       "field “environments[0].authorize_url”: must be an https:// URL" },
-    { MINIMAL_PREFIX
-      "\"environments\": [{\"id\": \"p\", \"name\": \"P\", "
-      "\"authorize_url\": \"http://127.0.0.2/a\", \"token_url\": \"https://m.example/t\"}]}",
+    { MINIMAL_PREFIX "\"environments\": [{\"id\": \"p\", \"name\": \"P\", "
+                     "\"authorize_url\": \"http://127.0.0.1.evil.example/a\", \"token_url\": "
+                     "\"https://m.example/t\"}]}",
       RELINK_PROVIDER_ERROR_FIELD,
       "field “environments[0].authorize_url”: must be an https:// URL (http:// is only allowed" },
     { MINIMAL_PREFIX

@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -23,6 +24,7 @@
 
 #include "relink-store.h"
 #include "relink-secrets.h"
+#include "relink-sign-in.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-token-set.h"
@@ -51,6 +53,7 @@ typedef struct
 
   /* What the stub saw. */
   guint token_requests;
+  gboolean ebay_forbidden; /* the eBay stub answers 403 with an HTML page */
   guint identity_requests;
   char *last_method;
   char *last_content_type;
@@ -109,6 +112,11 @@ lwa_token_cb (SoupServer *server,
   remember_request (fixture, msg);
   refresh = g_hash_table_lookup (fixture->last_form, "refresh_token");
 
+  if (g_strcmp0 (refresh, "Atzr|server-error") == 0)
+    {
+      relink_test_answer_json (msg, 503, "{\"error\":\"temporarily_unavailable\"}");
+      return;
+    }
   if (g_strcmp0 (refresh, BAD_REFRESH) == 0)
     {
       relink_test_answer_json (
@@ -140,6 +148,13 @@ ebay_token_cb (SoupServer *server,
   remember_request (fixture, msg);
   g_free (fixture->ebay_authorization);
   fixture->ebay_authorization = g_strdup (fixture->last_authorization);
+  if (fixture->ebay_forbidden)
+    {
+      soup_server_message_set_status (msg, 403, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                        "<html>Forbidden</html>", 22);
+      return;
+    }
   answer = g_strdup_printf ("{\"access_token\":\"v^1.1#fresh-%u\",\"expires_in\":7200,"
                             "\"token_type\":\"User Access Token\"}",
                             ++fixture->next_access);
@@ -490,6 +505,7 @@ test_help (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Exit status"));
   g_assert_nonnull (strstr (result.out, "format_version"));
   g_assert_nonnull (strstr (result.out, "keyring is unavailable"));
+  g_assert_nonnull (strstr (result.out, "130  cancelled"));
 
   RUN (fixture, &command, NULL, "help", "refresh");
   g_assert_cmpint (command.status, ==, 0);
@@ -539,6 +555,83 @@ test_status_exit_codes (Fixture *fixture, gconstpointer data)
   /* Most urgent first: the expired account before the valid one. */
   g_assert_true (strstr (attention.out, "Tienda MLA") < strstr (attention.out, "Main eBay shop"));
   g_assert_nonnull (strstr (attention.out, "6 of 8 accounts need attention"));
+}
+
+/* A broken profile under a live account is named as broken, with the
+ * fault, and the account needs attention: never "missing", never "fine"
+ * (issue 10, class 5). */
+static void
+test_status_broken_profile (Fixture *fixture, gconstpointer data)
+{
+  g_auto (Result) fine = { 0 };
+  g_auto (Result) broken = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) refresh = { 0 };
+  g_autofree char *id
+      = add_account (fixture, fixture->ebay_keyset, "Live eBay shop", "v^1.1#live-access",
+                     relink_now () + 3600, "v^1.1#live-refresh");
+
+  RUN (fixture, &fine, NULL, "status");
+  g_assert_cmpint (fine.status, ==, 0);
+  g_assert_nonnull (strstr (fine.out, "fine"));
+
+  /* Cut short in an editor: no longer JSON. */
+  write_profile (fixture, EBAY_ID ".json", "{ \"format_version\": 1, \"id\": \"" EBAY_ID "\",");
+
+  RUN (fixture, &broken, NULL, "status");
+  g_test_message ("%s", broken.out);
+  g_assert_cmpint (broken.status, ==, 1);
+  g_assert_nonnull (strstr (broken.out, "Needs attention"));
+  g_assert_nonnull (strstr (broken.out, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_nonnull (strstr (broken.out, EBAY_ID ".json"));
+  g_assert_null (strstr (broken.out, "missing"));
+  g_assert_null (strstr (broken.out, "are fine"));
+  g_assert_null (strstr (broken.out, "is fine"));
+
+  RUN (fixture, &json, NULL, "status", "--json");
+  g_assert_cmpint (json.status, ==, 1);
+
+  /* A refresh says the same, not "missing". */
+  RUN (fixture, &refresh, NULL, "refresh", "Live eBay shop");
+  g_test_message ("%s", refresh.err);
+  g_assert_cmpint (refresh.status, !=, 0);
+  g_assert_nonnull (strstr (refresh.err, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_null (strstr (refresh.err, "missing"));
+}
+
+/* A 403 page from the token endpoint is no refusal of the grant: the
+ * account is not marked for renewal, its tokens are kept, and refresh
+ * --all tries it again (issue 10, class 5). */
+static void
+test_refresh_unexpected_answer (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->ebay_keyset, "Shop three", "v^1.1#cached-3",
+                                     relink_now () + 3600, "v^1.1#cached-r3");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) single = { 0 };
+  g_auto (Result) all = { 0 };
+
+  fixture->ebay_forbidden = TRUE;
+  RUN (fixture, &single, NULL, "refresh", "Shop three");
+  g_test_message ("%s", single.err);
+  g_assert_cmpint (single.status, !=, 0);
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  g_assert_nonnull (strstr (single.err, "unexpected answer"));
+  g_assert_null (strstr (single.err, "Renew"));
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_ERROR);
+  tokens = lookup_tokens (fixture, id);
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "v^1.1#cached-3");
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "v^1.1#cached-r3");
+
+  /* Not skipped as "needs renewing": tried again, and now it works. */
+  fixture->ebay_forbidden = FALSE;
+  RUN (fixture, &all, NULL, "refresh", "--all");
+  g_test_message ("%s%s", all.out, all.err);
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_cmpuint (fixture->token_requests, ==, 2);
+  g_assert_null (strstr (all.out, "skipped"));
 }
 
 static JsonObject *
@@ -1305,6 +1398,242 @@ test_front_delegates (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->token_requests, ==, 0);
 }
 
+/* Issue 10: usage, names, messages */
+
+/* Unknown options and extra arguments are never repeated: they may hold a
+ * secret. An empty account name is a usage error, at once. */
+static void
+test_usage_never_echoes (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Echo shop", "Atza|cached-e",
+                                     relink_now () + 3600, "Atzr|cached-e");
+  g_auto (Result) option = { 0 };
+  g_auto (Result) front_option = { 0 };
+  g_auto (Result) extra = { 0 };
+  g_auto (Result) empty = { 0 };
+  g_auto (Result) empty_import = { 0 };
+
+  RUN (fixture, &option, NULL, "import", id, "--token=SECRET-in-an-option");
+  g_assert_cmpint (option.status, ==, 2);
+  g_assert_null (strstr (option.err, "SECRET-in-an-option"));
+  g_assert_nonnull (strstr (option.err, "relinkctl help import"));
+
+  RUN (fixture, &front_option, NULL, "list", "--token=SECRET-in-an-option");
+  g_assert_cmpint (front_option.status, ==, 2);
+  g_assert_null (strstr (front_option.err, "SECRET-in-an-option"));
+
+  RUN (fixture, &extra, NULL, "token", id, "SECRET-as-an-argument");
+  g_assert_cmpint (extra.status, ==, 2);
+  g_assert_null (strstr (extra.err, "SECRET-as-an-argument"));
+
+  /* It used to hang after a GLib assertion. */
+  RUN (fixture, &empty, NULL, "token", "");
+  g_assert_cmpint (empty.status, ==, 2);
+  g_assert_cmpstr (empty.out, ==, "");
+  g_assert_nonnull (strstr (empty.err, "empty"));
+
+  RUN (fixture, &empty_import, "Atzr|x\n", "import", "");
+  g_assert_cmpint (empty_import.status, ==, 2);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
+/* Nicknames that differ only in case: the exact one wins; else the
+ * ambiguity is an error that lists the candidates' ids. */
+static void
+test_nickname_case (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *upper = add_account (fixture, fixture->lwa_keyset, "Shop", "Atza|cached-upper",
+                                        relink_now () + 3600, "Atzr|cached-upper");
+  g_autofree char *lower = add_account (fixture, fixture->lwa_keyset, "shop", "Atza|cached-lower",
+                                        relink_now () + 3600, "Atzr|cached-lower");
+  g_autofree char *single
+      = add_account (fixture, fixture->lwa_keyset, "Only One", "Atza|cached-single",
+                     relink_now () + 3600, "Atzr|cached-single");
+  g_auto (Result) exact_upper = { 0 };
+  g_auto (Result) exact_lower = { 0 };
+  g_auto (Result) ambiguous = { 0 };
+  g_auto (Result) folded = { 0 };
+
+  RUN (fixture, &exact_upper, NULL, "token", "Shop");
+  g_assert_cmpint (exact_upper.status, ==, 0);
+  g_assert_cmpstr (exact_upper.out, ==, "Atza|cached-upper\n");
+
+  RUN (fixture, &exact_lower, NULL, "token", "shop");
+  g_assert_cmpint (exact_lower.status, ==, 0);
+  g_assert_cmpstr (exact_lower.out, ==, "Atza|cached-lower\n");
+
+  RUN (fixture, &ambiguous, NULL, "token", "SHOP");
+  g_assert_cmpint (ambiguous.status, ==, 4);
+  g_assert_cmpstr (ambiguous.out, ==, "");
+  g_assert_nonnull (strstr (ambiguous.err, upper));
+  g_assert_nonnull (strstr (ambiguous.err, lower));
+
+  /* One candidate in any case is still found. */
+  RUN (fixture, &folded, NULL, "token", "only one");
+  g_assert_cmpint (folded.status, ==, 0);
+  g_assert_cmpstr (folded.out, ==, "Atza|cached-single\n");
+  (void) single;
+}
+
+/* refresh --all with nothing to refresh ends at once (it used to wait
+ * forever: the loop was quit before it ran). */
+static void
+test_refresh_all_nothing (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *unconnected
+      = add_account (fixture, fixture->lwa_keyset, "New shop", NULL, 0, NULL);
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "refresh", "--all");
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_nonnull (strstr (result.out, "Refreshed 0 of 0 accounts"));
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
+/* relinkctl never retries: a transient failure says "try again later",
+ * not the window's "Relink will try again in 30 s". */
+static void
+test_transient_message (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Busy shop", "Atza|cached-b",
+                                     relink_now () - 60, "Atzr|server-error");
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "refresh", id);
+  g_assert_cmpint (result.status, ==, 5);
+  g_assert_null (strstr (result.err, "will try again"));
+  g_assert_nonnull (strstr (result.err, "Try again later."));
+  assert_no_secret (result.err);
+}
+
+/* Import against a real OAuth server (tests/oidc): another seller's token
+ * is refused before anything changes; the account's own is taken. */
+
+static void
+connect_as (RelinkAccountManager *manager, RelinkAccount *account, const char *user)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (manager, account, &error);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *redirect = NULL;
+
+  g_assert_no_error (error);
+  redirect = relink_test_oidc_sign_in (relink_sign_in_get_authorize_url (sign_in), user, TRUE);
+  relink_sign_in_complete_async (sign_in, redirect, NULL, relink_test_result_cb, &result);
+  relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* The keyring item of @id, as the keyring holds it. */
+static char *
+keyring_bytes (const char *id)
+{
+  static const SecretSchema schema = {
+    "io.github.relink.Relink.Tokens",
+    SECRET_SCHEMA_NONE,
+    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  g_autoptr (GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "account", id, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static void
+test_import_verified_identity (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkTestOidc) server = relink_test_oidc_start (NULL, &error);
+  g_autofree char *providers = g_build_filename (fixture->config_dir, "relink", "providers", NULL);
+  g_autofree char *db = g_build_filename (fixture->data_dir, "relink", "relink.db", NULL);
+  g_autoptr (RelinkAccountManager) manager = NULL;
+  g_autoptr (RelinkAccountManager) other = NULL;
+  g_autofree char *other_db = NULL;
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  g_autoptr (RelinkKeyset) other_keyset = NULL;
+  g_autoptr (RelinkAccount) alice = NULL;
+  g_autoptr (RelinkAccount) bob = NULL;
+  g_autoptr (RelinkAccount) alice_again = NULL;
+  g_autoptr (RelinkTokenSet) bob_tokens = NULL;
+  g_autoptr (RelinkTokenSet) alice_tokens = NULL;
+  g_autoptr (RelinkTokenSet) imported = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_refused = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *bob_input = NULL;
+  g_autofree char *alice_input = NULL;
+  g_autofree char *sub = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_auto (Result) refused = { 0 };
+  g_auto (Result) taken = { 0 };
+
+  g_assert_no_error (error);
+  relink_test_oidc_write_profile (server, providers, NULL, TRUE);
+  manager = relink_test_open_manager (db, providers);
+  keyset = relink_test_add_keyset (manager, RELINK_TEST_OIDC_PROVIDER_ID, "test",
+                                   RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+
+  alice = relink_test_add_account (manager, keyset, "Alice shop", "alice");
+  bob = relink_test_add_account (manager, keyset, "Bob shop", "bob");
+  /* Alice's second connection lives in another account list: one list
+   * refuses the same seller twice. */
+  other_db = g_build_filename (fixture->root, "other.db", NULL);
+  other = relink_test_open_manager (other_db, providers);
+  other_keyset
+      = relink_test_add_keyset (other, RELINK_TEST_OIDC_PROVIDER_ID, "test",
+                                RELINK_TEST_OIDC_CLIENT_ID, RELINK_TEST_OIDC_CLIENT_SECRET);
+  alice_again = relink_test_add_account (other, other_keyset, "Alice elsewhere", "alice");
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (alice)));
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (bob)));
+  g_ptr_array_add (fixture->account_ids, g_strdup (relink_account_get_id (alice_again)));
+  connect_as (manager, alice, "alice");
+  connect_as (manager, bob, "bob");
+  connect_as (other, alice_again, "alice");
+
+  before = keyring_bytes (relink_account_get_id (alice));
+  g_assert_nonnull (before);
+
+  /* Bob's token, pasted into Alice's account. */
+  bob_tokens = lookup_tokens (fixture, relink_account_get_id (bob));
+  bob_input = g_strconcat (relink_token_set_get_refresh_token (bob_tokens), "\n", NULL);
+  RUN (fixture, &refused, bob_input, "import", "Alice shop");
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpstr (refused.out, ==, "");
+  g_test_message ("import of bob: %s", refused.err);
+  g_assert_nonnull (strstr (refused.err, "This token belongs to bob, but this account is alice"));
+  g_assert_null (strstr (refused.err, relink_token_set_get_refresh_token (bob_tokens)));
+  after_refused = keyring_bytes (relink_account_get_id (alice));
+  g_assert_cmpstr (after_refused, ==, before);
+  row = load_account (fixture, relink_account_get_id (alice));
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_clear_object (&row);
+
+  /* Alice's own token, from her other connection: proven, then saved. */
+  alice_tokens = lookup_tokens (fixture, relink_account_get_id (alice_again));
+  alice_input = g_strconcat (relink_token_set_get_refresh_token (alice_tokens), "\n", NULL);
+  RUN (fixture, &taken, alice_input, "import", "Alice shop");
+  g_assert_cmpint (taken.status, ==, 0);
+  g_assert_nonnull (strstr (taken.out, "Imported"));
+  after = keyring_bytes (relink_account_get_id (alice));
+  g_assert_cmpstr (after, !=, before);
+  imported = lookup_tokens (fixture, relink_account_get_id (alice));
+  sub = relink_test_oidc_userinfo_sub (server, relink_token_set_get_access_token (imported));
+  g_assert_cmpstr (sub, ==, "alice");
+  row = load_account (fixture, relink_account_get_id (alice));
+  g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpint (relink_account_get_access_expires_at (row), ==,
+                   relink_token_set_get_access_expires_at (imported));
+
+  {
+    g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+    /* The keysets' client secrets; the accounts go in the tear-down. */
+    relink_test_clear_keyring (manager, none);
+    relink_test_clear_keyring (other, none);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1313,6 +1642,8 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/relinkctl/help", test_help);
   ADD ("/relinkctl/status/exit-codes", test_status_exit_codes);
+  ADD ("/relinkctl/status/broken-profile", test_status_broken_profile);
+  ADD ("/relinkctl/refresh/unexpected-answer", test_refresh_unexpected_answer);
   ADD ("/relinkctl/json/schema", test_json_schema);
   ADD ("/relinkctl/list/human", test_list_human);
   ADD ("/relinkctl/token/cached", test_token_cached);
@@ -1327,6 +1658,11 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
   ADD ("/relinkctl/front/no-http", test_front_links_no_http);
   ADD ("/relinkctl/front/delegates", test_front_delegates);
+  ADD ("/relinkctl/usage/never-echoes", test_usage_never_echoes);
+  ADD ("/relinkctl/nickname/case", test_nickname_case);
+  ADD ("/relinkctl/refresh/all-nothing", test_refresh_all_nothing);
+  ADD ("/relinkctl/refresh/transient-message", test_transient_message);
+  ADD ("/relinkctl/import/verified-identity", test_import_verified_identity);
 #undef ADD
 
   return g_test_run ();

@@ -17,6 +17,8 @@
 /* The argument that turns this test binary into one of the concurrent
  * writers of test_concurrent_processes(). */
 #define WRITER_ARG "--store-writer"
+/* The argument that runs the full-disk checks inside a small tmpfs. */
+#define FULL_DISK_ARG "--full-disk"
 #define N_WRITES 200
 #define SHARED_ID "shared-account"
 
@@ -791,16 +793,28 @@ assert_refused (const char *path, int code)
   g_autoptr (GError) error = NULL;
   Snapshot before;
 
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+  gboolean had_shm = g_file_test (shm, G_FILE_TEST_EXISTS);
+  guint mode = file_mode (path);
+
   snapshot_take (&before, path);
 
   store = relink_store_open (path, &error);
   g_assert_error (error, RELINK_STORE_ERROR, code);
   g_assert_null (store);
-  /* The message names the file, so the seller knows what to move away. */
+  /* The message names the file, so the seller knows what to move away,
+   * and says the truth the window repeats: it was left untouched. */
   g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "left untouched"));
   g_test_message ("Refused: %s", error->message);
 
   assert_unchanged (&before, path);
+  /* No WAL switch, no SQLite files next to it, no mode change. */
+  g_assert_cmpint (g_file_test (wal, G_FILE_TEST_EXISTS), ==, had_wal);
+  g_assert_cmpint (g_file_test (shm, G_FILE_TEST_EXISTS), ==, had_shm);
+  g_assert_cmpuint (file_mode (path), ==, mode);
 
   /* A second attempt is just as harmless. */
   g_clear_error (&error);
@@ -819,9 +833,10 @@ make_parent (const char *path)
   g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
 }
 
-/* A file that SQLite made from @sql is refused with @code, untouched. */
+/* Makes a file from @sql with SQLite alone, mode 0644 (as a restored
+ * copy may be), closed so that no -wal or -shm file is left. */
 static void
-assert_refused_sql (const char *path, const char *sql, int code)
+make_file (const char *path, const char *sql)
 {
   sqlite3 *db = NULL;
 
@@ -829,8 +844,31 @@ assert_refused_sql (const char *path, const char *sql, int code)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  g_assert_no_errno (g_chmod (path, 0644));
+}
 
+/* A file that SQLite made from @sql is refused with @code, untouched. */
+static void
+assert_refused_sql (const char *path, const char *sql, int code)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  Snapshot before;
+
+  make_file (path, sql);
   assert_refused (path, code);
+
+  /* The hot path's open (no whole-file check) checks the schema too. */
+  snapshot_take (&before, path);
+  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
+  g_assert_error (error, RELINK_STORE_ERROR, code);
+  g_assert_null (store);
+  assert_unchanged (&before, path);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  g_bytes_unref (before.bytes);
 }
 
 static void
@@ -876,6 +914,173 @@ test_foreign_database (Fixture *fixture, gconstpointer data)
   /* A healthy SQLite file of another program is not ours to change. */
   assert_refused_sql (fixture->path, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT);",
                       RELINK_STORE_ERROR_CORRUPT);
+}
+
+/* The schema of version 1 as the first builds wrote it, before the
+ * refresh journal: files like this exist and must open unchanged. */
+#define OLD_SCHEMA_V1                                                                              \
+  "CREATE TABLE keysets (  id TEXT PRIMARY KEY NOT NULL,  provider_id TEXT,  environment TEXT,"    \
+  "  label TEXT,  client_id TEXT,  redirect TEXT,  extras TEXT NOT NULL DEFAULT '{}',"             \
+  "  secret_expires_at INTEGER NOT NULL DEFAULT 0,  invalid INTEGER NOT NULL DEFAULT 0,"           \
+  "  created_at INTEGER NOT NULL DEFAULT 0);"                                                      \
+  "CREATE TABLE accounts (  id TEXT PRIMARY KEY NOT NULL,  keyset_id TEXT,  nickname TEXT,"        \
+  "  expected_identity TEXT,  identity_id TEXT,  identity_name TEXT,  scopes TEXT,"                \
+  "  authorised_at INTEGER NOT NULL DEFAULT 0,  access_expires_at INTEGER NOT NULL DEFAULT 0,"     \
+  "  refresh_expires_at INTEGER NOT NULL DEFAULT 0,  last_refresh_at INTEGER NOT NULL DEFAULT 0,"  \
+  "  last_test_at INTEGER NOT NULL DEFAULT 0,  last_test_ok INTEGER NOT NULL DEFAULT 0,"           \
+  "  last_test_message TEXT,  status INTEGER NOT NULL DEFAULT 0,  status_message TEXT,"            \
+  "  created_at INTEGER NOT NULL DEFAULT 0);"                                                      \
+  "CREATE INDEX accounts_keyset_id ON accounts (keyset_id);"                                       \
+  "CREATE TABLE history (  id INTEGER PRIMARY KEY,  account_id TEXT NOT NULL,"                     \
+  "  at INTEGER NOT NULL,  kind INTEGER NOT NULL,  ok INTEGER NOT NULL,  program TEXT,"            \
+  "  message TEXT);"                                                                               \
+  "CREATE INDEX history_account_at ON history (account_id, at);"                                   \
+  "CREATE TABLE reminders (  account_id TEXT PRIMARY KEY NOT NULL,"                                \
+  "  expires_at INTEGER NOT NULL DEFAULT 0,  lead INTEGER NOT NULL DEFAULT 0,"                     \
+  "  given_at INTEGER NOT NULL DEFAULT 0);"                                                        \
+  "PRAGMA user_version = 1;"
+
+#define OLD_ACCOUNT_ROW                                                                            \
+  "INSERT INTO accounts VALUES ('a1', 'k1', 'Main shop', 'shop_a', 'U-12345', "                    \
+  "'shop_a ‘ünïcode’', 'scope.a scope.b', 1700000001, 1700007201, 1747000000, 1700000500, "  \
+  "1700000600, 1, 'Connected as shop_a', 2, 'Renew eBay now', 1);"
+
+/* Files written by earlier builds open and read as before: the columns
+ * the store generates from its tables are the ones on disk. */
+static void
+test_old_file (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkAccount) expected = make_account ("a1", "k1", 1);
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 started_at = -1;
+
+  make_file (fixture->path, "PRAGMA journal_mode = WAL;" OLD_SCHEMA_V1 OLD_ACCOUNT_ROW);
+
+  store = open_store (fixture->path);
+  account = relink_store_load_account (store, "a1", &error);
+  g_assert_no_error (error);
+  assert_accounts_equal (account, expected);
+
+  /* The journal table the first builds lacked is added on open. */
+  g_assert_true (relink_store_get_refresh_started (store, "a1", &started_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (started_at, ==, 0);
+  g_assert_true (relink_store_set_refresh_started (store, "a1", 42, &error));
+  g_assert_no_error (error);
+
+  /* And a whole-row save writes the same columns back. */
+  relink_account_set_nickname (expected, "Renamed");
+  g_assert_true (relink_store_save_account (store, expected, &error));
+  g_assert_no_error (error);
+  g_clear_object (&account);
+  account = relink_store_load_account (store, "a1", &error);
+  g_assert_no_error (error);
+  assert_accounts_equal (account, expected);
+}
+
+/* A fresh file's schema is the one the first builds wrote (plus the
+ * journal), column for column: the file format did not change. */
+static void
+test_fresh_schema (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = open_store (fixture->path);
+  g_autofree char *old_path = g_build_filename (fixture->dir, "old.db", NULL);
+  const char *tables[] = { "keysets", "accounts", "history", "reminders" };
+
+  make_file (old_path, OLD_SCHEMA_V1);
+  for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM pragma_table_info('%s') AS n "
+          "JOIN pragma_table_info('%s', 'old') AS o USING (cid, name, type, \"notnull\", pk) "
+          "WHERE n.dflt_value IS o.dflt_value",
+          tables[t], tables[t]);
+      g_autofree char *count_sql
+          = g_strdup_printf ("SELECT count(*) FROM pragma_table_info('%s')", tables[t]);
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+      g_autofree char *attach = g_strdup_printf ("ATTACH '%s' AS old", old_path);
+
+      g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, count_rows (old_path, count_sql));
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 1);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+}
+
+/* Version 1 but not Relink's version-1 tables: refused before any write
+ * (no WAL switch, no table added, no mode change), not half-repaired. */
+static void
+test_incomplete_schema (Fixture *fixture, gconstpointer data)
+{
+  static const struct
+  {
+    const char *what;
+    const char *sql;
+  } cases[] = {
+    { "no reminders table", "DROP TABLE reminders;" },
+    { "no accounts table", "DROP TABLE accounts;" },
+    { "a column missing", "ALTER TABLE accounts DROP COLUMN scopes;" },
+    { "a wrong type", "ALTER TABLE accounts DROP COLUMN status_message;"
+                      "ALTER TABLE accounts ADD COLUMN status_message INTEGER;" },
+    { "an unknown required column",
+      "CREATE TABLE h2 (id INTEGER PRIMARY KEY, account_id TEXT NOT NULL, at INTEGER NOT NULL,"
+      " kind INTEGER NOT NULL, ok INTEGER NOT NULL, program TEXT, message TEXT,"
+      " mood TEXT NOT NULL);"
+      "DROP TABLE history; ALTER TABLE h2 RENAME TO history;" },
+    { "a journal without NOT NULL",
+      "CREATE TABLE refresh_journal (account_id TEXT PRIMARY KEY NOT NULL, started_at INTEGER);" },
+    { "a negative version", "PRAGMA user_version = -1;" },
+    { "a very negative version", "PRAGMA user_version = -2147483648;" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint wal = 0; wal < 2; wal++)
+      {
+        g_autofree char *sql = g_strconcat (wal ? "PRAGMA journal_mode = WAL;" : "", OLD_SCHEMA_V1,
+                                            OLD_ACCOUNT_ROW, cases[i].sql, NULL);
+
+        g_test_message ("%s%s", cases[i].what, wal ? " (WAL)" : "");
+        g_assert_no_errno (g_remove (fixture->path) == 0 || errno == ENOENT ? 0 : -1);
+        assert_refused_sql (fixture->path, sql, RELINK_STORE_ERROR_CORRUPT);
+      }
+}
+
+/* A hand-made or restored file whose tables lack NOT NULL, with a row
+ * without an id: refused as damaged, never a NULL where an id belongs (it
+ * crashed relinkctl, the window and the background service). */
+static void
+test_null_id (Fixture *fixture, gconstpointer data)
+{
+  static const char *const cases[] = {
+    "CREATE TABLE a2 (id TEXT PRIMARY KEY, keyset_id TEXT, nickname TEXT, expected_identity TEXT,"
+    " identity_id TEXT, identity_name TEXT, scopes TEXT,"
+    " authorised_at INTEGER NOT NULL DEFAULT 0, access_expires_at INTEGER NOT NULL DEFAULT 0,"
+    " refresh_expires_at INTEGER NOT NULL DEFAULT 0, last_refresh_at INTEGER NOT NULL DEFAULT 0,"
+    " last_test_at INTEGER NOT NULL DEFAULT 0, last_test_ok INTEGER NOT NULL DEFAULT 0,"
+    " last_test_message TEXT, status INTEGER NOT NULL DEFAULT 0, status_message TEXT,"
+    " created_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO a2 SELECT * FROM accounts; INSERT INTO a2 (id, nickname) VALUES (NULL, 'x');"
+    "DROP TABLE accounts; ALTER TABLE a2 RENAME TO accounts;",
+    "CREATE TABLE r2 (account_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL DEFAULT 0,"
+    " lead INTEGER NOT NULL DEFAULT 0, given_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO r2 (account_id, expires_at) VALUES (NULL, 5);"
+    "DROP TABLE reminders; ALTER TABLE r2 RENAME TO reminders;",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *sql = g_strconcat (OLD_SCHEMA_V1, OLD_ACCOUNT_ROW, cases[i], NULL);
+
+      g_assert_no_errno (g_remove (fixture->path) == 0 || errno == ENOENT ? 0 : -1);
+      assert_refused_sql (fixture->path, sql, RELINK_STORE_ERROR_CORRUPT);
+    }
 }
 
 /* Writes a real store big enough to span many pages and closes it, so
@@ -1064,6 +1269,137 @@ spawn_writer (const char *path, const char *role)
   g_assert_cmpuint (n_read, ==, 1);
 
   return process;
+}
+
+/* Fills the file system holding @dir, until it says ENOSPC. */
+static void
+fill_disk (const char *dir)
+{
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  char block[4096] = { 0 };
+  int fd = g_open (fill, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  /* The last partial block too. */
+  while (write (fd, block, 1) > 0)
+    ;
+  g_assert_no_errno (close (fd));
+}
+
+static void
+assert_disk_full (const GError *error)
+{
+  g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_DISK_FULL);
+  g_assert_true (g_str_has_prefix (error->message, "The disk is full: Relink could not save"));
+  g_assert_nonnull (strstr (error->message, "Free some space and try again."));
+}
+
+/* Runs in a private mount namespace, with @dir a small tmpfs: a store on
+ * a full disk still reads for a brief reader (relinkctl's `token`, `list`,
+ * `status`), and a write says the disk is full, not "I/O error". */
+static int
+run_full_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "relink.db", NULL);
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) long_text = g_string_new (NULL);
+
+  store = open_store (path);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("a%u", i);
+      g_autoptr (RelinkAccount) saved = make_account (id, "k1", i);
+
+      g_assert_true (relink_store_save_account (store, saved, &error));
+      g_assert_no_error (error);
+      add_history (store, id, 10 + i, RELINK_HISTORY_KIND_REFRESH, TRUE, "fine");
+    }
+  g_clear_object (&store);
+
+  fill_disk (dir);
+
+  /* A brief reader reads it all, writing nothing. */
+  for (guint flags = 0; flags < 2; flags++)
+    {
+      store = relink_store_open_with_flags (
+          path, RELINK_STORE_OPEN_FLAGS_BRIEF | (flags ? RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK : 0),
+          &error);
+      g_assert_no_error (error);
+      accounts = relink_store_load_accounts (store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (accounts->len, ==, 3);
+      g_clear_pointer (&accounts, g_ptr_array_unref);
+      account = relink_store_load_account (store, "a1", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (relink_account_get_nickname (account), ==, "Main shop");
+      g_clear_object (&account);
+      history = relink_store_load_history (store, "a1", 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (history->len, ==, 1);
+      g_clear_pointer (&history, g_ptr_array_unref);
+
+      /* A write says what is wrong and what to do. */
+      for (guint i = 0; i < 2000; i++)
+        g_string_append (long_text, "a nickname too long for a full disk ");
+      account = make_account ("a9", "k1", 9);
+      relink_account_set_nickname (account, long_text->str);
+      g_assert_false (relink_store_save_account (store, account, &error));
+      assert_disk_full (error);
+      g_print ("Write on a full disk: %s\n", error->message);
+      g_clear_error (&error);
+      g_clear_object (&account);
+      g_clear_object (&store);
+    }
+
+  /* A long-running program's open (not brief) says the disk is full too,
+   * rather than "could not read or write". */
+  store = relink_store_open (path, &error);
+  if (store == NULL)
+    assert_disk_full (error);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* Nothing was lost: with space again, everything is there. */
+  g_assert_no_errno (g_remove (fill));
+  store = open_store (path);
+  accounts = relink_store_load_accounts (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 3);
+
+  return 0;
+}
+
+/* A real full disk: a 256 KiB tmpfs, mounted in a user and mount namespace
+ * of our own (no privileges needed, nothing mounted outside). */
+static void
+test_full_disk (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", &error);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  process = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, "unshare", "--user",
+      "--map-root-user", "--mount", "sh", "-c",
+      "mount -t tmpfs -o size=256k tmpfs \"$1\" && exec \"$2\" " FULL_DISK_ARG " \"$1\"", "sh",
+      fixture->dir, self_exe, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
 static void
@@ -1285,6 +1621,8 @@ main (int argc, char *argv[])
 {
   if (argc == 4 && g_str_equal (argv[1], WRITER_ARG))
     return run_writer (argv[2], argv[3]);
+  if (argc == 3 && g_str_equal (argv[1], FULL_DISK_ARG))
+    return run_full_disk (argv[2]);
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1305,10 +1643,15 @@ main (int argc, char *argv[])
   ADD ("newer-schema-wal", test_newer_schema_wal);
   ADD ("garbage", test_garbage);
   ADD ("foreign-database", test_foreign_database);
+  ADD ("old-file", test_old_file);
+  ADD ("fresh-schema", test_fresh_schema);
+  ADD ("incomplete-schema", test_incomplete_schema);
+  ADD ("null-id", test_null_id);
   ADD ("truncated", test_truncated);
   ADD ("damaged", test_damaged);
   ADD ("damaged-unchecked", test_damaged_unchecked);
   ADD ("concurrent-processes", test_concurrent_processes);
+  ADD ("full-disk", test_full_disk);
   ADD ("data-version", test_data_version_own_writes);
   ADD ("threads", test_threads);
 

@@ -19,12 +19,12 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "relink-account-json.h"
 #include "relink-expiry.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relinkctl-common.h"
 
-#define JSON_FORMAT_VERSION 1
 
 struct _CtlCommand
 {
@@ -71,67 +71,13 @@ ctl_command_get_name (const CtlCommand *command)
   return command->name;
 }
 
-static char *
-format_iso8601 (gint64 moment)
-{
-  g_autoptr (GDateTime) when = NULL;
-
-  if (moment <= 0)
-    return NULL;
-
-  when = g_date_time_new_from_unix_utc (moment);
-  return when != NULL ? g_date_time_format_iso8601 (when) : NULL;
-}
-
-/* "expiring_soon": stable names for scripts, unlike the translated labels. */
-static const char *
-state_to_id (RelinkAccountState state)
-{
-  switch (state)
-    {
-      case RELINK_ACCOUNT_STATE_EXPIRED:
-        return "expired";
-      case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
-        return "needs_reauth";
-      case RELINK_ACCOUNT_STATE_ERROR:
-        return "error";
-      case RELINK_ACCOUNT_STATE_NOT_CONNECTED:
-        return "not_connected";
-      case RELINK_ACCOUNT_STATE_EXPIRING_SOON:
-        return "expiring_soon";
-      case RELINK_ACCOUNT_STATE_VALID:
-      default:
-        return "valid";
-    }
-}
-
-RelinkProvider *
-ctl_account_provider (RelinkAccount *account)
-{
-  RelinkKeyset *keyset = relink_account_get_keyset (account);
-
-  return keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
-}
-
-static const RelinkProviderEnvironment *
-account_environment (RelinkAccount *account)
-{
-  RelinkKeyset *keyset = relink_account_get_keyset (account);
-  RelinkProvider *provider = ctl_account_provider (account);
-
-  if (provider == NULL)
-    return NULL;
-
-  return relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
-}
-
 /* "eBay · Sandbox", as the window's rows say it. */
 static char *
 describe_marketplace (RelinkAccount *account)
 {
   RelinkKeyset *keyset = relink_account_get_keyset (account);
-  RelinkProvider *provider = ctl_account_provider (account);
-  const RelinkProviderEnvironment *env = account_environment (account);
+  RelinkProvider *provider = relink_account_get_provider (account);
+  const RelinkProviderEnvironment *env = relink_account_get_environment (account);
 
   if (provider == NULL)
     return g_strdup (keyset != NULL && relink_keyset_get_provider_id (keyset) != NULL
@@ -169,9 +115,14 @@ soon_threshold (void)
 static int
 report_load_error (const GError *error)
 {
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ctl_print_error (_ ("Cancelled."));
+      return CTL_EXIT_CANCELLED;
+    }
+
   ctl_print_error (_ ("Cannot read the account list: %s"), error->message);
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? CTL_EXIT_FAILED
-                                                                   : CTL_EXIT_STORE;
+  return CTL_EXIT_STORE;
 }
 
 int
@@ -184,7 +135,8 @@ ctl_load (Ctl *ctl)
   g_autoptr (RelinkProviderRegistry) providers = NULL;
   g_autoptr (RelinkAccountManager) manager = NULL;
 
-  store = relink_store_open (path, &error);
+  /* relinkctl holds the store for a moment: on a full disk it still reads. */
+  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_BRIEF, &error);
   if (store == NULL)
     return report_load_error (error);
 
@@ -200,16 +152,66 @@ ctl_load (Ctl *ctl)
   return CTL_EXIT_OK;
 }
 
+/* An id, else a nickname: one spelled exactly so wins; else one that
+ * differs only in case, when there is exactly one such. Two nicknames
+ * "Shop" and "shop" are never guessed between: the seller is told the
+ * ids to use. */
 RelinkAccount *
 ctl_lookup_account (Ctl *ctl, const char *name)
 {
-  RelinkAccount *account = relink_account_manager_lookup_account (ctl->manager, name);
+  GListModel *model = relink_account_manager_get_accounts (ctl->manager);
+  guint n = g_list_model_get_n_items (model);
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+  g_autoptr (GPtrArray) exact = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) similar = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *candidates;
 
-  if (account == NULL)
-    ctl_print_error (_ ("There is no account “%s”. Run “relinkctl list” to see the accounts."),
-                     name);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (model, i);
+      const char *nickname = relink_account_get_nickname (account);
+      g_autofree char *nickname_folded = NULL;
 
-  return account;
+      if (g_strcmp0 (relink_account_get_id (account), name) == 0)
+        return account;
+
+      if (nickname == NULL)
+        continue;
+      if (g_str_equal (nickname, name))
+        {
+          g_ptr_array_add (exact, g_object_ref (account));
+          continue;
+        }
+      nickname_folded = g_utf8_casefold (nickname, -1);
+      if (g_str_equal (nickname_folded, folded))
+        g_ptr_array_add (similar, g_object_ref (account));
+    }
+
+  candidates = exact->len > 0 ? exact : similar;
+  if (candidates->len == 1)
+    return g_ptr_array_index (candidates, 0);
+
+  if (candidates->len == 0)
+    {
+      ctl_print_error (_ ("There is no account “%s”. Run “relinkctl list” to see the accounts."),
+                       name);
+      return NULL;
+    }
+
+  {
+    g_autoptr (GString) ids = g_string_new (NULL);
+
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        RelinkAccount *account = g_ptr_array_index (candidates, i);
+
+        g_string_append_printf (ids, "\n  %s  %s", relink_account_get_id (account),
+                                relink_account_get_display_name (account));
+      }
+    ctl_print_error (_ ("“%s” could be any of %u accounts; name one by its id:%s"), name,
+                     candidates->len, ids->str);
+  }
+  return NULL;
 }
 
 /* One ACCOUNT argument and nothing else. */
@@ -225,8 +227,16 @@ ctl_single_account_argument (Ctl *ctl, char **args)
     }
   if (n > 2)
     {
-      ctl_print_error (_ ("relinkctl %s takes one account; “%s” is one too many."),
-                       ctl->command->name, args[2]);
+      /* Never repeated: an extra argument may well be a secret. */
+      ctl_print_error (_ ("relinkctl %s takes one account and nothing else. Secrets are never "
+                          "taken as arguments."),
+                       ctl->command->name);
+      return NULL;
+    }
+  if (args[1][0] == '\0')
+    {
+      ctl_print_error (_ ("The account name is empty. Name the account: relinkctl %s ACCOUNT."),
+                       ctl->command->name);
       return NULL;
     }
 
@@ -272,152 +282,19 @@ ctl_collect_accounts (Ctl *ctl)
   return accounts;
 }
 
-static void
-add_moment (JsonBuilder *builder, const char *name, gint64 moment)
+static int
+print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
 {
-  g_autofree char *iso = format_iso8601 (moment);
-  g_autofree char *unix_name = g_strconcat (name, "_unix", NULL);
-
-  json_builder_set_member_name (builder, name);
-  if (iso != NULL)
-    json_builder_add_string_value (builder, iso);
-  else
-    json_builder_add_null_value (builder);
-
-  json_builder_set_member_name (builder, unix_name);
-  if (moment > 0)
-    json_builder_add_int_value (builder, moment);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_nullable_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-/* One account in the documented JSON schema. Never a token. */
-static void
-add_account_json (JsonBuilder *builder, RelinkAccount *account, gint64 now, gint64 threshold)
-{
-  RelinkKeyset *keyset = relink_account_get_keyset (account);
-  RelinkProvider *provider = ctl_account_provider (account);
-  const RelinkProviderEnvironment *env = account_environment (account);
-  RelinkAccountState state = relink_account_get_state (account, now, threshold);
-
-  json_builder_begin_object (builder);
-
-  add_nullable_string (builder, "id", relink_account_get_id (account));
-  add_nullable_string (builder, "nickname", relink_account_get_nickname (account));
-
-  json_builder_set_member_name (builder, "marketplace");
-  json_builder_begin_object (builder);
-  add_nullable_string (builder, "id",
-                       provider != NULL ? relink_provider_get_id (provider)
-                       : keyset != NULL ? relink_keyset_get_provider_id (keyset)
-                                        : NULL);
-  add_nullable_string (builder, "name",
-                       provider != NULL ? relink_provider_get_name (provider) : NULL);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "environment");
-  json_builder_begin_object (builder);
-  add_nullable_string (builder, "id",
-                       keyset != NULL ? relink_keyset_get_environment (keyset) : NULL);
-  add_nullable_string (builder, "name", env != NULL ? env->name : NULL);
-  json_builder_set_member_name (builder, "production");
-  json_builder_add_boolean_value (builder, env != NULL && env->is_production);
-  json_builder_end_object (builder);
-
-  add_nullable_string (builder, "keyset_id", relink_account_get_keyset_id (account));
-
-  json_builder_set_member_name (builder, "identity");
-  json_builder_begin_object (builder);
-  add_nullable_string (builder, "id", relink_account_get_identity_id (account));
-  add_nullable_string (builder, "name", relink_account_get_identity_name (account));
-  json_builder_end_object (builder);
-
-  add_nullable_string (builder, "state", state_to_id (state));
-  add_nullable_string (builder, "state_label", relink_expiry_state_to_string (state));
-  json_builder_set_member_name (builder, "needs_attention");
-  json_builder_add_boolean_value (builder, relink_expiry_state_needs_attention (state));
-  add_nullable_string (builder, "status_message", relink_account_get_status_message (account));
-
-  add_moment (builder, "authorised_at", relink_account_get_authorised_at (account));
-  add_moment (builder, "access_expires_at", relink_account_get_access_expires_at (account));
-  add_moment (builder, "refresh_expires_at", relink_account_get_refresh_expires_at (account));
-  add_moment (builder, "last_refresh_at", relink_account_get_last_refresh_at (account));
-
-  json_builder_set_member_name (builder, "last_test");
-  if (relink_account_get_last_test_at (account) > 0)
-    {
-      json_builder_begin_object (builder);
-      add_moment (builder, "at", relink_account_get_last_test_at (account));
-      json_builder_set_member_name (builder, "ok");
-      json_builder_add_boolean_value (builder, relink_account_get_last_test_ok (account));
-      add_nullable_string (builder, "message", relink_account_get_last_test_message (account));
-      json_builder_end_object (builder);
-    }
-  else
-    {
-      json_builder_add_null_value (builder);
-    }
-
-  json_builder_end_object (builder);
-}
-
-static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
+  guint attention = 0;
 
+  root = relink_accounts_to_json (accounts, now, threshold, with_summary, &attention);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
-}
-
-static int
-print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autofree char *generated = format_iso8601 (now);
-  guint attention = 0;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format_version");
-  json_builder_add_int_value (builder, JSON_FORMAT_VERSION);
-  add_nullable_string (builder, "generated_at", generated);
-
-  json_builder_set_member_name (builder, "accounts");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      RelinkAccount *account = g_ptr_array_index (accounts, i);
-
-      if (relink_expiry_state_needs_attention (relink_account_get_state (account, now, threshold)))
-        attention++;
-      add_account_json (builder, account, now, threshold);
-    }
-  json_builder_end_array (builder);
-
-  if (with_summary)
-    {
-      json_builder_set_member_name (builder, "total");
-      json_builder_add_int_value (builder, accounts->len);
-      json_builder_set_member_name (builder, "needs_attention");
-      json_builder_add_int_value (builder, attention);
-    }
-
-  json_builder_end_object (builder);
-  print_json (builder);
 
   return attention;
 }
@@ -512,9 +389,24 @@ cmd_list (Ctl *ctl, char **args)
   return CTL_EXIT_OK;
 }
 
-static void
-print_status_line (RelinkAccount *account, gint64 now, gint64 threshold)
+/* A live account whose profile is broken or gone is not fine, whatever
+ * its dates say. */
+static gboolean
+status_needs_attention (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
 {
+  g_autofree char *problem
+      = relink_account_manager_describe_profile_problem (ctl->manager, account);
+
+  return problem != NULL
+         || relink_expiry_state_needs_attention (
+             relink_account_get_state (account, now, threshold));
+}
+
+static void
+print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
+{
+  g_autofree char *problem
+      = relink_account_manager_describe_profile_problem (ctl->manager, account);
   RelinkAccountState state = relink_account_get_state (account, now, threshold);
   g_autofree char *marketplace = describe_marketplace (account);
   g_autofree char *countdown = NULL;
@@ -534,7 +426,9 @@ print_status_line (RelinkAccount *account, gint64 now, gint64 threshold)
       g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
                relink_expiry_state_to_string (state), countdown);
     }
-  if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
+  if (problem != NULL)
+    g_print ("    %s\n", problem);
+  else if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
     g_print ("    %s\n", message);
 }
 
@@ -564,28 +458,35 @@ cmd_status (Ctl *ctl, char **args)
   if (ctl->json)
     {
       attention = print_accounts_json (accounts, now, context[1], TRUE);
+      for (guint i = 0; i < accounts->len && attention == 0; i++)
+        if (status_needs_attention (ctl, g_ptr_array_index (accounts, i), now, context[1]))
+          attention++;
       return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
     }
 
+  /* Those needing attention first, in their order of urgency. */
   for (guint i = 0; i < accounts->len; i++)
     {
       RelinkAccount *account = g_ptr_array_index (accounts, i);
 
-      if (relink_expiry_state_needs_attention (relink_account_get_state (account, now, context[1])))
-        attention++;
+      if (status_needs_attention (ctl, account, now, context[1]))
+        {
+          g_ptr_array_steal_index (accounts, i);
+          g_ptr_array_insert (accounts, attention++, account);
+        }
     }
 
   if (attention > 0)
     {
       g_print (_ ("Needs attention:\n"));
       for (guint i = 0; i < attention; i++)
-        print_status_line (g_ptr_array_index (accounts, i), now, context[1]);
+        print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
     }
   if (attention < accounts->len)
     {
       g_print (_ ("Connected:\n"));
       for (guint i = attention; i < accounts->len; i++)
-        print_status_line (g_ptr_array_index (accounts, i), now, context[1]);
+        print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
     }
 
   if (accounts->len == 0)
@@ -628,6 +529,12 @@ use_cached_token (RelinkTokenSet *tokens, const GError *error, int *out_status)
 {
   const char *access;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ctl_print_error (_ ("Cancelled."));
+      *out_status = CTL_EXIT_CANCELLED;
+      return TRUE;
+    }
   if (error != NULL)
     {
       ctl_print_error ("%s", error->message);
@@ -700,7 +607,8 @@ read_account_thread (GTask *task,
 
   /* The token path reads one row: the check of the whole file is left to
    * the window and the background service. */
-  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
+  store = relink_store_open_with_flags (
+      path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK | RELINK_STORE_OPEN_FLAGS_BRIEF, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);
@@ -801,9 +709,12 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       "  2  usage error (unknown command or option, missing account, a secret given as an\n"       \
       "     argument, nothing usable on standard input)\n"                                         \
       "  3  the keyring is unavailable (no Secret Service running, or it stayed locked)\n"         \
-      "  4  no account with that id or nickname\n"                                                 \
-      "  5  temporary failure (no network, a server error, rate limited): try again later\n"       \
-      "  6  the account database cannot be read\n")
+      "  4  no account with that id or nickname (or several: their ids are listed)\n"              \
+      "  5  temporary failure (no network, no answer in time, a server error, rate limited,\n"     \
+      "     the account busy in another Relink program): tokens kept, try again later\n"           \
+      "  6  the account database cannot be read\n"                                                 \
+      "  130  cancelled (Ctrl-C or SIGTERM): the saved tokens are as they were, or the new\n"      \
+      "     ones when the marketplace had already answered\n")
 
 #define JSON_HELP                                                                                  \
   N_ ("JSON (list --json, status --json), format_version 1; new fields may be added:\n"            \
@@ -854,10 +765,10 @@ static const CtlCommand commands[] = {
   { "import", "ACCOUNT < FILE", N_ ("Import a refresh token from standard input"),
     N_ ("Reads a refresh token (Amazon self-authorisation, another tool) from standard\n"
         "input, never from an argument; from a terminal it asks for it without echo.\n"
-        "The token is saved in the keyring and refreshed at once: when the marketplace\n"
-        "refuses it, it is discarded and the previous tokens are put back. On success\n"
-        "the account is connected and the import recorded in its history. The identity\n"
-        "behind a refresh token cannot always be checked: run “relinkctl test”."),
+        "It is refreshed at the marketplace and, where the marketplace tells whose it\n"
+        "is, checked against the account’s seller before anything is saved: a refused\n"
+        "token, another seller’s token or an interrupt leaves the previous tokens as they\n"
+        "were. On success the account is connected and the import recorded in its history."),
     NULL },
   { "help", "[COMMAND]", N_ ("Show help for a command"), NULL, cmd_help },
 };
@@ -990,9 +901,15 @@ interrupted_cb (gpointer user_data)
   Ctl *ctl = user_data;
 
   /* Cancelling lets a refresh in flight release its lock and leave the
-   * keyring as it was; a second signal ends the process at once. */
+   * keyring as it was: what waits (a lock, the keyring, standard input)
+   * ends at once, and an answer the marketplace is already sending is
+   * saved first (a rotated refresh token is single use), within the
+   * network deadline. A second signal ends the process at once. */
   if (g_cancellable_is_cancelled (ctl->cancellable))
-    _exit (CTL_EXIT_FAILED);
+    {
+      ctl_print_error (_ ("Cancelled."));
+      _exit (CTL_EXIT_CANCELLED);
+    }
 
   g_cancellable_cancel (ctl->cancellable);
   return G_SOURCE_CONTINUE;
@@ -1084,7 +1001,14 @@ ctl_main (Ctl *ctl,
   args = g_strdupv (argv + 1);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
-      ctl_print_error ("%s. Run “relinkctl help %s”.", error->message, ctl->command->name);
+      /* GOption quotes an unknown option whole, value included:
+       * "--token=SECRET" would land in a terminal or a log. */
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+        ctl_print_error (_ ("relinkctl %s does not take that option (not repeated here: it may "
+                            "hold a secret). Run “relinkctl help %s”."),
+                         ctl->command->name, ctl->command->name);
+      else
+        ctl_print_error ("%s. Run “relinkctl help %s”.", error->message, ctl->command->name);
       return CTL_EXIT_USAGE;
     }
 

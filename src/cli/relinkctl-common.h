@@ -27,7 +27,9 @@ typedef enum
   CTL_EXIT_KEYRING = 3,    /* no Secret Service, or the keyring stayed locked */
   CTL_EXIT_NO_ACCOUNT = 4, /* no account with that id or nickname */
   CTL_EXIT_TEMPORARY = 5,  /* network, server error, rate limit: try again later */
-  CTL_EXIT_STORE = 6       /* the account database cannot be read */
+  CTL_EXIT_STORE = 6,      /* the account database cannot be read */
+  /* SIGINT or SIGTERM: the shells' value for Ctrl-C (128 + SIGINT). */
+  CTL_EXIT_CANCELLED = 130
 } CtlExit;
 
 /* The file name of the full implementation, in libexecdir. */
@@ -88,7 +90,6 @@ RelinkAccount *ctl_lookup_account (Ctl *ctl, const char *name);
 /* One ACCOUNT argument and nothing else; NULL after saying what is wrong. */
 const char *ctl_single_account_argument (Ctl *ctl, char **args);
 
-RelinkProvider *ctl_account_provider (RelinkAccount *account);
 GPtrArray *ctl_collect_accounts (Ctl *ctl);
 
 /* Prints @token and a newline, nothing else. */

@@ -14,19 +14,23 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "relink-context.h"
 #include "relink-expiry.h"
 #include "relink-hooks.h"
 #include "relink-oauth-client.h"
 #include "relink-oauth-error.h"
+#include "relink-process.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relink-token-failure.h"
+#include "relink-token-import.h"
 #include "relink-token-response.h"
 #include "relink-token-service.h"
 #include "relinkctl-common.h"
@@ -41,6 +45,8 @@ typedef struct
 {
   Ctl base;
   GMainLoop *loop;
+  /* Around the manager ctl_load() made: the process's one token service. */
+  RelinkContext *context;
   RelinkTokenService *service;
   int status;
 
@@ -55,14 +61,12 @@ typedef struct
 
   /* import */
   RelinkAccount *import_account;
-  RelinkTokenSet *previous_tokens;
-  RelinkAccountStatus previous_status;
-  char *previous_message;
 
   /* Hooks started by refreshes in this process. */
   gboolean have_hooks;
   guint hooks_pending;
   gboolean finishing;
+  gboolean done;
   guint hooks_timeout_id;
 } FullCtl;
 
@@ -74,12 +78,63 @@ exit_status_for_error (const GError *error, RelinkOAuthCall call)
 
   if (error->domain == RELINK_SECRETS_ERROR || error->domain == RELINK_STORE_ERROR)
     return ctl_exit_status_for_local_error (error);
-  if (error->domain == RELINK_TOKEN_SERVICE_ERROR
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CTL_EXIT_CANCELLED;
+  if (error->domain == RELINK_TOKEN_SERVICE_ERROR)
     return CTL_EXIT_FAILED;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    return CTL_EXIT_TEMPORARY;
 
   relink_token_failure_classify (error, call, &retry, NULL);
   return retry != RELINK_RETRY_NONE ? CTL_EXIT_TEMPORARY : CTL_EXIT_FAILED;
+}
+
+/* What relinkctl says about @error. The token service words transient
+ * failures for the window ("… Relink will try again in 30 s."), but
+ * relinkctl never retries: that promise becomes "Try again later." */
+static char *
+describe_error (const GError *error)
+{
+  const char *promise = _ ("Relink will try again in %s.");
+  const char *hole = strstr (promise, "%s");
+  g_autofree char *head = NULL;
+  const char *tail;
+  const char *found = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_strdup (_ ("Cancelled."));
+
+  if (hole == NULL)
+    return g_strdup (error->message);
+
+  head = g_strndup (promise, hole - promise);
+  tail = hole + 2;
+  for (const char *p = strstr (error->message, head); p != NULL; p = strstr (p + 1, head))
+    found = p;
+
+  if (found != NULL && found > error->message && g_str_has_suffix (found, tail))
+    {
+      g_autofree char *before = g_strndup (error->message, found - error->message);
+
+      return g_strconcat (before, _ ("Try again later."), NULL);
+    }
+
+  return g_strdup (error->message);
+}
+
+/* Says what went wrong (after "@prefix: " when given) and returns the
+ * exit status for it. */
+static int
+report_error (const GError *error, RelinkOAuthCall call, const char *prefix)
+{
+  g_autofree char *message = describe_error (error);
+
+  if (prefix != NULL)
+    ctl_print_error ("%s: %s", prefix, message);
+  else
+    ctl_print_error ("%s", message);
+
+  return exit_status_for_error (error, call);
 }
 
 static gboolean
@@ -107,6 +162,7 @@ static void
 quit (FullCtl *ctl)
 {
   g_clear_handle_id (&ctl->hooks_timeout_id, g_source_remove);
+  ctl->done = TRUE;
   g_main_loop_quit (ctl->loop);
 }
 
@@ -164,7 +220,10 @@ hooks_finished_cb (RelinkTokenService *service,
 static int
 run_loop (FullCtl *ctl)
 {
-  g_main_loop_run (ctl->loop);
+  /* A command may be done before the loop runs (refresh --all with
+   * nothing to refresh): a quit before g_main_loop_run() is lost. */
+  if (!ctl->done)
+    g_main_loop_run (ctl->loop);
   return ctl->status;
 }
 
@@ -178,7 +237,8 @@ ensure_service (FullCtl *ctl)
   if (ctl->service != NULL)
     return;
 
-  ctl->service = relink_token_service_new (ctl->base.manager);
+  ctl->context = relink_context_new_for_manager (ctl->base.manager);
+  ctl->service = relink_context_get_token_service (ctl->context);
   hooks_dir = relink_token_service_get_hooks_dir (ctl->service);
   if (hooks_dir == NULL)
     hooks_dir = default_dir = relink_hooks_default_dir ();
@@ -213,8 +273,7 @@ token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
                                                         &error);
   if (token == NULL)
     {
-      ctl_print_error ("%s", error->message);
-      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH));
+      finish (ctl, report_error (error, RELINK_OAUTH_CALL_REFRESH, NULL));
       return;
     }
 
@@ -251,7 +310,8 @@ describe_access_expiry (RelinkAccount *account)
   gint64 expires_at = relink_account_get_access_expires_at (account);
 
   if (expires_at <= 0)
-    return g_strdup (_ ("no expiry date"));
+    /* Translators: ends "Refreshed “Main eBay shop”: the access token …". */
+    return g_strdup (_ ("has no expiry date"));
 
   return relink_expiry_describe (expires_at, relink_now (), NULL);
 }
@@ -266,8 +326,7 @@ refresh_single_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (!relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (object), result, &error))
     {
-      ctl_print_error ("%s", error->message);
-      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH));
+      finish (ctl, report_error (error, RELINK_OAUTH_CALL_REFRESH, NULL));
       return;
     }
 
@@ -299,7 +358,9 @@ refresh_all_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      int status = exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
+      g_autofree char *prefix = g_strdup_printf (_ ("Could not refresh “%s”"),
+                                                 relink_account_get_display_name (account));
+      int status = report_error (error, RELINK_OAUTH_CALL_REFRESH, prefix);
 
       /* The same cause everywhere (no keyring, no network) keeps its own
        * status; a mixture is a plain failure. */
@@ -308,9 +369,6 @@ refresh_all_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       else if (ctl->failure_status != status)
         ctl->failure_status = CTL_EXIT_FAILED;
       ctl->n_failed++;
-
-      ctl_print_error (_ ("Could not refresh “%s”: %s"), relink_account_get_display_name (account),
-                       error->message);
     }
 
   refresh_next (ctl);
@@ -348,9 +406,11 @@ refresh_next (FullCtl *ctl)
 
     if (g_cancellable_is_cancelled (ctl->base.cancellable) && !g_queue_is_empty (&ctl->queue))
       {
-        ctl_print_error (_ ("Interrupted; %u accounts were not refreshed."),
+        ctl_print_error (ngettext ("Cancelled; %u account was not refreshed.",
+                                   "Cancelled; %u accounts were not refreshed.",
+                                   g_queue_get_length (&ctl->queue)),
                          g_queue_get_length (&ctl->queue));
-        finish (ctl, CTL_EXIT_FAILED);
+        finish (ctl, CTL_EXIT_CANCELLED);
         return;
       }
 
@@ -444,8 +504,7 @@ test_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   text = relink_token_service_test_finish (RELINK_TOKEN_SERVICE (object), result, &error);
   if (text == NULL)
     {
-      ctl_print_error ("%s", error->message);
-      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_IDENTITY));
+      finish (ctl, report_error (error, RELINK_OAUTH_CALL_IDENTITY, NULL));
       return;
     }
 
@@ -490,12 +549,11 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (object), result, &withdrawn, &url,
                                            &error))
     {
-      ctl_print_error ("%s", error->message);
-      finish (ctl, exit_status_for_error (error, RELINK_OAUTH_CALL_REVOKE));
+      finish (ctl, report_error (error, RELINK_OAUTH_CALL_REVOKE, NULL));
       return;
     }
 
-  provider = ctl_account_provider (account);
+  provider = relink_account_get_provider (account);
   marketplace = provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace");
   if (withdrawn)
     {
@@ -562,8 +620,28 @@ wipe_free (char *buffer, gsize size)
 /* Reads one refresh token from standard input. From a terminal it prompts
  * on stderr and turns the echo off, so the token never shows on screen;
  * from a pipe it reads until the end. Returns NULL after printing why. */
+/* Waits until standard input can be read, running the signal sources
+ * meanwhile: a blocking read() would sit through Ctrl-C. FALSE once
+ * cancelled. */
+static gboolean
+wait_for_input (FullCtl *ctl)
+{
+  struct pollfd input = { STDIN_FILENO, POLLIN, 0 };
+
+  for (;;)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (g_cancellable_is_cancelled (ctl->base.cancellable))
+        return FALSE;
+      /* A signal interrupts the poll (EINTR): its source runs above. */
+      if (poll (&input, 1, 100) > 0)
+        return TRUE;
+    }
+}
+
 static char *
-read_token_from_stdin (RelinkAccount *account)
+read_token_from_stdin (FullCtl *ctl, RelinkAccount *account, int *out_status)
 {
   /* Room for the longest token Relink accepts, a line end and some
    * surrounding white space. */
@@ -589,9 +667,25 @@ read_token_from_stdin (RelinkAccount *account)
         }
     }
 
+  *out_status = CTL_EXIT_USAGE;
   while (length < size - 1)
     {
-      gssize n = read (STDIN_FILENO, buffer + length, size - 1 - length);
+      gssize n;
+
+      if (!wait_for_input (ctl))
+        {
+          if (echo_off)
+            {
+              tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+              g_printerr ("\n");
+            }
+          ctl_print_error (_ ("Cancelled."));
+          *out_status = CTL_EXIT_CANCELLED;
+          wipe_free (buffer, size);
+          return NULL;
+        }
+
+      n = read (STDIN_FILENO, buffer + length, size - 1 - length);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -602,6 +696,7 @@ read_token_from_stdin (RelinkAccount *account)
           if (echo_off)
             tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
           ctl_print_error (_ ("Could not read standard input: %s"), g_strerror (saved_errno));
+          *out_status = CTL_EXIT_FAILED;
           wipe_free (buffer, size);
           return NULL;
         }
@@ -675,7 +770,7 @@ add_history (FullCtl *ctl, RelinkAccount *account, gboolean ok, const char *mess
 static char *
 keyring_label (RelinkAccount *account)
 {
-  RelinkProvider *provider = ctl_account_provider (account);
+  RelinkProvider *provider = relink_account_get_provider (account);
 
   /* The same label as a sign-in gives the item. */
   return g_strdup_printf (_ ("Relink: %s · %s tokens"),
@@ -684,71 +779,40 @@ keyring_label (RelinkAccount *account)
 }
 
 static void
-import_refreshed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+imported_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   FullCtl *ctl = user_data;
   RelinkAccount *account = ctl->import_account;
-  RelinkStore *store = relink_account_manager_get_store (ctl->base.manager);
-  RelinkSecrets *secrets = relink_account_manager_get_secrets (ctl->base.manager);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GError) restore_error = NULL;
-  g_autofree char *label = keyring_label (account);
-  int status;
+  g_autofree char *expiry = NULL;
 
-  if (relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (object), result, &error))
+  if (!relink_token_import_finish (RELINK_ACCOUNT_MANAGER (object), result, &error))
     {
-      g_autofree char *expiry = NULL;
-      g_autoptr (GError) store_error = NULL;
-
-      if (!relink_store_update_status (store, relink_account_get_id (account),
-                                       RELINK_ACCOUNT_STATUS_CONNECTED, NULL, &store_error))
-        g_printerr (_ ("relinkctl: Could not mark the account connected: %s\n"),
-                    store_error->message);
-      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
-      relink_account_set_status_message (account, NULL);
-      add_history (ctl, account, TRUE, _ ("Refresh token imported"));
-
-      expiry = describe_access_expiry (account);
-      g_print (_ ("Imported the refresh token of “%s”: the access token %s.\n"),
-               relink_account_get_display_name (account), expiry);
-      finish (ctl, CTL_EXIT_OK);
+      /* Nothing was written: the previous tokens are still the account's. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        add_history (ctl, account, FALSE, error->message);
+      finish (ctl,
+              report_error (error, RELINK_OAUTH_CALL_REFRESH, _ ("The token was not imported")));
       return;
     }
 
-  /* A token the marketplace refuses is not kept: put back what was there,
-   * so a mistyped import never breaks a working connection. */
-  if (ctl->previous_tokens != NULL)
-    relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account), label,
-                                      ctl->previous_tokens, NULL, &restore_error);
-  else
-    relink_secrets_clear_tokens_sync (secrets, relink_account_get_id (account), NULL,
-                                      &restore_error);
+  add_history (ctl, account, TRUE, _ ("Refresh token imported"));
+  if (ctl->have_hooks)
+    ctl->hooks_pending++;
+  relink_token_service_run_hooks (ctl->service, account, RELINK_HOOK_EVENT_REFRESH);
 
-  if (restore_error != NULL)
-    g_printerr (_ ("relinkctl: Could not restore the previous tokens: %s\n"),
-                restore_error->message);
-  else if (!relink_store_update_status (store, relink_account_get_id (account),
-                                        ctl->previous_status, ctl->previous_message,
-                                        &restore_error))
-    g_printerr (_ ("relinkctl: Could not restore the account’s status: %s\n"),
-                restore_error->message);
-
-  add_history (ctl, account, FALSE, error->message);
-
-  status = exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
-  ctl_print_error (_ ("The token was not imported: %s"), error->message);
-  finish (ctl, status);
+  expiry = describe_access_expiry (account);
+  g_print (_ ("Imported the refresh token of “%s”: the access token %s.\n"),
+           relink_account_get_display_name (account), expiry);
+  finish (ctl, CTL_EXIT_OK);
 }
 
 static int
 cmd_import (Ctl *base, char **args)
 {
   FullCtl *ctl = (FullCtl *) base;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (RelinkSecretString) refresh_token = NULL;
   g_autofree char *label = NULL;
-  RelinkSecrets *secrets;
   RelinkAccount *account;
   guint n = g_strv_length (args);
   int status;
@@ -761,7 +825,7 @@ cmd_import (Ctl *base, char **args)
                           "Run: relinkctl import ACCOUNT < token.txt"));
       return CTL_EXIT_USAGE;
     }
-  if (n < 2)
+  if (n < 2 || args[1][0] == '\0')
     {
       ctl_print_error (_ ("Name the account: relinkctl import ACCOUNT < token.txt"));
       return CTL_EXIT_USAGE;
@@ -773,43 +837,23 @@ cmd_import (Ctl *base, char **args)
   if ((account = ctl_lookup_account (&ctl->base, args[1])) == NULL)
     return CTL_EXIT_NO_ACCOUNT;
 
-  if (ctl_account_provider (account) == NULL)
+  if (relink_account_get_provider (account) == NULL)
     {
       ctl_print_error (_ ("“%s” has no developer keys Relink can use. Check its keyset in Relink."),
                        relink_account_get_display_name (account));
       return CTL_EXIT_FAILED;
     }
 
-  refresh_token = read_token_from_stdin (account);
+  refresh_token = read_token_from_stdin (ctl, account, &status);
   if (refresh_token == NULL)
-    return CTL_EXIT_USAGE;
+    return status;
 
-  secrets = relink_account_manager_get_secrets (ctl->base.manager);
-  ctl->previous_tokens = relink_secrets_lookup_tokens_sync (
-      secrets, relink_account_get_id (account), ctl->base.cancellable, &error);
-  if (error != NULL)
-    {
-      ctl_print_error ("%s", error->message);
-      return exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
-    }
-  ctl->previous_status = relink_account_get_status (account);
-  ctl->previous_message = g_strdup (relink_account_get_status_message (account));
-
-  /* No access token yet: the refresh below gets one and the real dates. */
-  tokens = relink_token_set_new ();
-  relink_token_set_set_refresh_token (tokens, refresh_token);
-  relink_token_set_set_issued_at (tokens, relink_now ());
-  label = keyring_label (account);
-  if (!relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account), label, tokens,
-                                         ctl->base.cancellable, &error))
-    {
-      ctl_print_error ("%s", error->message);
-      return exit_status_for_error (error, RELINK_OAUTH_CALL_REFRESH);
-    }
-
+  /* The keyring and the store change only once the marketplace took the
+   * token and, where it can tell, said it is this account's seller. */
   ctl->import_account = g_object_ref (account);
-  /* Not cancellable: the outcome decides whether the old tokens come back. */
-  relink_token_service_refresh_async (ctl->service, account, NULL, import_refreshed_cb, ctl);
+  label = keyring_label (account);
+  relink_token_import_async (ctl->base.manager, account, refresh_token, label,
+                             ctl->base.cancellable, imported_cb, ctl);
   return run_loop (ctl);
 }
 
@@ -824,6 +868,7 @@ main (int argc, char *argv[])
   FullCtl ctl = { 0 };
   int status;
 
+  relink_process_harden ();
   ctl.loop = g_main_loop_new (NULL, FALSE);
   g_queue_init (&ctl.queue);
 
@@ -832,9 +877,7 @@ main (int argc, char *argv[])
   g_queue_clear_full (&ctl.queue, g_object_unref);
   g_clear_handle_id (&ctl.hooks_timeout_id, g_source_remove);
   g_clear_object (&ctl.import_account);
-  g_clear_object (&ctl.previous_tokens);
-  g_clear_pointer (&ctl.previous_message, g_free);
-  g_clear_object (&ctl.service);
+  g_clear_object (&ctl.context);
   g_clear_pointer (&ctl.loop, g_main_loop_unref);
 
   return status;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "relink-process.h"
 #include "relinkctl-common.h"
 
 /* The helper beside this program (the build tree, or a relocated install)
@@ -80,5 +81,6 @@ main (int argc, char *argv[])
 {
   Ctl ctl = { 0 };
 
+  relink_process_harden ();
   return ctl_main (&ctl, argc, argv, implementations, G_N_ELEMENTS (implementations), run_helper);
 }

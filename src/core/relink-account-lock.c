@@ -20,6 +20,12 @@
  * descriptor), so this bounds the delay after it. */
 #define RETRY_INTERVAL_MS 25
 
+/* How long relink_account_lock_acquire() waits at most. A holder renews
+ * the account within the network deadline of one request (60 s) plus two
+ * keyring calls; a wait beyond that means the holder is stuck, and the
+ * caller should say so rather than hang. */
+#define DEFAULT_WAIT_SECONDS 90
+
 struct _RelinkAccountLock
 {
   int fd;
@@ -119,11 +125,25 @@ relink_account_lock_try_acquire (const char *account_id, GError **error)
   return lock_new (fd);
 }
 
+/* RELINK_LOCK_WAIT_SECONDS shortens the wait, for the tests. */
+static gint64
+wait_seconds (void)
+{
+  const char *value = g_getenv ("RELINK_LOCK_WAIT_SECONDS");
+  guint64 seconds;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, 3600, &seconds, NULL))
+    return (gint64) seconds;
+
+  return DEFAULT_WAIT_SECONDS;
+}
+
 RelinkAccountLock *
 relink_account_lock_acquire (const char *account_id, GCancellable *cancellable, GError **error)
 {
   GPollFD cancel_fd = { -1, G_IO_IN, 0 };
   gboolean have_cancel_fd = FALSE;
+  gint64 deadline = g_get_monotonic_time () + wait_seconds () * G_USEC_PER_SEC;
   int fd;
 
   fd = open_lock_file (account_id, error);
@@ -152,6 +172,14 @@ relink_account_lock_acquire (const char *account_id, GCancellable *cancellable, 
         {
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                        _ ("Could not lock the account: %s"), g_strerror (errsv));
+          break;
+        }
+
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                       _ ("Another Relink program is renewing this account; try again in a "
+                          "minute."));
           break;
         }
 

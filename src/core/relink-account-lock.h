@@ -21,7 +21,10 @@ char *relink_account_lock_dir (void);
 
 /* Blocks until the lock is held: call it in a worker thread, never on the
  * main loop. Cancelling @cancellable ends the wait at once
- * (G_IO_ERROR_CANCELLED). @account_id must be a plain name (no '/'). */
+ * (G_IO_ERROR_CANCELLED); a holder that keeps the lock beyond 90 s
+ * (RELINK_LOCK_WAIT_SECONDS in the environment, for tests) ends it with
+ * G_IO_ERROR_BUSY ("Another Relink program is renewing this account; try
+ * again in a minute."). @account_id must be a plain name (no '/'). */
 RelinkAccountLock *
 relink_account_lock_acquire (const char *account_id, GCancellable *cancellable, GError **error);
 /* Tries once: NULL with G_IO_ERROR_BUSY when another holder has it. */

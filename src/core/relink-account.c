@@ -616,3 +616,22 @@ relink_account_get_display_name (RelinkAccount *self)
     return self->identity_name;
   return self->id;
 }
+
+RelinkProvider *
+relink_account_get_provider (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
+
+  return self->keyset != NULL ? relink_keyset_get_provider (self->keyset) : NULL;
+}
+
+const RelinkProviderEnvironment *
+relink_account_get_environment (RelinkAccount *self)
+{
+  RelinkProvider *provider = relink_account_get_provider (self);
+
+  if (provider == NULL)
+    return NULL;
+
+  return relink_provider_get_environment (provider, relink_keyset_get_environment (self->keyset));
+}

@@ -72,6 +72,13 @@ void relink_account_set_status_message (RelinkAccount *self, const char *message
 gint64 relink_account_get_created_at (RelinkAccount *self);
 void relink_account_set_created_at (RelinkAccount *self, gint64 value);
 
+/* The marketplace profile of the account's keyset, NULL when the keyset
+ * or its profile is missing. */
+RelinkProvider *relink_account_get_provider (RelinkAccount *self);
+/* The environment (production, sandbox, a country) of that profile the
+ * keyset uses, NULL when unknown. */
+const RelinkProviderEnvironment *relink_account_get_environment (RelinkAccount *self);
+
 /* The name shown for the account: nickname, else identity name, else id. */
 const char *relink_account_get_display_name (RelinkAccount *self);
 

@@ -5,10 +5,16 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "relink-json.h"
 #include "relink-keyset.h"
+
+/* A handful of short values typed into the keyset dialog. */
+#define MAX_EXTRAS_SIZE (64 * 1024)
 
 struct _RelinkKeyset
 {
@@ -413,17 +419,33 @@ relink_keyset_dup_extras_json (RelinkKeyset *self)
   return json_generator_to_data (generator, NULL);
 }
 
+static gboolean
+is_field_id (const char *name)
+{
+  gsize length = strlen (name);
+
+  if (length == 0 || length > 64)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!g_ascii_isalnum (name[i]) && name[i] != '_' && name[i] != '-')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 relink_keyset_set_extras_json (RelinkKeyset *self, const char *json, GError **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GHashTable) extras = NULL;
   g_autoptr (GList) members = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   JsonObject *object;
-  JsonNode *root;
 
   g_return_val_if_fail (RELINK_IS_KEYSET (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -432,8 +454,8 @@ relink_keyset_set_extras_json (RelinkKeyset *self, const char *json, GError **er
 
   if (json != NULL && json[0] != '\0')
     {
-      parser = json_parser_new ();
-      if (!json_parser_load_from_data (parser, json, -1, &local_error))
+      root = relink_json_parse (json, -1, MAX_EXTRAS_SIZE, RELINK_JSON_MAX_DEPTH, &local_error);
+      if (root == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _ ("The keyset’s extra values are not valid JSON: %s"),
@@ -441,8 +463,7 @@ relink_keyset_set_extras_json (RelinkKeyset *self, const char *json, GError **er
           return FALSE;
         }
 
-      root = json_parser_get_root (parser);
-      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+      if (!JSON_NODE_HOLDS_OBJECT (root))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _ ("The keyset’s extra values are not a JSON object"));
@@ -459,8 +480,16 @@ relink_keyset_set_extras_json (RelinkKeyset *self, const char *json, GError **er
             continue;
           if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
             {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _ ("The keyset’s extra value “%s” is not text"), (const char *) l->data);
+              /* The name is quoted only when it looks like a field id: a
+               * damaged row must not put control characters or a wall of
+               * text into a message. */
+              if (is_field_id (l->data))
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _ ("The keyset’s extra value “%s” is not text"),
+                             (const char *) l->data);
+              else
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                     _ ("One of the keyset’s extra values is not text"));
               return FALSE;
             }
           g_hash_table_insert (extras, g_strdup (l->data), g_strdup (json_node_get_string (node)));

@@ -12,18 +12,21 @@
 typedef struct
 {
   gint64 retry_after;
+  gboolean timed_out;
 } RelinkOAuthErrorPrivate;
 
 static void
 relink_oauth_error_private_init (RelinkOAuthErrorPrivate *priv)
 {
   priv->retry_after = 0;
+  priv->timed_out = FALSE;
 }
 
 static void
 relink_oauth_error_private_copy (const RelinkOAuthErrorPrivate *src, RelinkOAuthErrorPrivate *dest)
 {
   dest->retry_after = src->retry_after;
+  dest->timed_out = src->timed_out;
 }
 
 static void
@@ -48,6 +51,23 @@ relink_oauth_error_set_retry_after (GError *error, gint64 seconds)
   g_return_if_fail (error != NULL && error->domain == RELINK_OAUTH_ERROR);
 
   relink_oauth_error_get_private (error)->retry_after = MAX (seconds, 0);
+}
+
+gboolean
+relink_oauth_error_get_timed_out (const GError *error)
+{
+  if (!g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK))
+    return FALSE;
+
+  return relink_oauth_error_get_private (error)->timed_out;
+}
+
+void
+relink_oauth_error_set_timed_out (GError *error, gboolean timed_out)
+{
+  g_return_if_fail (error != NULL && error->domain == RELINK_OAUTH_ERROR);
+
+  relink_oauth_error_get_private (error)->timed_out = timed_out;
 }
 
 char *

@@ -40,6 +40,11 @@ GQuark relink_oauth_error_quark (void);
 gint64 relink_oauth_error_get_retry_after (const GError *error);
 void relink_oauth_error_set_retry_after (GError *error, gint64 seconds);
 
+/* Whether a RELINK_OAUTH_ERROR_NETWORK error means the marketplace did
+ * not answer within the call's deadline (rather than not at all). */
+gboolean relink_oauth_error_get_timed_out (const GError *error);
+void relink_oauth_error_set_timed_out (GError *error, gboolean timed_out);
+
 /* @text from a marketplace made fit for an error message: valid UTF-8,
  * no control or formatting characters, at most @max_chars characters
  * (an ellipsis marks a cut). NULL gives NULL. */

@@ -5,12 +5,22 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "relink-core-resources.h"
 #include "relink-provider-registry.h"
 
 #define SHIPPED_PROFILES_PATH "/io/github/relink/Relink/providers/"
+
+/* The largest profile read: the shipped ones are a few KiB. */
+#define MAX_PROFILE_SIZE (256 * 1024)
 
 struct _RelinkProviderRegistry
 {
@@ -192,6 +202,81 @@ load_shipped (RelinkProviderRegistry *self)
     }
 }
 
+/* Reads one custom profile. Only a regular file of a sane size: a FIFO
+ * or a device named *.json would block the window and relinkctl at every
+ * start (opening it does not wait, thanks to O_NONBLOCK), and a huge file
+ * would be read whole into memory. */
+static gboolean
+read_profile_file (const char *path, char **out_contents, gsize *out_length, GError **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat info;
+  gsize length = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: cannot be read: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      g_close (fd, NULL);
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: not a regular file; skipped"), path);
+      return FALSE;
+    }
+  if (info.st_size > MAX_PROFILE_SIZE)
+    {
+      g_close (fd, NULL);
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: larger than %d KiB, too large to be a profile; skipped"), path,
+                   MAX_PROFILE_SIZE / 1024);
+      return FALSE;
+    }
+
+  /* One byte of room beyond the limit tells a file that grew meanwhile. */
+  contents = g_malloc (MAX_PROFILE_SIZE + 2);
+  while (length <= MAX_PROFILE_SIZE)
+    {
+      gssize n = read (fd, contents + length, MAX_PROFILE_SIZE + 1 - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          g_close (fd, NULL);
+          g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                       _ ("%s: cannot be read: %s"), path, g_strerror (errsv));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+  g_close (fd, NULL);
+
+  if (length > MAX_PROFILE_SIZE)
+    {
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: larger than %d KiB, too large to be a profile; skipped"), path,
+                   MAX_PROFILE_SIZE / 1024);
+      return FALSE;
+    }
+
+  contents[length] = '\0';
+  *out_contents = g_steal_pointer (&contents);
+  *out_length = length;
+  return TRUE;
+}
+
 static void
 load_user_dir (RelinkProviderRegistry *self)
 {
@@ -225,11 +310,9 @@ load_user_dir (RelinkProviderRegistry *self)
       g_autofree char *contents = NULL;
       gsize length;
 
-      if (!g_file_get_contents (path, &contents, &length, &error))
+      if (!read_profile_file (path, &contents, &length, &error))
         {
-          add_load_error (self, g_error_new (RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                                             "%s", error->message));
-          g_clear_error (&error);
+          add_load_error (self, g_steal_pointer (&error));
           continue;
         }
 
@@ -358,4 +441,38 @@ relink_provider_registry_add (RelinkProviderRegistry *self,
   g_list_model_items_changed (G_LIST_MODEL (self), low, 0, 1);
 
   return TRUE;
+}
+
+/**
+ * relink_provider_registry_lookup_error:
+ *
+ * Why the profile @id is not there although a custom profile file for it
+ * ("@id.json" in the user folder) exists: its load error, which names the
+ * file and the fault.
+ *
+ * Returns: (transfer none) (nullable): the error, or %NULL when @id loaded
+ *   or there is no file of that name
+ */
+const GError *
+relink_provider_registry_lookup_error (RelinkProviderRegistry *self, const char *id)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
+
+  if (id == NULL || g_hash_table_contains (self->by_id, id))
+    return NULL;
+
+  file = g_strconcat (id, ".json", NULL);
+  path = g_build_filename (self->user_dir, file, NULL);
+  for (guint i = 0; i < self->load_errors->len; i++)
+    {
+      const GError *error = g_ptr_array_index (self->load_errors, i);
+
+      if (strstr (error->message, path) != NULL)
+        return error;
+    }
+
+  return NULL;
 }

@@ -16,7 +16,7 @@
  *     "redirect_style": "uri",                   uri (default) | runame
  *     "scopes": ["read", "write"],               optional, no spaces inside a scope
  *     "authorize_params": {"prompt": "login"},   optional extra consent query parameters
- *     "access_lifetime": 3600,                   seconds, integers ≥ 0, default 0 = unknown
+ *     "access_lifetime": 3600,                   seconds, 0 to 100 years, default 0 = unknown
  *     "refresh_lifetime": 7776000,
  *     "client_secret_lifetime": 0,
  *     "rotating_refresh": true,                  default false
@@ -40,7 +40,8 @@
  *     ]
  *   }
  *
- * URLs must be https://, or http:// on a loopback host (tests). Unknown
+ * URLs must be https://, or http:// on a loopback host (tests); the
+ * OAuth endpoints carry no #fragment (RFC 6749 §3.1, §3.2). Unknown
  * members are ignored so that older Relink versions read newer profiles,
  * unless format_version says the meaning changed.
  */
@@ -52,10 +53,17 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "relink-json.h"
 #include "relink-provider.h"
+#include "relink-uri.h"
 
 #define FORMAT_VERSION 1
 #define FALLBACK_ICON_NAME "network-workgroup-symbolic"
+/* A profile is a few kilobytes; a bigger file is not one. */
+#define MAX_PROFILE_SIZE (1024 * 1024)
+/* Lifetimes are added to unix times: a century keeps the sums far from
+ * G_MAXINT64 and is longer than any marketplace grants. */
+#define MAX_LIFETIME ((gint64) 100 * 366 * 24 * 3600)
 
 struct _RelinkProvider
 {
@@ -398,6 +406,12 @@ get_seconds (Parser *p, JsonObject *object, const char *member, gint64 *out)
   *out = json_node_get_int (node);
   if (*out < 0)
     return field_error (p, member, _ ("must not be negative"));
+  if (*out > MAX_LIFETIME)
+    {
+      *out = 0;
+      return field_error (p, member, _ ("must be at most 100 years (%" G_GINT64_FORMAT " seconds)"),
+                          MAX_LIFETIME);
+    }
 
   return TRUE;
 }
@@ -440,13 +454,6 @@ get_enum (Parser *p,
 }
 
 static gboolean
-is_loopback_host (const char *host)
-{
-  return g_strcmp0 (host, "127.0.0.1") == 0 || g_ascii_strcasecmp (host, "localhost") == 0
-         || g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0;
-}
-
-static gboolean
 get_url (Parser *p,
          JsonObject *object,
          const char *prefix,
@@ -477,15 +484,42 @@ get_url (Parser *p,
   if (host == NULL || host[0] == '\0')
     return field_error (p, path, _ ("must be an https:// URL"));
 
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
-    return field_error (p, path,
-                        _ ("must be an https:// URL (http:// is only allowed for 127.0.0.1, "
-                           "localhost and [::1])"));
-
-  if (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
-    return field_error (p, path, _ ("must be an https:// URL"));
+  if (!relink_uri_is_secure (value))
+    {
+      if (g_ascii_strcasecmp (scheme, "http") == 0)
+        return field_error (p, path,
+                            _ ("must be an https:// URL (http:// is only allowed for 127.0.0.1, "
+                               "localhost and [::1])"));
+      return field_error (p, path, _ ("must be an https:// URL"));
+    }
 
   *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* An OAuth endpoint: a URL without a #fragment (RFC 6749 §3.1, §3.2).
+ * Relink appends the sign-in parameters as a query, which a fragment
+ * would swallow. */
+static gboolean
+get_endpoint_url (Parser *p,
+                  JsonObject *object,
+                  const char *prefix,
+                  const char *member,
+                  gboolean required,
+                  char **out)
+{
+  g_autofree char *path = NULL;
+
+  if (!get_url (p, object, prefix, member, required, out))
+    return FALSE;
+
+  if (*out != NULL && strchr (*out, '#') != NULL)
+    {
+      g_clear_pointer (out, g_free);
+      path = member_path (prefix, member);
+      return field_error (p, path, _ ("must not contain a “#” fragment"));
+    }
+
   return TRUE;
 }
 
@@ -720,12 +754,12 @@ parse_environment (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
   if (!get_id (p, object, prefix, "id", TRUE, &env->id)
       || !get_string (p, object, prefix, "name", TRUE, &name)
       || !get_boolean (p, object, prefix, "production", TRUE, &env->is_production)
-      || !get_url (p, object, prefix, "authorize_url", TRUE, &env->authorize_url)
-      || !get_url (p, object, prefix, "token_url", TRUE, &env->token_url)
-      || !get_url (p, object, prefix, "refresh_url", FALSE, &env->refresh_url)
-      || !get_url (p, object, prefix, "revoke_url", FALSE, &env->revoke_url)
+      || !get_endpoint_url (p, object, prefix, "authorize_url", TRUE, &env->authorize_url)
+      || !get_endpoint_url (p, object, prefix, "token_url", TRUE, &env->token_url)
+      || !get_endpoint_url (p, object, prefix, "refresh_url", FALSE, &env->refresh_url)
+      || !get_endpoint_url (p, object, prefix, "revoke_url", FALSE, &env->revoke_url)
       || !get_application_url (p, object, prefix, &env->revoke_application_url)
-      || !get_url (p, object, prefix, "identity_url", FALSE, &env->identity_url)
+      || !get_endpoint_url (p, object, prefix, "identity_url", FALSE, &env->identity_url)
       || !get_url (p, object, prefix, "api_base_url", FALSE, &env->api_base_url)
       || !get_url (p, object, prefix, "connected_apps_url", FALSE, &env->connected_apps_url))
     return FALSE;
@@ -936,29 +970,34 @@ relink_provider_new_from_json_full (
     const char *json, gssize length, const char *origin, gboolean is_custom, GError **error)
 {
   g_autoptr (RelinkProvider) self = NULL;
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) local_error = NULL;
-  JsonNode *root;
   Parser p = { 0 };
 
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (origin != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  root = relink_json_parse (json, length, MAX_PROFILE_SIZE, RELINK_JSON_MAX_DEPTH, &local_error);
+  if (g_error_matches (local_error, RELINK_JSON_ERROR, RELINK_JSON_ERROR_EMPTY))
     {
-      /* Translators: the first %s is a file name, the second the JSON parser's message. */
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
+                   _ ("%s: the file is empty"), origin);
+      return NULL;
+    }
+  if (g_error_matches (local_error, RELINK_JSON_ERROR, RELINK_JSON_ERROR_INVALID))
+    {
+      /* Translators: the first %s is a file name, the second the reason. */
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
                    _ ("%s: not valid JSON: %s"), origin, local_error->message);
       return NULL;
     }
-
-  root = json_parser_get_root (parser);
   if (root == NULL)
     {
+      /* Translators: the first %s is a file name, the second the reason,
+       * such as “nested more than 32 levels deep (line 1, column 33)”. */
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: the file is empty"), origin);
+                   _ ("%s: not a profile Relink can read: %s"), origin, local_error->message);
       return NULL;
     }
 

@@ -21,7 +21,8 @@ typedef enum
   RELINK_STORE_ERROR_NEWER_SCHEMA, /* written by a newer Relink; left untouched */
   RELINK_STORE_ERROR_IO,           /* cannot create, open or write the file */
   RELINK_STORE_ERROR_NOT_FOUND,    /* no such account or keyset */
-  RELINK_STORE_ERROR_FAILED
+  RELINK_STORE_ERROR_FAILED,
+  RELINK_STORE_ERROR_DISK_FULL, /* no space left to save; reading still works */
 } RelinkStoreError;
 
 GQuark relink_store_error_quark (void);
@@ -46,10 +47,19 @@ typedef enum
    * a short read on a hot path such as `relinkctl token`. Damage in what
    * is read still fails that read as CORRUPT, and nothing is written. */
   RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK = 1 << 0,
+  /* A process that holds the store for a moment (relinkctl): on a full
+   * disk, where SQLite's shared-memory file cannot grow, it may read the
+   * file alone, keeping other processes out until it closes it. */
+  RELINK_STORE_OPEN_FLAGS_BRIEF = 1 << 1,
 } RelinkStoreOpenFlags;
 
 /* Opens or creates the store (directory 0700, file 0600), checking the
- * whole file first. */
+ * whole file first: its integrity, version, tables, columns, their types
+ * and NOT NULL constraints, all through a read-only connection. A file
+ * that fails any check is refused (CORRUPT or NEWER_SCHEMA) and left
+ * byte for byte as it was, with no -wal or -shm file left next to it.
+ * Opening a valid file writes nothing unless a table is missing that
+ * this version adds. */
 RelinkStore *relink_store_open (const char *path, GError **error);
 RelinkStore *
 relink_store_open_with_flags (const char *path, RelinkStoreOpenFlags flags, GError **error);

@@ -10,9 +10,15 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "relink-json.h"
 #include "relink-token-set.h"
 
 #define FORMAT_VERSION 1
+/* Two tokens of at most 16 KiB and a few short fields. */
+#define MAX_JSON_SIZE (256 * 1024)
+/* Times are unix seconds up to the year 9999: sums with lifetimes stay
+ * far from G_MAXINT64. */
+#define MAX_TIME G_GINT64_CONSTANT (253402300799)
 
 struct _RelinkTokenSet
 {
@@ -175,6 +181,9 @@ read_int (JsonObject *object, const char *name, gint64 *out)
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return FALSE;
 
+  if (json_node_get_int (node) < 0 || json_node_get_int (node) > MAX_TIME)
+    return FALSE;
+
   *out = json_node_get_int (node);
   return TRUE;
 }
@@ -205,24 +214,20 @@ token_set_from_object (JsonObject *object)
 RelinkTokenSet *
 relink_token_set_new_from_json (const char *json, GError **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
   RelinkTokenSet *self = NULL;
   JsonNode *root;
 
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  parser = json_parser_new ();
-
-  /* json-glib's own error would quote the text around the fault, which may
-   * be a token: it is dropped in favour of a plain message. */
-  if (json_parser_load_from_data (parser, json, -1, NULL))
+  /* The parser's message is dropped in favour of a plain one: the item
+   * is Relink's own, only its damage is news. */
+  root = relink_json_parse_object (json, -1, MAX_JSON_SIZE, RELINK_JSON_MAX_DEPTH, NULL);
+  if (root != NULL)
     {
-      root = json_parser_get_root (parser);
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        self = token_set_from_object (json_node_get_object (root));
-      if (root != NULL)
-        relink_json_node_wipe (root);
+      self = token_set_from_object (json_node_get_object (root));
+      relink_json_node_wipe (root);
+      json_node_unref (root);
     }
 
   if (self == NULL)

@@ -10,6 +10,7 @@
 
 #include "relink-application.h"
 #include "relink-exec.h"
+#include "relink-process.h"
 
 /* `relink --background` (autostart): the window-less program does that
  * work, in this same process, before GTK is loaded any further. */
@@ -37,10 +38,14 @@ main (int argc, char *argv[])
   g_autoptr (GError) error = NULL;
   int status;
 
+  relink_process_harden ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* What notifications and the tray name as their sender, whichever of
+   * the two programs runs. */
+  g_set_application_name (_ ("Relink"));
 
   exec_background (argc, argv);
 

@@ -9,18 +9,47 @@
 
 #include "relink-expiry.h"
 #include "relink-login-dialog.h"
+#include "relink-login-view.h"
 #include "relink-oauth-client.h"
 #include "relink-sign-in.h"
+#include "relink-uri.h"
+
+/* Where the dialog is; set_state() alone changes it, and with it the page,
+ * the header, the spinner and which actions work. An attempt is one
+ * RelinkSignIn: LOGIN_STATE_WEB and LOGIN_STATE_BROWSER show it,
+ * LOGIN_STATE_WORKING spends it. */
+typedef enum
+{
+  /* Nothing shown yet. */
+  LOGIN_STATE_STARTING,
+  /* The marketplace's page in the view. */
+  LOGIN_STATE_WEB,
+  /* The page is in the system browser; waiting for the pasted address. */
+  LOGIN_STATE_BROWSER,
+  /* The redirect was caught or pasted: the code is exchanged and who
+   * signed in checked. Nothing else is loaded. */
+  LOGIN_STATE_WORKING,
+  /* The page could not be shown. The attempt is not spent: Try Again
+   * starts a new one, or the browser takes this one. */
+  LOGIN_STATE_PAGE_FAILED,
+  /* The attempt failed; Try Again starts a new one. */
+  LOGIN_STATE_FAILED,
+  /* Trying again cannot help (the profile or keys are wrong): Close. */
+  LOGIN_STATE_CANNOT_SIGN_IN,
+  /* Closed by the seller, or signed in: nothing more happens. */
+  LOGIN_STATE_CLOSED,
+} LoginState;
 
 /* RelinkLoginDialog: the login view. Shows the marketplace's own sign-in
- * and consent pages in a WebKitWebView whose network session is ephemeral
- * and private to one attempt, so no remembered session can sign in the
- * wrong account. The address bar is replaced by the host and its TLS state;
- * TLS errors and plain http (except loopback) are refused. The redirect
- * back to Relink is caught before it leaves the machine and handed to
- * RelinkSignIn, which checks it, exchanges the code, verifies who signed in
- * and saves the tokens. Where the seller prefers their own browser, the
- * consent page opens there and the final address is pasted back. */
+ * and consent pages in a RelinkLoginView: a WebKitWebView whose network
+ * session is ephemeral and private to one attempt, so no remembered
+ * session can sign in the wrong account. The address bar is replaced by
+ * the host and its TLS state; TLS errors and plain http (except loopback)
+ * are refused. The redirect back to Relink is caught before it leaves the
+ * machine and handed to RelinkSignIn, which checks it, exchanges the
+ * code, verifies who signed in and saves the tokens. Where the seller
+ * prefers their own browser, the consent page opens there and the final
+ * address is pasted back. */
 struct _RelinkLoginDialog
 {
   AdwWindow parent_instance;
@@ -30,14 +59,8 @@ struct _RelinkLoginDialog
 
   /* One attempt: a new sign-in, session and view each time it starts. */
   RelinkSignIn *sign_in;
-  WebKitNetworkSession *session;
-  WebKitWebView *web_view;
   GCancellable *cancellable;
-  /* Set once the redirect was caught or pasted: nothing else is loaded. */
-  gboolean completing;
-  gboolean renewal;
-  gboolean can_retry;
-  gboolean closed;
+  LoginState state;
 
   AdwWindowTitle *window_title;
   GtkStack *title_stack;
@@ -46,8 +69,7 @@ struct _RelinkLoginDialog
   GtkLabel *insecure_label;
   GtkMenuButton *menu_button;
   GtkStack *stack;
-  GtkOverlay *web_overlay;
-  GtkProgressBar *progress_bar;
+  RelinkLoginView *login_view;
   GtkSpinner *working_spinner;
   AdwStatusPage *error_page;
   GtkButton *try_again_button;
@@ -84,6 +106,16 @@ provider_name (RelinkAccount *account)
   RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
 
   return provider != NULL ? relink_provider_get_name (provider) : NULL;
+}
+
+/* A renewal signs in an account that was connected before; the sign-in
+ * knows, and until there is one, the account's verified identity says. */
+static gboolean
+is_renewal (RelinkLoginDialog *self)
+{
+  if (self->sign_in != NULL)
+    return relink_sign_in_is_renewal (self->sign_in);
+  return relink_account_get_identity_id (self->account) != NULL;
 }
 
 /* "eBay · shop_a", or the account's name alone when its profile is gone. */
@@ -128,129 +160,148 @@ relink_login_dialog_dup_success_text (RelinkAccount *account, gboolean renewal)
   return g_strdup_printf (_ ("%s connected — valid until %s"), label, date);
 }
 
-static char *
-dup_host (const char *uri)
+static WebKitWebView *
+web_view (RelinkLoginDialog *self)
 {
-  g_autoptr (GUri) parsed = NULL;
-
-  if (uri == NULL)
-    return NULL;
-
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL);
-  if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
-    return NULL;
-
-  return g_strdup (g_uri_get_host (parsed));
+  return self->login_view != NULL ? relink_login_view_get_web_view (self->login_view) : NULL;
 }
 
-/* Whether the view may go to @uri: https, or http on loopback (tests).
- * about:blank and blob:/data: addresses load nothing from the network. */
 static gboolean
-is_allowed_uri (const char *uri)
+is_error_state (LoginState state)
 {
-  g_autofree char *scheme = NULL;
-
-  if (relink_oauth_is_secure_url (uri))
-    return TRUE;
-
-  scheme = g_uri_parse_scheme (uri);
-  return scheme != NULL
-         && (g_ascii_strcasecmp (scheme, "about") == 0 || g_ascii_strcasecmp (scheme, "blob") == 0
-             || g_ascii_strcasecmp (scheme, "data") == 0);
+  return state == LOGIN_STATE_PAGE_FAILED || state == LOGIN_STATE_FAILED
+         || state == LOGIN_STATE_CANNOT_SIGN_IN;
 }
 
-static void
-unref_later (gpointer object)
+/* Whether this attempt may go on in the system browser: not once its
+ * answer came back. */
+static gboolean
+can_use_browser (RelinkLoginDialog *self)
 {
-  g_idle_add_once ((GSourceOnceFunc) g_object_unref, object);
-}
-
-/* Takes the view out of the dialog. It may be in the middle of one of its
- * own signals, so the last reference goes from an idle callback. Its web
- * process is ended here and now: WebKit would otherwise keep it for later
- * views, with the marketplace's page still in its memory. */
-static void
-discard_web_view (RelinkLoginDialog *self)
-{
-  WebKitWebView *web_view = g_steal_pointer (&self->web_view);
-
-  if (web_view != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (web_view, self);
-      webkit_web_view_stop_loading (web_view);
-      webkit_web_view_terminate_web_process (web_view);
-      g_object_ref (web_view);
-      if (self->web_overlay != NULL)
-        gtk_overlay_set_child (self->web_overlay, NULL);
-      unref_later (web_view);
-    }
-
-  g_clear_object (&self->session);
-  if (self->progress_bar != NULL)
-    gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  return self->sign_in != NULL
+         && (self->state == LOGIN_STATE_WEB || self->state == LOGIN_STATE_PAGE_FAILED);
 }
 
 static void
 update_actions (RelinkLoginDialog *self)
 {
-  const char *page = gtk_stack_get_visible_child_name (self->stack);
-  gboolean on_web = g_strcmp0 (page, "web") == 0;
+  LoginState state = self->state;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.reload",
-                                 on_web && self->web_view != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.browser",
-                                 self->sign_in != NULL && !self->completing
-                                     && (on_web || g_strcmp0 (page, "error") == 0));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.retry", self->can_retry);
+                                 state == LOGIN_STATE_WEB && web_view (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.browser", can_use_browser (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.retry",
+                                 state == LOGIN_STATE_PAGE_FAILED || state == LOGIN_STATE_FAILED
+                                     || state == LOGIN_STATE_BROWSER);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.continue",
-                                 self->sign_in != NULL && !self->completing
+                                 state == LOGIN_STATE_BROWSER && self->sign_in != NULL
                                      && *gtk_editable_get_text (GTK_EDITABLE (self->paste_entry))
                                             != '\0');
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.copy-address", self->sign_in != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.copy-address",
+                                 state != LOGIN_STATE_CLOSED && self->sign_in != NULL);
 }
 
-static void
-show_page (RelinkLoginDialog *self, const char *name)
+static const char *
+state_page (LoginState state)
 {
-  gboolean on_web = g_strcmp0 (name, "web") == 0;
+  switch (state)
+    {
+      case LOGIN_STATE_STARTING:
+      case LOGIN_STATE_WEB:
+        return "web";
+      case LOGIN_STATE_BROWSER:
+        return "browser";
+      case LOGIN_STATE_WORKING:
+        return "working";
+      case LOGIN_STATE_PAGE_FAILED:
+      case LOGIN_STATE_FAILED:
+      case LOGIN_STATE_CANNOT_SIGN_IN:
+        return "error";
+      case LOGIN_STATE_CLOSED:
+      default:
+        return NULL;
+    }
+}
 
-  gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_stack_set_visible_child_name (self->title_stack, on_web ? "location" : "plain");
-  gtk_spinner_set_spinning (self->working_spinner, g_strcmp0 (name, "working") == 0);
+/* The one place the dialog changes state. Outside LOGIN_STATE_WEB there is
+ * no view: its web process (with the marketplace's page in memory) ends. */
+static void
+set_state (RelinkLoginDialog *self, LoginState state)
+{
+  const char *page = state_page (state);
+
+  /* Closed is final: late callbacks change nothing. */
+  if (self->state == LOGIN_STATE_CLOSED)
+    return;
+
+  self->state = state;
+
+  /* Outside the web state there is no view, and no web process with the
+   * marketplace's page in its memory. */
+  if (state != LOGIN_STATE_WEB && self->login_view != NULL)
+    relink_login_view_discard (self->login_view);
+
+  if (state == LOGIN_STATE_CLOSED)
+    {
+      g_cancellable_cancel (self->cancellable);
+      if (self->stack != NULL)
+        update_actions (self);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_stack_set_visible_child_name (self->title_stack,
+                                    state == LOGIN_STATE_WEB ? "location" : "plain");
+  gtk_spinner_set_spinning (self->working_spinner, state == LOGIN_STATE_WORKING);
+  gtk_widget_set_visible (GTK_WIDGET (self->try_again_button),
+                          state == LOGIN_STATE_PAGE_FAILED || state == LOGIN_STATE_FAILED);
   update_actions (self);
+
+  if (is_error_state (state) && state != LOGIN_STATE_CANNOT_SIGN_IN)
+    gtk_widget_grab_focus (GTK_WIDGET (self->try_again_button));
+  else if (state == LOGIN_STATE_BROWSER)
+    gtk_widget_grab_focus (GTK_WIDGET (self->paste_entry));
+  else if (state == LOGIN_STATE_WEB && web_view (self) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (web_view (self)));
 }
 
 /* An error in plain words, with Try Again (a new attempt in a new session)
- * where that can help, and Close. */
+ * where that can help, and Close. @state is one of the error states. */
 static void
 show_error (RelinkLoginDialog *self,
+            LoginState state,
             const char *icon_name,
             const char *title,
-            const char *description,
-            gboolean can_retry)
+            const char *description)
 {
-  self->can_retry = can_retry;
+  g_assert (is_error_state (state));
+
   adw_status_page_set_icon_name (self->error_page, icon_name);
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
-  gtk_widget_set_visible (GTK_WIDGET (self->try_again_button), can_retry);
-  discard_web_view (self);
-  show_page (self, "error");
+  set_state (self, state);
+}
 
-  if (can_retry)
-    gtk_widget_grab_focus (GTK_WIDGET (self->try_again_button));
+/* The page could not be shown: a new attempt may help. */
+static void
+show_page_error (RelinkLoginDialog *self,
+                 const char *icon_name,
+                 const char *title,
+                 const char *description)
+{
+  show_error (self, LOGIN_STATE_PAGE_FAILED, icon_name, title, description);
 }
 
 static void
 show_insecure (RelinkLoginDialog *self, const char *uri)
 {
-  g_autofree char *host = dup_host (uri);
+  g_autofree char *host = relink_uri_dup_host (uri);
   g_autofree char *description = NULL;
 
   description
       = g_strdup_printf (_ ("The connection to %s is not secure. Relink stopped loading it."),
                          host != NULL ? host : _ ("this page"));
-  show_error (self, "channel-insecure-symbolic", _ ("Connection Not Secure"), description, TRUE);
+  show_page_error (self, "channel-insecure-symbolic", _ ("Connection Not Secure"), description);
 }
 
 static void
@@ -259,6 +310,7 @@ show_sign_in_error (RelinkLoginDialog *self, const GError *error)
   const char *title = _ ("Sign-In Failed");
   const char *icon_name = "dialog-warning-symbolic";
   gboolean can_retry = TRUE;
+  LoginState state;
 
   if (error->domain == RELINK_SIGN_IN_ERROR)
     {
@@ -320,20 +372,30 @@ show_sign_in_error (RelinkLoginDialog *self, const GError *error)
         }
     }
 
-  show_error (self, icon_name, title, error->message, can_retry);
+  /* While the sign-in was completing, its answer is spent. */
+  if (!can_retry)
+    state = LOGIN_STATE_CANNOT_SIGN_IN;
+  else if (self->state == LOGIN_STATE_WORKING)
+    state = LOGIN_STATE_FAILED;
+  else
+    state = LOGIN_STATE_PAGE_FAILED;
+
+  show_error (self, state, icon_name, title, error->message);
 }
 
+/* A page committed: its host and TLS state replace the title. */
 static void
-update_location (RelinkLoginDialog *self)
+committed_cb (RelinkLoginDialog *self)
 {
-  const char *uri = webkit_web_view_get_uri (self->web_view);
-  g_autofree char *host = dup_host (uri);
+  WebKitWebView *view = web_view (self);
+  const char *uri = webkit_web_view_get_uri (view);
+  g_autofree char *host = relink_uri_dup_host (uri);
   GTlsCertificateFlags errors = 0;
   GTlsCertificate *certificate = NULL;
   gboolean secure;
   const char *description;
 
-  secure = webkit_web_view_get_tls_info (self->web_view, &certificate, &errors) && errors == 0;
+  secure = webkit_web_view_get_tls_info (view, &certificate, &errors) && errors == 0;
   description = secure ? _ ("Secure connection") : _ ("Not secure");
 
   gtk_label_set_text (self->host_label, host != NULL ? host : "");
@@ -376,22 +438,22 @@ complete_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (sign_in != self->sign_in)
     return;
 
-  message = relink_login_dialog_dup_success_text (self->account, self->renewal);
+  message = relink_login_dialog_dup_success_text (self->account, is_renewal (self));
   /* Saved even if the seller closed the dialog at the last moment: the
    * window still learns of it. */
   g_signal_emit (self, signals[SIGNED_IN], 0, self->account, message);
-  if (!self->closed)
-    gtk_window_destroy (GTK_WINDOW (self));
+  if (self->state != LOGIN_STATE_CLOSED)
+    {
+      set_state (self, LOGIN_STATE_CLOSED);
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
 }
 
 /* Hands the redirect address (caught in the view, or pasted) to the core. */
 static void
 complete (RelinkLoginDialog *self, const char *redirect_uri)
 {
-  self->completing = TRUE;
-  self->can_retry = FALSE;
-  discard_web_view (self);
-  show_page (self, "working");
+  set_state (self, LOGIN_STATE_WORKING);
 
   relink_sign_in_complete_async (self->sign_in, redirect_uri, self->cancellable, complete_cb,
                                  g_object_ref (self));
@@ -400,9 +462,9 @@ complete (RelinkLoginDialog *self, const char *redirect_uri)
 /* The policy for every address the page wants to open, in any frame or
  * window. Returns TRUE when @uri may load in the view. */
 static gboolean
-check_navigation (RelinkLoginDialog *self, const char *uri)
+decide_navigation_cb (RelinkLoginDialog *self, const char *uri)
 {
-  if (self->completing)
+  if (self->state != LOGIN_STATE_WEB)
     return FALSE;
 
   if (uri != NULL && relink_sign_in_is_redirect (self->sign_in, uri))
@@ -412,7 +474,7 @@ check_navigation (RelinkLoginDialog *self, const char *uri)
       return FALSE;
     }
 
-  if (uri == NULL || !is_allowed_uri (uri))
+  if (uri == NULL || !relink_uri_is_allowed_in_login_view (uri))
     {
       show_insecure (self, uri);
       return FALSE;
@@ -421,104 +483,14 @@ check_navigation (RelinkLoginDialog *self, const char *uri)
   return TRUE;
 }
 
-static gboolean
-decide_policy_cb (RelinkLoginDialog *self,
-                  WebKitPolicyDecision *decision,
-                  WebKitPolicyDecisionType type,
-                  WebKitWebView *web_view)
-{
-  switch (type)
-    {
-      case WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION:
-      case WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION:
-        {
-          WebKitNavigationAction *action = webkit_navigation_policy_decision_get_navigation_action (
-              WEBKIT_NAVIGATION_POLICY_DECISION (decision));
-          WebKitURIRequest *request = webkit_navigation_action_get_request (action);
-          const char *uri = webkit_uri_request_get_uri (request);
-
-          if (!check_navigation (self, uri))
-            {
-              webkit_policy_decision_ignore (decision);
-              return TRUE;
-            }
-
-          if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
-            {
-              /* Pop-ups stay in this view, and so in this session. */
-              g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
-
-              webkit_policy_decision_ignore (decision);
-              webkit_web_view_load_request (web_view, copy);
-              return TRUE;
-            }
-
-          return FALSE;
-        }
-
-      case WEBKIT_POLICY_DECISION_TYPE_RESPONSE:
-        {
-          WebKitResponsePolicyDecision *response_decision
-              = WEBKIT_RESPONSE_POLICY_DECISION (decision);
-          WebKitURIResponse *response
-              = webkit_response_policy_decision_get_response (response_decision);
-
-          if (webkit_response_policy_decision_is_main_frame_main_resource (response_decision)
-              && !check_navigation (self, webkit_uri_response_get_uri (response)))
-            {
-              webkit_policy_decision_ignore (decision);
-              return TRUE;
-            }
-
-          /* Nothing is downloaded from a sign-in page. */
-          if (!webkit_response_policy_decision_is_mime_type_supported (response_decision))
-            {
-              webkit_policy_decision_ignore (decision);
-              return TRUE;
-            }
-
-          return FALSE;
-        }
-
-      default:
-        return FALSE;
-    }
-}
-
-/* window.open() and target="_blank": loaded in this view instead. */
-static GtkWidget *
-create_cb (RelinkLoginDialog *self, WebKitNavigationAction *action, WebKitWebView *web_view)
-{
-  WebKitURIRequest *request = webkit_navigation_action_get_request (action);
-  const char *uri = webkit_uri_request_get_uri (request);
-
-  if (check_navigation (self, uri))
-    {
-      g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
-
-      webkit_web_view_load_request (web_view, copy);
-    }
-
-  return NULL;
-}
-
-static gboolean
-load_failed_with_tls_errors_cb (RelinkLoginDialog *self,
-                                const char *failing_uri,
-                                GTlsCertificate *certificate,
-                                GTlsCertificateFlags errors,
-                                WebKitWebView *web_view)
+static void
+tls_failed_cb (RelinkLoginDialog *self, const char *failing_uri)
 {
   show_insecure (self, failing_uri);
-  return TRUE;
 }
 
-static gboolean
-load_failed_cb (RelinkLoginDialog *self,
-                WebKitLoadEvent load_event,
-                const char *failing_uri,
-                GError *error,
-                WebKitWebView *web_view)
+static void
+load_failed_cb (RelinkLoginDialog *self, const char *failing_uri, GError *error)
 {
   g_autofree char *host = NULL;
   g_autofree char *description = NULL;
@@ -526,105 +498,33 @@ load_failed_cb (RelinkLoginDialog *self,
   /* WebKit cancels the redirect before asking decide-policy when the
    * page's Content-Security-Policy (form-action) forbids it. It was not
    * sent then, and the address still carries the answer. */
-  if (!self->completing && failing_uri != NULL
+  if (self->state == LOGIN_STATE_WEB && failing_uri != NULL
       && g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED)
       && relink_sign_in_is_redirect (self->sign_in, failing_uri))
     {
       complete (self, failing_uri);
-      return TRUE;
+      return;
     }
 
   /* Our own refusals (and the caught redirect) end loads this way. */
   if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED)
       || g_error_matches (error, WEBKIT_POLICY_ERROR,
                           WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE)
-      || self->completing)
-    return TRUE;
+      || self->state != LOGIN_STATE_WEB)
+    return;
 
-  host = dup_host (failing_uri);
+  host = relink_uri_dup_host (failing_uri);
   description = g_strdup_printf (
       _ ("Relink could not open %s. Check your internet connection and try again."),
       host != NULL ? host : _ ("the sign-in page"));
-  show_error (self, "network-offline-symbolic", _ ("Page Not Available"), description, TRUE);
-  return TRUE;
+  show_page_error (self, "network-offline-symbolic", _ ("Page Not Available"), description);
 }
 
 static void
-web_process_terminated_cb (RelinkLoginDialog *self,
-                           WebKitWebProcessTerminationReason reason,
-                           WebKitWebView *web_view)
+terminated_cb (RelinkLoginDialog *self)
 {
-  show_error (self, "dialog-warning-symbolic", _ ("Sign-In Page Stopped"),
-              _ ("The sign-in page stopped working. Nothing was changed; try again."), TRUE);
-}
-
-static void
-load_changed_cb (RelinkLoginDialog *self, WebKitLoadEvent load_event, WebKitWebView *web_view)
-{
-  switch (load_event)
-    {
-      case WEBKIT_LOAD_STARTED:
-        gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
-        break;
-      case WEBKIT_LOAD_COMMITTED:
-        update_location (self);
-        break;
-      case WEBKIT_LOAD_FINISHED:
-        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
-        break;
-      case WEBKIT_LOAD_REDIRECTED:
-      default:
-        break;
-    }
-}
-
-static void
-load_progress_cb (RelinkLoginDialog *self, GParamSpec *pspec, WebKitWebView *web_view)
-{
-  gtk_progress_bar_set_fraction (self->progress_bar,
-                                 webkit_web_view_get_estimated_load_progress (web_view));
-}
-
-/* Marketplace pages get no camera, location, notifications or the like. */
-static gboolean
-permission_request_cb (RelinkLoginDialog *self,
-                       WebKitPermissionRequest *request,
-                       WebKitWebView *web_view)
-{
-  webkit_permission_request_deny (request);
-  return TRUE;
-}
-
-static WebKitWebView *
-create_web_view (RelinkLoginDialog *self)
-{
-  g_autoptr (WebKitSettings) settings = NULL;
-  WebKitWebView *web_view;
-
-  settings = webkit_settings_new_with_settings (
-      "enable-developer-extras", FALSE, "javascript-can-open-windows-automatically", FALSE,
-      "enable-back-forward-navigation-gestures", FALSE, NULL);
-  web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->session, "settings",
-                           settings, "hexpand", TRUE, "vexpand", TRUE, NULL);
-
-  g_signal_connect_object (web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "create", G_CALLBACK (create_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "load-failed-with-tls-errors",
-                           G_CALLBACK (load_failed_with_tls_errors_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "load-failed", G_CALLBACK (load_failed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "load-changed", G_CALLBACK (load_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "notify::estimated-load-progress",
-                           G_CALLBACK (load_progress_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "permission-request", G_CALLBACK (permission_request_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "web-process-terminated",
-                           G_CALLBACK (web_process_terminated_cb), self, G_CONNECT_SWAPPED);
-
-  return web_view;
+  show_page_error (self, "dialog-warning-symbolic", _ ("Sign-In Page Stopped"),
+                   _ ("The sign-in page stopped working. Nothing was changed; try again."));
 }
 
 static void
@@ -634,7 +534,7 @@ update_title (RelinkLoginDialog *self)
   g_autofree char *title = NULL;
 
   /* Translators: %s is "eBay · shop_a". */
-  title = g_strdup_printf (self->renewal ? _ ("Renew %s") : _ ("Connect %s"), label);
+  title = g_strdup_printf (is_renewal (self) ? _ ("Renew %s") : _ ("Connect %s"), label);
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
 }
@@ -651,10 +551,8 @@ start_login (RelinkLoginDialog *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  discard_web_view (self);
+  set_state (self, LOGIN_STATE_STARTING);
   g_clear_object (&self->sign_in);
-  self->completing = FALSE;
-  self->can_retry = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->paste_entry), "");
 
   self->sign_in = relink_sign_in_new (self->manager, self->account, &error);
@@ -664,29 +562,26 @@ start_login (RelinkLoginDialog *self)
       return;
     }
 
-  self->renewal = relink_sign_in_is_renewal (self->sign_in);
   update_title (self);
 
   authorize_url = relink_sign_in_get_authorize_url (self->sign_in);
-  if (!relink_oauth_is_secure_url (authorize_url))
+  if (!relink_uri_is_secure (authorize_url))
     {
       show_insecure (self, authorize_url);
       return;
     }
 
-  self->session = webkit_network_session_new_ephemeral ();
-  self->web_view = create_web_view (self);
-  gtk_overlay_set_child (self->web_overlay, GTK_WIDGET (self->web_view));
 
   /* Until the first page commits, its host is known but its TLS state not. */
-  host = dup_host (authorize_url);
+  host = relink_uri_dup_host (authorize_url);
   gtk_label_set_text (self->host_label, host);
   gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
 
-  show_page (self, "web");
-  webkit_web_view_load_uri (self->web_view, authorize_url);
-  gtk_widget_grab_focus (GTK_WIDGET (self->web_view));
+  /* WebKit asks for the first decide-navigation from its web process,
+   * so after the state below is set. */
+  relink_login_view_load (self->login_view, authorize_url);
+  set_state (self, LOGIN_STATE_WEB);
 }
 
 static void
@@ -700,8 +595,7 @@ reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
 
-  if (self->web_view != NULL)
-    webkit_web_view_reload (self->web_view);
+  relink_login_view_reload (self->login_view);
 }
 
 static void
@@ -730,7 +624,7 @@ browser_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autofree char *description = NULL;
   const char *marketplace;
 
-  if (self->sign_in == NULL || self->completing)
+  if (!can_use_browser (self))
     return;
 
   marketplace = provider_name (self->account);
@@ -741,11 +635,8 @@ browser_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       marketplace != NULL ? marketplace : _ ("the marketplace"));
   adw_status_page_set_description (self->browser_page, description);
 
-  discard_web_view (self);
-  self->can_retry = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), FALSE);
-  show_page (self, "browser");
-  gtk_widget_grab_focus (GTK_WIDGET (self->paste_entry));
+  set_state (self, LOGIN_STATE_BROWSER);
 
   gtk_show_uri_full (GTK_WINDOW (self), relink_sign_in_get_authorize_url (self->sign_in),
                      GDK_CURRENT_TIME, NULL, show_uri_cb, g_object_ref (self));
@@ -767,7 +658,7 @@ continue_action (GtkWidget *widget, const char *action_name, GVariant *parameter
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
   g_autofree char *pasted = NULL;
 
-  if (self->sign_in == NULL || self->completing)
+  if (self->state != LOGIN_STATE_BROWSER || self->sign_in == NULL)
     return;
 
   pasted = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_entry))));
@@ -807,9 +698,7 @@ close_request_cb (GtkWindow *window)
 {
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (window);
 
-  self->closed = TRUE;
-  g_cancellable_cancel (self->cancellable);
-  discard_web_view (self);
+  set_state (self, LOGIN_STATE_CLOSED);
   return FALSE;
 }
 
@@ -822,7 +711,6 @@ relink_login_dialog_constructed (GObject *object)
 
   g_return_if_fail (self->manager != NULL && self->account != NULL);
 
-  self->renewal = relink_account_get_identity_id (self->account) != NULL;
   update_title (self);
   start_login (self);
 }
@@ -832,9 +720,7 @@ relink_login_dialog_dispose (GObject *object)
 {
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (object);
 
-  self->closed = TRUE;
-  g_cancellable_cancel (self->cancellable);
-  discard_web_view (self);
+  set_state (self, LOGIN_STATE_CLOSED);
   gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_LOGIN_DIALOG);
 
   G_OBJECT_CLASS (relink_login_dialog_parent_class)->dispose (object);
@@ -923,6 +809,7 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
       = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 2, RELINK_TYPE_ACCOUNT, G_TYPE_STRING);
 
+  g_type_ensure (RELINK_TYPE_LOGIN_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/relink/Relink/relink-login-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, window_title);
@@ -932,8 +819,7 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, menu_button);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, web_overlay);
-  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, login_view);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, working_spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, try_again_button);
@@ -941,6 +827,11 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, paste_entry);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, paste_error_label);
   gtk_widget_class_bind_template_callback (widget_class, paste_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, decide_navigation_cb);
+  gtk_widget_class_bind_template_callback (widget_class, load_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tls_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, terminated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, committed_cb);
   gtk_widget_class_bind_template_callback (widget_class, paste_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "login.retry", NULL, retry_action);
@@ -982,5 +873,5 @@ relink_login_dialog_get_web_view (RelinkLoginDialog *self)
 {
   g_return_val_if_fail (RELINK_IS_LOGIN_DIALOG (self), NULL);
 
-  return self->web_view;
+  return web_view (self);
 }

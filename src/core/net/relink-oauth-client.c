@@ -12,10 +12,15 @@
 
 #include "relink-aliexpress-sign.h"
 #include "relink-expiry.h"
-#include "relink-oauth-client.h"
+#include "relink-oauth-client-private.h"
 #include "relink-token-response.h"
+#include "relink-uri.h"
 
 #define REQUEST_TIMEOUT_SECONDS 30
+/* The whole of one call, from sending to the last byte of the answer: a
+ * server that drips a byte now and then never trips the idle timeout
+ * above. RELINK_NETWORK_DEADLINE_SECONDS shortens it, for the tests. */
+#define CALL_DEADLINE_SECONDS 60
 #define FORM_CONTENT_TYPE "application/x-www-form-urlencoded"
 /* Amazon's LWA documentation spells the charset out; it does no harm elsewhere. */
 #define FORM_CONTENT_TYPE_UTF8 "application/x-www-form-urlencoded;charset=UTF-8"
@@ -27,6 +32,7 @@ struct _RelinkOAuthClient
   SoupSession *session;
   RelinkClockFunc clock;
   gpointer clock_data;
+  guint deadline_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkOAuthClient, relink_oauth_client, G_TYPE_OBJECT)
@@ -58,9 +64,16 @@ relink_oauth_client_init (RelinkOAuthClient *self)
    * nothing of it reaches a log. TLS certificates are checked by default. */
   /* `relinkctl refresh --all` keeps up to 8 refreshes in flight against
    * one token endpoint; libsoup's default of 2 per host would queue them. */
-  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_SECONDS, "idle-timeout",
-                                                 60, "max-conns-per-host", 8, "max-conns", 32,
-                                                 "user-agent", "Relink/" PACKAGE_VERSION, NULL);
+  const char *deadline = g_getenv ("RELINK_NETWORK_DEADLINE_SECONDS");
+  guint64 seconds = CALL_DEADLINE_SECONDS;
+
+  if (deadline != NULL)
+    g_ascii_string_to_unsigned (deadline, 10, 1, CALL_DEADLINE_SECONDS, &seconds, NULL);
+  self->deadline_seconds = (guint) seconds;
+
+  self->session = soup_session_new_with_options (
+      "timeout", MIN (REQUEST_TIMEOUT_SECONDS, self->deadline_seconds), "idle-timeout", 60,
+      "max-conns-per-host", 8, "max-conns", 32, "user-agent", "Relink/" PACKAGE_VERSION, NULL);
 }
 
 RelinkOAuthClient *
@@ -82,40 +95,6 @@ static gint64
 client_now (RelinkOAuthClient *self)
 {
   return self->clock != NULL ? self->clock (self->clock_data) : relink_now ();
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr (GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-gboolean
-relink_oauth_is_secure_url (const char *url)
-{
-  g_autoptr (GUri) uri = NULL;
-  const char *scheme;
-
-  if (url == NULL)
-    return FALSE;
-
-  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
-    return FALSE;
-
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return TRUE;
-
-  return g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (g_uri_get_host (uri));
 }
 
 static gboolean
@@ -144,11 +123,27 @@ typedef struct
   gint64 retry_after;
   guint8 *body; /* RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 bytes, wiped */
   gsize body_length;
+
+  /* The call's own cancellable: the caller's cancel or the deadline. */
+  GCancellable *cancellable;
+  GCancellable *caller_cancellable;
+  gulong caller_handler;
+  GSource *deadline;
+  gboolean timed_out;
 } Call;
 
 static void
 call_free (Call *call)
 {
+  if (call->deadline != NULL)
+    {
+      g_source_destroy (call->deadline);
+      g_clear_pointer (&call->deadline, g_source_unref);
+    }
+  if (call->caller_handler != 0)
+    g_cancellable_disconnect (call->caller_cancellable, call->caller_handler);
+  g_clear_object (&call->caller_cancellable);
+  g_clear_object (&call->cancellable);
   g_clear_object (&call->provider);
   g_clear_object (&call->keyset);
   g_clear_object (&call->previous);
@@ -217,13 +212,14 @@ return_error (GTask *task, GError *error)
   g_task_return_error (task, error);
 }
 
-/* For a call that could not even start: returns @error and drops the
- * caller's reference to @task. */
+/* For a call that could not even start: takes @task and returns @error
+ * on it. */
 static void
 fail_start (GTask *task, GError *error)
 {
-  return_error (task, error);
-  g_object_unref (task);
+  g_autoptr (GTask) owned = task;
+
+  return_error (owned, error);
 }
 
 /* One form field; the list ends with a NULL name. */
@@ -313,6 +309,17 @@ network_error (Call *call, const GError *error)
   const char *name = relink_provider_get_name (call->provider);
   const char *host = call->host != NULL ? call->host : name;
 
+  if (call->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      GError *timed_out = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                                       _ ("%s did not answer in time. Nothing was changed; try "
+                                          "again later."),
+                                       name);
+
+      relink_oauth_error_set_timed_out (timed_out, TRUE);
+      return timed_out;
+    }
+
   if (error->domain == G_TLS_ERROR)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
                         _ ("The connection to %s could not be secured: its certificate was not "
@@ -325,12 +332,6 @@ network_error (Call *call, const GError *error)
                         _ ("Relink could not find %s on the network. Check the internet "
                            "connection, then try again."),
                         host);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                        _ ("%s did not answer in time. Check the internet connection, then try "
-                           "again."),
-                        name);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
                       _ ("Relink could not reach %s. Check the internet connection, then try "
@@ -446,7 +447,7 @@ read_chunk_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
   if (n < 0)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
         g_task_return_error (task, g_steal_pointer (&error));
       else
         return_error (task, network_error (call, error));
@@ -482,8 +483,7 @@ read_chunk (GTask *task)
    * "larger"; the buffer keeps a NUL after the answer. */
   g_input_stream_read_async (call->stream, call->body + call->body_length,
                              RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 - call->body_length,
-                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), read_chunk_cb,
-                             task);
+                             G_PRIORITY_DEFAULT, call->cancellable, read_chunk_cb, task);
 }
 
 static void
@@ -498,7 +498,7 @@ send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   call->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (call->stream == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
         g_task_return_error (task, g_steal_pointer (&error));
       else
         return_error (task, network_error (call, error));
@@ -524,6 +524,44 @@ send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   read_chunk (g_steal_pointer (&task));
 }
 
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->timed_out = TRUE;
+  g_clear_pointer (&call->deadline, g_source_unref);
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller, gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* One deadline for the whole call: sending, the headers, the body. The
+ * call's requests and reads run on their own cancellable, which the
+ * caller's cancel and the deadline both trip. */
+static void
+start_deadline (RelinkOAuthClient *self, GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+  GCancellable *caller = g_task_get_cancellable (task);
+
+  if (caller != NULL)
+    {
+      call->caller_cancellable = g_object_ref (caller);
+      call->caller_handler = g_cancellable_connect (caller, G_CALLBACK (caller_cancelled_cb),
+                                                    call->cancellable, NULL);
+    }
+
+  call->deadline = g_timeout_source_new_seconds (self->deadline_seconds);
+  g_source_set_callback (call->deadline, deadline_cb, call, NULL);
+  g_source_attach (call->deadline, g_main_context_get_thread_default ());
+}
+
 /* Sends the prepared message of @task's call, after the last checks. */
 static void
 send_call (GTask *task, const char *url)
@@ -533,7 +571,7 @@ send_call (GTask *task, const char *url)
 
   call->host = url_host (url);
 
-  if (!relink_oauth_is_secure_url (url))
+  if (!relink_uri_is_secure (url))
     {
       fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
                                      _ ("Relink refuses to send sign-in data to %s over an "
@@ -559,8 +597,9 @@ send_call (GTask *task, const char *url)
   soup_message_headers_replace (soup_message_get_request_headers (call->message), "Accept",
                                 "application/json");
 
-  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), send_cb, task);
+  start_deadline (self, task);
+  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT, call->cancellable,
+                           send_cb, task);
 }
 
 static GTask *
@@ -574,6 +613,7 @@ new_task (RelinkOAuthClient *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  call->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
   return task;
 }

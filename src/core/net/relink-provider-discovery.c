@@ -15,8 +15,11 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "relink-json.h"
 #include "relink-oauth-client.h"
 #include "relink-provider-discovery.h"
+#include "relink-uri.h"
+#include "relink-validate.h"
 
 #define WELL_KNOWN_PATH "/.well-known/openid-configuration"
 #define REQUEST_TIMEOUT_SECONDS 30
@@ -174,7 +177,7 @@ check_endpoint (Discovery *discovery,
       return FALSE;
     }
 
-  if (!relink_oauth_is_secure_url (url))
+  if (!relink_uri_is_secure (url))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
                    _ ("%s names an address for “%s” that does not start with https://. Relink "
@@ -329,19 +332,95 @@ build_profile (Discovery *discovery, JsonObject *doc, GError **error)
   return json_generator_to_data (generator, NULL);
 }
 
+/* The document (already read, at most MAX_DOCUMENT_SIZE bytes) as a
+ * profile; @out_json receives the profile's text. */
+static RelinkProvider *
+parse_document (
+    Discovery *discovery, const char *data, gsize length, char **out_json, GError **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *origin = NULL;
+  RelinkProvider *provider;
+  JsonObject *doc;
+  const char *stated;
+
+  if (length > MAX_DOCUMENT_SIZE)
+    {
+      g_propagate_error (error, answer_error (discovery));
+      return NULL;
+    }
+
+  root = relink_json_parse_object (data, (gssize) length, MAX_DOCUMENT_SIZE, RELINK_JSON_MAX_DEPTH,
+                                   NULL);
+  if (root == NULL)
+    {
+      g_propagate_error (error, answer_error (discovery));
+      return NULL;
+    }
+  doc = json_node_get_object (root);
+
+  /* A document naming another issuer could send sign-ins elsewhere. */
+  stated = get_string (doc, "issuer");
+  if (stated == NULL || !same_issuer (discovery->issuer, stated))
+    {
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD,
+                   _ ("The description at %s belongs to another issuer than the "
+                      "one entered. Check the issuer address."),
+                   discovery->host);
+      return NULL;
+    }
+
+  json = build_profile (discovery, doc, error);
+  if (json == NULL)
+    return NULL;
+
+  origin = g_strconcat (discovery->issuer, WELL_KNOWN_PATH, NULL);
+  provider = relink_provider_new_from_json (json, -1, origin, error);
+  if (provider == NULL)
+    return NULL;
+
+  *out_json = g_steal_pointer (&json);
+  return provider;
+}
+
+RelinkProvider *
+relink_provider_discovery_parse (const char *issuer,
+                                 const char *name,
+                                 const char *data,
+                                 gsize length,
+                                 char **out_json,
+                                 GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  g_autofree char *json = NULL;
+  Discovery discovery = { 0 };
+  RelinkProvider *provider;
+
+  g_return_val_if_fail (issuer != NULL, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL);
+  discovery.issuer = (char *) issuer;
+  discovery.host
+      = (char *) (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : issuer);
+  discovery.name = (char *) (name != NULL && name[0] != '\0' ? name : discovery.host);
+
+  provider = parse_document (&discovery, data, length, &json, error);
+  if (out_json != NULL)
+    *out_json = g_steal_pointer (&json);
+  return provider;
+}
+
 static void
 document_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Discovery *discovery = g_task_get_task_data (task);
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *json = NULL;
-  g_autofree char *origin = NULL;
   RelinkProvider *provider;
-  JsonNode *root;
-  JsonObject *doc;
-  const char *stated;
 
   if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &discovery->length, &error))
     {
@@ -355,41 +434,8 @@ document_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (discovery->length > MAX_DOCUMENT_SIZE)
-    {
-      g_task_return_error (task, answer_error (discovery));
-      return;
-    }
-
-  if (!json_parser_load_from_data (parser, (const char *) discovery->buffer, discovery->length,
-                                   NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_task_return_error (task, answer_error (discovery));
-      return;
-    }
-  doc = json_node_get_object (root);
-
-  /* A document naming another issuer could send sign-ins elsewhere. */
-  stated = get_string (doc, "issuer");
-  if (stated == NULL || !same_issuer (discovery->issuer, stated))
-    {
-      g_task_return_new_error (task, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD,
-                               _ ("The description at %s belongs to another issuer than the "
-                                  "one entered. Check the issuer address."),
-                               discovery->host);
-      return;
-    }
-
-  json = build_profile (discovery, doc, &error);
-  if (json == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  origin = g_strconcat (discovery->issuer, WELL_KNOWN_PATH, NULL);
-  provider = relink_provider_new_from_json (json, -1, origin, &error);
+  provider = parse_document (discovery, (const char *) discovery->buffer, discovery->length, &json,
+                             &error);
   if (provider == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -408,6 +454,7 @@ document_sent_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   Discovery *discovery = g_task_get_task_data (task);
   g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
@@ -449,10 +496,11 @@ document_sent_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   /* One byte beyond the limit tells a full document from a cut one. */
+  cancellable = g_task_get_cancellable (task);
   discovery->buffer = g_malloc0 (MAX_DOCUMENT_SIZE + 1);
   g_input_stream_read_all_async (stream, discovery->buffer, MAX_DOCUMENT_SIZE + 1,
-                                 G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                 document_read_cb, g_object_ref (task));
+                                 G_PRIORITY_DEFAULT, cancellable, document_read_cb,
+                                 g_steal_pointer (&task));
 }
 
 void
@@ -466,6 +514,8 @@ relink_provider_discover_async (const char *issuer,
   g_autoptr (GUri) uri = NULL;
   g_autofree char *stripped = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *problem = NULL;
+  gboolean insecure;
   Discovery *discovery;
   gsize length;
 
@@ -475,23 +525,15 @@ relink_provider_discover_async (const char *issuer,
   g_task_set_source_tag (task, relink_provider_discover_async);
 
   stripped = g_strstrip (g_strdup (issuer));
+  problem = relink_validate_issuer_url (stripped, &insecure);
+  if (problem != NULL)
+    {
+      g_task_return_new_error (
+          task, RELINK_OAUTH_ERROR,
+          insecure ? RELINK_OAUTH_ERROR_INSECURE : RELINK_OAUTH_ERROR_CONFIGURATION, "%s", problem);
+      return;
+    }
   uri = g_uri_parse (stripped, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_query (uri) != NULL
-      || g_uri_get_fragment (uri) != NULL)
-    {
-      g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION, "%s",
-                               _ ("The issuer address is not a valid web address. Enter it like "
-                                  "https://login.example.com."));
-      return;
-    }
-
-  if (!relink_oauth_is_secure_url (stripped))
-    {
-      g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE, "%s",
-                               _ ("The issuer address must start with https://. Relink does not "
-                                  "sign in over unencrypted connections."));
-      return;
-    }
 
   discovery = g_new0 (Discovery, 1);
   discovery->issuer = g_strdup (stripped);

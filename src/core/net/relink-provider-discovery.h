@@ -31,6 +31,18 @@ void relink_provider_discover_async (const char *issuer,
 RelinkProvider *
 relink_provider_discover_finish (GAsyncResult *result, char **out_json, GError **error);
 
+/* The parsing half of relink_provider_discover_async(), for tests and
+ * fuzzers: turns the discovery document @data (@length bytes, at most
+ * 256 KiB) fetched for @issuer into a profile, with the same checks
+ * (issuer named exactly, https endpoints, JSON limits). @out_json:
+ * (optional) receives the profile's JSON text. */
+RelinkProvider *relink_provider_discovery_parse (const char *issuer,
+                                                 const char *name,
+                                                 const char *data,
+                                                 gsize length,
+                                                 char **out_json,
+                                                 GError **error);
+
 /* Writes @provider_json to @user_dir/<id>.json (@user_dir NULL:
  * $XDG_CONFIG_HOME/relink/providers), creating the folder. Never
  * overwrites: an existing file gives G_IO_ERROR_EXISTS. The profile holds

@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "relink-json.h"
+#include "relink-oauth-client.h"
 #include "relink-token-response.h"
 #include "relink-token-set.h"
 
@@ -18,39 +20,36 @@
 #define MAX_LIFETIME ((gint64) 20 * 365 * 24 * 3600)
 #define MAX_ERROR_TEXT 200
 #define MAX_IDENTITY_LENGTH 256
+#define MAX_TOKEN_TYPE_LENGTH 64
+#define MAX_SCOPE_LENGTH 8192
 
 
 static void
-wipe_parser (JsonParser *parser)
+wipe_node (JsonNode *root)
 {
-  JsonNode *root = json_parser_get_root (parser);
-
-  if (root != NULL)
-    relink_json_node_wipe (root);
-  g_object_unref (parser);
+  relink_json_node_wipe (root);
+  json_node_unref (root);
 }
 
-typedef JsonParser WipingParser;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipingParser, wipe_parser)
+typedef JsonNode WipingNode;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipingNode, wipe_node)
 
-/* json-glib's own error would quote the text around the fault, which may
- * be a token: it is dropped. */
+/* The answer's object, or NULL (and @root untouched) when the body is not
+ * a JSON object within the limits. relink_json_parse() never quotes the
+ * text, which may be a token; its message is dropped all the same in
+ * favour of the callers' own. */
 static JsonObject *
-parse_object (JsonParser *parser, const char *body, gsize length)
+parse_object (WipingNode **root, const char *body, gsize length)
 {
-  JsonNode *root;
-
-  if (body == NULL || length == 0 || length > G_MAXSSIZE)
+  if (body == NULL || length == 0 || length > RELINK_OAUTH_MAX_RESPONSE_SIZE)
     return NULL;
 
-  if (!json_parser_load_from_data (parser, body, (gssize) length, NULL))
+  *root = relink_json_parse_object (body, (gssize) length, RELINK_OAUTH_MAX_RESPONSE_SIZE,
+                                    RELINK_JSON_MAX_DEPTH, NULL);
+  if (*root == NULL)
     return NULL;
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  return json_node_get_object (root);
+  return json_node_get_object (*root);
 }
 
 static JsonNode *
@@ -171,6 +170,29 @@ is_usable_token (const char *token)
   return TRUE;
 }
 
+/* token_type ("Bearer", eBay's "User Access Token") goes into the
+ * keyring and the Authorization header, scope into the keyring and the
+ * window: short, valid UTF-8 without control characters, so no line
+ * break reaches a header. (json-glib 1.6 turns "\351" into a raw byte;
+ * relink_json_parse() refuses that, this check keeps it so whatever the
+ * parser.) */
+static gboolean
+is_usable_text (const char *text, gsize max_length)
+{
+  gsize length = strlen (text);
+
+  if (length > max_length || !g_utf8_validate (text, length, NULL))
+    return FALSE;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 member_present (JsonObject *object, const char *name)
 {
@@ -239,7 +261,7 @@ relink_token_response_parse (RelinkProvider *provider,
                              RelinkIdentity **out_identity,
                              GError **error)
 {
-  g_autoptr (WipingParser) parser = json_parser_new ();
+  g_autoptr (WipingNode) root = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autoptr (RelinkIdentity) identity = NULL;
   JsonObject *object;
@@ -259,7 +281,7 @@ relink_token_response_parse (RelinkProvider *provider,
   if (out_identity != NULL)
     *out_identity = NULL;
 
-  object = parse_object (parser, body, length);
+  object = parse_object (&root, body, length);
   if (object == NULL)
     {
       g_propagate_error (error, malformed_error (provider, call));
@@ -300,17 +322,26 @@ relink_token_response_parse (RelinkProvider *provider,
         return NULL;
     }
 
+  /* Refused rather than dropped: a sign-in that stored them would leave a
+   * keyring item Relink could not read back. */
+  token_type = get_string (object, "token_type");
+  scope = get_string (object, "scope");
+  if ((token_type != NULL && !is_usable_text (token_type, MAX_TOKEN_TYPE_LENGTH))
+      || (scope != NULL && !is_usable_text (scope, MAX_SCOPE_LENGTH)))
+    {
+      g_propagate_error (error, malformed_error (provider, call));
+      return NULL;
+    }
+
   tokens = previous != NULL ? relink_token_set_copy (previous) : relink_token_set_new ();
   relink_token_set_set_access_token (tokens, access_token);
   relink_token_set_set_issued_at (tokens, now);
 
-  token_type = get_string (object, "token_type");
   if (token_type != NULL && token_type[0] != '\0')
     relink_token_set_set_token_type (tokens, token_type);
   else if (relink_token_set_get_token_type (tokens) == NULL)
     relink_token_set_set_token_type (tokens, "Bearer");
 
-  scope = get_string (object, "scope");
   if (scope != NULL && scope[0] != '\0')
     relink_token_set_set_scope (tokens, scope);
   else if (relink_token_set_get_scope (tokens) == NULL && requested_scope != NULL
@@ -455,6 +486,14 @@ classify (RelinkProvider *provider, RelinkOAuthCall call, guint status, JsonObje
   if (status == 401 && call == RELINK_OAUTH_CALL_IDENTITY)
     return RELINK_OAUTH_ERROR_INVALID_GRANT;
 
+  /* Only an OAuth refusal is a refusal: an error body, and for a refresh
+   * (where a refusal means "sign in again") with 400 or 401 (or a 2xx). A
+   * redirect, a 403 or 404 page, or anything else is not the marketplace's
+   * word on the grant: an unexpected answer, tokens kept. */
+  if (object == NULL || error_text_for (object, &code) == NULL
+      || (call == RELINK_OAUTH_CALL_REFRESH && status != 0 && status != 400 && status != 401))
+    return RELINK_OAUTH_ERROR_MALFORMED;
+
   return RELINK_OAUTH_ERROR_FAILED;
 }
 
@@ -532,6 +571,19 @@ error_from_object (RelinkProvider *provider,
         relink_oauth_error_set_retry_after (error, retry_after);
         break;
 
+      case RELINK_OAUTH_ERROR_MALFORMED:
+        if (status != 0)
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("Unexpected answer from %s (error %u); the saved tokens were "
+                                  "kept. Try again later."),
+                               name, status);
+        else
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("Unexpected answer from %s; the saved tokens were kept. Try "
+                                  "again later."),
+                               name);
+        break;
+
       case RELINK_OAUTH_ERROR_FAILED:
       default:
         if (reason == NULL || reason[0] == '\0')
@@ -590,11 +642,11 @@ relink_token_response_parse_error (RelinkProvider *provider,
                                    gsize length,
                                    gint64 retry_after)
 {
-  g_autoptr (WipingParser) parser = json_parser_new ();
+  g_autoptr (WipingNode) root = NULL;
 
   g_return_val_if_fail (RELINK_IS_PROVIDER (provider), NULL);
 
-  return error_from_object (provider, call, status, parse_object (parser, body, length),
+  return error_from_object (provider, call, status, parse_object (&root, body, length),
                             retry_after);
 }
 
@@ -699,7 +751,7 @@ relink_token_response_parse_identity (RelinkProvider *provider,
                                       gsize length,
                                       GError **error)
 {
-  g_autoptr (WipingParser) parser = json_parser_new ();
+  g_autoptr (WipingNode) root = NULL;
   const char *id_field = relink_provider_get_identity_id_field (provider);
   const char *name_field = relink_provider_get_identity_name_field (provider);
   JsonObject *object;
@@ -707,7 +759,7 @@ relink_token_response_parse_identity (RelinkProvider *provider,
   g_return_val_if_fail (RELINK_IS_PROVIDER (provider), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  object = parse_object (parser, body, length);
+  object = parse_object (&root, body, length);
   if (object == NULL)
     {
       g_propagate_error (error, malformed_error (provider, RELINK_OAUTH_CALL_IDENTITY));
