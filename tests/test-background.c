@@ -310,6 +310,8 @@ test_background (Fixture *fixture, gconstpointer data)
   WAIT_FOR (fixture->server->notified->len >= 1);
   n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 7 days");
+  /* The desktop shows who sends it: the app's name, not the program's. */
+  g_assert_cmpstr (n->app_name, ==, "Relink");
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
 
   g_assert_cmpuint (count_windows (fixture), ==, 0);
@@ -419,6 +421,7 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   WAIT_FOR (fixture->server->notified->len >= 2);
   n = relink_test_notification_server_last (fixture->server);
   g_assert_nonnull (strstr (n->summary, "shop_a"));
+  g_assert_cmpstr (n->app_name, ==, "Relink");
   g_assert_cmpuint (n->replaces_id, ==, first_id);
 
   /* A click on it opens the account, in the same process. */
@@ -429,6 +432,34 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
 
   quit_and_wait (fixture);
+}
+
+/* The tray item a panel shows the moment it appears already lists the
+ * account to renew: it registers once the accounts are known, not with
+ * "No accounts yet" for a moment after every start or hand-over. */
+static void
+test_tray_at_once (Fixture *fixture, gconstpointer data)
+{
+  RelinkTestWatcher *watcher = relink_test_watcher_start ();
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) root = NULL;
+  g_autoptr (GVariant) children = NULL;
+  g_autoptr (GString) menu = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint revision;
+
+  spawn_background (fixture);
+  WAIT_FOR (watcher->senders->len >= 1);
+  reply = relink_test_dbus_call (fixture->bus, g_ptr_array_index (watcher->senders, 0),
+                                 RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "GetLayout",
+                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", &revision, &root);
+  children = g_variant_get_child_value (root, 2);
+  relink_test_describe_menu (menu, children);
+  g_assert_nonnull (strstr (menu->str, "shop__a"));
+
+  relink_test_watcher_stop (watcher);
 }
 
 int
@@ -442,6 +473,8 @@ main (int argc, char *argv[])
               test_notification_opens_window, fixture_teardown);
   g_test_add ("/background/reminder-after-handover", Fixture, NULL, fixture_setup,
               test_reminder_after_handover, fixture_teardown);
+  g_test_add ("/background/tray-at-once", Fixture, NULL, fixture_setup, test_tray_at_once,
+              fixture_teardown);
 
   the_server = relink_test_notification_server_start ();
   return g_test_run ();
