@@ -663,13 +663,13 @@ typedef struct
 } HostileCase;
 
 static const HostileCase hostile_cases[] = {
-  { "huge", ANSWER_HUGE, 5, "cannot read" },
-  { "deep", ANSWER_DEEP, 5, "cannot read" },
+  { "huge", ANSWER_HUGE, 5, "tokens were kept" },
+  { "deep", ANSWER_DEEP, 5, "tokens were kept" },
   { "drip", ANSWER_DRIP, 5, "did not answer in time" },
   { "stall", ANSWER_STALL, 5, "did not answer in time" },
   { "500", ANSWER_500, 5, "problem on its side" },
-  { "garbage", ANSWER_GARBAGE, 5, "cannot read" },
-  { "no-access-token", ANSWER_NO_ACCESS, 5, NULL },
+  { "garbage", ANSWER_GARBAGE, 5, "tokens were kept" },
+  { "no-access-token", ANSWER_NO_ACCESS, 5, "tokens were kept" },
 };
 
 /* A login page, a redirect or a 404 is not the marketplace refusing the
@@ -834,6 +834,31 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
     child_wait (&again, 20);
     g_assert_cmpint (again.status, ==, 0);
   }
+}
+
+/* refresh --all used to sit through one SIGTERM: now the first one stops
+ * the queue, the request out gets its deadline, and relinkctl ends with
+ * "Cancelled" and status 130. */
+static void
+test_signal_refresh_all (Fixture *fixture, gconstpointer data)
+{
+  const char *const args[] = { "refresh", "--all", NULL };
+  g_auto (Child) child = { 0 };
+  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *after = NULL;
+
+  fixture->answer = ANSWER_STALL;
+  child_start (fixture, &child, "", args);
+  wait_for_requests (fixture, 1, &child);
+  g_subprocess_send_signal (child.process, SIGTERM);
+  child_wait (&child, 20);
+
+  g_assert_true (child.exited);
+  g_assert_cmpint (child.status, ==, 130);
+  g_assert_nonnull (strstr (child.err, "Cancelled"));
+  g_assert_cmpfloat (child.seconds, <, 10);
+  after = keyring_bytes (fixture);
+  g_assert_cmpstr (after, ==, before);
 }
 
 /* Import: SIGTERM while it waits for the token on standard input. */
@@ -1006,6 +1031,7 @@ main (int argc, char *argv[])
        test_signal_during_request);
   ADD ("/faults/signal/refresh-during-request/SIGKILL", GINT_TO_POINTER (SIGKILL),
        test_signal_during_request);
+  ADD ("/faults/signal/refresh-all/SIGTERM", NULL, test_signal_refresh_all);
   ADD ("/faults/signal/import-stdin/SIGTERM", NULL, test_import_signal_stdin);
   ADD ("/faults/signal/import-during-request/SIGTERM", GINT_TO_POINTER (SIGTERM),
        test_import_signal_during_request);
