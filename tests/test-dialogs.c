@@ -706,6 +706,15 @@ account_removed_cb (GtkWindow *dialog, const char *name, char **out)
   *out = g_strdup (name);
 }
 
+/* The dialog as the window opens it, with a context of its own here. */
+static GtkWidget *
+details_dialog_new (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (RelinkContext) context = relink_context_new_for_manager (fixture->manager);
+
+  return GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+}
+
 static void
 test_details (void)
 {
@@ -746,7 +755,7 @@ test_details (void)
   relink_secrets_store_tokens_sync (fixture.secrets, account_id, "test", tokens, NULL, &error);
   g_assert_no_error (error);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
+  dialog = details_dialog_new (&fixture, account);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_signal_connect (dialog, "account-removed", G_CALLBACK (account_removed_cb), &removed_name);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -822,7 +831,7 @@ test_details_empty_history (void)
                                    RELINK_TEST_FIXTURE_CYCLE - 1);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
+  dialog = details_dialog_new (&fixture, account);
   gtk_window_present (GTK_WINDOW (dialog));
   relink_test_wait_for_frames (dialog, 1);
   WAIT_FOR (find_label (dialog, "No history yet") != NULL);
@@ -908,7 +917,7 @@ test_details_actions (void)
 {
   Fixture fixture = { 0 };
   g_autoptr (RelinkAccount) account = NULL;
-  g_autoptr (RelinkTokenService) service = NULL;
+  g_autoptr (RelinkContext) context = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *test_text = NULL;
@@ -918,10 +927,9 @@ test_details_actions (void)
 
   fixture_open_full (&fixture, 0, TRUE);
   account = add_stub_account (&fixture);
-  service = relink_token_service_new (fixture.manager);
+  context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
-  relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog), service);
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
   gtk_window_present (GTK_WINDOW (dialog));
   relink_test_wait_for_frames (dialog, 1);
   WAIT_FOR (find_label (dialog, "No history yet") != NULL);
@@ -1005,7 +1013,7 @@ test_details_actions (void)
   maybe_screenshot (dialog, "account-details-revoked");
 
   destroy_and_finalize (dialog);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&service));
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
   fixture_close (&fixture);
 }
 
@@ -1016,17 +1024,16 @@ test_details_revoke_by_hand (void)
 {
   Fixture fixture = { .no_revocation = TRUE };
   g_autoptr (RelinkAccount) account = NULL;
-  g_autoptr (RelinkTokenService) service = NULL;
+  g_autoptr (RelinkContext) context = NULL;
   g_autoptr (RelinkTokenSet) tokens = NULL;
   AdwMessageDialog *confirm;
   GtkWidget *dialog;
 
   fixture_open_full (&fixture, 0, TRUE);
   account = add_stub_account (&fixture);
-  service = relink_token_service_new (fixture.manager);
+  context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
-  relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog), service);
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
   gtk_window_present (GTK_WINDOW (dialog));
   relink_test_wait_for_frames (dialog, 1);
 
@@ -1046,7 +1053,7 @@ test_details_revoke_by_hand (void)
   maybe_screenshot (dialog, "account-details-revoked-by-hand");
 
   destroy_and_finalize (dialog);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&service));
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
   fixture_close (&fixture);
 }
 
@@ -1073,7 +1080,7 @@ test_details_test_failure (void)
     g_assert_no_error (error);
   }
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, fixture.manager, account));
+  dialog = details_dialog_new (&fixture, account);
   gtk_window_present (GTK_WINDOW (dialog));
   relink_test_wait_for_frames (dialog, 1);
 

@@ -673,9 +673,8 @@ static const HostileCase hostile_cases[] = {
 };
 
 /* A login page, a redirect or a 404 is not the marketplace refusing the
- * grant (issue 10, class 5): "unexpected answer, tokens kept". The
- * verdict itself is relink-token-failure.c's; these cases join
- * hostile_cases once that fix is in. */
+ * grant (issue 10, class 5): "unexpected answer, tokens kept", and the
+ * account does not read "needs re-authorisation". */
 static const HostileCase verdict_cases[] = {
   { "302", ANSWER_302, 5, NULL },
   { "403-html", ANSWER_403_HTML, 5, NULL },
@@ -1018,7 +1017,9 @@ main (int argc, char *argv[])
     {
       g_autofree char *import = g_strdup_printf ("/faults/import/%s", verdict_cases[i].name);
 
-      /* Whatever the verdict, an import changes nothing. */
+      g_autofree char *refresh = g_strdup_printf ("/faults/refresh/%s", verdict_cases[i].name);
+
+      ADD (refresh, &verdict_cases[i], test_hostile_refresh);
       ADD (import, &verdict_cases[i], test_import_hostile);
     }
   ADD ("/faults/refresh/invalid-grant", NULL, test_hostile_refused);

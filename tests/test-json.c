@@ -192,6 +192,10 @@ test_syntax_strict (void)
   assert_refused ("", -1, RELINK_JSON_ERROR_EMPTY);
   assert_refused (" \n\t\r ", -1, RELINK_JSON_ERROR_EMPTY);
 
+  /* Valid JSON, but infinity as a double: no writer could write it back. */
+  assert_refused ("{\"expires_in\": 1e999}", -1, RELINK_JSON_ERROR_INVALID);
+  assert_refused ("-1e400", -1, RELINK_JSON_ERROR_INVALID);
+
   assert_accepted ("{}");
   assert_accepted ("[]");
   assert_accepted ("\xef\xbb\xbf{\"bom\": true}");
@@ -269,6 +273,17 @@ test_readers_refuse_deep (void)
   g_clear_error (&error);
 
   keyset = relink_test_make_keyset (ebay, "production", "client-id", "Shop_Owner-RuName");
+
+  /* A field id is named; a damaged name is not repeated. */
+  g_assert_false (relink_keyset_set_extras_json (keyset, "{\"accepted_url\": 12}", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "“accepted_url”"));
+  g_clear_error (&error);
+  g_assert_false (relink_keyset_set_extras_json (keyset, "{\"a\\fb\": 12}", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_null (strchr (error->message, '\f'));
+  g_clear_error (&error);
+
   g_assert_false (relink_keyset_set_extras_json (keyset, deep_member, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);

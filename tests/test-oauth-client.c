@@ -44,7 +44,7 @@
 #include <libsoup/soup.h>
 
 #include "relink-aliexpress-sign.h"
-#include "relink-oauth-client.h"
+#include "relink-oauth-client-private.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-token-response.h"
@@ -626,6 +626,20 @@ test_parse_errors (void)
     { ebay, RELINK_OAUTH_CALL_REFRESH, 400, "{\"error\":\"invalid_scope\"}",
       RELINK_OAUTH_ERROR_FAILED },
     { ebay, RELINK_OAUTH_CALL_REFRESH, 503, "<html>down</html>", RELINK_OAUTH_ERROR_SERVER },
+    /* Only an OAuth refusal is a refusal: a redirect, a 403 or 404 page, a
+     * 400 without an OAuth error body or a JSON 404 is an unexpected
+     * answer, never "sign in again". */
+    { ebay, RELINK_OAUTH_CALL_REFRESH, 302, "", RELINK_OAUTH_ERROR_MALFORMED },
+    { ebay, RELINK_OAUTH_CALL_REFRESH, 403, "<html>Forbidden</html>",
+      RELINK_OAUTH_ERROR_MALFORMED },
+    { ebay, RELINK_OAUTH_CALL_REFRESH, 404, "<html>Not Found</html>",
+      RELINK_OAUTH_ERROR_MALFORMED },
+    { ebay, RELINK_OAUTH_CALL_REFRESH, 400, "<html>Bad Request</html>",
+      RELINK_OAUTH_ERROR_MALFORMED },
+    { ebay, RELINK_OAUTH_CALL_REFRESH, 404, "{\"error\":\"not_found\",\"status\":404}",
+      RELINK_OAUTH_ERROR_MALFORMED },
+    { ebay, RELINK_OAUTH_CALL_REFRESH, 403, "{\"error\":\"invalid_grant\"}",
+      RELINK_OAUTH_ERROR_INVALID_GRANT },
     { ebay, RELINK_OAUTH_CALL_REFRESH, 400, "{\"error\":\"temporarily_unavailable\"}",
       RELINK_OAUTH_ERROR_SERVER },
     { ebay, RELINK_OAUTH_CALL_REFRESH, 429, "", RELINK_OAUTH_ERROR_RATE_LIMITED },
@@ -982,7 +996,9 @@ test_ebay_errors (Fixture *fixture, gconstpointer data)
     { "microtech", RELINK_OAUTH_ERROR_FAILED,
       "eBay refused to renew the access: “An error occurred while refreshing token.”. Nothing "
       "was changed; if this keeps happening, renew the connection." },
-    { "redirect", RELINK_OAUTH_ERROR_FAILED, NULL },
+    /* A redirect is not a refusal of the grant (issue 10, class 5). */
+    { "redirect", RELINK_OAUTH_ERROR_MALFORMED,
+      "Unexpected answer from eBay (error 307); the saved tokens were kept. Try again later." },
     { "echo", RELINK_OAUTH_ERROR_FAILED, NULL },
   };
 

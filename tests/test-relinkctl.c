@@ -53,6 +53,7 @@ typedef struct
 
   /* What the stub saw. */
   guint token_requests;
+  gboolean ebay_forbidden; /* the eBay stub answers 403 with an HTML page */
   guint identity_requests;
   char *last_method;
   char *last_content_type;
@@ -147,6 +148,13 @@ ebay_token_cb (SoupServer *server,
   remember_request (fixture, msg);
   g_free (fixture->ebay_authorization);
   fixture->ebay_authorization = g_strdup (fixture->last_authorization);
+  if (fixture->ebay_forbidden)
+    {
+      soup_server_message_set_status (msg, 403, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                        "<html>Forbidden</html>", 22);
+      return;
+    }
   answer = g_strdup_printf ("{\"access_token\":\"v^1.1#fresh-%u\",\"expires_in\":7200,"
                             "\"token_type\":\"User Access Token\"}",
                             ++fixture->next_access);
@@ -547,6 +555,83 @@ test_status_exit_codes (Fixture *fixture, gconstpointer data)
   /* Most urgent first: the expired account before the valid one. */
   g_assert_true (strstr (attention.out, "Tienda MLA") < strstr (attention.out, "Main eBay shop"));
   g_assert_nonnull (strstr (attention.out, "6 of 8 accounts need attention"));
+}
+
+/* A broken profile under a live account is named as broken, with the
+ * fault, and the account needs attention: never "missing", never "fine"
+ * (issue 10, class 5). */
+static void
+test_status_broken_profile (Fixture *fixture, gconstpointer data)
+{
+  g_auto (Result) fine = { 0 };
+  g_auto (Result) broken = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) refresh = { 0 };
+  g_autofree char *id
+      = add_account (fixture, fixture->ebay_keyset, "Live eBay shop", "v^1.1#live-access",
+                     relink_now () + 3600, "v^1.1#live-refresh");
+
+  RUN (fixture, &fine, NULL, "status");
+  g_assert_cmpint (fine.status, ==, 0);
+  g_assert_nonnull (strstr (fine.out, "fine"));
+
+  /* Cut short in an editor: no longer JSON. */
+  write_profile (fixture, EBAY_ID ".json", "{ \"format_version\": 1, \"id\": \"" EBAY_ID "\",");
+
+  RUN (fixture, &broken, NULL, "status");
+  g_test_message ("%s", broken.out);
+  g_assert_cmpint (broken.status, ==, 1);
+  g_assert_nonnull (strstr (broken.out, "Needs attention"));
+  g_assert_nonnull (strstr (broken.out, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_nonnull (strstr (broken.out, EBAY_ID ".json"));
+  g_assert_null (strstr (broken.out, "missing"));
+  g_assert_null (strstr (broken.out, "are fine"));
+  g_assert_null (strstr (broken.out, "is fine"));
+
+  RUN (fixture, &json, NULL, "status", "--json");
+  g_assert_cmpint (json.status, ==, 1);
+
+  /* A refresh says the same, not "missing". */
+  RUN (fixture, &refresh, NULL, "refresh", "Live eBay shop");
+  g_test_message ("%s", refresh.err);
+  g_assert_cmpint (refresh.status, !=, 0);
+  g_assert_nonnull (strstr (refresh.err, "The marketplace profile “" EBAY_ID "” is broken: "));
+  g_assert_null (strstr (refresh.err, "missing"));
+}
+
+/* A 403 page from the token endpoint is no refusal of the grant: the
+ * account is not marked for renewal, its tokens are kept, and refresh
+ * --all tries it again (issue 10, class 5). */
+static void
+test_refresh_unexpected_answer (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->ebay_keyset, "Shop three", "v^1.1#cached-3",
+                                     relink_now () + 3600, "v^1.1#cached-r3");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) single = { 0 };
+  g_auto (Result) all = { 0 };
+
+  fixture->ebay_forbidden = TRUE;
+  RUN (fixture, &single, NULL, "refresh", "Shop three");
+  g_test_message ("%s", single.err);
+  g_assert_cmpint (single.status, !=, 0);
+  g_assert_cmpuint (fixture->token_requests, ==, 1);
+  g_assert_nonnull (strstr (single.err, "unexpected answer"));
+  g_assert_null (strstr (single.err, "Renew"));
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_ERROR);
+  tokens = lookup_tokens (fixture, id);
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "v^1.1#cached-3");
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "v^1.1#cached-r3");
+
+  /* Not skipped as "needs renewing": tried again, and now it works. */
+  fixture->ebay_forbidden = FALSE;
+  RUN (fixture, &all, NULL, "refresh", "--all");
+  g_test_message ("%s%s", all.out, all.err);
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_cmpuint (fixture->token_requests, ==, 2);
+  g_assert_null (strstr (all.out, "skipped"));
 }
 
 static JsonObject *
@@ -1557,6 +1642,8 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/relinkctl/help", test_help);
   ADD ("/relinkctl/status/exit-codes", test_status_exit_codes);
+  ADD ("/relinkctl/status/broken-profile", test_status_broken_profile);
+  ADD ("/relinkctl/refresh/unexpected-answer", test_refresh_unexpected_answer);
   ADD ("/relinkctl/json/schema", test_json_schema);
   ADD ("/relinkctl/list/human", test_list_human);
   ADD ("/relinkctl/token/cached", test_token_cached);

@@ -577,6 +577,24 @@ test_tokens_corrupt (void)
   assert_message_clean (error, forbidden);
   g_clear_error (&error);
 
+  /* An item without any token ({} or only nulls) is damaged, not something
+   * to send to the marketplace and blame it for. */
+  {
+    const char *const empties[] = { "{}", "{\"access_token\": null, \"refresh_token\": \"\"}" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (empties); i++)
+      {
+        secret_password_store_sync (&foreign_tokens_schema, SECRET_COLLECTION_DEFAULT,
+                                    "Planted item", empties[i], NULL, &error, "account", account,
+                                    NULL);
+        g_assert_no_error (error);
+        found = relink_secrets_lookup_tokens_sync (secrets, account, NULL, &error);
+        g_assert_null (found);
+        g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_CORRUPT);
+        g_clear_error (&error);
+      }
+  }
+
   /* Renewing replaces the unreadable item. */
   {
     g_autoptr (RelinkTokenSet) tokens = make_tokens ("renewed");

@@ -17,6 +17,8 @@
 /* The argument that turns this test binary into one of the concurrent
  * writers of test_concurrent_processes(). */
 #define WRITER_ARG "--store-writer"
+/* The argument that runs the full-disk checks inside a small tmpfs. */
+#define FULL_DISK_ARG "--full-disk"
 #define N_WRITES 200
 #define SHARED_ID "shared-account"
 
@@ -1269,6 +1271,137 @@ spawn_writer (const char *path, const char *role)
   return process;
 }
 
+/* Fills the file system holding @dir, until it says ENOSPC. */
+static void
+fill_disk (const char *dir)
+{
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  char block[4096] = { 0 };
+  int fd = g_open (fill, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  /* The last partial block too. */
+  while (write (fd, block, 1) > 0)
+    ;
+  g_assert_no_errno (close (fd));
+}
+
+static void
+assert_disk_full (const GError *error)
+{
+  g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_DISK_FULL);
+  g_assert_true (g_str_has_prefix (error->message, "The disk is full: Relink could not save"));
+  g_assert_nonnull (strstr (error->message, "Free some space and try again."));
+}
+
+/* Runs in a private mount namespace, with @dir a small tmpfs: a store on
+ * a full disk still reads for a brief reader (relinkctl's `token`, `list`,
+ * `status`), and a write says the disk is full, not "I/O error". */
+static int
+run_full_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "relink.db", NULL);
+  g_autofree char *fill = g_build_filename (dir, "fill", NULL);
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) long_text = g_string_new (NULL);
+
+  store = open_store (path);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("a%u", i);
+      g_autoptr (RelinkAccount) saved = make_account (id, "k1", i);
+
+      g_assert_true (relink_store_save_account (store, saved, &error));
+      g_assert_no_error (error);
+      add_history (store, id, 10 + i, RELINK_HISTORY_KIND_REFRESH, TRUE, "fine");
+    }
+  g_clear_object (&store);
+
+  fill_disk (dir);
+
+  /* A brief reader reads it all, writing nothing. */
+  for (guint flags = 0; flags < 2; flags++)
+    {
+      store = relink_store_open_with_flags (
+          path, RELINK_STORE_OPEN_FLAGS_BRIEF | (flags ? RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK : 0),
+          &error);
+      g_assert_no_error (error);
+      accounts = relink_store_load_accounts (store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (accounts->len, ==, 3);
+      g_clear_pointer (&accounts, g_ptr_array_unref);
+      account = relink_store_load_account (store, "a1", &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (relink_account_get_nickname (account), ==, "Main shop");
+      g_clear_object (&account);
+      history = relink_store_load_history (store, "a1", 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (history->len, ==, 1);
+      g_clear_pointer (&history, g_ptr_array_unref);
+
+      /* A write says what is wrong and what to do. */
+      for (guint i = 0; i < 2000; i++)
+        g_string_append (long_text, "a nickname too long for a full disk ");
+      account = make_account ("a9", "k1", 9);
+      relink_account_set_nickname (account, long_text->str);
+      g_assert_false (relink_store_save_account (store, account, &error));
+      assert_disk_full (error);
+      g_print ("Write on a full disk: %s\n", error->message);
+      g_clear_error (&error);
+      g_clear_object (&account);
+      g_clear_object (&store);
+    }
+
+  /* A long-running program's open (not brief) says the disk is full too,
+   * rather than "could not read or write". */
+  store = relink_store_open (path, &error);
+  if (store == NULL)
+    assert_disk_full (error);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* Nothing was lost: with space again, everything is there. */
+  g_assert_no_errno (g_remove (fill));
+  store = open_store (path);
+  accounts = relink_store_load_accounts (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 3);
+
+  return 0;
+}
+
+/* A real full disk: a 256 KiB tmpfs, mounted in a user and mount namespace
+ * of our own (no privileges needed, nothing mounted outside). */
+static void
+test_full_disk (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", &error);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  process = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, "unshare", "--user",
+      "--map-root-user", "--mount", "sh", "-c",
+      "mount -t tmpfs -o size=256k tmpfs \"$1\" && exec \"$2\" " FULL_DISK_ARG " \"$1\"", "sh",
+      fixture->dir, self_exe, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 static void
 test_concurrent_processes (Fixture *fixture, gconstpointer data)
 {
@@ -1488,6 +1621,8 @@ main (int argc, char *argv[])
 {
   if (argc == 4 && g_str_equal (argv[1], WRITER_ARG))
     return run_writer (argv[2], argv[3]);
+  if (argc == 3 && g_str_equal (argv[1], FULL_DISK_ARG))
+    return run_full_disk (argv[2]);
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1516,6 +1651,7 @@ main (int argc, char *argv[])
   ADD ("damaged", test_damaged);
   ADD ("damaged-unchecked", test_damaged_unchecked);
   ADD ("concurrent-processes", test_concurrent_processes);
+  ADD ("full-disk", test_full_disk);
   ADD ("data-version", test_data_version_own_writes);
   ADD ("threads", test_threads);
 

@@ -24,7 +24,7 @@
 #include "relink-account-manager.h"
 #include "relink-backoff.h"
 #include "relink-expiry.h"
-#include "relink-keep-alive.h"
+#include "relink-keep-alive-private.h"
 #include "relink-sign-in.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
@@ -57,6 +57,12 @@ typedef enum
   MODE_RATE_LIMITED,
   MODE_MALFORMED,
   MODE_OVERSIZED,
+  /* Not OAuth refusals: a login redirect, a forbidden or missing page, and
+   * an API's JSON 404 without an OAuth error. */
+  MODE_REDIRECT_302,
+  MODE_HTML_403,
+  MODE_HTML_404,
+  MODE_JSON_404,
 } StubMode;
 
 typedef struct
@@ -175,6 +181,23 @@ answer_refresh (Fixture *fixture, SoupServerMessage *msg, GHashTable *form)
 
       case MODE_MALFORMED:
         relink_test_answer_json (msg, 200, "{\"access_token\": \"APP_USR-broken");
+        return;
+
+      case MODE_REDIRECT_302:
+        soup_server_message_set_redirect (msg, 302, "https://login.invalid/signin");
+        return;
+
+      case MODE_HTML_403:
+      case MODE_HTML_404:
+        soup_server_message_set_status (msg, fixture->mode == MODE_HTML_403 ? 403 : 404, NULL);
+        soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                          "<html><body>Nope</body></html>", 30);
+        return;
+
+      case MODE_JSON_404:
+        relink_test_answer_json (msg, 404,
+                                 "{\"message\":\"resource not found\",\"error\":\"not_found\","
+                                 "\"status\":404,\"cause\":[]}");
         return;
 
       case MODE_OVERSIZED:
@@ -1107,12 +1130,29 @@ test_failure (Fixture *fixture, gconstpointer data)
     { MODE_RATE_LIMITED, RELINK_OAUTH_ERROR_RATE_LIMITED, RELINK_ACCOUNT_STATUS_ERROR,
       STUB_NAME " asks Relink to slow down. Relink will try again in 2 min.", TRUE },
     { MODE_MALFORMED, RELINK_OAUTH_ERROR_MALFORMED, RELINK_ACCOUNT_STATUS_ERROR,
-      STUB_NAME " sent an answer Relink cannot read; the saved tokens were kept. Relink will "
-                "try again in ",
+      STUB_NAME " sent an unexpected answer; the saved tokens were kept. Relink will try again "
+                "in ",
       TRUE },
     { MODE_OVERSIZED, RELINK_OAUTH_ERROR_MALFORMED, RELINK_ACCOUNT_STATUS_ERROR,
-      STUB_NAME " sent an answer Relink cannot read; the saved tokens were kept. Relink will "
-                "try again in ",
+      STUB_NAME " sent an unexpected answer; the saved tokens were kept. Relink will try again "
+                "in ",
+      TRUE },
+    /* Only an OAuth refusal means "sign in again" (issue 10, class 5). */
+    { MODE_REDIRECT_302, RELINK_OAUTH_ERROR_MALFORMED, RELINK_ACCOUNT_STATUS_ERROR,
+      STUB_NAME " sent an unexpected answer; the saved tokens were kept. Relink will try again "
+                "in ",
+      TRUE },
+    { MODE_HTML_403, RELINK_OAUTH_ERROR_MALFORMED, RELINK_ACCOUNT_STATUS_ERROR,
+      STUB_NAME " sent an unexpected answer; the saved tokens were kept. Relink will try again "
+                "in ",
+      TRUE },
+    { MODE_HTML_404, RELINK_OAUTH_ERROR_MALFORMED, RELINK_ACCOUNT_STATUS_ERROR,
+      STUB_NAME " sent an unexpected answer; the saved tokens were kept. Relink will try again "
+                "in ",
+      TRUE },
+    { MODE_JSON_404, RELINK_OAUTH_ERROR_MALFORMED, RELINK_ACCOUNT_STATUS_ERROR,
+      STUB_NAME " sent an unexpected answer; the saved tokens were kept. Relink will try again "
+                "in ",
       TRUE },
   };
 

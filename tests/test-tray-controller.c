@@ -13,7 +13,7 @@
 #include "relink-expiry.h"
 #include "relink-test-service.h"
 #include "relink-test-util.h"
-#include "relink-tray-controller.h"
+#include "relink-tray-controller-private.h"
 
 #define DAY G_GINT64_CONSTANT (86400)
 #define T0 G_GINT64_CONSTANT (1893456000)

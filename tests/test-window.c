@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "relink-account-details-dialog.h"
 #include "relink-account-manager.h"
 #include "relink-account-row.h"
 #include "relink-add-account-dialog.h"
@@ -31,6 +32,8 @@ typedef struct
 {
   char *dir;
   RelinkAccountManager *manager;
+  /* Around @manager: what the window is given. */
+  RelinkContext *context;
   GtkWidget *window;
   gint64 now;
   /* Set before fixture_open() to add the stub's profile. */
@@ -68,6 +71,7 @@ fixture_open (Fixture *fixture, guint n_accounts)
   fixture->manager = relink_account_manager_new (store, secrets, providers);
   relink_account_manager_load_sync (fixture->manager, NULL, &error);
   g_assert_no_error (error);
+  fixture->context = relink_context_new_for_manager (fixture->manager);
   g_assert_cmpuint (
       g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==,
       n_accounts);
@@ -82,7 +86,7 @@ fixture_show_window (Fixture *fixture)
   g_settings_set_int (settings, "window-width", 720);
   g_settings_set_int (settings, "window-height", 1100);
 
-  fixture->window = relink_window_new (NULL, fixture->manager);
+  fixture->window = relink_window_new (NULL, fixture->context);
   gtk_window_present (GTK_WINDOW (fixture->window));
   relink_test_wait_for_frames (fixture->window, 1);
 }
@@ -99,6 +103,7 @@ fixture_close (Fixture *fixture)
       g_assert_finalize_object (fixture->window);
     }
 
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
   relink_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
@@ -311,7 +316,7 @@ test_window_empty (void)
   fixture_open (&fixture, 0);
 
   /* While the first load runs, a spinner and not the welcome. */
-  fixture.window = relink_window_new (NULL, fixture.manager);
+  fixture.window = relink_window_new (NULL, fixture.context);
   relink_window_set_loading (RELINK_WINDOW (fixture.window), TRUE);
   gtk_window_present (GTK_WINDOW (fixture.window));
   relink_test_wait_for_frames (fixture.window, 1);
@@ -627,7 +632,7 @@ test_window_first_frame (void)
   g_settings_set_int (settings, "window-width", 720);
   g_settings_set_int (settings, "window-height", 1100);
 
-  fixture.window = frame.window = relink_window_new (NULL, fixture.manager);
+  fixture.window = frame.window = relink_window_new (NULL, fixture.context);
   g_signal_connect (fixture.window, "map", G_CALLBACK (first_frame_map_cb), &frame);
   gtk_window_present (GTK_WINDOW (fixture.window));
   while (frame.shown == NULL)
@@ -861,6 +866,185 @@ test_window_renew (void)
   soup_server_disconnect (stub);
 }
 
+/* One token service per process: refreshes join */
+
+typedef struct
+{
+  guint token_requests;
+  guint identity_requests;
+} JoinStub;
+
+static gboolean
+answer_token_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  /* Shorter than the refresh margin: a second refresh that queued behind
+   * this one instead of joining it would find the access token due again
+   * and ask for another. */
+  relink_test_stub_answer_json (msg, 200,
+                                "{\"access_token\":\"" STUB_ACCESS "\",\"token_type\":\"Bearer\","
+                                "\"expires_in\":120,\"refresh_token\":\"stub-refresh-2\"}");
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+join_token_cb (SoupServer *server,
+               SoupServerMessage *msg,
+               const char *path,
+               GHashTable *query,
+               gpointer user_data)
+{
+  JoinStub *stub = user_data;
+
+  stub->token_requests++;
+  /* Answered late, so that the second request comes while it is open. */
+  soup_server_message_pause (msg);
+  g_timeout_add (500, answer_token_cb, g_object_ref (msg));
+}
+
+static void
+join_users_me_cb (SoupServer *server,
+                  SoupServerMessage *msg,
+                  const char *path,
+                  GHashTable *query,
+                  gpointer user_data)
+{
+  JoinStub *stub = user_data;
+
+  stub->identity_requests++;
+  users_me_cb (server, msg, path, query, NULL);
+}
+
+/* Shop C: connected, its access token expired a minute ago. */
+static void
+add_expired_account (Fixture *fixture)
+{
+  RelinkStore *store = relink_account_manager_get_store (fixture->manager);
+  RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
+  g_autoptr (RelinkAccount) shop_c = relink_account_new ("account-c");
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 now = relink_now ();
+
+  relink_keyset_set_provider_id (keyset, STUB_ID);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-app");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_secrets_store_keyset_secret_sync (
+      secrets, "keyset-stub", "client_secret", "Relink test keys", "stub-secret", NULL, &error));
+  g_assert_no_error (error);
+
+  relink_account_set_keyset_id (shop_c, "keyset-stub");
+  relink_account_set_nickname (shop_c, "Shop C");
+  g_assert_true (relink_store_save_account (store, shop_c, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_store_update_sign_in (store, "account-c", STUB_USER_ID, "shop_a", "read",
+                                              now - 7200, now - 60, now + 100 * 24 * 3600, &error));
+  g_assert_no_error (error);
+  relink_token_set_set_access_token (tokens, "expired-access-token");
+  relink_token_set_set_token_type (tokens, "Bearer");
+  relink_token_set_set_access_expires_at (tokens, now - 60);
+  relink_token_set_set_refresh_token (tokens, "stub-refresh");
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, "account-c", "Relink test tokens",
+                                                   tokens, NULL, &error));
+  g_assert_no_error (error);
+
+  relink_account_manager_load_sync (fixture->manager, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static GtkWindow *
+find_details_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (RELINK_IS_ACCOUNT_DETAILS_DIALOG (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+/* Two parts of the window need a token for the same account at once: the
+ * details dialog's Test and the test the window runs after a sign-in.
+ * Both go through the process's one token service, so the marketplace
+ * sees one refresh, and both tests use its token. */
+static void
+test_window_refreshes_join (void)
+{
+  Fixture fixture = { 0 };
+  JoinStub counts = { 0 };
+  g_autoptr (SoupServer) stub = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoslist (GUri) uris = NULL;
+  RelinkAccount *shop_c;
+  GtkWindow *details;
+  GtkWindow *login;
+
+  soup_server_add_handler (stub, "/token", join_token_cb, &counts, NULL);
+  soup_server_add_handler (stub, "/users/me", join_users_me_cb, &counts, NULL);
+  soup_server_add_handler (stub, "/authorize", relink_test_stub_authorize_cb, NULL, NULL);
+  soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (stub);
+  fixture.stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+
+  fixture_open (&fixture, 0);
+  add_expired_account (&fixture);
+  shop_c = relink_account_manager_lookup_account (fixture.manager, "Shop C");
+  fixture_show_window (&fixture);
+
+  /* The details, as a click on the row opens them, and their Test. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "show-account",
+                                  g_variant_new_string ("account-c"));
+  details = find_details_dialog ();
+  g_assert_nonnull (details);
+  g_signal_emit_by_name (relink_test_get_widget (details, "test_button"), "clicked");
+
+  /* Meanwhile a renewal of the same account ends in the window. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "renew-account",
+                                  g_variant_new_string ("account-c"));
+  login = relink_test_find_login_dialog (shop_c);
+  g_assert_nonnull (login);
+  g_signal_emit_by_name (login, "signed-in", shop_c, "Stub Market · shop_a renewed");
+
+  WAIT_FOR (counts.identity_requests == 2);
+  WAIT_FOR (relink_account_get_last_test_ok (shop_c));
+  /* Both tests passed with the one new token... */
+  g_assert_true (
+      g_str_has_prefix (relink_account_get_last_test_message (shop_c), "Connected as shop_a"));
+  /* ...which one request fetched. */
+  g_assert_cmpuint (counts.token_requests, ==, 1);
+
+  close_login_dialog (login);
+  g_object_add_weak_pointer (G_OBJECT (details), (gpointer *) &details);
+  gtk_window_destroy (details);
+  WAIT_FOR (details == NULL);
+  relink_secrets_clear_tokens_sync (relink_account_manager_get_secrets (fixture.manager),
+                                    "account-c", NULL, &error);
+  g_assert_no_error (error);
+  relink_secrets_clear_keyset_sync (relink_account_manager_get_secrets (fixture.manager),
+                                    "keyset-stub", NULL, &error);
+  g_assert_no_error (error);
+  /* The window's test may still be saving its result in a worker thread. */
+  g_object_ref (fixture.window);
+  gtk_window_destroy (GTK_WINDOW (fixture.window));
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture.window));
+  fixture_close (&fixture);
+  soup_server_disconnect (stub);
+}
+
 /* The application: a change another process (relinkctl) writes to the
  * store shows in the window, no restart needed. */
 static void
@@ -871,6 +1055,7 @@ test_app_follows_store (void)
   g_autoptr (RelinkStore) other = NULL;
   g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ctl");
   g_autoptr (RelinkAccount) added = relink_account_new ("account-ctl");
+  RelinkContext *context;
   RelinkAccountManager *manager;
   RelinkAccount *account;
   RelinkWindow *window;
@@ -881,18 +1066,20 @@ test_app_follows_store (void)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
-  manager = relink_application_get_manager (app);
+  context = relink_application_get_context (app);
+  manager = relink_context_get_manager (context);
   g_assert_nonnull (manager);
   g_assert_cmpstr (relink_account_manager_get_program (manager), ==, "window");
-  g_assert_true (relink_token_service_get_manager (relink_application_get_token_service (app))
+  g_assert_true (relink_token_service_get_manager (relink_context_get_token_service (context))
                  == manager);
-  g_assert_true (relink_keep_alive_get_service (relink_application_get_keep_alive (app))
-                 == relink_application_get_token_service (app));
+  g_assert_true (relink_keep_alive_get_service (relink_context_get_keep_alive (context))
+                 == relink_context_get_token_service (context));
 
   g_application_activate (G_APPLICATION (app));
   window = RELINK_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  g_assert_true (relink_window_get_context (window) == context);
   g_assert_true (relink_window_get_token_service (window)
-                 == relink_application_get_token_service (app));
+                 == relink_context_get_token_service (context));
   WAIT_FOR (!relink_window_get_loading (window));
   g_assert_cmpstr (relink_window_get_page (window), ==, "empty");
 
@@ -967,6 +1154,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/state-change", test_window_state_change);
   g_test_add_func ("/window/expires-live", test_window_expires_live);
   g_test_add_func ("/window/renew", test_window_renew);
+  g_test_add_func ("/window/refreshes-join", test_window_refreshes_join);
   g_test_add_func ("/application/follows-store", test_app_follows_store);
 
   status = g_test_run ();

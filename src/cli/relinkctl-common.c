@@ -134,7 +134,8 @@ ctl_load (Ctl *ctl)
   g_autoptr (RelinkProviderRegistry) providers = NULL;
   g_autoptr (RelinkAccountManager) manager = NULL;
 
-  store = relink_store_open (path, &error);
+  /* relinkctl holds the store for a moment: on a full disk it still reads. */
+  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_BRIEF, &error);
   if (store == NULL)
     return report_load_error (error);
 
@@ -387,9 +388,24 @@ cmd_list (Ctl *ctl, char **args)
   return CTL_EXIT_OK;
 }
 
-static void
-print_status_line (RelinkAccount *account, gint64 now, gint64 threshold)
+/* A live account whose profile is broken or gone is not fine, whatever
+ * its dates say. */
+static gboolean
+status_needs_attention (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
 {
+  g_autofree char *problem
+      = relink_account_manager_describe_profile_problem (ctl->manager, account);
+
+  return problem != NULL
+         || relink_expiry_state_needs_attention (
+             relink_account_get_state (account, now, threshold));
+}
+
+static void
+print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
+{
+  g_autofree char *problem
+      = relink_account_manager_describe_profile_problem (ctl->manager, account);
   RelinkAccountState state = relink_account_get_state (account, now, threshold);
   g_autofree char *marketplace = describe_marketplace (account);
   g_autofree char *countdown = NULL;
@@ -409,7 +425,9 @@ print_status_line (RelinkAccount *account, gint64 now, gint64 threshold)
       g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
                relink_expiry_state_to_string (state), countdown);
     }
-  if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
+  if (problem != NULL)
+    g_print ("    %s\n", problem);
+  else if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
     g_print ("    %s\n", message);
 }
 
@@ -439,28 +457,35 @@ cmd_status (Ctl *ctl, char **args)
   if (ctl->json)
     {
       attention = print_accounts_json (accounts, now, context[1], TRUE);
+      for (guint i = 0; i < accounts->len && attention == 0; i++)
+        if (status_needs_attention (ctl, g_ptr_array_index (accounts, i), now, context[1]))
+          attention++;
       return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
     }
 
+  /* Those needing attention first, in their order of urgency. */
   for (guint i = 0; i < accounts->len; i++)
     {
       RelinkAccount *account = g_ptr_array_index (accounts, i);
 
-      if (relink_expiry_state_needs_attention (relink_account_get_state (account, now, context[1])))
-        attention++;
+      if (status_needs_attention (ctl, account, now, context[1]))
+        {
+          g_ptr_array_steal_index (accounts, i);
+          g_ptr_array_insert (accounts, attention++, account);
+        }
     }
 
   if (attention > 0)
     {
       g_print (_ ("Needs attention:\n"));
       for (guint i = 0; i < attention; i++)
-        print_status_line (g_ptr_array_index (accounts, i), now, context[1]);
+        print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
     }
   if (attention < accounts->len)
     {
       g_print (_ ("Connected:\n"));
       for (guint i = attention; i < accounts->len; i++)
-        print_status_line (g_ptr_array_index (accounts, i), now, context[1]);
+        print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
     }
 
   if (accounts->len == 0)
@@ -581,7 +606,8 @@ read_account_thread (GTask *task,
 
   /* The token path reads one row: the check of the whole file is left to
    * the window and the background service. */
-  store = relink_store_open_with_flags (path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
+  store = relink_store_open_with_flags (
+      path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK | RELINK_STORE_OPEN_FLAGS_BRIEF, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);

@@ -21,6 +21,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "relink-context.h"
 #include "relink-expiry.h"
 #include "relink-hooks.h"
 #include "relink-oauth-client.h"
@@ -44,6 +45,8 @@ typedef struct
 {
   Ctl base;
   GMainLoop *loop;
+  /* Around the manager ctl_load() made: the process's one token service. */
+  RelinkContext *context;
   RelinkTokenService *service;
   int status;
 
@@ -234,7 +237,8 @@ ensure_service (FullCtl *ctl)
   if (ctl->service != NULL)
     return;
 
-  ctl->service = relink_token_service_new (ctl->base.manager);
+  ctl->context = relink_context_new_for_manager (ctl->base.manager);
+  ctl->service = relink_context_get_token_service (ctl->context);
   hooks_dir = relink_token_service_get_hooks_dir (ctl->service);
   if (hooks_dir == NULL)
     hooks_dir = default_dir = relink_hooks_default_dir ();
@@ -873,7 +877,7 @@ main (int argc, char *argv[])
   g_queue_clear_full (&ctl.queue, g_object_unref);
   g_clear_handle_id (&ctl.hooks_timeout_id, g_source_remove);
   g_clear_object (&ctl.import_account);
-  g_clear_object (&ctl.service);
+  g_clear_object (&ctl.context);
   g_clear_pointer (&ctl.loop, g_main_loop_unref);
 
   return status;

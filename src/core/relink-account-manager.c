@@ -1109,3 +1109,30 @@ relink_account_manager_load_history_finish (RelinkAccountManager *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* What is wrong with @account's marketplace profile, or NULL when it is
+ * loaded (or the account has no keys, a problem of its own). */
+char *
+relink_account_manager_describe_profile_problem (RelinkAccountManager *self, RelinkAccount *account)
+{
+  RelinkKeyset *keyset;
+  const char *provider_id;
+  const GError *error;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), NULL);
+
+  keyset = relink_account_get_keyset (account);
+  if (keyset == NULL || relink_keyset_get_provider (keyset) != NULL)
+    return NULL;
+
+  provider_id = relink_keyset_get_provider_id (keyset);
+  error = relink_provider_registry_lookup_error (self->providers, provider_id);
+  if (error != NULL)
+    /* Translators: %s are a profile id and the fault, which names the file. */
+    return g_strdup_printf (_ ("The marketplace profile “%s” is broken: %s"),
+                            provider_id != NULL ? provider_id : "", error->message);
+
+  return g_strdup_printf (_ ("The marketplace profile “%s” is missing. Restore the profile."),
+                          provider_id != NULL ? provider_id : "");
+}

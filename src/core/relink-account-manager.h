@@ -30,6 +30,8 @@ RelinkAccountManager *relink_account_manager_new (RelinkStore *store,
 RelinkStore *relink_account_manager_get_store (RelinkAccountManager *self);
 RelinkSecrets *relink_account_manager_get_secrets (RelinkAccountManager *self);
 RelinkProviderRegistry *relink_account_manager_get_providers (RelinkAccountManager *self);
+char *relink_account_manager_describe_profile_problem (RelinkAccountManager *self,
+                                                       RelinkAccount *account);
 /* Which program acts, recorded in the history: "window", "background" or
  * "relinkctl". Defaults to g_get_prgname(). */
 const char *relink_account_manager_get_program (RelinkAccountManager *self);

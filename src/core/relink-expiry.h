@@ -56,5 +56,7 @@ relink_account_get_state (RelinkAccount *account, gint64 now, gint64 soon_thresh
 char *relink_expiry_format_date (gint64 moment, GTimeZone *tz);
 /* Wall-clock now, UTC unix seconds. */
 gint64 relink_now (void);
+/* A replacement for relink_now() (tests pass a fake one). */
+typedef gint64 (*RelinkClockFunc) (gpointer user_data);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -407,7 +408,8 @@ scan (Scanner *s)
 }
 
 /* Defence in depth: whatever json-glib made of the text, Relink only ever
- * sees UTF-8 strings without NUL. */
+ * sees UTF-8 strings and finite numbers (1e999 would be infinity, which
+ * no JSON writer can write back). */
 static gboolean
 tree_is_clean (JsonNode *node)
 {
@@ -441,6 +443,8 @@ tree_is_clean (JsonNode *node)
         }
 
       case JSON_NODE_VALUE:
+        if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+          return isfinite (json_node_get_double (node));
         return json_node_get_value_type (node) != G_TYPE_STRING
                || g_utf8_validate (json_node_get_string (node), -1, NULL);
 
@@ -521,7 +525,7 @@ relink_json_parse (const char *data, gssize length, gsize max_size, guint max_de
     {
       discard (root);
       g_set_error_literal (error, RELINK_JSON_ERROR, RELINK_JSON_ERROR_INVALID,
-                           _ ("a string is not valid UTF-8"));
+                           _ ("a string is not valid UTF-8 or a number is out of range"));
       return NULL;
     }
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -417,6 +419,23 @@ relink_keyset_dup_extras_json (RelinkKeyset *self)
   return json_generator_to_data (generator, NULL);
 }
 
+static gboolean
+is_field_id (const char *name)
+{
+  gsize length = strlen (name);
+
+  if (length == 0 || length > 64)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!g_ascii_isalnum (name[i]) && name[i] != '_' && name[i] != '-')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 relink_keyset_set_extras_json (RelinkKeyset *self, const char *json, GError **error)
 {
@@ -461,8 +480,16 @@ relink_keyset_set_extras_json (RelinkKeyset *self, const char *json, GError **er
             continue;
           if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
             {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _ ("The keyset’s extra value “%s” is not text"), (const char *) l->data);
+              /* The name is quoted only when it looks like a field id: a
+               * damaged row must not put control characters or a wall of
+               * text into a message. */
+              if (is_field_id (l->data))
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _ ("The keyset’s extra value “%s” is not text"),
+                             (const char *) l->data);
+              else
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                     _ ("One of the keyset’s extra values is not text"));
               return FALSE;
             }
           g_hash_table_insert (extras, g_strdup (l->data), g_strdup (json_node_get_string (node)));

@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -439,4 +441,38 @@ relink_provider_registry_add (RelinkProviderRegistry *self,
   g_list_model_items_changed (G_LIST_MODEL (self), low, 0, 1);
 
   return TRUE;
+}
+
+/**
+ * relink_provider_registry_lookup_error:
+ *
+ * Why the profile @id is not there although a custom profile file for it
+ * ("@id.json" in the user folder) exists: its load error, which names the
+ * file and the fault.
+ *
+ * Returns: (transfer none) (nullable): the error, or %NULL when @id loaded
+ *   or there is no file of that name
+ */
+const GError *
+relink_provider_registry_lookup_error (RelinkProviderRegistry *self, const char *id)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
+
+  if (id == NULL || g_hash_table_contains (self->by_id, id))
+    return NULL;
+
+  file = g_strconcat (id, ".json", NULL);
+  path = g_build_filename (self->user_dir, file, NULL);
+  for (guint i = 0; i < self->load_errors->len; i++)
+    {
+      const GError *error = g_ptr_array_index (self->load_errors, i);
+
+      if (strstr (error->message, path) != NULL)
+        return error;
+    }
+
+  return NULL;
 }

@@ -25,6 +25,7 @@ RelinkProviderRegistry *relink_provider_registry_new (const char *user_dir);
 RelinkProvider *relink_provider_registry_lookup (RelinkProviderRegistry *self, const char *id);
 /* One GError per skipped profile file, in load order; messages name file, field and reason. */
 GPtrArray *relink_provider_registry_get_load_errors (RelinkProviderRegistry *self);
+const GError *relink_provider_registry_lookup_error (RelinkProviderRegistry *self, const char *id);
 /* The directory custom profiles are read from (it may not exist). */
 const char *relink_provider_registry_get_user_dir (RelinkProviderRegistry *self);
 /* Adds a custom profile made while Relink runs (OpenID Connect

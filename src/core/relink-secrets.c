@@ -98,6 +98,12 @@ locked_error (void)
                                  "tokens."));
 }
 
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
 static GError *
 corrupt_error (ItemKind kind)
 {
@@ -373,6 +379,12 @@ lookup_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (op->kind == KIND_TOKENS)
     {
       RelinkTokenSet *tokens = relink_token_set_new_from_json (text, NULL);
+
+      /* An item without any token (an empty {}) is damaged too: sending
+       * nothing to the marketplace would blame it for the damage. */
+      if (tokens != NULL && is_blank (relink_token_set_get_access_token (tokens))
+          && is_blank (relink_token_set_get_refresh_token (tokens)))
+        g_clear_object (&tokens);
 
       if (tokens == NULL)
         g_task_return_error (task, corrupt_error (op->kind));

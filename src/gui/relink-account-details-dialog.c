@@ -22,6 +22,8 @@ struct _RelinkAccountDetailsDialog
 {
   AdwPreferencesWindow parent_instance;
 
+  /* The process's, and its manager and token service. */
+  RelinkContext *context;
   RelinkAccountManager *manager;
   RelinkAccount *account;
   RelinkTokenService *service;
@@ -76,9 +78,8 @@ G_DEFINE_FINAL_TYPE (RelinkAccountDetailsDialog,
 enum
 {
   PROP_0,
-  PROP_MANAGER,
+  PROP_CONTEXT,
   PROP_ACCOUNT,
-  PROP_TOKEN_SERVICE,
   N_PROPS
 };
 
@@ -436,13 +437,11 @@ update_actions (RelinkAccountDetailsDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->revoke_button), !self->revoking && !self->removing);
 }
 
+/* The process's one token service, so that a Test here and a refresh
+ * elsewhere of the same account join. */
 static RelinkTokenService *
 get_service (RelinkAccountDetailsDialog *self)
 {
-  /* Without the window's, e.g. when opened on its own: one of its own. */
-  if (self->service == NULL)
-    self->service = relink_token_service_new (self->manager);
-
   return self->service;
 }
 
@@ -894,6 +893,7 @@ relink_account_details_dialog_finalize (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->account);
   g_clear_object (&self->service);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
@@ -911,14 +911,11 @@ relink_account_details_dialog_get_property (GObject *object,
 
   switch (prop_id)
     {
-      case PROP_MANAGER:
-        g_value_set_object (value, self->manager);
+      case PROP_CONTEXT:
+        g_value_set_object (value, self->context);
         break;
       case PROP_ACCOUNT:
         g_value_set_object (value, self->account);
-        break;
-      case PROP_TOKEN_SERVICE:
-        g_value_set_object (value, self->service);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -935,14 +932,13 @@ relink_account_details_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-      case PROP_MANAGER:
-        self->manager = g_value_dup_object (value);
+      case PROP_CONTEXT:
+        self->context = g_value_dup_object (value);
+        self->manager = g_object_ref (relink_context_get_manager (self->context));
+        self->service = g_object_ref (relink_context_get_token_service (self->context));
         break;
       case PROP_ACCOUNT:
         self->account = g_value_dup_object (value);
-        break;
-      case PROP_TOKEN_SERVICE:
-        relink_account_details_dialog_set_token_service (self, g_value_get_object (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -963,15 +959,12 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   object_class->set_property = relink_account_details_dialog_set_property;
   window_class->close_request = relink_account_details_dialog_close_request;
 
-  properties[PROP_MANAGER]
-      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+  properties[PROP_CONTEXT]
+      = g_param_spec_object ("context", NULL, NULL, RELINK_TYPE_CONTEXT,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ACCOUNT]
       = g_param_spec_object ("account", NULL, NULL, RELINK_TYPE_ACCOUNT,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TOKEN_SERVICE]
-      = g_param_spec_object ("token-service", NULL, NULL, RELINK_TYPE_TOKEN_SERVICE,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1056,40 +1049,24 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
 /**
  * relink_account_details_dialog_new:
  * @parent: (nullable): the window the dialog belongs to
- * @manager: the manager holding @account
+ * @context: the process's context, whose manager holds @account; Test,
+ *   Renew and Revoke use its token service
  * @account: the account to show
  *
  * Returns: (transfer none): the new dialog, not yet presented
  */
 GtkWindow *
 relink_account_details_dialog_new (GtkWindow *parent,
-                                   RelinkAccountManager *manager,
+                                   RelinkContext *context,
                                    RelinkAccount *account)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
+  g_return_val_if_fail (RELINK_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (relink_context_get_manager (context) != NULL, NULL);
   g_return_val_if_fail (RELINK_IS_ACCOUNT (account), NULL);
 
-  return g_object_new (RELINK_TYPE_ACCOUNT_DETAILS_DIALOG, "manager", manager, "account", account,
+  return g_object_new (RELINK_TYPE_ACCOUNT_DETAILS_DIALOG, "context", context, "account", account,
                        "transient-for", parent, NULL);
-}
-
-/**
- * relink_account_details_dialog_set_token_service:
- * @service: (nullable): the process's token service
- *
- * Sets the service that Test, Renew and Revoke use. Without one the
- * dialog makes its own when first needed.
- */
-void
-relink_account_details_dialog_set_token_service (RelinkAccountDetailsDialog *self,
-                                                 RelinkTokenService *service)
-{
-  g_return_if_fail (RELINK_IS_ACCOUNT_DETAILS_DIALOG (self));
-  g_return_if_fail (service == NULL || RELINK_IS_TOKEN_SERVICE (service));
-
-  if (g_set_object (&self->service, service))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_SERVICE]);
 }
 
 RelinkTokenService *

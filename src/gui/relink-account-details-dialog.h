@@ -7,7 +7,7 @@
 #include <adwaita.h>
 
 #include "relink-account-manager.h"
-#include "relink-token-service.h"
+#include "relink-context.h"
 
 G_BEGIN_DECLS
 
@@ -19,13 +19,12 @@ G_DECLARE_FINAL_TYPE (RelinkAccountDetailsDialog,
                       ACCOUNT_DETAILS_DIALOG,
                       AdwPreferencesWindow)
 
+/* @context: the process's (with a manager); the dialog's Test, Renew and
+ * Revoke use its one token service. */
 GtkWindow *relink_account_details_dialog_new (GtkWindow *parent,
-                                              RelinkAccountManager *manager,
+                                              RelinkContext *context,
                                               RelinkAccount *account);
-/* The service behind Test, Renew and Revoke; the window passes its own.
- * Without one the dialog makes its own when first needed. */
-void relink_account_details_dialog_set_token_service (RelinkAccountDetailsDialog *self,
-                                                      RelinkTokenService *service);
+/* The context's token service. */
 RelinkTokenService *
 relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *self);
 

@@ -9,12 +9,10 @@
 
 #include "relink-application.h"
 #include "relink-autostart.h"
+#include "relink-dbus-api.h"
 #include "relink-preferences-dialog.h"
-#include "relink-provider-registry.h"
 #include "relink-reminder-service.h"
-#include "relink-secrets.h"
 #include "relink-store-watch.h"
-#include "relink-store.h"
 #include "relink-tray-controller.h"
 #include "relink-window.h"
 
@@ -22,18 +20,16 @@ struct _RelinkApplication
 {
   AdwApplication parent_instance;
 
-  RelinkAccountManager *manager;
-  RelinkTokenService *service;
-  RelinkKeepAlive *keep_alive;
+  /* The store, the accounts, the token service and the keep-alive. */
+  RelinkContext *context;
+  /* The door for scripts on the session bus, exported with the name. */
+  RelinkDBusApi *dbus_api;
   RelinkReminderService *reminders;
   RelinkTrayController *tray;
   GSettings *settings;
   GCancellable *cancellable;
   /* Changes relinkctl makes to the store. */
   RelinkStoreWatch *store_watch;
-  /* Why the accounts cannot be shown, if they cannot. */
-  GError *error;
-  gboolean loading;
   /* Started with --background (autostart): runs without a window whatever
    * the setting, and the activation that follows the start shows none. */
   gboolean started_in_background;
@@ -59,28 +55,30 @@ G_DEFINE_FINAL_TYPE (RelinkApplication, relink_application, ADW_TYPE_APPLICATION
 static void
 show_state (RelinkApplication *self, RelinkWindow *window)
 {
+  /* Why the accounts cannot be shown, if they cannot. */
+  const GError *error = relink_context_get_error (self->context);
   const char *title;
   g_autofree char *description = NULL;
 
-  relink_window_set_loading (window, self->loading);
+  relink_window_set_loading (window, relink_context_get_loading (self->context));
 
-  if (self->error == NULL)
+  if (error == NULL)
     return;
 
-  if (g_error_matches (self->error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_CORRUPT))
+  if (g_error_matches (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_CORRUPT))
     title = _ ("The Account List Is Damaged");
-  else if (g_error_matches (self->error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NEWER_SCHEMA))
+  else if (g_error_matches (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_NEWER_SCHEMA))
     title = _ ("The Account List Is From a Newer Relink");
   else
     title = _ ("The Account List Could Not Be Opened");
 
   /* The store never overwrites a file it cannot read, and saying so spares
    * the seller the fear of having lost their accounts. */
-  if (self->error->domain == RELINK_STORE_ERROR)
-    description = g_strdup_printf ("%s\n\n%s", self->error->message,
-                                   _ ("Relink has not changed the file."));
+  if (error->domain == RELINK_STORE_ERROR)
+    description
+        = g_strdup_printf ("%s\n\n%s", error->message, _ ("Relink has not changed the file."));
   else
-    description = g_strdup (self->error->message);
+    description = g_strdup (error->message);
 
   relink_window_show_error (window, title, description);
 }
@@ -99,24 +97,18 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (RelinkApplication) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!relink_account_manager_load_finish (RELINK_ACCOUNT_MANAGER (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Could not load the accounts: %s", error->message);
-      g_set_error_literal (&self->error, error->domain, error->code, error->message);
-    }
+  /* A failure is the context's to keep and the windows' to show. */
+  if (!relink_context_load_finish (RELINK_CONTEXT (object), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
-  g_debug ("Loaded %u accounts",
-           g_list_model_get_n_items (relink_account_manager_get_accounts (self->manager)));
-  self->loading = FALSE;
   show_state_in_windows (self);
+  relink_dbus_api_set_ready (self->dbus_api, relink_context_get_token_service (self->context),
+                             self->settings, relink_context_get_error (self->context));
 
-  if (self->error == NULL)
-    {
-      relink_keep_alive_start (self->keep_alive);
-      relink_reminder_service_start (self->reminders);
-    }
+  /* The context has started the keep-alive. */
+  if (error == NULL)
+    relink_reminder_service_start (self->reminders);
 
   if (self->pending_action != NULL)
     {
@@ -318,12 +310,6 @@ relink_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *add_accels[] = { "<Control>n", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
-  g_autofree char *path = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GError) error = NULL;
-
   G_APPLICATION_CLASS (relink_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
@@ -338,31 +324,24 @@ relink_application_startup (GApplication *application)
                            self, G_CONNECT_SWAPPED);
   sync_hold (self);
 
-  path = relink_store_default_path ();
-  store = relink_store_open (path, &error);
-  if (store == NULL)
+  self->context = relink_context_new (self->started_in_background ? "background" : "window");
+  /* Without a store the windows explain why (see show_state()). */
+  if (relink_context_get_manager (self->context) == NULL)
     {
-      g_warning ("Could not open the account store: %s", error->message);
-      self->error = g_steal_pointer (&error);
+      relink_dbus_api_set_ready (self->dbus_api, NULL, self->settings,
+                                 relink_context_get_error (self->context));
       return;
     }
 
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (NULL);
-  self->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_set_program (self->manager,
-                                      self->started_in_background ? "background" : "window");
-  self->service = relink_token_service_new (self->manager);
-  self->keep_alive = relink_keep_alive_new (self->service);
-  self->store_watch = relink_store_watch_new (store);
+  self->store_watch = relink_store_watch_new (relink_context_get_store (self->context));
   g_signal_connect_object (self->store_watch, "changed",
                            G_CALLBACK (relink_application_check_store), self, G_CONNECT_SWAPPED);
-  self->reminders = relink_reminder_service_new (application, self->manager, self->settings);
-  self->tray = relink_tray_controller_new (application, self->manager, self->settings);
+  self->reminders = relink_reminder_service_new (
+      application, relink_context_get_manager (self->context), self->settings);
+  self->tray = relink_tray_controller_new (application, relink_context_get_manager (self->context),
+                                           self->settings);
 
-  self->loading = TRUE;
-  relink_account_manager_load_async (self->manager, self->cancellable, load_cb,
-                                     g_object_ref (self));
+  relink_context_load_async (self->context, self->cancellable, load_cb, g_object_ref (self));
 }
 
 static void
@@ -381,7 +360,7 @@ relink_application_activate (GApplication *application)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (relink_window_new (self, self->manager));
+      window = GTK_WINDOW (relink_window_new (GTK_APPLICATION (self), self->context));
       show_state (self, RELINK_WINDOW (window));
     }
 
@@ -394,8 +373,8 @@ relink_application_shutdown (GApplication *application)
   RelinkApplication *self = RELINK_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->keep_alive != NULL)
-    relink_keep_alive_stop (self->keep_alive);
+  if (self->context != NULL)
+    relink_context_shutdown (self->context);
   if (self->reminders != NULL)
     relink_reminder_service_stop (self->reminders);
   /* Announces Passive and leaves the bus while the connection is there. */
@@ -413,21 +392,47 @@ relink_application_finalize (GObject *object)
 {
   RelinkApplication *self = RELINK_APPLICATION (object);
 
-  if (self->keep_alive != NULL)
-    relink_keep_alive_stop (self->keep_alive);
-  g_clear_object (&self->keep_alive);
   g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
   g_clear_object (&self->settings);
-  g_clear_object (&self->service);
   g_clear_object (&self->store_watch);
-  g_clear_object (&self->manager);
+  g_clear_object (&self->context);
+  g_clear_object (&self->dbus_api);
   g_clear_object (&self->cancellable);
-  g_clear_error (&self->error);
   g_clear_pointer (&self->pending_action, g_free);
   g_clear_pointer (&self->pending_target, g_free);
 
   G_OBJECT_CLASS (relink_application_parent_class)->finalize (object);
+}
+
+/* The API is exported before the name is owned, so that a call that
+ * started Relink (D-Bus activation) finds it; its calls wait for the
+ * accounts. */
+static gboolean
+relink_application_dbus_register (GApplication *application,
+                                  GDBusConnection *connection,
+                                  const char *object_path,
+                                  GError **error)
+{
+  RelinkApplication *self = RELINK_APPLICATION (application);
+
+  if (!G_APPLICATION_CLASS (relink_application_parent_class)
+           ->dbus_register (application, connection, object_path, error))
+    return FALSE;
+
+  return relink_dbus_api_export (self->dbus_api, connection, object_path, error);
+}
+
+static void
+relink_application_dbus_unregister (GApplication *application,
+                                    GDBusConnection *connection,
+                                    const char *object_path)
+{
+  RelinkApplication *self = RELINK_APPLICATION (application);
+
+  relink_dbus_api_unexport (self->dbus_api);
+  G_APPLICATION_CLASS (relink_application_parent_class)
+      ->dbus_unregister (application, connection, object_path);
 }
 
 static void
@@ -446,12 +451,15 @@ relink_application_class_init (RelinkApplicationClass *klass)
   app_class->startup = relink_application_startup;
   app_class->activate = relink_application_activate;
   app_class->shutdown = relink_application_shutdown;
+  app_class->dbus_register = relink_application_dbus_register;
+  app_class->dbus_unregister = relink_application_dbus_unregister;
 }
 
 static void
 relink_application_init (RelinkApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->dbus_api = relink_dbus_api_new ();
 
   g_application_add_main_option (
       G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
@@ -475,28 +483,12 @@ relink_application_new (void)
                        "/io/github/relink/Relink", NULL);
 }
 
-RelinkAccountManager *
-relink_application_get_manager (RelinkApplication *self)
+RelinkContext *
+relink_application_get_context (RelinkApplication *self)
 {
   g_return_val_if_fail (RELINK_IS_APPLICATION (self), NULL);
 
-  return self->manager;
-}
-
-RelinkTokenService *
-relink_application_get_token_service (RelinkApplication *self)
-{
-  g_return_val_if_fail (RELINK_IS_APPLICATION (self), NULL);
-
-  return self->service;
-}
-
-RelinkKeepAlive *
-relink_application_get_keep_alive (RelinkApplication *self)
-{
-  g_return_val_if_fail (RELINK_IS_APPLICATION (self), NULL);
-
-  return self->keep_alive;
+  return self->context;
 }
 
 void
@@ -504,11 +496,8 @@ relink_application_check_store (RelinkApplication *self)
 {
   g_return_if_fail (RELINK_IS_APPLICATION (self));
 
-  /* Not while the first load runs: it reads everything anyway. */
-  if (self->manager == NULL || self->loading || self->error != NULL)
-    return;
-
-  relink_account_manager_reload_if_changed (self->manager);
+  if (self->context != NULL)
+    relink_context_check_store (self->context);
 }
 
 gboolean

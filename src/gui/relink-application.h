@@ -6,18 +6,16 @@
 
 #include <adwaita.h>
 
-#include "relink-account-manager.h"
-#include "relink-keep-alive.h"
-#include "relink-token-service.h"
+#include "relink-context.h"
 
 G_BEGIN_DECLS
 
 #define RELINK_TYPE_APPLICATION (relink_application_get_type ())
 
-/* RelinkApplication: the single Relink process of a session. Opens the
- * account store, the keyring and the marketplace profiles at start-up and
- * holds them for its windows, with the process's one token service and
- * keep-alive. Follows the store file, so that changes other processes
+/* RelinkApplication: the single Relink process of a session. Builds the
+ * process's RelinkContext (the account store, the keyring, the
+ * marketplace profiles, the one token service and keep-alive) at
+ * start-up and hands it to its windows. Follows the store file, so that changes other processes
  * (relinkctl) make show up without a restart.
  *
  * Actions: app.renew-account (the account id, a string) opens the window
@@ -28,12 +26,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RelinkApplication, relink_application, RELINK, APPLICATION, AdwApplication)
 
 RelinkApplication *relink_application_new (void);
-/* NULL until started up, or when the store could not be opened. */
-RelinkAccountManager *relink_application_get_manager (RelinkApplication *self);
-/* The process's token service and keep-alive; NULL when there is no
- * manager. The keep-alive runs once the accounts are loaded. */
-RelinkTokenService *relink_application_get_token_service (RelinkApplication *self);
-RelinkKeepAlive *relink_application_get_keep_alive (RelinkApplication *self);
+/* NULL until started up. Its manager is NULL when the store could not be
+ * opened; its keep-alive runs once the accounts are loaded. */
+RelinkContext *relink_application_get_context (RelinkApplication *self);
 /* Re-reads the store now if another process changed it (also done by
  * itself when the store file changes or a window gains the focus). */
 void relink_application_check_store (RelinkApplication *self);

@@ -22,13 +22,15 @@ struct _RelinkWindow
 
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;
+  GtkSpinner *spinner;
   AdwStatusPage *error_page;
   GtkListView *list_view;
 
   GSettings *settings;
+  /* The process's; NULL when the store could not be opened. */
+  RelinkContext *context;
+  /* The context's, or NULL with it. */
   RelinkAccountManager *manager;
-  /* The application's, or (without one, in tests) the window's own. */
-  RelinkTokenService *service;
   GCancellable *cancellable;
   RelinkCountdownTicker *ticker;
   GtkSorter *sorter;
@@ -58,7 +60,7 @@ G_DEFINE_FINAL_TYPE (RelinkWindow, relink_window, ADW_TYPE_APPLICATION_WINDOW)
 enum
 {
   PROP_0,
-  PROP_MANAGER,
+  PROP_CONTEXT,
   PROP_LOADING,
   N_PROPS
 };
@@ -259,6 +261,10 @@ update_page (RelinkWindow *self)
 
   g_debug ("Showing the %s page", page);
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* A spinner animates while it is realized, shown or not: left spinning
+   * on the page the stack has left, it would keep the frame clock and
+   * with it the whole window (layout, X round trips) busy for good. */
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (page, "loading"));
 
   if (g_str_equal (page, "accounts"))
     grow_after_first_frame (self);
@@ -487,9 +493,7 @@ open_details_dialog (RelinkWindow *self, RelinkAccount *account)
 {
   GtkWindow *dialog;
 
-  dialog = relink_account_details_dialog_new (GTK_WINDOW (self), self->manager, account);
-  relink_account_details_dialog_set_token_service (RELINK_ACCOUNT_DETAILS_DIALOG (dialog),
-                                                   relink_window_get_token_service (self));
+  dialog = relink_account_details_dialog_new (GTK_WINDOW (self), self->context, account);
   g_signal_connect_object (dialog, "account-removed", G_CALLBACK (account_removed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
@@ -580,6 +584,9 @@ relink_window_constructed (GObject *object)
   GListModel *accounts;
 
   G_OBJECT_CLASS (relink_window_parent_class)->constructed (object);
+
+  if (self->context != NULL)
+    self->manager = relink_context_get_manager (self->context);
 
   update_actions (self);
 
@@ -674,9 +681,8 @@ relink_window_finalize (GObject *object)
 
   g_clear_pointer (&self->bound_items, g_hash_table_unref);
   g_clear_object (&self->settings);
-  g_clear_object (&self->service);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->manager);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (relink_window_parent_class)->finalize (object);
 }
@@ -688,8 +694,8 @@ relink_window_get_property (GObject *object, guint prop_id, GValue *value, GPara
 
   switch (prop_id)
     {
-      case PROP_MANAGER:
-        g_value_set_object (value, self->manager);
+      case PROP_CONTEXT:
+        g_value_set_object (value, self->context);
         break;
       case PROP_LOADING:
         g_value_set_boolean (value, self->loading);
@@ -706,8 +712,8 @@ relink_window_set_property (GObject *object, guint prop_id, const GValue *value,
 
   switch (prop_id)
     {
-      case PROP_MANAGER:
-        self->manager = g_value_dup_object (value);
+      case PROP_CONTEXT:
+        self->context = g_value_dup_object (value);
         break;
       case PROP_LOADING:
         relink_window_set_loading (self, g_value_get_boolean (value));
@@ -732,8 +738,8 @@ relink_window_class_init (RelinkWindowClass *klass)
 
   window_class->close_request = relink_window_close_request;
 
-  properties[PROP_MANAGER]
-      = g_param_spec_object ("manager", NULL, NULL, RELINK_TYPE_ACCOUNT_MANAGER,
+  properties[PROP_CONTEXT]
+      = g_param_spec_object ("context", NULL, NULL, RELINK_TYPE_CONTEXT,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADING]
       = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -744,6 +750,7 @@ relink_window_class_init (RelinkWindowClass *klass)
                                                "/io/github/relink/Relink/relink-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, list_view);
 
@@ -772,12 +779,20 @@ relink_window_init (RelinkWindow *self)
 }
 
 GtkWidget *
-relink_window_new (RelinkApplication *app, RelinkAccountManager *manager)
+relink_window_new (GtkApplication *app, RelinkContext *context)
 {
-  g_return_val_if_fail (app == NULL || RELINK_IS_APPLICATION (app), NULL);
-  g_return_val_if_fail (manager == NULL || RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
+  g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (context == NULL || RELINK_IS_CONTEXT (context), NULL);
 
-  return g_object_new (RELINK_TYPE_WINDOW, "application", app, "manager", manager, NULL);
+  return g_object_new (RELINK_TYPE_WINDOW, "application", app, "context", context, NULL);
+}
+
+RelinkContext *
+relink_window_get_context (RelinkWindow *self)
+{
+  g_return_val_if_fail (RELINK_IS_WINDOW (self), NULL);
+
+  return self->context;
 }
 
 RelinkAccountManager *
@@ -850,24 +865,8 @@ relink_window_get_n_attention (RelinkWindow *self)
 RelinkTokenService *
 relink_window_get_token_service (RelinkWindow *self)
 {
-  GtkApplication *app;
-  RelinkTokenService *shared = NULL;
-
   g_return_val_if_fail (RELINK_IS_WINDOW (self), NULL);
   g_return_val_if_fail (self->manager != NULL, NULL);
 
-  if (self->service != NULL)
-    return self->service;
-
-  /* One service per process, so that refreshes of one account join. */
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  if (RELINK_IS_APPLICATION (app))
-    shared = relink_application_get_token_service (RELINK_APPLICATION (app));
-
-  if (shared != NULL && relink_token_service_get_manager (shared) == self->manager)
-    self->service = g_object_ref (shared);
-  else
-    self->service = relink_token_service_new (self->manager);
-
-  return self->service;
+  return relink_context_get_token_service (self->context);
 }

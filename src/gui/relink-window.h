@@ -7,7 +7,7 @@
 #include <adwaita.h>
 
 #include "relink-account-manager.h"
-#include "relink-application.h"
+#include "relink-context.h"
 
 G_BEGIN_DECLS
 
@@ -23,9 +23,11 @@ G_BEGIN_DECLS
  * win.show-account (the account id) for the account's details. */
 G_DECLARE_FINAL_TYPE (RelinkWindow, relink_window, RELINK, WINDOW, AdwApplicationWindow)
 
-/* @manager may be NULL when the account store could not be opened; then
- * call relink_window_show_error(). */
-GtkWidget *relink_window_new (RelinkApplication *app, RelinkAccountManager *manager);
+/* @context is the process's; without one, or when its store could not be
+ * opened, call relink_window_show_error(). */
+GtkWidget *relink_window_new (GtkApplication *app, RelinkContext *context);
+RelinkContext *relink_window_get_context (RelinkWindow *self);
+/* The context's manager, or NULL. */
 RelinkAccountManager *relink_window_get_manager (RelinkWindow *self);
 /* While loading and still without accounts, a spinner is shown. */
 void relink_window_set_loading (RelinkWindow *self, gboolean loading);
@@ -38,8 +40,8 @@ void relink_window_add_toast (RelinkWindow *self, AdwToast *toast);
 const char *relink_window_get_page (RelinkWindow *self);
 /* How many accounts are in "Needs attention" (for tests). */
 guint relink_window_get_n_attention (RelinkWindow *self);
-/* The token service the window's actions use: the application's, or
- * without an application one of the window's own. Needs a manager. */
+/* The token service the window's actions use: the context's. Needs a
+ * manager. */
 RelinkTokenService *relink_window_get_token_service (RelinkWindow *self);
 
 G_END_DECLS

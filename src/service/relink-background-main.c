@@ -17,29 +17,27 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "relink-context.h"
+#include "relink-dbus-api.h"
 #include "relink-exec.h"
-#include "relink-keep-alive.h"
 #include "relink-process.h"
-#include "relink-provider-registry.h"
 #include "relink-reminder-service.h"
-#include "relink-secrets.h"
 #include "relink-store-watch.h"
-#include "relink-store.h"
 #include "relink-tray-controller.h"
 
 typedef struct
 {
   GApplication *application;
   GSettings *settings;
-  RelinkAccountManager *manager;
-  RelinkTokenService *service;
-  RelinkKeepAlive *keep_alive;
+  /* The store, the accounts, the token service and the keep-alive. */
+  RelinkContext *context;
+  /* The door for scripts on the session bus, exported with the name. */
+  RelinkDBusApi *dbus_api;
   RelinkReminderService *reminders;
   RelinkTrayController *tray;
   GCancellable *cancellable;
   /* Changes relinkctl makes to the store. */
   RelinkStoreWatch *store_watch;
-  gboolean loading;
   /* The activation every start ends with is not a request for a window. */
   gboolean skip_activation;
   /* The arguments for `relink` once the application has ended, when a
@@ -53,16 +51,13 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   Background *self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!relink_account_manager_load_finish (RELINK_ACCOUNT_MANAGER (object), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not load the accounts: %s", error->message);
-      return;
-    }
-
-  self->loading = FALSE;
-  relink_keep_alive_start (self->keep_alive);
-  relink_reminder_service_start (self->reminders);
+  /* The context has said why it failed, or started the keep-alive. */
+  if (relink_context_load_finish (RELINK_CONTEXT (object), result, &error))
+    relink_reminder_service_start (self->reminders);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  relink_dbus_api_set_ready (self->dbus_api, relink_context_get_token_service (self->context),
+                             self->settings, relink_context_get_error (self->context));
 }
 
 static void
@@ -70,8 +65,7 @@ store_changed_cb (RelinkStoreWatch *watch, gpointer user_data)
 {
   Background *self = user_data;
 
-  if (!self->loading)
-    relink_account_manager_reload_if_changed (self->manager);
+  relink_context_check_store (self->context);
 }
 
 /* Ends the application; main() then execs `relink` with @args
@@ -141,11 +135,7 @@ static void
 startup_cb (GApplication *application, gpointer user_data)
 {
   Background *self = user_data;
-  g_autofree char *path = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GError) error = NULL;
+  RelinkAccountManager *manager;
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
@@ -154,28 +144,23 @@ startup_cb (GApplication *application, gpointer user_data)
 
   self->settings = g_settings_new (APPLICATION_ID);
 
-  path = relink_store_default_path ();
-  store = relink_store_open (path, &error);
-  if (store == NULL)
+  self->context = relink_context_new ("background");
+  manager = relink_context_get_manager (self->context);
+  /* The window explains a store it cannot open; here there is nothing to
+   * remind of, and scripts are told why. */
+  if (manager == NULL)
     {
-      /* The window explains it; here there is nothing to remind of. */
-      g_warning ("Could not open the account store: %s", error->message);
+      relink_dbus_api_set_ready (self->dbus_api, NULL, self->settings,
+                                 relink_context_get_error (self->context));
       return;
     }
 
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (NULL);
-  self->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_set_program (self->manager, "background");
-  self->service = relink_token_service_new (self->manager);
-  self->keep_alive = relink_keep_alive_new (self->service);
-  self->store_watch = relink_store_watch_new (store);
+  self->store_watch = relink_store_watch_new (relink_context_get_store (self->context));
   g_signal_connect (self->store_watch, "changed", G_CALLBACK (store_changed_cb), self);
-  self->reminders = relink_reminder_service_new (application, self->manager, self->settings);
-  self->tray = relink_tray_controller_new (application, self->manager, self->settings);
+  self->reminders = relink_reminder_service_new (application, manager, self->settings);
+  self->tray = relink_tray_controller_new (application, manager, self->settings);
 
-  self->loading = TRUE;
-  relink_account_manager_load_async (self->manager, self->cancellable, load_cb, self);
+  relink_context_load_async (self->context, self->cancellable, load_cb, self);
 }
 
 static void
@@ -184,8 +169,8 @@ shutdown_cb (GApplication *application, gpointer user_data)
   Background *self = user_data;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->keep_alive != NULL)
-    relink_keep_alive_stop (self->keep_alive);
+  if (self->context != NULL)
+    relink_context_shutdown (self->context);
   if (self->reminders != NULL)
     relink_reminder_service_stop (self->reminders);
   /* Announces Passive and leaves the bus while the connection is there. */
@@ -197,7 +182,25 @@ shutdown_cb (GApplication *application, gpointer user_data)
 static int
 handle_local_options_cb (GApplication *application, GVariantDict *options, gpointer user_data)
 {
+  Background *self = user_data;
+  g_autoptr (GDBusConnection) bus = NULL;
   g_autoptr (GError) error = NULL;
+
+  /* Started by D-Bus activation (a script's call, a click on a reminder,
+   * a launcher): no activation follows the start, and the first one that
+   * comes is a real request for a window. */
+  if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
+    self->skip_activation = FALSE;
+
+  /* Exported on the application's own connection (GApplication registers
+   * on the shared session bus) before it owns the name, so that the call
+   * that activated Relink finds it. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus != NULL && !relink_dbus_api_export (self->dbus_api, bus, RELINK_DBUS_API_PATH, &error))
+    {
+      g_warning ("Could not offer the D-Bus API: %s", error->message);
+      g_clear_error (&error);
+    }
 
   if (!g_application_register (application, NULL, &error))
     {
@@ -208,7 +211,10 @@ handle_local_options_cb (GApplication *application, GVariantDict *options, gpoin
   /* Already running (autostart after a manual start): that process does
    * the work, and its window, if any, stays as it is. */
   if (g_application_get_is_remote (application))
-    return 0;
+    {
+      relink_dbus_api_unexport (self->dbus_api);
+      return 0;
+    }
 
   return -1;
 }
@@ -218,10 +224,9 @@ background_clear (Background *self)
 {
   g_clear_object (&self->tray);
   g_clear_object (&self->reminders);
-  g_clear_object (&self->keep_alive);
-  g_clear_object (&self->service);
-  g_clear_object (&self->manager);
   g_clear_object (&self->store_watch);
+  g_clear_object (&self->dbus_api);
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
 }
@@ -240,10 +245,14 @@ main (int argc, char *argv[])
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* What notifications and the tray name as their sender, whichever of
+   * the two programs runs. */
+  g_set_application_name (_ ("Relink"));
 
   application = g_application_new (APPLICATION_ID, G_APPLICATION_DEFAULT_FLAGS);
   self.application = application;
   self.cancellable = g_cancellable_new ();
+  self.dbus_api = relink_dbus_api_new ();
   /* What `relink --background` passes on. */
   g_application_add_main_option (
       application, "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,

@@ -154,9 +154,12 @@ item_compute_enabled (RelinkDbusmenu *self, MenuItem *item)
 void
 relink_dbusmenu_activate_action (RelinkDbusmenu *self, const char *action, GVariant *target)
 {
-  const char *name = resolve_action (self, action);
+  const char *name;
   const GVariantType *parameter_type;
 
+  g_return_if_fail (RELINK_IS_DBUSMENU (self));
+
+  name = resolve_action (self, action);
   if (name == NULL || !g_action_group_get_action_enabled (self->actions, name))
     return;
 

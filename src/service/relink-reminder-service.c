@@ -10,7 +10,7 @@
 #include "relink-expiry.h"
 #include "relink-fdo-notifier.h"
 #include "relink-reminder-schedule.h"
-#include "relink-reminder-service.h"
+#include "relink-reminder-service-private.h"
 #include "relink-wall-timer.h"
 
 /* GIO's notification backends talk to one of these (inside Flatpak, to
@@ -27,7 +27,6 @@ struct _RelinkReminderService
   GApplication *application; /* weak: it owns the service */
   RelinkAccountManager *manager;
   GSettings *settings;
-  RelinkSleepMonitor *sleep_monitor;
   GCancellable *cancellable;
 
   RelinkClockFunc clock;
@@ -649,18 +648,13 @@ lead_days_changed_cb (RelinkReminderService *self)
   queue_plan (self);
 }
 
-static void
-resumed_cb (RelinkReminderService *self)
-{
-  g_debug ("Woke from suspend: planning reminders again");
-  plan (self);
-}
-
 static gboolean
 timer_cb (gpointer user_data)
 {
   RelinkReminderService *self = user_data;
 
+  /* Also after a suspend: a deadline passed while asleep fires on waking,
+   * and a clock that jumped counts as set. */
   if (relink_wall_timer_source_clock_changed (self->timer))
     g_debug ("The wall clock was set: planning reminders again");
 
@@ -723,7 +717,6 @@ relink_reminder_service_dispose (GObject *object)
   RelinkReminderService *self = RELINK_REMINDER_SERVICE (object);
 
   relink_reminder_service_stop (self);
-  g_clear_object (&self->sleep_monitor);
   g_clear_object (&self->fdo);
   g_clear_weak_pointer (&self->application);
 
@@ -845,15 +838,6 @@ relink_reminder_service_set_clock (RelinkReminderService *self,
 }
 
 void
-relink_reminder_service_set_sleep_monitor (RelinkReminderService *self, RelinkSleepMonitor *monitor)
-{
-  g_return_if_fail (RELINK_IS_REMINDER_SERVICE (self));
-  g_return_if_fail (!self->started);
-
-  g_set_object (&self->sleep_monitor, monitor);
-}
-
-void
 relink_reminder_service_start (RelinkReminderService *self)
 {
   g_autoptr (GTask) task = NULL;
@@ -872,11 +856,6 @@ relink_reminder_service_start (RelinkReminderService *self)
   g_source_set_callback (self->timer, timer_cb, self, NULL);
   g_source_set_static_name (self->timer, "[relink] reminders");
   g_source_attach (self->timer, NULL);
-
-  if (self->sleep_monitor == NULL)
-    self->sleep_monitor = relink_sleep_monitor_new ();
-  g_signal_connect_object (self->sleep_monitor, "resumed", G_CALLBACK (resumed_cb), self,
-                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (relink_account_manager_get_accounts (self->manager), "items-changed",
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
@@ -919,8 +898,6 @@ relink_reminder_service_stop (RelinkReminderService *self)
     }
   unwatch_notification_services (self);
 
-  if (self->sleep_monitor != NULL)
-    g_signal_handlers_disconnect_by_func (self->sleep_monitor, resumed_cb, self);
   g_signal_handlers_disconnect_by_func (relink_account_manager_get_accounts (self->manager),
                                         items_changed_cb, self);
   g_signal_handlers_disconnect_by_func (relink_account_manager_get_keysets (self->manager),

@@ -7,12 +7,8 @@
 #include <gio/gio.h>
 
 #include "relink-account-manager.h"
-#include "relink-sleep-monitor.h"
 
 G_BEGIN_DECLS
-
-/* The wall clock as UTC unix seconds; tests pass a fake one. */
-typedef gint64 (*RelinkClockFunc) (gpointer user_data);
 
 #define RELINK_TYPE_REMINDER_SERVICE (relink_reminder_service_get_type ())
 
@@ -27,8 +23,10 @@ typedef gint64 (*RelinkClockFunc) (gpointer user_data);
  *
  * Sleeps on one wall-clock timer (relink-wall-timer.h) set to the earliest
  * deadline: no wake-up while nothing is due. Plans again when accounts,
- * keysets or the settings change, when the wall clock is set, and when the
- * machine wakes (RelinkSleepMonitor). A reminder withdrawn: when its
+ * keysets or the settings change, and when the wall clock is set; a
+ * deadline passed during a suspend fires on waking (the timer is an
+ * absolute CLOCK_REALTIME timerfd), so no sleep listener and no logind
+ * access are needed (nor allowed in Flatpak). A reminder withdrawn: when its
  * account is renewed, disconnected or removed.
  *
  * Inactive until relink_reminder_service_start(). */
@@ -40,22 +38,9 @@ G_DECLARE_FINAL_TYPE (
 RelinkReminderService *relink_reminder_service_new (GApplication *application,
                                                     RelinkAccountManager *manager,
                                                     GSettings *settings);
-/* Replaces the clock (default: relink_now()). The wall-clock timer still
- * runs on the real clock: after moving a fake clock, call
- * relink_reminder_service_check(). */
-void relink_reminder_service_set_clock (RelinkReminderService *self,
-                                        RelinkClockFunc clock,
-                                        gpointer user_data);
-/* Replaces the monitor that tells of a wake from suspend (default: logind
- * on the system bus, created at start). Set it before starting. */
-void relink_reminder_service_set_sleep_monitor (RelinkReminderService *self,
-                                                RelinkSleepMonitor *monitor);
 /* Reads the reminders given before (in a thread), then plans and watches. */
 void relink_reminder_service_start (RelinkReminderService *self);
 void relink_reminder_service_stop (RelinkReminderService *self);
-/* Plans now, as when the timer fires. Does nothing before the reminders
- * given before have been read. */
-void relink_reminder_service_check (RelinkReminderService *self);
 /* Whether the reminders given before have been read and a plan made. */
 gboolean relink_reminder_service_get_ready (RelinkReminderService *self);
 /* Whether a notification service can show reminders (a running or

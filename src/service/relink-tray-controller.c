@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
-#include "relink-tray-controller.h"
+#include "relink-tray-controller-private.h"
 #include "relink-wall-timer.h"
 
 #define ICON_NAME APPLICATION_ID "-symbolic"

@@ -7,8 +7,6 @@
 #include <gio/gio.h>
 
 #include "relink-account-manager.h"
-#include "relink-reminder-service.h"
-#include "relink-tray.h"
 
 G_BEGIN_DECLS
 
@@ -33,15 +31,6 @@ G_DECLARE_FINAL_TYPE (
 RelinkTrayController *relink_tray_controller_new (GApplication *application,
                                                   RelinkAccountManager *manager,
                                                   GSettings *settings);
-void relink_tray_controller_set_clock (RelinkTrayController *self,
-                                       RelinkClockFunc clock,
-                                       gpointer user_data);
-/* Looks at the accounts again now (after moving a fake clock). */
-void relink_tray_controller_update (RelinkTrayController *self);
-/* The tray while shown, else NULL. */
-RelinkTray *relink_tray_controller_get_tray (RelinkTrayController *self);
-/* The menu the tray shows (also while hidden). */
-GMenuModel *relink_tray_controller_get_menu (RelinkTrayController *self);
 
 /* "shop_a" as a GMenu label: underscores doubled, so that none becomes a
  * mnemonic. */

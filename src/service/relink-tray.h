@@ -21,7 +21,7 @@ GType relink_tray_status_get_type (void);
 #define RELINK_TYPE_TRAY (relink_tray_get_type ())
 
 /* RelinkTray: the tray icon, a StatusNotifierItem with its menu exported
- * as com.canonical.dbusmenu, both over GDBus. GTK 4 has no tray API, and
+ * as com.canonical.dbusmenu (a RelinkDbusmenu), both over GDBus. GTK 4 has no tray API, and
  * the protocol needs nothing but D-Bus, so this object uses GIO only and
  * works (and is tested) without a display.
  *

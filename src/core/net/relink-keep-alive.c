@@ -7,7 +7,7 @@
 
 #include "relink-backoff.h"
 #include "relink-expiry.h"
-#include "relink-keep-alive.h"
+#include "relink-keep-alive-private.h"
 #include "relink-wall-timer.h"
 
 /* The least time between two keep-alive refreshes of one account, so that

@@ -28,9 +28,6 @@ G_DECLARE_FINAL_TYPE (RelinkKeepAlive, relink_keep_alive, RELINK, KEEP_ALIVE, GO
 
 RelinkKeepAlive *relink_keep_alive_new (RelinkTokenService *service);
 RelinkTokenService *relink_keep_alive_get_service (RelinkKeepAlive *self);
-/* Watches @monitor instead of g_network_monitor_get_default(); before
- * relink_keep_alive_start(). For tests. */
-void relink_keep_alive_set_network_monitor (RelinkKeepAlive *self, GNetworkMonitor *monitor);
 void relink_keep_alive_start (RelinkKeepAlive *self);
 void relink_keep_alive_stop (RelinkKeepAlive *self);
 /* The moment the timer is armed for (UTC unix seconds), or

@@ -12,7 +12,7 @@
 
 #include "relink-aliexpress-sign.h"
 #include "relink-expiry.h"
-#include "relink-oauth-client.h"
+#include "relink-oauth-client-private.h"
 #include "relink-token-response.h"
 #include "relink-uri.h"
 
@@ -212,13 +212,14 @@ return_error (GTask *task, GError *error)
   g_task_return_error (task, error);
 }
 
-/* For a call that could not even start: returns @error and drops the
- * caller's reference to @task. */
+/* For a call that could not even start: takes @task and returns @error
+ * on it. */
 static void
 fail_start (GTask *task, GError *error)
 {
-  return_error (task, error);
-  g_object_unref (task);
+  g_autoptr (GTask) owned = task;
+
+  return_error (owned, error);
 }
 
 /* One form field; the list ends with a NULL name. */

@@ -19,9 +19,6 @@ G_BEGIN_DECLS
 /* Answers larger than this are refused unread: no token answer comes close. */
 #define RELINK_OAUTH_MAX_RESPONSE_SIZE (256 * 1024)
 
-/* Returns the wall-clock time, UTC unix seconds. */
-typedef gint64 (*RelinkClockFunc) (gpointer user_data);
-
 #define RELINK_TYPE_OAUTH_CLIENT (relink_oauth_client_get_type ())
 
 /* RelinkOAuthClient: Relink's only HTTP client for OAuth: code exchange,
@@ -39,11 +36,6 @@ typedef gint64 (*RelinkClockFunc) (gpointer user_data);
 G_DECLARE_FINAL_TYPE (RelinkOAuthClient, relink_oauth_client, RELINK, OAUTH_CLIENT, GObject)
 
 RelinkOAuthClient *relink_oauth_client_new (void);
-
-/* Replaces the clock that dates new tokens (issued_at and expiries); NULL
- * restores the real one. For tests. */
-void
-relink_oauth_client_set_clock (RelinkOAuthClient *self, RelinkClockFunc clock, gpointer user_data);
 
 /* Exchanges the code of @response (parsed by @request) for tokens.
  * @client_secret may be NULL for public clients (Etsy). */

@@ -454,6 +454,7 @@ document_sent_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   Discovery *discovery = g_task_get_task_data (task);
   g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
@@ -495,10 +496,11 @@ document_sent_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   /* One byte beyond the limit tells a full document from a cut one. */
+  cancellable = g_task_get_cancellable (task);
   discovery->buffer = g_malloc0 (MAX_DOCUMENT_SIZE + 1);
   g_input_stream_read_all_async (stream, discovery->buffer, MAX_DOCUMENT_SIZE + 1,
-                                 G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                 document_read_cb, g_object_ref (task));
+                                 G_PRIORITY_DEFAULT, cancellable, document_read_cb,
+                                 g_steal_pointer (&task));
 }
 
 void

@@ -386,12 +386,14 @@ failure_recorded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_task_return_error (task, g_steal_pointer (&data->failure));
 }
 
-/* Ends the sign-in with @error (taken). Tokens and metadata were not
- * touched; the attempt is recorded in the history unless the seller
- * cancelled it or it was never an attempt (a wrong or repeated address). */
+/* Ends the sign-in (takes @task) with @error (taken). Tokens and
+ * metadata were not touched; the attempt is recorded in the history
+ * unless the seller cancelled it or it was never an attempt (a wrong or
+ * repeated address). */
 static void
 fail (GTask *task, GError *error)
 {
+  g_autoptr (GTask) owned = task;
   RelinkSignIn *self = g_task_get_source_object (task);
   Complete *data = g_task_get_task_data (task);
   StoreJob *job;
@@ -401,7 +403,6 @@ fail (GTask *task, GError *error)
       || g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_ALREADY_USED))
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
       return;
     }
 
@@ -412,7 +413,7 @@ fail (GTask *task, GError *error)
   job->store = g_object_ref (relink_account_manager_get_store (self->manager));
   job->account_id = g_strdup (relink_account_get_id (self->account));
   job->entry = new_history_entry (self, FALSE, error->message);
-  run_store_job (self, job, failure_recorded_cb, task);
+  run_store_job (self, job, failure_recorded_cb, g_steal_pointer (&owned));
 }
 
 static void
@@ -432,7 +433,7 @@ static void
 metadata_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   RelinkSignIn *self = RELINK_SIGN_IN (object);
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
   Complete *data = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -445,14 +446,15 @@ metadata_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           data->failure = error;
           relink_secrets_clear_tokens_async (relink_account_manager_get_secrets (self->manager),
                                              relink_account_get_id (self->account), NULL,
-                                             tokens_cleared_cb, task);
+                                             tokens_cleared_cb, g_steal_pointer (&task));
           return;
         }
 
-      fail (task, g_error_new (error->domain, error->code,
-                               _ ("The new sign-in is saved in the keyring, but the account "
-                                  "list could not be updated: %s"),
-                               error->message));
+      fail (g_steal_pointer (&task),
+            g_error_new (error->domain, error->code,
+                         _ ("The new sign-in is saved in the keyring, but the account "
+                            "list could not be updated: %s"),
+                         error->message));
       g_error_free (error);
       return;
     }
@@ -473,13 +475,12 @@ metadata_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
 
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 static void
 tokens_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
   RelinkSignIn *self = g_task_get_source_object (task);
   Complete *data = g_task_get_task_data (task);
   g_autofree char *message = NULL;
@@ -489,7 +490,7 @@ tokens_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (!relink_secrets_store_tokens_finish (RELINK_SECRETS (object), result, &error))
     {
-      fail (task, error);
+      fail (g_steal_pointer (&task), error);
       return;
     }
 
@@ -523,9 +524,10 @@ tokens_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   job->authorised_at = data->authorised_at;
   job->access_expires_at = data->access_expires_at;
   job->refresh_expires_at = data->refresh_expires_at;
-  run_store_job (self, job, metadata_saved_cb, task);
+  run_store_job (self, job, metadata_saved_cb, g_steal_pointer (&task));
 }
 
+/* Takes @task. */
 static void
 store_tokens (GTask *task)
 {
@@ -548,7 +550,7 @@ store_tokens (GTask *task)
 static void
 discarded_tokens_revoked_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
   Complete *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
@@ -556,11 +558,11 @@ discarded_tokens_revoked_cb (GObject *object, GAsyncResult *result, gpointer use
   if (!relink_oauth_client_revoke_finish (RELINK_OAUTH_CLIENT (object), result, &error))
     g_debug ("Could not revoke the tokens of a refused sign-in: %s", error->message);
 
-  fail (task, g_steal_pointer (&data->failure));
+  fail (g_steal_pointer (&task), g_steal_pointer (&data->failure));
 }
 
 /* The tokens belong to someone else: withdraw them where the marketplace
- * allows it, then report @refusal (taken). */
+ * allows it, then report @refusal (taken). Takes @task. */
 static void
 discard_tokens (GTask *task, GError *refusal)
 {
@@ -678,7 +680,7 @@ check_identity (RelinkSignIn *self, RelinkIdentity *identity, GError **error)
 static void
 signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
   RelinkSignIn *self = g_task_get_source_object (task);
   Complete *data = g_task_get_task_data (task);
   GError *error = NULL;
@@ -687,32 +689,33 @@ signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
                                                      &data->identity, &error);
   if (data->tokens == NULL)
     {
-      fail (task, error);
+      fail (g_steal_pointer (&task), error);
       return;
     }
 
   if (data->identity == NULL || is_blank (relink_identity_get_id (data->identity)))
     {
-      discard_tokens (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
-                                         _ ("%s did not say which account signed in. Nothing was "
-                                            "changed; try again."),
-                                         relink_provider_get_name (self->provider)));
+      discard_tokens (g_steal_pointer (&task),
+                      g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED,
+                                   _ ("%s did not say which account signed in. Nothing was "
+                                      "changed; try again."),
+                                   relink_provider_get_name (self->provider)));
       return;
     }
 
   if (!check_identity (self, data->identity, &error))
     {
-      discard_tokens (task, error);
+      discard_tokens (g_steal_pointer (&task), error);
       return;
     }
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
-      fail (task, error);
+      fail (g_steal_pointer (&task), error);
       return;
     }
 
-  store_tokens (task);
+  store_tokens (g_steal_pointer (&task));
 }
 
 static void lookup_next_secret (GTask *task);
@@ -720,7 +723,7 @@ static void lookup_next_secret (GTask *task);
 static void
 secret_looked_up_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr (GTask) task = user_data;
   Complete *data = g_task_get_task_data (task);
   g_autofree char *field = g_ptr_array_steal_index (data->fields, data->fields->len - 1);
   GError *error = NULL;
@@ -729,7 +732,7 @@ secret_looked_up_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   value = relink_secrets_lookup_keyset_secret_finish (RELINK_SECRETS (object), result, &error);
   if (error != NULL)
     {
-      fail (task, error);
+      fail (g_steal_pointer (&task), error);
       return;
     }
 
@@ -750,9 +753,11 @@ secret_looked_up_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       relink_secret_free (value);
     }
 
-  lookup_next_secret (task);
+  lookup_next_secret (g_steal_pointer (&task));
 }
 
+/* Takes @task: reads the next secret field, or signs in when all are
+ * read. */
 static void
 lookup_next_secret (GTask *task)
 {
@@ -793,7 +798,7 @@ relink_sign_in_complete_async (RelinkSignIn *self,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   Complete *data;
   GPtrArray *fields;
   GError *error = NULL;
@@ -813,7 +818,7 @@ relink_sign_in_complete_async (RelinkSignIn *self,
   data->response = relink_auth_request_parse_redirect (self->request, redirect_uri, &error);
   if (data->response == NULL)
     {
-      fail (task, error);
+      fail (g_steal_pointer (&task), error);
       return;
     }
 
@@ -830,7 +835,7 @@ relink_sign_in_complete_async (RelinkSignIn *self,
   if (relink_provider_get_needs_client_secret (self->provider))
     g_ptr_array_add (data->fields, g_strdup ("client_secret"));
 
-  lookup_next_secret (task);
+  lookup_next_secret (g_steal_pointer (&task));
 }
 
 gboolean

@@ -31,8 +31,9 @@ relink_token_failure_classify (const GError *error,
             break;
 
           case RELINK_OAUTH_ERROR_FAILED:
-            /* A refusal of a refresh without a standard code is still a
-             * refusal of the refresh token: eBay's
+            /* FAILED is an OAuth refusal (a 400/401 with an error body;
+             * anything else is MALFORMED, "unexpected answer"). Without a
+             * standard code it still refuses the refresh token: eBay's
              * {"error":{"message":"An error occurred while refreshing
              * token.","status":400}} means "sign in again". */
             if (call == RELINK_OAUTH_CALL_REFRESH)
@@ -180,8 +181,8 @@ relink_token_failure_describe (const GError *error,
                                 marketplace, delay);
 
       if (g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_MALFORMED))
-        return g_strdup_printf (_ ("%s sent an answer Relink cannot read; the saved tokens were "
-                                   "kept. Relink will try again in %s."),
+        return g_strdup_printf (_ ("%s sent an unexpected answer; the saved tokens were kept. "
+                                   "Relink will try again in %s."),
                                 marketplace, delay);
 
       if (relink_oauth_error_get_timed_out (error))

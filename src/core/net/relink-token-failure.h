@@ -25,13 +25,16 @@ typedef enum
  * of a @call (RELINK_OAUTH_ERROR, G_IO_ERROR, ...) to what the account
  * shows and whether to retry.
  *
- *   INVALID_GRANT, or FAILED/any 4xx-style refusal of a REFRESH
- *     -> NEEDS_REAUTH, no retry (tokens kept until a renewal replaces them)
+ *   INVALID_GRANT, or FAILED (an OAuth error body with 400/401) of a
+ *     REFRESH -> NEEDS_REAUTH, no retry (tokens kept until a renewal
+ *     replaces them). Only these: a redirect, a 403/404 page or any other
+ *     non-OAuth answer is MALFORMED ("unexpected answer"), never a verdict
+ *     on the grant.
  *   INVALID_CLIENT -> ERROR, no retry; the keyset is to be flagged invalid
  *   NETWORK, SERVER -> ERROR, backoff (never NEEDS_REAUTH: a network
  *     fault must not look like an expired authorisation)
  *   RATE_LIMITED -> ERROR, retry after Retry-After (backoff when unsaid)
- *   MALFORMED -> ERROR, backoff
+ *   MALFORMED (unexpected or unreadable answer) -> ERROR, backoff
  *   CONFIGURATION, INSECURE, NOT_SUPPORTED, anything else -> ERROR, no retry
  *
  * @out_retry_after (optional): seconds for RELINK_RETRY_AFTER, else 0. */

@@ -486,6 +486,14 @@ classify (RelinkProvider *provider, RelinkOAuthCall call, guint status, JsonObje
   if (status == 401 && call == RELINK_OAUTH_CALL_IDENTITY)
     return RELINK_OAUTH_ERROR_INVALID_GRANT;
 
+  /* Only an OAuth refusal is a refusal: an error body, and for a refresh
+   * (where a refusal means "sign in again") with 400 or 401 (or a 2xx). A
+   * redirect, a 403 or 404 page, or anything else is not the marketplace's
+   * word on the grant: an unexpected answer, tokens kept. */
+  if (object == NULL || error_text_for (object, &code) == NULL
+      || (call == RELINK_OAUTH_CALL_REFRESH && status != 0 && status != 400 && status != 401))
+    return RELINK_OAUTH_ERROR_MALFORMED;
+
   return RELINK_OAUTH_ERROR_FAILED;
 }
 
@@ -561,6 +569,19 @@ error_from_object (RelinkProvider *provider,
               = g_error_new (RELINK_OAUTH_ERROR, kind,
                              _ ("%s asks Relink to slow down. Try again in a few minutes."), name);
         relink_oauth_error_set_retry_after (error, retry_after);
+        break;
+
+      case RELINK_OAUTH_ERROR_MALFORMED:
+        if (status != 0)
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("Unexpected answer from %s (error %u); the saved tokens were "
+                                  "kept. Try again later."),
+                               name, status);
+        else
+          error = g_error_new (RELINK_OAUTH_ERROR, kind,
+                               _ ("Unexpected answer from %s; the saved tokens were kept. Try "
+                                  "again later."),
+                               name);
         break;
 
       case RELINK_OAUTH_ERROR_FAILED:

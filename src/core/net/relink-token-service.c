@@ -227,7 +227,7 @@ relink_token_service_set_hooks_dir (RelinkTokenService *self, const char *dir)
 /* Helpers */
 
 static RelinkProvider *
-account_provider (RelinkAccount *account, GError **error)
+account_provider (RelinkTokenService *self, RelinkAccount *account, GError **error)
 {
   RelinkKeyset *keyset = relink_account_get_keyset (account);
   RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
@@ -237,10 +237,14 @@ account_provider (RelinkAccount *account, GError **error)
                  _ ("The account “%s” has no developer keys. Choose a keyset for it."),
                  relink_account_get_display_name (account));
   else if (provider == NULL)
-    g_set_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_CONFIGURATION,
-                 _ ("The marketplace profile “%s” of the account “%s” is missing. Restore the "
-                    "profile."),
-                 relink_keyset_get_provider_id (keyset), relink_account_get_display_name (account));
+    {
+      /* "is broken: <fault>" for a profile file that did not load. */
+      g_autofree char *problem
+          = relink_account_manager_describe_profile_problem (self->manager, account);
+
+      g_set_error_literal (error, RELINK_TOKEN_SERVICE_ERROR,
+                           RELINK_TOKEN_SERVICE_ERROR_CONFIGURATION, problem);
+    }
 
   return provider;
 }
@@ -251,7 +255,7 @@ relink_token_target_init (RelinkTokenTarget *target,
                           RelinkAccount *account,
                           GError **error)
 {
-  RelinkProvider *provider = account_provider (account, error);
+  RelinkProvider *provider = account_provider (self, account, error);
   RelinkKeyset *keyset;
 
   if (provider == NULL)
