@@ -163,6 +163,7 @@ relink_test_dbus_call (GDBusConnection *connection,
 static void
 notification_free (RelinkTestNotification *n)
 {
+  g_free (n->app_name);
   g_free (n->summary);
   g_free (n->body);
   g_strfreev (n->actions);
@@ -209,6 +210,7 @@ notifications_method_call (GDBusConnection *connection,
 
       g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", &app_name, &n->replaces_id, &icon,
                      &summary, &body, &n->actions, &hints, &timeout);
+      n->app_name = g_strdup (app_name);
       n->summary = g_strdup (summary);
       n->body = g_strdup (body);
       g_variant_lookup (hints, "urgency", "y", &n->urgency);

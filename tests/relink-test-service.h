@@ -95,6 +95,7 @@ typedef struct
 {
   guint id;
   guint replaces_id;
+  char *app_name;
   char *summary;
   char *body;
   GStrv actions; /* key, label, key, label, ... */

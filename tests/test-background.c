@@ -310,6 +310,8 @@ test_background (Fixture *fixture, gconstpointer data)
   WAIT_FOR (fixture->server->notified->len >= 1);
   n = relink_test_notification_server_last (fixture->server);
   g_assert_cmpstr (n->summary, ==, "eBay · shop_a expires in 7 days");
+  /* The desktop shows who sends it: the app's name, not the program's. */
+  g_assert_cmpstr (n->app_name, ==, "Relink");
   g_assert_cmpuint (fixture->server->notified->len, ==, 1);
 
   g_assert_cmpuint (count_windows (fixture), ==, 0);
@@ -419,6 +421,7 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   WAIT_FOR (fixture->server->notified->len >= 2);
   n = relink_test_notification_server_last (fixture->server);
   g_assert_nonnull (strstr (n->summary, "shop_a"));
+  g_assert_cmpstr (n->app_name, ==, "Relink");
   g_assert_cmpuint (n->replaces_id, ==, first_id);
 
   /* A click on it opens the account, in the same process. */

@@ -215,12 +215,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   fixture->api_connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
-  fixture->api = relink_dbus_api_new (NULL);
+  fixture->api = relink_dbus_api_new ();
   g_assert_true (
       relink_dbus_api_export (fixture->api, fixture->api_connection, RELINK_DBUS_API_PATH, &error));
   g_assert_no_error (error);
   if (ready)
-    relink_dbus_api_set_ready (fixture->api, fixture->service, NULL);
+    relink_dbus_api_set_ready (fixture->api, fixture->service, NULL, NULL);
 
   fixture->client = relink_test_new_bus_connection ();
   fixture->subscription = g_dbus_connection_signal_subscribe (
@@ -464,7 +464,7 @@ test_waits_for_accounts (Fixture *fixture, gconstpointer data)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);
   g_assert_null (result);
 
-  relink_dbus_api_set_ready (fixture->api, fixture->service, NULL);
+  relink_dbus_api_set_ready (fixture->api, fixture->service, NULL, NULL);
   reply
       = g_dbus_connection_call_finish (fixture->client, relink_test_wait_result (&result), &error);
   g_assert_no_error (error);
@@ -481,7 +481,7 @@ test_load_error (Fixture *fixture, gconstpointer data)
   g_autoptr (GVariant) reply = NULL;
   g_autofree char *remote = NULL;
 
-  relink_dbus_api_set_ready (fixture->api, NULL, load_error);
+  relink_dbus_api_set_ready (fixture->api, NULL, NULL, load_error);
   reply = call (fixture, "ListAccounts", NULL, "(s)", &error);
   g_assert_null (reply);
   remote = g_dbus_error_get_remote_error (error);

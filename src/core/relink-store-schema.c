@@ -279,11 +279,24 @@ declares (const StoreColumn *column, const char *words)
 static void
 set_damaged_table (const char *path, const char *table, const char *what, GError **error)
 {
+  /* @what may quote a column name or type read from the damaged file:
+   * made valid UTF-8 without control characters, and cut short (found by
+   * tests/fuzz/fuzz-store). */
+  g_autofree char *valid = g_utf8_make_valid (what, -1);
+  g_autoptr (GString) clean = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0' && clean->len < 200; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (clean, g_unichar_iscntrl (c) ? '?' : c);
+    }
+
   /* The names are SQL, not prose: the seller may quote them to a helper. */
   g_set_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_CORRUPT,
                _ ("The account list at %s is damaged (table %s: %s) and was left untouched. Move "
                   "it away to start afresh, or restore a backup."),
-               path, table, what);
+               path, table, clean->str);
 }
 
 /* Compares one table with PRAGMA table_info. *@missing says the table is

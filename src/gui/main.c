@@ -43,6 +43,9 @@ main (int argc, char *argv[])
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* What notifications and the tray name as their sender, whichever of
+   * the two programs runs. */
+  g_set_application_name (_ ("Relink"));
 
   exec_background (argc, argv);
 

@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "relink-account-page.h"
 #include "relink-expiry.h"
 #include "relink-form.h"

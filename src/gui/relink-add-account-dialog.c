@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "relink-account-page.h"
 #include "relink-add-account-dialog.h"
 #include "relink-custom-provider-page.h"

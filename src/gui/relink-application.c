@@ -9,6 +9,7 @@
 
 #include "relink-application.h"
 #include "relink-autostart.h"
+#include "relink-dbus-api.h"
 #include "relink-preferences-dialog.h"
 #include "relink-reminder-service.h"
 #include "relink-store-watch.h"
@@ -21,6 +22,8 @@ struct _RelinkApplication
 
   /* The store, the accounts, the token service and the keep-alive. */
   RelinkContext *context;
+  /* The door for scripts on the session bus, exported with the name. */
+  RelinkDBusApi *dbus_api;
   RelinkReminderService *reminders;
   RelinkTrayController *tray;
   GSettings *settings;
@@ -100,6 +103,8 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
 
   show_state_in_windows (self);
+  relink_dbus_api_set_ready (self->dbus_api, relink_context_get_token_service (self->context),
+                             self->settings, relink_context_get_error (self->context));
 
   /* The context has started the keep-alive. */
   if (error == NULL)
@@ -322,7 +327,11 @@ relink_application_startup (GApplication *application)
   self->context = relink_context_new (self->started_in_background ? "background" : "window");
   /* Without a store the windows explain why (see show_state()). */
   if (relink_context_get_manager (self->context) == NULL)
-    return;
+    {
+      relink_dbus_api_set_ready (self->dbus_api, NULL, self->settings,
+                                 relink_context_get_error (self->context));
+      return;
+    }
 
   self->store_watch = relink_store_watch_new (relink_context_get_store (self->context));
   g_signal_connect_object (self->store_watch, "changed",
@@ -388,11 +397,42 @@ relink_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->store_watch);
   g_clear_object (&self->context);
+  g_clear_object (&self->dbus_api);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_action, g_free);
   g_clear_pointer (&self->pending_target, g_free);
 
   G_OBJECT_CLASS (relink_application_parent_class)->finalize (object);
+}
+
+/* The API is exported before the name is owned, so that a call that
+ * started Relink (D-Bus activation) finds it; its calls wait for the
+ * accounts. */
+static gboolean
+relink_application_dbus_register (GApplication *application,
+                                  GDBusConnection *connection,
+                                  const char *object_path,
+                                  GError **error)
+{
+  RelinkApplication *self = RELINK_APPLICATION (application);
+
+  if (!G_APPLICATION_CLASS (relink_application_parent_class)
+           ->dbus_register (application, connection, object_path, error))
+    return FALSE;
+
+  return relink_dbus_api_export (self->dbus_api, connection, object_path, error);
+}
+
+static void
+relink_application_dbus_unregister (GApplication *application,
+                                    GDBusConnection *connection,
+                                    const char *object_path)
+{
+  RelinkApplication *self = RELINK_APPLICATION (application);
+
+  relink_dbus_api_unexport (self->dbus_api);
+  G_APPLICATION_CLASS (relink_application_parent_class)
+      ->dbus_unregister (application, connection, object_path);
 }
 
 static void
@@ -411,12 +451,15 @@ relink_application_class_init (RelinkApplicationClass *klass)
   app_class->startup = relink_application_startup;
   app_class->activate = relink_application_activate;
   app_class->shutdown = relink_application_shutdown;
+  app_class->dbus_register = relink_application_dbus_register;
+  app_class->dbus_unregister = relink_application_dbus_unregister;
 }
 
 static void
 relink_application_init (RelinkApplication *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->dbus_api = relink_dbus_api_new ();
 
   g_application_add_main_option (
       G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,

@@ -9,19 +9,11 @@
 
 #include "relink-expiry.h"
 #include "relink-login-dialog.h"
+#include "relink-login-view.h"
 #include "relink-oauth-client.h"
 #include "relink-sign-in.h"
 #include "relink-uri.h"
 
-/* RelinkLoginDialog: the login view. Shows the marketplace's own sign-in
- * and consent pages in a WebKitWebView whose network session is ephemeral
- * and private to one attempt, so no remembered session can sign in the
- * wrong account. The address bar is replaced by the host and its TLS state;
- * TLS errors and plain http (except loopback) are refused. The redirect
- * back to Relink is caught before it leaves the machine and handed to
- * RelinkSignIn, which checks it, exchanges the code, verifies who signed in
- * and saves the tokens. Where the seller prefers their own browser, the
- * consent page opens there and the final address is pasted back. */
 /* Where the dialog is; set_state() alone changes it, and with it the page,
  * the header, the spinner and which actions work. An attempt is one
  * RelinkSignIn: LOGIN_STATE_WEB and LOGIN_STATE_BROWSER show it,
@@ -48,6 +40,16 @@ typedef enum
   LOGIN_STATE_CLOSED,
 } LoginState;
 
+/* RelinkLoginDialog: the login view. Shows the marketplace's own sign-in
+ * and consent pages in a RelinkLoginView: a WebKitWebView whose network
+ * session is ephemeral and private to one attempt, so no remembered
+ * session can sign in the wrong account. The address bar is replaced by
+ * the host and its TLS state; TLS errors and plain http (except loopback)
+ * are refused. The redirect back to Relink is caught before it leaves the
+ * machine and handed to RelinkSignIn, which checks it, exchanges the
+ * code, verifies who signed in and saves the tokens. Where the seller
+ * prefers their own browser, the consent page opens there and the final
+ * address is pasted back. */
 struct _RelinkLoginDialog
 {
   AdwWindow parent_instance;
@@ -57,8 +59,6 @@ struct _RelinkLoginDialog
 
   /* One attempt: a new sign-in, session and view each time it starts. */
   RelinkSignIn *sign_in;
-  WebKitNetworkSession *session;
-  WebKitWebView *web_view;
   GCancellable *cancellable;
   LoginState state;
 
@@ -69,8 +69,7 @@ struct _RelinkLoginDialog
   GtkLabel *insecure_label;
   GtkMenuButton *menu_button;
   GtkStack *stack;
-  GtkOverlay *web_overlay;
-  GtkProgressBar *progress_bar;
+  RelinkLoginView *login_view;
   GtkSpinner *working_spinner;
   AdwStatusPage *error_page;
   GtkButton *try_again_button;
@@ -161,35 +160,10 @@ relink_login_dialog_dup_success_text (RelinkAccount *account, gboolean renewal)
   return g_strdup_printf (_ ("%s connected — valid until %s"), label, date);
 }
 
-static void
-unref_later (gpointer object)
+static WebKitWebView *
+web_view (RelinkLoginDialog *self)
 {
-  g_idle_add_once ((GSourceOnceFunc) g_object_unref, object);
-}
-
-/* Takes the view out of the dialog. It may be in the middle of one of its
- * own signals, so the last reference goes from an idle callback. Its web
- * process is ended here and now: WebKit would otherwise keep it for later
- * views, with the marketplace's page still in its memory. */
-static void
-discard_web_view (RelinkLoginDialog *self)
-{
-  WebKitWebView *web_view = g_steal_pointer (&self->web_view);
-
-  if (web_view != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (web_view, self);
-      webkit_web_view_stop_loading (web_view);
-      webkit_web_view_terminate_web_process (web_view);
-      g_object_ref (web_view);
-      if (self->web_overlay != NULL)
-        gtk_overlay_set_child (self->web_overlay, NULL);
-      unref_later (web_view);
-    }
-
-  g_clear_object (&self->session);
-  if (self->progress_bar != NULL)
-    gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  return self->login_view != NULL ? relink_login_view_get_web_view (self->login_view) : NULL;
 }
 
 static gboolean
@@ -214,7 +188,7 @@ update_actions (RelinkLoginDialog *self)
   LoginState state = self->state;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.reload",
-                                 state == LOGIN_STATE_WEB && self->web_view != NULL);
+                                 state == LOGIN_STATE_WEB && web_view (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.browser", can_use_browser (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.retry",
                                  state == LOGIN_STATE_PAGE_FAILED || state == LOGIN_STATE_FAILED
@@ -262,8 +236,10 @@ set_state (RelinkLoginDialog *self, LoginState state)
 
   self->state = state;
 
-  if (state != LOGIN_STATE_WEB)
-    discard_web_view (self);
+  /* Outside the web state there is no view, and no web process with the
+   * marketplace's page in its memory. */
+  if (state != LOGIN_STATE_WEB && self->login_view != NULL)
+    relink_login_view_discard (self->login_view);
 
   if (state == LOGIN_STATE_CLOSED)
     {
@@ -285,8 +261,8 @@ set_state (RelinkLoginDialog *self, LoginState state)
     gtk_widget_grab_focus (GTK_WIDGET (self->try_again_button));
   else if (state == LOGIN_STATE_BROWSER)
     gtk_widget_grab_focus (GTK_WIDGET (self->paste_entry));
-  else if (state == LOGIN_STATE_WEB && self->web_view != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->web_view));
+  else if (state == LOGIN_STATE_WEB && web_view (self) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (web_view (self)));
 }
 
 /* An error in plain words, with Try Again (a new attempt in a new session)
@@ -407,17 +383,19 @@ show_sign_in_error (RelinkLoginDialog *self, const GError *error)
   show_error (self, state, icon_name, title, error->message);
 }
 
+/* A page committed: its host and TLS state replace the title. */
 static void
-update_location (RelinkLoginDialog *self)
+committed_cb (RelinkLoginDialog *self)
 {
-  const char *uri = webkit_web_view_get_uri (self->web_view);
+  WebKitWebView *view = web_view (self);
+  const char *uri = webkit_web_view_get_uri (view);
   g_autofree char *host = relink_uri_dup_host (uri);
   GTlsCertificateFlags errors = 0;
   GTlsCertificate *certificate = NULL;
   gboolean secure;
   const char *description;
 
-  secure = webkit_web_view_get_tls_info (self->web_view, &certificate, &errors) && errors == 0;
+  secure = webkit_web_view_get_tls_info (view, &certificate, &errors) && errors == 0;
   description = secure ? _ ("Secure connection") : _ ("Not secure");
 
   gtk_label_set_text (self->host_label, host != NULL ? host : "");
@@ -484,7 +462,7 @@ complete (RelinkLoginDialog *self, const char *redirect_uri)
 /* The policy for every address the page wants to open, in any frame or
  * window. Returns TRUE when @uri may load in the view. */
 static gboolean
-check_navigation (RelinkLoginDialog *self, const char *uri)
+decide_navigation_cb (RelinkLoginDialog *self, const char *uri)
 {
   if (self->state != LOGIN_STATE_WEB)
     return FALSE;
@@ -505,104 +483,14 @@ check_navigation (RelinkLoginDialog *self, const char *uri)
   return TRUE;
 }
 
-static gboolean
-decide_policy_cb (RelinkLoginDialog *self,
-                  WebKitPolicyDecision *decision,
-                  WebKitPolicyDecisionType type,
-                  WebKitWebView *web_view)
-{
-  switch (type)
-    {
-      case WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION:
-      case WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION:
-        {
-          WebKitNavigationAction *action = webkit_navigation_policy_decision_get_navigation_action (
-              WEBKIT_NAVIGATION_POLICY_DECISION (decision));
-          WebKitURIRequest *request = webkit_navigation_action_get_request (action);
-          const char *uri = webkit_uri_request_get_uri (request);
-
-          if (!check_navigation (self, uri))
-            {
-              webkit_policy_decision_ignore (decision);
-              return TRUE;
-            }
-
-          if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
-            {
-              /* Pop-ups stay in this view, and so in this session. */
-              g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
-
-              webkit_policy_decision_ignore (decision);
-              webkit_web_view_load_request (web_view, copy);
-              return TRUE;
-            }
-
-          return FALSE;
-        }
-
-      case WEBKIT_POLICY_DECISION_TYPE_RESPONSE:
-        {
-          WebKitResponsePolicyDecision *response_decision
-              = WEBKIT_RESPONSE_POLICY_DECISION (decision);
-          WebKitURIResponse *response
-              = webkit_response_policy_decision_get_response (response_decision);
-
-          if (webkit_response_policy_decision_is_main_frame_main_resource (response_decision)
-              && !check_navigation (self, webkit_uri_response_get_uri (response)))
-            {
-              webkit_policy_decision_ignore (decision);
-              return TRUE;
-            }
-
-          /* Nothing is downloaded from a sign-in page. */
-          if (!webkit_response_policy_decision_is_mime_type_supported (response_decision))
-            {
-              webkit_policy_decision_ignore (decision);
-              return TRUE;
-            }
-
-          return FALSE;
-        }
-
-      default:
-        return FALSE;
-    }
-}
-
-/* window.open() and target="_blank": loaded in this view instead. */
-static GtkWidget *
-create_cb (RelinkLoginDialog *self, WebKitNavigationAction *action, WebKitWebView *web_view)
-{
-  WebKitURIRequest *request = webkit_navigation_action_get_request (action);
-  const char *uri = webkit_uri_request_get_uri (request);
-
-  if (check_navigation (self, uri))
-    {
-      g_autoptr (WebKitURIRequest) copy = webkit_uri_request_new (uri);
-
-      webkit_web_view_load_request (web_view, copy);
-    }
-
-  return NULL;
-}
-
-static gboolean
-load_failed_with_tls_errors_cb (RelinkLoginDialog *self,
-                                const char *failing_uri,
-                                GTlsCertificate *certificate,
-                                GTlsCertificateFlags errors,
-                                WebKitWebView *web_view)
+static void
+tls_failed_cb (RelinkLoginDialog *self, const char *failing_uri)
 {
   show_insecure (self, failing_uri);
-  return TRUE;
 }
 
-static gboolean
-load_failed_cb (RelinkLoginDialog *self,
-                WebKitLoadEvent load_event,
-                const char *failing_uri,
-                GError *error,
-                WebKitWebView *web_view)
+static void
+load_failed_cb (RelinkLoginDialog *self, const char *failing_uri, GError *error)
 {
   g_autofree char *host = NULL;
   g_autofree char *description = NULL;
@@ -615,7 +503,7 @@ load_failed_cb (RelinkLoginDialog *self,
       && relink_sign_in_is_redirect (self->sign_in, failing_uri))
     {
       complete (self, failing_uri);
-      return TRUE;
+      return;
     }
 
   /* Our own refusals (and the caught redirect) end loads this way. */
@@ -623,92 +511,20 @@ load_failed_cb (RelinkLoginDialog *self,
       || g_error_matches (error, WEBKIT_POLICY_ERROR,
                           WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE)
       || self->state != LOGIN_STATE_WEB)
-    return TRUE;
+    return;
 
   host = relink_uri_dup_host (failing_uri);
   description = g_strdup_printf (
       _ ("Relink could not open %s. Check your internet connection and try again."),
       host != NULL ? host : _ ("the sign-in page"));
   show_page_error (self, "network-offline-symbolic", _ ("Page Not Available"), description);
-  return TRUE;
 }
 
 static void
-web_process_terminated_cb (RelinkLoginDialog *self,
-                           WebKitWebProcessTerminationReason reason,
-                           WebKitWebView *web_view)
+terminated_cb (RelinkLoginDialog *self)
 {
   show_page_error (self, "dialog-warning-symbolic", _ ("Sign-In Page Stopped"),
                    _ ("The sign-in page stopped working. Nothing was changed; try again."));
-}
-
-static void
-load_changed_cb (RelinkLoginDialog *self, WebKitLoadEvent load_event, WebKitWebView *web_view)
-{
-  switch (load_event)
-    {
-      case WEBKIT_LOAD_STARTED:
-        gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
-        break;
-      case WEBKIT_LOAD_COMMITTED:
-        update_location (self);
-        break;
-      case WEBKIT_LOAD_FINISHED:
-        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
-        break;
-      case WEBKIT_LOAD_REDIRECTED:
-      default:
-        break;
-    }
-}
-
-static void
-load_progress_cb (RelinkLoginDialog *self, GParamSpec *pspec, WebKitWebView *web_view)
-{
-  gtk_progress_bar_set_fraction (self->progress_bar,
-                                 webkit_web_view_get_estimated_load_progress (web_view));
-}
-
-/* Marketplace pages get no camera, location, notifications or the like. */
-static gboolean
-permission_request_cb (RelinkLoginDialog *self,
-                       WebKitPermissionRequest *request,
-                       WebKitWebView *web_view)
-{
-  webkit_permission_request_deny (request);
-  return TRUE;
-}
-
-static WebKitWebView *
-create_web_view (RelinkLoginDialog *self)
-{
-  g_autoptr (WebKitSettings) settings = NULL;
-  WebKitWebView *web_view;
-
-  settings = webkit_settings_new_with_settings (
-      "enable-developer-extras", FALSE, "javascript-can-open-windows-automatically", FALSE,
-      "enable-back-forward-navigation-gestures", FALSE, NULL);
-  web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", self->session, "settings",
-                           settings, "hexpand", TRUE, "vexpand", TRUE, NULL);
-
-  g_signal_connect_object (web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "create", G_CALLBACK (create_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "load-failed-with-tls-errors",
-                           G_CALLBACK (load_failed_with_tls_errors_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "load-failed", G_CALLBACK (load_failed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "load-changed", G_CALLBACK (load_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "notify::estimated-load-progress",
-                           G_CALLBACK (load_progress_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "permission-request", G_CALLBACK (permission_request_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (web_view, "web-process-terminated",
-                           G_CALLBACK (web_process_terminated_cb), self, G_CONNECT_SWAPPED);
-
-  return web_view;
 }
 
 static void
@@ -755,9 +571,6 @@ start_login (RelinkLoginDialog *self)
       return;
     }
 
-  self->session = webkit_network_session_new_ephemeral ();
-  self->web_view = create_web_view (self);
-  gtk_overlay_set_child (self->web_overlay, GTK_WIDGET (self->web_view));
 
   /* Until the first page commits, its host is known but its TLS state not. */
   host = relink_uri_dup_host (authorize_url);
@@ -765,8 +578,10 @@ start_login (RelinkLoginDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
 
+  /* WebKit asks for the first decide-navigation from its web process,
+   * so after the state below is set. */
+  relink_login_view_load (self->login_view, authorize_url);
   set_state (self, LOGIN_STATE_WEB);
-  webkit_web_view_load_uri (self->web_view, authorize_url);
 }
 
 static void
@@ -780,8 +595,7 @@ reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   RelinkLoginDialog *self = RELINK_LOGIN_DIALOG (widget);
 
-  if (self->web_view != NULL)
-    webkit_web_view_reload (self->web_view);
+  relink_login_view_reload (self->login_view);
 }
 
 static void
@@ -995,6 +809,7 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
       = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 2, RELINK_TYPE_ACCOUNT, G_TYPE_STRING);
 
+  g_type_ensure (RELINK_TYPE_LOGIN_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/relink/Relink/relink-login-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, window_title);
@@ -1004,8 +819,7 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, menu_button);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, web_overlay);
-  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, login_view);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, working_spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, try_again_button);
@@ -1013,6 +827,11 @@ relink_login_dialog_class_init (RelinkLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, paste_entry);
   gtk_widget_class_bind_template_child (widget_class, RelinkLoginDialog, paste_error_label);
   gtk_widget_class_bind_template_callback (widget_class, paste_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, decide_navigation_cb);
+  gtk_widget_class_bind_template_callback (widget_class, load_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tls_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, terminated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, committed_cb);
   gtk_widget_class_bind_template_callback (widget_class, paste_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "login.retry", NULL, retry_action);
@@ -1054,5 +873,5 @@ relink_login_dialog_get_web_view (RelinkLoginDialog *self)
 {
   g_return_val_if_fail (RELINK_IS_LOGIN_DIALOG (self), NULL);
 
-  return self->web_view;
+  return web_view (self);
 }

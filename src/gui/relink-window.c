@@ -22,6 +22,7 @@ struct _RelinkWindow
 
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;
+  GtkSpinner *spinner;
   AdwStatusPage *error_page;
   GtkListView *list_view;
 
@@ -260,6 +261,10 @@ update_page (RelinkWindow *self)
 
   g_debug ("Showing the %s page", page);
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* A spinner animates while it is realized, shown or not: left spinning
+   * on the page the stack has left, it would keep the frame clock and
+   * with it the whole window (layout, X round trips) busy for good. */
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (page, "loading"));
 
   if (g_str_equal (page, "accounts"))
     grow_after_first_frame (self);
@@ -745,6 +750,7 @@ relink_window_class_init (RelinkWindowClass *klass)
                                                "/io/github/relink/Relink/relink-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, list_view);
 

@@ -18,6 +18,7 @@
 #include <locale.h>
 
 #include "relink-context.h"
+#include "relink-dbus-api.h"
 #include "relink-exec.h"
 #include "relink-process.h"
 #include "relink-reminder-service.h"
@@ -30,6 +31,8 @@ typedef struct
   GSettings *settings;
   /* The store, the accounts, the token service and the keep-alive. */
   RelinkContext *context;
+  /* The door for scripts on the session bus, exported with the name. */
+  RelinkDBusApi *dbus_api;
   RelinkReminderService *reminders;
   RelinkTrayController *tray;
   GCancellable *cancellable;
@@ -51,6 +54,10 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   /* The context has said why it failed, or started the keep-alive. */
   if (relink_context_load_finish (RELINK_CONTEXT (object), result, &error))
     relink_reminder_service_start (self->reminders);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  relink_dbus_api_set_ready (self->dbus_api, relink_context_get_token_service (self->context),
+                             self->settings, relink_context_get_error (self->context));
 }
 
 static void
@@ -140,9 +147,13 @@ startup_cb (GApplication *application, gpointer user_data)
   self->context = relink_context_new ("background");
   manager = relink_context_get_manager (self->context);
   /* The window explains a store it cannot open; here there is nothing to
-   * remind of. */
+   * remind of, and scripts are told why. */
   if (manager == NULL)
-    return;
+    {
+      relink_dbus_api_set_ready (self->dbus_api, NULL, self->settings,
+                                 relink_context_get_error (self->context));
+      return;
+    }
 
   self->store_watch = relink_store_watch_new (relink_context_get_store (self->context));
   g_signal_connect (self->store_watch, "changed", G_CALLBACK (store_changed_cb), self);
@@ -171,7 +182,25 @@ shutdown_cb (GApplication *application, gpointer user_data)
 static int
 handle_local_options_cb (GApplication *application, GVariantDict *options, gpointer user_data)
 {
+  Background *self = user_data;
+  g_autoptr (GDBusConnection) bus = NULL;
   g_autoptr (GError) error = NULL;
+
+  /* Started by D-Bus activation (a script's call, a click on a reminder,
+   * a launcher): no activation follows the start, and the first one that
+   * comes is a real request for a window. */
+  if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
+    self->skip_activation = FALSE;
+
+  /* Exported on the application's own connection (GApplication registers
+   * on the shared session bus) before it owns the name, so that the call
+   * that activated Relink finds it. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus != NULL && !relink_dbus_api_export (self->dbus_api, bus, RELINK_DBUS_API_PATH, &error))
+    {
+      g_warning ("Could not offer the D-Bus API: %s", error->message);
+      g_clear_error (&error);
+    }
 
   if (!g_application_register (application, NULL, &error))
     {
@@ -182,7 +211,10 @@ handle_local_options_cb (GApplication *application, GVariantDict *options, gpoin
   /* Already running (autostart after a manual start): that process does
    * the work, and its window, if any, stays as it is. */
   if (g_application_get_is_remote (application))
-    return 0;
+    {
+      relink_dbus_api_unexport (self->dbus_api);
+      return 0;
+    }
 
   return -1;
 }
@@ -193,6 +225,7 @@ background_clear (Background *self)
   g_clear_object (&self->tray);
   g_clear_object (&self->reminders);
   g_clear_object (&self->store_watch);
+  g_clear_object (&self->dbus_api);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -212,10 +245,14 @@ main (int argc, char *argv[])
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* What notifications and the tray name as their sender, whichever of
+   * the two programs runs. */
+  g_set_application_name (_ ("Relink"));
 
   application = g_application_new (APPLICATION_ID, G_APPLICATION_DEFAULT_FLAGS);
   self.application = application;
   self.cancellable = g_cancellable_new ();
+  self.dbus_api = relink_dbus_api_new ();
   /* What `relink --background` passes on. */
   g_application_add_main_option (
       application, "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,

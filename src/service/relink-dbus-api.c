@@ -397,12 +397,9 @@ relink_dbus_api_init (RelinkDBusApi *self)
 }
 
 RelinkDBusApi *
-relink_dbus_api_new (GSettings *settings)
+relink_dbus_api_new (void)
 {
-  RelinkDBusApi *self = g_object_new (RELINK_TYPE_DBUS_API, NULL);
-
-  g_set_object (&self->settings, settings);
-  return self;
+  return g_object_new (RELINK_TYPE_DBUS_API, NULL);
 }
 
 gboolean
@@ -435,6 +432,7 @@ relink_dbus_api_unexport (RelinkDBusApi *self)
 void
 relink_dbus_api_set_ready (RelinkDBusApi *self,
                            RelinkTokenService *service,
+                           GSettings *settings,
                            const GError *load_error)
 {
   g_autoptr (GPtrArray) waiting = NULL;
@@ -444,6 +442,7 @@ relink_dbus_api_set_ready (RelinkDBusApi *self,
   g_return_if_fail (!self->ready);
 
   self->ready = TRUE;
+  g_set_object (&self->settings, settings);
   if (load_error != NULL)
     self->load_error = g_error_copy (load_error);
 

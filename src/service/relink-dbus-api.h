@@ -43,8 +43,7 @@ GQuark relink_dbus_api_error_quark (void);
  * before the accounts are loaded wait for relink_dbus_api_set_ready(). */
 G_DECLARE_FINAL_TYPE (RelinkDBusApi, relink_dbus_api, RELINK, DBUS_API, GObject)
 
-/* @settings (optional): the application's, for "expiring-soon-days". */
-RelinkDBusApi *relink_dbus_api_new (GSettings *settings);
+RelinkDBusApi *relink_dbus_api_new (void);
 gboolean relink_dbus_api_export (RelinkDBusApi *self,
                                  GDBusConnection *connection,
                                  const char *object_path,
@@ -52,9 +51,11 @@ gboolean relink_dbus_api_export (RelinkDBusApi *self,
 void relink_dbus_api_unexport (RelinkDBusApi *self);
 /* The accounts are loaded (or could not be: @load_error): waiting calls
  * are answered, and from now on changes are signalled. @service may be
- * NULL only with @load_error. */
+ * NULL only with @load_error. @settings (optional): the application's,
+ * for "expiring-soon-days". */
 void relink_dbus_api_set_ready (RelinkDBusApi *self,
                                 RelinkTokenService *service,
+                                GSettings *settings,
                                 const GError *load_error);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 
 #include <signal.h>
 
+#include "bench-util.h"
 #include "relink-expiry.h"
 #include "relink-test-util.h"
 
@@ -67,57 +68,6 @@ fill_store (const char *path, guint n_accounts, GError **error)
   return TRUE;
 }
 
-/* Voluntary plus involuntary context switches per thread (tid -> count):
- * each is a wake-up of the process. Per thread, because a thread that
- * ends takes its counts with it. */
-static GHashTable *
-count_switches (GPid pid)
-{
-  g_autofree char *task_dir = g_strdup_printf ("/proc/%d/task", pid);
-  g_autoptr (GDir) dir = g_dir_open (task_dir, 0, NULL);
-  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  const char *tid;
-
-  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (task_dir, tid, "status", NULL);
-      g_autofree char *text = NULL;
-      g_auto (GStrv) lines = NULL;
-      guint64 total = 0;
-
-      if (!g_file_get_contents (path, &text, NULL, NULL))
-        continue;
-      lines = g_strsplit (text, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
-        if (g_str_has_prefix (lines[i], "voluntary_ctxt_switches:")
-            || g_str_has_prefix (lines[i], "nonvoluntary_ctxt_switches:"))
-          total += g_ascii_strtoull (strchr (lines[i], ':') + 1, NULL, 10);
-      g_hash_table_insert (counts, g_strdup (tid), g_memdup2 (&total, sizeof total));
-    }
-
-  return counts;
-}
-
-/* Switches between two counts: a thread that appeared counts whole. */
-static guint64
-switches_between (GHashTable *before, GHashTable *after)
-{
-  GHashTableIter iter;
-  gpointer tid, count;
-  guint64 total = 0;
-
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &tid, &count))
-    {
-      guint64 *earlier = g_hash_table_lookup (before, tid);
-      guint64 now = *(guint64 *) count;
-
-      total += earlier != NULL && *earlier <= now ? now - *earlier : now;
-    }
-
-  return total;
-}
-
 static double
 read_rss_mib (GPid pid)
 {
@@ -133,23 +83,6 @@ read_rss_mib (GPid pid)
       return g_ascii_strtod (lines[i] + strlen ("VmRSS:"), NULL) / 1024.0;
 
   return -1;
-}
-
-static gboolean
-wait_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Sleeps on the main loop (the child needs nothing from us meanwhile). */
-static void
-wait_seconds (guint seconds)
-{
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add_seconds (seconds, wait_cb, loop);
-  g_main_loop_run (loop);
 }
 
 int
@@ -205,10 +138,10 @@ main (int argc, char *argv[])
     }
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (child), NULL, 10);
 
-  wait_seconds (MAX (settle, 1));
-  before = count_switches (pid);
-  wait_seconds (MAX (idle, 1));
-  after = count_switches (pid);
+  bench_wait_seconds (MAX (settle, 1));
+  before = bench_count_switches (pid);
+  bench_wait_seconds (MAX (idle, 1));
+  after = bench_count_switches (pid);
   rss = read_rss_mib (pid);
 
   /* The identifier goes when the process has exited. */
@@ -220,7 +153,7 @@ main (int argc, char *argv[])
     }
 
   g_print ("background_wakeups_per_min: %.0f\n",
-           (double) switches_between (before, after) * 60.0 / MAX (idle, 1));
+           (double) bench_switches_between (before, after) * 60.0 / MAX (idle, 1));
   g_print ("background_rss_mib: %.1f\n", rss);
 
   g_subprocess_send_signal (child, SIGTERM);

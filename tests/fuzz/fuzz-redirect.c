@@ -31,6 +31,29 @@ count (const char *text, const char *needle)
   return n;
 }
 
+/* How many query items are exactly state=STATE. */
+static guint
+n_state_params (const char *uri)
+{
+  const char *query = strchr (uri, '?');
+  g_autofree char *copy = NULL;
+  g_auto (GStrv) items = NULL;
+  guint n = 0;
+
+  if (query == NULL)
+    return 0;
+  copy = g_strdup (query + 1);
+  if (strchr (copy, '#') != NULL)
+    *strchr (copy, '#') = '\0';
+  items = g_strsplit (copy, "&", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      if (g_str_equal (g_strstrip (items[i]), "state=STATE"))
+        n++;
+    }
+  return n;
+}
+
 RELINK_FUZZ_ENTRY (redirect)
 {
   g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-1");
@@ -90,7 +113,7 @@ RELINK_FUZZ_ENTRY (redirect)
       relink_fuzz_assert_clean_text (error->message);
       /* The marketplace's own error text is quoted (sanitised); the
        * state must not be, unless the address put it there too. */
-      if (count (input, "STATE") == count (input, "state=STATE"))
+      if (count (input, "STATE") == n_state_params (input))
         g_assert_null (strstr (error->message, state));
       return 0;
     }
