@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 /* Iterates the main loop until @widget is mapped and @n_frames frames
  * showing its current state were painted, then runs what is pending (the
- * idles those paints queued). */
+ * idles those paints queued; at most 100 dispatches, as something that
+ * animates keeps frames pending). */
 void relink_test_wait_for_frames (GtkWidget *widget, guint n_frames);
 
 /* The widget below @root (a GtkWidget, a window too) whose template id or

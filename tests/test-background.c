@@ -434,6 +434,34 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   quit_and_wait (fixture);
 }
 
+/* The tray item a panel shows the moment it appears already lists the
+ * account to renew: it registers once the accounts are known, not with
+ * "No accounts yet" for a moment after every start or hand-over. */
+static void
+test_tray_at_once (Fixture *fixture, gconstpointer data)
+{
+  RelinkTestWatcher *watcher = relink_test_watcher_start ();
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) root = NULL;
+  g_autoptr (GVariant) children = NULL;
+  g_autoptr (GString) menu = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint revision;
+
+  spawn_background (fixture);
+  WAIT_FOR (watcher->senders->len >= 1);
+  reply = relink_test_dbus_call (fixture->bus, g_ptr_array_index (watcher->senders, 0),
+                                 RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "GetLayout",
+                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", &revision, &root);
+  children = g_variant_get_child_value (root, 2);
+  relink_test_describe_menu (menu, children);
+  g_assert_nonnull (strstr (menu->str, "shop__a"));
+
+  relink_test_watcher_stop (watcher);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -445,6 +473,8 @@ main (int argc, char *argv[])
               test_notification_opens_window, fixture_teardown);
   g_test_add ("/background/reminder-after-handover", Fixture, NULL, fixture_setup,
               test_reminder_after_handover, fixture_teardown);
+  g_test_add ("/background/tray-at-once", Fixture, NULL, fixture_setup, test_tray_at_once,
+              fixture_teardown);
 
   the_server = relink_test_notification_server_start ();
   return g_test_run ();

@@ -105,6 +105,10 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   show_state_in_windows (self);
   relink_dbus_api_set_ready (self->dbus_api, relink_context_get_token_service (self->context),
                              self->settings, relink_context_get_error (self->context));
+  /* Only now: a tray item shown before the accounts are known would say
+   * "No accounts yet" for a moment after every hand-over. */
+  self->tray = relink_tray_controller_new (
+      G_APPLICATION (self), relink_context_get_manager (self->context), self->settings);
 
   /* The context has started the keep-alive. */
   if (error == NULL)
@@ -338,8 +342,6 @@ relink_application_startup (GApplication *application)
                            G_CALLBACK (relink_application_check_store), self, G_CONNECT_SWAPPED);
   self->reminders = relink_reminder_service_new (
       application, relink_context_get_manager (self->context), self->settings);
-  self->tray = relink_tray_controller_new (application, relink_context_get_manager (self->context),
-                                           self->settings);
 
   relink_context_load_async (self->context, self->cancellable, load_cb, g_object_ref (self));
 }

@@ -58,6 +58,10 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
   relink_dbus_api_set_ready (self->dbus_api, relink_context_get_token_service (self->context),
                              self->settings, relink_context_get_error (self->context));
+  /* Only now: a tray item shown before the accounts are known would say
+   * "No accounts yet" for a moment after every hand-over. */
+  self->tray = relink_tray_controller_new (
+      self->application, relink_context_get_manager (self->context), self->settings);
 }
 
 static void
@@ -158,7 +162,6 @@ startup_cb (GApplication *application, gpointer user_data)
   self->store_watch = relink_store_watch_new (relink_context_get_store (self->context));
   g_signal_connect (self->store_watch, "changed", G_CALLBACK (store_changed_cb), self);
   self->reminders = relink_reminder_service_new (application, manager, self->settings);
-  self->tray = relink_tray_controller_new (application, manager, self->settings);
 
   relink_context_load_async (self->context, self->cancellable, load_cb, self);
 }
