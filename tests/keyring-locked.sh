@@ -23,6 +23,12 @@ until dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
   sleep 0.1
 done
 
+# The daemon does not end with the bus: it is ended with this script.
+keyring_pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+  org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets |
+  sed -n 's/.*uint32 \([0-9]*\).*/\1/p')
+trap 'kill "$keyring_pid" 2>/dev/null || true' EXIT
+
 # The item exactly as Relink writes it (schema name + account), from stdin.
 secret-tool store --label="Relink test tokens" xdg:schema io.github.relink.Relink.Tokens \
   account "$account"
@@ -31,4 +37,6 @@ gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedeskt
   >/dev/null
 
 # Nobody can answer the unlock prompt here: it is dismissed at once.
-exec "$relinkctl" token "$account" </dev/null
+status=0
+"$relinkctl" token "$account" </dev/null || status=$?
+exit "$status"

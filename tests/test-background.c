@@ -16,6 +16,8 @@
 #include <gio/gio.h>
 #include <gtk/gtk.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "relink-expiry.h"
 #include "relink-reminder-schedule.h"
@@ -101,6 +103,18 @@ fill_store (Fixture *fixture)
     }
 }
 
+/* In each child, before exec: it gets SIGTERM when this test process
+ * ends, also by a failed assertion (abort), when no teardown runs. */
+static void
+die_with_test (gpointer user_data)
+{
+  pid_t test_pid = GPOINTER_TO_INT (user_data);
+
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () != test_pid)
+    _exit (1);
+}
+
 static void
 fixture_setup (Fixture *fixture, gconstpointer data)
 {
@@ -118,9 +132,12 @@ fixture_setup (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   /* One server for the whole run, as a desktop has. */
   fixture->server = the_server;
-  relink_test_notification_server_clear (fixture->server);
+  if (fixture->server != NULL)
+    relink_test_notification_server_clear (fixture->server);
 
   fixture->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_child_setup (fixture->launcher, die_with_test,
+                                         GINT_TO_POINTER (getpid ()), NULL);
   g_subprocess_launcher_setenv (fixture->launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
   g_subprocess_launcher_setenv (fixture->launcher, "XDG_CONFIG_HOME", fixture->config_home, TRUE);
   /* Whatever the desktop: the fake server is the notification service. */
@@ -434,6 +451,78 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   quit_and_wait (fixture);
 }
 
+/* Still running, not a zombie waiting for its parent to collect it. */
+static gboolean
+process_alive (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  state = strrchr (stat, ')');
+  return state != NULL && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+}
+
+/* A test that fails half-way (an assertion aborts it, no teardown runs)
+ * does not leave `relink --background` running for the tests after it. */
+static void
+test_child_ends_with_test (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *pid_file = g_build_filename (fixture->dir, "child.pid", NULL);
+  g_autofree char *pid = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      spawn_background (fixture);
+      g_assert_true (g_file_set_contents (g_getenv ("RELINK_TEST_PID_FILE"),
+                                          g_subprocess_get_identifier (fixture->child), -1,
+                                          &error));
+      g_assert_no_error (error);
+      g_assert_not_reached ();
+    }
+
+  g_setenv ("RELINK_TEST_PID_FILE", pid_file, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("RELINK_TEST_PID_FILE");
+  g_test_trap_assert_failed ();
+
+  g_assert_true (g_file_get_contents (pid_file, &pid, NULL, &error));
+  g_assert_no_error (error);
+  POLL_FOR (!process_alive (pid));
+  POLL_FOR (!name_has_owner (fixture, APPLICATION_ID));
+}
+
+/* The tray item a panel shows the moment it appears already lists the
+ * account to renew: it registers once the accounts are known, not with
+ * "No accounts yet" for a moment after every start or hand-over. */
+static void
+test_tray_at_once (Fixture *fixture, gconstpointer data)
+{
+  RelinkTestWatcher *watcher = relink_test_watcher_start ();
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) root = NULL;
+  g_autoptr (GVariant) children = NULL;
+  g_autoptr (GString) menu = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint revision;
+
+  spawn_background (fixture);
+  WAIT_FOR (watcher->senders->len >= 1);
+  reply = relink_test_dbus_call (fixture->bus, g_ptr_array_index (watcher->senders, 0),
+                                 RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "GetLayout",
+                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", &revision, &root);
+  children = g_variant_get_child_value (root, 2);
+  relink_test_describe_menu (menu, children);
+  g_assert_nonnull (strstr (menu->str, "shop__a"));
+
+  relink_test_watcher_stop (watcher);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -446,6 +535,13 @@ main (int argc, char *argv[])
   g_test_add ("/background/reminder-after-handover", Fixture, NULL, fixture_setup,
               test_reminder_after_handover, fixture_teardown);
 
-  the_server = relink_test_notification_server_start ();
+  g_test_add ("/background/tray-at-once", Fixture, NULL, fixture_setup, test_tray_at_once,
+              fixture_teardown);
+  g_test_add ("/background/child-ends-with-test", Fixture, NULL, fixture_setup,
+              test_child_ends_with_test, fixture_teardown);
+
+  /* One per test run: the subprocess of a test does without. */
+  if (!g_test_subprocess ())
+    the_server = relink_test_notification_server_start ();
   return g_test_run ();
 }

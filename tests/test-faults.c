@@ -663,19 +663,18 @@ typedef struct
 } HostileCase;
 
 static const HostileCase hostile_cases[] = {
-  { "huge", ANSWER_HUGE, 5, "unexpected answer" },
-  { "deep", ANSWER_DEEP, 5, "unexpected answer" },
+  { "huge", ANSWER_HUGE, 5, "tokens were kept" },
+  { "deep", ANSWER_DEEP, 5, "tokens were kept" },
   { "drip", ANSWER_DRIP, 5, "did not answer in time" },
   { "stall", ANSWER_STALL, 5, "did not answer in time" },
   { "500", ANSWER_500, 5, "problem on its side" },
-  { "garbage", ANSWER_GARBAGE, 5, "unexpected answer" },
-  { "no-access-token", ANSWER_NO_ACCESS, 5, NULL },
+  { "garbage", ANSWER_GARBAGE, 5, "tokens were kept" },
+  { "no-access-token", ANSWER_NO_ACCESS, 5, "tokens were kept" },
 };
 
 /* A login page, a redirect or a 404 is not the marketplace refusing the
- * grant (issue 10, class 5): "unexpected answer, tokens kept". The
- * verdict itself is relink-token-failure.c's; these cases join
- * hostile_cases once that fix is in. */
+ * grant (issue 10, class 5): "unexpected answer, tokens kept", and the
+ * account does not read "needs re-authorisation". */
 static const HostileCase verdict_cases[] = {
   { "302", ANSWER_302, 5, NULL },
   { "403-html", ANSWER_403_HTML, 5, NULL },
@@ -836,6 +835,31 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* refresh --all used to sit through one SIGTERM: now the first one stops
+ * the queue, the request out gets its deadline, and relinkctl ends with
+ * "Cancelled" and status 130. */
+static void
+test_signal_refresh_all (Fixture *fixture, gconstpointer data)
+{
+  const char *const args[] = { "refresh", "--all", NULL };
+  g_auto (Child) child = { 0 };
+  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *after = NULL;
+
+  fixture->answer = ANSWER_STALL;
+  child_start (fixture, &child, "", args);
+  wait_for_requests (fixture, 1, &child);
+  g_subprocess_send_signal (child.process, SIGTERM);
+  child_wait (&child, 20);
+
+  g_assert_true (child.exited);
+  g_assert_cmpint (child.status, ==, 130);
+  g_assert_nonnull (strstr (child.err, "Cancelled"));
+  g_assert_cmpfloat (child.seconds, <, 10);
+  after = keyring_bytes (fixture);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* Import: SIGTERM while it waits for the token on standard input. */
 static void
 test_import_signal_stdin (Fixture *fixture, gconstpointer data)
@@ -993,7 +1017,9 @@ main (int argc, char *argv[])
     {
       g_autofree char *import = g_strdup_printf ("/faults/import/%s", verdict_cases[i].name);
 
-      /* Whatever the verdict, an import changes nothing. */
+      g_autofree char *refresh = g_strdup_printf ("/faults/refresh/%s", verdict_cases[i].name);
+
+      ADD (refresh, &verdict_cases[i], test_hostile_refresh);
       ADD (import, &verdict_cases[i], test_import_hostile);
     }
   ADD ("/faults/refresh/invalid-grant", NULL, test_hostile_refused);
@@ -1006,6 +1032,7 @@ main (int argc, char *argv[])
        test_signal_during_request);
   ADD ("/faults/signal/refresh-during-request/SIGKILL", GINT_TO_POINTER (SIGKILL),
        test_signal_during_request);
+  ADD ("/faults/signal/refresh-all/SIGTERM", NULL, test_signal_refresh_all);
   ADD ("/faults/signal/import-stdin/SIGTERM", NULL, test_import_signal_stdin);
   ADD ("/faults/signal/import-during-request/SIGTERM", GINT_TO_POINTER (SIGTERM),
        test_import_signal_during_request);

@@ -9,8 +9,11 @@
 
 #include <string.h>
 
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "relink-secrets.h"
 #include "relink-test-util.h"
@@ -507,10 +510,10 @@ test_tokens_item_attributes (void)
   items = find_items ("account", account);
   g_assert_cmpuint (g_list_length (items), ==, 1);
 
-  /* Only the account id, and the schema name libsecret adds to every item:
+  /* The account id and the schema name libsecret adds to every item (a
+   * service may add its own, KeePassXC its entry's title, path, ...):
    * nothing of the tokens is visible without unlocking the secret. */
   attributes = secret_item_get_attributes (items->data);
-  g_assert_cmpuint (g_hash_table_size (attributes), ==, 2);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "account"), ==, account);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==, TOKENS_SCHEMA_NAME);
 
@@ -647,8 +650,8 @@ test_keyset_secrets (void)
 
   items = find_items ("keyset", keyset_1);
   g_assert_cmpuint (g_list_length (items), ==, 2);
+  /* Relink's attributes (a service may add its own). */
   attributes = secret_item_get_attributes (items->data);
-  g_assert_cmpuint (g_hash_table_size (attributes), ==, 3);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "keyset"), ==, keyset_1);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==, KEYSET_SCHEMA_NAME);
   g_assert_nonnull (g_hash_table_lookup (attributes, "field"));
@@ -725,7 +728,8 @@ test_no_service (void)
       GAsyncResult *result = NULL;
       const char *const forbidden[] = { "access-no-service", "refresh-no-service", NULL };
       const char *message = "No keyring is available. Relink keeps tokens only in the system "
-                            "keyring (GNOME Keyring or KWallet); start it and try again.";
+                            "keyring (a Secret Service such as GNOME Keyring or KeePassXC); "
+                            "start it and try again.";
 
       /* Before anything touches D-Bus: a session bus that is not there. */
       g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/relink-test-bus", TRUE);
@@ -788,6 +792,474 @@ test_no_service_name (void)
   g_test_trap_assert_passed ();
 }
 
+/* The keyring the test runs beside (tests/keyring-session.sh): each test
+ * program has a Secret Service of its own, which it may lock. */
+static const char *
+keyring_kind (void)
+{
+  const char *kind = g_getenv ("RELINK_TEST_KEYRING");
+
+  g_assert_nonnull (kind);
+  return kind;
+}
+
+static GVariant *
+call_secrets (const char *path, const char *interface, const char *method, GVariant *args)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", path, interface, method,
+                                       args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+static char *
+default_collection_path (void)
+{
+  g_autoptr (GVariant) reply
+      = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
+                      g_variant_new ("(s)", "default"));
+  char *path = NULL;
+
+  g_variant_get (reply, "(o)", &path);
+  g_assert_cmpstr (path, !=, "/");
+  return path;
+}
+
+static gboolean
+collection_locked (const char *path)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) locked = NULL;
+
+  reply = call_secrets (path, "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new ("(ss)", "org.freedesktop.Secret.Collection", "Locked"));
+  g_variant_get (reply, "(v)", &locked);
+  return g_variant_get_boolean (locked);
+}
+
+static void
+prompt_completed_cb (GDBusConnection *connection,
+                     const char *sender,
+                     const char *object_path,
+                     const char *interface,
+                     const char *signal,
+                     GVariant *parameters,
+                     gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Locks the collection as the seller's desktop would: the Secret
+ * Service's Lock (KeePassXC locks the database, after a prompt of its
+ * own that needs nobody). */
+static void
+lock_collection (const char *path)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr (GVariant) reply = NULL;
+  const char *prompt;
+  gboolean completed = FALSE;
+  guint id;
+
+  reply = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "Lock",
+                        g_variant_new ("(^ao)", paths));
+  g_variant_get (reply, "(@ao&o)", NULL, &prompt);
+  if (!g_str_equal (prompt, "/"))
+    {
+      g_autoptr (GVariant) shown = NULL;
+
+      id = g_dbus_connection_signal_subscribe (bus, NULL, "org.freedesktop.Secret.Prompt",
+                                               "Completed", prompt, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                               prompt_completed_cb, &completed, NULL);
+      shown = call_secrets (prompt, "org.freedesktop.Secret.Prompt", "Prompt",
+                            g_variant_new ("(s)", ""));
+      for (guint i = 0; i < 300 && !completed; i++)
+        {
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          if (!completed)
+            g_usleep (100 * 1000);
+        }
+      g_assert_true (completed);
+      g_dbus_connection_signal_unsubscribe (bus, id);
+    }
+  for (guint i = 0; i < 100 && !collection_locked (path); i++)
+    g_usleep (100 * 1000);
+  g_assert_true (collection_locked (path));
+}
+
+/* Unlocks it again with its password, without a prompt: KeePassXC's own
+ * D-Bus call, GNOME Keyring's internal one (as Seahorse does). */
+static void
+unlock_collection (const char *path)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (g_str_equal (keyring_kind (), "keepassxc"))
+    {
+      const char *dbs[]
+          = { g_getenv ("RELINK_TEST_KEEPASSXC_DB"), g_getenv ("RELINK_TEST_KEEPASSXC_DB2") };
+
+      /* Whichever database it is: an unlocked one is only brought forward. */
+      for (guint i = 0; i < G_N_ELEMENTS (dbs) && collection_locked (path); i++)
+        {
+          g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+              bus, "org.keepassxc.KeePassXC.MainWindow", "/keepassxc",
+              "org.keepassxc.KeePassXC.MainWindow", "openDatabase",
+              g_variant_new ("(ss)", dbs[i], g_getenv ("RELINK_TEST_KEEPASSXC_PASSWORD")), NULL,
+              G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+
+          g_assert_no_error (error);
+          for (guint j = 0; j < 50 && collection_locked (path); j++)
+            g_usleep (100 * 1000);
+        }
+    }
+  else
+    {
+      g_autoptr (GVariant) session = NULL;
+      g_autoptr (GVariant) reply = NULL;
+      const char *session_path;
+      const char password[] = "relink-test";
+
+      session = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+                              "OpenSession",
+                              g_variant_new ("(sv)", "plain", g_variant_new_string ("")));
+      g_variant_get (session, "(v&o)", NULL, &session_path);
+      reply = call_secrets (
+          "/org/freedesktop/secrets", "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+          "UnlockWithMasterPassword",
+          g_variant_new (
+              "(o(o@ay@ays))", path, session_path,
+              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password, sizeof password - 1, 1),
+              "text/plain"));
+    }
+  g_assert_false (collection_locked (path));
+}
+
+/* A locked keyring: Relink never reads it as "no tokens" (KeePassXC lists
+ * nothing of a locked database), never writes a second item beside the
+ * locked one, and says it is locked once nobody unlocks it (the prompt
+ * is dismissed, or nobody answers it before the prompt deadline). */
+static void
+test_tokens_locked (void)
+{
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) tokens = make_tokens ("locked");
+  g_autoptr (RelinkTokenSet) other = make_tokens ("while-locked");
+  g_autoptr (RelinkTokenSet) found = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *account = new_id ("locked");
+  g_autofree char *collection = default_collection_path ();
+  g_autolist (SecretItem) items = NULL;
+  gint64 start;
+
+  g_setenv ("RELINK_SECRETS_PROMPT_TIMEOUT", "3", TRUE);
+  g_assert_true (
+      relink_secrets_store_tokens_sync (secrets, account, "Relink: locked", tokens, NULL, &error));
+  g_assert_no_error (error);
+
+  lock_collection (collection);
+  start = g_get_monotonic_time ();
+  found = relink_secrets_lookup_tokens_sync (secrets, account, NULL, &error);
+  g_assert_null (found);
+  g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_LOCKED);
+  g_assert_cmpstr (error->message, ==,
+                   "The keyring is locked. Unlock it to let Relink read and save tokens.");
+  g_clear_error (&error);
+  /* An account without tokens: locked all the same, not "none". */
+  {
+    g_autofree char *nobody = new_id ("nobody");
+
+    g_assert_null (relink_secrets_lookup_tokens_sync (secrets, nobody, NULL, &error));
+    g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_LOCKED);
+    g_clear_error (&error);
+  }
+  g_assert_false (
+      relink_secrets_store_tokens_sync (secrets, account, "Relink: locked", other, NULL, &error));
+  g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_false (relink_secrets_clear_tokens_sync (secrets, account, NULL, &error));
+  g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_LOCKED);
+  g_clear_error (&error);
+  /* Four calls, each bounded by the prompt deadline. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 40 * G_USEC_PER_SEC);
+
+  unlock_collection (collection);
+  found = relink_secrets_lookup_tokens_sync (secrets, account, NULL, &error);
+  g_assert_no_error (error);
+  assert_tokens_equal (tokens, found);
+  items = find_items ("account", account);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+
+  g_assert_true (relink_secrets_clear_tokens_sync (secrets, account, NULL, &error));
+  g_assert_no_error (error);
+  g_unsetenv ("RELINK_SECRETS_PROMPT_TIMEOUT");
+}
+
+/* One item per account across collections: an account's item that lives
+ * in another collection than the default one (KeePassXC's default follows
+ * the active database tab; GNOME Keyring has its session collection) is
+ * replaced where it is, never doubled. */
+static void
+test_tokens_other_collection (void)
+{
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) first = make_tokens ("elsewhere");
+  g_autoptr (RelinkTokenSet) second = make_tokens ("replaced");
+  g_autoptr (RelinkTokenSet) found = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *account = new_id ("elsewhere");
+  g_autofree char *home = NULL;
+  g_autofree char *prefix = NULL;
+  g_autolist (SecretItem) items = NULL;
+  g_autoptr (SecretValue) value = NULL;
+
+  if (g_str_equal (keyring_kind (), "keepassxc"))
+    {
+      g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+      g_autoptr (GVariant) reply = NULL;
+
+      /* Written while the first database is the active one... */
+      g_assert_true (relink_secrets_store_tokens_sync (secrets, account, "Relink: elsewhere", first,
+                                                       NULL, &error));
+      g_assert_no_error (error);
+      home = default_collection_path ();
+      /* ...then a second database opens and takes the default alias. */
+      reply = g_dbus_connection_call_sync (
+          bus, "org.keepassxc.KeePassXC.MainWindow", "/keepassxc",
+          "org.keepassxc.KeePassXC.MainWindow", "openDatabase",
+          g_variant_new ("(ss)", g_getenv ("RELINK_TEST_KEEPASSXC_DB2"),
+                         g_getenv ("RELINK_TEST_KEEPASSXC_PASSWORD")),
+          NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < 100; i++)
+        {
+          g_autofree char *now = default_collection_path ();
+
+          if (!g_str_equal (now, home) && !collection_locked (now))
+            break;
+          g_usleep (100 * 1000);
+        }
+      {
+        g_autofree char *now = default_collection_path ();
+
+        g_assert_cmpstr (now, !=, home);
+      }
+    }
+  else
+    {
+      g_autoptr (SecretService) service = NULL;
+      g_autoptr (SecretCollection) session = NULL;
+      g_autoptr (SecretItem) planted = NULL;
+      g_autoptr (SecretValue) secret = NULL;
+      g_autoptr (RelinkSecretString) json = relink_token_set_to_json (first);
+      g_autoptr (GHashTable) attributes
+          = secret_attributes_build (&foreign_tokens_schema, "account", account, NULL);
+
+      home = g_strdup ("/org/freedesktop/secrets/collection/session");
+      service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+      g_assert_no_error (error);
+      session = secret_collection_for_alias_sync (service, "session", SECRET_COLLECTION_NONE, NULL,
+                                                  &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (session);
+      g_assert_cmpstr (g_dbus_proxy_get_object_path (G_DBUS_PROXY (session)), ==, home);
+      secret = secret_value_new (json, -1, "text/plain");
+      planted = secret_item_create_sync (session, &foreign_tokens_schema, attributes,
+                                         "Relink: elsewhere", secret, SECRET_ITEM_CREATE_NONE, NULL,
+                                         &error);
+      g_assert_no_error (error);
+    }
+
+  found = relink_secrets_lookup_tokens_sync (secrets, account, NULL, &error);
+  g_assert_no_error (error);
+  assert_tokens_equal (first, found);
+  g_clear_object (&found);
+
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, account, "Relink: elsewhere", second,
+                                                   NULL, &error));
+  g_assert_no_error (error);
+
+  items = find_items ("account", account);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  prefix = g_strconcat (home, "/", NULL);
+  g_assert_true (g_str_has_prefix (g_dbus_proxy_get_object_path (items->data), prefix));
+  value = secret_item_get_secret (items->data);
+  g_assert_nonnull (strstr (secret_value_get_text (value), "refresh-replaced"));
+
+  found = relink_secrets_lookup_tokens_sync (secrets, account, NULL, &error);
+  g_assert_no_error (error);
+  assert_tokens_equal (second, found);
+
+  g_assert_true (relink_secrets_clear_tokens_sync (secrets, account, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_list (&items, g_object_unref);
+  items = find_items ("account", account);
+  g_assert_null (items);
+}
+
+/* A Secret Service that never answers: it owns the name on a private bus
+ * and takes every call without replying. */
+static void
+method_call_cb (GDBusConnection *connection,
+                const char *sender,
+                const char *object_path,
+                const char *interface,
+                const char *method,
+                GVariant *parameters,
+                GDBusMethodInvocation *invocation,
+                gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_object_ref (invocation));
+}
+
+static const char stalled_xml[]
+    = "<node><interface name='org.freedesktop.Secret.Service'>"
+      "<method name='OpenSession'><arg type='s' direction='in'/><arg type='v' direction='in'/>"
+      "<arg type='v' direction='out'/><arg type='o' direction='out'/></method>"
+      "</interface></node>";
+
+static GDBusConnection *
+stalled_service (GTestDBus *bus, GPtrArray *held)
+{
+  static const GDBusInterfaceVTable vtable = { method_call_cb, NULL, NULL, { 0 } };
+  g_autoptr (GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (stalled_xml, NULL);
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *connection;
+  g_autoptr (GVariant) reply = NULL;
+
+  g_test_dbus_up (bus);
+  connection = g_dbus_connection_new_for_address_sync (
+      g_test_dbus_get_bus_address (bus),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (connection, "/org/freedesktop/secrets", node->interfaces[0],
+                                     &vtable, held, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.secrets", 0), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* Every keyring call has a deadline, whatever the service does. */
+static void
+test_deadline (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GDBusConnection) service = NULL;
+      g_autoptr (RelinkSecrets) secrets = NULL;
+      g_autoptr (RelinkTokenSet) tokens = make_tokens ("deadline");
+      g_autoptr (GError) error = NULL;
+      GAsyncResult *result = NULL;
+      gint64 start;
+
+      g_setenv ("RELINK_SECRETS_TIMEOUT", "2", TRUE);
+      service = stalled_service (bus, held);
+      secrets = relink_secrets_new ();
+
+      start = g_get_monotonic_time ();
+      g_assert_null (relink_secrets_lookup_tokens_sync (secrets, "acct", NULL, &error));
+      g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_TIMED_OUT);
+      g_assert_cmpstr (error->message, ==,
+                       "The keyring did not answer in time. Check that it is running and "
+                       "unlocked, then try again.");
+      g_clear_error (&error);
+      g_assert_false (
+          relink_secrets_store_tokens_sync (secrets, "acct", "Relink: x", tokens, NULL, &error));
+      g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_TIMED_OUT);
+      g_clear_error (&error);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+
+      /* The asynchronous calls too, on the caller's context. */
+      relink_secrets_lookup_tokens_async (secrets, "acct", NULL, relink_test_result_cb, &result);
+      relink_test_wait_result (&result);
+      g_assert_null (relink_secrets_lookup_tokens_finish (secrets, result, &error));
+      g_assert_error (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_TIMED_OUT);
+      g_clear_object (&result);
+      g_assert_cmpuint (held->len, >, 0);
+
+      g_dbus_connection_close_sync (service, NULL, NULL);
+      g_test_dbus_down (bus);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+send_sigterm (gpointer user_data)
+{
+  g_usleep (500 * 1000);
+  kill (getpid (), SIGTERM);
+  return NULL;
+}
+
+/* A process that handles SIGTERM itself (relinkctl, on its main context)
+ * is not kept waiting by a blocking keyring call, which runs in a private
+ * context: the call ends at once, cancelled. */
+static void
+test_signal (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GDBusConnection) service = NULL;
+      g_autoptr (RelinkSecrets) secrets = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GThread) thread = NULL;
+      guint interrupted = 0;
+      guint signal_id;
+      gint64 start;
+
+      service = stalled_service (bus, held);
+      secrets = relink_secrets_new ();
+      signal_id = g_unix_signal_add (SIGTERM, interrupted_cb, &interrupted);
+
+      start = g_get_monotonic_time ();
+      thread = g_thread_new ("sigterm", send_sigterm, NULL);
+      g_assert_null (relink_secrets_lookup_tokens_sync (secrets, "acct", NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+      g_thread_join (g_steal_pointer (&thread));
+
+      /* The process's own handler still hears of it. */
+      while (interrupted == 0)
+        g_main_context_iteration (NULL, TRUE);
+      g_source_remove (signal_id);
+
+      g_dbus_connection_close_sync (service, NULL, NULL);
+      g_test_dbus_down (bus);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -809,6 +1281,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/secrets/keyset/async", test_keyset_secrets_async);
   g_test_add_func ("/secrets/errors/no-bus", test_no_service);
   g_test_add_func ("/secrets/errors/no-secret-service", test_no_service_name);
+  g_test_add_func ("/secrets/errors/deadline", test_deadline);
+  g_test_add_func ("/secrets/errors/signal", test_signal);
+  g_test_add_func ("/secrets/tokens/other-collection", test_tokens_other_collection);
+  g_test_add_func ("/secrets/tokens/locked", test_tokens_locked);
 
   return g_test_run ();
 }

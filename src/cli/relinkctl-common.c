@@ -56,6 +56,7 @@ ctl_exit_status_for_local_error (const GError *error)
   if (error->domain == RELINK_SECRETS_ERROR)
     return error->code == RELINK_SECRETS_ERROR_NO_SERVICE
                    || error->code == RELINK_SECRETS_ERROR_LOCKED
+                   || error->code == RELINK_SECRETS_ERROR_TIMED_OUT
                ? CTL_EXIT_KEYRING
                : CTL_EXIT_FAILED;
   if (error->domain == RELINK_STORE_ERROR)

@@ -13,7 +13,10 @@
 #include "relink-json.h"
 #include "relink-token-set.h"
 
-G_DEFINE_QUARK (relink - json - error - quark, relink_json_error)
+/* The quark name is spelt with hyphens, which clang-format would space. */
+/* clang-format off */
+G_DEFINE_QUARK (relink-json-error-quark, relink_json_error)
+/* clang-format on */
 
 typedef enum
 {

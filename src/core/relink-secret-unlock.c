@@ -5,13 +5,22 @@
 
 #include "config.h"
 
+#define SECRET_API_SUBJECT_TO_CHANGE
 #include "relink-secret-unlock.h"
 
+#define SERVICE_PATH "/org/freedesktop/secrets"
+#define SERVICE_INTERFACE "org.freedesktop.Secret.Service"
+#define COLLECTION_INTERFACE "org.freedesktop.Secret.Collection"
+#define ITEM_INTERFACE "org.freedesktop.Secret.Item"
 #define PROMPT_INTERFACE "org.freedesktop.Secret.Prompt"
+#define PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
 
-/* One unlock in progress. The task's first reference is the operation's:
+/* One call in progress. The task's first reference is the operation's:
  * dropped once, by finish_with(); every D-Bus call, the signal
- * subscription and the cancellable handler hold their own. */
+ * subscription and the cancellable handler hold their own. Every D-Bus
+ * call of its own is made with @inflight, cancelled when the operation
+ * ends, so that no answer arrives in the caller's main context after the
+ * caller stopped iterating it. */
 typedef struct
 {
   GDBusConnection *connection;
@@ -21,19 +30,21 @@ typedef struct
   guint watch_id;
   GCancellable *cancellable;
   gulong cancelled_id;
+  GCancellable *inflight;
   gboolean done;
-} Unlock;
+} Call;
 
 static void
-unlock_free (gpointer data)
+call_free (gpointer data)
 {
-  Unlock *unlock = data;
+  Call *call = data;
 
-  g_clear_object (&unlock->connection);
-  g_free (unlock->service_name);
-  g_free (unlock->prompt_path);
-  g_clear_object (&unlock->cancellable);
-  g_free (unlock);
+  g_clear_object (&call->connection);
+  g_free (call->service_name);
+  g_free (call->prompt_path);
+  g_clear_object (&call->cancellable);
+  g_clear_object (&call->inflight);
+  g_free (call);
 }
 
 static GError *
@@ -42,39 +53,48 @@ locked_error (const char *why)
   return g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, why);
 }
 
-/* Ends the operation once: with @error, or with success when NULL. */
+/* Ends the operation once: with @error, or with @result (taken). */
 static void
-finish_with (GTask *task, GError *error)
+finish_with (GTask *task, GError *error, GVariant *result)
 {
-  Unlock *unlock = g_task_get_task_data (task);
+  Call *call = g_task_get_task_data (task);
 
-  if (unlock->done)
+  if (call->done)
     {
       g_clear_error (&error);
+      g_clear_pointer (&result, g_variant_unref);
       return;
     }
-  unlock->done = TRUE;
+  call->done = TRUE;
 
-  if (unlock->completed_id != 0)
+  if (call->completed_id != 0)
     {
-      g_dbus_connection_signal_unsubscribe (unlock->connection, unlock->completed_id);
-      unlock->completed_id = 0;
+      g_dbus_connection_signal_unsubscribe (call->connection, call->completed_id);
+      call->completed_id = 0;
     }
-  if (unlock->watch_id != 0)
+  if (call->watch_id != 0)
     {
-      g_bus_unwatch_name (unlock->watch_id);
-      unlock->watch_id = 0;
+      g_bus_unwatch_name (call->watch_id);
+      call->watch_id = 0;
     }
-  if (unlock->cancelled_id != 0)
+  if (call->cancelled_id != 0)
     {
-      g_cancellable_disconnect (unlock->cancellable, unlock->cancelled_id);
-      unlock->cancelled_id = 0;
+      g_cancellable_disconnect (call->cancellable, call->cancelled_id);
+      call->cancelled_id = 0;
     }
+  g_cancellable_cancel (call->inflight);
 
   if (error != NULL)
-    g_task_return_error (task, error);
+    {
+      g_clear_pointer (&result, g_variant_unref);
+      g_task_return_error (task, error);
+    }
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      if (result == NULL)
+        result = g_variant_new_boolean (TRUE);
+      g_task_return_pointer (task, g_variant_ref_sink (result), (GDestroyNotify) g_variant_unref);
+    }
   g_object_unref (task);
 }
 
@@ -82,31 +102,43 @@ static gboolean
 cancel_in_context_cb (gpointer user_data)
 {
   GTask *task = user_data;
-  Unlock *unlock = g_task_get_task_data (task);
+  Call *call = g_task_get_task_data (task);
 
-  if (unlock->done)
+  if (call->done)
     return G_SOURCE_REMOVE;
 
-  /* Take the prompt off the screen: nobody waits for its answer now. */
-  if (unlock->prompt_path != NULL)
-    g_dbus_connection_call (unlock->connection, unlock->service_name, unlock->prompt_path,
-                            PROMPT_INTERFACE, "Dismiss", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1,
-                            NULL, NULL, NULL);
+  /* Take the prompt off the screen: nobody waits for its answer now. No
+   * answer is expected, so none can arrive after the caller has gone. */
+  if (call->prompt_path != NULL)
+    {
+      g_autoptr (GDBusMessage) dismiss = g_dbus_message_new_method_call (
+          call->service_name, call->prompt_path, PROMPT_INTERFACE, "Dismiss");
 
-  finish_with (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                          "The keyring unlock was cancelled"));
+      g_dbus_message_set_flags (dismiss, G_DBUS_MESSAGE_FLAGS_NO_REPLY_EXPECTED);
+      g_dbus_connection_send_message (call->connection, dismiss, G_DBUS_SEND_MESSAGE_FLAGS_NONE,
+                                      NULL, NULL);
+    }
+
+  finish_with (
+      task,
+      g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The keyring call was cancelled"),
+      NULL);
   return G_SOURCE_REMOVE;
 }
 
 /* May run in any thread, or at once inside g_cancellable_connect(): the
- * work is done in the task's own context. */
+ * work is done later in the task's own context, never inside the
+ * cancellable's signal emission (g_cancellable_disconnect() there would
+ * wait for itself forever). */
 static void
 cancelled_cb (GCancellable *cancellable, gpointer user_data)
 {
   GTask *task = user_data;
+  g_autoptr (GSource) idle = g_idle_source_new ();
 
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, cancel_in_context_cb,
-                              g_object_ref (task), g_object_unref);
+  g_source_set_callback (idle, cancel_in_context_cb, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (idle, "[relink] keyring call cancelled");
+  g_source_attach (idle, g_task_get_context (task));
 }
 
 static void
@@ -120,14 +152,15 @@ completed_cb (GDBusConnection *connection,
 {
   GTask *task = user_data;
   gboolean dismissed = TRUE;
+  g_autoptr (GVariant) result = NULL;
 
-  /* Only "dismissed" matters: the result is read back by the caller. */
   if (g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(bv)")))
-    g_variant_get (parameters, "(bv)", &dismissed, NULL);
+    g_variant_get (parameters, "(bv)", &dismissed, &result);
 
-  finish_with (task, dismissed ? locked_error ("The keyring stayed locked: its unlock prompt "
-                                               "was dismissed")
-                               : NULL);
+  if (dismissed)
+    finish_with (task, locked_error ("The keyring's prompt was dismissed"), NULL);
+  else
+    finish_with (task, NULL, g_steal_pointer (&result));
 }
 
 /* gnome-keyring-daemon has been seen to exit when it cannot reach the
@@ -135,7 +168,7 @@ completed_cb (GDBusConnection *connection,
 static void
 service_vanished_cb (GDBusConnection *connection, const char *name, gpointer user_data)
 {
-  finish_with (user_data, locked_error ("The keyring stopped before it was unlocked"));
+  finish_with (user_data, locked_error ("The keyring stopped before it answered"), NULL);
 }
 
 static void
@@ -148,59 +181,114 @@ prompt_called_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_debug ("The keyring could not show its unlock prompt: %s", error->message);
-      finish_with (task, locked_error ("The keyring could not ask for its password"));
+      g_debug ("The keyring could not show its prompt: %s", error->message);
+      finish_with (task, locked_error ("The keyring could not show its prompt"), NULL);
     }
 }
 
+/* Every method here answers with its result (if any) first and a prompt
+ * path last; "/" means no prompt is needed. */
 static void
-unlock_called_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+called_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Unlock *unlock = g_task_get_task_data (task);
+  Call *call = g_task_get_task_data (task);
   g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) unlocked = NULL;
+  g_autoptr (GVariant) prompt_value = NULL;
   GError *error = NULL;
-  const char *prompt = NULL;
+  const char *prompt;
+  gsize n;
 
-  reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
     {
-      finish_with (task, error);
+      finish_with (task, error, NULL);
       return;
     }
-  if (unlock->done)
+  if (call->done)
     return;
 
-  if (!g_variant_is_of_type (reply, G_VARIANT_TYPE ("(aoo)")))
+  n = g_variant_n_children (reply);
+  if (n < 1 || n > 2
+      || !g_variant_is_of_type ((prompt_value = g_variant_get_child_value (reply, n - 1)),
+                                G_VARIANT_TYPE_OBJECT_PATH))
     {
-      finish_with (task, locked_error ("The keyring answered the unlock in an unknown form"));
+      finish_with (task, locked_error ("The keyring answered in an unknown form"), NULL);
       return;
     }
-  g_variant_get (reply, "(@ao&o)", &unlocked, &prompt);
+  prompt = g_variant_get_string (prompt_value, NULL);
 
   if (g_str_equal (prompt, "/"))
     {
-      finish_with (task, g_variant_n_children (unlocked) > 0
-                             ? NULL
-                             : locked_error ("The keyring stayed locked"));
+      finish_with (task, NULL, n == 2 ? g_variant_get_child_value (reply, 0) : NULL);
       return;
     }
 
   /* Subscribed before the prompt is shown, so no answer can be missed;
    * only the service may answer. */
-  unlock->prompt_path = g_strdup (prompt);
-  unlock->completed_id = g_dbus_connection_signal_subscribe (
-      unlock->connection, unlock->service_name, PROMPT_INTERFACE, "Completed", prompt, NULL,
+  call->prompt_path = g_strdup (prompt);
+  call->completed_id = g_dbus_connection_signal_subscribe (
+      call->connection, call->service_name, PROMPT_INTERFACE, "Completed", prompt, NULL,
       G_DBUS_SIGNAL_FLAGS_NONE, completed_cb, g_object_ref (task), g_object_unref);
-  unlock->watch_id = g_bus_watch_name_on_connection (
-      unlock->connection, unlock->service_name, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+  call->watch_id = g_bus_watch_name_on_connection (
+      call->connection, call->service_name, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
       service_vanished_cb, g_object_ref (task), g_object_unref);
-  /* The seller may take their time: no timeout. */
-  g_dbus_connection_call (unlock->connection, unlock->service_name, prompt, PROMPT_INTERFACE,
-                          "Prompt", g_variant_new ("(s)", ""), NULL, G_DBUS_CALL_FLAGS_NONE,
-                          G_MAXINT, NULL, prompt_called_cb, g_object_ref (task));
+  /* The seller may take their time: the caller's deadline bounds it. */
+  g_dbus_connection_call (call->connection, call->service_name, prompt, PROMPT_INTERFACE, "Prompt",
+                          g_variant_new ("(s)", ""), NULL, G_DBUS_CALL_FLAGS_NONE, G_MAXINT,
+                          call->inflight, prompt_called_cb, g_object_ref (task));
 }
+
+/* Calls @method of @interface on @object_path; the task gives the
+ * method's result (or the prompt's) as a GVariant. */
+static void
+call_with_prompt (SecretService *service,
+                  const char *object_path,
+                  const char *interface,
+                  const char *method,
+                  GVariant *parameters,
+                  GCancellable *cancellable,
+                  gpointer source_tag,
+                  GAsyncReadyCallback callback,
+                  gpointer user_data)
+{
+  GDBusProxy *proxy = G_DBUS_PROXY (service);
+  GTask *task;
+  Call *call;
+  char *owner;
+
+  task = g_task_new (service, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  call = g_new0 (Call, 1);
+  g_task_set_task_data (task, call, call_free);
+
+  owner = g_dbus_proxy_get_name_owner (proxy);
+  call->service_name = owner != NULL ? owner : g_strdup (g_dbus_proxy_get_name (proxy));
+  call->connection = g_object_ref (g_dbus_proxy_get_connection (proxy));
+  call->inflight = g_cancellable_new ();
+
+  if (cancellable != NULL)
+    {
+      call->cancellable = g_object_ref (cancellable);
+      call->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
+                                                  g_object_ref (task), g_object_unref);
+    }
+
+  g_dbus_connection_call (call->connection, call->service_name, object_path, interface, method,
+                          parameters, NULL, G_DBUS_CALL_FLAGS_NONE, -1, call->inflight, called_cb,
+                          g_object_ref (task));
+}
+
+static GVariant *
+call_finish (SecretService *service, GAsyncResult *result, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, service), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Unlock */
 
 void
 relink_secret_unlock_async (SecretService *service,
@@ -209,39 +297,271 @@ relink_secret_unlock_async (SecretService *service,
                             GAsyncReadyCallback callback,
                             gpointer user_data)
 {
-  GTask *task;
-  Unlock *unlock;
-  const char *owner;
-
   g_return_if_fail (SECRET_IS_SERVICE (service));
   g_return_if_fail (object_paths != NULL);
 
-  task = g_task_new (service, cancellable, callback, user_data);
-  g_task_set_source_tag (task, relink_secret_unlock_async);
-  unlock = g_new0 (Unlock, 1);
-  g_task_set_task_data (task, unlock, unlock_free);
-
-  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (service)) != NULL
-              ? g_dbus_proxy_get_name_owner (G_DBUS_PROXY (service))
-              : g_dbus_proxy_get_name (G_DBUS_PROXY (service));
-  unlock->connection = g_object_ref (g_dbus_proxy_get_connection (G_DBUS_PROXY (service)));
-  unlock->service_name = g_strdup (owner);
-
-  if (cancellable != NULL)
-    {
-      unlock->cancellable = g_object_ref (cancellable);
-      unlock->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
-                                                    g_object_ref (task), g_object_unref);
-    }
-
-  g_dbus_proxy_call (G_DBUS_PROXY (service), "Unlock", g_variant_new ("(^ao)", object_paths),
-                     G_DBUS_CALL_FLAGS_NONE, -1, NULL, unlock_called_cb, g_object_ref (task));
+  call_with_prompt (service, SERVICE_PATH, SERVICE_INTERFACE, "Unlock",
+                    g_variant_new ("(^ao)", object_paths), cancellable, relink_secret_unlock_async,
+                    callback, user_data);
 }
 
 gboolean
 relink_secret_unlock_finish (SecretService *service, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, service), FALSE);
+  g_autoptr (GVariant) unlocked = NULL;
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  unlocked = call_finish (service, result, relink_secret_unlock_async, error);
+  if (unlocked == NULL)
+    return FALSE;
+
+  /* Without a prompt, the service lists what it unlocked: nothing there
+   * means it stayed locked. After a prompt, the caller reads back. */
+  if (g_variant_is_of_type (unlocked, G_VARIANT_TYPE ("ao"))
+      && g_variant_n_children (unlocked) == 0)
+    {
+      g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                           "The keyring stayed locked");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* CreateItem */
+
+void
+relink_secret_create_item_async (SecretService *service,
+                                 const char *collection_path,
+                                 const char *label,
+                                 GHashTable *attributes,
+                                 SecretValue *value,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GVariantBuilder properties;
+  GVariantBuilder pairs;
+  GHashTableIter iter;
+  gpointer key, attribute;
+
+  g_return_if_fail (SECRET_IS_SERVICE (service));
+  g_return_if_fail (collection_path != NULL);
+
+  g_variant_builder_init (&pairs, G_VARIANT_TYPE ("a{ss}"));
+  g_hash_table_iter_init (&iter, attributes);
+  while (g_hash_table_iter_next (&iter, &key, &attribute))
+    g_variant_builder_add (&pairs, "{ss}", key, attribute);
+
+  g_variant_builder_init (&properties, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&properties, "{sv}", ITEM_INTERFACE ".Label",
+                         g_variant_new_string (label));
+  g_variant_builder_add (&properties, "{sv}", ITEM_INTERFACE ".Attributes",
+                         g_variant_builder_end (&pairs));
+
+  /* The secret goes out encrypted for the service's session. */
+  call_with_prompt (service, collection_path, COLLECTION_INTERFACE, "CreateItem",
+                    g_variant_new ("(a{sv}@(oayays)b)", &properties,
+                                   secret_service_encode_dbus_secret (service, value), TRUE),
+                    cancellable, relink_secret_create_item_async, callback, user_data);
+}
+
+char *
+relink_secret_create_item_finish (SecretService *service, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GVariant) path = NULL;
+
+  path = call_finish (service, result, relink_secret_create_item_async, error);
+  if (path == NULL)
+    return NULL;
+
+  if (!g_variant_is_of_type (path, G_VARIANT_TYPE_OBJECT_PATH)
+      || g_str_equal (g_variant_get_string (path, NULL), "/"))
+    {
+      g_set_error_literal (error, SECRET_ERROR, SECRET_ERROR_PROTOCOL,
+                           "The keyring did not say which item it created");
+      return NULL;
+    }
+  return g_variant_dup_string (path, NULL);
+}
+
+/* Delete */
+
+void
+relink_secret_delete_item_async (SecretService *service,
+                                 const char *item_path,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_return_if_fail (SECRET_IS_SERVICE (service));
+  g_return_if_fail (item_path != NULL);
+
+  call_with_prompt (service, item_path, ITEM_INTERFACE, "Delete", NULL, cancellable,
+                    relink_secret_delete_item_async, callback, user_data);
+}
+
+gboolean
+relink_secret_delete_item_finish (SecretService *service, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GVariant) done = call_finish (service, result, relink_secret_delete_item_async, error);
+
+  return done != NULL;
+}
+
+/* Locked collections */
+
+typedef struct
+{
+  GPtrArray *locked;
+  guint pending;
+  GError *error;
+} Survey;
+
+static void
+survey_free (gpointer data)
+{
+  Survey *survey = data;
+
+  g_ptr_array_unref (survey->locked);
+  g_clear_error (&survey->error);
+  g_free (survey);
+}
+
+static void
+survey_step_done (GTask *task)
+{
+  Survey *survey = g_task_get_task_data (task);
+
+  if (--survey->pending > 0)
+    return;
+
+  if (survey->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&survey->error));
+      return;
+    }
+  g_ptr_array_add (survey->locked, NULL);
+  g_task_return_pointer (task, g_ptr_array_steal (survey->locked, NULL),
+                         (GDestroyNotify) g_strfreev);
+}
+
+/* One collection's Locked property being read. */
+typedef struct
+{
+  GTask *task;
+  char *path;
+} LockedRead;
+
+static void
+locked_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LockedRead *read = user_data;
+  g_autoptr (GTask) task = read->task;
+  g_autofree char *path = read->path;
+  Survey *survey = g_task_get_task_data (task);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) locked = NULL;
+  GError *error = NULL;
+
+  g_free (read);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      /* A collection removed meanwhile is not locked. */
+      if (!g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)
+          && !g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
+          && survey->error == NULL)
+        survey->error = g_steal_pointer (&error);
+      g_clear_error (&error);
+    }
+  else
+    {
+      g_variant_get (reply, "(v)", &locked);
+      if (g_variant_is_of_type (locked, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (locked))
+        g_ptr_array_add (survey->locked, g_steal_pointer (&path));
+    }
+  survey_step_done (task);
+}
+
+static void
+collections_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Survey *survey = g_task_get_task_data (task);
+  GDBusConnection *connection = G_DBUS_CONNECTION (source);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) paths = NULL;
+  GError *error = NULL;
+  const char *service_name = g_object_get_data (G_OBJECT (task), "relink-service-name");
+  GVariantIter iter;
+  const char *path;
+
+  reply = g_dbus_connection_call_finish (connection, result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_variant_get (reply, "(v)", &paths);
+
+  /* One extra count for this function, dropped at its end. */
+  survey->pending = 1;
+  if (g_variant_is_of_type (paths, G_VARIANT_TYPE ("ao")))
+    {
+      g_variant_iter_init (&iter, paths);
+      while (g_variant_iter_next (&iter, "&o", &path))
+        {
+          LockedRead *read = g_new0 (LockedRead, 1);
+
+          read->task = g_object_ref (task);
+          read->path = g_strdup (path);
+          survey->pending++;
+          g_dbus_connection_call (connection, service_name, path, PROPERTIES_INTERFACE, "Get",
+                                  g_variant_new ("(ss)", COLLECTION_INTERFACE, "Locked"),
+                                  G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                  g_task_get_cancellable (task), locked_read_cb, read);
+        }
+    }
+  survey_step_done (task);
+  g_object_unref (task);
+}
+
+void
+relink_secret_locked_collections_async (SecretService *service,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  GDBusProxy *proxy = G_DBUS_PROXY (service);
+  GTask *task;
+  Survey *survey;
+  char *owner;
+
+  g_return_if_fail (SECRET_IS_SERVICE (service));
+
+  task = g_task_new (service, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_secret_locked_collections_async);
+  survey = g_new0 (Survey, 1);
+  survey->locked = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, survey, survey_free);
+
+  owner = g_dbus_proxy_get_name_owner (proxy);
+  g_object_set_data_full (G_OBJECT (task), "relink-service-name",
+                          owner != NULL ? owner : g_strdup (g_dbus_proxy_get_name (proxy)), g_free);
+
+  g_dbus_connection_call (
+      g_dbus_proxy_get_connection (proxy),
+      g_object_get_data (G_OBJECT (task), "relink-service-name"), SERVICE_PATH,
+      PROPERTIES_INTERFACE, "Get", g_variant_new ("(ss)", SERVICE_INTERFACE, "Collections"),
+      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, cancellable, collections_read_cb, task);
+}
+
+char **
+relink_secret_locked_collections_finish (SecretService *service,
+                                         GAsyncResult *result,
+                                         GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, service), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

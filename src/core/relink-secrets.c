@@ -5,8 +5,10 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
@@ -53,7 +55,15 @@ typedef enum
   KIND_KEYSET,
 } ItemKind;
 
-/* The state of one keyring operation, carried as GTask data. */
+/* How long a keyring call may take, in seconds: an answer without a prompt,
+ * and a prompt (a password or confirmation dialog) the seller answers.
+ * Tests may shorten them (RELINK_SECRETS_TIMEOUT, RELINK_SECRETS_PROMPT_TIMEOUT). */
+#define CALL_TIMEOUT 25
+#define PROMPT_TIMEOUT 120
+
+/* The state of one keyring operation, carried as GTask data. Every step
+ * uses @cancellable: cancelled by the caller's cancellable, or by the
+ * deadline (then @timed_out is set). */
 typedef struct
 {
   ItemKind kind;
@@ -62,9 +72,19 @@ typedef struct
   char *label;
   SecretValue *value;
   SecretService *service;
+  gboolean own_service; /* opened for this operation alone (blocking calls) */
   GList *items;
   SecretItem *current;
   void (*after_unlock) (GTask *task); /* the step once what it needs is unlocked */
+  void (*found) (GTask *task);        /* the step once the items are found and unlocked */
+  gboolean searched_again;            /* after unlocking collections that listed nothing */
+  GCancellable *cancellable;
+  GCancellable *caller;
+  gulong caller_id;
+  GSource *deadline;
+  gboolean prompting;
+  gboolean unlocking;
+  gboolean timed_out;
 } Op;
 
 static void
@@ -72,13 +92,70 @@ op_free (gpointer data)
 {
   Op *op = data;
 
+  if (op->deadline != NULL)
+    {
+      g_source_destroy (op->deadline);
+      g_source_unref (op->deadline);
+    }
+  if (op->caller_id != 0)
+    g_cancellable_disconnect (op->caller, op->caller_id);
+  g_clear_object (&op->caller);
+  g_clear_object (&op->cancellable);
   g_clear_pointer (&op->attributes, g_hash_table_unref);
   g_clear_pointer (&op->label, g_free);
   g_clear_pointer (&op->value, secret_value_unref);
-  g_clear_object (&op->service);
   g_list_free_full (op->items, g_object_unref);
   g_clear_object (&op->current);
+  g_clear_object (&op->service);
   g_free (op);
+}
+
+static guint
+timeout_seconds (const char *variable, guint fallback)
+{
+  const char *text = g_getenv (variable);
+  guint64 seconds;
+
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 1, fallback, &seconds, NULL))
+    return (guint) seconds;
+  return fallback;
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Op *op = user_data;
+
+  op->timed_out = TRUE;
+  g_cancellable_cancel (op->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the operation's deadline: @prompt while the keyring may show
+ * a prompt, the shorter one otherwise. */
+static void
+set_deadline (GTask *task, gboolean prompt)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (op->deadline != NULL)
+    {
+      g_source_destroy (op->deadline);
+      g_source_unref (op->deadline);
+    }
+  op->prompting = prompt;
+  op->deadline = g_timeout_source_new_seconds (
+      prompt ? timeout_seconds ("RELINK_SECRETS_PROMPT_TIMEOUT", PROMPT_TIMEOUT)
+             : timeout_seconds ("RELINK_SECRETS_TIMEOUT", CALL_TIMEOUT));
+  g_source_set_callback (op->deadline, deadline_cb, op, NULL);
+  g_source_set_static_name (op->deadline, "[relink] keyring deadline");
+  g_source_attach (op->deadline, g_task_get_context (task));
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller, gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
 static GError *
@@ -86,8 +163,8 @@ no_service_error (void)
 {
   return g_error_new_literal (RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_NO_SERVICE,
                               _ ("No keyring is available. Relink keeps tokens only in the "
-                                 "system keyring (GNOME Keyring or KWallet); start it and try "
-                                 "again."));
+                                 "system keyring (a Secret Service such as GNOME Keyring or "
+                                 "KeePassXC); start it and try again."));
 }
 
 static GError *
@@ -102,6 +179,14 @@ static gboolean
 is_blank (const char *text)
 {
   return text == NULL || text[0] == '\0';
+}
+
+static GError *
+timed_out_error (void)
+{
+  return g_error_new_literal (RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_TIMED_OUT,
+                              _ ("The keyring did not answer in time. Check that it is running "
+                                 "and unlocked, then try again."));
 }
 
 static GError *
@@ -179,9 +264,21 @@ map_error (GError *error)
 static void
 return_error (GTask *task, GError *error)
 {
+  Op *op = g_task_get_task_data (task);
+
   /* libsecret has been seen to fail without saying why on locked items. */
   if (error == NULL)
     error = g_error_new_literal (SECRET_ERROR, SECRET_ERROR_IS_LOCKED, "locked");
+  g_debug ("Keyring call failed: %s", error->message);
+
+  /* Cancelled by the deadline, not the caller: a prompt nobody answered
+   * leaves the keyring locked; any other call just took too long. */
+  if (op->timed_out && !g_cancellable_is_cancelled (g_task_get_cancellable (task))
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_error_free (error);
+      error = op->prompting && op->unlocking ? locked_error () : timed_out_error ();
+    }
   g_task_return_error (task, map_error (error));
 }
 
@@ -199,6 +296,8 @@ unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  op->unlocking = FALSE;
+  set_deadline (task, FALSE);
   op->after_unlock (task);
 }
 
@@ -210,7 +309,9 @@ unlock_then (GTask *task, const char *const *paths, void (*next) (GTask *task))
   Op *op = g_task_get_task_data (task);
 
   op->after_unlock = next;
-  relink_secret_unlock_async (op->service, paths, g_task_get_cancellable (task), unlocked_cb, task);
+  op->unlocking = TRUE;
+  set_deadline (task, TRUE);
+  relink_secret_unlock_async (op->service, paths, op->cancellable, unlocked_cb, task);
 }
 
 static Op *
@@ -237,6 +338,15 @@ task_new (RelinkSecrets *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, op_free);
 
+  op->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      op->caller = g_object_ref (cancellable);
+      op->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                             g_object_ref (op->cancellable), g_object_unref);
+    }
+  set_deadline (task, FALSE);
+
   return task;
 }
 
@@ -247,7 +357,16 @@ task_new (RelinkSecrets *self,
 static void
 with_service (GTask *task, GAsyncReadyCallback next)
 {
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, g_task_get_cancellable (task), next, task);
+  Op *op = g_task_get_task_data (task);
+
+  /* The shared service object listens for the keyring's signals in the
+   * main context it was made in: a blocking call makes its own, released
+   * with its private context. */
+  if (op->own_service)
+    secret_service_open (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION, op->cancellable,
+                         next, task);
+  else
+    secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->cancellable, next, task);
 }
 
 static gboolean
@@ -256,13 +375,14 @@ service_ready (GTask *task, GAsyncResult *result)
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
 
-  op->service = secret_service_get_finish (result, &error);
+  op->service = op->own_service ? secret_service_open_finish (result, &error)
+                                : secret_service_get_finish (result, &error);
   if (op->service != NULL)
     return TRUE;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_task_return_error (task, error);
+      return_error (task, error);
     }
   else
     {
@@ -274,16 +394,241 @@ service_ready (GTask *task, GAsyncResult *result)
   return FALSE;
 }
 
-/* Storing */
+/* Finding: every collection, locked ones too */
+
+/* Keeps the items found in the Op: FALSE (and the task returned) when the
+ * search failed. */
+static gboolean
+search_finished (GTask *task, GObject *source, GAsyncResult *result)
+{
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_list_free_full (op->items, g_object_unref);
+  op->items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error == NULL)
+    return TRUE;
+
+  return_error (task, error);
+  g_object_unref (task);
+  return FALSE;
+}
+
+/* The item that counts when an account has more than one (in several
+ * collections, written by an older Relink): an unlocked one when there is
+ * one, and of those the one written last. */
+static SecretItem *
+pick_item (GList *items)
+{
+  SecretItem *best = NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      SecretItem *item = l->data;
+
+      if (best == NULL || (secret_item_get_locked (best) && !secret_item_get_locked (item))
+          || (secret_item_get_locked (best) == secret_item_get_locked (item)
+              && secret_item_get_modified (item) > secret_item_get_modified (best)))
+        best = item;
+    }
+  return best;
+}
+
+/* The D-Bus paths of the locked ones of @items, for
+ * relink_secret_unlock_async(); NULL when none is locked. */
+static char **
+locked_paths (GList *items)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) paths = NULL;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        g_strv_builder_add (builder, g_dbus_proxy_get_object_path (l->data));
+    }
+  paths = g_strv_builder_end (builder);
+  return paths[0] != NULL ? g_steal_pointer (&paths) : NULL;
+}
+
+static void search (GTask *task);
+
+/* The locked collections listed nothing: unlocked, they are searched again. */
+static void
+search_again (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  op->searched_again = TRUE;
+  search (task);
+}
 
 static void
-store_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+locked_collections_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_auto (GStrv) locked = NULL;
+  GError *error = NULL;
+
+  locked = relink_secret_locked_collections_finish (SECRET_SERVICE (source), result, &error);
+  if (locked == NULL)
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (locked[0] == NULL)
+    op->found (task);
+  else
+    unlock_then (task, (const char *const *) locked, search_again);
+}
+
+static void
+found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_auto (GStrv) locked = NULL;
+
+  if (!search_finished (task, source, result))
+    return;
+
+  /* Some services (KeePassXC) list no item of a locked collection: nothing
+   * found while a collection is locked is no answer yet. */
+  if (op->items == NULL && !op->searched_again)
+    {
+      relink_secret_locked_collections_async (op->service, op->cancellable, locked_collections_cb,
+                                              task);
+      return;
+    }
+
+  locked = locked_paths (op->items);
+  if (locked != NULL)
+    unlock_then (task, (const char *const *) locked, op->found);
+  else
+    op->found (task);
+}
+
+static void
+search (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
+                         op->cancellable, found_cb, task);
+}
+
+/* Finds the Op's items in every collection, locked ones too, unlocks
+ * those that are locked (see relink-secret-unlock.h), then goes on with
+ * @next. Not libsecret's lookup or clear, nor a search with
+ * SECRET_SEARCH_UNLOCK: they answer "nothing" or skip items when the unlock
+ * prompt is dismissed, which would read as "this account has no tokens" or
+ * leave tokens the seller asked to remove in a locked keyring. */
+static void
+find_items (GTask *task, GAsyncResult *service_result, void (*next) (GTask *task))
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (!service_ready (task, service_result))
+    return;
+
+  op->found = next;
+  search (task);
+}
+
+/* Clearing (also the duplicates a store leaves behind) */
+
+static void delete_next (GTask *task);
+
+static void
+delete_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!relink_secret_delete_item_finish (SECRET_SERVICE (source), result, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  delete_next (task);
+}
+
+static void
+delete_next (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  SecretItem *item;
+
+  if (op->items == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  item = op->items->data;
+  op->items = g_list_delete_link (op->items, op->items);
+  g_clear_object (&op->current);
+  op->current = item;
+
+  /* KeePassXC may ask the seller to confirm. */
+  set_deadline (task, TRUE);
+  relink_secret_delete_item_async (op->service, g_dbus_proxy_get_object_path (G_DBUS_PROXY (item)),
+                                   op->cancellable, delete_done_cb, task);
+}
+
+static void
+clear_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  find_items (user_data, result, delete_next);
+}
+
+/* Storing: one item per account (or keyset field), wherever it lives */
+
+/* Written: the other items of the account (older copies in other
+ * collections) go, so that no lookup can read a stale one. */
+static void
+stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!secret_item_set_secret_finish (SECRET_ITEM (source), result, &error))
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  set_deadline (task, FALSE);
+  delete_next (task);
+}
+
+static void
+created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+
+  path = relink_secret_create_item_finish (SECRET_SERVICE (source), result, &error);
+  if (path == NULL)
+    return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+legacy_store_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
-  /* The item is created with "replace", so a rotation is one write: the new
-   * set takes the place of the old one in a single D-Bus call. */
   if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
     return_error (task, error);
   else
@@ -291,19 +636,12 @@ store_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-store_now (GTask *task)
-{
-  Op *op = g_task_get_task_data (task);
-
-  secret_service_store (op->service, op->schema, op->attributes, SECRET_COLLECTION_DEFAULT,
-                        op->label, op->value, g_task_get_cancellable (task), store_done_cb, task);
-}
-
-static void
-store_collection_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+default_collection_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
   g_autoptr (SecretCollection) collection = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
   GError *error = NULL;
 
   collection = secret_collection_for_alias_finish (result, &error);
@@ -314,30 +652,60 @@ store_collection_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  /* A locked keyring is unlocked here, not by libsecret's store (see
-   * relink-secret-unlock.h); no default keyring: the store creates it. */
-  if (collection != NULL && secret_collection_get_locked (collection))
+  /* A service without a default collection makes one (it may ask the
+   * seller for its password). */
+  set_deadline (task, TRUE);
+  if (collection == NULL)
     {
-      const char *paths[] = { g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)), NULL };
-
-      unlock_then (task, paths, store_now);
+      secret_service_store (op->service, op->schema, op->attributes, SECRET_COLLECTION_DEFAULT,
+                            op->label, op->value, op->cancellable, legacy_store_cb, task);
       return;
     }
 
-  store_now (task);
+  /* A new item, marked with the schema as libsecret marks its own; the
+   * service may prompt (KeePassXC always does). */
+  attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (attributes, (gpointer) "xdg:schema", (gpointer) op->schema->name);
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, op->attributes);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_hash_table_insert (attributes, key, value);
+  }
+  relink_secret_create_item_async (
+      op->service, g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)), op->label, attributes,
+      op->value, op->cancellable, created_cb, task);
+}
+
+/* The account's items are found and unlocked (a locked collection too,
+ * see found_cb): the newest takes the new secret in place; without any,
+ * a new one goes to the default collection. */
+static void
+store_found (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  SecretItem *target;
+
+  if (op->items == NULL)
+    {
+      secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                                   op->cancellable, default_collection_cb, task);
+      return;
+    }
+
+  target = pick_item (op->items);
+  op->items = g_list_remove (op->items, target);
+  g_clear_object (&op->current);
+  op->current = target;
+  secret_item_set_secret (target, op->value, op->cancellable, stored_cb, task);
 }
 
 static void
 store_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-
-  if (!service_ready (task, result))
-    return;
-
-  secret_collection_for_alias (op->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
-                               g_task_get_cancellable (task), store_collection_cb, task);
+  find_items (user_data, result, store_found);
 }
 
 /* Looking up */
@@ -397,53 +765,6 @@ lookup_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
-/* Keeps the items found in the Op: FALSE (and the task returned) when the
- * search failed. */
-static gboolean
-search_finished (GTask *task, GObject *source, GAsyncResult *result)
-{
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  op->items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
-  if (error == NULL)
-    return TRUE;
-
-  return_error (task, error);
-  g_object_unref (task);
-  return FALSE;
-}
-
-/* The item to read: an unlocked one when there is one (libsecret lists
- * them first), else the first. */
-static SecretItem *
-pick_item (GList *items)
-{
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      if (!secret_item_get_locked (l->data))
-        return l->data;
-    }
-  return items->data;
-}
-
-/* The D-Bus paths of the locked ones of @items, for
- * relink_secret_unlock_async(); NULL when none is locked. */
-static char **
-locked_paths (GList *items)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) paths = NULL;
-
-  for (GList *l = items; l != NULL; l = l->next)
-    {
-      if (secret_item_get_locked (l->data))
-        g_strv_builder_add (builder, g_dbus_proxy_get_object_path (l->data));
-    }
-  paths = g_strv_builder_end (builder);
-  return paths[0] != NULL ? g_steal_pointer (&paths) : NULL;
-}
-
 /* The found items are unlocked: read the one to read. */
 static void
 lookup_found (GTask *task)
@@ -459,96 +780,13 @@ lookup_found (GTask *task)
 
   /* Should it have stayed locked, the read fails as locked. */
   op->current = g_object_ref (pick_item (op->items));
-  secret_item_load_secret (op->current, g_task_get_cancellable (task), lookup_loaded_cb, task);
-}
-
-static void
-found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  Op *op = g_task_get_task_data (task);
-  g_auto (GStrv) locked = NULL;
-
-  if (!search_finished (task, source, result))
-    return;
-
-  locked = locked_paths (op->items);
-  if (locked != NULL)
-    unlock_then (task, (const char *const *) locked, op->after_unlock);
-  else
-    op->after_unlock (task);
-}
-
-/* Finds the Op's items, locked ones too, unlocks those that are locked
- * (see relink-secret-unlock.h), then goes on with @next. Not libsecret's
- * lookup or clear, nor a search with SECRET_SEARCH_UNLOCK: they answer
- * "nothing" or skip items when the unlock prompt is dismissed, which would
- * read as "this account has no tokens" or leave tokens the seller asked to
- * remove in a locked keyring. */
-static void
-find_items (GTask *task, GAsyncResult *service_result, void (*next) (GTask *task))
-{
-  Op *op = g_task_get_task_data (task);
-
-  if (!service_ready (task, service_result))
-    return;
-
-  op->after_unlock = next;
-  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
-                         g_task_get_cancellable (task), found_cb, task);
+  secret_item_load_secret (op->current, op->cancellable, lookup_loaded_cb, task);
 }
 
 static void
 lookup_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   find_items (user_data, result, lookup_found);
-}
-
-/* Clearing */
-
-static void delete_next (GTask *task);
-
-static void
-delete_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!secret_item_delete_finish (SECRET_ITEM (source), result, &error))
-    {
-      return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  delete_next (task);
-}
-
-static void
-delete_next (GTask *task)
-{
-  Op *op = g_task_get_task_data (task);
-  SecretItem *item;
-
-  if (op->items == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-
-  item = op->items->data;
-  op->items = g_list_delete_link (op->items, op->items);
-  g_clear_object (&op->current);
-  op->current = item;
-
-  secret_item_delete (item, g_task_get_cancellable (task), delete_done_cb, task);
-}
-
-static void
-clear_service_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  find_items (user_data, result, delete_next);
 }
 
 static void
@@ -637,9 +875,56 @@ sync_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   *task = g_object_ref (G_TASK (result));
 }
 
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Whether the process handles @signum itself (relinkctl does, to cancel
+ * what it is doing): then a blocking call ends on it too. A process that
+ * leaves the signal alone keeps it so. */
+static gboolean
+process_catches (int signum)
+{
+  struct sigaction action;
+
+  if (sigaction (signum, NULL, &action) != 0)
+    return FALSE;
+  if (action.sa_flags & SA_SIGINFO)
+    return action.sa_sigaction != NULL;
+  return action.sa_handler != SIG_DFL && action.sa_handler != SIG_IGN;
+}
+
+static void
+watch_signal (GMainContext *context, int signum, GCancellable *interrupt, GSource **source)
+{
+  *source = NULL;
+  if (!process_catches (signum))
+    return;
+
+  *source = g_unix_signal_source_new (signum);
+  g_source_set_callback (*source, interrupted_cb, g_object_ref (interrupt), g_object_unref);
+  g_source_attach (*source, context);
+}
+
+static void
+unwatch_signal (GSource *source)
+{
+  if (source == NULL)
+    return;
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
 /* The blocking variants: @op run to its end in a private main context, so
- * that no other source of the caller's runs in between. Returns the
- * finished task. */
+ * that no other source of the caller's runs in between. The caller's
+ * signal handlers sit on its own context, which does not run meanwhile:
+ * SIGINT and SIGTERM are watched here too and cancel the call. Once done,
+ * whatever the operation left in the context (answers to cancelled calls,
+ * the service's signal subscriptions) is run and released. Returns the
+ * finished task, without its Op. */
 static GTask *
 run_sync (RelinkSecrets *self,
           Op *op,
@@ -648,12 +933,30 @@ run_sync (RelinkSecrets *self,
           GCancellable *cancellable)
 {
   GMainContext *context = g_main_context_new ();
+  g_autoptr (GCancellable) interrupt = g_cancellable_new ();
+  GSource *sigint = NULL, *sigterm = NULL;
+  gulong cancelled_id = 0;
   GTask *task = NULL;
 
   g_main_context_push_thread_default (context);
-  start (self, op, source_tag, next, cancellable, sync_done_cb, &task);
+  if (cancellable != NULL)
+    cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                          g_object_ref (interrupt), g_object_unref);
+  watch_signal (context, SIGINT, interrupt, &sigint);
+  watch_signal (context, SIGTERM, interrupt, &sigterm);
+
+  op->own_service = TRUE;
+  start (self, op, source_tag, next, interrupt, sync_done_cb, &task);
   while (task == NULL)
     g_main_context_iteration (context, TRUE);
+
+  unwatch_signal (sigint);
+  unwatch_signal (sigterm);
+  if (cancelled_id != 0)
+    g_cancellable_disconnect (cancellable, cancelled_id);
+  g_task_set_task_data (task, NULL, NULL);
+  while (g_main_context_iteration (context, FALSE))
+    ;
   g_main_context_pop_thread_default (context);
   g_main_context_unref (context);
 

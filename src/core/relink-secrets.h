@@ -17,7 +17,8 @@ typedef enum
   RELINK_SECRETS_ERROR_NO_SERVICE, /* no Secret Service on the session bus */
   RELINK_SECRETS_ERROR_LOCKED,     /* the keyring is locked and was not unlocked */
   RELINK_SECRETS_ERROR_CORRUPT,    /* an item holds something Relink cannot read */
-  RELINK_SECRETS_ERROR_FAILED
+  RELINK_SECRETS_ERROR_FAILED,
+  RELINK_SECRETS_ERROR_TIMED_OUT /* the keyring did not answer before the deadline */
 } RelinkSecretsError;
 
 GQuark relink_secrets_error_quark (void);
@@ -29,11 +30,19 @@ GQuark relink_secrets_error_quark (void);
  * holding its RelinkTokenSet, one item per keyset secret field. There is no
  * plaintext fallback. Error messages never contain a secret.
  *
- * Items go to the default collection; labels come from the caller and must
- * not hold a secret. Lookups unlock a locked keyring (the Secret Service may
- * prompt); a keyring left locked gives RELINK_SECRETS_ERROR_LOCKED, never an
- * empty answer. Clearing what is not there succeeds. A cancelled call fails
- * with G_IO_ERROR_CANCELLED. */
+ * Any Secret Service will do (tested: GNOME Keyring, KeePassXC). An item
+ * is found in whichever collection holds it and replaced there; a new one
+ * goes to the default collection; labels come from the caller and must
+ * not hold a secret. Every call unlocks what it needs (the Secret Service
+ * may prompt; a service such as KeePassXC lists nothing of a locked
+ * collection, so locked collections are unlocked before "nothing" is an
+ * answer); a keyring left locked gives RELINK_SECRETS_ERROR_LOCKED, never
+ * an empty answer. Clearing what is not there succeeds. Every call has a
+ * deadline (25 s, 120 s while a prompt is shown): past it, it fails with
+ * RELINK_SECRETS_ERROR_TIMED_OUT (RELINK_SECRETS_ERROR_LOCKED for an unlock
+ * prompt nobody answered). A cancelled call fails with
+ * G_IO_ERROR_CANCELLED; so does a blocking call interrupted by SIGINT or
+ * SIGTERM in a process that handles those signals. */
 G_DECLARE_FINAL_TYPE (RelinkSecrets, relink_secrets, RELINK, SECRETS, GObject)
 
 RelinkSecrets *relink_secrets_new (void);

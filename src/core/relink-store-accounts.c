@@ -119,12 +119,11 @@ relink_store_delete_keyset (RelinkStore *self, const char *keyset_id, GError **e
   if (n_accounts > 0)
     {
       g_set_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_FAILED,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "These developer keys are still used by %u account. Remove that "
-                                "account first, or link it to other keys.",
-                                "These developer keys are still used by %u accounts. Remove "
-                                "those accounts first, or link them to other keys.",
-                                (gulong) n_accounts),
+                   ngettext ("These developer keys are still used by %u account. Remove that "
+                             "account first, or link it to other keys.",
+                             "These developer keys are still used by %u accounts. Remove "
+                             "those accounts first, or link them to other keys.",
+                             (gulong) n_accounts),
                    (guint) n_accounts);
       goto fail;
     }

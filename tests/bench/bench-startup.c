@@ -125,8 +125,10 @@ run_child (gboolean bare)
 
   if (bare)
     {
+      /* Unique, as an application with an id is by default: it owns its
+       * name on the bus before it starts, as Relink does. */
       app = G_APPLICATION (
-          adw_application_new ("io.github.relink.BenchBare", G_APPLICATION_NON_UNIQUE));
+          adw_application_new ("io.github.relink.BenchBare", G_APPLICATION_DEFAULT_FLAGS));
       g_signal_connect (app, "activate", G_CALLBACK (bare_activate_cb), NULL);
     }
   else

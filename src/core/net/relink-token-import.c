@@ -146,14 +146,14 @@ saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* Takes @task: saves in a thread, then saved_cb returns on @task. */
 static void
 save (GTask *task)
 {
-  GTask *inner = g_task_new (g_task_get_source_object (task), NULL, saved_cb, task);
+  g_autoptr (GTask) inner = g_task_new (g_task_get_source_object (task), NULL, saved_cb, task);
 
   g_task_set_task_data (inner, g_task_get_task_data (task), NULL);
   g_task_run_in_thread (inner, save_thread);
-  g_object_unref (inner);
 }
 
 static void
@@ -255,7 +255,7 @@ relink_token_import_async (RelinkAccountManager *manager,
                            gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  GTask *prepare;
+  g_autoptr (GTask) prepare = NULL;
   RelinkKeyset *keyset;
   RelinkProvider *provider;
   RelinkIdentitySource source;
@@ -300,7 +300,6 @@ relink_token_import_async (RelinkAccountManager *manager,
   prepare = g_task_new (manager, cancellable, prepared_cb, g_steal_pointer (&task));
   g_task_set_task_data (prepare, import, NULL);
   g_task_run_in_thread (prepare, prepare_thread);
-  g_object_unref (prepare);
 }
 
 gboolean

@@ -1,0 +1,164 @@
+#!/bin/sh
+# Runs a test program on a D-Bus session of its own, beside a real Secret
+# Service started for it alone:
+#
+#   keyring-session.sh gnome-keyring|keepassxc PROGRAM [ARGS…]
+#
+# gnome-keyring: gnome-keyring-daemon with an unlocked login keyring.
+# keepassxc: KeePassXC (headless: Xvfb's display when there is one, else
+# Qt's offscreen platform) with its Secret Service integration on and a
+# throw-away database made by keepassxc-cli, unlocked with its password on
+# standard input. The program learns which through RELINK_TEST_KEYRING
+# (and, for KeePassXC, the database and its password, to unlock it again
+# after a test locked it, and a second one to open: RELINK_TEST_KEEPASSXC_DB,
+# _DB2, _PASSWORD).
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+kind=$1
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ -z "${RELINK_KEYRING_SESSION:-}" ]; then
+  export RELINK_KEYRING_SESSION=1
+  exec dbus-run-session --config-file="$here/../build-aux/session-bus.conf" -- \
+    sh "$here/keyring-session.sh" "$kind" "$@"
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/relink-keyring.XXXXXX")
+service_pid=
+cleanup() {
+  if [ -n "$service_pid" ]; then
+    kill "$service_pid" 2>/dev/null || true
+    # KeePassXC may hold on to save or ask: it gets 3 s.
+    i=0
+    while kill -0 "$service_pid" 2>/dev/null && [ "$i" -lt 30 ]; do
+      i=$((i + 1))
+      sleep 0.1
+    done
+    kill -KILL "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+owned() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+    org.freedesktop.DBus.NameHasOwner string:"$1" 2>/dev/null | grep -q 'boolean true'
+}
+
+# The default collection exists and is unlocked.
+default_unlocked() {
+  path=$(dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+    org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null |
+    sed -n 's/.*object path "\(.*\)".*/\1/p')
+  [ -n "$path" ] && [ "$path" != / ] &&
+    dbus-send --session --print-reply --dest=org.freedesktop.secrets "$path" \
+      org.freedesktop.DBus.Properties.Get string:org.freedesktop.Secret.Collection \
+      string:Locked 2>/dev/null | grep -q 'boolean false'
+}
+
+wait_for() {
+  i=0
+  until "$@"; do
+    i=$((i + 1))
+    [ "$i" -lt 300 ] || { echo "keyring-session.sh: $kind did not start ($*)" >&2; exit 99; }
+    sleep 0.1
+  done
+}
+
+case "$kind" in
+  gnome-keyring)
+    mkdir -m 700 "$dir/runtime" "$dir/home"
+    # Its own runtime dir and home: the keyring files and control socket
+    # of no other session are touched.
+    export XDG_RUNTIME_DIR="$dir/runtime" HOME="$dir/home"
+    # Not with the tests' G_DEBUG=fatal-warnings: a warning of the daemon's
+    # own would end it.
+    eval "$(printf 'relink-test' | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL
+    # It does not end with the bus: it is ended with this script.
+    wait_for owned org.freedesktop.secrets
+    service_pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+      org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets |
+      sed -n 's/.*uint32 \([0-9]*\).*/\1/p')
+    ;;
+  keepassxc)
+    password=relink-keepassxc-test
+    db=$dir/relink-test.kdbx
+    mkdir -p "$dir/config/keepassxc" "$dir/cache" "$dir/data"
+    # The Secret Service on, no confirmations (nobody answers them here),
+    # one instance per test, no network.
+    cat >"$dir/config/keepassxc/keepassxc.ini" <<'INI'
+[General]
+ConfigVersion=2
+SingleInstance=false
+RememberLastDatabases=false
+OpenPreviousDatabasesOnStartup=false
+UpdateCheckMessageShown=true
+
+[GUI]
+CheckForUpdates=false
+ShowTrayIcon=false
+
+[Security]
+LockDatabaseScreenLock=false
+LockDatabaseIdle=false
+
+[FdoSecrets]
+Enabled=true
+ShowNotification=false
+ConfirmDeleteItem=false
+ConfirmAccessItem=false
+INI
+    # A new database exposes nothing on D-Bus until a group is chosen
+    # (Database Settings > Secret Service Integration): keepassxc-cli has
+    # no option for it, so the root group is chosen in an XML export.
+    printf '%s\n%s\n' "$password" "$password" |
+      keepassxc-cli db-create -q -p -t 100 "$dir/plain.kdbx" >/dev/null
+    printf '%s\n' "$password" | keepassxc-cli export -q -f xml "$dir/plain.kdbx" >"$dir/plain.xml"
+    python3 - "$dir/plain.xml" "$dir/exposed.xml" <<'PY'
+import base64, sys, uuid
+import xml.etree.ElementTree as ET
+tree = ET.parse(sys.argv[1])
+root = tree.getroot()
+group = root.find("Root/Group")
+group_uuid = uuid.UUID(bytes=base64.b64decode(group.find("UUID").text))
+meta = root.find("Meta")
+custom = meta.find("CustomData")
+if custom is None:
+    custom = ET.SubElement(meta, "CustomData")
+item = ET.SubElement(custom, "Item")
+ET.SubElement(item, "Key").text = "FDO_SECRETS_EXPOSED_GROUP"
+ET.SubElement(item, "Value").text = "{%s}" % group_uuid
+tree.write(sys.argv[2], encoding="utf-8", xml_declaration=True)
+PY
+    printf '%s\n%s\n' "$password" "$password" |
+      keepassxc-cli import -q -p -t 100 "$dir/exposed.xml" "$db" >/dev/null
+    # A second database, for a test that opens it (its collection then
+    # becomes the default one, as the active tab's does).
+    cp "$db" "$dir/relink-second.kdbx"
+    [ -n "${DISPLAY:-}" ] || export QT_QPA_PLATFORM=offscreen
+    printf '%s\n' "$password" |
+      env -u G_DEBUG XDG_CONFIG_HOME="$dir/config" XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" \
+        keepassxc --pw-stdin "$db" >"$dir/keepassxc.log" 2>&1 &
+    service_pid=$!
+    export RELINK_TEST_KEEPASSXC_DB="$db" RELINK_TEST_KEEPASSXC_DB2="$dir/relink-second.kdbx"
+    export RELINK_TEST_KEEPASSXC_PASSWORD="$password"
+    ;;
+  *)
+    echo "keyring-session.sh: unknown keyring “$kind”" >&2
+    exit 2
+    ;;
+esac
+
+wait_for owned org.freedesktop.secrets
+wait_for default_unlocked
+export RELINK_TEST_KEYRING="$kind"
+status=0
+"$@" || status=$?
+exit "$status"
