@@ -1,10 +1,10 @@
 /* relinkctl-common.c
  *
- * The command line, help, list, status and the keyring's answer to
+ * The command line, help and the keyring's answer to
  * `relinkctl token`, shared by relinkctl's front and its helper (see
  * relinkctl-common.h). Modelled on pizauth: `token` prints the token and
  * nothing else, or exits non-zero with the reason on stderr; every --json
- * output carries a format version.
+ * output carries a format version. list and status are in relinkctl-list.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,8 +23,7 @@
 #include "relink-expiry.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
-#include "relinkctl-common.h"
-
+#include "relinkctl-common-private.h"
 
 struct _CtlCommand
 {
@@ -69,47 +68,6 @@ const char *
 ctl_command_get_name (const CtlCommand *command)
 {
   return command->name;
-}
-
-/* "eBay · Sandbox", as the window's rows say it. */
-static char *
-describe_marketplace (RelinkAccount *account)
-{
-  RelinkKeyset *keyset = relink_account_get_keyset (account);
-  RelinkProvider *provider = relink_account_get_provider (account);
-  const RelinkProviderEnvironment *env = relink_account_get_environment (account);
-
-  if (provider == NULL)
-    return g_strdup (keyset != NULL && relink_keyset_get_provider_id (keyset) != NULL
-                         ? relink_keyset_get_provider_id (keyset)
-                         : _ ("Unknown marketplace"));
-  if (env == NULL || env->name == NULL)
-    return g_strdup (relink_provider_get_name (provider));
-
-  return g_strdup_printf ("%s · %s", relink_provider_get_name (provider), env->name);
-}
-
-/* The "expiring soon" threshold: the seller's setting when Relink's
- * GSettings schema is installed, the built-in default otherwise, so that
- * relinkctl never aborts on a missing schema. */
-static gint64
-soon_threshold (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-  guint days = RELINK_EXPIRY_DEFAULT_SOON_DAYS;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-
-  if (schema != NULL && g_settings_schema_has_key (schema, "expiring-soon-days"))
-    {
-      g_autoptr (GSettings) settings = g_settings_new_full (schema, NULL, NULL);
-
-      days = g_settings_get_uint (settings, "expiring-soon-days");
-    }
-
-  return (gint64) days * 24 * 3600;
 }
 
 static int
@@ -243,263 +201,15 @@ ctl_single_account_argument (Ctl *ctl, char **args)
   return args[1];
 }
 
-/* list, status */
-
-static int
-compare_urgency (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  RelinkAccount *aa = *(RelinkAccount *const *) a;
-  RelinkAccount *bb = *(RelinkAccount *const *) b;
-  const gint64 *context = user_data; /* now, threshold */
-  RelinkAccountState sa = relink_account_get_state (aa, context[0], context[1]);
-  RelinkAccountState sb = relink_account_get_state (bb, context[0], context[1]);
-  gint64 ea = relink_account_get_refresh_expires_at (aa);
-  gint64 eb = relink_account_get_refresh_expires_at (bb);
-
-  if (sa != sb)
-    return sa < sb ? -1 : 1;
-
-  /* Unknown expiries last; then the soonest first. */
-  if (ea == 0 || eb == 0)
-    return (ea == 0) - (eb == 0);
-  if (ea != eb)
-    return ea < eb ? -1 : 1;
-
-  return g_utf8_collate (relink_account_get_display_name (aa),
-                         relink_account_get_display_name (bb));
-}
-
-GPtrArray *
-ctl_collect_accounts (Ctl *ctl)
-{
-  GListModel *model = relink_account_manager_get_accounts (ctl->manager);
-  guint n = g_list_model_get_n_items (model);
-  GPtrArray *accounts = g_ptr_array_new_full (n, g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (accounts, g_list_model_get_item (model, i));
-
-  return accounts;
-}
-
-static int
-print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
-{
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  guint attention = 0;
-
-  root = relink_accounts_to_json (accounts, now, threshold, with_summary, &attention);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-
-  return attention;
-}
-
 /* Pads @text with spaces to @width characters (not bytes). */
-static void
-append_padded (GString *line, const char *text, guint width)
+void
+ctl_append_padded (GString *line, const char *text, guint width)
 {
   glong length = g_utf8_strlen (text, -1);
 
   g_string_append (line, text);
   for (glong i = length; i < (glong) width; i++)
     g_string_append_c (line, ' ');
-}
-
-static int
-cmd_list (Ctl *ctl, char **args)
-{
-  g_autoptr (GPtrArray) accounts = NULL;
-  g_autoptr (GPtrArray) rows = NULL;
-  gint64 now = relink_now ();
-  gint64 threshold;
-  guint widths[4] = { 0 };
-  const char *headers[4] = { _ ("ID"), _ ("NICKNAME"), _ ("MARKETPLACE"), _ ("STATE") };
-  int status;
-
-  if (g_strv_length (args) > 1)
-    {
-      ctl_print_error (_ ("relinkctl list takes no account."));
-      return CTL_EXIT_USAGE;
-    }
-
-  if ((status = ctl_load (ctl)) != CTL_EXIT_OK)
-    return status;
-
-  threshold = soon_threshold ();
-  accounts = ctl_collect_accounts (ctl);
-
-  if (ctl->json)
-    {
-      print_accounts_json (accounts, now, threshold, FALSE);
-      return CTL_EXIT_OK;
-    }
-
-  if (accounts->len == 0)
-    {
-      g_print (_ ("No accounts. Add one in Relink.\n"));
-      return CTL_EXIT_OK;
-    }
-
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      RelinkAccount *account = g_ptr_array_index (accounts, i);
-      RelinkAccountState state = relink_account_get_state (account, now, threshold);
-      char **row = g_new0 (char *, 5);
-
-      row[0] = g_strdup (relink_account_get_id (account));
-      row[1] = g_strdup (relink_account_get_display_name (account));
-      row[2] = describe_marketplace (account);
-      row[3] = g_strdup (relink_expiry_state_to_string (state));
-      g_ptr_array_add (rows, row);
-    }
-
-  for (guint c = 0; c < 4; c++)
-    {
-      widths[c] = g_utf8_strlen (headers[c], -1);
-      for (guint i = 0; i < rows->len; i++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (((char **) rows->pdata[i])[c], -1));
-    }
-
-  for (guint i = 0; i <= rows->len; i++)
-    {
-      const char *const *row = i == 0 ? headers : (const char *const *) rows->pdata[i - 1];
-      g_autoptr (GString) line = g_string_new (NULL);
-
-      for (guint c = 0; c < 4; c++)
-        {
-          if (c < 3)
-            {
-              append_padded (line, row[c], widths[c]);
-              g_string_append (line, "  ");
-            }
-          else
-            {
-              g_string_append (line, row[c]);
-            }
-        }
-      g_print ("%s\n", line->str);
-    }
-
-  return CTL_EXIT_OK;
-}
-
-/* A live account whose profile is broken or gone is not fine, whatever
- * its dates say. */
-static gboolean
-status_needs_attention (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
-{
-  g_autofree char *problem
-      = relink_account_manager_describe_profile_problem (ctl->manager, account);
-
-  return problem != NULL
-         || relink_expiry_state_needs_attention (
-             relink_account_get_state (account, now, threshold));
-}
-
-static void
-print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
-{
-  g_autofree char *problem
-      = relink_account_manager_describe_profile_problem (ctl->manager, account);
-  RelinkAccountState state = relink_account_get_state (account, now, threshold);
-  g_autofree char *marketplace = describe_marketplace (account);
-  g_autofree char *countdown = NULL;
-  const char *message = relink_account_get_status_message (account);
-
-  if (state == RELINK_ACCOUNT_STATE_NOT_CONNECTED)
-    {
-      /* Translators: "Loja BR (Mercado Libre · Brazil): Not connected". */
-      g_print (_ ("  %s (%s): %s\n"), relink_account_get_display_name (account), marketplace,
-               relink_expiry_state_to_string (state));
-    }
-  else
-    {
-      countdown
-          = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
-      /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
-      g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
-               relink_expiry_state_to_string (state), countdown);
-    }
-  if (problem != NULL)
-    g_print ("    %s\n", problem);
-  else if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
-    g_print ("    %s\n", message);
-}
-
-static int
-cmd_status (Ctl *ctl, char **args)
-{
-  g_autoptr (GPtrArray) accounts = NULL;
-  gint64 now = relink_now ();
-  gint64 context[2];
-  guint attention = 0;
-  int status;
-
-  if (g_strv_length (args) > 1)
-    {
-      ctl_print_error (_ ("relinkctl status takes no account."));
-      return CTL_EXIT_USAGE;
-    }
-
-  if ((status = ctl_load (ctl)) != CTL_EXIT_OK)
-    return status;
-
-  context[0] = now;
-  context[1] = soon_threshold ();
-  accounts = ctl_collect_accounts (ctl);
-  g_ptr_array_sort_with_data (accounts, compare_urgency, context);
-
-  if (ctl->json)
-    {
-      attention = print_accounts_json (accounts, now, context[1], TRUE);
-      for (guint i = 0; i < accounts->len && attention == 0; i++)
-        if (status_needs_attention (ctl, g_ptr_array_index (accounts, i), now, context[1]))
-          attention++;
-      return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
-    }
-
-  /* Those needing attention first, in their order of urgency. */
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      RelinkAccount *account = g_ptr_array_index (accounts, i);
-
-      if (status_needs_attention (ctl, account, now, context[1]))
-        {
-          g_ptr_array_steal_index (accounts, i);
-          g_ptr_array_insert (accounts, attention++, account);
-        }
-    }
-
-  if (attention > 0)
-    {
-      g_print (_ ("Needs attention:\n"));
-      for (guint i = 0; i < attention; i++)
-        print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
-    }
-  if (attention < accounts->len)
-    {
-      g_print (_ ("Connected:\n"));
-      for (guint i = attention; i < accounts->len; i++)
-        print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
-    }
-
-  if (accounts->len == 0)
-    g_print (_ ("No accounts. Add one in Relink.\n"));
-  else if (attention == 0)
-    g_print (ngettext ("The account is fine.\n", "All %u accounts are fine.\n", accounts->len),
-             accounts->len);
-  else
-    g_print (ngettext ("%u of %u account needs attention.\n", "%u of %u accounts need attention.\n",
-                       accounts->len),
-             attention, accounts->len);
-
-  return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }
 
 /* token */
@@ -736,12 +446,12 @@ static int cmd_help (Ctl *ctl, char **args);
 
 static const CtlCommand commands[] = {
   { "list", "[--json]", N_ ("List the accounts"),
-    N_ ("Lists every account: id, nickname, marketplace and state."), cmd_list },
+    N_ ("Lists every account: id, nickname, marketplace and state."), ctl_cmd_list },
   { "status", "[--json]", N_ ("Show which accounts need attention"),
     N_ ("Shows every account, most urgent first. Exits with 1 when any account needs\n"
         "attention (expired, expiring soon, needs re-authorisation, error, not connected),\n"
         "0 when all are fine: usable from cron and monitoring."),
-    cmd_status },
+    ctl_cmd_status },
   { "token", "ACCOUNT", N_ ("Print a valid access token"),
     N_ ("Prints a valid access token of ACCOUNT and nothing else on standard output,\n"
         "refreshing it first when it expires within 5 minutes. On failure nothing is\n"
@@ -847,7 +557,7 @@ main_help (void)
       g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, commands[i].parameter);
 
       g_string_append (summary, "  ");
-      append_padded (summary, usage, 26);
+      ctl_append_padded (summary, usage, 26);
       g_string_append (summary, _ (commands[i].summary));
       g_string_append_c (summary, '\n');
     }

@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "relink-account-details-dialog.h"
+#include "relink-account-details-dialog-private.h"
 #include "relink-expiry.h"
 #include "relink-history-entry.h"
 #include "relink-keysets-dialog.h"
@@ -18,58 +18,6 @@
  * (dates, identity, keys, scopes, history), kept current while open, and
  * what can be done with it: test the connection, renew (or connect) it,
  * revoke the authorisation, remove the account. */
-struct _RelinkAccountDetailsDialog
-{
-  AdwPreferencesWindow parent_instance;
-
-  /* The process's, and its manager and token service. */
-  RelinkContext *context;
-  RelinkAccountManager *manager;
-  RelinkAccount *account;
-  RelinkTokenService *service;
-  gboolean testing;
-  gboolean revoking;
-  GSettings *settings;
-  GCancellable *cancellable;
-  GCancellable *history_cancellable;
-  guint countdown_source;
-  guint history_source;
-  gboolean removing;
-
-  AdwAvatar *avatar;
-  GtkLabel *nickname_label;
-  GtkLabel *summary_label;
-  GtkLabel *state_label;
-  GtkLabel *separator_label;
-  GtkLabel *countdown_label;
-  AdwPreferencesGroup *connection_group;
-  AdwPreferencesGroup *identity_group;
-  AdwPreferencesGroup *keys_group;
-  GtkListBox *scopes_list;
-  GtkListBox *history_list;
-  GtkSpinner *history_spinner;
-  GtkButton *remove_button;
-  GtkButton *test_button;
-  GtkButton *renew_button;
-  GtkButton *revoke_button;
-  GtkWidget *result_box;
-  GtkSpinner *result_spinner;
-  GtkLabel *result_label;
-  GtkWidget *keys_button;
-
-  AdwActionRow *authorised_row;
-  AdwActionRow *access_row;
-  AdwActionRow *refresh_row;
-  AdwActionRow *last_refresh_row;
-  AdwActionRow *last_test_row;
-  AdwActionRow *status_row;
-  AdwActionRow *identity_id_row;
-  AdwActionRow *identity_name_row;
-  AdwActionRow *expected_row;
-  AdwActionRow *keys_name_row;
-  AdwActionRow *client_id_row;
-  AdwActionRow *environment_row;
-};
 
 G_DEFINE_FINAL_TYPE (RelinkAccountDetailsDialog,
                      relink_account_details_dialog,
@@ -95,8 +43,6 @@ static guint signals[N_SIGNALS];
 #define VALUE_KEY "relink-value-label"
 
 static void update (RelinkAccountDetailsDialog *self);
-static void update_actions (RelinkAccountDetailsDialog *self);
-static void load_history (RelinkAccountDetailsDialog *self);
 
 /* A row with a title and its value at the end, like GNOME Settings' "About". */
 static AdwActionRow *
@@ -378,7 +324,7 @@ update (RelinkAccountDetailsDialog *self)
   /* Refused developer keys are fixed in the keys dialog, not by a renewal. */
   gtk_widget_set_visible (self->keys_button, keyset != NULL && relink_keyset_get_invalid (keyset));
 
-  update_actions (self);
+  relink_account_details_dialog_update_actions (self);
 
   /* Identity */
   set_row_value (self->identity_id_row, identity_id != NULL && *identity_id != '\0'
@@ -410,8 +356,8 @@ update (RelinkAccountDetailsDialog *self)
   update_scopes (self);
 }
 
-static void
-update_actions (RelinkAccountDetailsDialog *self)
+void
+relink_account_details_dialog_update_actions (RelinkAccountDetailsDialog *self)
 {
   RelinkAccountState state
       = relink_account_get_state (self->account, relink_now (), soon_threshold (self));
@@ -441,206 +387,10 @@ update_actions (RelinkAccountDetailsDialog *self)
 
 /* The process's one token service, so that a Test here and a refresh
  * elsewhere of the same account join. */
-static RelinkTokenService *
-get_service (RelinkAccountDetailsDialog *self)
+RelinkTokenService *
+relink_account_details_dialog_get_service (RelinkAccountDetailsDialog *self)
 {
   return self->service;
-}
-
-/* The line under the buttons: what the last action gave. */
-static void
-show_result (RelinkAccountDetailsDialog *self, const char *text, const char *css_class)
-{
-  gtk_widget_set_visible (self->result_box, TRUE);
-  gtk_spinner_set_spinning (self->result_spinner, text == NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->result_spinner), text == NULL);
-  gtk_label_set_text (self->result_label, text != NULL ? text : _ ("Testing…"));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->result_label), css_class);
-}
-
-/* Testing */
-
-static void
-test_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  text = relink_token_service_test_finish (RELINK_TOKEN_SERVICE (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->testing = FALSE;
-  if (text != NULL)
-    show_result (self, text, "success");
-  else
-    show_result (self, error->message, "error");
-  update_actions (self);
-  load_history (self);
-}
-
-/* Shows that a test runs; FALSE when one already does. */
-static gboolean
-begin_test (RelinkAccountDetailsDialog *self)
-{
-  if (self->testing)
-    return FALSE;
-
-  self->testing = TRUE;
-  show_result (self, NULL, "dim-label");
-  update_actions (self);
-  return TRUE;
-}
-
-static void
-test_clicked_cb (RelinkAccountDetailsDialog *self)
-{
-  if (begin_test (self))
-    relink_token_service_test_async (get_service (self), self->account, self->cancellable,
-                                     test_done_cb, g_object_ref (self));
-}
-
-/* Renewal */
-
-static void
-signed_in_cb (RelinkAccountDetailsDialog *self,
-              RelinkAccount *account,
-              const char *message,
-              GtkWindow *dialog)
-{
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
-
-  if (begin_test (self))
-    relink_token_service_signed_in_async (get_service (self), account, self->cancellable,
-                                          test_done_cb, g_object_ref (self));
-  else
-    relink_token_service_run_hooks (get_service (self), account, RELINK_HOOK_EVENT_RENEWAL);
-}
-
-static void
-renew_clicked_cb (RelinkAccountDetailsDialog *self)
-{
-  GtkWindow *dialog = relink_login_dialog_new (GTK_WINDOW (self), self->manager, self->account);
-
-  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (dialog);
-}
-
-static void
-keys_clicked_cb (RelinkAccountDetailsDialog *self)
-{
-  gtk_window_present (relink_keysets_dialog_new (GTK_WINDOW (self), self->manager));
-}
-
-/* Revocation */
-
-static void
-show_uri_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GError) error = NULL;
-
-  /* The page is linked in the result line as well. */
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    g_message ("Could not open the marketplace’s page: %s", error->message);
-}
-
-static void
-revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-  gboolean withdrawn = FALSE;
-  RelinkKeyset *keyset = relink_account_get_keyset (self->account);
-  RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
-  const char *marketplace
-      = provider != NULL ? relink_provider_get_name (provider) : _ ("the marketplace");
-
-  self->revoking = FALSE;
-  update_actions (self);
-
-  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (source), result, &withdrawn, &url,
-                                           &error))
-    {
-      show_result (self, error->message, "error");
-      load_history (self);
-      return;
-    }
-
-  if (withdrawn)
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is the marketplace. */
-      text = g_strdup_printf (_ ("%s cancelled the authorisation. The tokens are deleted."),
-                              marketplace);
-      show_result (self, text, "success");
-    }
-  else if (url != NULL)
-    {
-      g_autofree char *escaped_url = g_markup_escape_text (url, -1);
-      g_autofree char *escaped_name = g_markup_escape_text (marketplace, -1);
-      g_autofree char *markup = NULL;
-
-      /* Translators: %s is the marketplace; the second part links to its
-       * page of connected apps. */
-      markup = g_strdup_printf (_ ("Finish on %s: <a href=\"%s\">remove Relink’s app there</a>."),
-                                escaped_name, escaped_url);
-      show_result (self, "", "dim-label");
-      gtk_label_set_markup (self->result_label, markup);
-      gtk_show_uri_full (GTK_WINDOW (self), url, GDK_CURRENT_TIME, NULL, show_uri_done_cb, NULL);
-    }
-  else
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is the marketplace, twice. */
-      text = g_strdup_printf (_ ("The tokens are deleted from this computer. %s cannot be asked "
-                                 "to cancel the authorisation from here: to finish, remove "
-                                 "Relink’s app in your %s account settings."),
-                              marketplace, marketplace);
-      show_result (self, text, "dim-label");
-    }
-
-  load_history (self);
-}
-
-static void
-revoke_response_cb (RelinkAccountDetailsDialog *self, const char *response)
-{
-  if (g_strcmp0 (response, "revoke") != 0 || self->revoking)
-    return;
-
-  self->revoking = TRUE;
-  update_actions (self);
-  /* Not cancelled with the dialog: the marketplace may have cancelled the
-   * authorisation already, and the tokens must then go too. */
-  relink_token_service_revoke_async (get_service (self), self->account, NULL, revoke_done_cb,
-                                     g_object_ref (self));
-}
-
-static void
-revoke_clicked_cb (RelinkAccountDetailsDialog *self)
-{
-  g_autofree char *heading = NULL;
-  GtkWidget *dialog;
-
-  heading = g_strdup_printf (_ ("Revoke “%s”?"), relink_account_get_display_name (self->account));
-  dialog = relink_ui_destructive_dialog_new (
-      GTK_WINDOW (self), heading,
-      _ ("Relink asks the marketplace to cancel this authorisation and deletes the tokens from "
-         "the keyring. Tools that use this connection stop working until you connect the "
-         "account again. Where the marketplace cannot be asked, Relink opens the page where you "
-         "remove its app yourself."),
-      "revoke", _ ("_Revoke"));
-  gtk_widget_set_name (dialog, "revoke-confirm");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (revoke_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* History */
@@ -729,8 +479,8 @@ load_history_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     gtk_list_box_append (self->history_list, placeholder_row (_ ("No history yet")));
 }
 
-static void
-load_history (RelinkAccountDetailsDialog *self)
+void
+relink_account_details_dialog_load_history (RelinkAccountDetailsDialog *self)
 {
   g_cancellable_cancel (self->history_cancellable);
   g_clear_object (&self->history_cancellable);
@@ -749,7 +499,7 @@ reload_history_cb (gpointer user_data)
   RelinkAccountDetailsDialog *self = user_data;
 
   self->history_source = 0;
-  load_history (self);
+  relink_account_details_dialog_load_history (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -859,7 +609,7 @@ relink_account_details_dialog_constructed (GObject *object)
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
 
   update (self);
-  load_history (self);
+  relink_account_details_dialog_load_history (self);
 }
 
 static gboolean
@@ -1001,9 +751,14 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_label);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, renew_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, revoke_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (
+      widget_class, "test_clicked_cb", G_CALLBACK (relink_account_details_dialog_test_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (
+      widget_class, "renew_clicked_cb",
+      G_CALLBACK (relink_account_details_dialog_renew_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (
+      widget_class, "revoke_clicked_cb",
+      G_CALLBACK (relink_account_details_dialog_revoke_clicked_cb));
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -1032,7 +787,8 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
   self->keys_button = gtk_button_new_with_mnemonic (_ ("_Developer Keys…"));
   gtk_widget_set_valign (self->keys_button, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (self->keys_button, FALSE);
-  g_signal_connect_object (self->keys_button, "clicked", G_CALLBACK (keys_clicked_cb), self,
+  g_signal_connect_object (self->keys_button, "clicked",
+                           G_CALLBACK (relink_account_details_dialog_keys_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   adw_action_row_add_suffix (self->status_row, self->keys_button);
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
@@ -1076,5 +832,5 @@ relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *sel
 {
   g_return_val_if_fail (RELINK_IS_ACCOUNT_DETAILS_DIALOG (self), NULL);
 
-  return get_service (self);
+  return relink_account_details_dialog_get_service (self);
 }

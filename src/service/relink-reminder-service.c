@@ -3,6 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Longer than ~900 lines on purpose: planning, showing, holding back and
+ * saving reminders are one state machine over the same per-account state
+ * and timer, and splitting it would only export that state between files. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

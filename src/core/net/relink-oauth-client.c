@@ -97,43 +97,14 @@ client_now (RelinkOAuthClient *self)
   return self->clock != NULL ? self->clock (self->clock_data) : relink_now ();
 }
 
-static gboolean
-is_blank (const char *text)
+gboolean
+relink_oauth_is_blank (const char *text)
 {
   return text == NULL || text[0] == '\0';
 }
 
-/* One HTTP exchange and what is needed to read its answer. */
-typedef struct
-{
-  RelinkProvider *provider;
-  RelinkKeyset *keyset;
-  RelinkOAuthCall call;
-  RelinkTokenSet *previous;
-  RelinkAuthResponse *auth_response;
-  char *requested_scope;
-  char *host;
-  /* Everything secret that was sent, cut out of any error message in
-   * case a marketplace echoes it back. Wiped when done. */
-  GPtrArray *secrets;
-
-  SoupMessage *message;
-  GInputStream *stream;
-  guint status;
-  gint64 retry_after;
-  guint8 *body; /* RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 bytes, wiped */
-  gsize body_length;
-
-  /* The call's own cancellable: the caller's cancel or the deadline. */
-  GCancellable *cancellable;
-  GCancellable *caller_cancellable;
-  gulong caller_handler;
-  GSource *deadline;
-  gboolean timed_out;
-} Call;
-
-static void
-call_free (Call *call)
+void
+relink_oauth_call_free (Call *call)
 {
   if (call->deadline != NULL)
     {
@@ -161,10 +132,8 @@ call_free (Call *call)
   g_free (call);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
-
-static Call *
-call_new (RelinkProvider *provider, RelinkKeyset *keyset, RelinkOAuthCall kind)
+Call *
+relink_oauth_call_new (RelinkProvider *provider, RelinkKeyset *keyset, RelinkOAuthCall kind)
 {
   Call *call = g_new0 (Call, 1);
 
@@ -176,10 +145,10 @@ call_new (RelinkProvider *provider, RelinkKeyset *keyset, RelinkOAuthCall kind)
   return call;
 }
 
-static void
-call_add_secret (Call *call, const char *secret)
+void
+relink_oauth_call_add_secret (Call *call, const char *secret)
 {
-  if (!is_blank (secret))
+  if (!relink_oauth_is_blank (secret))
     g_ptr_array_add (call->secrets, g_strdup (secret));
 }
 
@@ -214,20 +183,13 @@ return_error (GTask *task, GError *error)
 
 /* For a call that could not even start: takes @task and returns @error
  * on it. */
-static void
-fail_start (GTask *task, GError *error)
+void
+relink_oauth_call_fail_start (GTask *task, GError *error)
 {
   g_autoptr (GTask) owned = task;
 
   return_error (owned, error);
 }
-
-/* One form field; the list ends with a NULL name. */
-typedef struct
-{
-  const char *name;
-  const char *value;
-} Param;
 
 /* A form body. Sized up front so that it never reallocates and leaves
  * unwiped copies of secrets behind; wiped when libsoup is done with it. */
@@ -396,7 +358,7 @@ finish_call (GTask *task)
               const char *id = relink_auth_response_get_param (
                   call->auth_response, relink_provider_get_identity_id_field (call->provider));
 
-              if (!is_blank (id))
+              if (!relink_oauth_is_blank (id))
                 identity = relink_identity_new (id, NULL);
             }
 
@@ -563,8 +525,8 @@ start_deadline (RelinkOAuthClient *self, GTask *task)
 }
 
 /* Sends the prepared message of @task's call, after the last checks. */
-static void
-send_call (GTask *task, const char *url)
+void
+relink_oauth_client_send_call (GTask *task, const char *url)
 {
   RelinkOAuthClient *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
@@ -573,21 +535,23 @@ send_call (GTask *task, const char *url)
 
   if (!relink_uri_is_secure (url))
     {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
-                                     _ ("Relink refuses to send sign-in data to %s over an "
-                                        "unencrypted connection. The address in the %s profile "
-                                        "must start with https://."),
-                                     call->host != NULL ? call->host : url,
-                                     relink_provider_get_name (call->provider)));
+      relink_oauth_call_fail_start (
+          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
+                             _ ("Relink refuses to send sign-in data to %s over an "
+                                "unencrypted connection. The address in the %s profile "
+                                "must start with https://."),
+                             call->host != NULL ? call->host : url,
+                             relink_provider_get_name (call->provider)));
       return;
     }
 
   if (call->message == NULL)
     {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                     _ ("An address in the %s profile is not valid. Correct "
-                                        "the profile."),
-                                     relink_provider_get_name (call->provider)));
+      relink_oauth_call_fail_start (
+          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                             _ ("An address in the %s profile is not valid. Correct "
+                                "the profile."),
+                             relink_provider_get_name (call->provider)));
       return;
     }
 
@@ -602,24 +566,24 @@ send_call (GTask *task, const char *url)
                            send_cb, task);
 }
 
-static GTask *
-new_task (RelinkOAuthClient *self,
-          Call *call,
-          GCancellable *cancellable,
-          GAsyncReadyCallback callback,
-          gpointer user_data,
-          gpointer source_tag)
+GTask *
+relink_oauth_client_new_task (RelinkOAuthClient *self,
+                              Call *call,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data,
+                              gpointer source_tag)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   call->cancellable = g_cancellable_new ();
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  g_task_set_task_data (task, call, (GDestroyNotify) relink_oauth_call_free);
   return task;
 }
 
-static const RelinkProviderEnvironment *
-keyset_environment (RelinkProvider *provider, RelinkKeyset *keyset, GError **error)
+const RelinkProviderEnvironment *
+relink_oauth_keyset_environment (RelinkProvider *provider, RelinkKeyset *keyset, GError **error)
 {
   const RelinkProviderEnvironment *env
       = relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
@@ -633,11 +597,13 @@ keyset_environment (RelinkProvider *provider, RelinkKeyset *keyset, GError **err
   return env;
 }
 
-static gboolean
-check_client_secret (RelinkProvider *provider, const char *client_secret, GError **error)
+gboolean
+relink_oauth_check_client_secret (RelinkProvider *provider,
+                                  const char *client_secret,
+                                  GError **error)
 {
   if (relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_NONE
-      || !is_blank (client_secret))
+      || !relink_oauth_is_blank (client_secret))
     return TRUE;
 
   g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
@@ -677,13 +643,13 @@ add_aliexpress_signed (Form *form,
 /* Client authentication for the token and revocation endpoints. @params
  * holds the grant's own parameters in sending order; a NULL value is left
  * out. */
-static SoupMessage *
-build_token_message (RelinkOAuthClient *self,
-                     RelinkProvider *provider,
-                     RelinkKeyset *keyset,
-                     const char *url,
-                     const Param *params,
-                     const char *client_secret)
+SoupMessage *
+relink_oauth_client_build_token_message (RelinkOAuthClient *self,
+                                         RelinkProvider *provider,
+                                         RelinkKeyset *keyset,
+                                         const char *url,
+                                         const Param *params,
+                                         const char *client_secret)
 {
   const char *client_id = relink_keyset_get_client_id (keyset);
   RelinkClientAuth auth = relink_provider_get_client_auth (provider);
@@ -754,550 +720,4 @@ build_token_message (RelinkOAuthClient *self,
   }
 
   return message;
-}
-
-/* Code exchange */
-
-void
-relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
-                                         RelinkAuthRequest *request,
-                                         RelinkAuthResponse *response,
-                                         const char *client_secret,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback,
-                                         gpointer user_data)
-{
-  RelinkProvider *provider;
-  RelinkKeyset *keyset;
-  const RelinkProviderEnvironment *env;
-  const char *code;
-  const char *verifier;
-  GTask *task;
-  Call *call;
-  GError *error = NULL;
-
-  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
-  g_return_if_fail (RELINK_IS_AUTH_REQUEST (request));
-  g_return_if_fail (response != NULL);
-
-  provider = relink_auth_request_get_provider (request);
-  keyset = relink_auth_request_get_keyset (request);
-  env = relink_auth_request_get_environment (request);
-  code = relink_auth_response_get_code (response);
-  verifier = relink_auth_request_get_code_verifier (request);
-
-  call = call_new (provider, keyset, RELINK_OAUTH_CALL_CODE);
-  call->auth_response = relink_auth_response_ref (response);
-  call->requested_scope = g_strdup (relink_auth_request_get_scope (request));
-  call_add_secret (call, client_secret);
-  call_add_secret (call, code);
-  call_add_secret (call, verifier);
-  task = new_task (self, call, cancellable, callback, user_data,
-                   relink_oauth_client_exchange_code_async);
-
-  if (!check_client_secret (provider, client_secret, &error))
-    {
-      fail_start (task, error);
-      return;
-    }
-
-  {
-    /* eBay: redirect_uri is the RuName, exactly as on the consent page. */
-    const char *redirect = relink_auth_request_get_redirect_param (request);
-    const Param params[] = {
-      { "grant_type", "authorization_code" }, { "code", code }, { "redirect_uri", redirect },
-      { "code_verifier", verifier },          { NULL },
-    };
-    /* In the order of eBay's documentation. */
-    const Param ebay_params[] = {
-      { "grant_type", "authorization_code" },
-      { "redirect_uri", redirect },
-      { "code", code },
-      { "code_verifier", verifier },
-      { NULL },
-    };
-
-    call->message = build_token_message (
-        self, provider, keyset, env->token_url,
-        relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_BASIC ? ebay_params
-                                                                               : params,
-        client_secret);
-  }
-
-  send_call (task, env->token_url);
-}
-
-RelinkTokenSet *
-relink_oauth_client_exchange_code_finish (RelinkOAuthClient *self,
-                                          GAsyncResult *result,
-                                          RelinkIdentity **out_identity,
-                                          GError **error)
-{
-  g_autoptr (RelinkTokenSet) tokens = NULL;
-
-  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  if (out_identity != NULL)
-    *out_identity = NULL;
-
-  tokens = g_task_propagate_pointer (G_TASK (result), error);
-  if (tokens == NULL)
-    return NULL;
-
-  if (out_identity != NULL)
-    *out_identity = g_object_steal_data (G_OBJECT (tokens), "relink-identity");
-  else
-    g_object_set_data (G_OBJECT (tokens), "relink-identity", NULL);
-
-  return g_steal_pointer (&tokens);
-}
-
-/* Refresh */
-
-void
-relink_oauth_client_refresh_async (RelinkOAuthClient *self,
-                                   RelinkProvider *provider,
-                                   RelinkKeyset *keyset,
-                                   RelinkTokenSet *previous,
-                                   const char *client_secret,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data)
-{
-  const RelinkProviderEnvironment *env;
-  const char *refresh_token;
-  const char *url;
-  g_autofree char *scope = NULL;
-  GError *error = NULL;
-  GTask *task;
-  Call *call;
-
-  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
-  g_return_if_fail (RELINK_IS_PROVIDER (provider));
-  g_return_if_fail (RELINK_IS_KEYSET (keyset));
-  g_return_if_fail (RELINK_IS_TOKEN_SET (previous));
-
-  refresh_token = relink_token_set_get_refresh_token (previous);
-
-  call = call_new (provider, keyset, RELINK_OAUTH_CALL_REFRESH);
-  call->previous = relink_token_set_copy (previous);
-  call_add_secret (call, client_secret);
-  call_add_secret (call, refresh_token);
-  call_add_secret (call, relink_token_set_get_access_token (previous));
-  task = new_task (self, call, cancellable, callback, user_data, relink_oauth_client_refresh_async);
-
-  env = keyset_environment (provider, keyset, &error);
-  if (env == NULL || !check_client_secret (provider, client_secret, &error))
-    {
-      fail_start (task, error);
-      return;
-    }
-
-  if (is_blank (refresh_token))
-    {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
-                                     _ ("There is no refresh token for this %s account. Renew "
-                                        "the connection to sign in again."),
-                                     relink_provider_get_name (provider)));
-      return;
-    }
-
-  /* eBay wants scope on every refresh (the granted one or a subset); other
-   * marketplaces keep the granted scope without being told. */
-  if (relink_provider_get_client_auth (provider) == RELINK_CLIENT_AUTH_BASIC)
-    {
-      if (!is_blank (relink_token_set_get_scope (previous)))
-        scope = g_strdup (relink_token_set_get_scope (previous));
-      else
-        scope = g_strjoinv (" ", (char **) relink_provider_get_scopes (provider));
-      if (scope[0] == '\0')
-        g_clear_pointer (&scope, g_free);
-    }
-
-  {
-    const Param params[] = {
-      { "grant_type", "refresh_token" },
-      { "refresh_token", refresh_token },
-      { "scope", scope },
-      { NULL },
-    };
-
-    url = relink_provider_environment_get_refresh_url (env);
-    call->message = build_token_message (self, provider, keyset, url, params, client_secret);
-  }
-
-  /* libsoup sends a POST on a new connection unless told it may be
-   * repeated: reusing one saves a TLS handshake per refresh, but a
-   * connection that dies under the request makes libsoup send it again.
-   * Harmless where refresh tokens stay the same; a rotating one would be
-   * spent twice, so those keep the default. */
-  if (call->message != NULL && !relink_provider_get_rotating_refresh (provider))
-    soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
-
-  send_call (task, url);
-}
-
-RelinkTokenSet *
-relink_oauth_client_refresh_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* The access token as "Authorization: Bearer …"; the copy is wiped. */
-static void
-set_bearer (SoupMessage *message, const char *access_token)
-{
-  g_autoptr (RelinkSecretString) bearer = g_strconcat ("Bearer ", access_token, NULL);
-
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
-                                bearer);
-}
-
-/* Identity */
-
-void
-relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
-                                          RelinkProvider *provider,
-                                          RelinkKeyset *keyset,
-                                          const char *access_token,
-                                          const char *shared_secret,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback,
-                                          gpointer user_data)
-{
-  const RelinkProviderEnvironment *env;
-  RelinkIdentitySource source;
-  SoupMessageHeaders *headers;
-  GError *error = NULL;
-  GTask *task;
-  Call *call;
-
-  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
-  g_return_if_fail (RELINK_IS_PROVIDER (provider));
-  g_return_if_fail (RELINK_IS_KEYSET (keyset));
-  g_return_if_fail (access_token != NULL);
-
-  call = call_new (provider, keyset, RELINK_OAUTH_CALL_IDENTITY);
-  call_add_secret (call, access_token);
-  call_add_secret (call, shared_secret);
-  task = new_task (self, call, cancellable, callback, user_data,
-                   relink_oauth_client_fetch_identity_async);
-
-  source = relink_provider_get_identity_source (provider);
-  env = keyset_environment (provider, keyset, &error);
-  if (env == NULL)
-    {
-      fail_start (task, error);
-      return;
-    }
-
-  if ((source == RELINK_IDENTITY_SOURCE_ENDPOINT || source == RELINK_IDENTITY_SOURCE_ID_TOKEN)
-      && env->identity_url != NULL)
-    call->message = soup_message_new (SOUP_METHOD_GET, env->identity_url);
-  if (call->message == NULL)
-    {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                     _ ("The %s profile names no address to ask who signed in."),
-                                     relink_provider_get_name (provider)));
-      return;
-    }
-
-  headers = soup_message_get_request_headers (call->message);
-  set_bearer (call->message, access_token);
-
-  /* Etsy wants "keystring:shared_secret" on every API call since 2026-02. */
-  if (!is_blank (shared_secret))
-    {
-      g_autoptr (RelinkSecretString) api_key
-          = g_strconcat (relink_keyset_get_client_id (keyset), ":", shared_secret, NULL);
-
-      soup_message_headers_replace (headers, "x-api-key", api_key);
-    }
-
-  send_call (task, env->identity_url);
-}
-
-RelinkIdentity *
-relink_oauth_client_fetch_identity_finish (RelinkOAuthClient *self,
-                                           GAsyncResult *result,
-                                           GError **error)
-{
-  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Sign-in: exchange, then identity */
-
-typedef struct
-{
-  RelinkProvider *provider;
-  RelinkKeyset *keyset;
-  char *shared_secret;
-  RelinkTokenSet *tokens;
-  RelinkIdentity *identity;
-} SignIn;
-
-static void
-sign_in_free (SignIn *sign_in)
-{
-  g_clear_object (&sign_in->provider);
-  g_clear_object (&sign_in->keyset);
-  g_clear_pointer (&sign_in->shared_secret, relink_secret_free);
-  g_clear_object (&sign_in->tokens);
-  g_clear_object (&sign_in->identity);
-  g_free (sign_in);
-}
-
-static void
-sign_in_return (GTask *task)
-{
-  SignIn *sign_in = g_task_get_task_data (task);
-
-  g_object_set_data_full (G_OBJECT (sign_in->tokens), "relink-identity",
-                          g_steal_pointer (&sign_in->identity), g_object_unref);
-  g_task_return_pointer (task, g_steal_pointer (&sign_in->tokens), g_object_unref);
-}
-
-static void
-sign_in_identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  SignIn *sign_in = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  sign_in->identity
-      = relink_oauth_client_fetch_identity_finish (RELINK_OAUTH_CLIENT (object), result, &error);
-  if (sign_in->identity == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  sign_in_return (task);
-}
-
-static void
-sign_in_exchange_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  SignIn *sign_in = g_task_get_task_data (task);
-  RelinkOAuthClient *self = RELINK_OAUTH_CLIENT (object);
-  GCancellable *cancellable;
-  GError *error = NULL;
-
-  sign_in->tokens
-      = relink_oauth_client_exchange_code_finish (self, result, &sign_in->identity, &error);
-  if (sign_in->tokens == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (sign_in->identity != NULL)
-    {
-      sign_in_return (task);
-      return;
-    }
-
-  cancellable = g_task_get_cancellable (task);
-  relink_oauth_client_fetch_identity_async (
-      self, sign_in->provider, sign_in->keyset, relink_token_set_get_access_token (sign_in->tokens),
-      sign_in->shared_secret, cancellable, sign_in_identity_cb, g_steal_pointer (&task));
-}
-
-void
-relink_oauth_client_sign_in_async (RelinkOAuthClient *self,
-                                   RelinkAuthRequest *request,
-                                   RelinkAuthResponse *response,
-                                   const char *client_secret,
-                                   const char *shared_secret,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data)
-{
-  GTask *task;
-  SignIn *sign_in;
-
-  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
-  g_return_if_fail (RELINK_IS_AUTH_REQUEST (request));
-  g_return_if_fail (response != NULL);
-
-  sign_in = g_new0 (SignIn, 1);
-  sign_in->provider = g_object_ref (relink_auth_request_get_provider (request));
-  sign_in->keyset = g_object_ref (relink_auth_request_get_keyset (request));
-  sign_in->shared_secret = g_strdup (shared_secret);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, relink_oauth_client_sign_in_async);
-  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-
-  relink_oauth_client_exchange_code_async (self, request, response, client_secret, cancellable,
-                                           sign_in_exchange_cb, task);
-}
-
-RelinkTokenSet *
-relink_oauth_client_sign_in_finish (RelinkOAuthClient *self,
-                                    GAsyncResult *result,
-                                    RelinkIdentity **out_identity,
-                                    GError **error)
-{
-  return relink_oauth_client_exchange_code_finish (self, result, out_identity, error);
-}
-
-/* Revocation */
-
-void
-relink_oauth_client_revoke_async (RelinkOAuthClient *self,
-                                  RelinkProvider *provider,
-                                  RelinkKeyset *keyset,
-                                  const char *token,
-                                  const char *token_type_hint,
-                                  const char *client_secret,
-                                  GCancellable *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer user_data)
-{
-  const RelinkProviderEnvironment *env;
-  GError *error = NULL;
-  GTask *task;
-  Call *call;
-
-  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
-  g_return_if_fail (RELINK_IS_PROVIDER (provider));
-  g_return_if_fail (RELINK_IS_KEYSET (keyset));
-  g_return_if_fail (token != NULL);
-
-  call = call_new (provider, keyset, RELINK_OAUTH_CALL_REVOKE);
-  call_add_secret (call, token);
-  call_add_secret (call, client_secret);
-  task = new_task (self, call, cancellable, callback, user_data, relink_oauth_client_revoke_async);
-
-  env = keyset_environment (provider, keyset, &error);
-  if (env == NULL || !check_client_secret (provider, client_secret, &error))
-    {
-      fail_start (task, error);
-      return;
-    }
-
-  if (env->revoke_url == NULL)
-    {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                                     _ ("%s offers no way to withdraw access from here. Remove "
-                                        "Relink on the marketplace’s connected apps page."),
-                                     relink_provider_get_name (provider)));
-      return;
-    }
-
-  {
-    const Param params[] = {
-      { "token", token },
-      { "token_type_hint", token_type_hint },
-      { NULL },
-    };
-
-    call->message
-        = build_token_message (self, provider, keyset, env->revoke_url, params, client_secret);
-  }
-
-  send_call (task, env->revoke_url);
-}
-
-/* The template with {user_id} and {client_id} filled in, each escaped as
- * one path segment. */
-static char *
-expand_application_url (const char *template, const char *user_id, const char *client_id)
-{
-  g_autoptr (GString) url = g_string_new (template);
-  g_autofree char *user = g_uri_escape_string (user_id, NULL, FALSE);
-  g_autofree char *client = g_uri_escape_string (client_id, NULL, FALSE);
-
-  g_string_replace (url, "{user_id}", user, 0);
-  g_string_replace (url, "{client_id}", client, 0);
-  return g_string_free (g_steal_pointer (&url), FALSE);
-}
-
-void
-relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
-                                              RelinkProvider *provider,
-                                              RelinkKeyset *keyset,
-                                              const char *user_id,
-                                              const char *access_token,
-                                              GCancellable *cancellable,
-                                              GAsyncReadyCallback callback,
-                                              gpointer user_data)
-{
-  const RelinkProviderEnvironment *env;
-  g_autofree char *url = NULL;
-  GError *error = NULL;
-  GTask *task;
-  Call *call;
-
-  g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
-  g_return_if_fail (RELINK_IS_PROVIDER (provider));
-  g_return_if_fail (RELINK_IS_KEYSET (keyset));
-  g_return_if_fail (access_token != NULL);
-
-  call = call_new (provider, keyset, RELINK_OAUTH_CALL_REVOKE);
-  call_add_secret (call, access_token);
-  task = new_task (self, call, cancellable, callback, user_data,
-                   relink_oauth_client_revoke_application_async);
-
-  env = keyset_environment (provider, keyset, &error);
-  if (env == NULL)
-    {
-      fail_start (task, error);
-      return;
-    }
-
-  if (env->revoke_application_url == NULL)
-    {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                                     _ ("%s offers no way to withdraw access from here. Remove "
-                                        "Relink on the marketplace’s connected apps page."),
-                                     relink_provider_get_name (provider)));
-      return;
-    }
-
-  if (is_blank (user_id))
-    {
-      fail_start (task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                                     _ ("Relink does not know which %s account this is, so it "
-                                        "cannot withdraw its access. Renew the connection first."),
-                                     relink_provider_get_name (provider)));
-      return;
-    }
-
-  url = expand_application_url (env->revoke_application_url, user_id,
-                                relink_keyset_get_client_id (keyset));
-  call->message = soup_message_new (SOUP_METHOD_DELETE, url);
-  if (call->message != NULL)
-    set_bearer (call->message, access_token);
-
-  send_call (task, url);
-}
-
-gboolean
-relink_oauth_client_revoke_application_finish (RelinkOAuthClient *self,
-                                               GAsyncResult *result,
-                                               GError **error)
-{
-  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gboolean
-relink_oauth_client_revoke_finish (RelinkOAuthClient *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (RELINK_IS_OAUTH_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

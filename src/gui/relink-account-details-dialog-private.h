@@ -1,0 +1,78 @@
+/* relink-account-details-dialog-private.h: what the details dialog's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * relink-account-details-dialog.c shows the account and removes it;
+ * relink-account-details-actions.c runs Test, Renew, Keys and Revoke.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "relink-account-details-dialog.h"
+
+G_BEGIN_DECLS
+
+struct _RelinkAccountDetailsDialog
+{
+  AdwPreferencesWindow parent_instance;
+
+  /* The process's, and its manager and token service. */
+  RelinkContext *context;
+  RelinkAccountManager *manager;
+  RelinkAccount *account;
+  RelinkTokenService *service;
+  gboolean testing;
+  gboolean revoking;
+  GSettings *settings;
+  GCancellable *cancellable;
+  GCancellable *history_cancellable;
+  guint countdown_source;
+  guint history_source;
+  gboolean removing;
+
+  AdwAvatar *avatar;
+  GtkLabel *nickname_label;
+  GtkLabel *summary_label;
+  GtkLabel *state_label;
+  GtkLabel *separator_label;
+  GtkLabel *countdown_label;
+  AdwPreferencesGroup *connection_group;
+  AdwPreferencesGroup *identity_group;
+  AdwPreferencesGroup *keys_group;
+  GtkListBox *scopes_list;
+  GtkListBox *history_list;
+  GtkSpinner *history_spinner;
+  GtkButton *remove_button;
+  GtkButton *test_button;
+  GtkButton *renew_button;
+  GtkButton *revoke_button;
+  GtkWidget *result_box;
+  GtkSpinner *result_spinner;
+  GtkLabel *result_label;
+  GtkWidget *keys_button;
+
+  AdwActionRow *authorised_row;
+  AdwActionRow *access_row;
+  AdwActionRow *refresh_row;
+  AdwActionRow *last_refresh_row;
+  AdwActionRow *last_test_row;
+  AdwActionRow *status_row;
+  AdwActionRow *identity_id_row;
+  AdwActionRow *identity_name_row;
+  AdwActionRow *expected_row;
+  AdwActionRow *keys_name_row;
+  AdwActionRow *client_id_row;
+  AdwActionRow *environment_row;
+};
+
+RelinkTokenService *relink_account_details_dialog_get_service (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_update_actions (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_load_history (RelinkAccountDetailsDialog *self);
+
+void relink_account_details_dialog_test_clicked_cb (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_renew_clicked_cb (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_keys_clicked_cb (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_revoke_clicked_cb (RelinkAccountDetailsDialog *self);
+
+G_END_DECLS
