@@ -451,6 +451,56 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   quit_and_wait (fixture);
 }
 
+static void
+activate_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  guint *replies = user_data;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  g_assert_no_error (error);
+  (*replies)++;
+}
+
+/* Two reminders clicked in one go, as a seller does who has two accounts
+ * to see to: relink-background hands over to the window (exec), and the
+ * window shows both accounts, not only the first, in the same process. */
+static void
+test_clicks_during_handover (Fixture *fixture, gconstpointer data)
+{
+  const char *accounts[] = { "acc-a", "acc-b" };
+  guint replies = 0;
+  const char *pid;
+
+  spawn_background (fixture);
+  pid = g_subprocess_get_identifier (fixture->child);
+  POLL_FOR (is_program (fixture, pid, "relink-background"));
+  WAIT_FOR (fixture->server->notified->len >= 1);
+  g_assert_false (x_window_named ("\"shop_a\""));
+  g_assert_false (x_window_named ("\"shop_b\""));
+
+  /* Sent without waiting for the first to be answered. */
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      GVariantBuilder parameter;
+
+      g_variant_builder_init (&parameter, G_VARIANT_TYPE ("av"));
+      g_variant_builder_add (&parameter, "v", g_variant_new_string (accounts[i]));
+      g_dbus_connection_call (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                              g_variant_new ("(sava{sv})", "show-account", &parameter, NULL), NULL,
+                              G_DBUS_CALL_FLAGS_NONE, -1, NULL, activate_cb, &replies);
+    }
+  WAIT_FOR (replies == G_N_ELEMENTS (accounts));
+
+  POLL_FOR (x_window_named ("\"shop_a\"") && x_window_named ("\"shop_b\""));
+  g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
+  g_assert_true (is_program (fixture, pid, "relink"));
+  g_assert_cmpuint (count_windows (fixture), ==, 1);
+
+  quit_and_wait (fixture);
+}
+
 /* Still running, not a zombie waiting for its parent to collect it. */
 static gboolean
 process_alive (const char *pid)
@@ -534,6 +584,8 @@ main (int argc, char *argv[])
               test_notification_opens_window, fixture_teardown);
   g_test_add ("/background/reminder-after-handover", Fixture, NULL, fixture_setup,
               test_reminder_after_handover, fixture_teardown);
+  g_test_add ("/background/clicks-during-handover", Fixture, NULL, fixture_setup,
+              test_clicks_during_handover, fixture_teardown);
 
   g_test_add ("/background/tray-at-once", Fixture, NULL, fixture_setup, test_tray_at_once,
               fixture_teardown);

@@ -1763,6 +1763,51 @@ test_keep_alive (Fixture *fixture, gconstpointer data)
   relink_keep_alive_stop (keep_alive);
 }
 
+/* Connected in the store but with no tokens in the keyring (someone
+ * removed them): one keep-alive finds nothing to refresh with, and then
+ * it waits until the account changes instead of searching the keyring
+ * again every minute. */
+static void
+test_keep_alive_no_tokens (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = new_stub_account (fixture, NULL, 3600);
+  g_autoptr (RelinkKeepAlive) keep_alive = relink_keep_alive_new (fixture->service);
+  g_autoptr (GError) error = NULL;
+
+  connect_stub (fixture, account, 150 * DAY, 3600);
+  g_assert_true (relink_secrets_clear_tokens_sync (fixture->secrets,
+                                                   relink_account_get_id (account), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, account), <, relink_now ());
+
+  relink_keep_alive_start (keep_alive);
+  /* Running: no deadline while it is in flight. */
+  while (relink_keep_alive_get_account_deadline (keep_alive, account) != RELINK_KEEP_ALIVE_NEVER)
+    g_main_context_iteration (NULL, TRUE);
+  /* A refresh asked for meanwhile joins the keep-alive's and ends with it. */
+  g_assert_false (force_refresh (fixture, account, &error));
+  g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, account), ==,
+                   RELINK_KEEP_ALIVE_NEVER);
+  g_assert_cmpint (relink_keep_alive_get_next_deadline (keep_alive), ==, RELINK_KEEP_ALIVE_NEVER);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+
+  /* Tokens stored again: kept alive again, after the least interval
+   * between two keep-alives of one account. */
+  connect_stub (fixture, account, 149 * DAY, 3600);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, account), <=,
+                   relink_now () + RELINK_BACKOFF_BASE);
+  g_assert_cmpint (relink_keep_alive_get_next_deadline (keep_alive), <=,
+                   relink_now () + RELINK_BACKOFF_BASE);
+  relink_keep_alive_stop (keep_alive);
+}
+
 /* A network monitor the test switches on and off: what the keep-alive
  * sees of GNetworkMonitor. */
 #define TEST_TYPE_NETWORK_MONITOR (test_network_monitor_get_type ())
@@ -2152,6 +2197,7 @@ main (int argc, char *argv[])
   ADD ("hooks", test_hooks, FALSE);
   ADD ("keep-alive", test_keep_alive, FALSE);
   ADD ("keep-alive-error-at-start", test_keep_alive_error_at_start, FALSE);
+  ADD ("keep-alive-no-tokens", test_keep_alive_no_tokens, FALSE);
   ADD ("keep-alive-back-online", test_keep_alive_back_online, FALSE);
   ADD ("oidc/refresh", test_oidc_refresh, TRUE);
   ADD ("oidc/revoke", test_oidc_revoke, TRUE);

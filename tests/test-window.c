@@ -1135,6 +1135,82 @@ test_app_follows_store (void)
     ;
 }
 
+/* Whether a top-level window of this process has the title. */
+static gboolean
+window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Reminders clicked while the application still loads the accounts (it
+ * has just started for the first of them): each waits for the accounts,
+ * none replaces another. */
+static void
+test_app_queues_while_loading (void)
+{
+  g_autoptr (RelinkApplication) app = relink_application_new ();
+  g_autofree char *path = relink_store_default_path ();
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-queue");
+  g_autoptr (GError) error = NULL;
+  const char *ids[] = { "queue-a", "queue-b" };
+  gint64 now = relink_now ();
+
+  /* In a process of its own: /application/follows-store's application
+   * still has its objects (tray, actions) on this one's bus connection. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  store = relink_store_open (path, &error);
+  g_assert_no_error (error);
+  relink_keyset_set_provider_id (keyset, "etsy");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "queueclientid");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/etsy");
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr (RelinkAccount) account = relink_account_new (ids[i]);
+
+      relink_account_set_keyset_id (account, "keyset-queue");
+      relink_account_set_nickname (account, ids[i]);
+      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+      relink_account_set_refresh_expires_at (account, now + 60 * 24 * 3600);
+      relink_account_set_access_expires_at (account, now + 3600);
+      g_assert_true (relink_store_save_account (store, account, &error));
+      g_assert_no_error (error);
+    }
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_context_get_loading (relink_application_get_context (app)));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_action_group_activate_action (G_ACTION_GROUP (app), "show-account",
+                                    g_variant_new_string (ids[i]));
+  WAIT_FOR (window_titled ("queue-a") && window_titled ("queue-b"));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), >=, 1);
+
+  /* The windows stay until the process ends: a details dialog closed
+   * with its parent while its history still loads ends in a warning
+   * (load_history_done_cb() holds the last reference). */
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1158,6 +1234,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/renew", test_window_renew);
   g_test_add_func ("/window/refreshes-join", test_window_refreshes_join);
   g_test_add_func ("/application/follows-store", test_app_follows_store);
+  g_test_add_func ("/application/queues-while-loading", test_app_queues_while_loading);
 
   status = g_test_run ();
   relink_test_remove_dir (data_home);

@@ -37,10 +37,10 @@ struct _RelinkApplication
   /* Started by relink-background for a window (--from-background): goes
    * back to it when the window closes, whatever the setting. */
   gboolean from_background;
-  /* An action (--show-account, --renew-account) to run once the accounts
-   * are loaded, so that the window finds the account. */
-  char *pending_action;
-  char *pending_target;
+  /* The actions (--show-account, --renew-account, or app actions that
+   * came while it starts) to run in turn once the accounts are loaded,
+   * so that the window finds the accounts: (action, account id). */
+  GPtrArray *pending;
   /* The last window closed while it runs in the background: main() execs
    * relink-background, which needs far less memory than this process. */
   gboolean return_to_background;
@@ -91,6 +91,22 @@ show_state_in_windows (RelinkApplication *self)
       show_state (self, l->data);
 }
 
+/* In turn, in this process or, when it is remote, in the one running. */
+static void
+run_pending (RelinkApplication *self)
+{
+  g_autoptr (GPtrArray) pending = g_steal_pointer (&self->pending);
+
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      const char *action, *target;
+
+      g_variant_get (g_ptr_array_index (pending, i), "(&s&s)", &action, &target);
+      g_action_group_activate_action (G_ACTION_GROUP (self), action, g_variant_new_string (target));
+    }
+}
+
 static void
 load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -114,13 +130,20 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (error == NULL)
     relink_reminder_service_start (self->reminders);
 
-  if (self->pending_action != NULL)
-    {
-      g_autofree char *action = g_steal_pointer (&self->pending_action);
-      g_autofree char *target = g_steal_pointer (&self->pending_target);
+  run_pending (self);
+}
 
-      g_action_group_activate_action (G_ACTION_GROUP (self), action, g_variant_new_string (target));
-    }
+/* Whether the action must wait for the accounts (see load_cb()). */
+static gboolean
+queue_action (RelinkApplication *self, GSimpleAction *action, GVariant *parameter)
+{
+  if (self->context == NULL || !relink_context_get_loading (self->context))
+    return FALSE;
+
+  g_ptr_array_add (self->pending,
+                   g_variant_ref_sink (g_variant_new ("(ss)", g_action_get_name (G_ACTION (action)),
+                                                      g_variant_get_string (parameter, NULL))));
+  return TRUE;
 }
 
 static void
@@ -191,6 +214,8 @@ renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
+  if (queue_action (self, action, parameter))
+    return;
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (RELINK_IS_WINDOW (window))
     g_action_group_activate_action (G_ACTION_GROUP (window), "renew-account", parameter);
@@ -204,6 +229,8 @@ show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_d
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
+  if (queue_action (self, action, parameter))
+    return;
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (RELINK_IS_WINDOW (window))
     g_action_group_activate_action (G_ACTION_GROUP (window), "show-account", parameter);
@@ -252,20 +279,25 @@ relink_application_handle_local_options (GApplication *application, GVariantDict
 {
   RelinkApplication *self = RELINK_APPLICATION (application);
   g_autoptr (GError) error = NULL;
-  const char *account_id;
+  const char *const actions[] = { "show-account", "renew-account" };
   gboolean registered;
 
   self->from_background = g_variant_dict_contains (options, "from-background");
-  if (g_variant_dict_lookup (options, "show-account", "&s", &account_id))
-    self->pending_action = g_strdup ("show-account");
-  else if (g_variant_dict_lookup (options, "renew-account", "&s", &account_id))
-    self->pending_action = g_strdup ("renew-account");
-  if (self->pending_action != NULL)
-    self->pending_target = g_strdup (account_id);
+  /* Each may be given more than once (relink-background passes on all
+   * the requests it had); a renewal comes after the details, on top. */
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree const char **ids = NULL;
+
+      if (g_variant_dict_lookup (options, actions[i], "^a&s", &ids))
+        for (guint j = 0; ids[j] != NULL; j++)
+          g_ptr_array_add (self->pending,
+                           g_variant_ref_sink (g_variant_new ("(ss)", actions[i], ids[j])));
+    }
 
   if (!g_variant_dict_contains (options, "background"))
     {
-      if (self->pending_action == NULL)
+      if (self->pending->len == 0)
         return -1;
 
       if (!g_application_register (application, NULL, &error))
@@ -277,8 +309,7 @@ relink_application_handle_local_options (GApplication *application, GVariantDict
        * accounts (see load_cb()). */
       if (g_application_get_is_remote (application))
         {
-          g_action_group_activate_action (G_ACTION_GROUP (application), self->pending_action,
-                                          g_variant_new_string (self->pending_target));
+          run_pending (self);
           return 0;
         }
       return -1;
@@ -401,8 +432,7 @@ relink_application_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->dbus_api);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pending_action, g_free);
-  g_clear_pointer (&self->pending_target, g_free);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
 
   G_OBJECT_CLASS (relink_application_parent_class)->finalize (object);
 }
@@ -462,15 +492,16 @@ relink_application_init (RelinkApplication *self)
 {
   self->cancellable = g_cancellable_new ();
   self->dbus_api = relink_dbus_api_new ();
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
 
   g_application_add_main_option (
       G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
       _ ("Start without a window, to send reminders and keep connections alive"), NULL);
   g_application_add_main_option (G_APPLICATION (self), "show-account", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_STRING, _ ("Show the account’s details"),
+                                 G_OPTION_ARG_STRING_ARRAY, _ ("Show the account’s details"),
                                  _ ("ACCOUNT-ID"));
   g_application_add_main_option (G_APPLICATION (self), "renew-account", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_STRING, _ ("Renew the account’s authorisation"),
+                                 G_OPTION_ARG_STRING_ARRAY, _ ("Renew the account’s authorisation"),
                                  _ ("ACCOUNT-ID"));
   /* relink-background's, when it hands over to a window. */
   g_application_add_main_option (G_APPLICATION (self), "from-background", 0, G_OPTION_FLAG_HIDDEN,

@@ -41,8 +41,8 @@ typedef struct
   /* The activation every start ends with is not a request for a window. */
   gboolean skip_activation;
   /* The arguments for `relink` once the application has ended, when a
-   * window was asked for. */
-  GStrv window_args;
+   * window was asked for: every request that came before, in order. */
+  GStrvBuilder *window_args;
 } Background;
 
 static void
@@ -72,27 +72,40 @@ store_changed_cb (RelinkStoreWatch *watch, gpointer user_data)
   relink_context_check_store (self->context);
 }
 
-/* Ends the application; main() then execs `relink` with @args
- * (the first wins when several requests come in one go). */
+static gboolean
+quit_cb (gpointer user_data)
+{
+  Background *self = user_data;
+
+  g_application_quit (self->application);
+  return G_SOURCE_REMOVE;
+}
+
+/* How long the application waits, after the first request for a window,
+ * for others sent with it (two reminders clicked, the tray and a click):
+ * a request that came after it ends would be lost. */
+#define GATHER_MS 150
+
+/* Ends the application soon; main() then execs `relink` with every
+ * request that came meanwhile, which the window serves in turn. */
 static void
 open_window (Background *self, const char *action, GVariant *parameter)
 {
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  if (self->window_args == NULL)
+    {
+      self->window_args = g_strv_builder_new ();
+      /* The window returns here when it closes. */
+      g_strv_builder_add (self->window_args, "--from-background");
+      g_timeout_add (GATHER_MS, quit_cb, self);
+    }
 
-  if (self->window_args != NULL)
-    return;
-
-  /* The window returns here when it closes. */
-  g_strv_builder_add (builder, "--from-background");
   if (action != NULL)
     {
       g_autofree char *option = g_strconcat ("--", action, NULL);
 
-      g_strv_builder_add_many (builder, option, g_variant_get_string (parameter, NULL), NULL);
+      g_strv_builder_add_many (self->window_args, option, g_variant_get_string (parameter, NULL),
+                               NULL);
     }
-  self->window_args = g_strv_builder_end (builder);
-
-  g_application_quit (self->application);
 }
 
 static void
@@ -125,6 +138,8 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   Background *self = user_data;
 
+  /* Also when a window was asked for a moment ago. */
+  g_clear_pointer (&self->window_args, g_strv_builder_unref);
   g_application_quit (self->application);
 }
 
@@ -269,7 +284,9 @@ main (int argc, char *argv[])
   self.skip_activation = TRUE;
   status = g_application_run (application, argc, argv);
 
-  window_args = g_steal_pointer (&self.window_args);
+  if (self.window_args != NULL)
+    window_args = g_strv_builder_end (self.window_args);
+  g_clear_pointer (&self.window_args, g_strv_builder_unref);
   background_clear (&self);
   g_clear_object (&application);
 

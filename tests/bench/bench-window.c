@@ -8,7 +8,11 @@
  * lets it settle, then counts the context switches of all its threads
  * over @idle seconds. The fixture's offline accounts (ERROR) are marked
  * connected: the keep-alive retries those on its own schedule, which is
- * the background work bench-background measures, not the window's.
+ * the background work bench-background measures, not the window's. The
+ * fixture has no tokens in the keyring: the rotating accounts whose
+ * keep-alive is due (or past) are each tried once while the window
+ * settles, find nothing to refresh with and wait until they change, as
+ * real ones would be refreshed once and then wait for weeks.
  *
  *   window_idle_wakeups_per_min: N
  *

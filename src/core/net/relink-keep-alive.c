@@ -34,6 +34,10 @@ struct _RelinkKeepAlive
   GHashTable *last_run;
   /* account ids with a keep-alive or retry in flight. */
   GHashTable *running;
+  /* account ids whose last refresh found no tokens in the keyring: trying
+   * again finds none again, so they wait until the account changes (a
+   * sign-in stores tokens and updates it). */
+  GHashTable *no_tokens;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkKeepAlive, relink_keep_alive, G_TYPE_OBJECT)
@@ -83,6 +87,7 @@ relink_keep_alive_finalize (GObject *object)
   g_hash_table_unref (self->watched);
   g_hash_table_unref (self->last_run);
   g_hash_table_unref (self->running);
+  g_hash_table_unref (self->no_tokens);
 
   G_OBJECT_CLASS (relink_keep_alive_parent_class)->finalize (object);
 }
@@ -154,6 +159,7 @@ relink_keep_alive_init (RelinkKeepAlive *self)
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   self->last_run = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->no_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 RelinkKeepAlive *
@@ -187,7 +193,8 @@ relink_keep_alive_get_account_deadline (RelinkKeepAlive *self, RelinkAccount *ac
   g_return_val_if_fail (RELINK_IS_KEEP_ALIVE (self), RELINK_KEEP_ALIVE_NEVER);
   g_return_val_if_fail (RELINK_IS_ACCOUNT (account), RELINK_KEEP_ALIVE_NEVER);
 
-  if (g_hash_table_contains (self->running, relink_account_get_id (account)))
+  if (g_hash_table_contains (self->running, relink_account_get_id (account))
+      || g_hash_table_contains (self->no_tokens, relink_account_get_id (account)))
     return RELINK_KEEP_ALIVE_NEVER;
 
   /* A retry after a transient failure replaces the keep-alive, which
@@ -304,7 +311,12 @@ refresh_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   /* The service recorded the outcome and scheduled any retry. */
   if (!relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (object), result, &error))
-    g_debug ("Keep-alive refresh failed: %s", error->message);
+    {
+      g_debug ("Keep-alive refresh failed: %s", error->message);
+      if (g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
+                           RELINK_TOKEN_SERVICE_ERROR_NOT_CONNECTED))
+        g_hash_table_add (data->self->no_tokens, g_strdup (data->account_id));
+    }
 
   g_hash_table_remove (data->self->running, data->account_id);
   schedule_recompute (data->self);
@@ -385,6 +397,7 @@ network_changed_cb (RelinkKeepAlive *self, GParamSpec *pspec, GNetworkMonitor *m
 static void
 account_notify_cb (RelinkKeepAlive *self, GParamSpec *pspec, RelinkAccount *account)
 {
+  g_hash_table_remove (self->no_tokens, relink_account_get_id (account));
   schedule_recompute (self);
 }
 
