@@ -16,11 +16,11 @@
 
 #include "relink-account-details-dialog.h"
 #include "relink-account-manager.h"
-#include "relink-account-row.h"
+#include "relink-account-row-private.h"
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
-#include "relink-login-dialog.h"
+#include "relink-login-dialog-private.h"
 #include "relink-preferences-dialog.h"
 #include "relink-test-gui.h"
 #include "relink-test-util.h"

@@ -12,7 +12,7 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 
-#include "relink-account-details-dialog.h"
+#include "relink-account-details-dialog-private.h"
 #include "relink-account-manager.h"
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"

@@ -21,7 +21,7 @@
 
 #include "relink-account-manager.h"
 #include "relink-expiry.h"
-#include "relink-login-dialog.h"
+#include "relink-login-dialog-private.h"
 #include "relink-test-gui.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"

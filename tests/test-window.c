@@ -14,15 +14,15 @@
 
 #include "relink-account-details-dialog.h"
 #include "relink-account-manager.h"
-#include "relink-account-row.h"
+#include "relink-account-row-private.h"
 #include "relink-add-account-dialog.h"
 #include "relink-application.h"
 #include "relink-login-dialog.h"
-#include "relink-countdown-ticker.h"
+#include "relink-countdown-ticker-private.h"
 #include "relink-expiry.h"
 #include "relink-test-gui.h"
 #include "relink-test-util.h"
-#include "relink-window.h"
+#include "relink-window-private.h"
 
 #define STUB_ID "stub-market"
 #define STUB_USER_ID "123456"

@@ -75,4 +75,8 @@ void relink_account_details_dialog_renew_clicked_cb (RelinkAccountDetailsDialog 
 void relink_account_details_dialog_keys_clicked_cb (RelinkAccountDetailsDialog *self);
 void relink_account_details_dialog_revoke_clicked_cb (RelinkAccountDetailsDialog *self);
 
+/* For tests: the context's token service. */
+RelinkTokenService *
+relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *self);
+
 G_END_DECLS

@@ -24,8 +24,5 @@ G_DECLARE_FINAL_TYPE (RelinkAccountDetailsDialog,
 GtkWindow *relink_account_details_dialog_new (GtkWindow *parent,
                                               RelinkContext *context,
                                               RelinkAccount *account);
-/* The context's token service. */
-RelinkTokenService *
-relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *self);
 
 G_END_DECLS

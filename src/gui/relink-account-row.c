@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "relink-account-row.h"
+#include "relink-account-row-private.h"
 #include "relink-keyset.h"
 #include "relink-provider.h"
 

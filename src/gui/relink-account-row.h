@@ -30,22 +30,5 @@ void relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *acco
 void
 relink_account_row_set_group_position (RelinkAccountRow *self, const char *heading, gboolean last);
 
-/* What the row shows, for tests. The heading is NULL when hidden. */
-const char *relink_account_row_get_heading (RelinkAccountRow *self);
-const char *relink_account_row_get_title (RelinkAccountRow *self);
-const char *relink_account_row_get_subtitle (RelinkAccountRow *self);
-const char *relink_account_row_get_countdown (RelinkAccountRow *self);
-RelinkAccountState relink_account_row_get_state (RelinkAccountRow *self);
-gboolean relink_account_row_get_renew_visible (RelinkAccountRow *self);
-/* "Renew", or "Connect" for an account never connected; NULL when hidden. */
-const char *relink_account_row_get_renew_label (RelinkAccountRow *self);
-/* The plain reason shown under the subtitle of a row that needs
- * attention (the account's status message), NULL when none is shown. */
-const char *relink_account_row_get_message (RelinkAccountRow *self);
-/* The marketplace badge: its initials and its colour's style class. */
-const char *relink_account_row_get_badge_text (RelinkAccountRow *self);
-const char *relink_account_row_get_badge_class (RelinkAccountRow *self);
-/* The sentence a screen reader reads for the row. */
-const char *relink_account_row_get_accessible_text (RelinkAccountRow *self);
 
 G_END_DECLS

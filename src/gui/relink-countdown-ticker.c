@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "relink-countdown-ticker.h"
+#include "relink-countdown-ticker-private.h"
 #include "relink-expiry.h"
 #include "relink-wall-timer.h"
 

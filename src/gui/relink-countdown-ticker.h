@@ -30,10 +30,5 @@ void relink_countdown_ticker_set_soon_threshold (RelinkCountdownTicker *self, gi
  * watch/unwatch must pair up. */
 void relink_countdown_ticker_watch (RelinkCountdownTicker *self, RelinkAccount *account);
 void relink_countdown_ticker_unwatch (RelinkCountdownTicker *self, RelinkAccount *account);
-guint relink_countdown_ticker_get_n_watched (RelinkCountdownTicker *self);
-/* The moment (UTC unix seconds) the timer is armed for, RELINK_EXPIRY_NEVER
- * when nothing will change. Recomputed lazily: valid after the main loop
- * ran an idle since the last change. */
-gint64 relink_countdown_ticker_get_deadline (RelinkCountdownTicker *self);
 
 G_END_DECLS

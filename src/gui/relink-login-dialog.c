@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
-#include "relink-login-dialog.h"
+#include "relink-login-dialog-private.h"
 #include "relink-login-view.h"
 #include "relink-oauth-client.h"
 #include "relink-sign-in.h"

@@ -29,9 +29,5 @@ RelinkAccount *relink_login_dialog_get_account (RelinkLoginDialog *self);
  * the expiry is unknown). */
 char *relink_login_dialog_dup_success_text (RelinkAccount *account, gboolean renewal);
 
-/* The web view showing the marketplace, NULL while there is none (before
- * the sign-in starts, while the browser is used, after it ended). For
- * tests. */
-WebKitWebView *relink_login_dialog_get_web_view (RelinkLoginDialog *self);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
-#include "relink-window.h"
+#include "relink-window-private.h"
 
 struct _RelinkWindow
 {

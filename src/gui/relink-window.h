@@ -38,10 +38,5 @@ void relink_window_show_error (RelinkWindow *self, const char *title, const char
 void relink_window_add_toast (RelinkWindow *self, AdwToast *toast);
 /* "loading", "empty", "error" or "accounts". */
 const char *relink_window_get_page (RelinkWindow *self);
-/* How many accounts are in "Needs attention" (for tests). */
-guint relink_window_get_n_attention (RelinkWindow *self);
-/* The token service the window's actions use: the context's. Needs a
- * manager. */
-RelinkTokenService *relink_window_get_token_service (RelinkWindow *self);
 
 G_END_DECLS
