@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "relink-test-oidc.h"
 #include "relink-test-service.h"
 
 #define WATCHER_NAME "org.kde.StatusNotifierWatcher"
@@ -17,13 +18,6 @@ relink_test_timed_out_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-void
-relink_test_stub_answer_json (SoupServerMessage *msg, guint status, const char *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
 }
 
 void

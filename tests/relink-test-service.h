@@ -38,8 +38,6 @@ gboolean relink_test_timed_out_cb (gpointer user_data);
 
 /* A stub marketplace: an in-process libsoup server the tests start. */
 
-/* Answers @msg with @status and the JSON text @json. */
-void relink_test_stub_answer_json (SoupServerMessage *msg, guint status, const char *json);
 /* A SoupServerCallback for /authorize: a sign-in page with a title and
  * nothing to fill in, enough for the login dialog's web view. */
 void relink_test_stub_authorize_cb (SoupServer *server,

@@ -59,9 +59,9 @@ users_me_cb (SoupServer *server,
 
   fixture->identity_requests++;
   if (g_strcmp0 (auth, "Bearer " STUB_ACCESS) != 0)
-    relink_test_stub_answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
+    relink_test_answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
   else
-    relink_test_stub_answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
+    relink_test_answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
 }
 
 /* RFC 7009: the token in a form; 200 whatever it is. */

@@ -21,6 +21,7 @@
 #include "relink-countdown-ticker-private.h"
 #include "relink-expiry.h"
 #include "relink-test-gui.h"
+#include "relink-test-oidc.h"
 #include "relink-test-util.h"
 #include "relink-window-private.h"
 
@@ -680,9 +681,9 @@ users_me_cb (SoupServer *server,
                                                    "Authorization");
 
   if (g_strcmp0 (auth, "Bearer " STUB_ACCESS) != 0)
-    relink_test_stub_answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
+    relink_test_answer_json (msg, 401, "{\"error\":\"invalid_token\",\"status\":401}");
   else
-    relink_test_stub_answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
+    relink_test_answer_json (msg, 200, "{\"id\":" STUB_USER_ID ",\"nickname\":\"shop_a\"}");
 }
 
 static void
@@ -884,9 +885,9 @@ answer_token_cb (gpointer user_data)
   /* Shorter than the refresh margin: a second refresh that queued behind
    * this one instead of joining it would find the access token due again
    * and ask for another. */
-  relink_test_stub_answer_json (msg, 200,
-                                "{\"access_token\":\"" STUB_ACCESS "\",\"token_type\":\"Bearer\","
-                                "\"expires_in\":120,\"refresh_token\":\"stub-refresh-2\"}");
+  relink_test_answer_json (msg, 200,
+                           "{\"access_token\":\"" STUB_ACCESS "\",\"token_type\":\"Bearer\","
+                           "\"expires_in\":120,\"refresh_token\":\"stub-refresh-2\"}");
   soup_server_message_unpause (msg);
   g_object_unref (msg);
 
