@@ -505,7 +505,7 @@ test_help (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Exit status"));
   g_assert_nonnull (strstr (result.out, "format_version"));
   g_assert_nonnull (strstr (result.out, "keyring is unavailable"));
-  g_assert_nonnull (strstr (result.out, "130  cancelled"));
+  g_assert_nonnull (strstr (result.out, "130  canceled"));
 
   RUN (fixture, &command, NULL, "help", "refresh");
   g_assert_cmpint (command.status, ==, 0);

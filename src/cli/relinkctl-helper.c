@@ -102,7 +102,7 @@ describe_error (const GError *error)
   const char *found = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_strdup (_ ("Cancelled."));
+    return g_strdup (_ ("Canceled."));
 
   if (hole == NULL)
     return g_strdup (error->message);
@@ -406,8 +406,8 @@ refresh_next (FullCtl *ctl)
 
     if (g_cancellable_is_cancelled (ctl->base.cancellable) && !g_queue_is_empty (&ctl->queue))
       {
-        ctl_print_error (ngettext ("Cancelled; %u account was not refreshed.",
-                                   "Cancelled; %u accounts were not refreshed.",
+        ctl_print_error (ngettext ("Canceled; %u account was not refreshed.",
+                                   "Canceled; %u accounts were not refreshed.",
                                    g_queue_get_length (&ctl->queue)),
                          g_queue_get_length (&ctl->queue));
         finish (ctl, CTL_EXIT_CANCELLED);
@@ -557,7 +557,7 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   marketplace = provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace");
   if (withdrawn)
     {
-      g_print (_ ("Revoked the authorisation of “%s”.\n"),
+      g_print (_ ("Revoked the authorization of “%s”.\n"),
                relink_account_get_display_name (account));
     }
   else if (url != NULL)
@@ -679,7 +679,7 @@ read_token_from_stdin (FullCtl *ctl, RelinkAccount *account, int *out_status)
               tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
               g_printerr ("\n");
             }
-          ctl_print_error (_ ("Cancelled."));
+          ctl_print_error (_ ("Canceled."));
           *out_status = CTL_EXIT_CANCELLED;
           wipe_free (buffer, size);
           return NULL;

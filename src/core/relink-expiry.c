@@ -102,7 +102,7 @@ relink_expiry_state_to_string (RelinkAccountState state)
       case RELINK_ACCOUNT_STATE_EXPIRED:
         return _ ("Expired");
       case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
-        return _ ("Needs re-authorisation");
+        return _ ("Needs re-authorization");
       case RELINK_ACCOUNT_STATE_ERROR:
         return _ ("Offline or error");
       case RELINK_ACCOUNT_STATE_NOT_CONNECTED:

@@ -163,7 +163,7 @@ relink_token_failure_describe (const GError *error,
                                    "the token. Renew the account to sign in again."),
                                 marketplace);
 
-      return g_strdup_printf (_ ("%s no longer accepts the saved authorisation. Renew the "
+      return g_strdup_printf (_ ("%s no longer accepts the saved authorization. Renew the "
                                  "account to sign in again."),
                               marketplace);
     }

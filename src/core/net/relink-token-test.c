@@ -152,7 +152,7 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
         {
           data->needs_reauth = TRUE;
           test_finish_with (g_steal_pointer (&task), FALSE,
-                            g_strdup_printf (_ ("%s no longer accepts the saved authorisation. "
+                            g_strdup_printf (_ ("%s no longer accepts the saved authorization. "
                                                 "Renew the account to sign in again."),
                                              relink_provider_get_name (data->target.provider)));
           return;
