@@ -166,8 +166,10 @@ ctl_lookup_account (Ctl *ctl, const char *name)
         g_string_append_printf (ids, "\n  %s  %s", relink_account_get_id (account),
                                 relink_account_get_display_name (account));
       }
-    ctl_print_error (_ ("“%s” could be any of %u accounts; name one by its id:%s"), name,
-                     candidates->len, ids->str);
+    ctl_print_error (ngettext ("“%s” could be any of %u account; name one by its id:%s",
+                               "“%s” could be any of %u accounts; name one by its id:%s",
+                               candidates->len),
+                     name, candidates->len, ids->str);
   }
   return NULL;
 }

@@ -397,9 +397,16 @@ refresh_next (FullCtl *ctl)
     double seconds = (double) (g_get_monotonic_time () - ctl->started_us) / G_USEC_PER_SEC;
     guint attempted = ctl->n_done;
 
-    g_print (ngettext ("Refreshed %u of %u account in %.1f s",
-                       "Refreshed %u of %u accounts in %.1f s", attempted),
-             attempted - ctl->n_failed, attempted, seconds);
+    /* Each number with its own plural form. Translators: the end of
+     * "Refreshed 2 of 3 accounts"; use the case your language needs. */
+    g_autofree char *of_total
+        = g_strdup_printf (ngettext ("of %u account", "of %u accounts", attempted), attempted);
+
+    /* Translators: "Refreshed 2 of 3 accounts in 1.5 s": %u is the number
+     * refreshed, %s "of 3 accounts", %.1f the seconds taken. */
+    g_print (ngettext ("Refreshed %u %s in %.1f s", "Refreshed %u %s in %.1f s",
+                       attempted - ctl->n_failed),
+             attempted - ctl->n_failed, of_total, seconds);
     if (ctl->n_skipped > 0)
       g_print (ngettext ("; %u skipped", "; %u skipped", ctl->n_skipped), ctl->n_skipped);
     g_print (".\n");

@@ -303,9 +303,17 @@ ctl_cmd_status (Ctl *ctl, char **args)
     g_print (ngettext ("The account is fine.\n", "All %u accounts are fine.\n", accounts->len),
              accounts->len);
   else
-    g_print (ngettext ("%u of %u account needs attention.\n", "%u of %u accounts need attention.\n",
-                       accounts->len),
-             attention, accounts->len);
+    {
+      /* Each number with its own plural form: the verb follows @attention,
+       * the noun the total. Translators: the end of "6 of 8 accounts need
+       * attention."; use the case your language needs after "6". */
+      g_autofree char *of_total = g_strdup_printf (
+          ngettext ("of %u account", "of %u accounts", accounts->len), accounts->len);
+
+      /* Translators: %u is a number of accounts, %s is "of 8 accounts". */
+      g_print (ngettext ("%u %s needs attention.\n", "%u %s need attention.\n", attention),
+               attention, of_total);
+    }
 
   return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }

@@ -248,6 +248,24 @@ key_equal (Key a, Key b)
   return a.kind == b.kind && a.value == b.value;
 }
 
+/* "expires in 5 h 12 min": each number with its own plural form (one
+ * ngettext() cannot serve two numbers: Polish needs "2 h 5 min" and
+ * "5 h 2 min" inflected separately). */
+static char *
+dup_expires_in_hours_minutes (int hours, int minutes)
+{
+  /* Translators: "h" is the abbreviation for hours, as in "5 h". */
+  g_autofree char *hours_text = g_strdup_printf (ngettext ("%d h", "%d h", hours), hours);
+  /* Translators: "min" is the abbreviation for minutes, as in "12 min". */
+  g_autofree char *minutes_text = g_strdup_printf (ngettext ("%d min", "%d min", minutes), minutes);
+  /* Translators: a short duration: "5 h" and "12 min" make "5 h 12 min". */
+  g_autofree char *duration
+      = g_strdup_printf (C_ ("short duration", "%s %s"), hours_text, minutes_text);
+
+  /* Translators: %s is a duration, "5 h 12 min" or "5 hours 12 minutes". */
+  return g_strdup_printf (_ ("expires in %s"), duration);
+}
+
 static char *
 key_to_string (Key key)
 {
@@ -273,11 +291,7 @@ key_to_string (Key key)
               return g_strdup_printf (ngettext ("expires in %d h", "expires in %d h", hours),
                                       hours);
 
-            /* Translators: hours and minutes left, e.g. "expires in 5 h 12 min";
-             * the plural form follows the minutes. */
-            return g_strdup_printf (
-                ngettext ("expires in %d h %d min", "expires in %d h %d min", minutes), hours,
-                minutes);
+            return dup_expires_in_hours_minutes (hours, minutes);
           }
         if (value >= 1)
           /* Translators: "min" is the abbreviation for minutes. */

@@ -95,9 +95,10 @@ format_moment (gint64 moment, gboolean with_time, const char *if_zero)
   dt = g_date_time_new_from_unix_local (moment);
   if (dt == NULL)
     return g_steal_pointer (&date);
-  time = g_date_time_format (dt, "%H:%M");
+  /* The locale's own time of day (LC_TIME): "14:05:00", "2:05:00 PM". */
+  time = g_date_time_format (dt, "%X");
 
-  /* Translators: a date, then a time of day: "21 May 2028, 14:05". */
+  /* Translators: a date, then a time of day: "21 May 2028, 14:05:00". */
   return g_strdup_printf (_ ("%s, %s"), date, time);
 }
 
