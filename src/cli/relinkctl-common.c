@@ -24,6 +24,7 @@
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
+#include "relinkctl-output.h"
 
 struct _CtlCommand
 {
@@ -663,6 +664,7 @@ ctl_main (Ctl *ctl,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  ctl_output_init ();
   g_set_prgname ("relinkctl");
 
   /* Standard output carries answers only (a token, JSON); every log

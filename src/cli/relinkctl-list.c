@@ -20,6 +20,7 @@
 #include "relink-expiry.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
+#include "relinkctl-output.h"
 
 /* "eBay · Sandbox", as the window's rows say it. */
 static char *
@@ -113,7 +114,8 @@ print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  ctl_write_utf8 (text);
+  ctl_write_utf8 ("\n");
 
   return attention;
 }
