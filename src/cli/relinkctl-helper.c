@@ -397,10 +397,12 @@ refresh_next (FullCtl *ctl)
     double seconds = (double) (g_get_monotonic_time () - ctl->started_us) / G_USEC_PER_SEC;
     guint attempted = ctl->n_done;
 
-    /* Each number with its own plural form. Translators: the end of
+    /* Each number with its own plural form. */
+    g_autofree char *of_total = NULL;
+
+    /* Translators: the end of "6 of 8 accounts need attention." or
      * "Refreshed 2 of 3 accounts"; use the case your language needs. */
-    g_autofree char *of_total
-        = g_strdup_printf (ngettext ("of %u account", "of %u accounts", attempted), attempted);
+    of_total = g_strdup_printf (ngettext ("of %u account", "of %u accounts", attempted), attempted);
 
     /* Translators: "Refreshed 2 of 3 accounts in 1.5 s": %u is the number
      * refreshed, %s "of 3 accounts", %.1f the seconds taken. */

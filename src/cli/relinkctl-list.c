@@ -307,10 +307,13 @@ ctl_cmd_status (Ctl *ctl, char **args)
   else
     {
       /* Each number with its own plural form: the verb follows @attention,
-       * the noun the total. Translators: the end of "6 of 8 accounts need
-       * attention."; use the case your language needs after "6". */
-      g_autofree char *of_total = g_strdup_printf (
-          ngettext ("of %u account", "of %u accounts", accounts->len), accounts->len);
+       * the noun the total. */
+      g_autofree char *of_total = NULL;
+
+      /* Translators: the end of "6 of 8 accounts need attention." or
+       * "Refreshed 2 of 3 accounts"; use the case your language needs. */
+      of_total = g_strdup_printf (ngettext ("of %u account", "of %u accounts", accounts->len),
+                                  accounts->len);
 
       /* Translators: %u is a number of accounts, %s is "of 8 accounts". */
       g_print (ngettext ("%u %s needs attention.\n", "%u %s need attention.\n", attention),

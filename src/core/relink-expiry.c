@@ -254,13 +254,16 @@ key_equal (Key a, Key b)
 static char *
 dup_expires_in_hours_minutes (int hours, int minutes)
 {
+  g_autofree char *hours_text = NULL;
+  g_autofree char *minutes_text = NULL;
+  g_autofree char *duration = NULL;
+
   /* Translators: "h" is the abbreviation for hours, as in "5 h". */
-  g_autofree char *hours_text = g_strdup_printf (ngettext ("%d h", "%d h", hours), hours);
+  hours_text = g_strdup_printf (ngettext ("%d h", "%d h", hours), hours);
   /* Translators: "min" is the abbreviation for minutes, as in "12 min". */
-  g_autofree char *minutes_text = g_strdup_printf (ngettext ("%d min", "%d min", minutes), minutes);
+  minutes_text = g_strdup_printf (ngettext ("%d min", "%d min", minutes), minutes);
   /* Translators: a short duration: "5 h" and "12 min" make "5 h 12 min". */
-  g_autofree char *duration
-      = g_strdup_printf (C_ ("short duration", "%s %s"), hours_text, minutes_text);
+  duration = g_strdup_printf (C_ ("short duration", "%s %s"), hours_text, minutes_text);
 
   /* Translators: %s is a duration, "5 h 12 min" or "5 hours 12 minutes". */
   return g_strdup_printf (_ ("expires in %s"), duration);
