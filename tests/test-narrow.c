@@ -93,14 +93,24 @@ surface_width (GtkWidget *window)
   return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window)));
 }
 
-/* The narrowest the window goes. */
+/* The narrowest the window's contents go: without the border GTK draws
+ * around a window on an X server without a compositor (a phone's
+ * maximized window has none). */
 static int
 minimum_width (GtkWidget *window)
 {
-  int minimum, natural;
+  int widest = 0;
 
-  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
-  return minimum;
+  for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum;
+
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      widest = MAX (widest, minimum);
+    }
+
+  return widest;
 }
 
 /* What the metainfo promises software centres: the window fits a display
@@ -305,9 +315,13 @@ assert_dialog_fits (GtkWidget *dialog, const char *dir, const char *name)
   gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
   gtk_window_present (GTK_WINDOW (dialog));
   relink_test_wait_for_frames (dialog, 3);
+  /* The window itself, that is without the border GTK draws around it
+   * on an X server without a compositor (none on a phone's maximized
+   * window): AdwPreferencesWindow asks for exactly 360. */
+  WAIT_FOR ((relink_test_wait_for_frames (dialog, 1), gtk_widget_get_width (dialog) <= 360));
+  relink_test_wait_for_frames (dialog, 2);
   g_assert_cmpint (screenshot (dialog, dir, name), <=, 360);
   g_assert_cmpint (minimum_width (dialog), <=, 360);
-  g_assert_cmpint (surface_width (dialog), ==, 360);
   assert_nothing_clipped (dialog, dialog);
 }
 

@@ -777,6 +777,22 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Two pill buttons side by side are wider than a phone: their labels
+   * wrap instead ("Remove / Account…"). gtk_button_set_label() keeps the
+   * label widget, and with it the wrapping. */
+  {
+    GtkButton *pills[]
+        = { self->test_button, self->renew_button, self->revoke_button, self->remove_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pills); i++)
+      {
+        GtkLabel *label = GTK_LABEL (gtk_button_get_child (pills[i]));
+
+        gtk_label_set_wrap (label, TRUE);
+        gtk_label_set_justify (label, GTK_JUSTIFY_CENTER);
+      }
+  }
+
   self->cancellable = g_cancellable_new ();
 
   self->authorised_row
