@@ -12,6 +12,7 @@
 #include <gdk/x11/gdkx.h>
 #include <string.h>
 
+#include "relink-account-filter.h"
 #include "relink-account-manager.h"
 #include "relink-account-row-private.h"
 #include "relink-test-gui.h"
@@ -312,6 +313,50 @@ test_search_type_ahead (void)
   fixture_close (&fixture);
 }
 
+static guint
+count_matches (GListModel *accounts, RelinkAccountFilter *filter, const char *search)
+{
+  guint n = 0;
+
+  relink_account_filter_set_search (filter, search);
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (accounts, i);
+
+      n += gtk_filter_match (GTK_FILTER (filter), account);
+    }
+
+  return n;
+}
+
+/* The filter itself: accents and case aside, every word somewhere in the
+ * nickname, the user name or id, or the marketplace's name. */
+static void
+test_search_filter (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccountFilter) filter = relink_account_filter_new ();
+  GListModel *accounts;
+
+  fixture_open (&fixture);
+  accounts = relink_account_manager_get_accounts (fixture.manager);
+
+  g_assert_cmpint (gtk_filter_get_strictness (GTK_FILTER (filter)), ==, GTK_FILTER_MATCH_ALL);
+  g_assert_cmpuint (count_matches (accounts, filter, "ÉTSY"), ==, N_CYCLES);
+  g_assert_true (relink_account_filter_is_active (filter));
+  g_assert_cmpuint (count_matches (accounts, filter, "handmadebyana"), ==, N_CYCLES);
+  g_assert_cmpuint (count_matches (accounts, filter, "A1PA6795"), ==, N_CYCLES);
+  g_assert_cmpuint (count_matches (accounts, filter, "Mercado Libre"), ==, 2 * N_CYCLES);
+  g_assert_cmpuint (count_matches (accounts, filter, "  libre   tienda "), ==, N_CYCLES);
+  g_assert_cmpuint (count_matches (accounts, filter, "lojá 2"), ==, 1);
+  g_assert_cmpuint (count_matches (accounts, filter, "ebay zzz"), ==, 0);
+  g_assert_cmpuint (count_matches (accounts, filter, "   "), ==, N_ACCOUNTS);
+  g_assert_false (relink_account_filter_is_active (filter));
+  g_assert_cmpint (gtk_filter_get_strictness (GTK_FILTER (filter)), ==, GTK_FILTER_MATCH_ALL);
+
+  fixture_close (&fixture);
+}
+
 static void
 close_request_cb (GtkWindow *window, gboolean *asked)
 {
@@ -361,6 +406,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/search/filter", test_search_filter);
   g_test_add_func ("/search/keys", test_search_keys);
   g_test_add_func ("/search/type-ahead", test_search_type_ahead);
   g_test_add_func ("/window/close-key", test_close_key);

@@ -26,6 +26,7 @@ struct _RelinkWindow
   GtkSpinner *spinner;
   AdwStatusPage *error_page;
   GtkListView *list_view;
+  GtkToggleButton *search_button;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   AdwStatusPage *no_results_page;
@@ -736,6 +737,8 @@ relink_window_constructed (GObject *object)
 
   if (self->manager == NULL)
     {
+      /* Nothing to search. */
+      gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), FALSE);
       update_page (self);
       return;
     }
@@ -907,6 +910,7 @@ relink_window_class_init (RelinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, no_results_page);
