@@ -493,7 +493,7 @@ relink_application_init (RelinkApplication *self)
                                  G_OPTION_ARG_STRING_ARRAY, _ ("Show the account’s details"),
                                  _ ("ACCOUNT-ID"));
   g_application_add_main_option (G_APPLICATION (self), "renew-account", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_STRING_ARRAY, _ ("Renew the account’s authorisation"),
+                                 G_OPTION_ARG_STRING_ARRAY, _ ("Renew the account’s authorization"),
                                  _ ("ACCOUNT-ID"));
   /* relink-background's, when it hands over to a window. */
   g_application_add_main_option (G_APPLICATION (self), "from-background", 0, G_OPTION_FLAG_HIDDEN,
