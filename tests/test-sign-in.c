@@ -925,6 +925,8 @@ test_discovery_checks (Fixture *fixture, gconstpointer data)
   set_discovery_doc (fixture, "https://login.example.com", "");
   g_assert_null (discover (fixture, issuer, NULL, &error));
   g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD);
+  /* ...and the message names the issuer the server reported. */
+  g_assert_nonnull (strstr (error->message, "“https://login.example.com”"));
   g_clear_error (&error);
 
   /* An endpoint that would receive secrets unencrypted is refused. */
