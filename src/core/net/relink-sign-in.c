@@ -142,6 +142,17 @@ split_scopes (const char *scopes)
   }
 }
 
+static gboolean
+has_scopes (const char *const *scopes)
+{
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    {
+      if (!is_blank (scopes[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * relink_sign_in_new:
  * @manager: the account manager (keyring, store, HTTP client)
@@ -200,7 +211,12 @@ relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GErro
   self->provider = g_object_ref (provider);
   self->renewal = !is_blank (relink_account_get_identity_id (account));
 
-  scopes = split_scopes (relink_account_get_scopes (account));
+  /* The scopes granted last time stand for a choice only where the
+   * profile asks for scopes at all: for one that lists none, the token
+   * answer's scope string is the marketplace's description of the grant
+   * (Amazon, eBay), and asking for it back would be refused. */
+  if (has_scopes (relink_provider_get_scopes (provider)))
+    scopes = split_scopes (relink_account_get_scopes (account));
   self->request
       = relink_auth_request_new (provider, keyset, (const char *const *) scopes, &local_error);
   if (self->request == NULL)
