@@ -148,8 +148,9 @@ void relink_token_service_run_hooks (RelinkTokenService *self,
 
 /* What follows every sign-in (connect or renewal), wherever it started:
  * the renewal hooks learn of the new expiry, and a connection test proves
- * the new token and records it in the history. Finish it with
- * relink_token_service_test_finish(). */
+ * the new token and records it in the history; where the sign-in asked
+ * the identity endpoint already, its recorded answer is the test's (the
+ * marketplace is asked once). Finish it with relink_token_service_test_finish(). */
 void relink_token_service_signed_in_async (RelinkTokenService *self,
                                            RelinkAccount *account,
                                            GCancellable *cancellable,
