@@ -247,8 +247,14 @@ print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshol
     }
   else
     {
-      countdown
-          = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
+      /* Not the authorization's countdown once its refresh token was
+       * refused: what still works. */
+      if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
+        countdown = relink_expiry_describe_reauth (relink_account_get_access_expires_at (account),
+                                                   now, NULL, FALSE);
+      else
+        countdown
+            = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
       /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
       g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
                relink_expiry_state_to_string (state), countdown);

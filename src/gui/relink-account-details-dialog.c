@@ -157,7 +157,12 @@ update_countdown (RelinkAccountDetailsDialog *self)
     }
   else
     {
-      countdown = relink_expiry_describe (expires_at, now, NULL);
+      /* After a refused refresh token, what still works (as on the row). */
+      if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
+        countdown = relink_expiry_describe_reauth (
+            relink_account_get_access_expires_at (self->account), now, NULL, FALSE);
+      else
+        countdown = relink_expiry_describe (expires_at, now, NULL);
       gtk_label_set_text (self->countdown_label, countdown);
       gtk_widget_set_visible (GTK_WIDGET (self->separator_label), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), TRUE);
@@ -170,6 +175,10 @@ update_countdown (RelinkAccountDetailsDialog *self)
     return;
   next = MIN (relink_expiry_next_change (expires_at, now, NULL),
               relink_expiry_next_state_change (expires_at, now, threshold));
+  if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
+      && relink_account_get_access_expires_at (self->account) > now)
+    next = MIN (next, relink_expiry_next_change (
+                          relink_account_get_access_expires_at (self->account), now, NULL));
   if (next == RELINK_EXPIRY_NEVER)
     return;
   self->countdown_source
