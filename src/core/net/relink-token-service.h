@@ -24,7 +24,11 @@ typedef enum
   RELINK_TOKEN_SERVICE_ERROR_NOT_AVAILABLE, /* the marketplace offers no such check (Amazon's
                                                identity) */
   RELINK_TOKEN_SERVICE_ERROR_WRONG_ACCOUNT, /* the token belongs to someone else */
-  RELINK_TOKEN_SERVICE_ERROR_FAILED
+  RELINK_TOKEN_SERVICE_ERROR_FAILED,
+  /* The marketplace refused the revocation for good (a 4xx other than
+   * 401 and 429, or 501): asking again will not help; the tokens are
+   * still here, for relink_token_service_forget_tokens_async(). */
+  RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED
 } RelinkTokenServiceError;
 
 GQuark relink_token_service_error_quark (void);
@@ -134,6 +138,17 @@ gboolean relink_token_service_revoke_finish (RelinkTokenService *self,
                                              gboolean *out_withdrawn,
                                              char **out_connected_apps_url,
                                              GError **error);
+
+/* Removes the account's tokens from this computer without asking the
+ * marketplace, after it refused the revocation
+ * (RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED): the end of a
+ * revocation, under the account's lock, recorded as one that the
+ * marketplace did not confirm. Finish with relink_token_service_revoke_finish(). */
+void relink_token_service_forget_tokens_async (RelinkTokenService *self,
+                                               RelinkAccount *account,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
 
 /* When the service wants to retry @account after a transient failure (UTC
  * unix seconds), 0 when no retry is due. Emits ::schedule-changed when it
