@@ -231,14 +231,14 @@ read_profile_file (const char *path, char **out_contents, gsize *out_length, GEr
     {
       g_close (fd, NULL);
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: not a regular file; skipped"), path);
+                   _ ("%s: not a regular file"), path);
       return FALSE;
     }
   if (info.st_size > MAX_PROFILE_SIZE)
     {
       g_close (fd, NULL);
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: larger than %d KiB, too large to be a profile; skipped"), path,
+                   _ ("%s: larger than %d KiB, too large to be a profile"), path,
                    MAX_PROFILE_SIZE / 1024);
       return FALSE;
     }
@@ -269,7 +269,7 @@ read_profile_file (const char *path, char **out_contents, gsize *out_length, GEr
   if (length > MAX_PROFILE_SIZE)
     {
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: larger than %d KiB, too large to be a profile; skipped"), path,
+                   _ ("%s: larger than %d KiB, too large to be a profile"), path,
                    MAX_PROFILE_SIZE / 1024);
       return FALSE;
     }
