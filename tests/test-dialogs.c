@@ -704,6 +704,7 @@ test_add_account_skipped_profile (void)
                    "https:// URL (http:// is only allowed for 127.0.0.1, localhost and [::1])\n");
   /* The good ones are still there. */
   g_assert_nonnull (relink_test_find_widget (dialog, "acme-market"));
+  maybe_screenshot (dialog, "add-account-skipped-profile");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   fixture_close (&fixture);
