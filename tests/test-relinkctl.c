@@ -61,6 +61,8 @@ typedef struct
   char *ebay_authorization;
   GHashTable *last_form;
   guint next_access;
+
+  const char *lc_all; /* LC_ALL for relinkctl, NULL: the test's own */
 } Fixture;
 
 typedef struct
@@ -393,6 +395,10 @@ run_program (Fixture *fixture,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  /* What relinkctl writes on standard error unasked, not debug logs. */
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  if (fixture->lc_all != NULL)
+    g_subprocess_launcher_setenv (launcher, "LC_ALL", fixture->lc_all, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
   g_assert_no_error (error);
 
@@ -505,7 +511,7 @@ test_help (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Exit status"));
   g_assert_nonnull (strstr (result.out, "format_version"));
   g_assert_nonnull (strstr (result.out, "keyring is unavailable"));
-  g_assert_nonnull (strstr (result.out, "130  cancelled"));
+  g_assert_nonnull (strstr (result.out, "130  canceled"));
 
   RUN (fixture, &command, NULL, "help", "refresh");
   g_assert_cmpint (command.status, ==, 0);
@@ -597,6 +603,64 @@ test_status_broken_profile (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (refresh.status, !=, 0);
   g_assert_nonnull (strstr (refresh.err, "The marketplace profile “" EBAY_ID "” is broken: "));
   g_assert_null (strstr (refresh.err, "missing"));
+}
+
+/* A custom profile with a mistake that no account uses: relinkctl does
+ * not repeat it on every call, only when asked (--verbose), and status
+ * names it. */
+static void
+test_skipped_profile_quiet (Fixture *fixture, gconstpointer data)
+{
+  g_auto (Result) list = { 0 };
+  g_auto (Result) verbose = { 0 };
+  g_auto (Result) status = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) refresh = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Quiet shop", "Atza|cached-q",
+                                     relink_now () + 3600, "Atzr|cached-rq");
+  const char *sentence = "acme.json was skipped: field “environments[0].token_url”: must be an "
+                         "https:// URL (http:// is only allowed for 127.0.0.1, localhost and "
+                         "[::1])";
+  JsonArray *skipped;
+
+  write_profile (fixture, "acme.json",
+                 "{ \"format_version\": 1, \"id\": \"acme\", \"name\": \"Acme\","
+                 "  \"client_auth\": \"basic\", \"pkce\": \"none\","
+                 "  \"identity\": { \"source\": \"redirect\", \"id_field\": \"uid\" },"
+                 "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\","
+                 "    \"authorize_url\": \"https://acme.example/authorize\","
+                 "    \"token_url\": \"http://acme.example/token\" } ] }");
+
+  RUN (fixture, &list, NULL, "list");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpstr (list.err, ==, "");
+
+  RUN (fixture, &refresh, NULL, "refresh", "Quiet shop");
+  g_test_message ("%s", refresh.err);
+  g_assert_cmpint (refresh.status, ==, 0);
+  g_assert_null (strstr (refresh.err, "acme"));
+
+  RUN (fixture, &verbose, NULL, "list", "--verbose");
+  g_test_message ("%s", verbose.err);
+  g_assert_cmpint (verbose.status, ==, 0);
+  g_assert_nonnull (strstr (verbose.err, sentence));
+
+  RUN (fixture, &status, NULL, "status");
+  g_test_message ("%s", status.out);
+  g_assert_cmpint (status.status, ==, 0);
+  g_assert_nonnull (strstr (status.out, sentence));
+  g_assert_cmpstr (status.err, ==, "");
+
+  RUN (fixture, &json, NULL, "status", "--json");
+  g_assert_cmpint (json.status, ==, 0);
+  json_parser_load_from_data (parser, json.out, -1, &error);
+  g_assert_no_error (error);
+  skipped = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "skipped_profiles");
+  g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (skipped, 0), ==, sentence);
 }
 
 /* A 403 page from the token endpoint is no refusal of the grant: the
@@ -808,6 +872,87 @@ test_list_human (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Handmade shop"));
   g_assert_nonnull (strstr (result.out, "eBay · Sandbox"));
   g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+assert_ascii_without_question_marks (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p >= 0x80 || *p == '?')
+        g_error ("not plain ASCII at “%.20s” in:\n%s", p, text);
+    }
+}
+
+/* Under LC_ALL=C (cron) the middle dot, dashes and typographic quotes
+ * become their ASCII look-alikes, not "?"; JSON stays UTF-8. */
+static void
+test_c_locale (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_auto (Result) list = { 0 };
+  g_auto (Result) help = { 0 };
+  g_auto (Result) missing = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) utf8 = { 0 };
+  g_autofree char *cafe = NULL;
+  JsonArray *accounts;
+  gboolean found = FALSE;
+
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE,
+                                               relink_now (), &error));
+  g_assert_no_error (error);
+  cafe = add_account (fixture, fixture->lwa_keyset, "Café Größe", NULL, 0, NULL);
+
+  fixture->lc_all = "C";
+  RUN (fixture, &list, NULL, "list");
+  RUN (fixture, &help, NULL, "--help");
+  RUN (fixture, &missing, NULL, "token", "no-such-account");
+  RUN (fixture, &json, NULL, "list", "--json");
+  fixture->lc_all = "C.UTF-8";
+  RUN (fixture, &utf8, NULL, "list");
+
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "eBay - Sandbox"));
+  /* A letter ASCII lacks has no look-alike: only the name's own letters
+   * may be "?"; everything Relink wrote is plain ASCII. */
+  g_assert_nonnull (strstr (list.out, "Caf? Gr??e"));
+  {
+    g_autofree char *rest = g_strdup (list.out);
+    char *name = strstr (rest, "Caf? Gr??e");
+
+    memcpy (name, "Cafe Grosse", strlen ("Caf? Gr??e"));
+    assert_ascii_without_question_marks (rest);
+  }
+  g_assert_cmpstr (list.err, ==, "");
+
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "\"relinkctl help COMMAND\""));
+  assert_ascii_without_question_marks (help.out);
+
+  g_assert_cmpint (missing.status, !=, 0);
+  g_assert_nonnull (strstr (missing.err, "\"no-such-account\""));
+  assert_ascii_without_question_marks (missing.err);
+
+  /* The same under a UTF-8 locale: the real characters. */
+  g_assert_nonnull (strstr (utf8.out, "eBay · Sandbox"));
+  g_assert_nonnull (strstr (utf8.out, "Café Größe"));
+
+  /* JSON is UTF-8 whatever the locale. */
+  g_assert_cmpint (json.status, ==, 0);
+  accounts = json_object_get_array_member (parse_json (parser, json.out), "accounts");
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (account, "id"), cafe) == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (account, "nickname"), ==, "Café Größe");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
 }
 
 /* token */
@@ -1643,9 +1788,11 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/help", test_help);
   ADD ("/relinkctl/status/exit-codes", test_status_exit_codes);
   ADD ("/relinkctl/status/broken-profile", test_status_broken_profile);
+  ADD ("/relinkctl/status/skipped-profile", test_skipped_profile_quiet);
   ADD ("/relinkctl/refresh/unexpected-answer", test_refresh_unexpected_answer);
   ADD ("/relinkctl/json/schema", test_json_schema);
   ADD ("/relinkctl/list/human", test_list_human);
+  ADD ("/relinkctl/c-locale", test_c_locale);
   ADD ("/relinkctl/token/cached", test_token_cached);
   ADD ("/relinkctl/token/refreshes", test_token_refreshes);
   ADD ("/relinkctl/token/failures", test_token_failures);

@@ -695,7 +695,7 @@ close_login_dialog (GtkWindow *dialog)
 }
 
 #define REAUTH_MESSAGE                                                                             \
-  "Stub Market no longer accepts the saved authorisation. Renew the account to sign in again."
+  "Stub Market no longer accepts the saved authorization. Renew the account to sign in again."
 
 static void
 add_stub_accounts (Fixture *fixture)
@@ -798,6 +798,13 @@ test_window_renew (void)
   g_assert_nonnull (row);
   g_assert_cmpstr (relink_account_row_get_renew_label (row), ==, "Renew");
   g_assert_cmpstr (relink_account_row_get_message (row), ==, REAUTH_MESSAGE);
+  /* Not "expires in 99 days" as if all were well: what still works. */
+  g_test_message ("%s", relink_account_row_get_countdown (row));
+  g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row),
+                                   "refresh token refused; access token valid for "));
+  g_assert_nonnull (strstr (relink_account_row_get_accessible_text (row),
+                            "refresh token refused; access token valid for "));
+  g_assert_null (strstr (relink_account_row_get_accessible_text (row), "expires in"));
   row = find_row (&fixture, "Shop B");
   g_assert_cmpstr (relink_account_row_get_renew_label (row), ==, "Connect");
   g_assert_null (relink_account_row_get_message (row));
@@ -1112,12 +1119,12 @@ test_app_follows_store (void)
   /* A refresh there found the authorisation revoked. */
   g_assert_true (
       relink_store_update_status (other, "account-ctl", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-                                  "Etsy no longer accepts the saved authorisation.", &error));
+                                  "Etsy no longer accepts the saved authorization.", &error));
   g_assert_no_error (error);
   WAIT_FOR (relink_account_get_status (account) == RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   WAIT_FOR (relink_window_get_n_attention (window) == 1);
   g_assert_cmpstr (relink_account_get_status_message (account), ==,
-                   "Etsy no longer accepts the saved authorisation.");
+                   "Etsy no longer accepts the saved authorization.");
 
   /* Notifications and the tray renew through the application, which
    * hands over to its window; the window is made again when closed. */

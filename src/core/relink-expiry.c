@@ -102,7 +102,7 @@ relink_expiry_state_to_string (RelinkAccountState state)
       case RELINK_ACCOUNT_STATE_EXPIRED:
         return _ ("Expired");
       case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
-        return _ ("Needs re-authorisation");
+        return _ ("Needs re-authorization");
       case RELINK_ACCOUNT_STATE_ERROR:
         return _ ("Offline or error");
       case RELINK_ACCOUNT_STATE_NOT_CONNECTED:
@@ -248,6 +248,27 @@ key_equal (Key a, Key b)
   return a.kind == b.kind && a.value == b.value;
 }
 
+/* "expires in 5 h 12 min": each number with its own plural form (one
+ * ngettext() cannot serve two numbers: Polish needs "2 h 5 min" and
+ * "5 h 2 min" inflected separately). */
+static char *
+dup_expires_in_hours_minutes (int hours, int minutes)
+{
+  g_autofree char *hours_text = NULL;
+  g_autofree char *minutes_text = NULL;
+  g_autofree char *duration = NULL;
+
+  /* Translators: "h" is the abbreviation for hours, as in "5 h". */
+  hours_text = g_strdup_printf (ngettext ("%d h", "%d h", hours), hours);
+  /* Translators: "min" is the abbreviation for minutes, as in "12 min". */
+  minutes_text = g_strdup_printf (ngettext ("%d min", "%d min", minutes), minutes);
+  /* Translators: a short duration: "5 h" and "12 min" make "5 h 12 min". */
+  duration = g_strdup_printf (C_ ("short duration", "%s %s"), hours_text, minutes_text);
+
+  /* Translators: %s is a duration, "5 h 12 min" or "5 hours 12 minutes". */
+  return g_strdup_printf (_ ("expires in %s"), duration);
+}
+
 static char *
 key_to_string (Key key)
 {
@@ -273,11 +294,7 @@ key_to_string (Key key)
               return g_strdup_printf (ngettext ("expires in %d h", "expires in %d h", hours),
                                       hours);
 
-            /* Translators: hours and minutes left, e.g. "expires in 5 h 12 min";
-             * the plural form follows the minutes. */
-            return g_strdup_printf (
-                ngettext ("expires in %d h %d min", "expires in %d h %d min", minutes), hours,
-                minutes);
+            return dup_expires_in_hours_minutes (hours, minutes);
           }
         if (value >= 1)
           /* Translators: "min" is the abbreviation for minutes. */
@@ -402,6 +419,71 @@ relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz)
     tz = local = g_time_zone_new_local ();
 
   return key_to_spoken (compute_key (expires_at, now, tz));
+}
+
+/* An account whose refresh token was refused may still work for a
+ * while on its access token: that is what its row says instead of the
+ * authorization's countdown, which no longer means anything. The text
+ * changes only where relink_expiry_describe() of @access_expires_at
+ * does, so relink_expiry_next_change() of it tells when to redraw. */
+char *
+relink_expiry_describe_reauth (gint64 access_expires_at, gint64 now, GTimeZone *tz, gboolean spoken)
+{
+  g_autoptr (GTimeZone) local = NULL;
+  Key key;
+  int value;
+
+  if (tz == NULL)
+    tz = local = g_time_zone_new_local ();
+
+  key = compute_key (access_expires_at, now, tz);
+  value = (int) MIN (key.value, G_MAXINT);
+
+  switch (key.kind)
+    {
+      case KEY_DAYS_LEFT:
+        return g_strdup_printf (ngettext ("refresh token refused; access token valid for %d day",
+                                          "refresh token refused; access token valid for %d days",
+                                          value),
+                                value);
+
+      case KEY_MINUTES_LEFT:
+        if (value >= 60)
+          {
+            value /= 60;
+            if (spoken)
+              return g_strdup_printf (
+                  ngettext ("refresh token refused; access token valid for %d hour",
+                            "refresh token refused; access token valid for %d hours", value),
+                  value);
+            /* Translators: "h" is the abbreviation for hours. */
+            return g_strdup_printf (ngettext ("refresh token refused; access token valid for %d h",
+                                              "refresh token refused; access token valid for %d h",
+                                              value),
+                                    value);
+          }
+        if (value >= 1)
+          {
+            if (spoken)
+              return g_strdup_printf (
+                  ngettext ("refresh token refused; access token valid for %d minute",
+                            "refresh token refused; access token valid for %d minutes", value),
+                  value);
+            /* Translators: "min" is the abbreviation for minutes. */
+            return g_strdup_printf (
+                ngettext ("refresh token refused; access token valid for %d min",
+                          "refresh token refused; access token valid for %d min", value),
+                value);
+          }
+        return g_strdup (_ ("refresh token refused; access token valid for less than a minute"));
+
+      case KEY_NO_EXPIRY:
+      case KEY_DAYS_AGO:
+      case KEY_HOURS_AGO:
+      case KEY_MINUTES_AGO:
+      default:
+        return g_strdup (_ ("refresh token refused; sign in again"));
+    }
 }
 
 static int
