@@ -13,8 +13,10 @@
 
 #include "relink-account-json.h"
 #include "relink-account-manager.h"
+#include "relink-backoff.h"
 #include "relink-expiry.h"
 #include "relink-grant.h"
+#include "relink-keep-alive.h"
 #include "relink-reminder-schedule.h"
 #include "relink-test-util.h"
 #include "relink-token-service.h"
@@ -67,12 +69,13 @@ open_manager (Fixture *fixture)
 }
 
 static RelinkKeyset *
-make_keyset (const char *id, const char *kind)
+make_keyset (const char *id, const char *provider_id, const char *kind)
 {
   RelinkKeyset *keyset = relink_keyset_new (id);
 
-  relink_keyset_set_provider_id (keyset, "ebay");
-  relink_keyset_set_environment (keyset, "sandbox");
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset,
+                                 g_str_equal (provider_id, "ebay") ? "sandbox" : "production");
   relink_keyset_set_client_id (keyset, g_str_equal (kind, RELINK_GRANT_KIND_AUTH_N_AUTH)
                                            ? "Agency-Trading-SBX-app"
                                            : "Agency-Relink-SBX-client");
@@ -110,11 +113,11 @@ make_grant (const char *id,
 /* "Shop A" (a1, OAuth, keys k1) with an Auth'n'Auth grant (g1, keys k2),
  * each expiring as given; tokens in the keyring for both. */
 static void
-populate (Fixture *fixture, gint64 oauth_expires, gint64 aan_expires)
+populate_for (Fixture *fixture, const char *provider_id, gint64 oauth_expires, gint64 aan_expires)
 {
   g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkKeyset) k1 = make_keyset ("k1", RELINK_GRANT_KIND_OAUTH2);
-  g_autoptr (RelinkKeyset) k2 = make_keyset ("k2", RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_autoptr (RelinkKeyset) k1 = make_keyset ("k1", provider_id, RELINK_GRANT_KIND_OAUTH2);
+  g_autoptr (RelinkKeyset) k2 = make_keyset ("k2", provider_id, RELINK_GRANT_KIND_AUTH_N_AUTH);
   g_autoptr (RelinkAccount) a1
       = make_grant ("a1", "k1", NULL, NULL, oauth_expires, RELINK_ACCOUNT_STATUS_CONNECTED);
   g_autoptr (RelinkAccount) g1 = make_grant ("g1", "k2", "a1", RELINK_GRANT_NAME_AUTH_N_AUTH,
@@ -149,6 +152,12 @@ populate (Fixture *fixture, gint64 oauth_expires, gint64 aan_expires)
   g_assert_no_error (error);
   g_ptr_array_add (fixture->ids, g_strdup ("a1"));
   g_ptr_array_add (fixture->ids, g_strdup ("g1"));
+}
+
+static void
+populate (Fixture *fixture, gint64 oauth_expires, gint64 aan_expires)
+{
+  populate_for (fixture, "ebay", oauth_expires, aan_expires);
 }
 
 /* The manager shows one account holding two grants, linked both ways;
@@ -430,6 +439,30 @@ test_test_per_kind (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "Auth'n'Auth"));
 }
 
+/* The keep-alive works per grant, and leaves alone a kind without
+ * refresh tokens (on a marketplace whose refreshes extend the grant, so
+ * that only the kind tells them apart). */
+static void
+test_keep_alive (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  g_autoptr (RelinkKeepAlive) keep_alive = NULL;
+  RelinkAccount *account;
+  RelinkAccount *grant;
+
+  populate_for (fixture, "etsy", now + 30 * DAY, now + 30 * DAY);
+  open_manager (fixture);
+  account = relink_account_manager_lookup_account (fixture->manager, "a1");
+  grant = relink_account_manager_lookup_account (fixture->manager, "g1");
+  g_assert_true (relink_provider_get_refresh_extends (relink_account_get_provider (grant)));
+
+  keep_alive = relink_keep_alive_new (service (fixture));
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, account), <,
+                   RELINK_KEEP_ALIVE_NEVER);
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, grant), ==,
+                   RELINK_KEEP_ALIVE_NEVER);
+}
+
 /* Removing the account removes every grant: keyring items first, then
  * the rows and their history. */
 static void
@@ -570,6 +603,7 @@ main (int argc, char *argv[])
   ADD ("reminder-leads", test_reminder_leads);
   ADD ("token-per-grant", test_token_per_grant);
   ADD ("test-per-kind", test_test_per_kind);
+  ADD ("keep-alive", test_keep_alive);
   ADD ("remove-account", test_remove_account);
   ADD ("migrate-with-keyring", test_migrate_with_keyring);
 
