@@ -1156,6 +1156,76 @@ test_details_grants (void)
   fixture_close (&fixture);
 }
 
+/* With keys of another kind for the same marketplace, the dialog offers
+ * that kind of token: Connect adds the grant to the account and signs in
+ * with it. */
+static void
+test_details_add_grant (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) stored = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub-trading");
+  RelinkAccount *grant;
+  GtkWindow *login;
+  GtkWidget *dialog;
+  GtkWidget *offer;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  relink_keyset_set_provider_id (keyset, STUB_ID);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-trading-app");
+  relink_keyset_set_label (keyset, "Trading keys");
+  relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_true (relink_store_save_keyset (fixture.store, keyset, &error));
+  g_assert_true (relink_account_manager_load_sync (fixture.manager, NULL, &error));
+  g_assert_no_error (error);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "grants_group")));
+  g_assert_nonnull (relink_test_find_widget (dialog, "grant-oauth"));
+  offer = relink_test_get_widget (dialog, "add-auth-n-auth");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (offer)), ==, "Auth'n'Auth");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (offer)), ==,
+                   "Not connected · with Trading keys");
+
+  click (offer, "grant-add");
+  WAIT_FOR ((grant = relink_grant_lookup (account, RELINK_GRANT_NAME_AUTH_N_AUTH)) != NULL
+            && relink_test_find_login_dialog (grant) != NULL);
+  login = relink_test_find_login_dialog (grant);
+  g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (dialog));
+  g_assert_true (relink_account_details_dialog_get_grant (RELINK_ACCOUNT_DETAILS_DIALOG (dialog))
+                 == grant);
+
+  /* In the store: a further grant of the account, on the Trading keys. */
+  stored = relink_store_load_account (fixture.store, relink_account_get_id (grant), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (relink_account_get_owner_id (stored), ==, "account-stub");
+  g_assert_cmpstr (relink_account_get_grant_name (stored), ==, "auth-n-auth");
+  g_assert_cmpstr (relink_account_get_keyset_id (stored), ==, "keyset-stub-trading");
+  g_assert_cmpint (relink_account_get_status (stored), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+
+  /* Listed as a grant now, to connect; no longer offered. */
+  g_object_add_weak_pointer (G_OBJECT (login), (gpointer *) &login);
+  gtk_window_destroy (login);
+  WAIT_FOR (login == NULL);
+  g_assert_null (relink_test_find_widget (dialog, "add-auth-n-auth"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (relink_test_get_widget (
+                       relink_test_get_widget (dialog, "grant-auth-n-auth"), "grant-renew"))),
+                   ==, "_Connect");
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
 /* A marketplace that cannot be asked and names no page: the tokens go,
  * and the seller is told what is left to do, not that it is done. */
 static void
@@ -1467,6 +1537,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/empty-history", test_details_empty_history);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
   g_test_add_func ("/details/grants", test_details_grants);
+  g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/test-failure", test_details_test_failure);
   g_test_add_func ("/keysets/list-and-remove", test_keysets);

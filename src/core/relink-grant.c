@@ -35,14 +35,9 @@ relink_grant_kind_default_name (const char *kind)
   return RELINK_GRANT_NAME_OAUTH;
 }
 
-const char *
-relink_grant_get_label (RelinkAccount *grant)
+static const char *
+name_get_label (const char *name)
 {
-  const char *name;
-
-  g_return_val_if_fail (RELINK_IS_ACCOUNT (grant), NULL);
-
-  name = relink_account_get_grant_name (grant);
   if (g_strcmp0 (name, RELINK_GRANT_NAME_OAUTH) == 0)
     /* Translators: the kind of a token: OAuth 2.0, used by most marketplaces. */
     return _ ("OAuth");
@@ -50,6 +45,20 @@ relink_grant_get_label (RelinkAccount *grant)
     /* Translators: eBay's older token for the Trading API; eBay's own name. */
     return _ ("Auth'n'Auth");
   return name;
+}
+
+const char *
+relink_grant_get_label (RelinkAccount *grant)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (grant), NULL);
+
+  return name_get_label (relink_account_get_grant_name (grant));
+}
+
+const char *
+relink_grant_kind_get_label (const char *kind)
+{
+  return name_get_label (relink_grant_kind_default_name (kind));
 }
 
 const char *
@@ -177,4 +186,73 @@ relink_grant_reminder_leads (RelinkAccount *grant, const gint64 *leads, gsize n_
     }
 
   return result;
+}
+
+RelinkAccount *
+relink_grant_new (RelinkAccount *account, RelinkKeyset *keyset)
+{
+  g_autofree char *id = relink_new_id ();
+  g_autofree char *name = NULL;
+  const char *base;
+  RelinkAccount *grant;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (RELINK_IS_KEYSET (keyset), NULL);
+
+  account = relink_account_get_account (account);
+  base = relink_grant_kind_default_name (relink_keyset_get_grant_kind (keyset));
+  name = g_strdup (base);
+  for (guint i = 2; relink_grant_lookup (account, name) != NULL; i++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s-%u", base, i);
+    }
+
+  grant = relink_account_new (id);
+  relink_account_set_owner_id (grant, relink_account_get_id (account));
+  relink_account_set_grant_name (grant, name);
+  relink_account_set_keyset_id (grant, relink_keyset_get_id (keyset));
+  relink_account_set_keyset (grant, keyset);
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  return grant;
+}
+
+GPtrArray *
+relink_grant_candidate_keysets (RelinkAccount *account, GListModel *keysets)
+{
+  GPtrArray *candidates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) grants = NULL;
+  RelinkKeyset *own;
+  guint n;
+
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (account), candidates);
+  g_return_val_if_fail (G_IS_LIST_MODEL (keysets), candidates);
+
+  account = relink_account_get_account (account);
+  own = relink_account_get_keyset (account);
+  if (own == NULL)
+    return candidates;
+
+  grants = relink_grant_list (account);
+  n = g_list_model_get_n_items (keysets);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (RelinkKeyset) keyset = g_list_model_get_item (keysets, i);
+      const char *kind = relink_keyset_get_grant_kind (keyset);
+      gboolean taken = FALSE;
+
+      if (g_strcmp0 (relink_keyset_get_provider_id (keyset), relink_keyset_get_provider_id (own))
+              != 0
+          || g_strcmp0 (relink_keyset_get_environment (keyset), relink_keyset_get_environment (own))
+                 != 0
+          || relink_keyset_get_invalid (keyset))
+        continue;
+
+      for (guint j = 0; j < grants->len && !taken; j++)
+        taken = g_strcmp0 (relink_grant_get_kind (g_ptr_array_index (grants, j)), kind) == 0;
+      if (!taken)
+        g_ptr_array_add (candidates, g_steal_pointer (&keyset));
+    }
+
+  return candidates;
 }

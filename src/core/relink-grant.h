@@ -29,6 +29,8 @@ gboolean relink_grant_kind_has_refresh_token (const char *kind);
 const char *relink_grant_kind_default_name (const char *kind);
 /* Translated, short: "OAuth", "Auth'n'Auth"; for another name, the name. */
 const char *relink_grant_get_label (RelinkAccount *grant);
+/* The same for a kind's grants: "OAuth", "Auth'n'Auth". */
+const char *relink_grant_kind_get_label (const char *kind);
 /* The identity the seller expects for @grant: the grant's own, else its
  * account's. May be NULL. */
 const char *relink_grant_get_expected_identity (RelinkAccount *grant);
@@ -43,6 +45,17 @@ RelinkAccount *relink_grant_lookup (RelinkAccount *account, const char *name);
  * order), the one expiring first among equals: what the account's row
  * shows. */
 RelinkAccount *relink_grant_most_urgent (RelinkAccount *account, gint64 now, gint64 soon_threshold);
+
+/* A new, unsaved further grant of @account obtained with @keyset: a fresh
+ * id, @account as its owner, the kind's default name (made unique within
+ * the account: "oauth-2"), not connected. Save it with
+ * relink_account_manager_add_account_async(), then sign in with it. */
+RelinkAccount *relink_grant_new (RelinkAccount *account, RelinkKeyset *keyset);
+/* The keysets of @keysets (a GListModel of RelinkKeyset) with which a
+ * grant could be added to @account: same marketplace and environment as
+ * the account's keys, a kind none of its grants has, not refused. A new
+ * array of references, in model order. */
+GPtrArray *relink_grant_candidate_keysets (RelinkAccount *account, GListModel *keysets);
 
 /* The reminder leads for @grant from the seller's @leads (seconds): for
  * an auth-n-auth grant with RELINK_GRANT_HARD_EXPIRATION_WARNING_LEAD

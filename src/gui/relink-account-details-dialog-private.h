@@ -31,6 +31,10 @@ struct _RelinkAccountDetailsDialog
    * when the account holds several (relink-account-details-grants.c). */
   AdwPreferencesGroup *grants_group;
   GPtrArray *grant_rows;
+  /* Rows offering a grant of another kind (keys of the same marketplace
+   * environment), and the grant being added. */
+  GPtrArray *candidate_rows;
+  RelinkAccount *adding;
   RelinkTokenService *service;
   gboolean testing;
   gboolean revoking;

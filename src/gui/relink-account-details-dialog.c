@@ -621,6 +621,9 @@ relink_account_details_dialog_constructed (GObject *object)
   g_signal_connect_object (relink_account_get_extra_grants (self->account), "items-changed",
                            G_CALLBACK (relink_account_details_dialog_update_grants), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (relink_account_manager_get_keysets (self->manager), "items-changed",
+                           G_CALLBACK (relink_account_details_dialog_update_grants), self,
+                           G_CONNECT_SWAPPED);
 
   /* Opened on the grant that needs the seller most. */
   relink_account_details_dialog_show_grant (
@@ -663,6 +666,8 @@ relink_account_details_dialog_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_object (&self->grant);
   g_clear_pointer (&self->grant_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->candidate_rows, g_ptr_array_unref);
+  g_clear_object (&self->adding);
   g_clear_object (&self->service);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);

@@ -129,6 +129,104 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   return row;
 }
 
+/* Adding a grant of another kind: the row, then the sign-in. */
+
+static void
+grant_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
+  g_autoptr (RelinkAccount) grant = g_steal_pointer (&self->adding);
+  g_autoptr (GError) error = NULL;
+
+  if (!relink_account_manager_add_account_finish (RELINK_ACCOUNT_MANAGER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                          adw_toast_new (error->message));
+      relink_account_details_dialog_update_grants (self);
+      return;
+    }
+
+  /* Saved and linked to the account: sign in with it. */
+  relink_account_details_dialog_show_grant (self, grant);
+  relink_account_details_dialog_renew_clicked_cb (self);
+}
+
+static void
+grant_add_clicked_cb (RelinkAccountDetailsDialog *self, GtkButton *button)
+{
+  RelinkKeyset *keyset = g_object_get_data (G_OBJECT (button), "relink-keyset");
+
+  if (self->adding != NULL)
+    return;
+
+  self->adding = relink_grant_new (self->account, keyset);
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  relink_account_manager_add_account_async (self->manager, self->adding, self->cancellable,
+                                            grant_added_cb, g_object_ref (self));
+}
+
+static AdwActionRow *
+create_candidate_row (RelinkAccountDetailsDialog *self, RelinkKeyset *keyset)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  const char *kind = relink_keyset_get_grant_kind (keyset);
+  g_autofree char *name = g_strconcat ("add-", kind, NULL);
+  g_autofree char *keys = relink_keyset_dup_display_name (keyset);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *button = gtk_button_new_with_mnemonic (_ ("_Connect"));
+
+  gtk_widget_set_name (GTK_WIDGET (row), name);
+  g_object_set_data_full (G_OBJECT (row), "relink-keyset", g_object_ref (keyset), g_object_unref);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), relink_grant_kind_get_label (kind));
+  /* Translators: a token the account could have: "Not connected · with eBay · Trading keys". */
+  subtitle = g_strdup_printf (_ ("Not connected · with %s"), keys);
+  adw_action_row_set_subtitle (row, subtitle);
+
+  gtk_widget_set_name (button, "grant-add");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _ ("Sign in to add this token to the account"));
+  g_object_set_data_full (G_OBJECT (button), "relink-keyset", g_object_ref (keyset),
+                          g_object_unref);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (grant_add_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (row, button);
+
+  return row;
+}
+
+/* Brings the offer rows in line with the keys that could add a grant;
+ * returns how many there are. */
+static guint
+update_candidates (RelinkAccountDetailsDialog *self)
+{
+  g_autoptr (GPtrArray) keysets = relink_grant_candidate_keysets (
+      self->account, relink_account_manager_get_keysets (self->manager));
+  gboolean same = self->candidate_rows != NULL && self->candidate_rows->len == keysets->len;
+
+  for (guint i = 0; same && i < keysets->len; i++)
+    same = g_object_get_data (g_ptr_array_index (self->candidate_rows, i), "relink-keyset")
+           == g_ptr_array_index (keysets, i);
+  if (same)
+    return keysets->len;
+
+  if (self->candidate_rows != NULL)
+    for (guint i = 0; i < self->candidate_rows->len; i++)
+      adw_preferences_group_remove (self->grants_group,
+                                    g_ptr_array_index (self->candidate_rows, i));
+  g_clear_pointer (&self->candidate_rows, g_ptr_array_unref);
+  self->candidate_rows = g_ptr_array_new ();
+  for (guint i = 0; i < keysets->len; i++)
+    {
+      AdwActionRow *row = create_candidate_row (self, g_ptr_array_index (keysets, i));
+
+      g_ptr_array_add (self->candidate_rows, row);
+      adw_preferences_group_add (self->grants_group, GTK_WIDGET (row));
+    }
+
+  return keysets->len;
+}
+
 /* The state, countdown and buttons of one grant's row. */
 static void
 update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 threshold)
@@ -171,6 +269,7 @@ relink_account_details_dialog_update_grants (RelinkAccountDetailsDialog *self)
   g_autoptr (GPtrArray) grants = relink_grant_list (self->account);
   gboolean same = self->grant_rows != NULL && self->grant_rows->len == grants->len;
   guint days = RELINK_EXPIRY_DEFAULT_SOON_DAYS;
+  guint n_candidates;
 
   if (self->settings != NULL)
     days = g_settings_get_uint (self->settings, "expiring-soon-days");
@@ -186,6 +285,12 @@ relink_account_details_dialog_update_grants (RelinkAccountDetailsDialog *self)
                                         g_ptr_array_index (self->grant_rows, i));
       g_clear_pointer (&self->grant_rows, g_ptr_array_unref);
       self->grant_rows = g_ptr_array_new ();
+      /* The offers come after the grants: made again below. */
+      if (self->candidate_rows != NULL)
+        for (guint i = 0; i < self->candidate_rows->len; i++)
+          adw_preferences_group_remove (self->grants_group,
+                                        g_ptr_array_index (self->candidate_rows, i));
+      g_clear_pointer (&self->candidate_rows, g_ptr_array_unref);
       for (guint i = 0; i < grants->len; i++)
         {
           AdwActionRow *row = create_grant_row (self, g_ptr_array_index (grants, i));
@@ -202,8 +307,9 @@ relink_account_details_dialog_update_grants (RelinkAccountDetailsDialog *self)
         }
     }
 
-  /* One grant needs no list: the dialog is about it already. */
-  gtk_widget_set_visible (GTK_WIDGET (self->grants_group), grants->len > 1);
+  /* One grant needs no list, unless another kind could be added. */
+  n_candidates = update_candidates (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->grants_group), grants->len > 1 || n_candidates > 0);
   for (guint i = 0; i < self->grant_rows->len; i++)
     update_grant_row (self, g_ptr_array_index (self->grant_rows, i), (gint64) days * 86400);
 }
