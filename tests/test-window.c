@@ -546,7 +546,10 @@ test_window_grants (void)
 
   /* Renewed elsewhere: the row shows the account's own grant again. */
   relink_account_set_refresh_expires_at (grant, fixture.now + 540 * 86400);
+  /* And the account moves back among the valid ones. */
+  WAIT_FOR (position_of (model, account) == 7);
   relink_test_wait_for_frames (fixture.window, 1);
+  row = find_row (&fixture, "Main eBay shop");
   g_assert_true (relink_account_row_get_shown_grant (row) == account);
   g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_VALID);
   g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row), "OAuth: expires in "));
@@ -554,7 +557,9 @@ test_window_grants (void)
 
   /* Now the OAuth grant needs a sign-in: it is the one shown. */
   relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+  WAIT_FOR (position_of (model, account) < 7);
   relink_test_wait_for_frames (fixture.window, 1);
+  row = find_row (&fixture, "Main eBay shop");
   g_assert_true (relink_account_row_get_shown_grant (row) == account);
   g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_NEEDS_REAUTH);
 

@@ -215,6 +215,8 @@ link_grants (RelinkAccountManager *self, GPtrArray **out_owners)
             g_hash_table_insert (extras, owner, list = g_ptr_array_new ());
           g_ptr_array_add (list, grant);
           relink_account_set_owner (grant, owner);
+          /* A grant holds no grants (it may have been an account before). */
+          relink_account_set_extra_grants (grant, NULL);
         }
       else
         {

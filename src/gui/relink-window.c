@@ -603,7 +603,8 @@ relink_window_constructed (GObject *object)
 
   accounts = relink_account_manager_get_accounts (self->manager);
 
-  self->ticker = relink_countdown_ticker_new (accounts);
+  /* Every grant: a further grant's change or expiry moves its account too. */
+  self->ticker = relink_countdown_ticker_new (relink_account_manager_get_grants (self->manager));
   g_signal_connect_object (self->ticker, "tick", G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->ticker, "account-changed", G_CALLBACK (account_changed_cb), self,
                            G_CONNECT_SWAPPED);
