@@ -73,6 +73,7 @@ static const RelinkTokenKind oauth2_kind = {
  * revocation forgets the token here. */
 static const RelinkTokenKind auth_n_auth_kind = {
   .kind = RELINK_GRANT_KIND_AUTH_N_AUTH,
+  .calls_need_client_secret = TRUE,
 };
 
 static const RelinkTokenKind unknown_kind = {

@@ -75,7 +75,8 @@ revoke_prepare_thread (GTask *task,
 
   data->target.tokens
       = relink_secrets_lookup_tokens_sync (secrets, data->target.account_id, cancellable, &error);
-  if (error == NULL && data->target.tokens != NULL && data->has_revoke_url
+  if (error == NULL && data->target.tokens != NULL
+      && (data->has_revoke_url || data->target.kind->calls_need_client_secret)
       && data->target.needs_client_secret)
     data->target.client_secret = relink_secrets_lookup_keyset_secret_sync (
         secrets, data->target.keyset_id, "client_secret", cancellable, &error);

@@ -111,6 +111,10 @@ void relink_token_service_refresh_tokens (RelinkTokenService *self,
 struct _RelinkTokenKind
 {
   const char *kind; /* RELINK_GRANT_KIND_* */
+  /* The kind's own Test and Revoke calls authenticate with the keyset's
+   * client secret (eBay's Cert ID): the service reads it from the keyring
+   * into target->client_secret before them. */
+  gboolean calls_need_client_secret;
 
   /* Refreshes target->tokens (with target->client_secret). NULL for a
    * kind without refresh tokens: a lapsed grant of it needs a new

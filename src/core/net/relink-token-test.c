@@ -253,6 +253,11 @@ shared_secret_thread (GTask *task,
   data->shared_secret = relink_secrets_lookup_keyset_secret_sync (
       relink_account_manager_get_secrets (self->manager),
       relink_keyset_get_id (data->target.keyset), "shared_secret", cancellable, &error);
+  /* A kind whose own identity call signs with the keys (eBay Trading). */
+  if (error == NULL && data->target.kind->calls_need_client_secret)
+    data->target.client_secret = relink_secrets_lookup_keyset_secret_sync (
+        relink_account_manager_get_secrets (self->manager),
+        relink_keyset_get_id (data->target.keyset), "client_secret", cancellable, &error);
   if (error != NULL)
     g_task_return_error (task, error);
   else
