@@ -266,8 +266,21 @@ update_time (RelinkAccountRow *self)
   self->state = relink_account_get_state (grant, now, threshold);
   attention = relink_expiry_state_needs_attention (self->state);
 
-  countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
-  spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (grant), now, NULL);
+  /* The authorization's countdown means nothing once its refresh token
+   * was refused: say what still works instead. */
+  if (self->state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
+    {
+      gint64 access_expires_at = relink_account_get_access_expires_at (grant);
+
+      countdown = relink_expiry_describe_reauth (access_expires_at, now, NULL, FALSE);
+      spoken = relink_expiry_describe_reauth (access_expires_at, now, NULL, TRUE);
+    }
+  else
+    {
+      countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
+      spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (grant), now,
+                                              NULL);
+    }
   if (self->watched_grants != NULL && self->watched_grants->len > 0)
     {
       /* Translators: a token and its countdown: "Auth'n'Auth: expires in 5 days". */
