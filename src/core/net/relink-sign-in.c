@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-oauth-client.h"
 #include "relink-sign-in.h"
 
@@ -660,7 +661,7 @@ names_equal (const char *a, const char *b)
 static RelinkAccount *
 find_twin (RelinkSignIn *self, RelinkIdentity *identity)
 {
-  GListModel *accounts = relink_account_manager_get_accounts (self->manager);
+  GListModel *accounts = relink_account_manager_get_grants (self->manager);
   const char *keyset_id = relink_account_get_keyset_id (self->account);
   guint n = g_list_model_get_n_items (accounts);
 
@@ -701,8 +702,27 @@ check_identity (RelinkSignIn *self, RelinkIdentity *identity, GError **error)
     }
   else
     {
-      g_autofree char *expected = g_strdup (relink_account_get_expected_identity (self->account));
+      g_autofree char *expected = g_strdup (relink_grant_get_expected_identity (self->account));
       g_autoptr (RelinkAccount) twin = find_twin (self, identity);
+      RelinkAccount *owner = relink_account_get_owner (self->account);
+
+      /* A further grant of the kind its account's own grant has is tied
+       * to the seller the account verified (HACKING.md, "Grant"); other
+       * kinds compare the id both kinds share in their own sign-in. */
+      if (owner != NULL && !is_blank (relink_account_get_identity_id (owner))
+          && g_strcmp0 (relink_grant_get_kind (owner), relink_grant_get_kind (self->account)) == 0
+          && g_strcmp0 (relink_identity_get_id (identity), relink_account_get_identity_id (owner))
+                 != 0)
+        {
+          const char *name = relink_account_get_identity_name (owner);
+
+          if (is_blank (name))
+            name = relink_account_get_identity_id (owner);
+          g_set_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT,
+                       _ ("You signed in as %s, but this account is %s. Sign in as %s."), signed_in,
+                       name, name);
+          return FALSE;
+        }
 
       if (twin != NULL)
         {
