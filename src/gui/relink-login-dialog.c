@@ -632,7 +632,12 @@ start_login (RelinkLoginDialog *self)
 
   update_title (self);
 
-  relink_sign_in_prepare_async (self->sign_in, self->cancellable, prepared_cb, g_object_ref (self));
+  /* OAuth 2.0 knows its page at once; eBay Auth'n'Auth asks eBay first. */
+  if (relink_sign_in_get_authorize_url (self->sign_in) != NULL)
+    show_sign_in_page (self);
+  else
+    relink_sign_in_prepare_async (self->sign_in, self->cancellable, prepared_cb,
+                                  g_object_ref (self));
 }
 
 static void
