@@ -651,6 +651,44 @@ test_profile (void)
 
     g_assert_null (relink_provider_get_auth_n_auth (etsy));
   }
+
+  /* A profile with "auth_n_auth" needs both Trading addresses, and the
+   * values in it are checked like the rest. */
+  {
+    g_autofree char *json = relink_test_shipped_profile ("ebay");
+    const struct
+    {
+      const char *from;
+      const char *to;
+      const char *field;
+    } cases[] = {
+      { "\"trading_url\": \"https://api.ebay.com/ws/api.dll\",", "",
+        "“environments[0].trading_url”" },
+      { "\"trading_sign_in_url\": \"https://signin.sandbox.ebay.com/ws/eBayISAPI.dll\"", "\"x\": 1",
+        "“environments[1].trading_sign_in_url”" },
+      { "https://api.ebay.com/ws/api.dll", "http://api.ebay.com/ws/api.dll",
+        "“environments[0].trading_url”" },
+      { "\"lifetime\": 47304000", "\"lifetime\": -1", "“auth_n_auth.lifetime”" },
+      { "\"site_id\": \"0\"", "\"site_id\": 0", "“auth_n_auth.site_id”" },
+      { "\"id\": \"dev_id\"", "\"id\": \"accepted_url\"", "“auth_n_auth.keyset_fields[1].id”" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (RelinkProvider) broken = NULL;
+        g_auto (GStrv) parts = g_strsplit (json, cases[i].from, 2);
+        g_autofree char *text = NULL;
+
+        g_assert_nonnull (parts[1]);
+        text = g_strjoinv (cases[i].to, parts);
+        broken = relink_provider_new_from_json (text, -1, "ebay.json", &error);
+        g_assert_null (broken);
+        g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD);
+        if (strstr (error->message, cases[i].field) == NULL)
+          g_error ("“%s” does not name %s", error->message, cases[i].field);
+      }
+  }
 }
 
 /* RelinkSignIn with an Auth'n'Auth keyset: a real store and the keyring

@@ -1,5 +1,9 @@
 /* relink-provider-parse.c: reading and validating a provider profile
  *
+ * One file although past 900 lines: every part of a profile is read with
+ * the same small getters and field_error(), which a split would have to
+ * share through a header for no other reader.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -1,5 +1,11 @@
 /* relink-sign-in.c
  *
+ * One file although past 900 lines: OAuth 2.0 and eBay Auth'n'Auth
+ * sign-ins share every step after the tokens arrive (the identity check,
+ * the keyring write, the store, the history, discarding a refused
+ * sign-in), and those steps share the Complete data and fail(); split,
+ * each half would need them all through a private header.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
