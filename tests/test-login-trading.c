@@ -16,6 +16,7 @@
 
 #include "relink-account-manager.h"
 #include "relink-expiry.h"
+#include "relink-keyset-page.h"
 #include "relink-login-dialog-private.h"
 #include "relink-test-gui.h"
 #include "relink-test-trading.h"
@@ -358,6 +359,78 @@ test_wrong_keys (Fixture *fixture, gconstpointer data)
   close_dialog (&dialog);
 }
 
+static void
+set_row_text (GtkWidget *page, const char *id, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (relink_test_get_widget (page, id)), text);
+}
+
+static const char *
+row_title (GtkWidget *page, const char *id)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (relink_test_get_widget (page, id)));
+}
+
+/* A seller adds their Trading API keys: the kind row appears for the
+ * eBay profile, and Auth'n'Auth keys are App ID, Cert ID (a secret),
+ * RuName and the Dev ID. */
+static void
+test_keyset_page (Fixture *fixture, gconstpointer data)
+{
+  RelinkProvider *provider = relink_provider_registry_lookup (
+      relink_account_manager_get_providers (fixture->manager), PROVIDER_ID);
+  RelinkKeysetPage *page = g_object_new (RELINK_TYPE_KEYSET_PAGE, NULL);
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr (GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) relink_secret_free);
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  GtkWidget *kind_row;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  relink_keyset_page_set_provider (page, fixture->manager, provider);
+
+  /* The saved Auth'n'Auth keys are offered, marked as such. */
+  g_assert_nonnull (relink_test_find_widget (page, relink_keyset_get_id (fixture->keyset)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (
+                                   ADW_ACTION_ROW (relink_test_get_widget (page, "new-keys")))),
+                               TRUE);
+
+  kind_row = relink_test_get_widget (page, "kind_row");
+  g_assert_true (gtk_widget_get_visible (kind_row));
+  g_assert_cmpstr (row_title (GTK_WIDGET (page), "client_id_row"), ==, "Client ID");
+  g_assert_null (relink_test_find_widget (page, "dev_id"));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind_row), 1);
+  g_assert_cmpstr (row_title (GTK_WIDGET (page), "client_id_row"), ==, "App ID");
+  g_assert_cmpstr (row_title (GTK_WIDGET (page), "client_secret_row"), ==, "Cert ID");
+  g_assert_cmpstr (row_title (GTK_WIDGET (page), "redirect_row"), ==, "RuName");
+  g_assert_nonnull (relink_test_find_widget (page, "dev_id"));
+  g_assert_false (relink_keyset_page_validate (page, TRUE));
+
+  set_row_text (GTK_WIDGET (page), "client_id_row", RELINK_TEST_TRADING_APP_ID);
+  set_row_text (GTK_WIDGET (page), "client_secret_row", RELINK_TEST_TRADING_CERT_ID);
+  set_row_text (GTK_WIDGET (page), "redirect_row", RELINK_TEST_TRADING_RUNAME);
+  /* The Dev ID is required. */
+  g_assert_false (relink_keyset_page_validate (page, TRUE));
+  set_row_text (GTK_WIDGET (page), "dev_id", RELINK_TEST_TRADING_DEV_ID);
+  g_assert_true (relink_keyset_page_validate (page, TRUE));
+
+  keyset = relink_keyset_page_build_keyset (page, secrets);
+  g_assert_cmpstr (relink_keyset_get_grant_kind (keyset), ==, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_cmpstr (relink_keyset_get_client_id (keyset), ==, RELINK_TEST_TRADING_APP_ID);
+  g_assert_cmpstr (relink_keyset_get_redirect (keyset), ==, RELINK_TEST_TRADING_RUNAME);
+  g_assert_cmpstr (relink_keyset_get_extra (keyset, "dev_id"), ==, RELINK_TEST_TRADING_DEV_ID);
+  g_assert_cmpstr (g_hash_table_lookup (secrets, "client_secret"), ==, RELINK_TEST_TRADING_CERT_ID);
+
+  /* Back to OAuth: its own rows again. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind_row), 0);
+  g_assert_cmpstr (row_title (GTK_WIDGET (page), "client_id_row"), ==, "Client ID");
+  g_assert_null (relink_test_find_widget (page, "dev_id"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -375,6 +448,7 @@ main (int argc, char *argv[])
   ADD ("/login-trading/declined", test_declined, NULL);
   ADD ("/login-trading/expired-session", test_expired_session, NULL);
   ADD ("/login-trading/wrong-keys", test_wrong_keys, NULL);
+  ADD ("/login-trading/keyset-page", test_keyset_page, NULL);
 #undef ADD
 
   return g_test_run ();
