@@ -442,7 +442,11 @@ sign_in_cb (SoupServer *server,
   RelinkTestTrading *self = user_data;
   const char *method = soup_server_message_get_method (msg);
 
-  if (g_str_has_suffix (path, "/ThirdPartyAuthSucessFailure"))
+  if (g_str_equal (method, "GET")
+      && g_str_has_prefix (g_uri_get_query (soup_server_message_get_uri (msg)) != NULL
+                               ? g_uri_get_query (soup_server_message_get_uri (msg))
+                               : "",
+                           "ThirdPartyAuthSucessFailure"))
     {
       answer_html (msg, 200,
                    "<!DOCTYPE html><html><head><title>eBay</title></head><body>"
@@ -550,8 +554,8 @@ sign_in_cb (SoupServer *server,
           target = g_strdup_printf ("%s?isAuthSuccessful=true&username=%s", self->accepted_url,
                                     escaped);
         else
-          target = g_strdup_printf ("%s/ws/eBayISAPI.dll/ThirdPartyAuthSucessFailure"
-                                    "?isAuthSuccessful=%s&username=%s",
+          target = g_strdup_printf ("%s/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+                                    "&isAuthSuccessful=%s&username=%s",
                                     self->base, agree ? "true" : "false", escaped);
         soup_server_message_set_redirect (msg, 302, target);
         return;
@@ -804,6 +808,6 @@ relink_test_trading_add_keyset (RelinkAccountManager *manager,
 char *
 relink_test_trading_default_page (RelinkTestTrading *self, gboolean agreed)
 {
-  return g_strdup_printf ("%s/ws/eBayISAPI.dll/ThirdPartyAuthSucessFailure?isAuthSuccessful=%s",
+  return g_strdup_printf ("%s/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure&isAuthSuccessful=%s",
                           self->base, agreed ? "true" : "false");
 }

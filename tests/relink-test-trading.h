@@ -34,8 +34,9 @@ typedef struct _RelinkTestTrading RelinkTestTrading;
 /* Starts the stub in this thread's main context. After the sign-in and
  * consent pages the browser goes to @accepted_url?isAuthSuccessful=true
  * &username=USER (the RuName's "auth accepted" URL), or, when NULL, to
- * the stub's own /ws/eBayISAPI.dll/ThirdPartyAuthSucessFailure page, as
- * eBay does when a RuName has no accepted URL of its own. */
+ * the stub's own /ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure
+ * &isAuthSuccessful=true|false page, as eBay does when a RuName has no
+ * accepted URL of its own. */
 RelinkTestTrading *relink_test_trading_new (const char *accepted_url);
 void relink_test_trading_free (RelinkTestTrading *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RelinkTestTrading, relink_test_trading_free)

@@ -588,41 +588,74 @@ test_broken_answers (void)
   g_ptr_array_unref (raw.held);
 }
 
-/* Where the sign-in ends: the keyset's accepted URL, or eBay's own page. */
+/* Where the sign-in ends: the keyset's accepted URL, or eBay's own page
+ * (a command of the environment's sign-in page). */
 static void
 test_accepted_url (void)
 {
   g_autoptr (RelinkProvider) provider = relink_test_shipped_provider ("ebay");
   g_autoptr (RelinkKeyset) plain = relink_test_trading_keyset (provider, "production", NULL);
+  g_autoptr (RelinkKeyset) sandbox = relink_test_trading_keyset (provider, "sandbox", NULL);
   g_autoptr (RelinkKeyset) own
       = relink_test_trading_keyset (provider, "production", "https://shop.example/ebay/accepted");
-  gboolean accepted = FALSE;
+  const char *page = "https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure";
+  const struct
+  {
+    RelinkKeyset *keyset;
+    const char *uri;
+    gboolean matches;
+    gboolean accepted;
+  } cases[] = {
+    { plain,
+      "https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=true&username=shop_a",
+      TRUE, TRUE },
+    { plain,
+      "https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=false",
+      TRUE, FALSE },
+    /* eBay's reject address carries no isAuthSuccessful at all. */
+    { plain, page, TRUE, FALSE },
+    /* Another host, plain http, another command, another environment. */
+    { plain,
+      "https://evil.example/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=true",
+      FALSE, FALSE },
+    { plain,
+      "http://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=true",
+      FALSE, FALSE },
+    { plain, "https://signin.ebay.com/ws/eBayISAPI.dll?SignIn&runame=x&SessID=y", FALSE, FALSE },
+    { plain, "https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailureX", FALSE,
+      FALSE },
+    { sandbox,
+      "https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=true",
+      FALSE, FALSE },
+    { sandbox,
+      "https://signin.sandbox.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=true",
+      TRUE, TRUE },
+    /* The RuName's own accepted URL; then eBay's page is not the end. */
+    { own, "https://shop.example/ebay/accepted?isAuthSuccessful=true&username=shop_a", TRUE, TRUE },
+    { own, "https://shop.example/ebay/accepted", TRUE, TRUE },
+    { own, "https://shop.example/ebay/other", FALSE, FALSE },
+    { own, "https://other.example/ebay/accepted?isAuthSuccessful=true", FALSE, FALSE },
+    { own,
+      "https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure"
+      "&isAuthSuccessful=true",
+      FALSE, FALSE },
+  };
 
-  g_assert_true (relink_trading_is_accepted_url (
-      plain,
-      "https://signin.ebay.com/ws/eBayISAPI.dll/ThirdPartyAuthSucessFailure?isAuthSuccessful=true",
-      &accepted));
-  g_assert_true (accepted);
-  g_assert_true (relink_trading_is_accepted_url (
-      plain,
-      "https://signin.ebay.com/ws/eBayISAPI.dll/ThirdPartyAuthSucessFailure?isAuthSuccessful=false",
-      &accepted));
-  g_assert_false (accepted);
-  /* Plain http only on loopback. */
-  g_assert_false (relink_trading_is_accepted_url (
-      plain, "http://evil.example/ThirdPartyAuthSucessFailure?isAuthSuccessful=true", &accepted));
-  g_assert_false (relink_trading_is_accepted_url (
-      plain, "https://signin.ebay.com/ws/eBayISAPI.dll?SignIn", &accepted));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean accepted = !cases[i].accepted;
 
-  g_assert_true (relink_trading_is_accepted_url (
-      own, "https://shop.example/ebay/accepted?isAuthSuccessful=true&username=shop_a", &accepted));
-  g_assert_true (accepted);
-  g_assert_false (
-      relink_trading_is_accepted_url (own, "https://shop.example/ebay/other", &accepted));
-  g_assert_false (relink_trading_is_accepted_url (
-      own, "https://other.example/ebay/accepted?isAuthSuccessful=true", &accepted));
-  g_assert_false (relink_trading_is_accepted_url (
-      own, "https://signin.ebay.com/ws/eBayISAPI.dll/ThirdPartyAuthSucessFailure", &accepted));
+      if (relink_trading_is_accepted_url (provider, cases[i].keyset, cases[i].uri, &accepted)
+          != cases[i].matches)
+        g_error ("%s: expected %s", cases[i].uri, cases[i].matches ? "a match" : "no match");
+      g_assert_cmpint (accepted, ==, cases[i].accepted);
+    }
 }
 
 /* The profile: both environments name their Trading addresses. */

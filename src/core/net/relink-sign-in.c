@@ -278,7 +278,8 @@ relink_sign_in_is_redirect (RelinkSignIn *self, const char *uri)
     {
       gboolean accepted;
 
-      return uri != NULL && relink_trading_is_accepted_url (self->keyset, uri, &accepted);
+      return uri != NULL
+             && relink_trading_is_accepted_url (self->provider, self->keyset, uri, &accepted);
     }
   return uri != NULL && relink_auth_request_matches_redirect (self->request, uri);
 }
@@ -874,7 +875,7 @@ complete_auth_n_auth (GTask *task, const char *redirect_uri)
   gboolean accepted = FALSE;
 
   if (self->session_id == NULL
-      || !relink_trading_is_accepted_url (self->keyset, redirect_uri, &accepted))
+      || !relink_trading_is_accepted_url (self->provider, self->keyset, redirect_uri, &accepted))
     {
       fail (task, g_error_new_literal (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_WRONG_REDIRECT,
                                        _ ("This is not the address eBay sends you to after "

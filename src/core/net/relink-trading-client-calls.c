@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "relink-token-set.h"
@@ -78,49 +80,77 @@ relink_trading_sign_in_url (RelinkProvider *provider,
                       "&SessID=", session_escaped, NULL);
 }
 
+/* Scheme, host, port and path of @a and @b are the same. */
+static gboolean
+same_place (GUri *a, GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0
+         && g_ascii_strcasecmp (g_uri_get_host (a) != NULL ? g_uri_get_host (a) : "",
+                                g_uri_get_host (b) != NULL ? g_uri_get_host (b) : "")
+                == 0
+         && g_uri_get_port (a) == g_uri_get_port (b)
+         && g_strcmp0 (g_uri_get_path (a), g_uri_get_path (b)) == 0;
+}
+
+/* The value of @name in @query ("a&b=c"), NULL when absent; "" for a
+ * name without "=". */
+static char *
+query_value (const char *query, const char *name)
+{
+  g_auto (GStrv) items = g_strsplit (query != NULL ? query : "", "&", -1);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_auto (GStrv) pair = g_strsplit (items[i], "=", 2);
+      g_autofree char *key = g_uri_unescape_string (pair[0], NULL);
+
+      if (g_strcmp0 (key, name) == 0)
+        return pair[1] != NULL ? g_uri_unescape_string (pair[1], NULL) : g_strdup ("");
+    }
+  return NULL;
+}
+
 gboolean
-relink_trading_is_accepted_url (RelinkKeyset *keyset, const char *uri, gboolean *accepted)
+relink_trading_is_accepted_url (RelinkProvider *provider,
+                                RelinkKeyset *keyset,
+                                const char *uri,
+                                gboolean *accepted)
 {
   const char *expected = relink_keyset_get_extra (keyset, "accepted_url");
+  const RelinkProviderEnvironment *env
+      = relink_provider_get_environment (provider, relink_keyset_get_environment (keyset));
   g_autoptr (GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GUri) want = NULL;
+  g_autofree char *success = NULL;
   const char *query;
-  gboolean matches;
 
   *accepted = FALSE;
   if (parsed == NULL)
     return FALSE;
+  query = g_uri_get_query (parsed);
+  success = query_value (query, "isAuthSuccessful");
 
   if (!is_blank (expected))
     {
-      g_autoptr (GUri) want = g_uri_parse (expected, G_URI_FLAGS_ENCODED, NULL);
-
-      matches
-          = want != NULL
-            && g_ascii_strcasecmp (g_uri_get_scheme (want), g_uri_get_scheme (parsed)) == 0
-            && g_ascii_strcasecmp (g_uri_get_host (want) != NULL ? g_uri_get_host (want) : "",
-                                   g_uri_get_host (parsed) != NULL ? g_uri_get_host (parsed) : "")
-                   == 0
-            && g_uri_get_port (want) == g_uri_get_port (parsed)
-            && g_strcmp0 (g_uri_get_path (want), g_uri_get_path (parsed)) == 0;
+      want = g_uri_parse (expected, G_URI_FLAGS_ENCODED, NULL);
+      if (want == NULL || !same_place (want, parsed))
+        return FALSE;
+      *accepted = g_strcmp0 (success, "false") != 0;
+      return TRUE;
     }
-  else
-    /* eBay's own page when the RuName names no accepted URL (spelt so). */
-    matches = relink_uri_is_secure (uri)
-              && g_str_has_suffix (g_uri_get_path (parsed), "/ThirdPartyAuthSucessFailure");
 
-  if (!matches)
+  /* eBay's own page when the RuName names no accepted URL: a command of
+   * the sign-in page, spelt so. */
+  if (env == NULL || env->trading_sign_in_url == NULL)
+    return FALSE;
+  want = g_uri_parse (env->trading_sign_in_url, G_URI_FLAGS_ENCODED, NULL);
+  if (want == NULL || !same_place (want, parsed) || query == NULL
+      || !g_str_has_prefix (query, "ThirdPartyAuthSucessFailure")
+      || (query[strlen ("ThirdPartyAuthSucessFailure")] != '\0'
+          && query[strlen ("ThirdPartyAuthSucessFailure")] != '&'))
     return FALSE;
 
-  query = g_uri_get_query (parsed);
-  *accepted = TRUE;
-  if (query != NULL)
-    {
-      g_autoptr (GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-
-      if (params != NULL
-          && g_strcmp0 (g_hash_table_lookup (params, "isAuthSuccessful"), "false") == 0)
-        *accepted = FALSE;
-    }
+  *accepted = g_strcmp0 (success, "true") == 0;
   return TRUE;
 }
 

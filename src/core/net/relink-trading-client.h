@@ -81,11 +81,16 @@ char *relink_trading_sign_in_url (RelinkProvider *provider,
                                   GError **error);
 
 /* Whether @uri is where eBay sends the browser after an Auth'n'Auth
- * sign-in: the keyset's "accepted_url" (same scheme, host, port and path),
- * or, without one, eBay's default page, whose path ends in
- * "ThirdPartyAuthSucessFailure" (sic). Sets *@accepted to whether it says
- * the seller agreed (its isAuthSuccessful parameter is not "false"). */
-gboolean relink_trading_is_accepted_url (RelinkKeyset *keyset, const char *uri, gboolean *accepted);
+ * sign-in: the keyset's "accepted_url" (same scheme, host, port and path;
+ * *@accepted unless its isAuthSuccessful parameter is "false"), or,
+ * without one, eBay's default page: the environment's sign-in page with
+ * the command ThirdPartyAuthSucessFailure (sic),
+ * https://signin.ebay.com/ws/eBayISAPI.dll?ThirdPartyAuthSucessFailure
+ * &isAuthSuccessful=true (*@accepted only with isAuthSuccessful=true). */
+gboolean relink_trading_is_accepted_url (RelinkProvider *provider,
+                                         RelinkKeyset *keyset,
+                                         const char *uri,
+                                         gboolean *accepted);
 
 /* FetchToken for @session_id: a token set whose access token is the
  * eBayAuthToken and whose access expiry is HardExpirationTime (or now +
