@@ -74,7 +74,7 @@ static const FixtureAccount fixture_accounts[RELINK_TEST_FIXTURE_CYCLE] = {
     RELINK_ACCOUNT_STATUS_CONNECTED, -(2 * DAY + 4 * HOUR), NULL, "offline_access read write" },
   { "keyset-aliexpress", "AliExpress store", "2200012345678", "ali_store",
     RELINK_ACCOUNT_STATUS_NEEDS_REAUTH, 40 * DAY,
-    "AliExpress refused the saved authorisation. Renew the account to sign in again.", NULL },
+    "AliExpress refused the saved authorization. Renew the account to sign in again.", NULL },
   { "keyset-amazon-eu", "Amazon DE", "A1PA6795UKMFR9", "A1PA6795UKMFR9",
     RELINK_ACCOUNT_STATUS_ERROR, 200 * DAY,
     "Could not reach Amazon. Relink will try again in 5 minutes.",

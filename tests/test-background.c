@@ -436,7 +436,7 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   store = relink_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (relink_store_update_status (store, "acc-a", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-                                             "eBay no longer accepts the authorisation.", &error));
+                                             "eBay no longer accepts the authorization.", &error));
   g_assert_no_error (error);
   WAIT_FOR (fixture->server->notified->len >= 2);
   n = relink_test_notification_server_last (fixture->server);

@@ -989,7 +989,7 @@ test_details_actions (void)
   click (dialog, "revoke_button");
   confirm = find_message_dialog (GTK_WINDOW (dialog));
   respond (confirm, "_Revoke");
-  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), STUB_NAME " cancelled"));
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), STUB_NAME " canceled"));
   g_assert_nonnull (fixture.revoked_token);
   g_assert_true (g_str_equal (fixture.revoked_token, "stub-refresh-token")
                  || g_str_equal (fixture.revoked_token, STUB_ACCESS));
@@ -1044,7 +1044,7 @@ test_details_revoke_by_hand (void)
   g_assert_cmpstr (
       label_text (dialog, "result_label"), ==,
       "The tokens are deleted from this computer. " STUB_NAME " cannot be asked to "
-      "cancel the authorisation from here: to finish, remove Relink’s app in your " STUB_NAME
+      "cancel the authorization from here: to finish, remove Relink’s app in your " STUB_NAME
       " account settings.");
   g_assert_null (fixture.revoked_token);
   tokens = keyring_tokens (&fixture, "account-stub");

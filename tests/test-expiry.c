@@ -114,7 +114,7 @@ test_state_strings (void)
     { RELINK_ACCOUNT_STATE_VALID, "Valid", "success", FALSE },
     { RELINK_ACCOUNT_STATE_EXPIRING_SOON, "Expiring soon", "warning", TRUE },
     { RELINK_ACCOUNT_STATE_EXPIRED, "Expired", "error", TRUE },
-    { RELINK_ACCOUNT_STATE_NEEDS_REAUTH, "Needs re-authorisation", "error", TRUE },
+    { RELINK_ACCOUNT_STATE_NEEDS_REAUTH, "Needs re-authorization", "error", TRUE },
     { RELINK_ACCOUNT_STATE_ERROR, "Offline or error", "warning", TRUE },
     { RELINK_ACCOUNT_STATE_NOT_CONNECTED, "Not connected", "dim-label", TRUE },
   };

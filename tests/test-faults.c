@@ -674,7 +674,7 @@ static const HostileCase hostile_cases[] = {
 
 /* A login page, a redirect or a 404 is not the marketplace refusing the
  * grant (issue 10, class 5): "unexpected answer, tokens kept", and the
- * account does not read "needs re-authorisation". */
+ * account does not read "needs re-authorization". */
 static const HostileCase verdict_cases[] = {
   { "302", ANSWER_302, 5, NULL },
   { "403-html", ANSWER_403_HTML, 5, NULL },
@@ -706,7 +706,7 @@ test_hostile_refresh (Fixture *fixture, gconstpointer data)
   g_assert_cmpfloat (child.seconds, <, 15);
 
   /* Not a refusal of the grant: the tokens stay, byte for byte, and the
-   * account does not read "needs re-authorisation". */
+   * account does not read "needs re-authorization". */
   after = keyring_bytes (fixture);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpint (stored_status (fixture), !=, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
@@ -735,7 +735,7 @@ test_hostile_refused (Fixture *fixture, gconstpointer data)
 /* Signals */
 
 /* SIGTERM while relinkctl waits for the account's lock (another program
- * holds it): it says "Cancelled" and changes nothing. The wait is the
+ * holds it): it says "Canceled" and changes nothing. The wait is the
  * token service's, shared by every caller of the account, so it ends at
  * its bound (2 s here, 90 s by default) rather than at once; a second
  * signal would end relinkctl at once. */
@@ -762,7 +762,7 @@ test_signal_before_request (Fixture *fixture, gconstpointer data)
   child_wait (&child, 10);
 
   g_assert_cmpint (child.status, ==, 130);
-  g_assert_nonnull (strstr (child.err, "Cancelled"));
+  g_assert_nonnull (strstr (child.err, "Canceled"));
   g_assert_cmpfloat (child.seconds, <, 6);
   g_assert_cmpuint (fixture->requests, ==, 0);
   after = keyring_bytes (fixture);
@@ -796,7 +796,7 @@ test_lock_wait_bounded (Fixture *fixture, gconstpointer data)
 
 /* SIGTERM while the request is out (the server stalls): the request in
  * flight is allowed its deadline (its answer could carry a rotated token),
- * then relinkctl ends with "Cancelled"; nothing changed. */
+ * then relinkctl ends with "Canceled"; nothing changed. */
 static void
 test_signal_during_request (Fixture *fixture, gconstpointer data)
 {
@@ -819,7 +819,7 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
   else
     {
       g_assert_cmpint (child.status, ==, 130);
-      g_assert_nonnull (strstr (child.err, "Cancelled"));
+      g_assert_nonnull (strstr (child.err, "Canceled"));
     }
   after = keyring_bytes (fixture);
   g_assert_cmpstr (after, ==, before);
@@ -837,7 +837,7 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
 
 /* refresh --all used to sit through one SIGTERM: now the first one stops
  * the queue, the request out gets its deadline, and relinkctl ends with
- * "Cancelled" and status 130. */
+ * "Canceled" and status 130. */
 static void
 test_signal_refresh_all (Fixture *fixture, gconstpointer data)
 {
@@ -854,7 +854,7 @@ test_signal_refresh_all (Fixture *fixture, gconstpointer data)
 
   g_assert_true (child.exited);
   g_assert_cmpint (child.status, ==, 130);
-  g_assert_nonnull (strstr (child.err, "Cancelled"));
+  g_assert_nonnull (strstr (child.err, "Canceled"));
   g_assert_cmpfloat (child.seconds, <, 10);
   after = keyring_bytes (fixture);
   g_assert_cmpstr (after, ==, before);
@@ -875,7 +875,7 @@ test_import_signal_stdin (Fixture *fixture, gconstpointer data)
   child_wait (&child, 10);
 
   g_assert_cmpint (child.status, ==, 130);
-  g_assert_nonnull (strstr (child.err, "Cancelled"));
+  g_assert_nonnull (strstr (child.err, "Canceled"));
   g_assert_cmpuint (fixture->requests, ==, 0);
   after = keyring_bytes (fixture);
   g_assert_cmpstr (after, ==, before);
@@ -906,7 +906,7 @@ test_import_signal_during_request (Fixture *fixture, gconstpointer data)
   else
     {
       g_assert_cmpint (child.status, ==, 130);
-      g_assert_nonnull (strstr (child.err, "Cancelled"));
+      g_assert_nonnull (strstr (child.err, "Canceled"));
       g_assert_cmpfloat (child.seconds, <, 3);
     }
   after = keyring_bytes (fixture);

@@ -200,7 +200,7 @@ test_failure_describe (void)
   g_autofree char *amazon = NULL;
 
   g_assert_cmpstr (grant, ==,
-                   "eBay no longer accepts the saved authorisation. Renew the account to sign in "
+                   "eBay no longer accepts the saved authorization. Renew the account to sign in "
                    "again.");
   g_assert_cmpstr (failed, ==, grant);
   g_assert_cmpstr (interrupted, ==,

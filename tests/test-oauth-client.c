@@ -975,11 +975,11 @@ test_ebay_errors (Fixture *fixture, gconstpointer data)
     const char *message;
   } cases[] = {
     { "invalid_grant", RELINK_OAUTH_ERROR_INVALID_GRANT,
-      "eBay no longer accepts this account’s authorisation: it expired or was withdrawn. Renew "
+      "eBay no longer accepts this account’s authorization: it expired or was withdrawn. Renew "
       "the connection to sign in again." },
     { "invalid_client", RELINK_OAUTH_ERROR_INVALID_CLIENT,
       "eBay did not accept the developer keys (client id or client secret); the client secret "
-      "may have expired. Check the keyset, then try again. The sellers’ authorisations are not "
+      "may have expired. Check the keyset, then try again. The sellers’ authorizations are not "
       "affected." },
     { "429", RELINK_OAUTH_ERROR_RATE_LIMITED,
       "eBay asks Relink to slow down. Try again in 120 seconds." },

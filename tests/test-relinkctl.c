@@ -61,6 +61,8 @@ typedef struct
   char *ebay_authorization;
   GHashTable *last_form;
   guint next_access;
+
+  const char *lc_all; /* LC_ALL for relinkctl, NULL: the test's own */
 } Fixture;
 
 typedef struct
@@ -393,6 +395,8 @@ run_program (Fixture *fixture,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  if (fixture->lc_all != NULL)
+    g_subprocess_launcher_setenv (launcher, "LC_ALL", fixture->lc_all, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
   g_assert_no_error (error);
 
@@ -505,7 +509,7 @@ test_help (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Exit status"));
   g_assert_nonnull (strstr (result.out, "format_version"));
   g_assert_nonnull (strstr (result.out, "keyring is unavailable"));
-  g_assert_nonnull (strstr (result.out, "130  cancelled"));
+  g_assert_nonnull (strstr (result.out, "130  canceled"));
 
   RUN (fixture, &command, NULL, "help", "refresh");
   g_assert_cmpint (command.status, ==, 0);
@@ -808,6 +812,87 @@ test_list_human (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (result.out, "Handmade shop"));
   g_assert_nonnull (strstr (result.out, "eBay · Sandbox"));
   g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+assert_ascii_without_question_marks (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p >= 0x80 || *p == '?')
+        g_error ("not plain ASCII at “%.20s” in:\n%s", p, text);
+    }
+}
+
+/* Under LC_ALL=C (cron) the middle dot, dashes and typographic quotes
+ * become their ASCII look-alikes, not "?"; JSON stays UTF-8. */
+static void
+test_c_locale (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_auto (Result) list = { 0 };
+  g_auto (Result) help = { 0 };
+  g_auto (Result) missing = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) utf8 = { 0 };
+  g_autofree char *cafe = NULL;
+  JsonArray *accounts;
+  gboolean found = FALSE;
+
+  g_assert_true (relink_test_populate_fixture (fixture->store, RELINK_TEST_FIXTURE_CYCLE,
+                                               relink_now (), &error));
+  g_assert_no_error (error);
+  cafe = add_account (fixture, fixture->lwa_keyset, "Café Größe", NULL, 0, NULL);
+
+  fixture->lc_all = "C";
+  RUN (fixture, &list, NULL, "list");
+  RUN (fixture, &help, NULL, "--help");
+  RUN (fixture, &missing, NULL, "token", "no-such-account");
+  RUN (fixture, &json, NULL, "list", "--json");
+  fixture->lc_all = "C.UTF-8";
+  RUN (fixture, &utf8, NULL, "list");
+
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "eBay - Sandbox"));
+  /* A letter ASCII lacks has no look-alike: only the name's own letters
+   * may be "?"; everything Relink wrote is plain ASCII. */
+  g_assert_nonnull (strstr (list.out, "Caf? Gr??e"));
+  {
+    g_autofree char *rest = g_strdup (list.out);
+    char *name = strstr (rest, "Caf? Gr??e");
+
+    memcpy (name, "Cafe Grosse", strlen ("Caf? Gr??e"));
+    assert_ascii_without_question_marks (rest);
+  }
+  g_assert_cmpstr (list.err, ==, "");
+
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "\"relinkctl help COMMAND\""));
+  assert_ascii_without_question_marks (help.out);
+
+  g_assert_cmpint (missing.status, !=, 0);
+  g_assert_nonnull (strstr (missing.err, "\"no-such-account\""));
+  assert_ascii_without_question_marks (missing.err);
+
+  /* The same under a UTF-8 locale: the real characters. */
+  g_assert_nonnull (strstr (utf8.out, "eBay · Sandbox"));
+  g_assert_nonnull (strstr (utf8.out, "Café Größe"));
+
+  /* JSON is UTF-8 whatever the locale. */
+  g_assert_cmpint (json.status, ==, 0);
+  accounts = json_object_get_array_member (parse_json (parser, json.out), "accounts");
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *account = json_array_get_object_element (accounts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (account, "id"), cafe) == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (account, "nickname"), ==, "Café Größe");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
 }
 
 /* token */
@@ -1646,6 +1731,7 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/refresh/unexpected-answer", test_refresh_unexpected_answer);
   ADD ("/relinkctl/json/schema", test_json_schema);
   ADD ("/relinkctl/list/human", test_list_human);
+  ADD ("/relinkctl/c-locale", test_c_locale);
   ADD ("/relinkctl/token/cached", test_token_cached);
   ADD ("/relinkctl/token/refreshes", test_token_refreshes);
   ADD ("/relinkctl/token/failures", test_token_failures);

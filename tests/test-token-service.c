@@ -1120,10 +1120,10 @@ test_failure (Fixture *fixture, gconstpointer data)
 {
   const FailureCase cases[] = {
     { MODE_INVALID_GRANT, RELINK_OAUTH_ERROR_INVALID_GRANT, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-      STUB_NAME " no longer accepts the saved authorisation. Renew the account to sign in again.",
+      STUB_NAME " no longer accepts the saved authorization. Renew the account to sign in again.",
       FALSE },
     { MODE_NESTED_400, RELINK_OAUTH_ERROR_FAILED, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-      STUB_NAME " no longer accepts the saved authorisation. Renew the account to sign in again.",
+      STUB_NAME " no longer accepts the saved authorization. Renew the account to sign in again.",
       FALSE },
     { MODE_SERVER_ERROR, RELINK_OAUTH_ERROR_SERVER, RELINK_ACCOUNT_STATUS_ERROR,
       STUB_NAME " has a problem on its side. Relink will try again in ", TRUE },
@@ -1439,7 +1439,7 @@ test_connection_test (Fixture *fixture, gconstpointer data)
   g_assert_null (text);
   g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT);
   g_assert_cmpstr (error->message, ==,
-                   STUB_NAME " no longer accepts the saved authorisation. Renew the account to "
+                   STUB_NAME " no longer accepts the saved authorization. Renew the account to "
                              "sign in again.");
   g_assert_cmpuint (fixture->token_requests, ==, 2);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);

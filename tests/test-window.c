@@ -695,7 +695,7 @@ close_login_dialog (GtkWindow *dialog)
 }
 
 #define REAUTH_MESSAGE                                                                             \
-  "Stub Market no longer accepts the saved authorisation. Renew the account to sign in again."
+  "Stub Market no longer accepts the saved authorization. Renew the account to sign in again."
 
 static void
 add_stub_accounts (Fixture *fixture)
@@ -1112,12 +1112,12 @@ test_app_follows_store (void)
   /* A refresh there found the authorisation revoked. */
   g_assert_true (
       relink_store_update_status (other, "account-ctl", RELINK_ACCOUNT_STATUS_NEEDS_REAUTH,
-                                  "Etsy no longer accepts the saved authorisation.", &error));
+                                  "Etsy no longer accepts the saved authorization.", &error));
   g_assert_no_error (error);
   WAIT_FOR (relink_account_get_status (account) == RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
   WAIT_FOR (relink_window_get_n_attention (window) == 1);
   g_assert_cmpstr (relink_account_get_status_message (account), ==,
-                   "Etsy no longer accepts the saved authorisation.");
+                   "Etsy no longer accepts the saved authorization.");
 
   /* Notifications and the tray renew through the application, which
    * hands over to its window; the window is made again when closed. */

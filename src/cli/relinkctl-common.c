@@ -24,6 +24,7 @@
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
+#include "relinkctl-output.h"
 
 struct _CtlCommand
 {
@@ -75,7 +76,7 @@ report_load_error (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      ctl_print_error (_ ("Cancelled."));
+      ctl_print_error (_ ("Canceled."));
       return CTL_EXIT_CANCELLED;
     }
 
@@ -166,8 +167,10 @@ ctl_lookup_account (Ctl *ctl, const char *name)
         g_string_append_printf (ids, "\n  %s  %s", relink_account_get_id (account),
                                 relink_account_get_display_name (account));
       }
-    ctl_print_error (_ ("“%s” could be any of %u accounts; name one by its id:%s"), name,
-                     candidates->len, ids->str);
+    ctl_print_error (ngettext ("“%s” could be any of %u account; name one by its id:%s",
+                               "“%s” could be any of %u accounts; name one by its id:%s",
+                               candidates->len),
+                     name, candidates->len, ids->str);
   }
   return NULL;
 }
@@ -241,7 +244,7 @@ use_cached_token (RelinkTokenSet *tokens, const GError *error, int *out_status)
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      ctl_print_error (_ ("Cancelled."));
+      ctl_print_error (_ ("Canceled."));
       *out_status = CTL_EXIT_CANCELLED;
       return TRUE;
     }
@@ -423,7 +426,7 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       "  5  temporary failure (no network, no answer in time, a server error, rate limited,\n"     \
       "     the account busy in another Relink program): tokens kept, try again later\n"           \
       "  6  the account database cannot be read\n"                                                 \
-      "  130  cancelled (Ctrl-C or SIGTERM): the saved tokens are as they were, or the new\n"      \
+      "  130  canceled (Ctrl-C or SIGTERM): the saved tokens are as they were, or the new\n"       \
       "     ones when the marketplace had already answered\n")
 
 #define JSON_HELP                                                                                  \
@@ -449,7 +452,7 @@ static const CtlCommand commands[] = {
     N_ ("Lists every account: id, nickname, marketplace and state."), ctl_cmd_list },
   { "status", "[--json]", N_ ("Show which accounts need attention"),
     N_ ("Shows every account, most urgent first. Exits with 1 when any account needs\n"
-        "attention (expired, expiring soon, needs re-authorisation, error, not connected),\n"
+        "attention (expired, expiring soon, needs re-authorization, error, not connected),\n"
         "0 when all are fine: usable from cron and monitoring."),
     ctl_cmd_status },
   { "token", "ACCOUNT", N_ ("Print a valid access token"),
@@ -467,13 +470,13 @@ static const CtlCommand commands[] = {
     N_ ("Asks the marketplace who the token belongs to and compares it with the account,\n"
         "e.g. “Connected as shop_a — 120 ms”. The result is recorded."),
     NULL },
-  { "revoke", "ACCOUNT", N_ ("Revoke the authorisation"),
-    N_ ("Revokes the authorisation at the marketplace and removes the tokens from the\n"
+  { "revoke", "ACCOUNT", N_ ("Revoke the authorization"),
+    N_ ("Revokes the authorization at the marketplace and removes the tokens from the\n"
         "keyring. Where the marketplace cannot revoke from outside, the tokens are\n"
         "removed here and the page where the seller removes the app is printed."),
     NULL },
   { "import", "ACCOUNT < FILE", N_ ("Import a refresh token from standard input"),
-    N_ ("Reads a refresh token (Amazon self-authorisation, another tool) from standard\n"
+    N_ ("Reads a refresh token (Amazon self-authorization, another tool) from standard\n"
         "input, never from an argument; from a terminal it asks for it without echo.\n"
         "It is refreshed at the marketplace and, where the marketplace tells whose it\n"
         "is, checked against the account’s seller before anything is saved: a refused\n"
@@ -617,7 +620,7 @@ interrupted_cb (gpointer user_data)
    * network deadline. A second signal ends the process at once. */
   if (g_cancellable_is_cancelled (ctl->cancellable))
     {
-      ctl_print_error (_ ("Cancelled."));
+      ctl_print_error (_ ("Canceled."));
       _exit (CTL_EXIT_CANCELLED);
     }
 
@@ -661,6 +664,7 @@ ctl_main (Ctl *ctl,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  ctl_output_init ();
   g_set_prgname ("relinkctl");
 
   /* Standard output carries answers only (a token, JSON); every log

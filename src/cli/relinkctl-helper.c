@@ -102,7 +102,7 @@ describe_error (const GError *error)
   const char *found = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_strdup (_ ("Cancelled."));
+    return g_strdup (_ ("Canceled."));
 
   if (hole == NULL)
     return g_strdup (error->message);
@@ -397,17 +397,26 @@ refresh_next (FullCtl *ctl)
     double seconds = (double) (g_get_monotonic_time () - ctl->started_us) / G_USEC_PER_SEC;
     guint attempted = ctl->n_done;
 
-    g_print (ngettext ("Refreshed %u of %u account in %.1f s",
-                       "Refreshed %u of %u accounts in %.1f s", attempted),
-             attempted - ctl->n_failed, attempted, seconds);
+    /* Each number with its own plural form. */
+    g_autofree char *of_total = NULL;
+
+    /* Translators: the end of "6 of 8 accounts need attention." or
+     * "Refreshed 2 of 3 accounts"; use the case your language needs. */
+    of_total = g_strdup_printf (ngettext ("of %u account", "of %u accounts", attempted), attempted);
+
+    /* Translators: "Refreshed 2 of 3 accounts in 1.5 s": %u is the number
+     * refreshed, %s "of 3 accounts", %.1f the seconds taken. */
+    g_print (ngettext ("Refreshed %u %s in %.1f s", "Refreshed %u %s in %.1f s",
+                       attempted - ctl->n_failed),
+             attempted - ctl->n_failed, of_total, seconds);
     if (ctl->n_skipped > 0)
       g_print (ngettext ("; %u skipped", "; %u skipped", ctl->n_skipped), ctl->n_skipped);
     g_print (".\n");
 
     if (g_cancellable_is_cancelled (ctl->base.cancellable) && !g_queue_is_empty (&ctl->queue))
       {
-        ctl_print_error (ngettext ("Cancelled; %u account was not refreshed.",
-                                   "Cancelled; %u accounts were not refreshed.",
+        ctl_print_error (ngettext ("Canceled; %u account was not refreshed.",
+                                   "Canceled; %u accounts were not refreshed.",
                                    g_queue_get_length (&ctl->queue)),
                          g_queue_get_length (&ctl->queue));
         finish (ctl, CTL_EXIT_CANCELLED);
@@ -557,7 +566,7 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   marketplace = provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace");
   if (withdrawn)
     {
-      g_print (_ ("Revoked the authorisation of “%s”.\n"),
+      g_print (_ ("Revoked the authorization of “%s”.\n"),
                relink_account_get_display_name (account));
     }
   else if (url != NULL)
@@ -679,7 +688,7 @@ read_token_from_stdin (FullCtl *ctl, RelinkAccount *account, int *out_status)
               tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
               g_printerr ("\n");
             }
-          ctl_print_error (_ ("Cancelled."));
+          ctl_print_error (_ ("Canceled."));
           *out_status = CTL_EXIT_CANCELLED;
           wipe_free (buffer, size);
           return NULL;

@@ -20,6 +20,7 @@
 #include "relink-expiry.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
+#include "relinkctl-output.h"
 
 /* "eBay · Sandbox", as the window's rows say it. */
 static char *
@@ -113,7 +114,8 @@ print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  ctl_write_utf8 (text);
+  ctl_write_utf8 ("\n");
 
   return attention;
 }
@@ -303,9 +305,20 @@ ctl_cmd_status (Ctl *ctl, char **args)
     g_print (ngettext ("The account is fine.\n", "All %u accounts are fine.\n", accounts->len),
              accounts->len);
   else
-    g_print (ngettext ("%u of %u account needs attention.\n", "%u of %u accounts need attention.\n",
-                       accounts->len),
-             attention, accounts->len);
+    {
+      /* Each number with its own plural form: the verb follows @attention,
+       * the noun the total. */
+      g_autofree char *of_total = NULL;
+
+      /* Translators: the end of "6 of 8 accounts need attention." or
+       * "Refreshed 2 of 3 accounts"; use the case your language needs. */
+      of_total = g_strdup_printf (ngettext ("of %u account", "of %u accounts", accounts->len),
+                                  accounts->len);
+
+      /* Translators: %u is a number of accounts, %s is "of 8 accounts". */
+      g_print (ngettext ("%u %s needs attention.\n", "%u %s need attention.\n", attention),
+               attention, of_total);
+    }
 
   return attention > 0 ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }

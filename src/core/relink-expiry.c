@@ -102,7 +102,7 @@ relink_expiry_state_to_string (RelinkAccountState state)
       case RELINK_ACCOUNT_STATE_EXPIRED:
         return _ ("Expired");
       case RELINK_ACCOUNT_STATE_NEEDS_REAUTH:
-        return _ ("Needs re-authorisation");
+        return _ ("Needs re-authorization");
       case RELINK_ACCOUNT_STATE_ERROR:
         return _ ("Offline or error");
       case RELINK_ACCOUNT_STATE_NOT_CONNECTED:
@@ -248,6 +248,27 @@ key_equal (Key a, Key b)
   return a.kind == b.kind && a.value == b.value;
 }
 
+/* "expires in 5 h 12 min": each number with its own plural form (one
+ * ngettext() cannot serve two numbers: Polish needs "2 h 5 min" and
+ * "5 h 2 min" inflected separately). */
+static char *
+dup_expires_in_hours_minutes (int hours, int minutes)
+{
+  g_autofree char *hours_text = NULL;
+  g_autofree char *minutes_text = NULL;
+  g_autofree char *duration = NULL;
+
+  /* Translators: "h" is the abbreviation for hours, as in "5 h". */
+  hours_text = g_strdup_printf (ngettext ("%d h", "%d h", hours), hours);
+  /* Translators: "min" is the abbreviation for minutes, as in "12 min". */
+  minutes_text = g_strdup_printf (ngettext ("%d min", "%d min", minutes), minutes);
+  /* Translators: a short duration: "5 h" and "12 min" make "5 h 12 min". */
+  duration = g_strdup_printf (C_ ("short duration", "%s %s"), hours_text, minutes_text);
+
+  /* Translators: %s is a duration, "5 h 12 min" or "5 hours 12 minutes". */
+  return g_strdup_printf (_ ("expires in %s"), duration);
+}
+
 static char *
 key_to_string (Key key)
 {
@@ -273,11 +294,7 @@ key_to_string (Key key)
               return g_strdup_printf (ngettext ("expires in %d h", "expires in %d h", hours),
                                       hours);
 
-            /* Translators: hours and minutes left, e.g. "expires in 5 h 12 min";
-             * the plural form follows the minutes. */
-            return g_strdup_printf (
-                ngettext ("expires in %d h %d min", "expires in %d h %d min", minutes), hours,
-                minutes);
+            return dup_expires_in_hours_minutes (hours, minutes);
           }
         if (value >= 1)
           /* Translators: "min" is the abbreviation for minutes. */

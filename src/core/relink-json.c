@@ -278,7 +278,9 @@ static gboolean
 open_container (Scanner *s, guchar kind)
 {
   if (s->depth >= s->max_depth)
-    return fail (s, RELINK_JSON_ERROR_TOO_DEEP, _ ("nested more than %u levels deep"),
+    return fail (s, RELINK_JSON_ERROR_TOO_DEEP,
+                 ngettext ("nested more than %u level deep", "nested more than %u levels deep",
+                           s->max_depth),
                  s->max_depth);
 
   s->stack[s->depth++] = kind;
@@ -482,7 +484,8 @@ relink_json_parse (const char *data, gssize length, gsize max_size, guint max_de
   if (max_size > 0 && size > max_size)
     {
       g_set_error (error, RELINK_JSON_ERROR, RELINK_JSON_ERROR_TOO_LARGE,
-                   _ ("larger than %" G_GSIZE_FORMAT " bytes"), max_size);
+                   ngettext ("larger than %lu byte", "larger than %lu bytes", (gulong) max_size),
+                   (gulong) max_size);
       return NULL;
     }
 

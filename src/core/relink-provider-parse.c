@@ -266,8 +266,11 @@ get_seconds (Parser *p, JsonObject *object, const char *member, gint64 *out)
   if (*out > MAX_LIFETIME)
     {
       *out = 0;
-      return field_error (p, member, _ ("must be at most 100 years (%" G_GINT64_FORMAT " seconds)"),
-                          MAX_LIFETIME);
+      return field_error (p, member,
+                          ngettext ("must be at most 100 years (%lld second)",
+                                    "must be at most 100 years (%lld seconds)",
+                                    (gulong) MAX_LIFETIME),
+                          (long long) MAX_LIFETIME);
     }
 
   return TRUE;
@@ -811,9 +814,9 @@ parse_format_version (Parser *p, JsonObject *root)
   version = json_node_get_int (node);
   if (version > FORMAT_VERSION)
     return field_error (p, "format_version",
-                        _ ("version %" G_GINT64_FORMAT " is newer than this version of Relink "
+                        _ ("version %lld is newer than this version of Relink "
                            "understands (%d); update Relink"),
-                        version, FORMAT_VERSION);
+                        (long long) version, FORMAT_VERSION);
   if (version < 1)
     return field_error (p, "format_version", _ ("must be %d"), FORMAT_VERSION);
 

@@ -235,8 +235,10 @@ read_profile_file (const char *path, char **out_contents, gsize *out_length, GEr
     {
       g_close (fd, NULL);
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: larger than %d KiB, too large to be a profile; skipped"), path,
-                   MAX_PROFILE_SIZE / 1024);
+                   ngettext ("%s: larger than %d KiB, too large to be a profile; skipped",
+                             "%s: larger than %d KiB, too large to be a profile; skipped",
+                             MAX_PROFILE_SIZE / 1024),
+                   path, MAX_PROFILE_SIZE / 1024);
       return FALSE;
     }
 
@@ -266,8 +268,10 @@ read_profile_file (const char *path, char **out_contents, gsize *out_length, GEr
   if (length > MAX_PROFILE_SIZE)
     {
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: larger than %d KiB, too large to be a profile; skipped"), path,
-                   MAX_PROFILE_SIZE / 1024);
+                   ngettext ("%s: larger than %d KiB, too large to be a profile; skipped",
+                             "%s: larger than %d KiB, too large to be a profile; skipped",
+                             MAX_PROFILE_SIZE / 1024),
+                   path, MAX_PROFILE_SIZE / 1024);
       return FALSE;
     }
 

@@ -384,7 +384,7 @@ relink_reminder_format (RelinkReminderSubject subject,
         {
           /* Translators: %s is an account, e.g. "eBay · shop_a". */
           *title = g_strdup_printf (_ ("%s needs you to sign in again"), label);
-          *body = g_strdup (_ ("The marketplace no longer accepts the saved authorisation. Sign "
+          *body = g_strdup (_ ("The marketplace no longer accepts the saved authorization. Sign "
                                "in again to restore the connection."));
         }
       return;

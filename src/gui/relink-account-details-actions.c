@@ -149,7 +149,7 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *text = NULL;
 
       /* Translators: %s is the marketplace. */
-      text = g_strdup_printf (_ ("%s cancelled the authorisation. The tokens are deleted."),
+      text = g_strdup_printf (_ ("%s canceled the authorization. The tokens are deleted."),
                               marketplace);
       show_result (self, text, "success");
     }
@@ -173,7 +173,7 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       /* Translators: %s is the marketplace, twice. */
       text = g_strdup_printf (_ ("The tokens are deleted from this computer. %s cannot be asked "
-                                 "to cancel the authorisation from here: to finish, remove "
+                                 "to cancel the authorization from here: to finish, remove "
                                  "Relink’s app in your %s account settings."),
                               marketplace, marketplace);
       show_result (self, text, "dim-label");
@@ -205,7 +205,7 @@ relink_account_details_dialog_revoke_clicked_cb (RelinkAccountDetailsDialog *sel
   heading = g_strdup_printf (_ ("Revoke “%s”?"), relink_account_get_display_name (self->account));
   dialog = relink_ui_destructive_dialog_new (
       GTK_WINDOW (self), heading,
-      _ ("Relink asks the marketplace to cancel this authorisation and deletes the tokens from "
+      _ ("Relink asks the marketplace to cancel this authorization and deletes the tokens from "
          "the keyring. Tools that use this connection stop working until you connect the "
          "account again. Where the marketplace cannot be asked, Relink opens the page where you "
          "remove its app yourself."),

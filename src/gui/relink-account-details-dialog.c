@@ -95,9 +95,10 @@ format_moment (gint64 moment, gboolean with_time, const char *if_zero)
   dt = g_date_time_new_from_unix_local (moment);
   if (dt == NULL)
     return g_steal_pointer (&date);
-  time = g_date_time_format (dt, "%H:%M");
+  /* The locale's own time of day (LC_TIME): "14:05:00", "2:05:00 PM". */
+  time = g_date_time_format (dt, "%X");
 
-  /* Translators: a date, then a time of day: "21 May 2028, 14:05". */
+  /* Translators: a date, then a time of day: "21 May 2028, 14:05:00". */
   return g_strdup_printf (_ ("%s, %s"), date, time);
 }
 
@@ -575,7 +576,7 @@ remove_clicked_cb (RelinkAccountDetailsDialog *self)
   dialog = relink_ui_destructive_dialog_new (
       GTK_WINDOW (self), heading,
       _ ("Relink forgets this account and deletes its tokens from the keyring. The marketplace "
-         "authorisation itself stays until you revoke it on the marketplace."),
+         "authorization itself stays until you revoke it on the marketplace."),
       "remove", _ ("_Remove"));
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self,
                            G_CONNECT_SWAPPED);
@@ -771,11 +772,11 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
   self->cancellable = g_cancellable_new ();
 
   self->authorised_row
-      = add_value_row (self->connection_group, "authorised", _ ("Authorised"), FALSE);
+      = add_value_row (self->connection_group, "authorised", _ ("Authorized"), FALSE);
   self->access_row
       = add_value_row (self->connection_group, "access-expires", _ ("Access Token Expires"), FALSE);
   self->refresh_row = add_value_row (self->connection_group, "refresh-expires",
-                                     _ ("Authorisation Expires"), FALSE);
+                                     _ ("Authorization Expires"), FALSE);
   self->last_refresh_row
       = add_value_row (self->connection_group, "last-refresh", _ ("Last Refresh"), FALSE);
   self->last_test_row = add_value_row (self->connection_group, "last-test", _ ("Last Test"), FALSE);

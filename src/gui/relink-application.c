@@ -191,7 +191,7 @@ about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
       "application-name", _ ("Relink"), "application-icon", APPLICATION_ID, "developer-name",
       _ ("The Relink developers"), "developers", developers, "version", PACKAGE_VERSION, "comments",
       _ ("Keeps your marketplace connections alive: see when each "
-         "account’s authorisation expires and renew it in time."),
+         "account’s authorization expires and renew it in time."),
       "license-type", GTK_LICENSE_GPL_3_0, "translator-credits", _ ("translator-credits"), NULL);
   gtk_window_present (about);
 }
@@ -501,7 +501,7 @@ relink_application_init (RelinkApplication *self)
                                  G_OPTION_ARG_STRING_ARRAY, _ ("Show the account’s details"),
                                  _ ("ACCOUNT-ID"));
   g_application_add_main_option (G_APPLICATION (self), "renew-account", 0, G_OPTION_FLAG_NONE,
-                                 G_OPTION_ARG_STRING_ARRAY, _ ("Renew the account’s authorisation"),
+                                 G_OPTION_ARG_STRING_ARRAY, _ ("Renew the account’s authorization"),
                                  _ ("ACCOUNT-ID"));
   /* relink-background's, when it hands over to a window. */
   g_application_add_main_option (G_APPLICATION (self), "from-background", 0, G_OPTION_FLAG_HIDDEN,

@@ -380,6 +380,7 @@ fill_expiry (RelinkKeysetPage *self)
 
   now = g_date_time_new_now_local ();
   expires = g_date_time_add_seconds (now, (gdouble) lifetime);
+  /* ISO 8601, the entry's input format (relink_validate_parse_date()), not a display. */
   text = g_date_time_format (expires, "%Y-%m-%d");
   gtk_editable_set_text (GTK_EDITABLE (self->expiry_row), text);
   relink_form_set_touched (self->expiry_row, FALSE);

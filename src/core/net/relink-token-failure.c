@@ -97,17 +97,19 @@ relink_token_failure_format_delay (gint64 seconds)
     {
       int n = (int) MAX (seconds, 1);
       /* Translators: a short delay, "Relink will try again in 30 s". */
-      return g_strdup_printf (_ ("%d s"), n);
+      return g_strdup_printf (ngettext ("%d s", "%d s", n), n);
     }
   if (seconds < 60 * 60)
     {
       int n = (int) ((seconds + 30) / 60);
-      return g_strdup_printf (_ ("%d min"), n);
+      /* Translators: a short delay, "Relink will try again in 5 min". */
+      return g_strdup_printf (ngettext ("%d min", "%d min", n), n);
     }
   if (seconds < 48 * 60 * 60)
     {
       int n = (int) ((seconds + 30 * 60) / (60 * 60));
-      return g_strdup_printf (_ ("%d h"), n);
+      /* Translators: a short delay, "Relink will try again in 2 h". */
+      return g_strdup_printf (ngettext ("%d h", "%d h", n), n);
     }
   {
     int n = (int) MIN ((seconds + 12 * 60 * 60) / (24 * 60 * 60), G_MAXINT);
@@ -163,7 +165,7 @@ relink_token_failure_describe (const GError *error,
                                    "the token. Renew the account to sign in again."),
                                 marketplace);
 
-      return g_strdup_printf (_ ("%s no longer accepts the saved authorisation. Renew the "
+      return g_strdup_printf (_ ("%s no longer accepts the saved authorization. Renew the "
                                  "account to sign in again."),
                               marketplace);
     }

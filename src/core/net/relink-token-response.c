@@ -529,7 +529,7 @@ error_from_object (RelinkProvider *provider,
         else
           error
               = g_error_new (RELINK_OAUTH_ERROR, kind,
-                             _ ("%s no longer accepts this account’s authorisation: it expired or "
+                             _ ("%s no longer accepts this account’s authorization: it expired or "
                                 "was withdrawn. Renew the connection to sign in again."),
                              name);
         break;
@@ -539,7 +539,7 @@ error_from_object (RelinkProvider *provider,
             = g_error_new (RELINK_OAUTH_ERROR, kind,
                            _ ("%s did not accept the developer keys (client id or client secret); "
                               "the client secret may have expired. Check the keyset, then try "
-                              "again. The sellers’ authorisations are not affected."),
+                              "again. The sellers’ authorizations are not affected."),
                            name);
         break;
 

@@ -152,7 +152,7 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
         {
           data->needs_reauth = TRUE;
           test_finish_with (g_steal_pointer (&task), FALSE,
-                            g_strdup_printf (_ ("%s no longer accepts the saved authorisation. "
+                            g_strdup_printf (_ ("%s no longer accepts the saved authorization. "
                                                 "Renew the account to sign in again."),
                                              relink_provider_get_name (data->target.provider)));
           return;
@@ -184,9 +184,12 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   (void) self;
   test_finish_with (g_steal_pointer (&task), TRUE,
-                    /* Translators: "Connected as shop_a — 120 ms" */
-                    g_strdup_printf (_ ("Connected as %s — %" G_GINT64_FORMAT " ms"),
-                                     relink_identity_get_name (identity), elapsed_ms));
+                    /* Translators: "Connected as shop_a — 120 ms"; the plural
+                     * form follows the milliseconds. */
+                    g_strdup_printf (ngettext ("Connected as %s — %d ms", "Connected as %s — %d ms",
+                                               (gulong) CLAMP (elapsed_ms, 0, G_MAXINT)),
+                                     relink_identity_get_name (identity),
+                                     (int) CLAMP (elapsed_ms, 0, G_MAXINT)));
 }
 
 static void
