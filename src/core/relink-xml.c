@@ -232,7 +232,9 @@ relink_xml_parse (const char *data, gssize length, gsize max_size, guint max_dep
   if (max_size > 0 && size > max_size)
     {
       g_set_error (error, RELINK_XML_ERROR, RELINK_XML_ERROR_TOO_LARGE,
-                   _ ("the text is larger than %" G_GSIZE_FORMAT " bytes"), max_size);
+                   ngettext ("the text is larger than %lu byte",
+                             "the text is larger than %lu bytes", (gulong) max_size),
+                   (gulong) max_size);
       return NULL;
     }
 

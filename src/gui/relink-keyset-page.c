@@ -272,6 +272,7 @@ fill_keyset_choices (RelinkKeysetPage *self)
       /* The client id identifies the app; it is not a secret. */
       if (g_strcmp0 (relink_keyset_get_grant_kind (keyset), RELINK_GRANT_KIND_AUTH_N_AUTH) == 0)
         subtitle
+            /* Translators: %s is an eBay App ID (not a secret). */
             = g_strdup_printf (_ ("Auth'n'Auth · App ID %s"), relink_keyset_get_client_id (keyset));
       else
         subtitle = g_strdup_printf (_ ("Client ID %s"), relink_keyset_get_client_id (keyset));

@@ -221,6 +221,7 @@ relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GErro
       if (relink_provider_get_auth_n_auth (provider) == NULL)
         {
           g_set_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_CONFIGURATION,
+                       /* Translators: %s is a marketplace such as eBay. */
                        _ ("The %s profile offers no Auth'n'Auth sign-in. Use other developer "
                           "keys for this account."),
                        relink_provider_get_name (provider));

@@ -68,6 +68,7 @@ relink_trading_sign_in_url (RelinkProvider *provider,
   if (env == NULL || env->trading_sign_in_url == NULL || is_blank (runame))
     {
       g_set_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                   /* Translators: %s is a marketplace such as eBay. */
                    _ ("The %s profile or keyset lacks the Auth'n'Auth sign-in page or the "
                       "RuName. Correct the keyset."),
                    relink_provider_get_name (provider));

@@ -221,6 +221,7 @@ relink_trading_error_for_code (const char *call_name, const char *error_code)
                         call_name, error_code);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_FAILED,
+                      /* Translators: %s is a Trading API call such as FetchToken. */
                       _ ("eBay refused the %s call without saying why. Nothing was changed; try "
                          "again later."),
                       call_name);
@@ -254,12 +255,14 @@ network_error (Call *call, const GError *error)
 
   if (error->domain == G_TLS_ERROR)
     return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                        /* Translators: %s is a host name such as api.ebay.com. */
                         _ ("The connection to %s could not be secured: its certificate was not "
                            "accepted. Nothing was sent. Check the computer’s date and the network, "
                            "then try again."),
                         host);
 
   return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                      /* Translators: %s is a host name such as api.ebay.com. */
                       _ ("Relink could not reach %s. Check the internet connection, then try "
                          "again."),
                       host);
@@ -660,6 +663,7 @@ relink_trading_client_start_call (RelinkTradingClient *self,
     {
       fail (g_steal_pointer (&task),
             g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                         /* Translators: %s is a marketplace such as eBay. */
                          _ ("The %s profile has no Trading API address for these developer "
                             "keys’ environment. Correct the profile or the keyset."),
                          relink_provider_get_name (provider)));
@@ -691,6 +695,7 @@ relink_trading_client_start_call (RelinkTradingClient *self,
     {
       fail (g_steal_pointer (&task),
             g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
+                         /* Translators: the first %s is a host name, the second a marketplace. */
                          _ ("Relink refuses to send keys or tokens to %s over an unencrypted "
                             "connection. The Trading API address in the %s profile must start "
                             "with https://."),
@@ -704,6 +709,7 @@ relink_trading_client_start_call (RelinkTradingClient *self,
     {
       fail (g_steal_pointer (&task),
             g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                         /* Translators: %s is a marketplace such as eBay. */
                          _ ("An address in the %s profile is not valid. Correct the profile."),
                          relink_provider_get_name (provider)));
       return;
