@@ -14,7 +14,7 @@
 
 #include <glib/gi18n.h>
 
-#include "relink-account-row.h"
+#include "relink-account-row-private.h"
 #include "relink-window-private.h"
 
 static void
@@ -32,9 +32,13 @@ set_retrying (RelinkWindow *self, const char *id, gboolean retrying)
   while (g_hash_table_iter_next (&iter, &item, NULL))
     {
       GtkWidget *row = gtk_list_item_get_child (item);
-      RelinkAccount *account = gtk_list_item_get_item (item);
+      RelinkAccount *grant;
 
-      if (row != NULL && account != NULL && g_str_equal (relink_account_get_id (account), id))
+      if (row == NULL)
+        continue;
+      /* The grant the row shows (and retries), its account's or a further one. */
+      grant = relink_account_row_get_shown_grant (RELINK_ACCOUNT_ROW (row));
+      if (grant != NULL && g_str_equal (relink_account_get_id (grant), id))
         relink_account_row_set_retrying (RELINK_ACCOUNT_ROW (row), retrying);
     }
 }

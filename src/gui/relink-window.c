@@ -13,9 +13,10 @@
 #include <glib/gi18n.h>
 
 #include "relink-account-details-dialog.h"
-#include "relink-account-row.h"
+#include "relink-account-row-private.h"
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
 #include "relink-window-private.h"
@@ -35,6 +36,8 @@ static GParamSpec *properties[N_PROPS];
 static gboolean
 account_needs_attention (RelinkWindow *self, RelinkAccount *account, RelinkAccountState *state)
 {
+  /* An account is as urgent as its most urgent grant, as its row shows. */
+  account = relink_grant_most_urgent (account, self->sort_now, self->soon_threshold);
   *state = relink_account_get_state (account, self->sort_now, self->soon_threshold);
 
   return relink_expiry_state_needs_attention (*state);
@@ -61,8 +64,10 @@ compare_accounts (gconstpointer a, gconstpointer b, gpointer user_data)
     return state_a < state_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
 
   /* Soonest expiry first; no known expiry last. */
-  expires_a = relink_account_get_refresh_expires_at (account_a);
-  expires_b = relink_account_get_refresh_expires_at (account_b);
+  expires_a = relink_account_get_refresh_expires_at (
+      relink_grant_most_urgent (account_a, self->sort_now, self->soon_threshold));
+  expires_b = relink_account_get_refresh_expires_at (
+      relink_grant_most_urgent (account_b, self->sort_now, self->soon_threshold));
   if (expires_a != expires_b)
     {
       if (expires_a == 0)
@@ -335,8 +340,8 @@ bind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factor
   relink_account_row_set_narrow (row, self->narrow);
   relink_account_row_set_account (row, gtk_list_item_get_item (item));
   relink_account_row_set_retrying (
-      row, g_hash_table_contains (self->retrying,
-                                  relink_account_get_id (gtk_list_item_get_item (item))));
+      row, g_hash_table_contains (
+               self->retrying, relink_account_get_id (relink_account_row_get_shown_grant (row))));
   g_hash_table_add (self->bound_items, item);
   update_group_position (self, item);
 }
@@ -581,7 +586,8 @@ relink_window_constructed (GObject *object)
 
   accounts = relink_account_manager_get_accounts (self->manager);
 
-  self->ticker = relink_countdown_ticker_new (accounts);
+  /* Every grant: a further grant's change or expiry moves its account too. */
+  self->ticker = relink_countdown_ticker_new (relink_account_manager_get_grants (self->manager));
   g_signal_connect_object (self->ticker, "tick", G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->ticker, "account-changed", G_CALLBACK (account_changed_cb), self,
                            G_CONNECT_SWAPPED);
