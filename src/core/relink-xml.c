@@ -59,6 +59,11 @@ typedef struct
   GPtrArray *texts; /* of GString, one per open element */
   guint max_depth;
   guint n_elements;
+  /* Relink's own refusal. Not handed to GMarkup: GLib 2.74 goes on
+   * parsing after a callback's error and sets a second GError over it
+   * (found by the fuzzer), so after a refusal the callbacks only wait
+   * for the end. */
+  GError *refusal;
 } Builder;
 
 static void
@@ -91,23 +96,27 @@ start_element_cb (GMarkupParseContext *context,
   Builder *builder = user_data;
   RelinkXmlElement *element;
 
+  if (builder->refusal != NULL)
+    return;
+
   if (builder->open->len == 0 && builder->root != NULL)
     {
-      builder_fail (builder, error, RELINK_XML_ERROR_INVALID,
+      builder_fail (builder, &builder->refusal, RELINK_XML_ERROR_INVALID,
                     _ ("there is more than one root element"));
       return;
     }
 
   if (builder->open->len + 1 > builder->max_depth)
     {
-      builder_fail (builder, error, RELINK_XML_ERROR_TOO_DEEP,
+      builder_fail (builder, &builder->refusal, RELINK_XML_ERROR_TOO_DEEP,
                     _ ("elements are nested too deeply"));
       return;
     }
 
   if (++builder->n_elements > RELINK_XML_MAX_ELEMENTS)
     {
-      builder_fail (builder, error, RELINK_XML_ERROR_TOO_LARGE, _ ("there are too many elements"));
+      builder_fail (builder, &builder->refusal, RELINK_XML_ERROR_TOO_LARGE,
+                    _ ("there are too many elements"));
       return;
     }
 
@@ -130,10 +139,18 @@ end_element_cb (GMarkupParseContext *context,
                 GError **error)
 {
   Builder *builder = user_data;
-  RelinkXmlElement *element = g_ptr_array_steal_index (builder->open, builder->open->len - 1);
-  GString *text = g_ptr_array_steal_index (builder->texts, builder->texts->len - 1);
-  const char *start = text->str;
-  const char *end = text->str + text->len;
+  RelinkXmlElement *element;
+  GString *text;
+  const char *start;
+  const char *end;
+
+  if (builder->refusal != NULL)
+    return;
+
+  element = g_ptr_array_steal_index (builder->open, builder->open->len - 1);
+  text = g_ptr_array_steal_index (builder->texts, builder->texts->len - 1);
+  start = text->str;
+  end = text->str + text->len;
 
   while (start < end && g_ascii_isspace (*start))
     start++;
@@ -156,7 +173,7 @@ text_cb (GMarkupParseContext *context,
   Builder *builder = user_data;
 
   /* GMarkup refuses text outside the root element itself. */
-  if (builder->texts->len > 0)
+  if (builder->refusal == NULL && builder->texts->len > 0)
     {
       guint last = builder->texts->len - 1;
       GString *own = g_ptr_array_index (builder->texts, last);
@@ -266,7 +283,16 @@ relink_xml_parse (const char *data, gssize length, gsize max_size, guint max_dep
       = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &builder, NULL);
 
   ok = g_markup_parse_context_parse (builder.context, data, (gssize) size, &markup_error)
+       && builder.refusal == NULL
        && g_markup_parse_context_end_parse (builder.context, &markup_error);
+  if (builder.refusal != NULL)
+    {
+      /* Relink's refusal comes first: GMarkup's later complaints are
+       * about text Relink stopped reading. */
+      g_clear_error (&markup_error);
+      markup_error = g_steal_pointer (&builder.refusal);
+      ok = FALSE;
+    }
 
   if (ok && builder.root == NULL)
     {
