@@ -283,8 +283,11 @@ relink_xml_parse (const char *data, gssize length, gsize max_size, guint max_dep
       = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &builder, NULL);
 
   ok = g_markup_parse_context_parse (builder.context, data, (gssize) size, &markup_error)
-       && builder.refusal == NULL
+       && builder.refusal == NULL && markup_error == NULL
        && g_markup_parse_context_end_parse (builder.context, &markup_error);
+  /* GMarkup can also return TRUE with an error set (fuzz-xml): only a
+   * parse without any error ended. */
+  ok = ok && markup_error == NULL;
   if (builder.refusal != NULL)
     {
       /* Relink's refusal comes first: GMarkup's later complaints are
