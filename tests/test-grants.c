@@ -19,6 +19,7 @@
 #include "relink-keep-alive.h"
 #include "relink-oauth-error.h"
 #include "relink-reminder-schedule.h"
+#include "relink-sign-in.h"
 #include "relink-test-trading.h"
 #include "relink-test-util.h"
 #include "relink-token-service.h"
@@ -488,12 +489,109 @@ run_test (Fixture *fixture, RelinkAccount *grant, GError **error)
   return text;
 }
 
+/* Signs @grant in at the stub as @user_id, the browser's part played by
+ * the stub. */
+static gboolean
+sign_in_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError **error)
+{
+  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (fixture->manager, grant, error);
+  g_autofree char *page = NULL;
+  gboolean ok;
+
+  g_assert_nonnull (sign_in);
+  relink_sign_in_prepare_async (sign_in, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_prepare_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  g_assert_true (ok);
+
+  relink_test_trading_consent (fixture->stub, relink_test_trading_get_last_session (fixture->stub),
+                               user_id, TRUE);
+  page = relink_test_trading_default_page (fixture->stub, TRUE);
+  relink_sign_in_complete_async (sign_in, page, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  return ok;
+}
+
+/* An Auth'n'Auth grant added to an account whose own grant is OAuth is
+ * tied to the same seller: GetUser with the OAuth access token must give
+ * the EIASToken of the new sign-in. Another seller is refused, the new
+ * token revoked, nothing stored, the OAuth tokens byte-identical. */
+static void
+test_trading_tie (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) aan = populate_trading (fixture);
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkTokenSet) none = NULL;
+  g_autoptr (RelinkTokenSet) stored = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkKeyset *keys;
+
+  /* "Shop B" holds OAuth (shop_a's commerce id) and gets Auth'n'Auth. */
+  keys = relink_test_add_keyset (fixture->manager, STUB_ID, "production", "Shop-OAuth-PRD",
+                                 "oauth-secret");
+  account = relink_test_add_account (fixture->manager, keys, "Shop B", NULL);
+  relink_account_set_identity_id (account, "commerce-user-a");
+  relink_account_set_identity_name (account, SHOP_A);
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_token_set_set_access_token (oauth, SHOP_A_OAUTH);
+  relink_token_set_set_refresh_token (oauth, "v^1.1#oauth-refresh");
+  relink_token_set_set_issued_at (oauth, relink_now ());
+  relink_token_set_set_access_expires_at (oauth, relink_now () + 7200);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account),
+                                                   "Shop B", oauth, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (account)));
+  before = relink_test_keyring_json (fixture->manager, account);
+
+  /* Keys of their own: another account of the same keys already is
+   * shop_a (populate_trading), which the sign-in refuses as a twin. */
+  grant = relink_grant_new (account,
+                            relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL));
+  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
+                                            &fixture->result);
+  g_assert_true (relink_account_manager_add_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+
+  /* shop_b signs in for shop_a's account: refused, naming both. */
+  g_assert_false (sign_in_as (fixture, grant, SHOP_B, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT);
+  g_assert_nonnull (strstr (error->message, SHOP_A));
+  g_assert_nonnull (strstr (error->message, SHOP_B));
+  g_clear_error (&error);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  none = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (none);
+  g_assert_null (relink_account_get_identity_id (grant));
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+
+  /* shop_a: the same EIASToken both ways, accepted and stored. */
+  sign_in_as (fixture, grant, SHOP_A, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (relink_account_get_identity_id (grant), ==, SHOP_A_EIAS);
+  stored = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_nonnull (stored);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  g_free (after);
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* Test of an Auth'n'Auth grant: GetTokenStatus, then GetUser, whose
  * EIASToken is compared with the grant's verified identity. */
 static void
 test_trading_test (Fixture *fixture, gconstpointer data)
 {
-  RelinkAccount *grant = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = populate_trading (fixture);
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *other = NULL;
@@ -520,7 +618,7 @@ test_trading_test (Fixture *fixture, gconstpointer data)
 static void
 test_trading_test_expired (Fixture *fixture, gconstpointer data)
 {
-  RelinkAccount *grant = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = populate_trading (fixture);
   g_autofree char *before = relink_test_keyring_json (fixture->manager, grant);
   const char *codes[] = { "932", "931" };
 
@@ -547,7 +645,7 @@ test_trading_test_expired (Fixture *fixture, gconstpointer data)
 static void
 test_trading_revoke (Fixture *fixture, gconstpointer data)
 {
-  RelinkAccount *grant = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = populate_trading (fixture);
   g_autoptr (RelinkTokenSet) tokens = relink_test_keyring_tokens (fixture->manager, grant);
   g_autofree char *token = g_strdup (relink_token_set_get_access_token (tokens));
   g_autoptr (RelinkTokenSet) left = NULL;
@@ -734,6 +832,7 @@ main (int argc, char *argv[])
   ADD ("trading-test", test_trading_test);
   ADD ("trading-test-expired", test_trading_test_expired);
   ADD ("trading-revoke", test_trading_revoke);
+  ADD ("trading-tie", test_trading_tie);
   ADD ("keep-alive", test_keep_alive);
   ADD ("remove-account", test_remove_account);
   ADD ("migrate-with-keyring", test_migrate_with_keyring);
