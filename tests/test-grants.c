@@ -17,11 +17,22 @@
 #include "relink-expiry.h"
 #include "relink-grant.h"
 #include "relink-keep-alive.h"
+#include "relink-oauth-error.h"
 #include "relink-reminder-schedule.h"
+#include "relink-sign-in.h"
+#include "relink-test-trading.h"
 #include "relink-test-util.h"
 #include "relink-token-service.h"
 
 #define DAY (G_GINT64_CONSTANT (86400))
+
+#define STUB_ID "ebay-stub"
+#define SHOP_A "shop_a"
+#define SHOP_A_EIAS "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6AFk4GmCJCBoQydj6x9nY+seQ=="
+#define SHOP_B "shop_b"
+#define SHOP_B_EIAS "nY+sHZ2PrBmdj6wVnY+sEZ2PrA2dj6AFlYSkD5GHqA6dj6x9nY+seQ=="
+#define SHOP_A_OAUTH "v^1.1#i^1#p^3#I^3#r^0#f^0#t^H4sIShopAOAuth"
+#define SHOP_B_OAUTH "v^1.1#i^1#p^3#I^3#r^0#f^0#t^H4sIShopBOAuth"
 
 typedef struct
 {
@@ -31,6 +42,7 @@ typedef struct
   RelinkTokenService *service;
   GAsyncResult *result;
   GPtrArray *ids; /* keyring items to clear */
+  RelinkTestTrading *stub;
 } Fixture;
 
 static void
@@ -52,6 +64,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   if (fixture->manager != NULL)
     relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
   g_clear_pointer (&fixture->ids, g_ptr_array_unref);
+  g_clear_pointer (&fixture->stub, relink_test_trading_free);
   relink_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
@@ -417,26 +430,240 @@ test_token_per_grant (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (token, ==, "v^1.1#oauth-access-a1");
 }
 
-/* Test dispatches on the grant kind: until the Trading client fills in
- * the Auth'n'Auth kind, it says so instead of calling an OAuth endpoint. */
-static void
-test_test_per_kind (Fixture *fixture, gconstpointer data)
+/* "Shop A" on the Trading stub's profile: an OAuth grant (a1) and an
+ * Auth'n'Auth grant (g1) with the stub's keys (Cert ID in the keyring)
+ * and an eBayAuthToken the stub issued, valid 300 more days here. */
+static RelinkAccount *
+populate_trading (Fixture *fixture)
 {
   gint64 now = relink_now ();
+  g_autofree char *providers = g_build_filename (fixture->dir, "providers", NULL);
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) aan = relink_token_set_new ();
+  g_autofree char *token = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
+  RelinkKeyset *keyset;
+  RelinkAccount *account;
+  RelinkAccount *grant;
 
-  populate (fixture, now + 500 * DAY, now + 300 * DAY);
+  fixture->stub = relink_test_trading_new (NULL);
+  relink_test_trading_add_user (fixture->stub, SHOP_A, SHOP_A_EIAS);
+  relink_test_trading_add_user (fixture->stub, SHOP_B, SHOP_B_EIAS);
+  relink_test_trading_add_oauth_token (fixture->stub, SHOP_A_OAUTH, SHOP_A);
+  relink_test_trading_add_oauth_token (fixture->stub, SHOP_B_OAUTH, SHOP_B);
+  g_assert_cmpint (g_mkdir_with_parents (providers, 0700), ==, 0);
+  relink_test_trading_write_profile (fixture->stub, providers, STUB_ID);
   open_manager (fixture);
 
-  relink_token_service_test_async (service (fixture),
-                                   relink_account_manager_lookup_account (fixture->manager, "g1"),
-                                   NULL, relink_test_result_cb, &fixture->result);
-  relink_test_wait_result (&fixture->result);
-  text = relink_token_service_test_finish (service (fixture), fixture->result, &error);
-  g_assert_null (text);
-  g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NOT_AVAILABLE);
-  g_assert_nonnull (strstr (error->message, "Auth'n'Auth"));
+  keyset = relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL);
+  account = relink_test_add_account (fixture->manager, keyset, "Shop A", SHOP_A);
+  relink_account_set_identity_id (account, SHOP_A_EIAS);
+  relink_account_set_identity_name (account, SHOP_A);
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_access_expires_at (account, now + 300 * DAY);
+  relink_account_set_refresh_expires_at (account, now + 300 * DAY);
+  grant = account;
+
+  token = relink_test_trading_issue_token (fixture->stub, SHOP_A);
+  relink_token_set_set_access_token (aan, token);
+  relink_token_set_set_issued_at (aan, now - 240 * DAY);
+  relink_token_set_set_access_expires_at (aan, now + 300 * DAY);
+  relink_token_set_set_token_type (aan, "Auth'n'Auth");
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (grant), "Shop A",
+                                                   aan, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+  return grant;
+}
+
+static char *
+run_test (Fixture *fixture, RelinkAccount *grant, GError **error)
+{
+  char *text;
+
+  relink_token_service_test_async (service (fixture), grant, NULL, relink_test_result_cb,
+                                   &fixture->result);
+  text = relink_token_service_test_finish (service (fixture),
+                                           relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  return text;
+}
+
+/* Signs @grant in at the stub as @user_id, the browser's part played by
+ * the stub. */
+static gboolean
+sign_in_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError **error)
+{
+  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (fixture->manager, grant, error);
+  g_autofree char *page = NULL;
+  gboolean ok;
+
+  g_assert_nonnull (sign_in);
+  relink_sign_in_prepare_async (sign_in, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_prepare_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  g_assert_true (ok);
+
+  relink_test_trading_consent (fixture->stub, relink_test_trading_get_last_session (fixture->stub),
+                               user_id, TRUE);
+  page = relink_test_trading_default_page (fixture->stub, TRUE);
+  relink_sign_in_complete_async (sign_in, page, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  return ok;
+}
+
+/* An Auth'n'Auth grant added to an account whose own grant is OAuth is
+ * tied to the same seller: GetUser with the OAuth access token must give
+ * the EIASToken of the new sign-in. Another seller is refused, the new
+ * token revoked, nothing stored, the OAuth tokens byte-identical. */
+static void
+test_trading_tie (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) aan = populate_trading (fixture);
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkTokenSet) none = NULL;
+  g_autoptr (RelinkTokenSet) stored = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkKeyset *keys;
+
+  /* "Shop B" holds OAuth (shop_a's commerce id) and gets Auth'n'Auth. */
+  keys = relink_test_add_keyset (fixture->manager, STUB_ID, "production", "Shop-OAuth-PRD",
+                                 "oauth-secret");
+  account = relink_test_add_account (fixture->manager, keys, "Shop B", NULL);
+  relink_account_set_identity_id (account, "commerce-user-a");
+  relink_account_set_identity_name (account, SHOP_A);
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_token_set_set_access_token (oauth, SHOP_A_OAUTH);
+  relink_token_set_set_refresh_token (oauth, "v^1.1#oauth-refresh");
+  relink_token_set_set_issued_at (oauth, relink_now ());
+  relink_token_set_set_access_expires_at (oauth, relink_now () + 7200);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account),
+                                                   "Shop B", oauth, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (account)));
+  before = relink_test_keyring_json (fixture->manager, account);
+
+  /* Keys of their own: another account of the same keys already is
+   * shop_a (populate_trading), which the sign-in refuses as a twin. */
+  grant = relink_grant_new (account,
+                            relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL));
+  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
+                                            &fixture->result);
+  g_assert_true (relink_account_manager_add_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+
+  /* shop_b signs in for shop_a's account: refused, naming both. */
+  g_assert_false (sign_in_as (fixture, grant, SHOP_B, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT);
+  g_assert_nonnull (strstr (error->message, SHOP_A));
+  g_assert_nonnull (strstr (error->message, SHOP_B));
+  g_clear_error (&error);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  none = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (none);
+  g_assert_null (relink_account_get_identity_id (grant));
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+
+  /* shop_a: the same EIASToken both ways, accepted and stored. */
+  sign_in_as (fixture, grant, SHOP_A, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (relink_account_get_identity_id (grant), ==, SHOP_A_EIAS);
+  stored = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_nonnull (stored);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  g_free (after);
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* Test of an Auth'n'Auth grant: GetTokenStatus, then GetUser, whose
+ * EIASToken is compared with the grant's verified identity. */
+static void
+test_trading_test (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) grant = populate_trading (fixture);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *other = NULL;
+
+  text = run_test (fixture, grant, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, SHOP_A));
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetTokenStatus"), ==, 1);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, 1);
+  g_assert_true (relink_account_get_last_test_ok (grant));
+
+  /* Another seller's EIASToken: refused as an OAuth Test refuses one. */
+  relink_account_set_identity_id (grant, SHOP_B_EIAS);
+  relink_account_set_identity_name (grant, SHOP_B);
+  other = run_test (fixture, grant, &error);
+  g_assert_null (other);
+  g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_WRONG_ACCOUNT);
+  g_assert_nonnull (strstr (error->message, SHOP_A));
+  g_assert_nonnull (strstr (error->message, SHOP_B));
+}
+
+/* eBay's 932 (hard-expired) and 931 (invalid) make Test say "sign in
+ * again" without a refresh, and keep the token byte for byte. */
+static void
+test_trading_test_expired (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) grant = populate_trading (fixture);
+  g_autofree char *before = relink_test_keyring_json (fixture->manager, grant);
+  const char *codes[] = { "932", "931" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *after = NULL;
+
+      relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+      relink_test_trading_fail_call (fixture->stub, "GetTokenStatus", codes[i]);
+      text = run_test (fixture, grant, &error);
+      g_assert_null (text);
+      g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT);
+      g_assert_nonnull (strstr (error->message, "sign in again"));
+      g_assert_cmpint (relink_account_get_status (grant), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+      after = relink_test_keyring_json (fixture->manager, grant);
+      g_assert_cmpstr (after, ==, before);
+    }
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, 0);
+}
+
+/* Revoke: RevokeToken at eBay, then the keyring item is cleared. */
+static void
+test_trading_revoke (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) grant = populate_trading (fixture);
+  g_autoptr (RelinkTokenSet) tokens = relink_test_keyring_tokens (fixture->manager, grant);
+  g_autofree char *token = g_strdup (relink_token_set_get_access_token (tokens));
+  g_autoptr (RelinkTokenSet) left = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean withdrawn = FALSE;
+
+  g_assert_cmpstr (relink_test_trading_token_status (fixture->stub, token), ==, "Active");
+  relink_token_service_revoke_async (service (fixture), grant, NULL, relink_test_result_cb,
+                                     &fixture->result);
+  g_assert_true (relink_token_service_revoke_finish (
+      service (fixture), relink_test_wait_result (&fixture->result), &withdrawn, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (withdrawn);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  g_assert_cmpstr (relink_test_trading_token_status (fixture->stub, token), ==, "RevokedByApp");
+  left = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (left);
+  g_assert_cmpint (relink_account_get_status (grant), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 }
 
 /* The keep-alive works per grant, and leaves alone a kind without
@@ -602,7 +829,10 @@ main (int argc, char *argv[])
   ADD ("most-urgent", test_most_urgent);
   ADD ("reminder-leads", test_reminder_leads);
   ADD ("token-per-grant", test_token_per_grant);
-  ADD ("test-per-kind", test_test_per_kind);
+  ADD ("trading-test", test_trading_test);
+  ADD ("trading-test-expired", test_trading_test_expired);
+  ADD ("trading-revoke", test_trading_revoke);
+  ADD ("trading-tie", test_trading_tie);
   ADD ("keep-alive", test_keep_alive);
   ADD ("remove-account", test_remove_account);
   ADD ("migrate-with-keyring", test_migrate_with_keyring);

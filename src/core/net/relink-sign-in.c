@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-grant-tie.h"
 #include "relink-grant.h"
 #include "relink-oauth-client.h"
 #include "relink-sign-in.h"
@@ -812,6 +813,8 @@ check_identity (RelinkSignIn *self, RelinkIdentity *identity, GError **error)
 }
 
 static void check_and_store (GTask *task);
+static void tied_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void store_if_not_cancelled (GTask *task);
 
 static void
 signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -860,6 +863,42 @@ check_and_store (GTask *owned_task)
       discard_tokens (g_steal_pointer (&task), error);
       return;
     }
+
+  /* A first sign-in of a grant is also tied to the seller of the
+   * account's grants of another kind (eBay: the EIASToken). */
+  if (!self->renewal)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      relink_grant_tie_check_async (self->manager, self->account, data->identity, data->tokens,
+                                    cancellable, tied_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  store_if_not_cancelled (g_steal_pointer (&task));
+}
+
+static void
+tied_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!relink_grant_tie_check_finish (result, &error))
+    {
+      discard_tokens (g_steal_pointer (&task), error);
+      return;
+    }
+
+  store_if_not_cancelled (g_steal_pointer (&task));
+}
+
+/* Takes @task. */
+static void
+store_if_not_cancelled (GTask *owned_task)
+{
+  g_autoptr (GTask) task = owned_task;
+  GError *error = NULL;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {

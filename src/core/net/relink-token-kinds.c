@@ -16,6 +16,7 @@
 #include "relink-grant.h"
 #include "relink-oauth-client.h"
 #include "relink-token-service-private.h"
+#include "relink-trading-client.h"
 
 /* OAuth 2.0 */
 
@@ -67,13 +68,61 @@ static const RelinkTokenKind oauth2_kind = {
   .fetch_identity_finish = oauth2_fetch_identity_finish,
 };
 
-/* eBay Auth'n'Auth: an 18-month token without a refresh token. Test
- * (GetTokenStatus, GetUser) and revoke (RevokeToken) come with the
- * Trading API client; until then a Test says it is not available and a
- * revocation forgets the token here. */
+/* eBay Auth'n'Auth: an 18-month token without a refresh token. Test is
+ * GetTokenStatus then GetUser (the EIASToken is the identity compared),
+ * Revoke is RevokeToken; both sign with the keys, the Cert ID being the
+ * client secret the service reads first. */
+
+static void
+auth_n_auth_fetch_identity_async (RelinkTokenService *self,
+                                  RelinkTokenTarget *target,
+                                  const char *access_token,
+                                  const char *shared_secret,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  RelinkTradingClient *client = relink_account_manager_get_trading_client (self->manager);
+
+  relink_trading_client_test_token_async (client, target->provider, target->keyset,
+                                          target->client_secret, access_token, cancellable,
+                                          callback, user_data);
+}
+
+static RelinkIdentity *
+auth_n_auth_fetch_identity_finish (GObject *source, GAsyncResult *result, GError **error)
+{
+  return relink_trading_client_test_token_finish (RELINK_TRADING_CLIENT (source), result, error);
+}
+
+static void
+auth_n_auth_revoke_async (RelinkTokenService *self,
+                          RelinkTokenTarget *target,
+                          const char *token,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  RelinkTradingClient *client = relink_account_manager_get_trading_client (self->manager);
+
+  relink_trading_client_revoke_token_async (client, target->provider, target->keyset,
+                                            target->client_secret, token, cancellable, callback,
+                                            user_data);
+}
+
+static gboolean
+auth_n_auth_revoke_finish (GObject *source, GAsyncResult *result, GError **error)
+{
+  return relink_trading_client_revoke_token_finish (RELINK_TRADING_CLIENT (source), result, error);
+}
+
 static const RelinkTokenKind auth_n_auth_kind = {
   .kind = RELINK_GRANT_KIND_AUTH_N_AUTH,
   .calls_need_client_secret = TRUE,
+  .fetch_identity_async = auth_n_auth_fetch_identity_async,
+  .fetch_identity_finish = auth_n_auth_fetch_identity_finish,
+  .revoke_async = auth_n_auth_revoke_async,
+  .revoke_finish = auth_n_auth_revoke_finish,
 };
 
 static const RelinkTokenKind unknown_kind = {

@@ -264,9 +264,12 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   /* A kind with its own revocation (relink-token-kinds.c) withdraws its
-   * token that way. */
+   * token that way, where the profile has the API for it (a profile
+   * without a Trading API cannot be asked: the token is only forgotten). */
   if (data->target.kind->revoke_async != NULL && data->target.tokens != NULL
-      && relink_token_set_get_access_token (data->target.tokens) != NULL)
+      && relink_token_set_get_access_token (data->target.tokens) != NULL
+      && (g_strcmp0 (data->target.kind->kind, RELINK_GRANT_KIND_AUTH_N_AUTH) != 0
+          || relink_provider_get_auth_n_auth (data->target.provider) != NULL))
     {
       data->target.kind->revoke_async (self, &data->target,
                                        relink_token_set_get_access_token (data->target.tokens),

@@ -136,9 +136,10 @@ identity_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (identity == NULL)
     {
       /* 401: the access token may have been revoked or rotated away
-       * behind Relink's back: one refresh, one more try. */
+       * behind Relink's back: one refresh, one more try (a kind without
+       * refresh tokens has no other token to try). */
       if (g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT)
-          && !data->refreshed)
+          && !data->refreshed && data->target.kind->refresh_async != NULL)
         {
           data->refreshed = TRUE;
           g_clear_pointer (&data->access_token, relink_secret_free);
