@@ -44,6 +44,10 @@ typedef struct
   guint identity_requests;
   char *revoked_token;
   gboolean no_revocation; /* the stub marketplace cannot be asked to revoke */
+  guint revoke_status;    /* what the stub answers a revocation; 0: 200 */
+  guint token_status;     /* what the stub answers a refresh; 0: no such page (404) */
+  guint token_requests;
+  gboolean broken_profile; /* a custom profile with a mistake, acme.json */
 } Fixture;
 
 static void
@@ -80,7 +84,49 @@ revoke_cb (SoupServer *server,
   form = soup_form_decode (body->data != NULL ? body->data : "");
   g_free (fixture->revoked_token);
   fixture->revoked_token = g_strdup (g_hash_table_lookup (form, "token"));
-  soup_server_message_set_status (msg, 200, NULL);
+
+  switch (fixture->revoke_status)
+    {
+      case 0:
+      case 200:
+        soup_server_message_set_status (msg, 200, NULL);
+        break;
+      case 400:
+        /* RFC 7009 §2.2.1: it will not revoke this kind of token. */
+        relink_test_answer_json (msg, 400, "{\"error\":\"unsupported_token_type\"}");
+        break;
+      default:
+        relink_test_answer_json (msg, fixture->revoke_status,
+                                 "{\"error\":\"temporarily_unavailable\"}");
+        break;
+    }
+}
+
+/* Refreshes: the same access token again, or the status asked for. */
+static void
+token_cb (SoupServer *server,
+          SoupServerMessage *msg,
+          const char *path,
+          GHashTable *query,
+          gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->token_requests++;
+  if (fixture->token_status == 0)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+  if (fixture->token_status != 200)
+    {
+      relink_test_answer_json (msg, fixture->token_status, "{\"error\":\"server_error\"}");
+      return;
+    }
+
+  relink_test_answer_json (msg, 200,
+                           "{\"access_token\":\"" STUB_ACCESS "\",\"token_type\":\"Bearer\","
+                           "\"expires_in\":21600,\"refresh_token\":\"stub-refresh-token\"}");
 }
 
 /* Starts the stub and writes its profile into @providers_dir. */
@@ -93,6 +139,7 @@ stub_start (Fixture *fixture, const char *providers_dir)
   fixture->stub = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->stub, "/users/me", users_me_cb, fixture, NULL);
   soup_server_add_handler (fixture->stub, "/revoke", revoke_cb, fixture, NULL);
+  soup_server_add_handler (fixture->stub, "/token", token_cb, fixture, NULL);
   soup_server_add_handler (fixture->stub, "/authorize", relink_test_stub_authorize_cb, fixture,
                            NULL);
   soup_server_listen_local (fixture->stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
@@ -140,12 +187,27 @@ fixture_open_full (Fixture *fixture, guint n_accounts, gboolean with_stub)
     g_assert_no_error (error);
   }
 
+  if (fixture->broken_profile)
+    {
+      g_autofree char *source
+          = g_build_filename (g_getenv ("RELINK_TEST_DATA"), "providers", "http-url.json", NULL);
+      g_autofree char *target = g_build_filename (providers_dir, "acme.json", NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_file_get_contents (source, &contents, &length, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (target, contents, length, &error);
+      g_assert_no_error (error);
+    }
+
   if (with_stub)
     stub_start (fixture, providers_dir);
 
   fixture->secrets = relink_secrets_new ();
   providers = relink_provider_registry_new (providers_dir);
-  g_assert_cmpuint (relink_provider_registry_get_load_errors (providers)->len, ==, 0);
+  g_assert_cmpuint (relink_provider_registry_get_load_errors (providers)->len, ==,
+                    fixture->broken_profile ? 1 : 0);
   fixture->manager = relink_account_manager_new (fixture->store, fixture->secrets, providers);
   relink_account_manager_set_program (fixture->manager, "window");
   relink_account_manager_load_sync (fixture->manager, NULL, &error);
@@ -603,6 +665,51 @@ test_add_account_cancel (void)
   fixture_close (&fixture);
 }
 
+/* The labels of @list's rows' titles, joined by newlines. */
+static char *
+list_titles (GtkWidget *list)
+{
+  g_autoptr (GString) titles = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (ADW_IS_PREFERENCES_ROW (row))
+        g_string_append_printf (titles, "%s\n",
+                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+    }
+  return g_string_free (g_steal_pointer (&titles), FALSE);
+}
+
+/* A custom profile with a mistake is not just missing from the list:
+ * the dialog says which file was skipped and why. */
+static void
+test_add_account_skipped_profile (void)
+{
+  Fixture fixture = { .broken_profile = TRUE };
+  GtkWidget *dialog;
+  GtkWidget *group;
+  g_autofree char *titles = NULL;
+
+  fixture_open (&fixture, 0);
+  dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+
+  group = relink_test_get_widget (dialog, "skipped_group");
+  g_assert_true (gtk_widget_is_visible (group));
+  titles = list_titles (relink_test_get_widget (dialog, "skipped_list"));
+  g_assert_cmpstr (titles, ==,
+                   "acme.json was skipped: field “environments[1].token_url”: must be an "
+                   "https:// URL (http:// is only allowed for 127.0.0.1, localhost and [::1])\n");
+  /* The good ones are still there. */
+  g_assert_nonnull (relink_test_find_widget (dialog, "acme-market"));
+  maybe_screenshot (dialog, "add-account-skipped-profile");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fixture_close (&fixture);
+}
+
 /* A custom OpenID Connect provider, from the real server's discovery. */
 static void
 test_add_account_custom_oidc (void)
@@ -1057,6 +1164,128 @@ test_details_revoke_by_hand (void)
   fixture_close (&fixture);
 }
 
+/* A revocation the marketplace refuses for good: it says so, keeps the
+ * tokens, and offers to remove them here anyway; a temporary refusal
+ * does not offer it (trying again may work). */
+static void
+test_details_revoke_refused (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  GtkWidget *dialog;
+  GtkWidget *forget;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  forget = relink_test_get_widget (dialog, "forget_button");
+  g_assert_false (gtk_widget_get_visible (forget));
+
+  /* A server fault: try again later, nothing else offered. */
+  fixture.revoke_status = 503;
+  click (dialog, "revoke_button");
+  respond (find_message_dialog (GTK_WINDOW (dialog)), "_Revoke");
+  WAIT_FOR (gtk_widget_is_sensitive (relink_test_get_widget (dialog, "revoke_button"))
+            && strstr (label_text (dialog, "result_label"), "503") != NULL);
+  g_assert_false (gtk_widget_get_visible (forget));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+
+  /* For good: said, and the tokens stay until the seller decides. */
+  fixture.revoke_status = 400;
+  click (dialog, "revoke_button");
+  respond (find_message_dialog (GTK_WINDOW (dialog)), "_Revoke");
+  WAIT_FOR (gtk_widget_get_visible (forget));
+  g_test_message ("%s", label_text (dialog, "result_label"));
+  g_assert_true (g_str_has_prefix (label_text (dialog, "result_label"), STUB_NAME
+                                   " did not confirm that it canceled the authorization"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (forget)), ==,
+                   "_Remove the Tokens Here Anyway");
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  maybe_screenshot (dialog, "account-details-revoke-refused");
+
+  /* Removed here anyway: gone from the keyring, not connected, and what
+   * is left to do said. */
+  g_free (fixture.revoked_token);
+  fixture.revoked_token = NULL;
+  click (dialog, "forget_button");
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), "The tokens are deleted"));
+  g_assert_cmpstr (label_text (dialog, "result_label"), ==,
+                   "The tokens are deleted from this computer. To finish, remove Relink’s app "
+                   "in your " STUB_NAME " account settings.");
+  g_assert_null (fixture.revoked_token);
+  g_assert_false (gtk_widget_get_visible (forget));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_null (tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  WAIT_FOR (find_label (relink_test_get_widget (dialog, "history_list"), "Revocation") != NULL);
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
+/* A temporary failure offers Retry Now besides Relink's own retry. */
+static void
+test_details_retry_now (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *dialog;
+  GtkWidget *retry;
+  const char *offline = STUB_NAME " has a problem on its side. Relink will try again in 5 min.";
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  g_assert_true (relink_store_update_status (fixture.store, "account-stub",
+                                             RELINK_ACCOUNT_STATUS_ERROR, offline, &error));
+  g_assert_no_error (error);
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_ERROR);
+  relink_account_set_status_message (account, offline);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  retry = relink_test_get_widget (dialog, "retry-button");
+  g_assert_true (gtk_widget_is_visible (retry));
+  g_assert_true (gtk_widget_is_visible (relink_test_get_widget (dialog, "status")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (retry)), ==, "Retry _Now");
+  maybe_screenshot (dialog, "account-details-retry");
+
+  /* Still failing: said, and still offered. */
+  fixture.token_status = 502;
+  click (dialog, "retry-button");
+  WAIT_FOR (fixture.token_requests == 1 && gtk_widget_is_sensitive (retry));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "result_label"), "error"));
+  g_assert_true (gtk_widget_get_visible (retry));
+
+  /* Back: the account works again and the button goes. */
+  fixture.token_status = 200;
+  click (dialog, "retry-button");
+  WAIT_FOR (relink_account_get_status (account) == RELINK_ACCOUNT_STATUS_CONNECTED);
+  WAIT_FOR (g_strcmp0 (label_text (dialog, "result_label"), "The connection works again.") == 0);
+  g_assert_cmpuint (fixture.token_requests, ==, 2);
+  g_assert_false (gtk_widget_get_visible (retry));
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
 /* Without a token the test says so in plain words, and the history
  * records nothing it did not do. */
 static void
@@ -1324,10 +1553,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/add-account/existing-keys", test_add_account_existing_keys);
   g_test_add_func ("/add-account/cancel", test_add_account_cancel);
   g_test_add_func ("/add-account/custom-oidc", test_add_account_custom_oidc);
+  g_test_add_func ("/add-account/skipped-profile", test_add_account_skipped_profile);
   g_test_add_func ("/details/show-and-remove", test_details);
   g_test_add_func ("/details/empty-history", test_details_empty_history);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
+  g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);
+  g_test_add_func ("/details/retry-now", test_details_retry_now);
   g_test_add_func ("/details/test-failure", test_details_test_failure);
   g_test_add_func ("/keysets/list-and-remove", test_keysets);
   g_test_add_func ("/keysets/empty", test_keysets_empty);

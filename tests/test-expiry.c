@@ -344,6 +344,54 @@ test_describe_local_zone (void)
 
 /* The spoken countdown: whole words, one plural form per number, and the
  * same moments of change as the shown one. */
+/* An account whose refresh token was refused: what still works. */
+static void
+test_describe_reauth (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  const struct
+  {
+    gint64 access_expires_at;
+    const char *shown;
+    const char *spoken;
+  } cases[] = {
+    { BASE + 5 * 3600 + 12 * MINUTE, "refresh token refused; access token valid for 5 h",
+      "refresh token refused; access token valid for 5 hours" },
+    { BASE + 3600, "refresh token refused; access token valid for 1 h",
+      "refresh token refused; access token valid for 1 hour" },
+    { BASE + 45 * MINUTE + 30, "refresh token refused; access token valid for 45 min",
+      "refresh token refused; access token valid for 45 minutes" },
+    { BASE + 30, "refresh token refused; access token valid for less than a minute",
+      "refresh token refused; access token valid for less than a minute" },
+    { BASE + 2 * 24 * 3600 + 60, "refresh token refused; access token valid for 2 days",
+      "refresh token refused; access token valid for 2 days" },
+    { BASE - 60, "refresh token refused; sign in again", "refresh token refused; sign in again" },
+    { 0, "refresh token refused; sign in again", "refresh token refused; sign in again" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown
+          = relink_expiry_describe_reauth (cases[i].access_expires_at, BASE, utc, FALSE);
+      g_autofree char *spoken
+          = relink_expiry_describe_reauth (cases[i].access_expires_at, BASE, utc, TRUE);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+      g_assert_cmpstr (spoken, ==, cases[i].spoken);
+    }
+
+  /* It changes no later than the access token's countdown does. */
+  for (gint64 now = BASE; now < BASE + 3 * 3600; now += 7 * MINUTE + 13)
+    {
+      gint64 access = BASE + 2 * 3600 + 30 * MINUTE;
+      gint64 next = relink_expiry_next_change (access, now, utc);
+      g_autofree char *here = relink_expiry_describe_reauth (access, now, utc, FALSE);
+      g_autofree char *before_next = relink_expiry_describe_reauth (access, next - 1, utc, FALSE);
+
+      g_assert_cmpstr (here, ==, before_next);
+    }
+}
+
 static void
 test_describe_spoken (void)
 {
@@ -680,6 +728,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/expiry/describe/repeated-hour", test_describe_repeated_hour);
   g_test_add_func ("/expiry/describe/local-zone", test_describe_local_zone);
   g_test_add_func ("/expiry/describe/spoken", test_describe_spoken);
+  g_test_add_func ("/expiry/describe/reauth", test_describe_reauth);
   g_test_add_func ("/expiry/next-change/edges", test_next_change_edges);
   g_test_add_func ("/expiry/next-change/chain", test_next_change_chain);
   g_test_add_func ("/expiry/next-change/random", test_next_change_random);

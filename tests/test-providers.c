@@ -449,6 +449,19 @@ test_registry_user_dir (void)
 
   /* One error per broken file, nothing for notes.txt or the good ones. */
   g_assert_cmpuint (errors->len, ==, 14);
+
+  /* Said to people by file name, without the folder. */
+  {
+    g_auto (GStrv) sentences = relink_provider_registry_describe_load_errors (registry);
+
+    g_assert_cmpuint (g_strv_length (sentences), ==, 14);
+    g_assert_true (g_strv_contains (
+        (const char *const *) sentences,
+        "http-url.json was skipped: field “environments[1].token_url”: must be an https:// URL "
+        "(http:// is only allowed for 127.0.0.1, localhost and [::1])"));
+    for (guint i = 0; sentences[i] != NULL; i++)
+      g_assert_null (strstr (sentences[i], dir));
+  }
   g_assert_null (find_error (errors, "good-custom.json"));
   g_assert_null (find_error (errors, "notes.txt"));
 }

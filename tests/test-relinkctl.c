@@ -395,6 +395,8 @@ run_program (Fixture *fixture,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  /* What relinkctl writes on standard error unasked, not debug logs. */
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   if (fixture->lc_all != NULL)
     g_subprocess_launcher_setenv (launcher, "LC_ALL", fixture->lc_all, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
@@ -601,6 +603,64 @@ test_status_broken_profile (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (refresh.status, !=, 0);
   g_assert_nonnull (strstr (refresh.err, "The marketplace profile “" EBAY_ID "” is broken: "));
   g_assert_null (strstr (refresh.err, "missing"));
+}
+
+/* A custom profile with a mistake that no account uses: relinkctl does
+ * not repeat it on every call, only when asked (--verbose), and status
+ * names it. */
+static void
+test_skipped_profile_quiet (Fixture *fixture, gconstpointer data)
+{
+  g_auto (Result) list = { 0 };
+  g_auto (Result) verbose = { 0 };
+  g_auto (Result) status = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) refresh = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Quiet shop", "Atza|cached-q",
+                                     relink_now () + 3600, "Atzr|cached-rq");
+  const char *sentence = "acme.json was skipped: field “environments[0].token_url”: must be an "
+                         "https:// URL (http:// is only allowed for 127.0.0.1, localhost and "
+                         "[::1])";
+  JsonArray *skipped;
+
+  write_profile (fixture, "acme.json",
+                 "{ \"format_version\": 1, \"id\": \"acme\", \"name\": \"Acme\","
+                 "  \"client_auth\": \"basic\", \"pkce\": \"none\","
+                 "  \"identity\": { \"source\": \"redirect\", \"id_field\": \"uid\" },"
+                 "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\","
+                 "    \"authorize_url\": \"https://acme.example/authorize\","
+                 "    \"token_url\": \"http://acme.example/token\" } ] }");
+
+  RUN (fixture, &list, NULL, "list");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpstr (list.err, ==, "");
+
+  RUN (fixture, &refresh, NULL, "refresh", "Quiet shop");
+  g_test_message ("%s", refresh.err);
+  g_assert_cmpint (refresh.status, ==, 0);
+  g_assert_null (strstr (refresh.err, "acme"));
+
+  RUN (fixture, &verbose, NULL, "list", "--verbose");
+  g_test_message ("%s", verbose.err);
+  g_assert_cmpint (verbose.status, ==, 0);
+  g_assert_nonnull (strstr (verbose.err, sentence));
+
+  RUN (fixture, &status, NULL, "status");
+  g_test_message ("%s", status.out);
+  g_assert_cmpint (status.status, ==, 0);
+  g_assert_nonnull (strstr (status.out, sentence));
+  g_assert_cmpstr (status.err, ==, "");
+
+  RUN (fixture, &json, NULL, "status", "--json");
+  g_assert_cmpint (json.status, ==, 0);
+  json_parser_load_from_data (parser, json.out, -1, &error);
+  g_assert_no_error (error);
+  skipped = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "skipped_profiles");
+  g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (skipped, 0), ==, sentence);
 }
 
 /* A 403 page from the token endpoint is no refusal of the grant: the
@@ -1728,6 +1788,7 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/help", test_help);
   ADD ("/relinkctl/status/exit-codes", test_status_exit_codes);
   ADD ("/relinkctl/status/broken-profile", test_status_broken_profile);
+  ADD ("/relinkctl/status/skipped-profile", test_skipped_profile_quiet);
   ADD ("/relinkctl/refresh/unexpected-answer", test_refresh_unexpected_answer);
   ADD ("/relinkctl/json/schema", test_json_schema);
   ADD ("/relinkctl/list/human", test_list_human);

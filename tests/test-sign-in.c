@@ -925,6 +925,8 @@ test_discovery_checks (Fixture *fixture, gconstpointer data)
   set_discovery_doc (fixture, "https://login.example.com", "");
   g_assert_null (discover (fixture, issuer, NULL, &error));
   g_assert_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD);
+  /* ...and the message names the issuer the server reported. */
+  g_assert_nonnull (strstr (error->message, "“https://login.example.com”"));
   g_clear_error (&error);
 
   /* An endpoint that would receive secrets unencrypted is refused. */
@@ -1105,6 +1107,88 @@ amazon_redirect (RelinkSignIn *sign_in, const char *selling_partner_id, const ch
                           selling_partner_id, code);
 }
 
+/* Developer keys for the Amazon stub profile, which lists no scopes. */
+static RelinkKeyset *
+add_amazon_keyset (Fixture *fixture)
+{
+  g_autoptr (RelinkKeyset) keyset = NULL;
+  g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autofree char *id = relink_new_id ();
+
+    keyset = relink_keyset_new (id);
+  }
+  relink_keyset_set_provider_id (keyset, AMAZON_PROVIDER_ID);
+  relink_keyset_set_environment (keyset, "na");
+  relink_keyset_set_client_id (keyset, "amzn1.application-oa2-client.t");
+  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
+  relink_keyset_set_extra (keyset, "application_id", "amzn1.sp.solution.test");
+
+  g_hash_table_insert (secrets, (char *) "client_secret", (char *) "amazon-test-secret");
+  relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL,
+                                           relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_add_keyset_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  return g_steal_pointer (&keyset);
+}
+
+/* The scope parameter of a sign-in's consent URL, or NULL. */
+static char *
+authorize_scope (RelinkSignIn *sign_in)
+{
+  g_autoptr (GUri) uri
+      = g_uri_parse (relink_sign_in_get_authorize_url (sign_in), G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GHashTable) params = NULL;
+
+  g_assert_nonnull (uri);
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_assert_nonnull (params);
+  return g_strdup (g_hash_table_lookup (params, "scope"));
+}
+
+static void
+test_renew_scopes (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkKeyset) amazon = add_amazon_keyset (fixture);
+  g_autoptr (RelinkAccount) seller = add_account (fixture, amazon, "EU shop", NULL);
+  g_autoptr (RelinkAccount) shop = add_account (fixture, fixture->keyset, "Shop", NULL);
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *profile_scopes = NULL;
+  RelinkProvider *provider = relink_provider_registry_lookup (fixture->providers, TEST_PROVIDER_ID);
+
+  /* A profile that lists no scopes: the scope string of the last token
+   * answer (what the marketplace says it granted) is not asked for. */
+  relink_account_set_identity_id (seller, "A1SELLER");
+  relink_account_set_scopes (seller, "sellingpartnerapi::migration profile");
+  sign_in = new_sign_in (fixture, seller);
+  g_assert_true (relink_sign_in_is_renewal (sign_in));
+  scope = authorize_scope (sign_in);
+  g_assert_null (scope);
+  g_clear_object (&sign_in);
+
+  /* A profile that lists scopes: the account's granted ones... */
+  relink_account_set_identity_id (shop, "alice");
+  relink_account_set_scopes (shop, "openid offline_access");
+  sign_in = new_sign_in (fixture, shop);
+  scope = authorize_scope (sign_in);
+  g_assert_cmpstr (scope, ==, "openid offline_access");
+  g_clear_object (&sign_in);
+  g_clear_pointer (&scope, g_free);
+
+  /* ...or, when none are known, the profile's. */
+  relink_account_set_scopes (shop, NULL);
+  sign_in = new_sign_in (fixture, shop);
+  scope = authorize_scope (sign_in);
+  profile_scopes = g_strjoinv (" ", (char **) relink_provider_get_scopes (provider));
+  g_assert_cmpstr (profile_scopes, !=, "");
+  g_assert_cmpstr (scope, ==, profile_scopes);
+}
+
 static void
 test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
 {
@@ -1120,27 +1204,7 @@ test_amazon_redirect_identity (Fixture *fixture, gconstpointer data)
   const char *message
       = "You signed in as A2OTHERPARTNER, but this account is A1SELLER. Sign in as A1SELLER.";
 
-  {
-    g_autofree char *id = relink_new_id ();
-
-    keyset = relink_keyset_new (id);
-  }
-  relink_keyset_set_provider_id (keyset, AMAZON_PROVIDER_ID);
-  relink_keyset_set_environment (keyset, "na");
-  relink_keyset_set_client_id (keyset, "amzn1.application-oa2-client.t");
-  relink_keyset_set_redirect (keyset, RELINK_TEST_OIDC_REDIRECT_URI);
-  relink_keyset_set_extra (keyset, "application_id", "amzn1.sp.solution.test");
-  {
-    g_autoptr (GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
-
-    g_hash_table_insert (secrets, (char *) "client_secret", (char *) "amazon-test-secret");
-    relink_account_manager_add_keyset_async (fixture->manager, keyset, secrets, NULL,
-                                             relink_test_result_cb, &fixture->result);
-    g_assert_true (relink_account_manager_add_keyset_finish (
-        fixture->manager, relink_test_wait_result (&fixture->result), &error));
-    g_assert_no_error (error);
-    g_clear_object (&fixture->result);
-  }
+  keyset = add_amazon_keyset (fixture);
   account = add_account (fixture, keyset, "EU shop", NULL);
 
   sign_in = new_sign_in (fixture, account);
@@ -1199,6 +1263,7 @@ main (int argc, char *argv[])
   ADD ("registry-add", test_registry_add);
   ADD ("discovery-connect", test_discovery_connect);
   ADD ("amazon-redirect-identity", test_amazon_redirect_identity);
+  ADD ("renew-scopes", test_renew_scopes);
 
 #undef ADD
 

@@ -261,6 +261,25 @@ token_cb (SoupServer *server,
   g_autoptr (GHashTable) form = relink_test_read_form (msg);
 
   fixture->token_requests++;
+
+  /* A sign-in's code: Mercado Libre answers as to a refresh. */
+  if (g_strcmp0 (g_hash_table_lookup (form, "grant_type"), "authorization_code") == 0)
+    {
+      g_autofree char *access = g_strdup_printf ("APP_USR-stub-access-%u", ++fixture->serial);
+      g_autofree char *next = g_strdup_printf ("TG-stub-refresh-%u", fixture->serial);
+      g_autofree char *json = NULL;
+
+      g_assert_cmpstr (g_hash_table_lookup (form, "code"), ==, "TG-stub-code");
+      g_hash_table_add (fixture->live_refresh, g_strdup (next));
+      g_hash_table_add (fixture->live_access, g_strdup (access));
+      json = g_strdup_printf ("{\"access_token\":\"%s\",\"token_type\":\"Bearer\","
+                              "\"expires_in\":21600,\"scope\":\"offline_access read write\","
+                              "\"user_id\":" STUB_USER_ID ",\"refresh_token\":\"%s\"}",
+                              access, next);
+      relink_test_answer_json (msg, 200, json);
+      return;
+    }
+
   g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "refresh_token");
 
   /* Frozen before it can read the answer, killed once the answer is out:
@@ -1449,6 +1468,58 @@ test_connection_test (Fixture *fixture, gconstpointer data)
   g_assert_false (relink_account_get_last_test_ok (row));
 }
 
+/* Connecting asks the identity endpoint once: the sign-in's answer is
+ * the test that follows it. */
+static void
+test_signed_in_asks_once (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_add_keyset (fixture->manager, STUB_ID, "ar", STUB_APP_ID, STUB_SECRET);
+  g_autoptr (RelinkAccount) account = add_account (fixture, keyset, "New shop");
+  g_autoptr (RelinkSignIn) sign_in = NULL;
+  g_autoptr (RelinkAccount) row = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *text = NULL;
+
+  sign_in = relink_sign_in_new (fixture->manager, account, &error);
+  g_assert_no_error (error);
+  redirect = g_strdup_printf ("%s?code=TG-stub-code&state=%s", RELINK_TEST_OIDC_REDIRECT_URI,
+                              relink_auth_request_get_state (relink_sign_in_get_request (sign_in)));
+  relink_sign_in_complete_async (sign_in, redirect, NULL, relink_test_result_cb, &fixture->result);
+  g_assert_true (
+      relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  g_assert_cmpuint (fixture->identity_requests, ==, 1);
+
+  /* What the window and the details dialog run after every sign-in. */
+  relink_token_service_signed_in_async (fixture->service, account, NULL, relink_test_result_cb,
+                                        &fixture->result);
+  text = relink_token_service_test_finish (fixture->service,
+                                           relink_test_wait_result (&fixture->result), &error);
+  g_clear_object (&fixture->result);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Connected as shop_a");
+  g_assert_cmpuint (fixture->identity_requests, ==, 1);
+
+  /* Recorded as a test, here and in the store. */
+  g_assert_true (relink_account_get_last_test_ok (account));
+  g_assert_cmpstr (relink_account_get_last_test_message (account), ==, text);
+  row = relink_test_stored_account (fixture->manager, account);
+  g_assert_true (relink_account_get_last_test_ok (row));
+  g_assert_cmpint (relink_account_get_last_test_at (row), ==,
+                   relink_account_get_authorised_at (row));
+  g_assert_cmpuint (count_history (fixture, account, RELINK_HISTORY_KIND_TEST), ==, 1);
+
+  /* A test asked for later does ask. */
+  g_clear_pointer (&text, g_free);
+  text = test_connection (fixture, account, &error);
+  g_assert_no_error (error);
+  assert_connected_text (text, "shop_a");
+  g_assert_cmpuint (fixture->identity_requests, ==, 2);
+}
+
 static void
 test_connection_not_available (Fixture *fixture, gconstpointer data)
 {
@@ -2189,6 +2260,7 @@ main (int argc, char *argv[])
   ADD ("not-connected", test_not_connected, FALSE);
   ADD ("test-connection", test_connection_test, FALSE);
   ADD ("test-not-available", test_connection_not_available, FALSE);
+  ADD ("signed-in-asks-once", test_signed_in_asks_once, FALSE);
   ADD ("revoke-connected-apps", test_revoke_connected_apps, FALSE);
   ADD ("revoke-application", test_revoke_application, FALSE);
   ADD ("revoke-application/expired", test_revoke_application_expired, FALSE);

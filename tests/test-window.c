@@ -798,6 +798,13 @@ test_window_renew (void)
   g_assert_nonnull (row);
   g_assert_cmpstr (relink_account_row_get_renew_label (row), ==, "Renew");
   g_assert_cmpstr (relink_account_row_get_message (row), ==, REAUTH_MESSAGE);
+  /* Not "expires in 99 days" as if all were well: what still works. */
+  g_test_message ("%s", relink_account_row_get_countdown (row));
+  g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row),
+                                   "refresh token refused; access token valid for "));
+  g_assert_nonnull (strstr (relink_account_row_get_accessible_text (row),
+                            "refresh token refused; access token valid for "));
+  g_assert_null (strstr (relink_account_row_get_accessible_text (row), "expires in"));
   row = find_row (&fixture, "Shop B");
   g_assert_cmpstr (relink_account_row_get_renew_label (row), ==, "Connect");
   g_assert_null (relink_account_row_get_message (row));

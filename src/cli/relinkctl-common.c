@@ -107,6 +107,16 @@ ctl_load (Ctl *ctl)
   if (!relink_account_manager_load_sync (manager, ctl->cancellable, &error))
     return report_load_error (error);
 
+  /* Skipped profiles are said by relinkctl status, and on every call
+   * only when asked: scripts run relinkctl often. */
+  if (ctl->verbose)
+    {
+      g_auto (GStrv) skipped = relink_provider_registry_describe_load_errors (providers);
+
+      for (guint i = 0; skipped[i] != NULL; i++)
+        g_printerr ("relinkctl: %s\n", skipped[i]);
+    }
+
   ctl->manager = g_steal_pointer (&manager);
   return CTL_EXIT_OK;
 }
@@ -442,7 +452,7 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       "        \"authorised_at\", \"access_expires_at\", \"refresh_expires_at\",\n"                \
       "        \"last_refresh_at\" (ISO 8601 UTC, with *_unix twins in seconds),\n"                \
       "        \"last_test\": { \"at\", \"at_unix\", \"ok\", \"message\" } } ],\n"                 \
-      "    \"total\", \"needs_attention\" (status only) }\n"                                       \
+      "    \"total\", \"needs_attention\", \"skipped_profiles\": [ sentence ] (status only) }\n"   \
       "  Unknown values are null. No token or secret ever appears.\n")
 
 static int cmd_help (Ctl *ctl, char **args);
@@ -501,6 +511,11 @@ find_command (const char *name)
 static GOptionContext *
 command_context (Ctl *ctl, const CtlCommand *command)
 {
+  const GOptionEntry common_entries[] = {
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &ctl->verbose,
+      N_ ("Also say which of your own marketplace profiles were skipped, and why"), NULL },
+    { NULL },
+  };
   const GOptionEntry json_entries[] = {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl->json, N_ ("Print JSON (see below)"), NULL },
     { NULL },
@@ -518,6 +533,7 @@ command_context (Ctl *ctl, const CtlCommand *command)
   g_option_context_set_summary (context, command->description != NULL ? _ (command->description)
                                                                       : _ (command->summary));
 
+  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
   if (g_str_equal (command->name, "list") || g_str_equal (command->name, "status"))
     g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
   else if (g_str_equal (command->name, "refresh"))

@@ -59,6 +59,7 @@ struct _Ctl
   RelinkAccountManager *manager;
 
   /* Options. */
+  gboolean verbose;
   gboolean json;
   gboolean all;
   int jobs;

@@ -102,8 +102,18 @@ ctl_collect_accounts (Ctl *ctl)
   return accounts;
 }
 
+/* The custom profiles that were skipped, as sentences; an empty vector
+ * when none. */
+static GStrv
+describe_skipped (Ctl *ctl)
+{
+  return relink_provider_registry_describe_load_errors (
+      relink_account_manager_get_providers (ctl->manager));
+}
+
 static int
-print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
+print_accounts_json (
+    Ctl *ctl, GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonGenerator) generator = json_generator_new ();
@@ -111,6 +121,15 @@ print_accounts_json (GPtrArray *accounts, gint64 now, gint64 threshold, gboolean
   guint attention = 0;
 
   root = relink_accounts_to_json (accounts, now, threshold, with_summary, &attention);
+  if (with_summary && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_auto (GStrv) skipped = describe_skipped (ctl);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; skipped[i] != NULL; i++)
+        json_array_add_string_element (array, skipped[i]);
+      json_object_set_array_member (json_node_get_object (root), "skipped_profiles", array);
+    }
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
@@ -145,7 +164,7 @@ ctl_cmd_list (Ctl *ctl, char **args)
 
   if (ctl->json)
     {
-      print_accounts_json (accounts, now, threshold, FALSE);
+      print_accounts_json (ctl, accounts, now, threshold, FALSE);
       return CTL_EXIT_OK;
     }
 
@@ -230,8 +249,14 @@ print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshol
     }
   else
     {
-      countdown
-          = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
+      /* Not the authorization's countdown once its refresh token was
+       * refused: what still works. */
+      if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
+        countdown = relink_expiry_describe_reauth (relink_account_get_access_expires_at (account),
+                                                   now, NULL, FALSE);
+      else
+        countdown
+            = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
       /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
       g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
                relink_expiry_state_to_string (state), countdown);
@@ -246,6 +271,7 @@ int
 ctl_cmd_status (Ctl *ctl, char **args)
 {
   g_autoptr (GPtrArray) accounts = NULL;
+  g_auto (GStrv) skipped = NULL;
   gint64 now = relink_now ();
   gint64 context[2];
   guint attention = 0;
@@ -267,7 +293,7 @@ ctl_cmd_status (Ctl *ctl, char **args)
 
   if (ctl->json)
     {
-      attention = print_accounts_json (accounts, now, context[1], TRUE);
+      attention = print_accounts_json (ctl, accounts, now, context[1], TRUE);
       for (guint i = 0; i < accounts->len && attention == 0; i++)
         if (status_needs_attention (ctl, g_ptr_array_index (accounts, i), now, context[1]))
           attention++;
@@ -297,6 +323,14 @@ ctl_cmd_status (Ctl *ctl, char **args)
       g_print (_ ("Connected:\n"));
       for (guint i = attention; i < accounts->len; i++)
         print_status_line (ctl, g_ptr_array_index (accounts, i), now, context[1]);
+    }
+
+  skipped = describe_skipped (ctl);
+  if (skipped[0] != NULL)
+    {
+      g_print (_ ("Profiles not loaded (correct them, then run this again):\n"));
+      for (guint i = 0; skipped[i] != NULL; i++)
+        g_print ("  %s\n", skipped[i]);
     }
 
   if (accounts->len == 0)

@@ -421,6 +421,71 @@ relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz)
   return key_to_spoken (compute_key (expires_at, now, tz));
 }
 
+/* An account whose refresh token was refused may still work for a
+ * while on its access token: that is what its row says instead of the
+ * authorization's countdown, which no longer means anything. The text
+ * changes only where relink_expiry_describe() of @access_expires_at
+ * does, so relink_expiry_next_change() of it tells when to redraw. */
+char *
+relink_expiry_describe_reauth (gint64 access_expires_at, gint64 now, GTimeZone *tz, gboolean spoken)
+{
+  g_autoptr (GTimeZone) local = NULL;
+  Key key;
+  int value;
+
+  if (tz == NULL)
+    tz = local = g_time_zone_new_local ();
+
+  key = compute_key (access_expires_at, now, tz);
+  value = (int) MIN (key.value, G_MAXINT);
+
+  switch (key.kind)
+    {
+      case KEY_DAYS_LEFT:
+        return g_strdup_printf (ngettext ("refresh token refused; access token valid for %d day",
+                                          "refresh token refused; access token valid for %d days",
+                                          value),
+                                value);
+
+      case KEY_MINUTES_LEFT:
+        if (value >= 60)
+          {
+            value /= 60;
+            if (spoken)
+              return g_strdup_printf (
+                  ngettext ("refresh token refused; access token valid for %d hour",
+                            "refresh token refused; access token valid for %d hours", value),
+                  value);
+            /* Translators: "h" is the abbreviation for hours. */
+            return g_strdup_printf (ngettext ("refresh token refused; access token valid for %d h",
+                                              "refresh token refused; access token valid for %d h",
+                                              value),
+                                    value);
+          }
+        if (value >= 1)
+          {
+            if (spoken)
+              return g_strdup_printf (
+                  ngettext ("refresh token refused; access token valid for %d minute",
+                            "refresh token refused; access token valid for %d minutes", value),
+                  value);
+            /* Translators: "min" is the abbreviation for minutes. */
+            return g_strdup_printf (
+                ngettext ("refresh token refused; access token valid for %d min",
+                          "refresh token refused; access token valid for %d min", value),
+                value);
+          }
+        return g_strdup (_ ("refresh token refused; access token valid for less than a minute"));
+
+      case KEY_NO_EXPIRY:
+      case KEY_DAYS_AGO:
+      case KEY_HOURS_AGO:
+      case KEY_MINUTES_AGO:
+      default:
+        return g_strdup (_ ("refresh token refused; sign in again"));
+    }
+}
+
 static int
 interval_at (GTimeZone *tz, gint64 moment)
 {

@@ -45,6 +45,15 @@ char *relink_expiry_describe (gint64 expires_at, gint64 now, GTimeZone *tz);
  * 5 hours 12 minutes", "expired 3 hours ago"; changes when
  * relink_expiry_describe() does. */
 char *relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz);
+/* For an account that needs re-authorization, what still works, instead
+ * of the authorization's countdown: "refresh token refused; access token
+ * valid for 5 h" (@spoken: "5 hours"), or "refresh token refused; sign in
+ * again" once the access token lapsed or its expiry is unknown. Changes
+ * when relink_expiry_describe (@access_expires_at) does. */
+char *relink_expiry_describe_reauth (gint64 access_expires_at,
+                                     gint64 now,
+                                     GTimeZone *tz,
+                                     gboolean spoken);
 /* The first moment after @now at which relink_expiry_describe() returns
  * another text, or RELINK_EXPIRY_NEVER. */
 gint64 relink_expiry_next_change (gint64 expires_at, gint64 now, GTimeZone *tz);

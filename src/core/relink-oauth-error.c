@@ -13,6 +13,7 @@ typedef struct
 {
   gint64 retry_after;
   gboolean timed_out;
+  guint http_status;
 } RelinkOAuthErrorPrivate;
 
 static void
@@ -20,6 +21,7 @@ relink_oauth_error_private_init (RelinkOAuthErrorPrivate *priv)
 {
   priv->retry_after = 0;
   priv->timed_out = FALSE;
+  priv->http_status = 0;
 }
 
 static void
@@ -27,6 +29,7 @@ relink_oauth_error_private_copy (const RelinkOAuthErrorPrivate *src, RelinkOAuth
 {
   dest->retry_after = src->retry_after;
   dest->timed_out = src->timed_out;
+  dest->http_status = src->http_status;
 }
 
 static void
@@ -68,6 +71,23 @@ relink_oauth_error_set_timed_out (GError *error, gboolean timed_out)
   g_return_if_fail (error != NULL && error->domain == RELINK_OAUTH_ERROR);
 
   relink_oauth_error_get_private (error)->timed_out = timed_out;
+}
+
+guint
+relink_oauth_error_get_http_status (const GError *error)
+{
+  if (error == NULL || error->domain != RELINK_OAUTH_ERROR)
+    return 0;
+
+  return relink_oauth_error_get_private (error)->http_status;
+}
+
+void
+relink_oauth_error_set_http_status (GError *error, guint status)
+{
+  g_return_if_fail (error != NULL && error->domain == RELINK_OAUTH_ERROR);
+
+  relink_oauth_error_get_private (error)->http_status = status;
 }
 
 char *

@@ -45,6 +45,11 @@ void relink_oauth_error_set_retry_after (GError *error, gint64 seconds);
 gboolean relink_oauth_error_get_timed_out (const GError *error);
 void relink_oauth_error_set_timed_out (GError *error, gboolean timed_out);
 
+/* The HTTP status of the marketplace's answer behind an error, 0 when
+ * the error did not come from an answer (no network, a refused address). */
+guint relink_oauth_error_get_http_status (const GError *error);
+void relink_oauth_error_set_http_status (GError *error, guint status);
+
 /* @text from a marketplace made fit for an error message: valid UTF-8,
  * no control or formatting characters, at most @max_chars characters
  * (an ellipsis marks a cut). NULL gives NULL. */

@@ -101,13 +101,16 @@ relink_provider_registry_init (RelinkProviderRegistry *self)
   self->load_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
 }
 
-/* Problems are kept for the UI (a custom profile the user is writing) and
- * logged once; never as a warning, which would abort under fatal-warnings
- * although a broken user file is not a programming error. */
+/* Problems are kept for the UI (a custom profile the user is writing),
+ * which shows them (the window's Add Account, relinkctl status and
+ * --verbose); the log has them for debugging only, so that every
+ * relinkctl call does not repeat them on standard error. Never as a
+ * warning, which would abort under fatal-warnings although a broken user
+ * file is not a programming error. */
 static void
 add_load_error (RelinkProviderRegistry *self, GError *error)
 {
-  g_message ("Skipping provider profile: %s", error->message);
+  g_debug ("Skipping provider profile: %s", error->message);
   g_ptr_array_add (self->load_errors, error);
 }
 
@@ -228,15 +231,15 @@ read_profile_file (const char *path, char **out_contents, gsize *out_length, GEr
     {
       g_close (fd, NULL);
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   _ ("%s: not a regular file; skipped"), path);
+                   _ ("%s: not a regular file"), path);
       return FALSE;
     }
   if (info.st_size > MAX_PROFILE_SIZE)
     {
       g_close (fd, NULL);
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   ngettext ("%s: larger than %d KiB, too large to be a profile; skipped",
-                             "%s: larger than %d KiB, too large to be a profile; skipped",
+                   ngettext ("%s: larger than %d KiB, too large to be a profile",
+                             "%s: larger than %d KiB, too large to be a profile",
                              MAX_PROFILE_SIZE / 1024),
                    path, MAX_PROFILE_SIZE / 1024);
       return FALSE;
@@ -268,8 +271,8 @@ read_profile_file (const char *path, char **out_contents, gsize *out_length, GEr
   if (length > MAX_PROFILE_SIZE)
     {
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_PARSE,
-                   ngettext ("%s: larger than %d KiB, too large to be a profile; skipped",
-                             "%s: larger than %d KiB, too large to be a profile; skipped",
+                   ngettext ("%s: larger than %d KiB, too large to be a profile",
+                             "%s: larger than %d KiB, too large to be a profile",
                              MAX_PROFILE_SIZE / 1024),
                    path, MAX_PROFILE_SIZE / 1024);
       return FALSE;
@@ -403,6 +406,47 @@ relink_provider_registry_get_user_dir (RelinkProviderRegistry *self)
   g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
 
   return self->user_dir;
+}
+
+GStrv
+relink_provider_registry_describe_load_errors (RelinkProviderRegistry *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *prefix = NULL;
+
+  g_return_val_if_fail (RELINK_IS_PROVIDER_REGISTRY (self), NULL);
+
+  prefix = g_strconcat (self->user_dir, G_DIR_SEPARATOR_S, NULL);
+  for (guint i = 0; i < self->load_errors->len; i++)
+    {
+      const GError *error = g_ptr_array_index (self->load_errors, i);
+      const char *name = error->message;
+      const char *reason;
+      g_autofree char *file = NULL;
+      g_autoptr (GString) sentence = NULL;
+
+      /* Every message starts "PATH: "; the folder is the same for all. */
+      if (g_str_has_prefix (name, prefix))
+        name += strlen (prefix);
+      reason = strstr (name, ": ");
+      if (reason == NULL)
+        {
+          g_strv_builder_add (builder, error->message);
+          continue;
+        }
+
+      file = g_strndup (name, reason - name);
+      /* Translators: the first %s is a file name, the second says what is
+       * wrong in it: "acme.json was skipped: field “token_url”: must be an
+       * https:// URL". */
+      sentence = g_string_new (NULL);
+      g_string_printf (sentence, _ ("%s was skipped: %s"), file, reason + 2);
+      /* Another file named in the reason (a clash of ids), likewise. */
+      g_string_replace (sentence, prefix, "", 0);
+      g_strv_builder_add (builder, sentence->str);
+    }
+
+  return g_strv_builder_end (builder);
 }
 
 gboolean

@@ -28,6 +28,9 @@ GPtrArray *relink_provider_registry_get_load_errors (RelinkProviderRegistry *sel
 const GError *relink_provider_registry_lookup_error (RelinkProviderRegistry *self, const char *id);
 /* The directory custom profiles are read from (it may not exist). */
 const char *relink_provider_registry_get_user_dir (RelinkProviderRegistry *self);
+/* The skipped files' errors as sentences for people, one per file:
+ * "acme.json was skipped: field “token_url”: must be an https:// URL". */
+GStrv relink_provider_registry_describe_load_errors (RelinkProviderRegistry *self);
 /* Adds a custom profile made while Relink runs (OpenID Connect
  * discovery), at its sorted place; emits items-changed. Fails with
  * RELINK_PROVIDER_ERROR_DUPLICATE when a profile has its id already. */

@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Test the connection, renew (or connect) the account, open its keys,
- * revoke the authorisation: each shows its outcome on the line under
- * the buttons. Removal stays with the dialog, which announces it. */
+/* Test the connection, renew (or connect) the account, retry after a
+ * temporary failure, open its keys, revoke the authorisation: each shows
+ * its outcome on the line under the buttons. Removal stays with the
+ * dialog, which announces it. */
 
 #include "config.h"
 
@@ -103,6 +104,42 @@ relink_account_details_dialog_renew_clicked_cb (RelinkAccountDetailsDialog *self
   gtk_window_present (dialog);
 }
 
+/* Retrying after a temporary failure */
+
+static void
+retry_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccountDetailsDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!relink_token_service_refresh_finish (RELINK_TOKEN_SERVICE (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->retrying = FALSE;
+  if (error == NULL)
+    show_result (self, _ ("The connection works again."), "success");
+  else
+    show_result (self, error->message, "error");
+  relink_account_details_dialog_update_actions (self);
+  relink_account_details_dialog_load_history (self);
+}
+
+void
+relink_account_details_dialog_retry_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  if (self->retrying)
+    return;
+
+  self->retrying = TRUE;
+  show_result (self, NULL, "dim-label");
+  gtk_label_set_text (self->result_label, _ ("Retrying…"));
+  relink_account_details_dialog_update_actions (self);
+  relink_token_service_refresh_async (relink_account_details_dialog_get_service (self),
+                                      self->account, self->cancellable, retry_done_cb,
+                                      g_object_ref (self));
+}
+
 void
 relink_account_details_dialog_keys_clicked_cb (RelinkAccountDetailsDialog *self)
 {
@@ -121,6 +158,23 @@ show_uri_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_message ("Could not open the marketplace’s page: %s", error->message);
 }
 
+/* Where the seller removes the app by hand: linked, and opened. */
+static void
+show_finish_on_page (RelinkAccountDetailsDialog *self, const char *marketplace, const char *url)
+{
+  g_autofree char *escaped_url = g_markup_escape_text (url, -1);
+  g_autofree char *escaped_name = g_markup_escape_text (marketplace, -1);
+  g_autofree char *markup = NULL;
+
+  /* Translators: %s is the marketplace; the second part links to its
+   * page of connected apps. */
+  markup = g_strdup_printf (_ ("Finish on %s: <a href=\"%s\">remove Relink’s app there</a>."),
+                            escaped_name, escaped_url);
+  show_result (self, "", "dim-label");
+  gtk_label_set_markup (self->result_label, markup);
+  gtk_show_uri_full (GTK_WINDOW (self), url, GDK_CURRENT_TIME, NULL, show_uri_done_cb, NULL);
+}
+
 static void
 revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -135,11 +189,17 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->revoking = FALSE;
   relink_account_details_dialog_update_actions (self);
+  gtk_widget_set_visible (self->forget_button, FALSE);
 
   if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (source), result, &withdrawn, &url,
                                            &error))
     {
       show_result (self, error->message, "error");
+      /* Asking again would get the same answer: the seller decides. */
+      gtk_widget_set_visible (self->forget_button,
+                              g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
+                                               RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED));
+      self->forgetting = FALSE;
       relink_account_details_dialog_load_history (self);
       return;
     }
@@ -155,17 +215,17 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (url != NULL)
     {
-      g_autofree char *escaped_url = g_markup_escape_text (url, -1);
-      g_autofree char *escaped_name = g_markup_escape_text (marketplace, -1);
-      g_autofree char *markup = NULL;
+      show_finish_on_page (self, marketplace, url);
+    }
+  else if (self->forgetting)
+    {
+      g_autofree char *text = NULL;
 
-      /* Translators: %s is the marketplace; the second part links to its
-       * page of connected apps. */
-      markup = g_strdup_printf (_ ("Finish on %s: <a href=\"%s\">remove Relink’s app there</a>."),
-                                escaped_name, escaped_url);
-      show_result (self, "", "dim-label");
-      gtk_label_set_markup (self->result_label, markup);
-      gtk_show_uri_full (GTK_WINDOW (self), url, GDK_CURRENT_TIME, NULL, show_uri_done_cb, NULL);
+      /* Translators: %s is the marketplace. */
+      text = g_strdup_printf (_ ("The tokens are deleted from this computer. To finish, remove "
+                                 "Relink’s app in your %s account settings."),
+                              marketplace);
+      show_result (self, text, "dim-label");
     }
   else
     {
@@ -179,6 +239,7 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_result (self, text, "dim-label");
     }
 
+  self->forgetting = FALSE;
   relink_account_details_dialog_load_history (self);
 }
 
@@ -194,6 +255,22 @@ revoke_response_cb (RelinkAccountDetailsDialog *self, const char *response)
    * authorisation already, and the tokens must then go too. */
   relink_token_service_revoke_async (relink_account_details_dialog_get_service (self),
                                      self->account, NULL, revoke_done_cb, g_object_ref (self));
+}
+
+void
+relink_account_details_dialog_forget_clicked_cb (RelinkAccountDetailsDialog *self)
+{
+  if (self->revoking)
+    return;
+
+  self->revoking = TRUE;
+  self->forgetting = TRUE;
+  gtk_widget_set_visible (self->forget_button, FALSE);
+  relink_account_details_dialog_update_actions (self);
+  /* Not cancelled with the dialog, as a revocation is not. */
+  relink_token_service_forget_tokens_async (relink_account_details_dialog_get_service (self),
+                                            self->account, NULL, revoke_done_cb,
+                                            g_object_ref (self));
 }
 
 void

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * relink-account-details-dialog.c shows the account and removes it;
- * relink-account-details-actions.c runs Test, Renew, Keys and Revoke.
+ * relink-account-details-actions.c runs Test, Renew, Retry, Keys and Revoke.
  */
 #pragma once
 
@@ -24,6 +24,8 @@ struct _RelinkAccountDetailsDialog
   RelinkTokenService *service;
   gboolean testing;
   gboolean revoking;
+  gboolean retrying;
+  gboolean forgetting; /* the revocation is the removal of the tokens here only */
   GSettings *settings;
   GCancellable *cancellable;
   GCancellable *history_cancellable;
@@ -50,7 +52,11 @@ struct _RelinkAccountDetailsDialog
   GtkWidget *result_box;
   GtkSpinner *result_spinner;
   GtkLabel *result_label;
+  /* Shown after the marketplace refused a revocation for good. */
+  GtkWidget *forget_button;
   GtkWidget *keys_button;
+  /* In the status row while a temporary failure waits for its retry. */
+  GtkWidget *retry_button;
 
   AdwActionRow *authorised_row;
   AdwActionRow *access_row;
@@ -74,6 +80,8 @@ void relink_account_details_dialog_test_clicked_cb (RelinkAccountDetailsDialog *
 void relink_account_details_dialog_renew_clicked_cb (RelinkAccountDetailsDialog *self);
 void relink_account_details_dialog_keys_clicked_cb (RelinkAccountDetailsDialog *self);
 void relink_account_details_dialog_revoke_clicked_cb (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_forget_clicked_cb (RelinkAccountDetailsDialog *self);
+void relink_account_details_dialog_retry_clicked_cb (RelinkAccountDetailsDialog *self);
 
 /* For tests: the context's token service. */
 RelinkTokenService *

@@ -158,7 +158,12 @@ update_countdown (RelinkAccountDetailsDialog *self)
     }
   else
     {
-      countdown = relink_expiry_describe (expires_at, now, NULL);
+      /* After a refused refresh token, what still works (as on the row). */
+      if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
+        countdown = relink_expiry_describe_reauth (
+            relink_account_get_access_expires_at (self->account), now, NULL, FALSE);
+      else
+        countdown = relink_expiry_describe (expires_at, now, NULL);
       gtk_label_set_text (self->countdown_label, countdown);
       gtk_widget_set_visible (GTK_WIDGET (self->separator_label), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), TRUE);
@@ -171,6 +176,10 @@ update_countdown (RelinkAccountDetailsDialog *self)
     return;
   next = MIN (relink_expiry_next_change (expires_at, now, NULL),
               relink_expiry_next_state_change (expires_at, now, threshold));
+  if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
+      && relink_account_get_access_expires_at (self->account) > now)
+    next = MIN (next, relink_expiry_next_change (
+                          relink_account_get_access_expires_at (self->account), now, NULL));
   if (next == RELINK_EXPIRY_NEVER)
     return;
   self->countdown_source
@@ -382,6 +391,13 @@ relink_account_details_dialog_update_actions (RelinkAccountDetailsDialog *self)
                                connected ? _ ("Ask the marketplace who the token belongs to")
                                          : _ ("Connect the account first"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->renew_button), !self->revoking);
+  /* A temporary failure (server error, offline) fixes itself: Relink
+   * retries, and the seller can have it retry now. */
+  gtk_widget_set_visible (self->retry_button, state == RELINK_ACCOUNT_STATE_ERROR);
+  if (state == RELINK_ACCOUNT_STATE_ERROR)
+    gtk_widget_set_visible (GTK_WIDGET (self->status_row), TRUE);
+  gtk_widget_set_sensitive (self->retry_button,
+                            !self->retrying && !self->revoking && !self->testing);
   gtk_widget_set_visible (GTK_WIDGET (self->revoke_button), connected || self->revoking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->revoke_button), !self->revoking && !self->removing);
 }
@@ -751,7 +767,11 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_box);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, result_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, forget_button);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (
+      widget_class, "forget_clicked_cb",
+      G_CALLBACK (relink_account_details_dialog_forget_clicked_cb));
   gtk_widget_class_bind_template_callback_full (
       widget_class, "test_clicked_cb", G_CALLBACK (relink_account_details_dialog_test_clicked_cb));
   gtk_widget_class_bind_template_callback_full (
@@ -792,6 +812,17 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
                            G_CALLBACK (relink_account_details_dialog_keys_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   adw_action_row_add_suffix (self->status_row, self->keys_button);
+  /* Waiting for the automatic retry is not the only way. */
+  self->retry_button = gtk_button_new_with_mnemonic (_ ("Retry _Now"));
+  gtk_widget_set_name (self->retry_button, "retry-button");
+  gtk_widget_set_valign (self->retry_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->retry_button,
+                               _ ("Ask the marketplace again now instead of waiting"));
+  gtk_widget_set_visible (self->retry_button, FALSE);
+  g_signal_connect_object (self->retry_button, "clicked",
+                           G_CALLBACK (relink_account_details_dialog_retry_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (self->status_row, self->retry_button);
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
 
   self->identity_id_row

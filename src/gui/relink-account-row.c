@@ -254,11 +254,23 @@ update_time (RelinkAccountRow *self)
   self->state = relink_account_get_state (self->account, now, threshold);
   attention = relink_expiry_state_needs_attention (self->state);
 
-  countdown
-      = relink_expiry_describe (relink_account_get_refresh_expires_at (self->account), now, NULL);
-  gtk_label_set_text (self->countdown_label, countdown);
-  spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (self->account),
+  /* The authorization's countdown means nothing once its refresh token
+   * was refused: say what still works instead. */
+  if (self->state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
+    {
+      gint64 access_expires_at = relink_account_get_access_expires_at (self->account);
+
+      countdown = relink_expiry_describe_reauth (access_expires_at, now, NULL, FALSE);
+      spoken = relink_expiry_describe_reauth (access_expires_at, now, NULL, TRUE);
+    }
+  else
+    {
+      countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (self->account),
                                           now, NULL);
+      spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (self->account),
+                                              now, NULL);
+    }
+  gtk_label_set_text (self->countdown_label, countdown);
   gtk_label_set_text (self->state_label, relink_expiry_state_to_string (self->state));
   set_state_class (self, relink_expiry_state_css_class (self->state));
 

@@ -85,8 +85,15 @@ recompute (RelinkCountdownTicker *self)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       gint64 expires_at = relink_account_get_refresh_expires_at (key);
+      gint64 access_expires_at = relink_account_get_access_expires_at (key);
 
       text_deadline = earliest (text_deadline, relink_expiry_next_change (expires_at, now, NULL));
+      /* A row that needs re-authorization counts the access token down
+       * (relink_expiry_describe_reauth()). */
+      if (relink_account_get_status (key) == RELINK_ACCOUNT_STATUS_NEEDS_REAUTH
+          && access_expires_at > now)
+        text_deadline
+            = earliest (text_deadline, relink_expiry_next_change (access_expires_at, now, NULL));
     }
 
   /* ...but every account's state decides the order and the groups. */

@@ -8,17 +8,21 @@
 #include <glib/gi18n.h>
 
 #include "relink-marketplace-page.h"
+#include "relink-provider-registry.h"
 #include "relink-provider.h"
 
 /* RelinkMarketplacePage: the add-account dialog's first step, where the
  * seller picks the marketplace (shipped profiles and their own), or a
- * custom OpenID Connect provider. Emits "provider-activated" with the
+ * custom OpenID Connect provider, and learns which of their own profile
+ * files were skipped and why. Emits "provider-activated" with the
  * chosen RelinkProvider, or "custom-activated". */
 struct _RelinkMarketplacePage
 {
   AdwPreferencesPage parent_instance;
 
   GtkListBox *provider_list;
+  AdwPreferencesGroup *skipped_group;
+  GtkListBox *skipped_list;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkMarketplacePage, relink_marketplace_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -129,6 +133,8 @@ relink_marketplace_page_class_init (RelinkMarketplacePageClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/relink/Relink/relink-marketplace-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RelinkMarketplacePage, provider_list);
+  gtk_widget_class_bind_template_child (widget_class, RelinkMarketplacePage, skipped_group);
+  gtk_widget_class_bind_template_child (widget_class, RelinkMarketplacePage, skipped_list);
   gtk_widget_class_bind_template_callback (widget_class, provider_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, custom_row_activated_cb);
 }
@@ -139,6 +145,39 @@ relink_marketplace_page_init (RelinkMarketplacePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* A profile the seller wrote that has a mistake would otherwise just be
+ * missing from the list, with the reason only on standard error. */
+static void
+show_skipped (RelinkMarketplacePage *self, RelinkProviderRegistry *registry)
+{
+  g_auto (GStrv) sentences = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->skipped_list))) != NULL)
+    gtk_list_box_remove (self->skipped_list, child);
+
+  if (registry != NULL)
+    sentences = relink_provider_registry_describe_load_errors (registry);
+
+  for (guint i = 0; sentences != NULL && sentences[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sentences[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Problem"), -1);
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->skipped_list, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->skipped_group),
+                          sentences != NULL && sentences[0] != NULL);
+}
+
 void
 relink_marketplace_page_set_providers (RelinkMarketplacePage *self, GListModel *providers)
 {
@@ -146,6 +185,8 @@ relink_marketplace_page_set_providers (RelinkMarketplacePage *self, GListModel *
   g_return_if_fail (G_IS_LIST_MODEL (providers));
 
   gtk_list_box_bind_model (self->provider_list, providers, create_provider_row, NULL, NULL);
+  show_skipped (self, RELINK_IS_PROVIDER_REGISTRY (providers) ? RELINK_PROVIDER_REGISTRY (providers)
+                                                              : NULL);
 }
 
 void

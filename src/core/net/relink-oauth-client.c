@@ -325,9 +325,13 @@ finish_call (GTask *task)
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (call->status))
     {
-      return_error (task, relink_token_response_parse_error (
-                              call->provider, call->call, call->status, (const char *) call->body,
-                              call->body_length, call->retry_after));
+      error = relink_token_response_parse_error (call->provider, call->call, call->status,
+                                                 (const char *) call->body, call->body_length,
+                                                 call->retry_after);
+      /* Whether a refusal is for good can depend on it (revocation). */
+      if (error->domain == RELINK_OAUTH_ERROR)
+        relink_oauth_error_set_http_status (error, call->status);
+      return_error (task, error);
       return;
     }
 

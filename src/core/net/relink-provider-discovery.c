@@ -362,12 +362,22 @@ parse_document (
 
   /* A document naming another issuer could send sign-ins elsewhere. */
   stated = get_string (doc, "issuer");
-  if (stated == NULL || !same_issuer (discovery->issuer, stated))
+  if (stated == NULL)
     {
       g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD,
-                   _ ("The description at %s belongs to another issuer than the "
-                      "one entered. Check the issuer address."),
+                   _ ("The description at %s names no issuer. Check the issuer address."),
                    discovery->host);
+      return NULL;
+    }
+  if (!same_issuer (discovery->issuer, stated))
+    {
+      /* Named so that the user can type the issuer the server uses. */
+      g_autofree char *shown = relink_oauth_sanitize_text (stated, 200);
+
+      g_set_error (error, RELINK_PROVIDER_ERROR, RELINK_PROVIDER_ERROR_FIELD,
+                   _ ("The description at %s belongs to the issuer “%s”, not to the one "
+                      "entered. Check the issuer address."),
+                   discovery->host, shown);
       return NULL;
     }
 

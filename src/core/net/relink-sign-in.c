@@ -142,6 +142,17 @@ split_scopes (const char *scopes)
   }
 }
 
+static gboolean
+has_scopes (const char *const *scopes)
+{
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    {
+      if (!is_blank (scopes[i]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * relink_sign_in_new:
  * @manager: the account manager (keyring, store, HTTP client)
@@ -200,7 +211,12 @@ relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GErro
   self->provider = g_object_ref (provider);
   self->renewal = !is_blank (relink_account_get_identity_id (account));
 
-  scopes = split_scopes (relink_account_get_scopes (account));
+  /* The scopes granted last time stand for a choice only where the
+   * profile asks for scopes at all: for one that lists none, the token
+   * answer's scope string is the marketplace's description of the grant
+   * (Amazon, eBay), and asking for it back would be refused. */
+  if (has_scopes (relink_provider_get_scopes (provider)))
+    scopes = split_scopes (relink_account_get_scopes (account));
   self->request
       = relink_auth_request_new (provider, keyset, (const char *const *) scopes, &local_error);
   if (self->request == NULL)
@@ -284,6 +300,7 @@ typedef struct
   gint64 authorised_at;
   gint64 access_expires_at;
   gint64 refresh_expires_at;
+  char *test_message;
 } Complete;
 
 static void
@@ -298,6 +315,7 @@ complete_free (Complete *data)
   g_clear_error (&data->failure);
   g_clear_pointer (&data->identity_name, g_free);
   g_clear_pointer (&data->scopes, g_free);
+  g_clear_pointer (&data->test_message, g_free);
   g_free (data);
 }
 
@@ -316,6 +334,10 @@ typedef struct
   gint64 authorised_at;
   gint64 access_expires_at;
   gint64 refresh_expires_at;
+  /* The identity call's answer, recorded as a passed connection test
+   * (NULL: none was made). */
+  char *test_message;
+  RelinkHistoryEntry *test_entry;
 } StoreJob;
 
 static void
@@ -327,6 +349,8 @@ store_job_free (StoreJob *job)
   g_clear_pointer (&job->identity_id, g_free);
   g_clear_pointer (&job->identity_name, g_free);
   g_clear_pointer (&job->scopes, g_free);
+  g_clear_pointer (&job->test_message, g_free);
+  g_clear_object (&job->test_entry);
   g_free (job);
 }
 
@@ -353,6 +377,14 @@ store_job_thread (GTask *task,
    * without it. */
   if (!relink_store_add_history (job->store, job->entry, &history_error))
     g_message ("Could not record a sign-in in the history: %s", history_error->message);
+  g_clear_error (&history_error);
+
+  /* Likewise the test that the identity call made. */
+  if (job->test_message != NULL
+      && (!relink_store_update_test_result (job->store, job->account_id, job->authorised_at, TRUE,
+                                            job->test_message, &history_error)
+          || !relink_store_add_history (job->store, job->test_entry, &history_error)))
+    g_message ("Could not record a connection test: %s", history_error->message);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -469,6 +501,12 @@ metadata_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   relink_account_set_refresh_expires_at (self->account, data->refresh_expires_at);
   relink_account_set_status (self->account, RELINK_ACCOUNT_STATUS_CONNECTED);
   relink_account_set_status_message (self->account, NULL);
+  if (data->test_message != NULL)
+    {
+      relink_account_set_last_test_at (self->account, data->authorised_at);
+      relink_account_set_last_test_ok (self->account, TRUE);
+      relink_account_set_last_test_message (self->account, data->test_message);
+    }
   g_object_thaw_notify (G_OBJECT (self->account));
 
   g_set_object (&self->identity, data->identity);
@@ -524,6 +562,21 @@ tokens_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   job->authorised_at = data->authorised_at;
   job->access_expires_at = data->access_expires_at;
   job->refresh_expires_at = data->refresh_expires_at;
+
+  /* The identity came from the call a connection test makes, with the
+   * new access token: that answer is the first test, so that the test
+   * after a sign-in (relink_token_service_signed_in_async()) need not
+   * ask the marketplace the same question again. */
+  if (relink_provider_get_identity_source (self->provider) == RELINK_IDENTITY_SOURCE_ENDPOINT)
+    {
+      /* Translators: a connection test's result; %s is the marketplace's
+       * name for the account. */
+      data->test_message = g_strdup_printf (_ ("Connected as %s"), data->identity_name);
+      job->test_message = g_strdup (data->test_message);
+      job->test_entry = relink_history_entry_new (
+          relink_account_get_id (self->account), relink_now (), RELINK_HISTORY_KIND_TEST, TRUE,
+          relink_account_manager_get_program (self->manager), data->test_message);
+    }
   run_store_job (self, job, metadata_saved_cb, g_steal_pointer (&task));
 }
 

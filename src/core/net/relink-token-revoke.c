@@ -41,6 +41,18 @@ revoke_data_free (RevokeData *data)
   g_free (data);
 }
 
+/* The marketplace's final word against the revocation (RFC 7009 §2.2.1:
+ * unsupported_token_type, a client it will not serve, an endpoint it
+ * does not offer): asking again gives the same. A 401 (the developer
+ * keys, which can be fixed) and a 429 are not final. */
+static gboolean
+is_final_refusal (const GError *error)
+{
+  guint status = relink_oauth_error_get_http_status (error);
+
+  return (status >= 400 && status < 500 && status != 401 && status != 429) || status == 501;
+}
+
 /* A failure that says nothing about the grant (no network, a server
  * fault, a rate limit, cancelled): the tokens stay and the seller tries
  * again. Anything else is the marketplace's answer. */
@@ -202,6 +214,22 @@ oauth_revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
        * must not leave the seller unable to disconnect. */
       data->refusal = g_strdup (error->message);
     }
+  else if (is_final_refusal (error))
+    {
+      /* The tokens stay until the seller says to remove them anyway:
+       * the authorisation may still be alive at the marketplace. */
+      g_clear_pointer (&data->target.lock, relink_account_lock_release);
+      g_task_return_new_error (
+          task, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED,
+          /* Translators: %s is a marketplace, %u an HTTP status. */
+          _ ("%s did not confirm that it canceled the authorization (error %u), and asking "
+             "again will not help. The tokens are still on this computer; remove Relink’s app "
+             "on the marketplace’s connected apps page."),
+          relink_provider_get_name (data->target.provider),
+          relink_oauth_error_get_http_status (error));
+      g_clear_error (&error);
+      return;
+    }
   else if (!g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED))
     {
       /* The tokens stay: the seller can try again, or remove the account. */
@@ -343,6 +371,43 @@ relink_token_service_revoke_async (RelinkTokenService *self,
                                                  g_steal_pointer (&task));
   else
     revoke_prepare (g_steal_pointer (&task));
+}
+
+void
+relink_token_service_forget_tokens_async (RelinkTokenService *self,
+                                          RelinkAccount *account,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  const RelinkProviderEnvironment *env;
+  RevokeData *data;
+  GError *error = NULL;
+
+  g_return_if_fail (RELINK_IS_TOKEN_SERVICE (self));
+  g_return_if_fail (RELINK_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, relink_token_service_revoke_async);
+
+  data = g_new0 (RevokeData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
+  if (!relink_token_target_init (&data->target, self, account, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Neither revoke_url nor the application call: the lock, the tokens
+   * read, then cleared; the seller still has the page to finish on. */
+  env = relink_provider_get_environment (data->target.provider,
+                                         relink_keyset_get_environment (data->target.keyset));
+  data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
+  data->last_refresh_at = relink_account_get_last_refresh_at (account);
+  data->refusal = g_strdup_printf (_ ("%s did not confirm that it canceled the authorization."),
+                                   relink_provider_get_name (data->target.provider));
+  revoke_prepare (g_steal_pointer (&task));
 }
 
 gboolean

@@ -24,7 +24,11 @@ typedef enum
   RELINK_TOKEN_SERVICE_ERROR_NOT_AVAILABLE, /* the marketplace offers no such check (Amazon's
                                                identity) */
   RELINK_TOKEN_SERVICE_ERROR_WRONG_ACCOUNT, /* the token belongs to someone else */
-  RELINK_TOKEN_SERVICE_ERROR_FAILED
+  RELINK_TOKEN_SERVICE_ERROR_FAILED,
+  /* The marketplace refused the revocation for good (a 4xx other than
+   * 401 and 429, or 501): asking again will not help; the tokens are
+   * still here, for relink_token_service_forget_tokens_async(). */
+  RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED
 } RelinkTokenServiceError;
 
 GQuark relink_token_service_error_quark (void);
@@ -135,6 +139,17 @@ gboolean relink_token_service_revoke_finish (RelinkTokenService *self,
                                              char **out_connected_apps_url,
                                              GError **error);
 
+/* Removes the account's tokens from this computer without asking the
+ * marketplace, after it refused the revocation
+ * (RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED): the end of a
+ * revocation, under the account's lock, recorded as one that the
+ * marketplace did not confirm. Finish with relink_token_service_revoke_finish(). */
+void relink_token_service_forget_tokens_async (RelinkTokenService *self,
+                                               RelinkAccount *account,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
+
 /* When the service wants to retry @account after a transient failure (UTC
  * unix seconds), 0 when no retry is due. Emits ::schedule-changed when it
  * changes. */
@@ -148,8 +163,9 @@ void relink_token_service_run_hooks (RelinkTokenService *self,
 
 /* What follows every sign-in (connect or renewal), wherever it started:
  * the renewal hooks learn of the new expiry, and a connection test proves
- * the new token and records it in the history. Finish it with
- * relink_token_service_test_finish(). */
+ * the new token and records it in the history; where the sign-in asked
+ * the identity endpoint already, its recorded answer is the test's (the
+ * marketplace is asked once). Finish it with relink_token_service_test_finish(). */
 void relink_token_service_signed_in_async (RelinkTokenService *self,
                                            RelinkAccount *account,
                                            GCancellable *cancellable,
