@@ -26,6 +26,25 @@ TMPDIR=$tmp ASAN_OPTIONS=probe=a UBSAN_OPTIONS=probe=u LSAN_OPTIONS=probe=l "$de
   fail "ASAN_OPTIONS, UBSAN_OPTIONS or LSAN_OPTIONS did not reach the command"
 left_behind && fail "a passing command left $(ls "$tmp") behind"
 
+# A test's own keyring (tests/keyring-session.sh, test-secrets) keeps its
+# files apart: sharing the session's login.keyring, each daemon reloaded
+# the other's writes and the items of the tests beside it vanished.
+TMPDIR=$tmp "$dev" session sh -c '
+  printf suite | secret-tool store --label=suite relink-probe suite || exit 1
+  before=$(cksum "$XDG_DATA_HOME/keyrings/login.keyring")
+  sleep 1.1
+  sh "$1/tests/keyring-session.sh" gnome-keyring sh -c "
+    secret-tool search relink-probe suite 2>&1 | grep -q label && exit 2
+    printf own | secret-tool store --label=own relink-probe own" || exit $?
+  sleep 1.1
+  secret-tool search relink-probe own 2>&1 | grep -q label && exit 3
+  secret-tool lookup relink-probe suite | grep -qx suite || exit 4
+  [ "$(cksum "$XDG_DATA_HOME/keyrings/login.keyring")" = "$before" ] || exit 5
+' sh "$1"
+status=$?
+[ "$status" -eq 0 ] || fail "a test's own keyring shares the session's keyring files ($status)"
+left_behind && fail "the keyring check left $(ls "$tmp") behind"
+
 # SIGTERM while the command runs: it ends at once, nothing is left.
 TMPDIR=$tmp "$dev" session sleep 60 &
 pid=$!

@@ -73,10 +73,14 @@ wait_for() {
 
 case "$kind" in
   gnome-keyring)
-    mkdir -m 700 "$dir/runtime" "$dir/home"
-    # Its own runtime dir and home: the keyring files and control socket
-    # of no other session are touched.
-    export XDG_RUNTIME_DIR="$dir/runtime" HOME="$dir/home"
+    mkdir -m 700 "$dir/runtime" "$dir/home" "$dir/data"
+    # Its own runtime dir, home and data dir: the keyring files and control
+    # socket of no other session are touched. The daemon keeps its files in
+    # $XDG_DATA_HOME/keyrings, not under $HOME: sharing build-aux/dev's, it
+    # unlocked the suite's login.keyring (same password) and the two daemons
+    # reloaded each other's writes, so that items of the tests running
+    # beside this one vanished (found nothing, no error) for a moment.
+    export XDG_RUNTIME_DIR="$dir/runtime" HOME="$dir/home" XDG_DATA_HOME="$dir/data"
     # Not with the tests' G_DEBUG=fatal-warnings: a warning of the daemon's
     # own would end it.
     eval "$(printf 'relink-test' | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets)"

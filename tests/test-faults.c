@@ -620,6 +620,46 @@ child_wait (Child *child, int limit)
                   child->err);
 }
 
+/* Whether the child runs relinkctl-helper (relinkctl execs it for these
+ * commands) and has its SIGTERM handler in place, as /proc says. */
+static gboolean
+helper_catches_sigterm (Child *child)
+{
+  const char *pid = g_subprocess_get_identifier (child->process);
+  g_autofree char *exe_path = NULL;
+  g_autofree char *exe = NULL;
+  g_autofree char *status_path = NULL;
+  g_autofree char *status = NULL;
+  const char *caught;
+
+  if (pid == NULL)
+    return FALSE;
+  exe_path = g_build_filename ("/proc", pid, "exe", NULL);
+  exe = g_file_read_link (exe_path, NULL);
+  if (exe == NULL || !g_str_has_suffix (exe, "/relinkctl-helper"))
+    return FALSE;
+  status_path = g_build_filename ("/proc", pid, "status", NULL);
+  if (!g_file_get_contents (status_path, &status, NULL, NULL)
+      || (caught = strstr (status, "\nSigCgt:")) == NULL)
+    return FALSE;
+  return (g_ascii_strtoull (caught + strlen ("\nSigCgt:"), NULL, 16) & (1ULL << (SIGTERM - 1)))
+         != 0;
+}
+
+/* Serves until the child is ready for SIGTERM: a fixed pause was too
+ * short on a loaded machine, where the signal came before the handler
+ * and ended relinkctl-helper without a word. */
+static void
+wait_until_catches_sigterm (Child *child)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!helper_catches_sigterm (child) && child->done == NULL
+         && g_get_monotonic_time () < deadline)
+    iterate ();
+  g_assert_true (helper_catches_sigterm (child));
+}
+
 /* Serves until the token endpoint got its @n-th request. */
 static void
 wait_for_requests (Fixture *fixture, guint n, Child *child)
@@ -755,9 +795,10 @@ test_signal_before_request (Fixture *fixture, gconstpointer data)
 
   fixture->answer = ANSWER_FRESH;
   child_start (fixture, &child, "", args);
-  /* Long enough to be past its start and waiting, well within the 2 s
-   * lock wait. */
-  g_usleep (700 * 1000);
+  /* Then long enough to be waiting as a rule, well within the 2 s lock
+   * wait (a signal that comes earlier ends it the same way). */
+  wait_until_catches_sigterm (&child);
+  g_usleep (300 * 1000);
   g_subprocess_send_signal (child.process, signum);
   child_wait (&child, 10);
 
@@ -870,7 +911,8 @@ test_import_signal_stdin (Fixture *fixture, gconstpointer data)
   g_autofree char *after = NULL;
 
   child_start (fixture, &child, NULL, args);
-  g_usleep (700 * 1000);
+  wait_until_catches_sigterm (&child);
+  g_usleep (300 * 1000);
   g_subprocess_send_signal (child.process, SIGTERM);
   child_wait (&child, 10);
 

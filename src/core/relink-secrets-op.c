@@ -51,6 +51,9 @@ op_free (gpointer data)
   if (op->caller_id != 0)
     g_cancellable_disconnect (op->caller, op->caller_id);
   g_clear_object (&op->caller);
+  if (op->lookups_id != 0)
+    g_cancellable_disconnect (op->lookups, op->lookups_id);
+  g_clear_object (&op->lookups);
   g_clear_object (&op->cancellable);
   g_clear_pointer (&op->attributes, g_hash_table_unref);
   g_clear_pointer (&op->label, g_free);
@@ -295,6 +298,15 @@ relink_secrets_task_new (RelinkSecrets *self,
       op->caller = g_object_ref (cancellable);
       op->caller_id
           = g_cancellable_connect (cancellable, G_CALLBACK (relink_secrets_caller_cancelled_cb),
+                                   g_object_ref (op->cancellable), g_object_unref);
+    }
+  /* Connected last: when the lookups were cancelled already, this
+   * cancels the operation at once. */
+  if (op->lookup)
+    {
+      op->lookups = g_object_ref (relink_secrets_get_lookups_cancellable (self));
+      op->lookups_id
+          = g_cancellable_connect (op->lookups, G_CALLBACK (relink_secrets_caller_cancelled_cb),
                                    g_object_ref (op->cancellable), g_object_unref);
     }
   set_deadline (task, FALSE);

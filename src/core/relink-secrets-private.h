@@ -52,6 +52,9 @@ typedef struct
   gboolean prompting;
   gboolean unlocking;
   gboolean timed_out;
+  gboolean lookup; /* reads only: ends when relink_secrets_cancel_lookups() is called */
+  GCancellable *lookups;
+  gulong lookups_id;
 } Op;
 
 Op *relink_secrets_op_new (ItemKind kind);
@@ -62,6 +65,7 @@ GTask *relink_secrets_task_new (RelinkSecrets *self,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data);
 void relink_secrets_with_service (GTask *task, GAsyncReadyCallback next);
+GCancellable *relink_secrets_get_lookups_cancellable (RelinkSecrets *self);
 void relink_secrets_caller_cancelled_cb (GCancellable *caller, gpointer user_data);
 /* The first steps of storing, looking up and clearing, once the service is there. */
 void relink_secrets_store_service_cb (GObject *source, GAsyncResult *result, gpointer user_data);

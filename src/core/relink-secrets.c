@@ -18,6 +18,9 @@
 struct _RelinkSecrets
 {
   GObject parent_instance;
+
+  /* Cancelled when the process ends: every lookup is chained to it. */
+  GCancellable *lookups;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkSecrets, relink_secrets, G_TYPE_OBJECT)
@@ -29,19 +32,45 @@ relink_secrets_error_quark (void)
 }
 
 static void
+relink_secrets_finalize (GObject *object)
+{
+  RelinkSecrets *self = RELINK_SECRETS (object);
+
+  g_clear_object (&self->lookups);
+
+  G_OBJECT_CLASS (relink_secrets_parent_class)->finalize (object);
+}
+
+static void
 relink_secrets_class_init (RelinkSecretsClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = relink_secrets_finalize;
 }
 
 static void
 relink_secrets_init (RelinkSecrets *self)
 {
+  self->lookups = g_cancellable_new ();
 }
 
 RelinkSecrets *
 relink_secrets_new (void)
 {
   return g_object_new (RELINK_TYPE_SECRETS, NULL);
+}
+
+void
+relink_secrets_cancel_lookups (RelinkSecrets *self)
+{
+  g_return_if_fail (RELINK_IS_SECRETS (self));
+
+  g_cancellable_cancel (self->lookups);
+}
+
+GCancellable *
+relink_secrets_get_lookups_cancellable (RelinkSecrets *self)
+{
+  return self->lookups;
 }
 
 /* Each operation's Op is built in one place, for its asynchronous and its
@@ -105,6 +134,9 @@ start (RelinkSecrets *self,
        GAsyncReadyCallback callback,
        gpointer user_data)
 {
+  /* Only reading can be given up: a store may carry a rotated token the
+   * marketplace has already taken the old one for. */
+  op->lookup = next == relink_secrets_lookup_service_cb;
   relink_secrets_with_service (
       relink_secrets_task_new (self, op, source_tag, cancellable, callback, user_data), next);
 }

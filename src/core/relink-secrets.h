@@ -47,6 +47,12 @@ G_DECLARE_FINAL_TYPE (RelinkSecrets, relink_secrets, RELINK, SECRETS, GObject)
 
 RelinkSecrets *relink_secrets_new (void);
 
+/* For a process that is ending: every lookup in progress, and every one
+ * asked for later, ends at once with G_IO_ERROR_CANCELLED, so that the
+ * exit waits for no keyring. Stores and clears go on: a store may hold a
+ * rotated token that must not be lost. */
+void relink_secrets_cancel_lookups (RelinkSecrets *self);
+
 /* Tokens of one account. Lookup gives NULL without error when there are none. */
 void relink_secrets_store_tokens_async (RelinkSecrets *self,
                                         const char *account_id,

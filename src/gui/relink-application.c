@@ -404,8 +404,15 @@ static void
 relink_application_shutdown (GApplication *application)
 {
   RelinkApplication *self = RELINK_APPLICATION (application);
+  RelinkSecrets *secrets
+      = self->context != NULL ? relink_context_get_secrets (self->context) : NULL;
 
   g_cancellable_cancel (self->cancellable);
+  /* The keep-alive's refreshes read tokens in worker threads: with many
+   * accounts, the process would wait for the keyring to answer them all
+   * before it could end or hand over. */
+  if (secrets != NULL)
+    relink_secrets_cancel_lookups (secrets);
   if (self->context != NULL)
     relink_context_shutdown (self->context);
   if (self->reminders != NULL)

@@ -185,8 +185,14 @@ static void
 shutdown_cb (GApplication *application, gpointer user_data)
 {
   Background *self = user_data;
+  RelinkSecrets *secrets
+      = self->context != NULL ? relink_context_get_secrets (self->context) : NULL;
 
   g_cancellable_cancel (self->cancellable);
+  /* No keyring read of a refresh that has not asked the marketplace yet
+   * may hold up the end or the hand-over to the window. */
+  if (secrets != NULL)
+    relink_secrets_cancel_lookups (secrets);
   if (self->context != NULL)
     relink_context_shutdown (self->context);
   if (self->reminders != NULL)
