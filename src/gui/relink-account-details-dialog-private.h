@@ -33,7 +33,9 @@ struct _RelinkAccountDetailsDialog
   guint history_source;
   gboolean removing;
 
-  AdwAvatar *avatar;
+  GtkBox *face_box;
+  /* The marketplace's face, in @face_box. */
+  GtkWidget *face;
   GtkLabel *nickname_label;
   GtkLabel *summary_label;
   GtkLabel *state_label;

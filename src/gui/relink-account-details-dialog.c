@@ -12,6 +12,7 @@
 #include "relink-history-entry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
+#include "relink-marketplace-face.h"
 #include "relink-ui-util.h"
 
 /* RelinkAccountDetailsDialog: everything Relink knows about one account
@@ -279,7 +280,15 @@ update (RelinkAccountDetailsDialog *self)
 
   gtk_window_set_title (GTK_WINDOW (self), relink_account_get_display_name (account));
   gtk_label_set_text (self->nickname_label, relink_account_get_display_name (account));
-  adw_avatar_set_text (self->avatar, relink_account_get_display_name (account));
+  /* The marketplace's face, as in the list. */
+  if (self->face == NULL)
+    {
+      self->face = relink_marketplace_face_new (provider, relink_account_get_display_name (account),
+                                                RELINK_MARKETPLACE_FACE_LARGE);
+      gtk_box_append (self->face_box, self->face);
+    }
+  else
+    relink_marketplace_face_set (self->face, provider, relink_account_get_display_name (account));
 
   /* "eBay · shop_name · Sandbox" */
   shown_identity = identity_name != NULL && *identity_name != '\0' ? identity_name : identity_id;
@@ -748,7 +757,7 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/relink/Relink/relink-account-details-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, avatar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, face_box);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, nickname_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, summary_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, state_label);
@@ -788,6 +797,22 @@ static void
 relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Two pill buttons side by side are wider than a phone: their labels
+   * wrap instead ("Remove / Account…"). gtk_button_set_label() keeps the
+   * label widget, and with it the wrapping. */
+  {
+    GtkButton *pills[]
+        = { self->test_button, self->renew_button, self->revoke_button, self->remove_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pills); i++)
+      {
+        GtkLabel *label = GTK_LABEL (gtk_button_get_child (pills[i]));
+
+        gtk_label_set_wrap (label, TRUE);
+        gtk_label_set_justify (label, GTK_JUSTIFY_CENTER);
+      }
+  }
 
   self->cancellable = g_cancellable_new ();
 

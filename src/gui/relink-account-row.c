@@ -10,6 +10,7 @@
 
 #include "relink-account-row-private.h"
 #include "relink-keyset.h"
+#include "relink-marketplace-face.h"
 #include "relink-provider.h"
 
 struct _RelinkAccountRow
@@ -45,6 +46,8 @@ struct _RelinkAccountRow
   char *accessible_text;
   /* The list item widget last given the summary (not a reference). */
   GtkWidget *labelled_item;
+  /* The layout for a narrow window (see place_in_grid()). */
+  gboolean narrow;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkAccountRow, relink_account_row, GTK_TYPE_WIDGET)
@@ -92,6 +95,53 @@ update_accessible (RelinkAccountRow *self, const char *spoken_countdown)
     gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     self->accessible_text, -1);
   self->labelled_item = item;
+}
+
+static void
+put (RelinkAccountRow *self, gpointer child, int column, int row, int width, int height)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (self->card);
+  GtkGridLayoutChild *cell;
+
+  if (child == NULL)
+    return;
+
+  cell = GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (layout, child));
+  gtk_grid_layout_child_set_column (cell, column);
+  gtk_grid_layout_child_set_row (cell, row);
+  gtk_grid_layout_child_set_column_span (cell, width);
+  gtk_grid_layout_child_set_row_span (cell, height);
+}
+
+/* Where each part of the card goes. Wide:
+ *
+ *   [badge] title     state      [Renew]
+ *   [badge] subtitle  countdown  [Renew]
+ *           message ...........
+ *
+ * Narrow, the state and countdown under the subtitle, left-aligned: the
+ * title then has all but the button's width, and the card is no wider
+ * than its longest line of state or countdown. */
+static void
+place_in_grid (RelinkAccountRow *self)
+{
+  int column = self->narrow ? 1 : 2;
+  int row = self->narrow ? 2 : 0;
+  float xalign = self->narrow ? 0 : 1;
+
+  put (self, self->state_label, column, row, 1, 1);
+  put (self, self->countdown_label, column, row + 1, 1, 1);
+  gtk_label_set_xalign (self->state_label, xalign);
+  gtk_label_set_xalign (self->countdown_label, xalign);
+  /* The narrow pair of lines is not centred against the title's, and
+   * wraps rather than widen the card past the window ("Needs
+   * re-authorization" is long, and longer in German). */
+  gtk_widget_set_vexpand (GTK_WIDGET (self->state_label), !self->narrow);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->countdown_label), !self->narrow);
+  gtk_label_set_wrap (self->state_label, self->narrow);
+  gtk_label_set_wrap (self->countdown_label, self->narrow);
+  put (self, self->message_label, 1, self->narrow ? 4 : 2, self->narrow ? 1 : 2, 1);
+  put (self, self->renew_button, self->narrow ? 2 : 3, 0, 1, 2);
 }
 
 static void
@@ -170,6 +220,7 @@ ensure_renew_button (RelinkAccountRow *self)
   g_signal_connect_object (self->renew_button, "query-tooltip", G_CALLBACK (renew_query_tooltip_cb),
                            self, G_CONNECT_SWAPPED);
   gtk_grid_attach (GTK_GRID (self->card), self->renew_button, 3, 0, 1, 2);
+  place_in_grid (self);
 }
 
 /* Points the Renew button at the row's account, named Connect for an
@@ -227,6 +278,7 @@ set_message (RelinkAccountRow *self, const char *message)
       g_signal_connect_object (self->message_label, "query-tooltip",
                                G_CALLBACK (state_query_tooltip_cb), self, G_CONNECT_SWAPPED);
       gtk_grid_attach (GTK_GRID (self->card), GTK_WIDGET (self->message_label), 1, 2, 2, 1);
+      place_in_grid (self);
     }
 
   if (self->message_label == NULL)
@@ -342,46 +394,6 @@ dup_subtitle (RelinkAccount *account)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
-/* Up to two initials, as AdwAvatar would draw them: "Mercado Libre" is
- * "ML", "eBay" is "E". */
-static char *
-dup_initials (const char *name)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
-  GString *initials = g_string_new (NULL);
-  const char *last_space;
-
-  if (*stripped == '\0')
-    return g_string_free (initials, FALSE);
-
-  g_string_append_unichar (initials, g_unichar_toupper (g_utf8_get_char (stripped)));
-
-  last_space = strrchr (stripped, ' ');
-  if (last_space != NULL && last_space[1] != '\0')
-    g_string_append_unichar (initials, g_unichar_toupper (g_utf8_get_char (last_space + 1)));
-
-  return g_string_free (initials, FALSE);
-}
-
-/* The badge's colour: one per known marketplace (style.css), and for
- * custom providers one of a few others, picked by id so that each keeps
- * its colour. */
-static char *
-dup_badge_class (const char *provider_id)
-{
-  static const char *const known[]
-      = { "ebay", "amazon-sp-api", "aliexpress", "etsy", "mercadolibre" };
-
-  if (provider_id == NULL)
-    return g_strdup ("badge-other-0");
-
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_str_equal (provider_id, known[i]))
-      return g_strconcat ("badge-", provider_id, NULL);
-
-  return g_strdup_printf ("badge-other-%u", g_str_hash (provider_id) % 4);
-}
-
 static void
 set_badge_icon (RelinkAccountRow *self, const char *icon_name)
 {
@@ -426,28 +438,9 @@ update_texts (RelinkAccountRow *self)
   subtitle = dup_subtitle (self->account);
   gtk_label_set_text (self->subtitle_label, subtitle);
 
-  /* Relink ships no marketplace logos; the initials of the marketplace's
-   * name, in the marketplace's colour, stand in. */
-  if (provider != NULL)
-    {
-      const char *name = relink_provider_get_icon_name (provider);
-
-      /* Only a marketplace's own icon (named after it, e.g. "ebay-symbolic"
-       * from a theme) beats the initials; the profiles' generic fallback
-       * would make every marketplace look alike. The prefix test comes
-       * first: it spares the icon theme look-up for every built-in one. */
-      if (name != NULL && g_str_has_prefix (name, relink_provider_get_id (provider))
-          && gtk_icon_theme_has_icon (
-              gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))), name))
-        icon_name = name;
-      initials = dup_initials (relink_provider_get_name (provider));
-      badge_class = dup_badge_class (relink_provider_get_id (provider));
-    }
-  else
-    {
-      initials = dup_initials (relink_account_get_display_name (self->account));
-      badge_class = dup_badge_class (NULL);
-    }
+  /* The same face as in the dialogs: relink-marketplace-face.c decides. */
+  relink_marketplace_face_describe (provider, relink_account_get_display_name (self->account),
+                                    GTK_WIDGET (self), &initials, &badge_class, &icon_name);
 
   gtk_label_set_text (self->badge, initials);
   if (g_strcmp0 (self->badge_class, badge_class) != 0)
@@ -761,4 +754,25 @@ relink_account_row_get_accessible_text (RelinkAccountRow *self)
   g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
 
   return self->accessible_text;
+}
+
+void
+relink_account_row_set_narrow (RelinkAccountRow *self, gboolean narrow)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT_ROW (self));
+
+  narrow = !!narrow;
+  if (self->narrow == narrow)
+    return;
+
+  self->narrow = narrow;
+  place_in_grid (self);
+}
+
+gboolean
+relink_account_row_get_narrow (RelinkAccountRow *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), FALSE);
+
+  return self->narrow;
 }

@@ -29,6 +29,11 @@ void relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *acco
  * the group's first row (NULL otherwise); @last rounds its bottom. */
 void
 relink_account_row_set_group_position (RelinkAccountRow *self, const char *heading, gboolean last);
+/* Narrow (a window under about 560 px): the state and countdown go under
+ * the name instead of beside it, so that a 360 px window still shows
+ * every part of the row. */
+void relink_account_row_set_narrow (RelinkAccountRow *self, gboolean narrow);
+gboolean relink_account_row_get_narrow (RelinkAccountRow *self);
 
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "relink-about.h"
 #include "relink-application.h"
 #include "relink-autostart.h"
 #include "relink-dbus-api.h"
@@ -182,18 +183,9 @@ static void
 about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   RelinkApplication *self = user_data;
-  GtkWindow *about;
-  const char *developers[] = { _ ("The Relink developers"), NULL };
 
-  about = GTK_WINDOW (adw_about_window_new ());
-  g_object_set (
-      about, "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-      "application-name", _ ("Relink"), "application-icon", APPLICATION_ID, "developer-name",
-      _ ("The Relink developers"), "developers", developers, "version", PACKAGE_VERSION, "comments",
-      _ ("Keeps your marketplace connections alive: see when each "
-         "account’s authorization expires and renew it in time."),
-      "license-type", GTK_LICENSE_GPL_3_0, "translator-credits", _ ("translator-credits"), NULL);
-  gtk_window_present (about);
+  gtk_window_present (
+      relink_about_window_new (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
+#include "relink-marketplace-face.h"
 #include "relink-ui-util.h"
 
 /* RelinkKeysetsDialog: the developer keys Relink holds, how many accounts
@@ -460,11 +461,9 @@ create_row (gpointer item, gpointer user_data)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             adw_avatar_new (32,
-                                             provider != NULL
-                                                 ? relink_provider_get_name (provider)
-                                                 : relink_keyset_get_provider_id (keyset),
-                                             TRUE));
+                             relink_marketplace_face_new (provider,
+                                                          relink_keyset_get_provider_id (keyset),
+                                                          RELINK_MARKETPLACE_FACE_SMALL));
 
   parts->invalid_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   gtk_widget_add_css_class (parts->invalid_icon, "error");

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "relink-marketplace-face.h"
 #include "relink-marketplace-page.h"
 #include "relink-provider-registry.h"
 #include "relink-provider.h"
@@ -45,7 +46,7 @@ create_provider_row (gpointer item, gpointer user_data)
   GPtrArray *environments = relink_provider_get_environments (provider);
   g_autoptr (GString) subtitle = g_string_new (NULL);
   GtkWidget *row;
-  GtkWidget *avatar;
+  GtkWidget *face;
 
   for (guint i = 0; i < environments->len; i++)
     {
@@ -63,8 +64,9 @@ create_provider_row (gpointer item, gpointer user_data)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
 
-  avatar = adw_avatar_new (32, relink_provider_get_name (provider), TRUE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
+  /* The face the account list shows for this marketplace. */
+  face = relink_marketplace_face_new (provider, NULL, RELINK_MARKETPLACE_FACE_SMALL);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), face);
 
   if (relink_provider_is_custom (provider))
     {

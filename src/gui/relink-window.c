@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-account-details-dialog.h"
+#include "relink-account-filter.h"
 #include "relink-account-row.h"
 #include "relink-add-account-dialog.h"
 #include "relink-countdown-ticker.h"
@@ -25,6 +26,10 @@ struct _RelinkWindow
   GtkSpinner *spinner;
   AdwStatusPage *error_page;
   GtkListView *list_view;
+  GtkToggleButton *search_button;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  AdwStatusPage *no_results_page;
 
   GSettings *settings;
   /* The process's; NULL when the store could not be opened. */
@@ -34,6 +39,9 @@ struct _RelinkWindow
   GCancellable *cancellable;
   RelinkCountdownTicker *ticker;
   GtkSorter *sorter;
+  /* The search: the accounts it keeps, sorted below. */
+  RelinkAccountFilter *filter;
+  GtkFilterListModel *filtered;
   GtkSortListModel *sorted;
   /* What the list view shows: the top of @sorted for the first frame,
    * all of it from the next (see grow_after_first_frame()). */
@@ -53,6 +61,8 @@ struct _RelinkWindow
 
   gboolean loading;
   gboolean has_error;
+  /* The rows' layout for a narrow window (see relink_window_size_allocate()). */
+  gboolean narrow;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkWindow, relink_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -254,6 +264,9 @@ update_page (RelinkWindow *self)
     page = "error";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0)
     page = "accounts";
+  else if (relink_account_filter_is_active (self->filter)
+           && g_list_model_get_n_items (relink_account_manager_get_accounts (self->manager)) > 0)
+    page = "no-results";
   else if (self->loading)
     page = "loading";
   else
@@ -315,6 +328,11 @@ account_changed_cb (RelinkWindow *self,
                     GParamSpec *pspec,
                     RelinkCountdownTicker *ticker)
 {
+  /* A renamed account may now match the search, or no longer. */
+  if (pspec != NULL
+      && (g_str_equal (pspec->name, "nickname") || g_str_equal (pspec->name, "identity-name")
+          || g_str_equal (pspec->name, "identity-id") || g_str_equal (pspec->name, "keyset")))
+    relink_account_filter_refilter (self->filter);
   queue_resort (self);
 }
 
@@ -346,7 +364,10 @@ position_changed_cb (RelinkWindow *self, GParamSpec *pspec, GtkListItem *item)
 static void
 setup_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factory)
 {
-  gtk_list_item_set_child (item, relink_account_row_new (self->ticker));
+  GtkWidget *row = relink_account_row_new (self->ticker);
+
+  relink_account_row_set_narrow (RELINK_ACCOUNT_ROW (row), self->narrow);
+  gtk_list_item_set_child (item, row);
   g_signal_connect_object (item, "notify::position", G_CALLBACK (position_changed_cb), self,
                            G_CONNECT_SWAPPED);
 }
@@ -356,6 +377,7 @@ bind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factor
 {
   RelinkAccountRow *row = RELINK_ACCOUNT_ROW (gtk_list_item_get_child (item));
 
+  relink_account_row_set_narrow (row, self->narrow);
   relink_account_row_set_account (row, gtk_list_item_get_item (item));
   g_hash_table_add (self->bound_items, item);
   update_group_position (self, item);
@@ -555,6 +577,129 @@ show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_d
   open_details_dialog (self, account);
 }
 
+/* Search */
+
+static void
+search_changed_cb (RelinkWindow *self, GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *description = NULL;
+
+  if (self->filter == NULL)
+    return;
+
+  relink_account_filter_set_search (self->filter, text);
+  /* Translators: %s is what the seller searched for. */
+  description = g_strdup_printf (_ ("No account’s name, marketplace or user name contains "
+                                    "“%s”. Check the spelling, or press Escape to see all "
+                                    "accounts."),
+                                 text);
+  adw_status_page_set_description (self->no_results_page, description);
+  update_page (self);
+}
+
+static void
+search_mode_cb (RelinkWindow *self, GParamSpec *pspec, GtkSearchBar *search_bar)
+{
+  /* Closed, the search no longer hides anything: at once, not after the
+   * entry's typing delay. */
+  if (!gtk_search_bar_get_search_mode (search_bar))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      search_changed_cb (self, self->search_entry);
+    }
+}
+
+static gboolean
+start_search_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  RelinkWindow *self = RELINK_WINDOW (widget);
+
+  if (self->filter == NULL)
+    return FALSE;
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+
+  return TRUE;
+}
+
+/* Escape where the search entry does not see it (the focus is in the
+ * list): the search closes all the same. */
+static gboolean
+stop_search_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  RelinkWindow *self = RELINK_WINDOW (widget);
+
+  if (!gtk_search_bar_get_search_mode (self->search_bar))
+    return FALSE;
+
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+
+  return TRUE;
+}
+
+/* Narrow windows */
+
+/* Below this width the rows put the state and countdown under the name
+ * (relink_account_row_set_narrow()). It is wider than the wide rows'
+ * minimum, so a window shrinking past it always gets there: the narrow
+ * rows then let it go down to 360 px (a phone's width). */
+#define NARROW_WIDTH 560
+
+static void
+set_narrow (RelinkWindow *self, gboolean narrow)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  if (self->narrow == narrow)
+    return;
+
+  self->narrow = narrow;
+  g_debug ("Rows laid out for a %s window", narrow ? "narrow" : "wide");
+
+  g_hash_table_iter_init (&iter, self->bound_items);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GtkWidget *row = gtk_list_item_get_child (item);
+
+      if (row != NULL)
+        relink_account_row_set_narrow (RELINK_ACCOUNT_ROW (row), narrow);
+    }
+}
+
+/* The layout follows the width the window got, maximized or tiled too
+ * (libadwaita 1.2 has no breakpoints). It changes before the children
+ * are allocated, so that they are measured in their new layout in this
+ * same pass: changed after, GTK would paint some of them unallocated. */
+static void
+relink_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  RelinkWindow *self = RELINK_WINDOW (widget);
+
+  set_narrow (self, width < NARROW_WIDTH);
+
+  GTK_WIDGET_CLASS (relink_window_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
+/* Resized (or sized before it is first shown): the layout is chosen
+ * before GTK measures the window for its new size, so that a window made
+ * narrow is measured with narrow rows. Maximized, the size is the
+ * monitor's, known only at allocation. */
+static void
+default_width_cb (RelinkWindow *self, GParamSpec *pspec, gpointer user_data)
+{
+  int width, height;
+
+  if (gtk_window_is_maximized (GTK_WINDOW (self)) || gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0)
+    set_narrow (self, width < NARROW_WIDTH);
+}
+
 static const GActionEntry win_entries[] = {
   { "add-account", add_account_action },
   { "developer-keys", developer_keys_action },
@@ -592,11 +737,16 @@ relink_window_constructed (GObject *object)
 
   if (self->manager == NULL)
     {
+      /* Nothing to search. */
+      gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), FALSE);
       update_page (self);
       return;
     }
 
   accounts = relink_account_manager_get_accounts (self->manager);
+
+  /* Typing anywhere in the window searches. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   self->ticker = relink_countdown_ticker_new (accounts);
   g_signal_connect_object (self->ticker, "tick", G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
@@ -609,7 +759,11 @@ relink_window_constructed (GObject *object)
   self->sort_now = relink_now ();
   self->soon_threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   self->sorter = GTK_SORTER (gtk_custom_sorter_new (compare_accounts, self, NULL));
-  self->sorted = gtk_sort_list_model_new (g_object_ref (accounts), g_object_ref (self->sorter));
+  self->filter = relink_account_filter_new ();
+  self->filtered = gtk_filter_list_model_new (g_object_ref (accounts),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
+                                          g_object_ref (self->sorter));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (sorted_items_changed_cb),
                            self, G_CONNECT_SWAPPED);
   recount (self);
@@ -668,6 +822,8 @@ relink_window_dispose (GObject *object)
 
   g_clear_object (&self->shown);
   g_clear_object (&self->sorted);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->sorter);
   g_clear_object (&self->ticker);
 
@@ -736,6 +892,7 @@ relink_window_class_init (RelinkWindowClass *klass)
   object_class->get_property = relink_window_get_property;
   object_class->set_property = relink_window_set_property;
 
+  widget_class->size_allocate = relink_window_size_allocate;
   window_class->close_request = relink_window_close_request;
 
   properties[PROP_CONTEXT]
@@ -753,6 +910,18 @@ relink_window_class_init (RelinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, RelinkWindow, no_results_page);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, start_search_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_search_cb, NULL);
+  /* As the close button: the application decides whether it goes on in
+   * the background. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
+                                       NULL);
 
   g_type_ensure (RELINK_TYPE_ACCOUNT_ROW);
 }
@@ -763,6 +932,10 @@ relink_window_init (RelinkWindow *self)
   int width, height;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
+                           G_CALLBACK (search_mode_cb), self, G_CONNECT_SWAPPED);
 
   self->bound_items = g_hash_table_new (NULL, NULL);
   self->cancellable = g_cancellable_new ();
@@ -776,6 +949,8 @@ relink_window_init (RelinkWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  default_width_cb (self, NULL, NULL);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (default_width_cb), NULL);
 }
 
 GtkWidget *

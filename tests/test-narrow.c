@@ -1,0 +1,429 @@
+/* test-narrow.c: the populated window and its dialogs at a phone's width
+ * (360×640) and on a desktop (1280×800), under Xvfb: nothing clipped, the
+ * cards keep their margins, the rows' texts readable, the narrow row
+ * layout (state and countdown under the name) only when narrow. Each
+ * size is rendered to a PNG (kept in $RELINK_SCREENSHOT_DIR when set) to
+ * look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "relink-account-details-dialog.h"
+#include "relink-account-manager.h"
+#include "relink-account-row-private.h"
+#include "relink-add-account-dialog.h"
+#include "relink-test-gui.h"
+#include "relink-test-util.h"
+#include "relink-window-private.h"
+
+#define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
+
+typedef struct
+{
+  char *dir;
+  RelinkAccountManager *manager;
+  RelinkContext *context;
+  GtkWidget *window;
+} Fixture;
+
+static void
+fixture_open (Fixture *fixture, int width, int height)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *providers_dir = NULL;
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkSecrets) secrets = NULL;
+  g_autoptr (RelinkProviderRegistry) providers = NULL;
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  fixture->dir = relink_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "relink.db", NULL);
+  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
+
+  store = relink_store_open (path, &error);
+  g_assert_no_error (error);
+  relink_test_populate_fixture (store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error);
+  g_assert_no_error (error);
+
+  secrets = relink_secrets_new ();
+  providers = relink_provider_registry_new (providers_dir);
+  fixture->manager = relink_account_manager_new (store, secrets, providers);
+  relink_account_manager_load_sync (fixture->manager, NULL, &error);
+  g_assert_no_error (error);
+  fixture->context = relink_context_new_for_manager (fixture->manager);
+
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+  fixture->window = relink_window_new (NULL, fixture->context);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  relink_test_wait_for_frames (fixture->window, 3);
+}
+
+static void
+destroy_window (GtkWidget *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (window);
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  destroy_window (fixture->window);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
+  relink_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* How wide @window is on screen: its surface, decorations included. */
+static int
+surface_width (GtkWidget *window)
+{
+  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window)));
+}
+
+/* The narrowest the window's contents go: without the border GTK draws
+ * around a window on an X server without a compositor (a phone's
+ * maximized window has none). */
+static int
+minimum_width (GtkWidget *window)
+{
+  int widest = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (window); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum;
+
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      widest = MAX (widest, minimum);
+    }
+
+  return widest;
+}
+
+/* What the metainfo promises software centres: the window fits a display
+ * this many pixels wide. */
+static int
+promised_display_length (void)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GRegex) regex = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *number = NULL;
+
+  bytes = g_resources_lookup_data ("/io/github/relink/Relink/metainfo.xml", 0, NULL);
+  g_assert_nonnull (bytes);
+  xml = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  regex = g_regex_new ("<display_length compare=\"ge\">([0-9]+)</display_length>", 0, 0, NULL);
+  g_assert_true (g_regex_match (regex, xml, 0, &match));
+  number = g_match_info_fetch (match, 1);
+
+  return atoi (number);
+}
+
+/* Every mapped widget below @widget lies within @root's width: nothing is
+ * cut off at the right or left edge. */
+static void
+assert_nothing_clipped (GtkWidget *root, GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  /* Overlay scrollbars hang over the edge by design. */
+  if (!gtk_widget_get_mapped (widget) || GTK_IS_SCROLLBAR (widget))
+    return;
+
+  if (widget != root && gtk_widget_compute_bounds (widget, root, &bounds) && bounds.size.width > 0)
+    {
+      /* A pixel over is style (the header bar overlaps the window's
+         border); more is a cut. */
+      if (bounds.origin.x < -1.5
+          || bounds.origin.x + bounds.size.width > gtk_widget_get_width (root) + 1.5)
+        {
+          g_autoptr (GString) path = g_string_new (NULL);
+
+          for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+            g_string_append_printf (path, " < %s", gtk_widget_get_css_name (w));
+          g_error ("%s is cut off: x %.0f, width %.0f in %d", path->str, bounds.origin.x,
+                   bounds.size.width, gtk_widget_get_width (root));
+        }
+    }
+
+  /* A label that does not ellipsize shows all of its text. */
+  if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) == PANGO_ELLIPSIZE_NONE
+      && !gtk_label_get_wrap (GTK_LABEL (widget)))
+    {
+      int minimum;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      g_assert_cmpint (gtk_widget_get_width (widget), >=, minimum);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_nothing_clipped (root, child);
+}
+
+static void
+collect_rows (GtkWidget *widget, GPtrArray *found)
+{
+  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
+      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, found);
+}
+
+/* The label below @row showing @text. */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static graphene_rect_t
+bounds_in (GtkWidget *widget, GtkWidget *root)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, root, &bounds));
+  return bounds;
+}
+
+/* Checks every shown row at the window's width: the card keeps its
+ * margins, the title has room for more than a few letters, and the state
+ * and countdown sit beside the title (wide) or under it (narrow). */
+static void
+assert_rows (GtkWidget *window, gboolean narrow)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  int width = gtk_widget_get_width (window);
+
+  collect_rows (window, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RelinkAccountRow *row = rows->pdata[i];
+      GtkWidget *card = gtk_widget_get_last_child (GTK_WIDGET (row));
+      GtkWidget *title = find_label (card, relink_account_row_get_title (row));
+      GtkWidget *countdown = find_label (card, relink_account_row_get_countdown (row));
+      graphene_rect_t card_bounds = bounds_in (card, window);
+      graphene_rect_t title_bounds;
+
+      g_assert_cmpint (relink_account_row_get_narrow (row), ==, narrow);
+      g_assert_true (gtk_widget_has_css_class (card, "account-card"));
+      /* The list's 12 px padding on each side. */
+      g_assert_cmpfloat (card_bounds.origin.x, >=, 12);
+      g_assert_cmpfloat (card_bounds.origin.x + card_bounds.size.width, <=, width - 12);
+
+      g_assert_nonnull (title);
+      title_bounds = bounds_in (title, window);
+      /* "Main eBay s…" at the least, not "M…". */
+      g_assert_cmpfloat (title_bounds.size.width, >=, 100);
+
+      if (relink_account_row_get_countdown (row)[0] != '\0')
+        {
+          graphene_rect_t countdown_bounds;
+
+          g_assert_nonnull (countdown);
+          countdown_bounds = bounds_in (countdown, window);
+          if (narrow)
+            {
+              /* Under the title, at its left edge. */
+              g_assert_cmpfloat (countdown_bounds.origin.y, >=,
+                                 title_bounds.origin.y + title_bounds.size.height);
+              g_assert_cmpfloat (countdown_bounds.origin.x, ==, title_bounds.origin.x);
+            }
+          else
+            g_assert_cmpfloat (countdown_bounds.origin.x, >=,
+                               title_bounds.origin.x + title_bounds.size.width);
+        }
+    }
+}
+
+/* Renders @window as it is on screen into @name.png in @dir; returns
+ * the picture's width. */
+static int
+screenshot (GtkWidget *window, const char *dir, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+
+  return gdk_texture_get_width (texture);
+}
+
+static char *
+screenshot_dir (Fixture *fixture)
+{
+  const char *dir = g_getenv ("RELINK_SCREENSHOT_DIR");
+
+  if (dir != NULL && *dir != '\0')
+    {
+      g_mkdir_with_parents (dir, 0755);
+      return g_strdup (dir);
+    }
+
+  return g_strdup (fixture->dir);
+}
+
+/* Opens a dialog at a phone's width over the window and checks it fits. */
+static void
+assert_dialog_fits (GtkWidget *dialog, const char *dir, const char *name)
+{
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 3);
+  /* The window itself, that is without the border GTK draws around it
+   * on an X server without a compositor (none on a phone's maximized
+   * window): AdwPreferencesWindow asks for exactly 360. */
+  WAIT_FOR ((relink_test_wait_for_frames (dialog, 1), gtk_widget_get_width (dialog) <= 360));
+  relink_test_wait_for_frames (dialog, 2);
+  g_assert_cmpint (screenshot (dialog, dir, name), <=, 360);
+  g_assert_cmpint (minimum_width (dialog), <=, 360);
+  assert_nothing_clipped (dialog, dialog);
+}
+
+static void
+test_narrow (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *dir = NULL;
+  GtkWidget *add_dialog;
+  GtkWidget *details;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  fixture_open (&fixture, 360, 640);
+  dir = screenshot_dir (&fixture);
+
+  /* The window goes down to what the metainfo promises, and that is a
+   * phone's width. */
+  g_assert_cmpint (promised_display_length (), <=, 360);
+  g_assert_cmpint (minimum_width (fixture.window), <=, promised_display_length ());
+  g_assert_cmpint (surface_width (fixture.window), ==, 360);
+  g_assert_cmpint (gtk_widget_get_width (fixture.window), <=, 360);
+  g_assert_cmpstr (relink_window_get_page (RELINK_WINDOW (fixture.window)), ==, "accounts");
+
+  /* First, so that a failure below can be looked at. */
+  g_assert_cmpint (screenshot (fixture.window, dir, "window-360x640"), <=, 360);
+  assert_nothing_clipped (fixture.window, fixture.window);
+  assert_rows (fixture.window, TRUE);
+
+  /* The dialogs a seller opens from there fit too. */
+  add_dialog
+      = GTK_WIDGET (relink_add_account_dialog_new (GTK_WINDOW (fixture.window), fixture.manager));
+  assert_dialog_fits (add_dialog, dir, "add-account-360x640");
+  destroy_window (add_dialog);
+
+  collect_rows (fixture.window, rows);
+  details = GTK_WIDGET (
+      relink_account_details_dialog_new (GTK_WINDOW (fixture.window), fixture.context,
+                                         relink_account_row_get_account (rows->pdata[0])));
+  assert_dialog_fits (details, dir, "details-360x640");
+  /* Not finalized here: its history may still be loading. */
+  gtk_window_destroy (GTK_WINDOW (details));
+
+  fixture_close (&fixture);
+}
+
+static void
+test_wide (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *dir = NULL;
+
+  fixture_open (&fixture, 1280, 800);
+  dir = screenshot_dir (&fixture);
+
+  g_assert_cmpint (surface_width (fixture.window), ==, 1280);
+  g_assert_cmpint (screenshot (fixture.window, dir, "window-1280x800"), <=, 1280);
+  assert_nothing_clipped (fixture.window, fixture.window);
+  assert_rows (fixture.window, FALSE);
+
+  /* Narrowed by the seller: the rows follow, and back. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 360, 640);
+  WAIT_FOR (
+      (relink_test_wait_for_frames (fixture.window, 1), surface_width (fixture.window) == 360));
+  relink_test_wait_for_frames (fixture.window, 2);
+  assert_nothing_clipped (fixture.window, fixture.window);
+  assert_rows (fixture.window, TRUE);
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1280, 800);
+  WAIT_FOR (
+      (relink_test_wait_for_frames (fixture.window, 1), surface_width (fixture.window) == 1280));
+  relink_test_wait_for_frames (fixture.window, 2);
+  assert_rows (fixture.window, FALSE);
+
+  fixture_close (&fixture);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *data_home = relink_test_make_tmp_dir ();
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* What AdwApplication loads for the real application: without it the
+   * list has none of its margins. */
+  {
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/relink/Relink/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add_func ("/narrow/360x640", test_narrow);
+  g_test_add_func ("/narrow/1280x800", test_wide);
+
+  status = g_test_run ();
+  relink_test_remove_dir (data_home);
+
+  return status;
+}
