@@ -357,6 +357,15 @@ account_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   start->store_done = TRUE;
 }
 
+static gboolean
+keyring_wide_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+         || g_error_matches (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_LOCKED)
+         || g_error_matches (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_NO_SERVICE)
+         || g_error_matches (error, RELINK_SECRETS_ERROR, RELINK_SECRETS_ERROR_TIMED_OUT);
+}
+
 gboolean
 ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_status)
 {
@@ -412,7 +421,13 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
     }
 
   /* The lookup above found nothing, but it opened the keyring session
-   * this one uses. */
+   * this one uses. A keyring that is locked, missing or silent is so for
+   * every account: a second wait would only double the first. */
+  if (keyring_wide_error (start.keyring_error))
+    {
+      use_cached_token (NULL, start.keyring_error, out_status);
+      return TRUE;
+    }
   tokens = relink_secrets_lookup_tokens_sync (secrets, relink_account_get_id (account),
                                               ctl->cancellable, &error);
   if (use_cached_token (tokens, error, out_status))

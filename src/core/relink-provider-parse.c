@@ -211,6 +211,16 @@ get_string (Parser *p,
       return TRUE;
     }
 
+  /* Shown in the window and in messages (a field's label names what is
+   * missing): no tab, escape or other control character but line breaks. */
+  for (const char *c = value; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      gunichar ch = g_utf8_get_char (c);
+
+      if (ch != '\n' && g_unichar_iscntrl (ch))
+        return field_error (p, path, _ ("must not hold control characters"));
+    }
+
   *out = g_strdup (value);
   return TRUE;
 }

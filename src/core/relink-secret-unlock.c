@@ -93,7 +93,9 @@ finish_with (GTask *task, GError *error, GVariant *result)
     {
       if (result == NULL)
         result = g_variant_new_boolean (TRUE);
-      g_task_return_pointer (task, g_variant_ref_sink (result), (GDestroyNotify) g_variant_unref);
+      /* Taken: a reply's child is a full reference already (ref_sink
+       * would add a second one, leaked), a new value a floating one. */
+      g_task_return_pointer (task, g_variant_take_ref (result), (GDestroyNotify) g_variant_unref);
     }
   g_object_unref (task);
 }

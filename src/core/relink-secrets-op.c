@@ -459,6 +459,13 @@ found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!search_finished (task, source, result))
     return;
 
+  /* The search's own deadline ends here (see search()). */
+  if (op->unlocking)
+    {
+      op->unlocking = FALSE;
+      set_deadline (task, FALSE);
+    }
+
   /* Some services (KeePassXC) list no item of a locked collection: nothing
    * found while a collection is locked is no answer yet. */
   if (op->items == NULL && !op->searched_again)
@@ -476,12 +483,40 @@ found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+search_survey_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_auto (GStrv) locked = NULL;
+  GError *error = NULL;
+
+  locked = relink_secret_locked_collections_finish (SECRET_SERVICE (source), result, &error);
+  if (locked == NULL)
+    {
+      return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* KeePassXC answers a search while its databases are locked only once
+   * its own unlock dialog is closed (its "unlock before search", on by
+   * default): the search may wait as long as a prompt, and a search that
+   * outlasts that deadline means the keyring stayed locked. */
+  if (locked[0] != NULL)
+    {
+      op->unlocking = TRUE;
+      set_deadline (task, TRUE);
+    }
+  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
+                         op->cancellable, found_cb, task);
+}
+
+static void
 search (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
 
-  secret_service_search (op->service, op->schema, op->attributes, SECRET_SEARCH_ALL,
-                         op->cancellable, found_cb, task);
+  relink_secret_locked_collections_async (op->service, op->cancellable, search_survey_cb, task);
 }
 
 /* Finds the Op's items in every collection, locked ones too, unlocks

@@ -29,8 +29,12 @@ depth_of (JsonNode *node)
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &name, &member))
         {
+          guint depth;
+
           g_assert_true (g_utf8_validate (name, -1, NULL));
-          deepest = MAX (deepest, depth_of (member));
+          /* Not inside MAX (), which evaluates it twice: 2^depth calls. */
+          depth = depth_of (member);
+          deepest = MAX (deepest, depth);
         }
       return deepest + 1;
     }
@@ -40,7 +44,11 @@ depth_of (JsonNode *node)
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        deepest = MAX (deepest, depth_of (json_array_get_element (array, i)));
+        {
+          guint depth = depth_of (json_array_get_element (array, i));
+
+          deepest = MAX (deepest, depth);
+        }
       return deepest + 1;
     }
 
