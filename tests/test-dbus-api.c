@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "relink-dbus-api.h"
+#include "relink-grant.h"
 #include "relink-secrets.h"
 #include "relink-test-oidc.h"
 #include "relink-test-service.h"
@@ -381,6 +382,98 @@ test_token (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->signals->len, ==, 0);
 }
 
+/* An account's further grant (HACKING.md, "Grant"): GetGrantAccessToken
+ * names it; GetAccessToken keeps giving the account's first grant. */
+static void
+test_grant_token (Fixture *fixture, gconstpointer data)
+{
+  RelinkAccount *account = add_connected_account (fixture, "Shop A", 3 * 3600);
+  g_autoptr (RelinkKeyset) keyset
+      = relink_test_add_keyset (fixture->manager, STUB_ID, "test", "stub-trading-app", NULL);
+  RelinkAccount *grant = relink_test_add_account (fixture->manager, keyset, NULL, NULL);
+  RelinkStore *store = relink_account_manager_get_store (fixture->manager);
+  RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) missing_error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *old_call = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *json = NULL;
+  const char *grant_id = relink_account_get_id (grant);
+  gint64 expires_at = 0;
+  gint64 now = relink_now ();
+  JsonArray *grants;
+
+  relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  relink_account_set_owner_id (grant, relink_account_get_id (account));
+  relink_account_set_grant_name (grant, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_access_expires_at (grant, now + 300 * DAY);
+  relink_account_set_refresh_expires_at (grant, now + 300 * DAY);
+  g_assert_true (relink_store_save_account (store, grant, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_account_manager_load_sync (fixture->manager, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_account_get_owner (grant) == account);
+  g_ptr_array_add (fixture->account_ids, g_strdup (grant_id));
+  relink_token_set_set_access_token (tokens, "AgAAAA-auth-n-auth-Shop A");
+  relink_token_set_set_issued_at (tokens, now - DAY);
+  relink_token_set_set_access_expires_at (tokens, now + 300 * DAY);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, grant_id, "Relink test tokens", tokens,
+                                                   NULL, &error));
+  g_assert_no_error (error);
+
+  reply = call (fixture, "GetGrantAccessToken", g_variant_new ("(ss)", "Shop A", "auth-n-auth"),
+                "(sx)", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(sx)", &token, &expires_at);
+  g_assert_cmpstr (token, ==, "AgAAAA-auth-n-auth-Shop A");
+  g_assert_cmpint (expires_at, ==, now + 300 * DAY);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* "" is the account's first grant, as the old call gives. */
+  reply
+      = call (fixture, "GetGrantAccessToken", g_variant_new ("(ss)", "Shop A", ""), "(sx)", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(sx)", &first, &expires_at);
+  g_assert_cmpstr (first, ==, "APP_USR-old-access-Shop A");
+  g_clear_pointer (&reply, g_variant_unref);
+  old_call = get_token (fixture, "Shop A", &expires_at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (old_call, ==, "APP_USR-old-access-Shop A");
+
+  reply = call (fixture, "GetGrantAccessToken", g_variant_new ("(ss)", "Shop A", "trading"), "(sx)",
+                &missing_error);
+  g_assert_null (reply);
+  remote = g_dbus_error_get_remote_error (missing_error);
+  g_assert_cmpstr (remote, ==, "io.github.relink.Relink.Error.NoSuchAccount");
+  g_assert_nonnull (strstr (missing_error->message, "“trading”"));
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+
+  /* ListAccounts lists the grants; never a token. */
+  json = list_accounts (fixture);
+  g_assert_null (strstr (json, "AgAAAA"));
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (json_parser_get_root (parser)), "accounts")),
+                    ==, 1);
+  grants = json_object_get_array_member (
+      json_array_get_object_element (
+          json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                        "accounts"),
+          0),
+      "grants");
+  g_assert_cmpuint (json_array_get_length (grants), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (grants, 1), "id"),
+                   ==, grant_id);
+}
+
 static void
 test_token_refreshed_first (Fixture *fixture, gconstpointer data)
 {
@@ -499,6 +592,7 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, GINT_TO_POINTER (1), fixture_set_up, func, fixture_tear_down)
   ADD ("/dbus-api/list-accounts", test_list_accounts);
   ADD ("/dbus-api/token", test_token);
+  ADD ("/dbus-api/grant-token", test_grant_token);
   ADD ("/dbus-api/token-refreshed-first", test_token_refreshed_first);
   ADD ("/dbus-api/no-such-account", test_no_such_account);
   ADD ("/dbus-api/refused", test_refused);

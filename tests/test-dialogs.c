@@ -17,6 +17,7 @@
 #include "relink-add-account-dialog.h"
 #include "relink-expiry.h"
 #include "relink-keysets-dialog.h"
+#include "relink-grant.h"
 #include "relink-login-dialog.h"
 #include "relink-test-gui.h"
 #include "relink-test-oidc.h"
@@ -1124,6 +1125,214 @@ test_details_actions (void)
   fixture_close (&fixture);
 }
 
+/* A further Auth'n'Auth grant of "account-stub" on Trading keys of the
+ * stub marketplace, its token lapsing in @days days. */
+static RelinkAccount *
+add_stub_grant (Fixture *fixture, gint64 days)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub-trading");
+  g_autoptr (RelinkAccount) grant = relink_account_new ("grant-stub-aan");
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  gint64 now = relink_now ();
+
+  relink_keyset_set_provider_id (keyset, STUB_ID);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-trading-app");
+  relink_keyset_set_redirect (keyset, "stub-trading-runame");
+  relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  g_assert_no_error (error);
+
+  relink_account_set_keyset_id (grant, "keyset-stub-trading");
+  relink_account_set_owner_id (grant, "account-stub");
+  relink_account_set_grant_name (grant, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_identity_id (grant, "eias-shop-a");
+  relink_account_set_identity_name (grant, "shop_a");
+  relink_account_set_authorised_at (grant, now - 500 * DAY);
+  relink_account_set_access_expires_at (grant, now + days * DAY);
+  relink_account_set_refresh_expires_at (grant, now + days * DAY);
+  g_assert_true (relink_store_save_account (fixture->store, grant, &error));
+  g_assert_no_error (error);
+
+  relink_token_set_set_access_token (tokens, "stub-auth-n-auth-token");
+  relink_token_set_set_issued_at (tokens, now - 500 * DAY);
+  relink_token_set_set_access_expires_at (tokens, now + days * DAY);
+  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, "grant-stub-aan",
+                                                   "Relink test tokens", tokens, NULL, &error));
+  g_assert_no_error (error);
+
+  relink_account_manager_load_sync (fixture->manager, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_object_ref (relink_account_manager_lookup_account (fixture->manager, "grant-stub-aan"));
+}
+
+/* An account with two grants: the dialog lists both, opens on the most
+ * urgent, and each row's Renew, Test and Revoke act on that grant only. */
+static void
+test_details_grants (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autofree char *date = NULL;
+  AdwMessageDialog *confirm;
+  GtkWindow *login;
+  GtkWidget *dialog;
+  GtkWidget *oauth_row;
+  GtkWidget *aan_row;
+  RelinkAccountDetailsDialog *details;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  grant = add_stub_grant (&fixture, 5);
+  g_assert_true (relink_account_get_owner (grant) == account);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  details = RELINK_ACCOUNT_DETAILS_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+
+  /* Both grants listed, each with its state; the dialog shows the one
+   * expiring first. */
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "grants_group")));
+  oauth_row = relink_test_get_widget (dialog, "grant-oauth");
+  aan_row = relink_test_get_widget (dialog, "grant-auth-n-auth");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (oauth_row)), ==, "OAuth");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (aan_row)), ==,
+                   "Auth'n'Auth");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (oauth_row)),
+                                   "Valid · expires in "));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (aan_row)),
+                                   "Expiring soon · expires in "));
+  g_assert_true (relink_account_details_dialog_get_grant (details) == grant);
+  date = relink_expiry_format_date (relink_account_get_refresh_expires_at (grant), NULL);
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "refresh-expires"), date));
+  maybe_screenshot (dialog, "account-details-grants");
+
+  /* Test on the OAuth row: that grant, against the stub. */
+  click (oauth_row, "grant-test");
+  g_assert_true (relink_account_details_dialog_get_grant (details) == account);
+  WAIT_FOR (is_connected_text (label_text (dialog, "result_label")));
+  g_assert_cmpuint (fixture.identity_requests, ==, 1);
+  g_assert_true (relink_account_get_last_test_ok (account));
+  g_assert_cmpint (relink_account_get_last_test_at (grant), ==, 0);
+
+  /* Test on the Auth'n'Auth row: its kind answers, no OAuth call. */
+  click (aan_row, "grant-test");
+  g_assert_true (relink_account_details_dialog_get_grant (details) == grant);
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), "Not available"));
+  g_assert_nonnull (strstr (label_text (dialog, "result_label"), "Auth'n'Auth"));
+  g_assert_cmpuint (fixture.identity_requests, ==, 1);
+
+  /* Renew on the OAuth row signs in for that grant. */
+  click (oauth_row, "grant-renew");
+  login = relink_test_find_login_dialog (account);
+  g_assert_nonnull (login);
+  g_object_add_weak_pointer (G_OBJECT (login), (gpointer *) &login);
+  gtk_window_destroy (login);
+  WAIT_FOR (login == NULL);
+
+  /* Revoke on the Auth'n'Auth row: asks about that token, removes only it. */
+  click (aan_row, "grant-revoke");
+  confirm = find_message_dialog (GTK_WINDOW (dialog));
+  g_assert_nonnull (confirm);
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==,
+                   "Revoke the Auth'n'Auth token of “Shop A”?");
+  respond (confirm, "_Revoke");
+  WAIT_FOR (relink_account_get_status (grant) == RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  tokens = keyring_tokens (&fixture, "grant-stub-aan");
+  g_assert_null (tokens);
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_nonnull (tokens);
+  g_assert_null (fixture.revoked_token);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  WAIT_FOR (g_str_equal (
+      gtk_button_get_label (GTK_BUTTON (relink_test_get_widget (aan_row, "grant-renew"))),
+      "_Connect"));
+  g_assert_false (gtk_widget_get_visible (relink_test_get_widget (aan_row, "grant-revoke")));
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (oauth_row, "grant-revoke")));
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
+/* With keys of another kind for the same marketplace, the dialog offers
+ * that kind of token: Connect adds the grant to the account and signs in
+ * with it. */
+static void
+test_details_add_grant (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) stored = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub-trading");
+  RelinkAccount *grant;
+  GtkWindow *login;
+  GtkWidget *dialog;
+  GtkWidget *offer;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  relink_keyset_set_provider_id (keyset, STUB_ID);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-trading-app");
+  relink_keyset_set_label (keyset, "Trading keys");
+  relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_true (relink_store_save_keyset (fixture.store, keyset, &error));
+  g_assert_true (relink_account_manager_load_sync (fixture.manager, NULL, &error));
+  g_assert_no_error (error);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+
+  g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "grants_group")));
+  g_assert_nonnull (relink_test_find_widget (dialog, "grant-oauth"));
+  offer = relink_test_get_widget (dialog, "add-auth-n-auth");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (offer)), ==, "Auth'n'Auth");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (offer)), ==,
+                   "Not connected · with Trading keys");
+
+  click (offer, "grant-add");
+  WAIT_FOR ((grant = relink_grant_lookup (account, RELINK_GRANT_NAME_AUTH_N_AUTH)) != NULL
+            && relink_test_find_login_dialog (grant) != NULL);
+  login = relink_test_find_login_dialog (grant);
+  g_assert_true (gtk_window_get_transient_for (login) == GTK_WINDOW (dialog));
+  g_assert_true (relink_account_details_dialog_get_grant (RELINK_ACCOUNT_DETAILS_DIALOG (dialog))
+                 == grant);
+
+  /* In the store: a further grant of the account, on the Trading keys. */
+  stored = relink_store_load_account (fixture.store, relink_account_get_id (grant), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (relink_account_get_owner_id (stored), ==, "account-stub");
+  g_assert_cmpstr (relink_account_get_grant_name (stored), ==, "auth-n-auth");
+  g_assert_cmpstr (relink_account_get_keyset_id (stored), ==, "keyset-stub-trading");
+  g_assert_cmpint (relink_account_get_status (stored), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+
+  /* Listed as a grant now, to connect; no longer offered. */
+  g_object_add_weak_pointer (G_OBJECT (login), (gpointer *) &login);
+  gtk_window_destroy (login);
+  WAIT_FOR (login == NULL);
+  g_assert_null (relink_test_find_widget (dialog, "add-auth-n-auth"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (relink_test_get_widget (
+                       relink_test_get_widget (dialog, "grant-auth-n-auth"), "grant-renew"))),
+                   ==, "_Connect");
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
 /* A marketplace that cannot be asked and names no page: the tokens go,
  * and the seller is told what is left to do, not that it is done. */
 static void
@@ -1557,6 +1766,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/show-and-remove", test_details);
   g_test_add_func ("/details/empty-history", test_details_empty_history);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
+  g_test_add_func ("/details/grants", test_details_grants);
+  g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);
   g_test_add_func ("/details/retry-now", test_details_retry_now);

@@ -420,6 +420,7 @@ test_hooks_environment (void)
 
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_ACCOUNT_ID"), ==, "account-hooked");
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_ACCOUNT_NICKNAME"), ==, "My Shop; rm -rf $HOME");
+  g_assert_cmpstr (g_environ_getenv (env, "RELINK_GRANT"), ==, "oauth");
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_MARKETPLACE"), ==, "etsy");
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_EVENT"), ==, "refresh");
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_EXPIRES_AT"), ==, "2025-05-21T10:00:00Z");
@@ -429,7 +430,7 @@ test_hooks_environment (void)
   /* Nothing else of the session. */
   g_assert_null (g_environ_getenv (env, "RELINK_TEST_SHOULD_NOT_LEAK"));
   g_assert_null (g_environ_getenv (env, "DBUS_SESSION_BUS_ADDRESS"));
-  g_assert_cmpuint (g_strv_length (env), ==, 8);
+  g_assert_cmpuint (g_strv_length (env), ==, 9);
   g_unsetenv ("RELINK_TEST_SHOULD_NOT_LEAK");
 
   g_clear_pointer (&env, g_strfreev);
@@ -437,6 +438,22 @@ test_hooks_environment (void)
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_EVENT"), ==, "renewal");
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_EXPIRES_AT"), ==, "");
   g_assert_cmpstr (g_environ_getenv (env, "RELINK_REFRESH_EXPIRES_AT"), ==, "2025-05-21T10:00:00Z");
+
+  /* A further grant: its own id and name, its account's nickname. */
+  {
+    g_autoptr (RelinkAccount) grant = relink_account_new ("grant-hooked");
+
+    relink_account_set_owner_id (grant, "account-hooked");
+    relink_account_set_owner (grant, account);
+    relink_account_set_grant_name (grant, "auth-n-auth");
+    relink_account_set_keyset (grant, relink_account_get_keyset (account));
+    g_clear_pointer (&env, g_strfreev);
+    env = relink_hooks_build_environment (grant, RELINK_HOOK_EVENT_RENEWAL, 0, 1747821600);
+    g_assert_cmpstr (g_environ_getenv (env, "RELINK_ACCOUNT_ID"), ==, "grant-hooked");
+    g_assert_cmpstr (g_environ_getenv (env, "RELINK_GRANT"), ==, "auth-n-auth");
+    g_assert_cmpstr (g_environ_getenv (env, "RELINK_ACCOUNT_NICKNAME"), ==,
+                     "My Shop; rm -rf $HOME");
+  }
 }
 
 static void

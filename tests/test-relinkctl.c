@@ -874,6 +874,196 @@ test_list_human (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (result.err, ==, "");
 }
 
+/* Grants (HACKING.md, "Grant") */
+
+/* "Shop A" on the eBay stub with a valid OAuth token, and a further
+ * Auth'n'Auth grant on Trading keys whose token lapses at @aan_expires. */
+static char *
+add_two_grant_account (Fixture *fixture, gint64 aan_expires, char **out_grant_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *keyset_id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (keyset_id);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  char *id = add_account (fixture, fixture->ebay_keyset, "Shop A", "v^1.1#cached-oauth",
+                          relink_now () + 3600, "v^1.1#cached-oauth-refresh");
+  char *grant_id = relink_new_id ();
+
+  relink_keyset_set_provider_id (keyset, EBAY_ID);
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "Stub-Trading-App");
+  relink_keyset_set_redirect (keyset, "Stub-Trading-RuName");
+  relink_keyset_set_grant_kind (keyset, "auth-n-auth");
+  relink_keyset_set_created_at (keyset, relink_now ());
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  g_assert_no_error (error);
+
+  grant = relink_account_new (grant_id);
+  relink_account_set_keyset_id (grant, keyset_id);
+  relink_account_set_owner_id (grant, id);
+  relink_account_set_grant_name (grant, "auth-n-auth");
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_identity_id (grant, "eias-shop-a");
+  relink_account_set_identity_name (grant, "shop_a");
+  relink_account_set_access_expires_at (grant, aan_expires);
+  relink_account_set_refresh_expires_at (grant, aan_expires);
+  relink_account_set_created_at (grant, relink_now ());
+  g_assert_true (relink_store_save_account (fixture->store, grant, &error));
+  g_assert_no_error (error);
+
+  /* eBay's Auth'n'Auth token: no refresh token. */
+  relink_token_set_set_access_token (tokens, "v^1.1#cached-auth-n-auth");
+  relink_token_set_set_access_expires_at (tokens, aan_expires);
+  relink_token_set_set_refresh_expires_at (tokens, aan_expires);
+  relink_token_set_set_issued_at (tokens, relink_now () - 600);
+  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, grant_id, "relinkctl test",
+                                                   tokens, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->account_ids, g_strdup (grant_id));
+
+  *out_grant_id = grant_id;
+  return id;
+}
+
+/* `relinkctl token ACCOUNT --grant NAME` prints that grant's token; the
+ * old call gives the account's first grant's. */
+static void
+test_grant_token (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *grant_id = NULL;
+  g_autofree char *id = add_two_grant_account (fixture, relink_now () + 400 * 86400, &grant_id);
+  g_auto (Result) plain = { 0 };
+  g_auto (Result) by_nickname = { 0 };
+  g_auto (Result) by_id = { 0 };
+  g_auto (Result) by_grant_id = { 0 };
+  g_auto (Result) oauth = { 0 };
+  g_auto (Result) missing = { 0 };
+  g_auto (Result) short_option = { 0 };
+
+  RUN (fixture, &plain, NULL, "token", "Shop A");
+  g_assert_cmpint (plain.status, ==, 0);
+  g_assert_cmpstr (plain.out, ==, "v^1.1#cached-oauth\n");
+
+  RUN (fixture, &by_nickname, NULL, "token", "shop a", "--grant", "auth-n-auth");
+  g_assert_cmpint (by_nickname.status, ==, 0);
+  g_assert_cmpstr (by_nickname.out, ==, "v^1.1#cached-auth-n-auth\n");
+  g_assert_cmpstr (by_nickname.err, ==, "");
+
+  RUN (fixture, &by_id, NULL, "token", id, "--grant=auth-n-auth");
+  g_assert_cmpint (by_id.status, ==, 0);
+  g_assert_cmpstr (by_id.out, ==, "v^1.1#cached-auth-n-auth\n");
+
+  RUN (fixture, &by_grant_id, NULL, "token", grant_id);
+  g_assert_cmpint (by_grant_id.status, ==, 0);
+  g_assert_cmpstr (by_grant_id.out, ==, "v^1.1#cached-auth-n-auth\n");
+
+  RUN (fixture, &oauth, NULL, "token", id, "--grant", "oauth");
+  g_assert_cmpint (oauth.status, ==, 0);
+  g_assert_cmpstr (oauth.out, ==, "v^1.1#cached-oauth\n");
+
+  RUN (fixture, &short_option, NULL, "token", "-g", "auth-n-auth", "Shop A");
+  g_assert_cmpint (short_option.status, ==, 0);
+  g_assert_cmpstr (short_option.out, ==, "v^1.1#cached-auth-n-auth\n");
+
+  /* A grant the account lacks: exit 4, the names it has. */
+  RUN (fixture, &missing, NULL, "token", "Shop A", "--grant", "trading");
+  g_assert_cmpint (missing.status, ==, 4);
+  g_assert_cmpstr (missing.out, ==, "");
+  g_assert_nonnull (strstr (missing.err, "“trading”"));
+  g_assert_nonnull (strstr (missing.err, "oauth, auth-n-auth"));
+
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+}
+
+/* A lapsed Auth'n'Auth token has nothing to refresh with: relinkctl says
+ * to sign in again, asks no one, and changes nothing. */
+static void
+test_grant_token_lapsed (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *grant_id = NULL;
+  g_autofree char *id = add_two_grant_account (fixture, relink_now () - 86400, &grant_id);
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_auto (Result) result = { 0 };
+
+  RUN (fixture, &result, NULL, "token", "Shop A", "--grant", "auth-n-auth");
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_cmpstr (result.out, ==, "");
+  g_assert_nonnull (strstr (result.err, "Auth'n'Auth"));
+  g_assert_nonnull (strstr (result.err, "sign in again"));
+  assert_no_secret (result.err);
+  g_assert_cmpuint (fixture->token_requests, ==, 0);
+
+  tokens = lookup_tokens (fixture, grant_id);
+  g_assert_cmpstr (relink_token_set_get_access_token (tokens), ==, "v^1.1#cached-auth-n-auth");
+  grant = load_account (fixture, grant_id);
+  g_assert_cmpint (relink_account_get_status (grant), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+}
+
+/* list and status show one account with its grants; the JSON lists them
+ * without a new format version. */
+static void
+test_grant_listing (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *grant_id = NULL;
+  g_autofree char *id = add_two_grant_account (fixture, relink_now () + 5 * 86400, &grant_id);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_auto (Result) list = { 0 };
+  g_auto (Result) json = { 0 };
+  g_auto (Result) status = { 0 };
+  JsonObject *root;
+  JsonArray *accounts;
+  JsonObject *account;
+  JsonArray *grants;
+  JsonObject *first;
+  JsonObject *second;
+
+  RUN (fixture, &list, NULL, "list");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "oauth: Valid, auth-n-auth: Expiring soon"));
+  g_assert_null (strstr (list.out, grant_id));
+
+  RUN (fixture, &status, NULL, "status");
+  g_assert_cmpint (status.status, ==, 1);
+  g_assert_nonnull (
+      strstr (status.out, "Shop A · Auth'n'Auth (eBay Stub · Production): Expiring soon, expires"));
+  g_assert_nonnull (strstr (status.out, "Shop A · OAuth (eBay Stub · Production): Valid"));
+  g_assert_nonnull (strstr (status.out, "1 of 1 account needs attention"));
+
+  RUN (fixture, &json, NULL, "status", "--json");
+  g_assert_cmpint (json.status, ==, 1);
+  assert_no_secret (json.out);
+  root = parse_json (parser, json.out);
+  accounts = json_object_get_array_member (root, "accounts");
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 1);
+  account = find_account (accounts, id);
+  g_assert_cmpstr (json_object_get_string_member (account, "nickname"), ==, "Shop A");
+  /* The account's fields are its most urgent grant's. */
+  g_assert_cmpstr (json_object_get_string_member (account, "state"), ==, "expiring_soon");
+  g_assert_true (json_object_get_boolean_member (account, "needs_attention"));
+  g_assert_cmpint (json_object_get_int_member (root, "needs_attention"), ==, 1);
+
+  grants = json_object_get_array_member (account, "grants");
+  g_assert_cmpuint (json_array_get_length (grants), ==, 2);
+  first = json_array_get_object_element (grants, 0);
+  second = json_array_get_object_element (grants, 1);
+  g_assert_cmpstr (json_object_get_string_member (first, "name"), ==, "oauth");
+  g_assert_cmpstr (json_object_get_string_member (first, "kind"), ==, "oauth2");
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (first, "state"), ==, "valid");
+  g_assert_false (json_object_get_boolean_member (first, "most_urgent"));
+  g_assert_cmpstr (json_object_get_string_member (second, "name"), ==, "auth-n-auth");
+  g_assert_cmpstr (json_object_get_string_member (second, "kind"), ==, "auth-n-auth");
+  g_assert_cmpstr (json_object_get_string_member (second, "id"), ==, grant_id);
+  g_assert_cmpstr (json_object_get_string_member (second, "state"), ==, "expiring_soon");
+  g_assert_true (json_object_get_boolean_member (second, "most_urgent"));
+  assert_moment (second, "refresh_expires_at");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (second, "identity"), "id"), ==,
+      "eias-shop-a");
+}
+
 static void
 assert_ascii_without_question_marks (const char *text)
 {
@@ -1810,6 +2000,9 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/refresh/all-nothing", test_refresh_all_nothing);
   ADD ("/relinkctl/refresh/transient-message", test_transient_message);
   ADD ("/relinkctl/import/verified-identity", test_import_verified_identity);
+  ADD ("/relinkctl/grant/token", test_grant_token);
+  ADD ("/relinkctl/grant/token-lapsed", test_grant_token_lapsed);
+  ADD ("/relinkctl/grant/listing", test_grant_listing);
 #undef ADD
 
   return g_test_run ();

@@ -481,6 +481,69 @@ test_settings (Fixture *fixture, gconstpointer data)
   relink_test_notification_server_sync (fixture->server, fixture->app_connection);
 }
 
+/* Reminders are per grant (HACKING.md, "Grant"): shop_b's Auth'n'Auth
+ * token has reminders of its own, named after its account and kind, with
+ * a Renew for that grant; and it is reminded when eBay's
+ * HardExpirationWarning starts, 7 days ahead, even when the seller's
+ * lead times skip 7 days. */
+static void
+test_per_grant (Fixture *fixture, gconstpointer data)
+{
+  const guint32 days[] = { 30, 1 };
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ebay-trading");
+  g_autoptr (RelinkAccount) grant = relink_account_new ("grant-b");
+  g_autoptr (GError) error = NULL;
+  RelinkReminderState given;
+  RelinkTestNotification *n;
+
+  relink_keyset_set_provider_id (keyset, "ebay");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "ShopTool-Trading-App");
+  relink_keyset_set_redirect (keyset, "Shop_Tool-ShopTool-PRD-trading");
+  relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  relink_account_set_keyset_id (grant, "keyset-ebay-trading");
+  relink_account_set_owner_id (grant, "acc-b");
+  relink_account_set_grant_name (grant, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_refresh_expires_at (grant, T0 + 7 * DAY - 3600);
+  relink_account_set_access_expires_at (grant, T0 + 7 * DAY - 3600);
+  g_assert_true (relink_store_save_account (fixture->store, grant, &error));
+  g_assert_no_error (error);
+  /* Both the OAuth grant of shop_a and this one had their 30-day reminder. */
+  given = (RelinkReminderState){ T0 + 7 * DAY - 30, 30 * DAY, T0 - 23 * DAY };
+  g_assert_true (relink_store_save_reminder (fixture->store, "acc-a", &given, &error));
+  given = (RelinkReminderState){ T0 + 7 * DAY - 3600, 30 * DAY, T0 - 23 * DAY };
+  g_assert_true (relink_store_save_reminder (fixture->store, "grant-b", &given, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_account_manager_load_sync (fixture->manager, NULL, &error));
+  g_assert_no_error (error);
+  g_settings_set_value (fixture->settings, "reminder-lead-days",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, days, G_N_ELEMENTS (days),
+                                                   sizeof (guint32)));
+
+  start_and_wait (fixture);
+
+  /* Only the Auth'n'Auth grant: eBay's warning window has begun. */
+  g_assert_cmpuint (fixture->server->notified->len, ==, 1);
+  n = relink_test_notification_server_last (fixture->server);
+  g_assert_cmpstr (n->summary, ==, "eBay · shop_b (Auth'n'Auth) expires in 6 days");
+  g_assert_true (has_renew_button (n, "grant-b"));
+  /* Next: this grant's 1-day lead, an hour before shop_a's. */
+  g_assert_cmpint (relink_reminder_service_get_next_deadline (fixture->service), ==,
+                   T0 + 6 * DAY - 3600);
+  fixture->now = T0 + 6 * DAY - 30;
+  relink_reminder_service_check (fixture->service);
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
+  /* Each grant its own notification: shop_b's replaced, shop_a's new. */
+  g_assert_cmpuint (fixture->server->notified->len, ==, 3);
+  g_assert_true (has_renew_button (relink_test_notification_server_last (fixture->server), "acc-a")
+                 || has_renew_button (g_ptr_array_index (fixture->server->notified, 1), "acc-a"));
+
+  g_settings_reset (fixture->settings, "reminder-lead-days");
+  relink_test_notification_server_sync (fixture->server, fixture->app_connection);
+}
+
 /* A real deadline on the real clock: the timer wakes the service. */
 static void
 test_wall_timer (Fixture *fixture, gconstpointer data)
@@ -572,6 +635,7 @@ main (int argc, char *argv[])
   ADD ("/reminders/reauth-and-renewal", test_reauth_and_renewal);
   ADD ("/reminders/removed-account", test_removed_account);
   ADD ("/reminders/settings", test_settings);
+  ADD ("/reminders/per-grant", test_per_grant);
   ADD ("/reminders/wall-timer", test_wall_timer);
   ADD ("/reminders/missed-while-asleep", test_missed_while_asleep);
 #undef ADD

@@ -888,7 +888,7 @@ test_newer_schema_wal (Fixture *fixture, gconstpointer data)
   assert_refused_sql (fixture->path,
                       "PRAGMA journal_mode = WAL;"
                       "CREATE TABLE accounts (id TEXT PRIMARY KEY);"
-                      "PRAGMA user_version = 2;",
+                      "PRAGMA user_version = 3;",
                       RELINK_STORE_ERROR_NEWER_SCHEMA);
 }
 
@@ -980,8 +980,177 @@ test_old_file (Fixture *fixture, gconstpointer data)
   assert_accounts_equal (account, expected);
 }
 
-/* A fresh file's schema is the one the first builds wrote (plus the
- * journal), column for column: the file format did not change. */
+/* What version 2 added: only these columns, at the end of their tables. */
+static void
+assert_v2_columns (const char *path)
+{
+  g_assert_cmpint (count_rows (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM pragma_table_info('accounts') "
+                                     "WHERE name IN ('owner_id', 'grant_name') AND cid >= 17"),
+                   ==, 2);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM pragma_table_info('keysets') "
+                                     "WHERE name = 'grant_kind' AND cid = 10"),
+                   ==, 1);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM sqlite_master "
+                                     "WHERE type = 'index' AND name = 'accounts_owner_id'"),
+                   ==, 1);
+}
+
+#define OLD_V1_DATA                                                                                \
+  "INSERT INTO keysets VALUES ('k1', 'ebay', 'sandbox', 'Agency keys', 'client-123', "             \
+  "'Agency-Relink-SBX-abc', '{}', 0, 0, 1);"                                                       \
+  "INSERT INTO accounts (id, keyset_id, nickname, refresh_expires_at, status, created_at) "        \
+  "VALUES ('a2', 'k1', 'Second shop', 1760000000, 1, 2);"                                          \
+  "INSERT INTO history (account_id, at, kind, ok, program, message) VALUES "                       \
+  "('a1', 1700000100, 0, 1, 'window', 'Connected'), "                                              \
+  "('a1', 1700000500, 1, 1, 'background', 'Refreshed'), "                                          \
+  "('a2', 1700000700, 2, 0, 'relinkctl', 'The token belongs to shop_b, not shop_a.');"             \
+  "INSERT INTO reminders VALUES ('a1', 1747000000, 604800, 1746395000);"
+
+/* Today's (version 1) files become version 2 on open, and nothing is
+ * lost: every row is its account's OAuth grant, read as before. */
+static void
+test_migrate_v1 (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkAccount) expected = make_account ("a1", "k1", 1);
+  g_autoptr (RelinkAccount) grant = make_account ("g1", "k1", 3);
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GPtrArray) keysets = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 started_at = 0;
+
+  make_file (fixture->path, "PRAGMA journal_mode = WAL;" OLD_SCHEMA_V1 OLD_ACCOUNT_ROW OLD_V1_DATA
+                            "CREATE TABLE refresh_journal (account_id TEXT PRIMARY KEY NOT NULL,"
+                            "  started_at INTEGER NOT NULL DEFAULT 0);"
+                            "INSERT INTO refresh_journal VALUES ('a2', 1700000900);");
+
+  store = open_store (fixture->path);
+  assert_v2_columns (fixture->path);
+
+  accounts = relink_store_load_accounts (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (accounts->len, ==, 2);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      RelinkAccount *account = g_ptr_array_index (accounts, i);
+
+      g_assert_null (relink_account_get_owner_id (account));
+      g_assert_cmpstr (relink_account_get_grant_name (account), ==, RELINK_GRANT_NAME_OAUTH);
+      if (g_str_equal (relink_account_get_id (account), "a1"))
+        assert_accounts_equal (account, expected);
+      else
+        {
+          g_assert_cmpstr (relink_account_get_nickname (account), ==, "Second shop");
+          g_assert_cmpint (relink_account_get_refresh_expires_at (account), ==, 1760000000);
+          g_assert_cmpint (relink_account_get_status (account), ==,
+                           RELINK_ACCOUNT_STATUS_CONNECTED);
+        }
+    }
+
+  keysets = relink_store_load_keysets (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keysets->len, ==, 1);
+  g_assert_cmpstr (relink_keyset_get_grant_kind (g_ptr_array_index (keysets, 0)), ==,
+                   RELINK_GRANT_KIND_OAUTH2);
+  g_assert_cmpstr (relink_keyset_get_client_id (g_ptr_array_index (keysets, 0)), ==, "client-123");
+
+  history = relink_store_load_history (store, "a1", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpstr (relink_history_entry_get_message (g_ptr_array_index (history, 0)), ==,
+                   "Refreshed");
+  g_assert_cmpstr (relink_history_entry_get_message (g_ptr_array_index (history, 1)), ==,
+                   "Connected");
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = relink_store_load_history (store, "a2", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  assert_reminder (store, "a1", 1747000000, 604800, 1746395000);
+  g_assert_true (relink_store_get_refresh_started (store, "a2", &started_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (started_at, ==, 1700000900);
+
+  /* A further grant of a1 is a row of its own, round trip... */
+  relink_account_set_owner_id (grant, "a1");
+  relink_account_set_grant_name (grant, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  relink_account_set_nickname (grant, NULL);
+  g_assert_true (relink_store_save_account (store, grant, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (RelinkAccount) loaded = relink_store_load_account (store, "g1", &error);
+
+    g_assert_no_error (error);
+    assert_accounts_equal (loaded, grant);
+    g_assert_cmpstr (relink_account_get_owner_id (loaded), ==, "a1");
+    g_assert_cmpstr (relink_account_get_grant_name (loaded), ==, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  }
+  {
+    g_autoptr (RelinkHistoryEntry) entry = relink_history_entry_new (
+        "g1", 1700001000, RELINK_HISTORY_KIND_TEST, TRUE, "window", "Connected as shop_a");
+
+    g_assert_true (relink_store_add_history (store, entry, &error));
+    g_assert_no_error (error);
+  }
+
+  /* ...and goes with its account, history included; a2 keeps its own. */
+  g_assert_true (relink_store_delete_account (store, "a1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM accounts"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM history"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM reminders"), ==, 0);
+
+  /* Reopening a version-2 file changes nothing more. */
+  g_clear_object (&store);
+  store = open_store (fixture->path);
+  assert_v2_columns (fixture->path);
+}
+
+/* A migration that fails half-way (here: the index it adds cannot be
+ * made, after the columns were) leaves the file byte for byte as it was,
+ * and the next try after the obstacle is gone succeeds. */
+static void
+test_migrate_atomic (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  Snapshot before;
+
+  make_file (fixture->path, "PRAGMA journal_mode = WAL;" OLD_SCHEMA_V1 OLD_ACCOUNT_ROW OLD_V1_DATA
+                            "CREATE VIEW accounts_owner_id AS SELECT id FROM accounts;");
+  g_assert_no_errno (g_chmod (fixture->path, 0600));
+  snapshot_take (&before, fixture->path);
+
+  store = relink_store_open (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == RELINK_STORE_ERROR);
+  g_test_message ("Refused: %s", error->message);
+  assert_unchanged (&before, fixture->path);
+  g_assert_cmpint (count_rows (fixture->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM pragma_table_info('accounts') "
+                                              "WHERE name = 'owner_id'"),
+                   ==, 0);
+  g_bytes_unref (before.bytes);
+
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP VIEW accounts_owner_id", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_clear_error (&error);
+  store = open_store (fixture->path);
+  assert_v2_columns (fixture->path);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM history"), ==, 3);
+}
+
+/* A fresh file's schema starts with the one the first builds wrote (plus
+ * the journal), column for column: version 2 only added columns at the
+ * end (test_migrate_v1 checks which). */
 static void
 test_fresh_schema (Fixture *fixture, gconstpointer data)
 {
@@ -1645,6 +1814,8 @@ main (int argc, char *argv[])
   ADD ("foreign-database", test_foreign_database);
   ADD ("old-file", test_old_file);
   ADD ("fresh-schema", test_fresh_schema);
+  ADD ("migrate-v1", test_migrate_v1);
+  ADD ("migrate-atomic", test_migrate_atomic);
   ADD ("incomplete-schema", test_incomplete_schema);
   ADD ("null-id", test_null_id);
   ADD ("truncated", test_truncated);

@@ -20,6 +20,7 @@
 #include "relink-login-dialog.h"
 #include "relink-countdown-ticker-private.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-test-gui.h"
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
@@ -477,6 +478,90 @@ test_window_state_change (void)
   relink_test_wait_for_frames (fixture.window, 1);
   g_assert_cmpstr (relink_account_row_get_title (find_row (&fixture, "Renamed shop")), ==,
                    "Renamed shop");
+
+  fixture_close (&fixture);
+}
+
+/* An account with several grants is one row, showing its most urgent
+ * grant (HACKING.md, "Grant"); it follows that grant live. */
+static void
+test_window_grants (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ebay-trading");
+  g_autoptr (RelinkAccount) grant_row = relink_account_new ("grant-aan");
+  g_autoptr (RelinkAccount) account = NULL;
+  RelinkAccount *grant;
+  RelinkAccountRow *row;
+  GListModel *model;
+
+  fixture_open (&fixture, RELINK_TEST_FIXTURE_CYCLE);
+  store = relink_store_open (
+      relink_store_get_path (relink_account_manager_get_store (fixture.manager)), &error);
+  g_assert_no_error (error);
+  relink_keyset_set_provider_id (keyset, "ebay");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "ShopTool-Trading-App");
+  relink_keyset_set_redirect (keyset, "ShopTool-Trading-RuName");
+  relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  /* Main eBay shop's Auth'n'Auth token lapses in 3 days. */
+  relink_account_set_keyset_id (grant_row, "keyset-ebay-trading");
+  relink_account_set_owner_id (grant_row, "account-0");
+  relink_account_set_grant_name (grant_row, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  relink_account_set_status (grant_row, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_identity_id (grant_row, "eias-shop-a");
+  relink_account_set_authorised_at (grant_row, fixture.now - 540 * 86400);
+  relink_account_set_access_expires_at (grant_row, fixture.now + 3 * 86400);
+  relink_account_set_refresh_expires_at (grant_row, fixture.now + 3 * 86400);
+  g_assert_true (relink_store_save_account (store, grant_row, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_account_manager_load_sync (fixture.manager, NULL, &error));
+  g_assert_no_error (error);
+
+  account
+      = g_object_ref (relink_account_manager_lookup_account (fixture.manager, "Main eBay shop"));
+  grant = relink_account_manager_lookup_account (fixture.manager, "grant-aan");
+  g_assert_true (relink_account_get_owner (grant) == account);
+
+  fixture_show_window (&fixture);
+  model = list_model (&fixture);
+  /* Still one row per account. */
+  g_assert_cmpuint (count_rows (&fixture), ==, RELINK_TEST_FIXTURE_CYCLE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, RELINK_TEST_FIXTURE_CYCLE);
+
+  /* The valid OAuth grant alone would sort last; its Auth'n'Auth token
+   * makes it need attention. */
+  row = find_row (&fixture, "Main eBay shop");
+  g_assert_true (relink_account_row_get_shown_grant (row) == grant);
+  g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_EXPIRING_SOON);
+  g_assert_true (
+      g_str_has_prefix (relink_account_row_get_countdown (row), "Auth'n'Auth: expires in "));
+  g_assert_true (relink_account_row_get_renew_visible (row));
+  g_assert_cmpuint (position_of (model, account), <, 7);
+  g_assert_nonnull (
+      strstr (relink_account_row_get_accessible_text (row), "Auth'n'Auth: expires in"));
+
+  /* Renewed elsewhere: the row shows the account's own grant again. */
+  relink_account_set_refresh_expires_at (grant, fixture.now + 540 * 86400);
+  /* And the account moves back among the valid ones. */
+  WAIT_FOR (position_of (model, account) == 7);
+  relink_test_wait_for_frames (fixture.window, 1);
+  row = find_row (&fixture, "Main eBay shop");
+  g_assert_true (relink_account_row_get_shown_grant (row) == account);
+  g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_VALID);
+  g_assert_true (g_str_has_prefix (relink_account_row_get_countdown (row), "OAuth: expires in "));
+  g_assert_false (relink_account_row_get_renew_visible (row));
+
+  /* Now the OAuth grant needs a sign-in: it is the one shown. */
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+  WAIT_FOR (position_of (model, account) < 7);
+  relink_test_wait_for_frames (fixture.window, 1);
+  row = find_row (&fixture, "Main eBay shop");
+  g_assert_true (relink_account_row_get_shown_grant (row) == account);
+  g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_NEEDS_REAUTH);
 
   fixture_close (&fixture);
 }
@@ -1238,6 +1323,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/first-frame", test_window_first_frame);
   g_test_add_func ("/window/add-remove", test_window_add_remove);
   g_test_add_func ("/window/state-change", test_window_state_change);
+  g_test_add_func ("/window/grants", test_window_grants);
   g_test_add_func ("/window/expires-live", test_window_expires_live);
   g_test_add_func ("/window/renew", test_window_renew);
   g_test_add_func ("/window/refreshes-join", test_window_refreshes_join);

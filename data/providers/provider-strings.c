@@ -31,6 +31,12 @@ static const char *provider_strings[] = {
   N_ ("Auth accepted URL"),
   /* Translators: a help text in the keyset form (ebay.json). */
   N_ ("The “auth accepted” URL set for this RuName in the eBay developer portal. Leave empty if eBay shows its own success page."),
+  /* Translators: a label in the keyset form (ebay.json). */
+  N_ ("Dev ID"),
+  /* Translators: a help text in the keyset form (ebay.json). */
+  N_ ("The Dev ID of the keyset in the eBay developer portal (Application Keys)."),
+  /* Translators: a help text in the keyset form (ebay.json). */
+  N_ ("The “auth accepted” URL set for this RuName (Auth'n'Auth) in the eBay developer portal. Leave empty if eBay shows its own “ThirdPartyAuthSucessFailure” page."),
   /* Translators: the marketplace name (etsy.json). */
   N_ ("Etsy"),
   /* Translators: a label in the keyset form (etsy.json). */

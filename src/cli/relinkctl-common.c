@@ -21,6 +21,7 @@
 
 #include "relink-account-json.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
@@ -125,8 +126,42 @@ ctl_load (Ctl *ctl)
  * differs only in case, when there is exactly one such. Two nicknames
  * "Shop" and "shop" are never guessed between: the seller is told the
  * ids to use. */
+static RelinkAccount *lookup_account (Ctl *ctl, const char *name);
+
+/* The grant --grant names of @account, or NULL after saying which there are. */
+static RelinkAccount *
+lookup_grant (Ctl *ctl, RelinkAccount *account)
+{
+  g_autoptr (GPtrArray) grants = NULL;
+  g_autoptr (GString) names = NULL;
+  RelinkAccount *grant;
+
+  if (account == NULL || ctl->grant == NULL)
+    return account;
+
+  grant = relink_grant_lookup (account, ctl->grant);
+  if (grant != NULL)
+    return grant;
+
+  grants = relink_grant_list (account);
+  names = g_string_new (NULL);
+  for (guint i = 0; i < grants->len; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
+                            relink_account_get_grant_name (g_ptr_array_index (grants, i)));
+  /* Translators: "“Shop A” has no token “auth-n-auth”; it has: oauth." */
+  ctl_print_error (_ ("“%s” has no token “%s”; it has: %s. Connect it in Relink first."),
+                   relink_account_get_display_name (account), ctl->grant, names->str);
+  return NULL;
+}
+
 RelinkAccount *
 ctl_lookup_account (Ctl *ctl, const char *name)
+{
+  return lookup_grant (ctl, lookup_account (ctl, name));
+}
+
+static RelinkAccount *
+lookup_account (Ctl *ctl, const char *name)
 {
   GListModel *model = relink_account_manager_get_accounts (ctl->manager);
   guint n = g_list_model_get_n_items (model);
@@ -134,6 +169,18 @@ ctl_lookup_account (Ctl *ctl, const char *name)
   g_autoptr (GPtrArray) exact = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) similar = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *candidates;
+  GListModel *grants = relink_account_manager_get_grants (ctl->manager);
+  guint n_grants = g_list_model_get_n_items (grants);
+
+  /* A further grant's id names that grant (what the helper gets back
+   * from the front, and what the window's notifications carry). */
+  for (guint i = 0; i < n_grants; i++)
+    {
+      g_autoptr (RelinkAccount) grant = g_list_model_get_item (grants, i);
+
+      if (g_strcmp0 (relink_account_get_id (grant), name) == 0)
+        return grant;
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -401,7 +448,12 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       return TRUE;
     }
 
-  if (start.account != NULL)
+  /* The id of the grant asked for (the account's own, or a further
+   * grant's id without --grant, or --grant naming the row's own grant):
+   * its keyring item is the one already read. */
+  if (start.account != NULL
+      && (ctl->grant == NULL
+          || g_strcmp0 (relink_account_get_grant_name (start.account), ctl->grant) == 0))
     {
       if (use_cached_token (start.tokens, start.keyring_error, out_status))
         return TRUE;
@@ -410,7 +462,8 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       return FALSE;
     }
 
-  /* A nickname, or no account at all: that takes the whole list. */
+  /* A nickname, another grant, or no account at all: that takes the
+   * whole list. */
   if ((*out_status = ctl_load (ctl)) != CTL_EXIT_OK)
     return TRUE;
 
@@ -468,6 +521,9 @@ ctl_token_from_keyring (Ctl *ctl, char **args, char **out_account_id, int *out_s
       "        \"last_refresh_at\" (ISO 8601 UTC, with *_unix twins in seconds),\n"                \
       "        \"last_test\": { \"at\", \"at_unix\", \"ok\", \"message\" } } ],\n"                 \
       "    \"total\", \"needs_attention\", \"skipped_profiles\": [ sentence ] (status only) }\n"   \
+      "  An account's token fields (keyset_id to last_test) are those of its most\n"               \
+      "  urgent grant; \"grants\": [ { \"name\", \"kind\", \"id\", \"most_urgent\", and the\n"     \
+      "  same token fields } ] lists every grant, the account's first one first.\n"                \
       "  Unknown values are null. No token or secret ever appears.\n")
 
 static int cmd_help (Ctl *ctl, char **args);
@@ -480,10 +536,12 @@ static const CtlCommand commands[] = {
         "attention (expired, expiring soon, needs re-authorization, error, not connected),\n"
         "0 when all are fine: usable from cron and monitoring."),
     ctl_cmd_status },
-  { "token", "ACCOUNT", N_ ("Print a valid access token"),
+  { "token", "ACCOUNT [--grant NAME]", N_ ("Print a valid access token"),
     N_ ("Prints a valid access token of ACCOUNT and nothing else on standard output,\n"
         "refreshing it first when it expires within 5 minutes. On failure nothing is\n"
         "printed on standard output and the reason goes to standard error.\n"
+        "An account may hold several tokens (grants): --grant auth-n-auth prints its eBay\n"
+        "Auth’n’Auth token (Trading API) instead of its first one (oauth).\n"
         "Example: curl -H \"Authorization: Bearer $(relinkctl token shop_a)\" …"),
     NULL },
   { "refresh", "ACCOUNT | --all", N_ ("Refresh the access token now"),
@@ -541,6 +599,12 @@ command_context (Ctl *ctl, const CtlCommand *command)
       "N" },
     { NULL },
   };
+  const GOptionEntry grant_entries[] = {
+    { "grant", 'g', 0, G_OPTION_ARG_STRING, &ctl->grant,
+      N_ ("Which of the account’s tokens: oauth or auth-n-auth (default: the account’s first)"),
+      N_ ("NAME") },
+    { NULL },
+  };
   GOptionContext *context = g_option_context_new (command->parameter);
   g_autoptr (GString) description = g_string_new (NULL);
 
@@ -553,6 +617,10 @@ command_context (Ctl *ctl, const CtlCommand *command)
     g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
   else if (g_str_equal (command->name, "refresh"))
     g_option_context_add_main_entries (context, refresh_entries, GETTEXT_PACKAGE);
+  if (g_strv_contains (
+          (const char *const[]){ "token", "refresh", "test", "revoke", "import", NULL },
+          command->name))
+    g_option_context_add_main_entries (context, grant_entries, GETTEXT_PACKAGE);
 
   g_string_append (description,
                    _ ("ACCOUNT is an account’s id or nickname (see relinkctl list). Secrets are "
@@ -767,6 +835,7 @@ ctl_main (Ctl *ctl,
   g_source_remove (sigterm_id);
   g_clear_object (&ctl->manager);
   g_clear_object (&ctl->cancellable);
+  g_clear_pointer (&ctl->grant, g_free);
 
   return status;
 }

@@ -63,6 +63,7 @@ struct _Ctl
   gboolean json;
   gboolean all;
   int jobs;
+  char *grant; /* --grant NAME: which of the account's grants */
 };
 
 /* Parses the command line and runs the command: list, status and help
@@ -86,7 +87,10 @@ int ctl_exit_status_for_local_error (const GError *error);
 
 /* Opens the store and loads the accounts into ctl->manager. */
 int ctl_load (Ctl *ctl);
-/* The account named @name (id or nickname), or NULL after saying so. */
+/* The account named @name (id or nickname; a further grant's id names
+ * that grant), or NULL after saying so. With --grant, the account's grant
+ * of that name (HACKING.md, "Grant"), or NULL after listing the names;
+ * without it, the account's own grant. */
 RelinkAccount *ctl_lookup_account (Ctl *ctl, const char *name);
 /* One ACCOUNT argument and nothing else; NULL after saying what is wrong. */
 const char *ctl_single_account_argument (Ctl *ctl, char **args);

@@ -23,6 +23,7 @@
 
 #include "relink-context.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-hooks.h"
 #include "relink-oauth-client.h"
 #include "relink-oauth-error.h"
@@ -452,7 +453,21 @@ cmd_refresh (Ctl *base, char **args)
       if ((status = load (ctl)) != CTL_EXIT_OK)
         return status;
 
-      accounts = ctl_collect_accounts (&ctl->base);
+      /* Every grant of every account that can be refreshed. */
+      accounts = g_ptr_array_new_with_free_func (g_object_unref);
+      {
+        g_autoptr (GPtrArray) owners = ctl_collect_accounts (&ctl->base);
+
+        for (guint i = 0; i < owners->len; i++)
+          {
+            g_autoptr (GPtrArray) grants = relink_grant_list (g_ptr_array_index (owners, i));
+
+            for (guint j = 0; j < grants->len; j++)
+              if (relink_grant_kind_has_refresh_token (
+                      relink_grant_get_kind (g_ptr_array_index (grants, j))))
+                g_ptr_array_add (accounts, g_object_ref (g_ptr_array_index (grants, j)));
+          }
+      }
       for (guint i = 0; i < accounts->len; i++)
         {
           RelinkAccount *account = g_ptr_array_index (accounts, i);

@@ -18,6 +18,7 @@
 
 #include "relink-account-json.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
 #include "relinkctl-output.h"
@@ -65,12 +66,40 @@ soon_threshold (void)
 
 /* list, status */
 
+/* "Valid", or with several grants "oauth: Valid, auth-n-auth: Expired". */
+static char *
+describe_states (RelinkAccount *account, gint64 now, gint64 threshold)
+{
+  g_autoptr (GPtrArray) grants = relink_grant_list (account);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (grants->len == 1)
+    return g_strdup (
+        relink_expiry_state_to_string (relink_account_get_state (account, now, threshold)));
+
+  for (guint i = 0; i < grants->len; i++)
+    {
+      RelinkAccount *grant = g_ptr_array_index (grants, i);
+
+      /* Translators: a grant's name (as --grant takes it) and its state:
+       * "auth-n-auth: Expired". */
+      g_string_append_printf (
+          text, _ ("%s%s: %s"), i > 0 ? ", " : "", relink_account_get_grant_name (grant),
+          relink_expiry_state_to_string (relink_account_get_state (grant, now, threshold)));
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static int
 compare_urgency (gconstpointer a, gconstpointer b, gpointer user_data)
 {
-  RelinkAccount *aa = *(RelinkAccount *const *) a;
-  RelinkAccount *bb = *(RelinkAccount *const *) b;
   const gint64 *context = user_data; /* now, threshold */
+  /* An account is as urgent as its most urgent grant. */
+  RelinkAccount *aa
+      = relink_grant_most_urgent (*(RelinkAccount *const *) a, context[0], context[1]);
+  RelinkAccount *bb
+      = relink_grant_most_urgent (*(RelinkAccount *const *) b, context[0], context[1]);
   RelinkAccountState sa = relink_account_get_state (aa, context[0], context[1]);
   RelinkAccountState sb = relink_account_get_state (bb, context[0], context[1]);
   gint64 ea = relink_account_get_refresh_expires_at (aa);
@@ -178,13 +207,12 @@ ctl_cmd_list (Ctl *ctl, char **args)
   for (guint i = 0; i < accounts->len; i++)
     {
       RelinkAccount *account = g_ptr_array_index (accounts, i);
-      RelinkAccountState state = relink_account_get_state (account, now, threshold);
       char **row = g_new0 (char *, 5);
 
       row[0] = g_strdup (relink_account_get_id (account));
       row[1] = g_strdup (relink_account_get_display_name (account));
       row[2] = describe_marketplace (account);
-      row[3] = g_strdup (relink_expiry_state_to_string (state));
+      row[3] = describe_states (account, now, threshold);
       g_ptr_array_add (rows, row);
     }
 
@@ -227,44 +255,60 @@ status_needs_attention (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 thr
       = relink_account_manager_describe_profile_problem (ctl->manager, account);
 
   return problem != NULL
-         || relink_expiry_state_needs_attention (
-             relink_account_get_state (account, now, threshold));
+         || relink_expiry_state_needs_attention (relink_account_get_state (
+             relink_grant_most_urgent (account, now, threshold), now, threshold));
 }
 
+/* One line per grant: an account with several says which one it is. */
 static void
-print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
+print_grant_line (Ctl *ctl, RelinkAccount *grant, gboolean several, gint64 now, gint64 threshold)
 {
-  g_autofree char *problem
-      = relink_account_manager_describe_profile_problem (ctl->manager, account);
-  RelinkAccountState state = relink_account_get_state (account, now, threshold);
-  g_autofree char *marketplace = describe_marketplace (account);
+  g_autofree char *problem = relink_account_manager_describe_profile_problem (ctl->manager, grant);
+  RelinkAccountState state = relink_account_get_state (grant, now, threshold);
+  g_autofree char *marketplace = describe_marketplace (grant);
   g_autofree char *countdown = NULL;
-  const char *message = relink_account_get_status_message (account);
+  g_autofree char *name = NULL;
+  const char *message = relink_account_get_status_message (grant);
+
+  if (several)
+    /* Translators: an account and one of its tokens: "Shop A · Auth'n'Auth". */
+    name = g_strdup_printf (_ ("%s · %s"), relink_account_get_display_name (grant),
+                            relink_grant_get_label (grant));
+  else
+    name = g_strdup (relink_account_get_display_name (grant));
 
   if (state == RELINK_ACCOUNT_STATE_NOT_CONNECTED)
     {
       /* Translators: "Loja BR (Mercado Libre · Brazil): Not connected". */
-      g_print (_ ("  %s (%s): %s\n"), relink_account_get_display_name (account), marketplace,
-               relink_expiry_state_to_string (state));
+      g_print (_ ("  %s (%s): %s\n"), name, marketplace, relink_expiry_state_to_string (state));
     }
   else
     {
       /* Not the authorization's countdown once its refresh token was
        * refused: what still works. */
       if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
-        countdown = relink_expiry_describe_reauth (relink_account_get_access_expires_at (account),
+        countdown = relink_expiry_describe_reauth (relink_account_get_access_expires_at (grant),
                                                    now, NULL, FALSE);
       else
         countdown
-            = relink_expiry_describe (relink_account_get_refresh_expires_at (account), now, NULL);
+            = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
       /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */
-      g_print (_ ("  %s (%s): %s, %s\n"), relink_account_get_display_name (account), marketplace,
-               relink_expiry_state_to_string (state), countdown);
+      g_print (_ ("  %s (%s): %s, %s\n"), name, marketplace, relink_expiry_state_to_string (state),
+               countdown);
     }
   if (problem != NULL)
     g_print ("    %s\n", problem);
   else if (message != NULL && *message != '\0' && relink_expiry_state_needs_attention (state))
     g_print ("    %s\n", message);
+}
+
+static void
+print_status_line (Ctl *ctl, RelinkAccount *account, gint64 now, gint64 threshold)
+{
+  g_autoptr (GPtrArray) grants = relink_grant_list (account);
+
+  for (guint i = 0; i < grants->len; i++)
+    print_grant_line (ctl, g_ptr_array_index (grants, i), grants->len > 1, now, threshold);
 }
 
 int

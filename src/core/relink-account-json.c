@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "relink-account-json.h"
+#include "relink-grant.h"
 
 static char *
 format_iso8601 (gint64 moment)
@@ -69,14 +70,59 @@ add_nullable_string (JsonBuilder *builder, const char *name, const char *value)
     json_builder_add_null_value (builder);
 }
 
-/* One account in the documented JSON schema. Never a token. */
+/* The token fields of one grant (HACKING.md, "Grant"), in the documented
+ * JSON schema. Never a token. */
+static void
+add_grant_fields (JsonBuilder *builder, RelinkAccount *grant, gint64 now, gint64 threshold)
+{
+  RelinkAccountState state = relink_account_get_state (grant, now, threshold);
+
+  add_nullable_string (builder, "keyset_id", relink_account_get_keyset_id (grant));
+
+  json_builder_set_member_name (builder, "identity");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "id", relink_account_get_identity_id (grant));
+  add_nullable_string (builder, "name", relink_account_get_identity_name (grant));
+  json_builder_end_object (builder);
+
+  add_nullable_string (builder, "state", relink_account_state_to_id (state));
+  add_nullable_string (builder, "state_label", relink_expiry_state_to_string (state));
+  json_builder_set_member_name (builder, "needs_attention");
+  json_builder_add_boolean_value (builder, relink_expiry_state_needs_attention (state));
+  add_nullable_string (builder, "status_message", relink_account_get_status_message (grant));
+
+  add_moment (builder, "authorised_at", relink_account_get_authorised_at (grant));
+  add_moment (builder, "access_expires_at", relink_account_get_access_expires_at (grant));
+  add_moment (builder, "refresh_expires_at", relink_account_get_refresh_expires_at (grant));
+  add_moment (builder, "last_refresh_at", relink_account_get_last_refresh_at (grant));
+
+  json_builder_set_member_name (builder, "last_test");
+  if (relink_account_get_last_test_at (grant) > 0)
+    {
+      json_builder_begin_object (builder);
+      add_moment (builder, "at", relink_account_get_last_test_at (grant));
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, relink_account_get_last_test_ok (grant));
+      add_nullable_string (builder, "message", relink_account_get_last_test_message (grant));
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      json_builder_add_null_value (builder);
+    }
+}
+
+/* One account in the documented JSON schema. Never a token. Its token
+ * fields are those of its most urgent grant (what the window's row
+ * shows); "grants" lists every grant, the account's own first. */
 static void
 add_account (JsonBuilder *builder, RelinkAccount *account, gint64 now, gint64 threshold)
 {
   RelinkKeyset *keyset = relink_account_get_keyset (account);
   RelinkProvider *provider = relink_account_get_provider (account);
   const RelinkProviderEnvironment *env = relink_account_get_environment (account);
-  RelinkAccountState state = relink_account_get_state (account, now, threshold);
+  RelinkAccount *urgent = relink_grant_most_urgent (account, now, threshold);
+  g_autoptr (GPtrArray) grants = relink_grant_list (account);
 
   json_builder_begin_object (builder);
 
@@ -102,39 +148,24 @@ add_account (JsonBuilder *builder, RelinkAccount *account, gint64 now, gint64 th
   json_builder_add_boolean_value (builder, env != NULL && env->is_production);
   json_builder_end_object (builder);
 
-  add_nullable_string (builder, "keyset_id", relink_account_get_keyset_id (account));
+  add_grant_fields (builder, urgent, now, threshold);
 
-  json_builder_set_member_name (builder, "identity");
-  json_builder_begin_object (builder);
-  add_nullable_string (builder, "id", relink_account_get_identity_id (account));
-  add_nullable_string (builder, "name", relink_account_get_identity_name (account));
-  json_builder_end_object (builder);
-
-  add_nullable_string (builder, "state", relink_account_state_to_id (state));
-  add_nullable_string (builder, "state_label", relink_expiry_state_to_string (state));
-  json_builder_set_member_name (builder, "needs_attention");
-  json_builder_add_boolean_value (builder, relink_expiry_state_needs_attention (state));
-  add_nullable_string (builder, "status_message", relink_account_get_status_message (account));
-
-  add_moment (builder, "authorised_at", relink_account_get_authorised_at (account));
-  add_moment (builder, "access_expires_at", relink_account_get_access_expires_at (account));
-  add_moment (builder, "refresh_expires_at", relink_account_get_refresh_expires_at (account));
-  add_moment (builder, "last_refresh_at", relink_account_get_last_refresh_at (account));
-
-  json_builder_set_member_name (builder, "last_test");
-  if (relink_account_get_last_test_at (account) > 0)
+  json_builder_set_member_name (builder, "grants");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < grants->len; i++)
     {
+      RelinkAccount *grant = g_ptr_array_index (grants, i);
+
       json_builder_begin_object (builder);
-      add_moment (builder, "at", relink_account_get_last_test_at (account));
-      json_builder_set_member_name (builder, "ok");
-      json_builder_add_boolean_value (builder, relink_account_get_last_test_ok (account));
-      add_nullable_string (builder, "message", relink_account_get_last_test_message (account));
+      add_nullable_string (builder, "name", relink_account_get_grant_name (grant));
+      add_nullable_string (builder, "kind", relink_grant_get_kind (grant));
+      add_nullable_string (builder, "id", relink_account_get_id (grant));
+      json_builder_set_member_name (builder, "most_urgent");
+      json_builder_add_boolean_value (builder, grant == urgent);
+      add_grant_fields (builder, grant, now, threshold);
       json_builder_end_object (builder);
     }
-  else
-    {
-      json_builder_add_null_value (builder);
-    }
+  json_builder_end_array (builder);
 
   json_builder_end_object (builder);
 }
@@ -162,7 +193,8 @@ relink_accounts_to_json (GPtrArray *accounts,
   for (guint i = 0; i < accounts->len; i++)
     {
       RelinkAccount *account = g_ptr_array_index (accounts, i);
-      RelinkAccountState state = relink_account_get_state (account, now, soon_threshold);
+      RelinkAccount *urgent = relink_grant_most_urgent (account, now, soon_threshold);
+      RelinkAccountState state = relink_account_get_state (urgent, now, soon_threshold);
 
       if (relink_expiry_state_needs_attention (state))
         attention++;

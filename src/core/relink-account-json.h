@@ -20,7 +20,9 @@ const char *relink_account_state_to_id (RelinkAccountState state);
 
 /* The accounts document scripts read (`relinkctl list --json`, `status
  * --json`, the D-Bus API's ListAccounts): format_version, generated_at and
- * one object per account of @accounts (RelinkAccount), in that order; with
+ * one object per account of @accounts (RelinkAccount), in that order, its
+ * token fields those of its most urgent grant and "grants" listing every
+ * grant (name, kind, id, most_urgent and the same token fields); with
  * @with_summary also the totals. Never a token or secret. @out_attention
  * (optional): how many accounts need attention. */
 JsonNode *relink_accounts_to_json (GPtrArray *accounts,

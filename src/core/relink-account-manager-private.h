@@ -20,7 +20,8 @@ struct _RelinkAccountManager
   RelinkProviderRegistry *providers;
   char *program;
 
-  GListStore *accounts;
+  GListStore *accounts; /* accounts: rows without an owner */
+  GListStore *grants;   /* every row: accounts and their further grants */
   GListStore *keysets;
 
   /* The store's data version when last read: another process's commit moves it. */
@@ -33,5 +34,8 @@ const char *relink_account_manager_item_id (gpointer item);
 gboolean relink_account_manager_find_by_id (GListModel *model, const char *id, guint *position);
 void relink_account_manager_resolve_keyset (RelinkAccountManager *self, RelinkKeyset *keyset);
 void relink_account_manager_resolve_account (RelinkAccountManager *self, RelinkAccount *account);
+/* Brings the accounts model and every owner's further grants in line
+ * with the grants model. */
+void relink_account_manager_sync_accounts (RelinkAccountManager *self);
 
 G_END_DECLS

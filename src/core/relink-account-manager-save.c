@@ -90,10 +90,12 @@ delete_account_call (RelinkStore *store, GObject *item, GError **error)
   return relink_store_delete_account (store, relink_account_get_id (RELINK_ACCOUNT (item)), error);
 }
 
+/* Accounts and further grants are all in the grants model; the accounts
+ * model follows from it (relink_account_manager_sync_accounts()). */
 static GListStore *
 model_of (RelinkAccountManager *self, gpointer item)
 {
-  return RELINK_IS_ACCOUNT (item) ? self->accounts : self->keysets;
+  return RELINK_IS_ACCOUNT (item) ? self->grants : self->keysets;
 }
 
 /* Shows a keyset or account just saved, unless a reload already did. */
@@ -108,6 +110,8 @@ show_saved (RelinkAccountManager *self, gpointer item)
   if (!relink_account_manager_find_by_id (G_LIST_MODEL (model_of (self, item)),
                                           relink_account_manager_item_id (item), NULL))
     g_list_store_append (model_of (self, item), item);
+  if (RELINK_IS_ACCOUNT (item))
+    relink_account_manager_sync_accounts (self);
 }
 
 /* The last step of a removal: the store deleted the keyset or account in
@@ -130,6 +134,20 @@ remove_deleted_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (relink_account_manager_find_by_id (G_LIST_MODEL (model_of (self, item)),
                                          relink_account_manager_item_id (item), &position))
     g_list_store_remove (model_of (self, item), position);
+
+  /* The store deleted an account's further grants with it. */
+  if (RELINK_IS_ACCOUNT (item))
+    {
+      for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->grants)); i > 0; i--)
+        {
+          g_autoptr (RelinkAccount) grant
+              = g_list_model_get_item (G_LIST_MODEL (self->grants), i - 1);
+
+          if (g_strcmp0 (relink_account_get_owner_id (grant), relink_account_get_id (item)) == 0)
+            g_list_store_remove (self->grants, i - 1);
+        }
+      relink_account_manager_sync_accounts (self);
+    }
 
   g_task_return_boolean (task, TRUE);
 }
@@ -437,6 +455,46 @@ remove_account_tokens_cleared_cb (GObject *object, GAsyncResult *result, gpointe
   remove_after_secrets (task, cleared, error, delete_account_call);
 }
 
+static void remove_account_clear_next (GTask *task);
+
+static void
+remove_grant_tokens_cleared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!relink_secrets_clear_tokens_finish (RELINK_SECRETS (object), result, &error))
+    {
+      remove_after_secrets (task, FALSE, error, delete_account_call);
+      return;
+    }
+
+  remove_account_clear_next (g_steal_pointer (&task));
+}
+
+/* Clears the tokens of the account's further grants one by one, then the
+ * account's own; only when all are gone does the metadata go. Takes @task. */
+static void
+remove_account_clear_next (GTask *task)
+{
+  RelinkAccountManager *self = g_task_get_source_object (task);
+  RelinkAccount *account = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GPtrArray *grant_ids = g_object_get_data (G_OBJECT (task), "grant-ids");
+
+  if (grant_ids != NULL && grant_ids->len > 0)
+    {
+      g_autofree char *id = g_ptr_array_steal_index (grant_ids, grant_ids->len - 1);
+
+      relink_secrets_clear_tokens_async (self->secrets, id, cancellable,
+                                         remove_grant_tokens_cleared_cb, task);
+      return;
+    }
+
+  relink_secrets_clear_tokens_async (self->secrets, relink_account_get_id (account), cancellable,
+                                     remove_account_tokens_cleared_cb, task);
+}
+
 void
 relink_account_manager_remove_account_async (RelinkAccountManager *self,
                                              RelinkAccount *account,
@@ -445,6 +503,8 @@ relink_account_manager_remove_account_async (RelinkAccountManager *self,
                                              gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
+  GListModel *extra_grants;
+  GPtrArray *grant_ids;
 
   g_return_if_fail (RELINK_IS_ACCOUNT_MANAGER (self));
   g_return_if_fail (RELINK_IS_ACCOUNT (account));
@@ -453,8 +513,20 @@ relink_account_manager_remove_account_async (RelinkAccountManager *self,
   g_task_set_source_tag (task, relink_account_manager_remove_account_async);
   g_task_set_task_data (task, g_object_ref (account), g_object_unref);
 
-  relink_secrets_clear_tokens_async (self->secrets, relink_account_get_id (account), cancellable,
-                                     remove_account_tokens_cleared_cb, g_steal_pointer (&task));
+  /* The store deletes the further grants with the account: their tokens
+   * go first. */
+  extra_grants = relink_account_get_extra_grants (account);
+  grant_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (extra_grants); i++)
+    {
+      g_autoptr (RelinkAccount) grant = g_list_model_get_item (extra_grants, i);
+
+      g_ptr_array_add (grant_ids, g_strdup (relink_account_get_id (grant)));
+    }
+  g_object_set_data_full (G_OBJECT (task), "grant-ids", grant_ids,
+                          (GDestroyNotify) g_ptr_array_unref);
+
+  remove_account_clear_next (g_steal_pointer (&task));
 }
 
 gboolean

@@ -179,11 +179,67 @@ append_all (GListStore *model, GPtrArray *items)
                        items->len);
 }
 
+/* Links every grant to its owner and every owner to its further grants;
+ * *@out_owners: the accounts, in store order. A grant whose owner is
+ * missing, or is itself a further grant (a hand-edited file), counts as
+ * an account of its own rather than vanishing. */
+static void
+link_grants (RelinkAccountManager *self, GPtrArray **out_owners)
+{
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) extras = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                         (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GPtrArray) grants = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *owners = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->grants));
+
+  for (guint i = 0; i < n; i++)
+    {
+      RelinkAccount *grant = g_list_model_get_item (G_LIST_MODEL (self->grants), i);
+
+      g_ptr_array_add (grants, grant);
+      g_hash_table_insert (by_id, (gpointer) relink_account_get_id (grant), grant);
+    }
+
+  for (guint i = 0; i < grants->len; i++)
+    {
+      RelinkAccount *grant = g_ptr_array_index (grants, i);
+      const char *owner_id = relink_account_get_owner_id (grant);
+      RelinkAccount *owner = owner_id != NULL ? g_hash_table_lookup (by_id, owner_id) : NULL;
+
+      if (owner != NULL && relink_account_get_owner_id (owner) == NULL)
+        {
+          GPtrArray *list = g_hash_table_lookup (extras, owner);
+
+          if (list == NULL)
+            g_hash_table_insert (extras, owner, list = g_ptr_array_new ());
+          g_ptr_array_add (list, grant);
+          relink_account_set_owner (grant, owner);
+          /* A grant holds no grants (it may have been an account before). */
+          relink_account_set_extra_grants (grant, NULL);
+        }
+      else
+        {
+          relink_account_set_owner (grant, NULL);
+          g_ptr_array_add (owners, g_object_ref (grant));
+        }
+    }
+
+  for (guint i = 0; i < owners->len; i++)
+    {
+      RelinkAccount *owner = g_ptr_array_index (owners, i);
+
+      relink_account_set_extra_grants (owner, g_hash_table_lookup (extras, owner));
+    }
+
+  *out_owners = owners;
+}
+
 static void
 apply_snapshot (RelinkAccountManager *self, Snapshot *snapshot)
 {
   g_autoptr (GPtrArray) new_keysets = merge_into (self->keysets, snapshot->keysets);
-  g_autoptr (GPtrArray) new_accounts = NULL;
+  g_autoptr (GPtrArray) new_grants = NULL;
   guint n;
 
   /* Resolved before they are added, so nothing shows half-resolved. */
@@ -197,18 +253,34 @@ apply_snapshot (RelinkAccountManager *self, Snapshot *snapshot)
     relink_account_manager_resolve_keyset (self, g_ptr_array_index (new_keysets, i));
   append_all (self->keysets, new_keysets);
 
-  new_accounts = merge_into (self->accounts, snapshot->accounts);
-  for (guint i = 0; i < new_accounts->len; i++)
-    relink_account_manager_resolve_account (self, g_ptr_array_index (new_accounts, i));
-  append_all (self->accounts, new_accounts);
+  /* Every row is a grant; the rows without an owner are the accounts. */
+  new_grants = merge_into (self->grants, snapshot->accounts);
+  for (guint i = 0; i < new_grants->len; i++)
+    relink_account_manager_resolve_account (self, g_ptr_array_index (new_grants, i));
+  append_all (self->grants, new_grants);
 
-  /* Keysets may have changed under accounts already shown. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  /* Keysets may have changed under grants already shown. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->grants));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
-      relink_account_manager_resolve_account (self, account);
+      g_autoptr (RelinkAccount) grant = g_list_model_get_item (G_LIST_MODEL (self->grants), i);
+      relink_account_manager_resolve_account (self, grant);
     }
+
+  relink_account_manager_sync_accounts (self);
+}
+
+void
+relink_account_manager_sync_accounts (RelinkAccountManager *self)
+{
+  g_autoptr (GPtrArray) owners = NULL;
+  g_autoptr (GPtrArray) new_accounts = NULL;
+
+  /* Owners and their further grants are linked before the accounts are
+   * added, so a new row shows all its grants at once. */
+  link_grants (self, &owners);
+  new_accounts = merge_into (self->accounts, owners);
+  append_all (self->accounts, new_accounts);
 }
 
 static void
@@ -217,6 +289,7 @@ relink_account_manager_dispose (GObject *object)
   RelinkAccountManager *self = RELINK_ACCOUNT_MANAGER (object);
 
   g_clear_object (&self->accounts);
+  g_clear_object (&self->grants);
   g_clear_object (&self->keysets);
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
@@ -310,6 +383,7 @@ static void
 relink_account_manager_init (RelinkAccountManager *self)
 {
   self->accounts = g_list_store_new (RELINK_TYPE_ACCOUNT);
+  self->grants = g_list_store_new (RELINK_TYPE_ACCOUNT);
   self->keysets = g_list_store_new (RELINK_TYPE_KEYSET);
 }
 
@@ -376,6 +450,13 @@ relink_account_manager_get_accounts (RelinkAccountManager *self)
 }
 
 GListModel *
+relink_account_manager_get_grants (RelinkAccountManager *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
+  return G_LIST_MODEL (self->grants);
+}
+
+GListModel *
 relink_account_manager_get_keysets (RelinkAccountManager *self)
 {
   g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), NULL);
@@ -394,13 +475,15 @@ relink_account_manager_lookup_account (RelinkAccountManager *self, const char *i
   if (id_or_nickname == NULL)
     return NULL;
 
-  model = G_LIST_MODEL (self->accounts);
+  /* An id may be a further grant's (the token service looks grants up). */
+  model = G_LIST_MODEL (self->grants);
   if (relink_account_manager_find_by_id (model, id_or_nickname, &position))
     {
       g_autoptr (RelinkAccount) account = g_list_model_get_item (model, position);
       return account;
     }
 
+  model = G_LIST_MODEL (self->accounts);
   /* Nicknames compare without regard to case: "Shop A" and "shop a" are
    * the same name to a person typing it. */
   n = g_list_model_get_n_items (model);
@@ -443,10 +526,10 @@ relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self, Rel
   g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (self), 0);
   g_return_val_if_fail (RELINK_IS_KEYSET (keyset), 0);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->grants));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
+      g_autoptr (RelinkAccount) account = g_list_model_get_item (G_LIST_MODEL (self->grants), i);
 
       if (g_strcmp0 (relink_account_get_keyset_id (account), relink_keyset_get_id (keyset)) == 0)
         count++;

@@ -36,14 +36,19 @@ char *relink_account_manager_describe_profile_problem (RelinkAccountManager *sel
  * "relinkctl". Defaults to g_get_prgname(). */
 const char *relink_account_manager_get_program (RelinkAccountManager *self);
 void relink_account_manager_set_program (RelinkAccountManager *self, const char *program);
-/* GListModel of RelinkAccount, in store order (the GUI sorts). */
+/* GListModel of RelinkAccount, in store order (the GUI sorts): the
+ * accounts, each with its further grants (relink_account_get_extra_grants()). */
 GListModel *relink_account_manager_get_accounts (RelinkAccountManager *self);
+/* GListModel of every grant, in store order: the accounts and their
+ * further grants, for what works per grant (keep-alive, reminders). */
+GListModel *relink_account_manager_get_grants (RelinkAccountManager *self);
 /* GListModel of RelinkKeyset. */
 GListModel *relink_account_manager_get_keysets (RelinkAccountManager *self);
+/* By id (an account's or a further grant's) or by an account's nickname. */
 RelinkAccount *relink_account_manager_lookup_account (RelinkAccountManager *self,
                                                       const char *id_or_nickname);
 RelinkKeyset *relink_account_manager_lookup_keyset (RelinkAccountManager *self, const char *id);
-/* Accounts that use @keyset. */
+/* Grants (accounts and further grants) that use @keyset. */
 guint relink_account_manager_count_accounts_of_keyset (RelinkAccountManager *self,
                                                        RelinkKeyset *keyset);
 

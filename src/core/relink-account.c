@@ -30,6 +30,15 @@ struct _RelinkAccount
   RelinkAccountStatus status;
   char *status_message;
   gint64 created_at;
+
+  /* Grants (HACKING.md, "Grant"): a row with an owner id is a further
+   * grant of that account. */
+  char *owner_id;
+  char *grant_name;
+  /* Resolved by the account manager, not persisted: the owner (weak, the
+   * manager holds both) and, on an owner, its further grants by name. */
+  RelinkAccount *owner;
+  GListStore *extra_grants;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkAccount, relink_account, G_TYPE_OBJECT)
@@ -56,6 +65,8 @@ enum
   PROP_STATUS_MESSAGE,
   PROP_CREATED_AT,
   PROP_DISPLAY_NAME,
+  PROP_OWNER_ID,
+  PROP_GRANT_NAME,
   N_PROPS
 };
 
@@ -105,6 +116,10 @@ relink_account_finalize (GObject *object)
   g_clear_pointer (&self->scopes, g_free);
   g_clear_pointer (&self->last_test_message, g_free);
   g_clear_pointer (&self->status_message, g_free);
+  g_clear_pointer (&self->owner_id, g_free);
+  g_clear_pointer (&self->grant_name, g_free);
+  g_clear_weak_pointer (&self->owner);
+  g_clear_object (&self->extra_grants);
 
   G_OBJECT_CLASS (relink_account_parent_class)->finalize (object);
 }
@@ -172,6 +187,12 @@ relink_account_get_property (GObject *object, guint prop_id, GValue *value, GPar
         break;
       case PROP_DISPLAY_NAME:
         g_value_set_string (value, relink_account_get_display_name (self));
+        break;
+      case PROP_OWNER_ID:
+        g_value_set_string (value, self->owner_id);
+        break;
+      case PROP_GRANT_NAME:
+        g_value_set_string (value, relink_account_get_grant_name (self));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -241,6 +262,12 @@ relink_account_set_property (GObject *object, guint prop_id, const GValue *value
       case PROP_CREATED_AT:
         relink_account_set_created_at (self, g_value_get_int64 (value));
         break;
+      case PROP_OWNER_ID:
+        relink_account_set_owner_id (self, g_value_get_string (value));
+        break;
+      case PROP_GRANT_NAME:
+        relink_account_set_grant_name (self, g_value_get_string (value));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -297,6 +324,8 @@ relink_account_class_init (RelinkAccountClass *klass)
   properties[PROP_CREATED_AT] = int64_pspec ("created-at");
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL,
                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OWNER_ID] = string_pspec ("owner-id", 0);
+  properties[PROP_GRANT_NAME] = string_pspec ("grant-name", 0);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -304,6 +333,7 @@ relink_account_class_init (RelinkAccountClass *klass)
 static void
 relink_account_init (RelinkAccount *self)
 {
+  self->extra_grants = g_list_store_new (RELINK_TYPE_ACCOUNT);
 }
 
 RelinkAccount *
@@ -610,6 +640,9 @@ relink_account_get_display_name (RelinkAccount *self)
 {
   g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
 
+  /* A further grant is shown under its account's name. */
+  if (self->owner != NULL)
+    return relink_account_get_display_name (self->owner);
   if (self->nickname != NULL && self->nickname[0] != '\0')
     return self->nickname;
   if (self->identity_name != NULL && self->identity_name[0] != '\0')
@@ -634,4 +667,127 @@ relink_account_get_environment (RelinkAccount *self)
     return NULL;
 
   return relink_provider_get_environment (provider, relink_keyset_get_environment (self->keyset));
+}
+
+const char *
+relink_account_get_owner_id (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
+
+  return self->owner_id;
+}
+
+void
+relink_account_set_owner_id (RelinkAccount *self, const char *owner_id)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT (self));
+
+  /* "" and NULL both mean "an account of its own". */
+  if (owner_id != NULL && owner_id[0] == '\0')
+    owner_id = NULL;
+  set_string (self, &self->owner_id, owner_id, PROP_OWNER_ID, FALSE);
+}
+
+gboolean
+relink_account_is_extra_grant (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), FALSE);
+
+  return self->owner_id != NULL;
+}
+
+const char *
+relink_account_get_grant_name (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
+
+  return self->grant_name != NULL && self->grant_name[0] != '\0' ? self->grant_name
+                                                                 : RELINK_GRANT_NAME_OAUTH;
+}
+
+void
+relink_account_set_grant_name (RelinkAccount *self, const char *grant_name)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT (self));
+
+  set_string (self, &self->grant_name, grant_name, PROP_GRANT_NAME, FALSE);
+}
+
+RelinkAccount *
+relink_account_get_owner (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
+
+  return self->owner;
+}
+
+RelinkAccount *
+relink_account_get_account (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
+
+  return self->owner != NULL ? self->owner : self;
+}
+
+void
+relink_account_set_owner (RelinkAccount *self, RelinkAccount *owner)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT (self));
+  g_return_if_fail (owner == NULL || RELINK_IS_ACCOUNT (owner));
+  g_return_if_fail (owner != self);
+
+  if (self->owner == owner)
+    return;
+
+  g_set_weak_pointer (&self->owner, owner);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+}
+
+GListModel *
+relink_account_get_extra_grants (RelinkAccount *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT (self), NULL);
+
+  return G_LIST_MODEL (self->extra_grants);
+}
+
+static int
+compare_grant_names (gconstpointer a, gconstpointer b)
+{
+  RelinkAccount *grant_a = *(RelinkAccount *const *) a;
+  RelinkAccount *grant_b = *(RelinkAccount *const *) b;
+  int order = g_strcmp0 (relink_account_get_grant_name (grant_a),
+                         relink_account_get_grant_name (grant_b));
+
+  return order != 0 ? order : g_strcmp0 (grant_a->id, grant_b->id);
+}
+
+void
+relink_account_set_extra_grants (RelinkAccount *self, GPtrArray *grants)
+{
+  g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+  guint n;
+  gboolean same;
+
+  g_return_if_fail (RELINK_IS_ACCOUNT (self));
+
+  if (grants != NULL)
+    for (guint i = 0; i < grants->len; i++)
+      g_ptr_array_add (sorted, g_ptr_array_index (grants, i));
+  g_ptr_array_sort (sorted, compare_grant_names);
+
+  /* Unchanged lists emit nothing: rows bound to them stay as they are. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->extra_grants));
+  same = n == sorted->len;
+  for (guint i = 0; same && i < n; i++)
+    {
+      g_autoptr (RelinkAccount) grant
+          = g_list_model_get_item (G_LIST_MODEL (self->extra_grants), i);
+
+      same = grant == g_ptr_array_index (sorted, i);
+    }
+  if (same)
+    return;
+
+  g_list_store_splice (self->extra_grants, 0, n, sorted->pdata, sorted->len);
 }

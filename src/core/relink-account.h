@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "relink-keyset.h"
 
@@ -79,7 +79,38 @@ RelinkProvider *relink_account_get_provider (RelinkAccount *self);
  * keyset uses, NULL when unknown. */
 const RelinkProviderEnvironment *relink_account_get_environment (RelinkAccount *self);
 
-/* The name shown for the account: nickname, else identity name, else id. */
+/* The name shown for the account: nickname, else identity name, else id;
+ * for a further grant, its account's display name. */
 const char *relink_account_get_display_name (RelinkAccount *self);
+
+/* Grants (HACKING.md, "Grant"). Every RelinkAccount holds one grant: its
+ * token state above, its keyring item and history under its id. An
+ * account's further grants are RelinkAccount rows of their own whose
+ * owner id is the account's id; they carry no nickname or expected
+ * identity (relink-grant.h reads those from the account). */
+#define RELINK_GRANT_NAME_OAUTH "oauth"
+#define RELINK_GRANT_NAME_AUTH_N_AUTH "auth-n-auth"
+
+/* The id of the account this row is a further grant of; NULL for an
+ * account ("" is stored as NULL). Persisted. */
+const char *relink_account_get_owner_id (RelinkAccount *self);
+void relink_account_set_owner_id (RelinkAccount *self, const char *owner_id);
+/* Whether this row is a further grant of another account (has an owner id). */
+gboolean relink_account_is_extra_grant (RelinkAccount *self);
+/* The grant's name within its account, the one `relinkctl token --grant`
+ * takes: "oauth" (the default, never NULL) or "auth-n-auth". Persisted. */
+const char *relink_account_get_grant_name (RelinkAccount *self);
+void relink_account_set_grant_name (RelinkAccount *self, const char *grant_name);
+/* The resolved owner (NULL for an account, or when the owner is missing)
+ * and the account a grant belongs to (the owner, else @self). Not
+ * persisted; set by the account manager. */
+RelinkAccount *relink_account_get_owner (RelinkAccount *self);
+RelinkAccount *relink_account_get_account (RelinkAccount *self);
+void relink_account_set_owner (RelinkAccount *self, RelinkAccount *owner);
+/* An account's further grants (RelinkAccount), sorted by grant name; empty
+ * on a further grant itself. Set by the account manager: an unchanged list
+ * emits nothing. */
+GListModel *relink_account_get_extra_grants (RelinkAccount *self);
+void relink_account_set_extra_grants (RelinkAccount *self, GPtrArray *grants);
 
 G_END_DECLS

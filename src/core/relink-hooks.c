@@ -63,7 +63,8 @@ relink_hooks_build_environment (RelinkAccount *account,
   if (keyset != NULL && relink_keyset_get_provider_id (keyset) != NULL)
     marketplace = relink_keyset_get_provider_id (keyset);
 
-  nickname = relink_account_get_nickname (account);
+  /* A further grant (HACKING.md, "Grant") goes by its account's nickname. */
+  nickname = relink_account_get_nickname (relink_account_get_account (account));
 
   /* A minimal environment: the hook must not see whatever the session
    * holds (D-Bus address, tokens of other tools in variables). */
@@ -77,6 +78,8 @@ relink_hooks_build_environment (RelinkAccount *account,
   g_ptr_array_add (env, g_strconcat ("RELINK_ACCOUNT_ID=", relink_account_get_id (account), NULL));
   g_ptr_array_add (
       env, g_strconcat ("RELINK_ACCOUNT_NICKNAME=", nickname != NULL ? nickname : "", NULL));
+  g_ptr_array_add (env,
+                   g_strconcat ("RELINK_GRANT=", relink_account_get_grant_name (account), NULL));
   g_ptr_array_add (env, g_strconcat ("RELINK_MARKETPLACE=", marketplace, NULL));
   g_ptr_array_add (env, g_strconcat ("RELINK_EVENT=", relink_hook_event_to_string (event), NULL));
   g_ptr_array_add (env, g_strconcat ("RELINK_EXPIRES_AT=", expires, NULL));

@@ -31,6 +31,7 @@ struct _RelinkKeyset
   gint64 secret_expires_at;
   gboolean invalid;
   gint64 created_at;
+  char *grant_kind;
 };
 
 G_DEFINE_FINAL_TYPE (RelinkKeyset, relink_keyset, G_TYPE_OBJECT)
@@ -50,6 +51,7 @@ enum
   PROP_INVALID,
   PROP_CREATED_AT,
   PROP_DISPLAY_NAME,
+  PROP_GRANT_KIND,
   N_PROPS
 };
 
@@ -91,6 +93,7 @@ relink_keyset_finalize (GObject *object)
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->redirect, g_free);
   g_clear_pointer (&self->extras, g_hash_table_unref);
+  g_clear_pointer (&self->grant_kind, g_free);
 
   G_OBJECT_CLASS (relink_keyset_parent_class)->finalize (object);
 }
@@ -134,6 +137,9 @@ relink_keyset_get_property (GObject *object, guint prop_id, GValue *value, GPara
         break;
       case PROP_CREATED_AT:
         g_value_set_int64 (value, self->created_at);
+        break;
+      case PROP_GRANT_KIND:
+        g_value_set_string (value, relink_keyset_get_grant_kind (self));
         break;
       case PROP_DISPLAY_NAME:
         g_value_take_string (value, relink_keyset_dup_display_name (self));
@@ -190,6 +196,9 @@ relink_keyset_set_property (GObject *object, guint prop_id, const GValue *value,
       case PROP_CREATED_AT:
         relink_keyset_set_created_at (self, g_value_get_int64 (value));
         break;
+      case PROP_GRANT_KIND:
+        relink_keyset_set_grant_kind (self, g_value_get_string (value));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -234,6 +243,9 @@ relink_keyset_class_init (RelinkKeysetClass *klass)
       = g_param_spec_boolean ("invalid", NULL, NULL, FALSE,
                               G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CREATED_AT] = int64_pspec ("created-at");
+  properties[PROP_GRANT_KIND]
+      = g_param_spec_string ("grant-kind", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL,
                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
@@ -618,4 +630,21 @@ relink_keyset_is_production (RelinkKeyset *self)
     return env->is_production;
 
   return g_strcmp0 (self->environment, "production") == 0;
+}
+
+const char *
+relink_keyset_get_grant_kind (RelinkKeyset *self)
+{
+  g_return_val_if_fail (RELINK_IS_KEYSET (self), NULL);
+
+  return self->grant_kind != NULL && self->grant_kind[0] != '\0' ? self->grant_kind
+                                                                 : RELINK_GRANT_KIND_OAUTH2;
+}
+
+void
+relink_keyset_set_grant_kind (RelinkKeyset *self, const char *grant_kind)
+{
+  g_return_if_fail (RELINK_IS_KEYSET (self));
+
+  set_string (self, &self->grant_kind, grant_kind, PROP_GRANT_KIND, FALSE);
 }

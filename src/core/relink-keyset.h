@@ -52,6 +52,14 @@ void relink_keyset_set_invalid (RelinkKeyset *self, gboolean invalid);
 gint64 relink_keyset_get_created_at (RelinkKeyset *self);
 void relink_keyset_set_created_at (RelinkKeyset *self, gint64 created_at);
 
+/* What kind of grant these keys obtain (HACKING.md, "Grant kind"):
+ * RELINK_GRANT_KIND_OAUTH2 (the default, never NULL) or
+ * RELINK_GRANT_KIND_AUTH_N_AUTH (eBay Trading API keys). Persisted. */
+#define RELINK_GRANT_KIND_OAUTH2 "oauth2"
+#define RELINK_GRANT_KIND_AUTH_N_AUTH "auth-n-auth"
+const char *relink_keyset_get_grant_kind (RelinkKeyset *self);
+void relink_keyset_set_grant_kind (RelinkKeyset *self, const char *grant_kind);
+
 /* "eBay · Production", or the label when set. Never NULL. */
 char *relink_keyset_dup_display_name (RelinkKeyset *self);
 /* Whether the environment is a production one (from the profile). */

@@ -1,5 +1,9 @@
 /* relink-provider-parse.c: reading and validating a provider profile
  *
+ * One file although past 900 lines: every part of a profile is read with
+ * the same small getters and field_error(), which a split would have to
+ * share through a header for no other reader.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -37,8 +41,12 @@
  *     "keyset_fields": [
  *       { "id": "shared_secret", "label": "Shared secret", "description": "…",
  *         "secret": true, "required": true, "authorize_param": … }
- *     ]
- *   }
+ *     ],
+ *     "auth_n_auth": {                           optional: eBay's Trading API tokens
+ *       "site_id": "0", "compatibility_level": "1415", "lifetime": 47304000,
+ *       "keyset_fields": [ … ]                   as above
+ *     }                                          then every environment needs
+ *   }                                            trading_url and trading_sign_in_url
  *
  * URLs must be https://, or http:// on a loopback host (tests); the
  * OAuth endpoints carry no #fragment (RFC 6749 §3.1, §3.2). Unknown
@@ -623,7 +631,10 @@ parse_environment (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
       || !get_application_url (p, object, prefix, &env->revoke_application_url)
       || !get_endpoint_url (p, object, prefix, "identity_url", FALSE, &env->identity_url)
       || !get_url (p, object, prefix, "api_base_url", FALSE, &env->api_base_url)
-      || !get_url (p, object, prefix, "connected_apps_url", FALSE, &env->connected_apps_url))
+      || !get_url (p, object, prefix, "connected_apps_url", FALSE, &env->connected_apps_url)
+      || !get_endpoint_url (p, object, prefix, "trading_url", FALSE, &env->trading_url)
+      || !get_endpoint_url (p, object, prefix, "trading_sign_in_url", FALSE,
+                            &env->trading_sign_in_url))
     return FALSE;
 
   env->name = translated (p, name);
@@ -670,9 +681,9 @@ parse_environments (RelinkProvider *self, Parser *p, JsonObject *root)
 }
 
 static gboolean
-parse_keyset_field (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
+parse_keyset_field (GPtrArray *fields, Parser *p, const char *base, JsonNode *node, guint index)
 {
-  g_autofree char *prefix = g_strdup_printf ("keyset_fields[%u]", index);
+  g_autofree char *prefix = g_strdup_printf ("%s[%u]", base, index);
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
   RelinkKeysetField *field;
@@ -683,7 +694,7 @@ parse_keyset_field (RelinkProvider *self, Parser *p, JsonNode *node, guint index
   object = json_node_get_object (node);
 
   field = g_new0 (RelinkKeysetField, 1);
-  g_ptr_array_add (self->keyset_fields, field);
+  g_ptr_array_add (fields, field);
 
   if (!get_id (p, object, prefix, "id", TRUE, &field->id)
       || !get_string (p, object, prefix, "label", TRUE, &label)
@@ -703,13 +714,13 @@ parse_keyset_field (RelinkProvider *self, Parser *p, JsonNode *node, guint index
       return field_error (p, path, _ ("“%s” is part of every keyset already"), field->id);
     }
 
-  for (guint i = 0; i + 1 < self->keyset_fields->len; i++)
+  for (guint i = 0; i + 1 < fields->len; i++)
     {
-      const RelinkKeysetField *other = g_ptr_array_index (self->keyset_fields, i);
+      const RelinkKeysetField *other = g_ptr_array_index (fields, i);
       g_autofree char *path = member_path (prefix, "id");
 
       if (g_str_equal (other->id, field->id))
-        return field_error (p, path, _ ("“%s” is already used by keyset_fields[%u]"), field->id, i);
+        return field_error (p, path, _ ("“%s” is already used by %s[%u]"), field->id, base, i);
     }
 
   if (field->authorize_param != NULL)
@@ -728,19 +739,70 @@ parse_keyset_field (RelinkProvider *self, Parser *p, JsonNode *node, guint index
 }
 
 static gboolean
-parse_keyset_fields (RelinkProvider *self, Parser *p, JsonObject *root)
+parse_keyset_fields (GPtrArray *fields, Parser *p, JsonObject *object, const char *base)
 {
   JsonArray *array;
   gboolean ok;
 
-  array = get_array (p, root, "keyset_fields", FALSE, &ok);
+  array = get_array (p, object, "keyset_fields", FALSE, &ok);
   if (!ok)
     return FALSE;
 
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      if (!parse_keyset_field (self, p, json_array_get_element (array, i), i))
+      if (!parse_keyset_field (fields, p, base, json_array_get_element (array, i), i))
         return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* "auth_n_auth": { "site_id": "0", "compatibility_level": "1415",
+ * "lifetime": 47304000, "keyset_fields": [ … ] }; every environment then
+ * needs trading_url and trading_sign_in_url. */
+static gboolean
+parse_auth_n_auth (RelinkProvider *self, Parser *p, JsonObject *root)
+{
+  const char *prefix = "auth_n_auth";
+  RelinkAuthNAuth *ana;
+  JsonObject *object;
+  JsonNode *lifetime;
+  gboolean ok;
+
+  object = get_object (p, root, prefix, FALSE, &ok);
+  if (object == NULL)
+    return ok;
+
+  ana = self->auth_n_auth = g_new0 (RelinkAuthNAuth, 1);
+  ana->keyset_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) relink_keyset_field_free);
+
+  if (!get_string (p, object, prefix, "site_id", TRUE, &ana->site_id)
+      || !get_string (p, object, prefix, "compatibility_level", TRUE, &ana->compatibility_level)
+      || !parse_keyset_fields (ana->keyset_fields, p, object, "auth_n_auth.keyset_fields"))
+    return FALSE;
+
+  lifetime = lookup_member (object, "lifetime");
+  if (lifetime != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (lifetime) || json_node_get_value_type (lifetime) != G_TYPE_INT64
+          || json_node_get_int (lifetime) < 0 || json_node_get_int (lifetime) > MAX_LIFETIME)
+        return field_error (p, "auth_n_auth.lifetime",
+                            _ ("must be a whole number of seconds up to 100 years"));
+      ana->lifetime = json_node_get_int (lifetime);
+    }
+
+  for (guint i = 0; i < self->environments->len; i++)
+    {
+      const RelinkProviderEnvironment *env = g_ptr_array_index (self->environments, i);
+
+      if (env->trading_url == NULL || env->trading_sign_in_url == NULL)
+        {
+          g_autofree char *path
+              = g_strdup_printf ("environments[%u].%s", i,
+                                 env->trading_url == NULL ? "trading_url" : "trading_sign_in_url");
+
+          return field_error (p, path, _ ("is required when the profile has “auth_n_auth”"));
+        }
     }
 
   return TRUE;
@@ -796,7 +858,8 @@ parse_root (RelinkProvider *self, Parser *p, JsonObject *root)
       || !get_boolean (p, root, NULL, "refresh_extends", FALSE, &self->refresh_extends)
       || !get_boolean (p, root, NULL, "needs_client_secret", TRUE, &self->needs_client_secret)
       || !parse_identity (self, p, root) || !parse_environments (self, p, root)
-      || !parse_keyset_fields (self, p, root))
+      || !parse_keyset_fields (self->keyset_fields, p, root, "keyset_fields")
+      || !parse_auth_n_auth (self, p, root))
     return FALSE;
 
   self->name = translated (p, name);

@@ -40,6 +40,10 @@ struct _RelinkProvider
 
   GPtrArray *environments;
   GPtrArray *keyset_fields;
+  RelinkAuthNAuth *auth_n_auth; /* NULL when none */
 };
+
+void relink_auth_n_auth_free (RelinkAuthNAuth *auth_n_auth);
+void relink_keyset_field_free (RelinkKeysetField *field);
 
 G_END_DECLS

@@ -45,11 +45,13 @@ environment_free (RelinkProviderEnvironment *env)
   g_free (env->identity_url);
   g_free (env->api_base_url);
   g_free (env->connected_apps_url);
+  g_free (env->trading_url);
+  g_free (env->trading_sign_in_url);
   g_free (env);
 }
 
-static void
-keyset_field_free (RelinkKeysetField *field)
+void
+relink_keyset_field_free (RelinkKeysetField *field)
 {
   g_free (field->id);
   g_free (field->label);
@@ -73,6 +75,7 @@ relink_provider_finalize (GObject *object)
   g_clear_pointer (&self->authorize_params, g_hash_table_unref);
   g_clear_pointer (&self->environments, g_ptr_array_unref);
   g_clear_pointer (&self->keyset_fields, g_ptr_array_unref);
+  g_clear_pointer (&self->auth_n_auth, relink_auth_n_auth_free);
 
   G_OBJECT_CLASS (relink_provider_parent_class)->finalize (object);
 }
@@ -128,7 +131,7 @@ relink_provider_init (RelinkProvider *self)
 {
   self->authorize_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->environments = g_ptr_array_new_with_free_func ((GDestroyNotify) environment_free);
-  self->keyset_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) keyset_field_free);
+  self->keyset_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) relink_keyset_field_free);
   self->needs_client_secret = TRUE;
 }
 
@@ -342,4 +345,24 @@ relink_provider_environment_get_refresh_url (const RelinkProviderEnvironment *en
   g_return_val_if_fail (env != NULL, NULL);
 
   return env->refresh_url != NULL ? env->refresh_url : env->token_url;
+}
+
+void
+relink_auth_n_auth_free (RelinkAuthNAuth *auth_n_auth)
+{
+  if (auth_n_auth == NULL)
+    return;
+
+  g_free (auth_n_auth->site_id);
+  g_free (auth_n_auth->compatibility_level);
+  g_clear_pointer (&auth_n_auth->keyset_fields, g_ptr_array_unref);
+  g_free (auth_n_auth);
+}
+
+const RelinkAuthNAuth *
+relink_provider_get_auth_n_auth (RelinkProvider *self)
+{
+  g_return_val_if_fail (RELINK_IS_PROVIDER (self), NULL);
+
+  return self->auth_n_auth;
 }

@@ -57,6 +57,11 @@ typedef struct
    * (the verified identity) and {client_id} filled in, authorised by the
    * access token. NULL when none. */
   char *revoke_application_url;
+  /* eBay's Trading API (XML, api.dll) and its Auth'n'Auth sign-in page
+   * (eBayISAPI.dll, without a query): set when the profile offers
+   * Auth'n'Auth (relink_provider_get_auth_n_auth()), else NULL. */
+  char *trading_url;
+  char *trading_sign_in_url;
 } RelinkProviderEnvironment;
 
 /* A value a keyset of this marketplace needs besides client id/secret/redirect. */
@@ -70,6 +75,19 @@ typedef struct
   char *authorize_param; /* consent query parameter that carries the value
                           * (Amazon: "application_id", "version"), NULL when none */
 } RelinkKeysetField;
+
+/* eBay's Auth'n'Auth: a second kind of grant (grant kind "auth-n-auth"),
+ * a Trading API token signed in for with the keyset's App ID (client id),
+ * Cert ID (client secret) and RuName (redirect). */
+typedef struct
+{
+  char *site_id;             /* X-EBAY-API-SITEID, "0" = United States */
+  char *compatibility_level; /* X-EBAY-API-COMPATIBILITY-LEVEL */
+  gint64 lifetime;           /* seconds a token lives when FetchToken does not say */
+  /* Values an Auth'n'Auth keyset needs besides App ID, Cert ID and RuName
+   * (eBay: the Dev ID, the accepted URL); of RelinkKeysetField. */
+  GPtrArray *keyset_fields;
+} RelinkAuthNAuth;
 
 #define RELINK_TYPE_PROVIDER (relink_provider_get_type ())
 
@@ -137,6 +155,9 @@ const RelinkKeysetField *relink_provider_get_keyset_field (RelinkProvider *self,
                                                            const char *field_id);
 /* Whether this marketplace needs a client secret in a keyset at all (Etsy does not). */
 gboolean relink_provider_get_needs_client_secret (RelinkProvider *self);
+
+/* NULL when the profile offers no Auth'n'Auth grant. */
+const RelinkAuthNAuth *relink_provider_get_auth_n_auth (RelinkProvider *self);
 
 /* The refresh endpoint: refresh_url, or token_url when the profile names none. */
 const char *relink_provider_environment_get_refresh_url (const RelinkProviderEnvironment *env);

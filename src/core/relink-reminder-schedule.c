@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "relink-grant.h"
 #include "relink-reminder-schedule.h"
 
 /* A reminder shown this soon after its lead moment states the lead ("in 7
@@ -214,10 +215,15 @@ relink_reminder_schedule_account (RelinkAccount *account,
                                   gint64 now,
                                   RelinkReminderPlan *plan)
 {
+  g_autoptr (GArray) grant_leads = NULL;
+
   g_return_if_fail (RELINK_IS_ACCOUNT (account));
 
+  /* Per grant: an Auth'n'Auth token always gets eBay's warning moment. */
+  grant_leads = relink_grant_reminder_leads (account, leads, n_leads);
   relink_reminder_schedule (relink_account_get_refresh_expires_at (account),
-                            relink_account_get_status (account), leads, n_leads, last, now, plan);
+                            relink_account_get_status (account), (const gint64 *) grant_leads->data,
+                            grant_leads->len, last, now, plan);
 }
 
 void

@@ -91,7 +91,10 @@ void relink_reminder_schedule (gint64 expires_at,
                                gint64 now,
                                RelinkReminderPlan *plan);
 
-/* relink_reminder_schedule() on the account's refresh_expires_at and status. */
+/* relink_reminder_schedule() on the grant's refresh_expires_at and status
+ * (@account is any grant, HACKING.md "Grant"), with the leads of
+ * relink_grant_reminder_leads(): an eBay Auth'n'Auth grant also gets a
+ * reminder when eBay starts its HardExpirationWarning, 7 days ahead. */
 void relink_reminder_schedule_account (RelinkAccount *account,
                                        const gint64 *leads,
                                        gsize n_leads,

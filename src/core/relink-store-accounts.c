@@ -223,12 +223,16 @@ relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **e
 gboolean
 relink_store_delete_account (RelinkStore *self, const char *account_id, GError **error)
 {
-  /* What refers to the account, removed with it. */
+  /* What refers to the account or to one of its further grants, removed
+   * with it; then the grants, then the account itself. */
+#define ACCOUNT_AND_GRANTS "(SELECT ?1 UNION SELECT id FROM accounts WHERE owner_id = ?1)"
   static const char *const dependents_sql[] = {
-    "DELETE FROM history WHERE account_id = ?1",
-    "DELETE FROM reminders WHERE account_id = ?1",
-    "DELETE FROM refresh_journal WHERE account_id = ?1",
+    "DELETE FROM history WHERE account_id IN " ACCOUNT_AND_GRANTS,
+    "DELETE FROM reminders WHERE account_id IN " ACCOUNT_AND_GRANTS,
+    "DELETE FROM refresh_journal WHERE account_id IN " ACCOUNT_AND_GRANTS,
+    "DELETE FROM accounts WHERE owner_id = ?1",
   };
+#undef ACCOUNT_AND_GRANTS
   g_autoptr (GMutexLocker) locker = NULL;
   int changes;
 
@@ -241,6 +245,10 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
   if (!relink_store_begin (self, error))
     return FALSE;
 
+  for (gsize i = 0; i < G_N_ELEMENTS (dependents_sql); i++)
+    if (relink_store_run_with_id (self, dependents_sql[i], account_id, error) < 0)
+      goto fail;
+
   changes
       = relink_store_run_with_id (self, "DELETE FROM accounts WHERE id = ?1", account_id, error);
   if (changes < 0)
@@ -250,10 +258,6 @@ relink_store_delete_account (RelinkStore *self, const char *account_id, GError *
       relink_store_set_not_found (self, FALSE, account_id, error);
       goto fail;
     }
-
-  for (gsize i = 0; i < G_N_ELEMENTS (dependents_sql); i++)
-    if (relink_store_run_with_id (self, dependents_sql[i], account_id, error) < 0)
-      goto fail;
 
   return relink_store_commit (self, error);
 

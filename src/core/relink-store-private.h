@@ -54,6 +54,10 @@ typedef struct
    * table's constructor instead of a setter). */
   GCallback get;
   GCallback set;
+  /* The schema version that added the column (0 counts as 1): older files
+   * lack it until ensure_schema() adds it with ALTER TABLE, so its
+   * constraint needs a DEFAULT when it says NOT NULL. */
+  int since;
 } StoreColumn;
 
 /* A table; for one that maps objects, column 0 is the text id. */
@@ -86,9 +90,14 @@ char *relink_store_table_create_sql (const StoreTable *table, gboolean if_not_ex
 /* Every table's CREATE statements, for a fresh file. */
 char *relink_store_schema_sql (void);
 
-/* Checks @db (read-only) has every table and column with the declared
- * type and constraints. FALSE with CORRUPT (or a SQLite error) if not. */
-gboolean relink_store_check_schema (const char *path, sqlite3 *db, GError **error);
+/* Checks @db (read-only) has every table and column a file of schema
+ * @version has, with the declared type and constraints. FALSE with
+ * CORRUPT (or a SQLite error) if not. */
+gboolean relink_store_check_schema (const char *path, sqlite3 *db, gint64 version, GError **error);
+/* The statements that bring a valid file of schema @version up to
+ * RELINK_STORE_SCHEMA_VERSION (ALTER TABLE for every newer column, then
+ * that version's indexes), or "" when there is nothing to do. */
+char *relink_store_migration_sql (gint64 version);
 
 /* Binds every column of @object as ?1…?N, in the table's order. */
 void relink_store_bind_object (const StoreTable *table, sqlite3_stmt *stmt, gpointer object);

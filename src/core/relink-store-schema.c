@@ -36,6 +36,11 @@
   {                                                                                                \
     name, type, constraint, STORE_COLUMN_INT64, NULL, NULL                                         \
   }
+/* A column added by schema version @since. */
+#define TEXT_SINCE(since, name, constraint, get, set)                                              \
+  {                                                                                                \
+    name, "TEXT", constraint, STORE_COLUMN_TEXT, G_CALLBACK (get), G_CALLBACK (set), since         \
+  }
 #define ID_COLUMN(get)                                                                             \
   {                                                                                                \
     "id", "TEXT", "PRIMARY KEY NOT NULL", STORE_COLUMN_TEXT, G_CALLBACK (get), NULL                \
@@ -66,6 +71,11 @@ static const StoreColumn keyset_columns[] = {
          relink_keyset_set_secret_expires_at),
   BOOLEAN ("invalid", relink_keyset_get_invalid, relink_keyset_set_invalid),
   INT64 ("created_at", relink_keyset_get_created_at, relink_keyset_set_created_at),
+  TEXT_SINCE (2,
+              "grant_kind",
+              "NOT NULL DEFAULT '" RELINK_GRANT_KIND_OAUTH2 "'",
+              relink_keyset_get_grant_kind,
+              relink_keyset_set_grant_kind),
 };
 
 /* An unknown status (a hand-edited file) must not leak an invalid enum. */
@@ -106,6 +116,13 @@ static const StoreColumn account_columns[] = {
     G_CALLBACK (relink_account_get_status), G_CALLBACK (account_set_status) },
   TEXT ("status_message", "", relink_account_get_status_message, relink_account_set_status_message),
   INT64 ("created_at", relink_account_get_created_at, relink_account_set_created_at),
+  /* Grants (HACKING.md): a row with an owner is a further grant of it. */
+  TEXT_SINCE (2, "owner_id", "", relink_account_get_owner_id, relink_account_set_owner_id),
+  TEXT_SINCE (2,
+              "grant_name",
+              "NOT NULL DEFAULT '" RELINK_GRANT_NAME_OAUTH "'",
+              relink_account_get_grant_name,
+              relink_account_set_grant_name),
 };
 
 static const StoreColumn history_columns[] = {
@@ -136,13 +153,16 @@ const StoreTable relink_store_keysets_table = {
   FALSE,     NULL,
 };
 
+/* Added by schema version 2, with the owner_id column. */
+#define ACCOUNTS_OWNER_INDEX "CREATE INDEX accounts_owner_id ON accounts (owner_id);"
+
 const StoreTable relink_store_accounts_table = {
   "accounts",
   account_columns,
   G_N_ELEMENTS (account_columns),
   NEW_OBJECT (relink_account_new),
   FALSE,
-  "CREATE INDEX accounts_keyset_id ON accounts (keyset_id);",
+  "CREATE INDEX accounts_keyset_id ON accounts (keyset_id);" ACCOUNTS_OWNER_INDEX,
 };
 
 const StoreTable relink_store_history_table = {
@@ -301,9 +321,20 @@ set_damaged_table (const char *path, const char *table, const char *what, GError
 
 /* Compares one table with PRAGMA table_info. *@missing says the table is
  * not there at all (for an optional table, not an error). */
+/* Whether a file of schema @version has @column. */
 static gboolean
-check_table (
-    const char *path, sqlite3 *db, const StoreTable *table, gboolean *missing, GError **error)
+column_in_version (const StoreColumn *column, gint64 version)
+{
+  return MAX (column->since, 1) <= version;
+}
+
+static gboolean
+check_table (const char *path,
+             sqlite3 *db,
+             const StoreTable *table,
+             gint64 version,
+             gboolean *missing,
+             GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA table_info(%s)", table->name);
   g_autoptr (sqlite3_stmt) stmt = NULL;
@@ -377,7 +408,7 @@ check_table (
     }
 
   for (guint i = 0; i < table->n_columns; i++)
-    if (!seen[i])
+    if (!seen[i] && column_in_version (&table->columns[i], version))
       {
         g_autofree char *what = g_strdup_printf ("column %s is missing", table->columns[i].name);
 
@@ -389,17 +420,40 @@ check_table (
 }
 
 gboolean
-relink_store_check_schema (const char *path, sqlite3 *db, GError **error)
+relink_store_check_schema (const char *path, sqlite3 *db, gint64 version, GError **error)
 {
   for (gsize t = 0; t < G_N_ELEMENTS (all_tables); t++)
     {
       gboolean missing;
 
-      if (!check_table (path, db, all_tables[t], &missing, error))
+      if (!check_table (path, db, all_tables[t], version, &missing, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+char *
+relink_store_migration_sql (gint64 version)
+{
+  GString *sql = g_string_new (NULL);
+
+  for (gsize t = 0; t < G_N_ELEMENTS (all_tables); t++)
+    for (guint i = 0; i < all_tables[t]->n_columns; i++)
+      {
+        const StoreColumn *column = &all_tables[t]->columns[i];
+
+        if (column_in_version (column, version))
+          continue;
+        g_string_append_printf (sql, "ALTER TABLE %s ADD COLUMN %s %s%s%s;", all_tables[t]->name,
+                                column->name, column->type,
+                                column->constraint[0] != '\0' ? " " : "", column->constraint);
+      }
+
+  if (version < 2)
+    g_string_append (sql, ACCOUNTS_OWNER_INDEX);
+
+  return g_string_free (sql, FALSE);
 }
 
 void

@@ -486,7 +486,7 @@ check_connection (const char *path, sqlite3 *db, RelinkStoreOpenFlags flags, GEr
   /* Every table and column, with its type and NOT NULL: a file with the
    * right version but a hand-made or damaged schema is refused here, not
    * half-repaired by the first write. */
-  if (version > 0 && !relink_store_check_schema (path, db, error))
+  if (version > 0 && !relink_store_check_schema (path, db, version, error))
     return FALSE;
 
   return TRUE;
@@ -636,7 +636,20 @@ ensure_schema (RelinkStore *self, GError **error)
         goto fail;
     }
 
-  /* Migrations from older schema versions go here. */
+  /* Migrations from older schema versions, in the same transaction as
+   * the new version number: a failure half-way leaves the file as it was.
+   * Version 2 added grants (owner_id, grant_name, grant_kind); no row
+   * changes, since every existing row is an account's OAuth grant, the
+   * columns' defaults. */
+  if (version > 0 && version < RELINK_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *migration = relink_store_migration_sql (version);
+      g_autofree char *sql = g_strconcat (
+          migration, "PRAGMA user_version = " G_STRINGIFY (RELINK_STORE_SCHEMA_VERSION) ";", NULL);
+
+      if (!relink_store_exec (self, sql, error))
+        goto fail;
+    }
 
   return relink_store_commit (self, error);
 

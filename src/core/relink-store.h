@@ -27,7 +27,8 @@ typedef enum
 
 GQuark relink_store_error_quark (void);
 
-#define RELINK_STORE_SCHEMA_VERSION 1
+/* 2: grants (an account row's owner_id and grant_name, a keyset's grant_kind). */
+#define RELINK_STORE_SCHEMA_VERSION 2
 
 #define RELINK_TYPE_STORE (relink_store_get_type ())
 
@@ -81,7 +82,8 @@ RelinkAccount *
 relink_store_load_account (RelinkStore *self, const char *account_id, GError **error);
 /* Inserts or replaces the whole account row (edits from the GUI). */
 gboolean relink_store_save_account (RelinkStore *self, RelinkAccount *account, GError **error);
-/* Deletes the account, its history and its reminder row. */
+/* Deletes the account, its further grants (rows whose owner id is
+ * @account_id), and the history, reminder and journal rows of each. */
 gboolean relink_store_delete_account (RelinkStore *self, const char *account_id, GError **error);
 
 /* Column-wise updates, so that two processes changing different facts of

@@ -14,6 +14,7 @@
 
 #include "relink-account-details-dialog-private.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-history-entry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
@@ -72,9 +73,8 @@ void
 relink_account_details_dialog_test_clicked_cb (RelinkAccountDetailsDialog *self)
 {
   if (begin_test (self))
-    relink_token_service_test_async (relink_account_details_dialog_get_service (self),
-                                     self->account, self->cancellable, test_done_cb,
-                                     g_object_ref (self));
+    relink_token_service_test_async (relink_account_details_dialog_get_service (self), self->grant,
+                                     self->cancellable, test_done_cb, g_object_ref (self));
 }
 
 /* Renewal */
@@ -98,7 +98,7 @@ signed_in_cb (RelinkAccountDetailsDialog *self,
 void
 relink_account_details_dialog_renew_clicked_cb (RelinkAccountDetailsDialog *self)
 {
-  GtkWindow *dialog = relink_login_dialog_new (GTK_WINDOW (self), self->manager, self->account);
+  GtkWindow *dialog = relink_login_dialog_new (GTK_WINDOW (self), self->manager, self->grant);
 
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
@@ -135,9 +135,8 @@ relink_account_details_dialog_retry_clicked_cb (RelinkAccountDetailsDialog *self
   show_result (self, NULL, "dim-label");
   gtk_label_set_text (self->result_label, _ ("Retrying…"));
   relink_account_details_dialog_update_actions (self);
-  relink_token_service_refresh_async (relink_account_details_dialog_get_service (self),
-                                      self->account, self->cancellable, retry_done_cb,
-                                      g_object_ref (self));
+  relink_token_service_refresh_async (relink_account_details_dialog_get_service (self), self->grant,
+                                      self->cancellable, retry_done_cb, g_object_ref (self));
 }
 
 void
@@ -182,7 +181,7 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
   gboolean withdrawn = FALSE;
-  RelinkKeyset *keyset = relink_account_get_keyset (self->account);
+  RelinkKeyset *keyset = relink_account_get_keyset (self->grant);
   RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
   const char *marketplace
       = provider != NULL ? relink_provider_get_name (provider) : _ ("the marketplace");
@@ -253,8 +252,8 @@ revoke_response_cb (RelinkAccountDetailsDialog *self, const char *response)
   relink_account_details_dialog_update_actions (self);
   /* Not cancelled with the dialog: the marketplace may have cancelled the
    * authorisation already, and the tokens must then go too. */
-  relink_token_service_revoke_async (relink_account_details_dialog_get_service (self),
-                                     self->account, NULL, revoke_done_cb, g_object_ref (self));
+  relink_token_service_revoke_async (relink_account_details_dialog_get_service (self), self->grant,
+                                     NULL, revoke_done_cb, g_object_ref (self));
 }
 
 void
@@ -269,8 +268,7 @@ relink_account_details_dialog_forget_clicked_cb (RelinkAccountDetailsDialog *sel
   relink_account_details_dialog_update_actions (self);
   /* Not cancelled with the dialog, as a revocation is not. */
   relink_token_service_forget_tokens_async (relink_account_details_dialog_get_service (self),
-                                            self->account, NULL, revoke_done_cb,
-                                            g_object_ref (self));
+                                            self->grant, NULL, revoke_done_cb, g_object_ref (self));
 }
 
 void
@@ -279,7 +277,13 @@ relink_account_details_dialog_revoke_clicked_cb (RelinkAccountDetailsDialog *sel
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
-  heading = g_strdup_printf (_ ("Revoke “%s”?"), relink_account_get_display_name (self->account));
+  if (g_list_model_get_n_items (relink_account_get_extra_grants (self->account)) > 0)
+    /* Translators: "Revoke the Auth'n'Auth token of “Shop A”?" */
+    heading
+        = g_strdup_printf (_ ("Revoke the %s token of “%s”?"), relink_grant_get_label (self->grant),
+                           relink_account_get_display_name (self->account));
+  else
+    heading = g_strdup_printf (_ ("Revoke “%s”?"), relink_account_get_display_name (self->account));
   dialog = relink_ui_destructive_dialog_new (
       GTK_WINDOW (self), heading,
       _ ("Relink asks the marketplace to cancel this authorization and deletes the tokens from "

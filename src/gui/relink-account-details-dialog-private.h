@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * relink-account-details-dialog.c shows the account and removes it;
- * relink-account-details-actions.c runs Test, Renew, Retry, Keys and Revoke.
+ * relink-account-details-actions.c runs Test, Renew, Retry, Keys and Revoke;
+ * relink-account-details-grants.c lists the account's grants.
  */
 #pragma once
 
@@ -21,6 +22,19 @@ struct _RelinkAccountDetailsDialog
   RelinkContext *context;
   RelinkAccountManager *manager;
   RelinkAccount *account;
+  /* The grant (HACKING.md, "Grant") that the state line, Connection,
+   * Identity, Keys, Scopes, History and the buttons are about: one of the
+   * account's, the most urgent one when the dialog opens. */
+  RelinkAccount *grant;
+  gulong grant_notify_id;
+  /* "Tokens": a row per grant with its own Renew, Test and Revoke, shown
+   * when the account holds several (relink-account-details-grants.c). */
+  AdwPreferencesGroup *grants_group;
+  GPtrArray *grant_rows;
+  /* Rows offering a grant of another kind (keys of the same marketplace
+   * environment), and the grant being added. */
+  GPtrArray *candidate_rows;
+  RelinkAccount *adding;
   RelinkTokenService *service;
   gboolean testing;
   gboolean revoking;
@@ -85,6 +99,15 @@ void relink_account_details_dialog_revoke_clicked_cb (RelinkAccountDetailsDialog
 void relink_account_details_dialog_forget_clicked_cb (RelinkAccountDetailsDialog *self);
 void relink_account_details_dialog_retry_clicked_cb (RelinkAccountDetailsDialog *self);
 
+/* Shows @grant (one of the account's) below, and acts on it. */
+void relink_account_details_dialog_show_grant (RelinkAccountDetailsDialog *self,
+                                               RelinkAccount *grant);
+/* Brings the Tokens rows in line with the account's grants and their states. */
+void relink_account_details_dialog_update_grants (RelinkAccountDetailsDialog *self);
+/* Called by update() and on notify of the shown grant. */
+void relink_account_details_dialog_grant_changed (RelinkAccountDetailsDialog *self);
+/* For tests: the grant shown. */
+RelinkAccount *relink_account_details_dialog_get_grant (RelinkAccountDetailsDialog *self);
 /* For tests: the context's token service. */
 RelinkTokenService *
 relink_account_details_dialog_get_token_service (RelinkAccountDetailsDialog *self);

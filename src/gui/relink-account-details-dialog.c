@@ -9,6 +9,7 @@
 
 #include "relink-account-details-dialog-private.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-history-entry.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
@@ -44,6 +45,7 @@ static guint signals[N_SIGNALS];
 #define VALUE_KEY "relink-value-label"
 
 static void update (RelinkAccountDetailsDialog *self);
+static gboolean reload_history_cb (gpointer user_data);
 
 /* A row with a title and its value at the end, like GNOME Settings' "About". */
 static AdwActionRow *
@@ -142,8 +144,8 @@ update_countdown (RelinkAccountDetailsDialog *self)
 {
   gint64 now = relink_now ();
   gint64 threshold = soon_threshold (self);
-  gint64 expires_at = relink_account_get_refresh_expires_at (self->account);
-  RelinkAccountState state = relink_account_get_state (self->account, now, threshold);
+  gint64 expires_at = relink_account_get_refresh_expires_at (self->grant);
+  RelinkAccountState state = relink_account_get_state (self->grant, now, threshold);
   g_autofree char *countdown = NULL;
   gint64 next;
 
@@ -162,7 +164,7 @@ update_countdown (RelinkAccountDetailsDialog *self)
       /* After a refused refresh token, what still works (as on the row). */
       if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
         countdown = relink_expiry_describe_reauth (
-            relink_account_get_access_expires_at (self->account), now, NULL, FALSE);
+            relink_account_get_access_expires_at (self->grant), now, NULL, FALSE);
       else
         countdown = relink_expiry_describe (expires_at, now, NULL);
       gtk_label_set_text (self->countdown_label, countdown);
@@ -178,9 +180,9 @@ update_countdown (RelinkAccountDetailsDialog *self)
   next = MIN (relink_expiry_next_change (expires_at, now, NULL),
               relink_expiry_next_state_change (expires_at, now, threshold));
   if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
-      && relink_account_get_access_expires_at (self->account) > now)
-    next = MIN (next, relink_expiry_next_change (
-                          relink_account_get_access_expires_at (self->account), now, NULL));
+      && relink_account_get_access_expires_at (self->grant) > now)
+    next = MIN (next, relink_expiry_next_change (relink_account_get_access_expires_at (self->grant),
+                                                 now, NULL));
   if (next == RELINK_EXPIRY_NEVER)
     return;
   self->countdown_source
@@ -221,7 +223,7 @@ placeholder_row (const char *text)
 static void
 update_scopes (RelinkAccountDetailsDialog *self)
 {
-  const char *scopes = relink_account_get_scopes (self->account);
+  const char *scopes = relink_account_get_scopes (self->grant);
   g_auto (GStrv) list = g_strsplit_set (scopes != NULL ? scopes : "", " \t\n", -1);
   guint shown = 0;
 
@@ -260,13 +262,14 @@ update_scopes (RelinkAccountDetailsDialog *self)
 static void
 update (RelinkAccountDetailsDialog *self)
 {
-  RelinkAccount *account = self->account;
+  /* The token facts are the shown grant's; the names are the account's. */
+  RelinkAccount *account = self->grant;
   RelinkKeyset *keyset = relink_account_get_keyset (account);
   RelinkProvider *provider = keyset != NULL ? relink_keyset_get_provider (keyset) : NULL;
   const RelinkProviderEnvironment *env = NULL;
   const char *identity_name = relink_account_get_identity_name (account);
   const char *identity_id = relink_account_get_identity_id (account);
-  const char *expected = relink_account_get_expected_identity (account);
+  const char *expected = relink_grant_get_expected_identity (account);
   const char *status_message = relink_account_get_status_message (account);
   const char *test_message = relink_account_get_last_test_message (account);
   const char *shown_identity;
@@ -376,12 +379,23 @@ update (RelinkAccountDetailsDialog *self)
 }
 
 void
+relink_account_details_dialog_grant_changed (RelinkAccountDetailsDialog *self)
+{
+  update (self);
+
+  /* A refresh or test changes several properties at once: read the
+   * history once for all of them. */
+  if (self->history_source == 0)
+    self->history_source = g_idle_add (reload_history_cb, self);
+}
+
+void
 relink_account_details_dialog_update_actions (RelinkAccountDetailsDialog *self)
 {
   RelinkAccountState state
-      = relink_account_get_state (self->account, relink_now (), soon_threshold (self));
+      = relink_account_get_state (self->grant, relink_now (), soon_threshold (self));
   gboolean connected
-      = relink_account_get_status (self->account) != RELINK_ACCOUNT_STATUS_NOT_CONNECTED;
+      = relink_account_get_status (self->grant) != RELINK_ACCOUNT_STATUS_NOT_CONNECTED;
 
   gtk_button_set_label (self->renew_button, connected ? _ ("_Renew") : _ ("_Connect"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->renew_button),
@@ -409,6 +423,9 @@ relink_account_details_dialog_update_actions (RelinkAccountDetailsDialog *self)
                             !self->retrying && !self->revoking && !self->testing);
   gtk_widget_set_visible (GTK_WIDGET (self->revoke_button), connected || self->revoking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->revoke_button), !self->revoking && !self->removing);
+
+  /* The Tokens rows' buttons follow the same rules. */
+  relink_account_details_dialog_update_grants (self);
 }
 
 /* The process's one token service, so that a Test here and a refresh
@@ -514,9 +531,8 @@ relink_account_details_dialog_load_history (RelinkAccountDetailsDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->history_spinner), TRUE);
   gtk_spinner_set_spinning (self->history_spinner, TRUE);
-  relink_account_manager_load_history_async (self->manager, self->account,
-                                             self->history_cancellable, load_history_done_cb,
-                                             g_object_ref (self));
+  relink_account_manager_load_history_async (self->manager, self->grant, self->history_cancellable,
+                                             load_history_done_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -533,12 +549,7 @@ reload_history_cb (gpointer user_data)
 static void
 account_notify_cb (RelinkAccountDetailsDialog *self)
 {
-  update (self);
-
-  /* A refresh or test changes several properties at once: read the
-   * history once for all of them. */
-  if (self->history_source == 0)
-    self->history_source = g_idle_add (reload_history_cb, self);
+  relink_account_details_dialog_grant_changed (self);
 }
 
 static void
@@ -633,9 +644,18 @@ relink_account_details_dialog_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (relink_account_manager_get_accounts (self->manager), "items-changed",
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (relink_account_get_extra_grants (self->account), "items-changed",
+                           G_CALLBACK (relink_account_details_dialog_update_grants), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (relink_account_manager_get_keysets (self->manager), "items-changed",
+                           G_CALLBACK (relink_account_details_dialog_update_grants), self,
+                           G_CONNECT_SWAPPED);
 
-  update (self);
-  relink_account_details_dialog_load_history (self);
+  /* Opened on the grant that needs the seller most. */
+  relink_account_details_dialog_show_grant (
+      self, self->grant != NULL
+                ? self->grant
+                : relink_grant_most_urgent (self->account, relink_now (), soon_threshold (self)));
 }
 
 static gboolean
@@ -670,6 +690,10 @@ relink_account_details_dialog_finalize (GObject *object)
 
   g_clear_object (&self->manager);
   g_clear_object (&self->account);
+  g_clear_object (&self->grant);
+  g_clear_pointer (&self->grant_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->candidate_rows, g_ptr_array_unref);
+  g_clear_object (&self->adding);
   g_clear_object (&self->service);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
@@ -716,7 +740,14 @@ relink_account_details_dialog_set_property (GObject *object,
         self->service = g_object_ref (relink_context_get_token_service (self->context));
         break;
       case PROP_ACCOUNT:
-        self->account = g_value_dup_object (value);
+        {
+          RelinkAccount *account = g_value_get_object (value);
+
+          /* A further grant opens its account, showing that grant. */
+          self->account = g_object_ref (relink_account_get_account (account));
+          if (account != self->account)
+            self->grant = g_object_ref (account);
+        }
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -763,6 +794,7 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, state_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, separator_label);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, grants_group);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, connection_group);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, identity_group);
   gtk_widget_class_bind_template_child (widget_class, RelinkAccountDetailsDialog, keys_group);

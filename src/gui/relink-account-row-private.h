@@ -16,6 +16,9 @@ const char *relink_account_row_get_title (RelinkAccountRow *self);
 const char *relink_account_row_get_subtitle (RelinkAccountRow *self);
 const char *relink_account_row_get_countdown (RelinkAccountRow *self);
 RelinkAccountState relink_account_row_get_state (RelinkAccountRow *self);
+/* The grant whose state and countdown the row shows: the account's most
+ * urgent one. */
+RelinkAccount *relink_account_row_get_shown_grant (RelinkAccountRow *self);
 gboolean relink_account_row_get_renew_visible (RelinkAccountRow *self);
 /* "Renew", or "Connect" for an account never connected; NULL when hidden. */
 const char *relink_account_row_get_renew_label (RelinkAccountRow *self);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "relink-account-row-private.h"
+#include "relink-grant.h"
 #include "relink-keyset.h"
 #include "relink-marketplace-face.h"
 #include "relink-provider.h"
@@ -38,6 +39,11 @@ struct _RelinkAccountRow
   RelinkAccount *account;
   gulong notify_id;
   gulong tick_id;
+  /* The account's further grants, watched like the account; and the grant
+   * the row shows, the most urgent one (HACKING.md, "Grant"). */
+  GPtrArray *watched_grants;
+  gulong grants_changed_id;
+  RelinkAccount *shown;
 
   RelinkAccountState state;
   const char *state_class;
@@ -176,10 +182,10 @@ state_query_tooltip_cb (RelinkAccountRow *self,
 {
   const char *message;
 
-  if (self->account == NULL)
+  if (self->shown == NULL)
     return FALSE;
 
-  message = relink_account_get_status_message (self->account);
+  message = relink_account_get_status_message (self->shown);
   if (message == NULL || *message == '\0')
     return FALSE;
 
@@ -223,12 +229,13 @@ ensure_renew_button (RelinkAccountRow *self)
   place_in_grid (self);
 }
 
-/* Points the Renew button at the row's account, named Connect for an
- * account that was never connected (or was revoked). */
+/* Points the Renew button at the grant the row shows (the account's id
+ * for its own grant), named Connect for one that was never connected (or
+ * was revoked). */
 static void
 update_renew_button (RelinkAccountRow *self)
 {
-  const char *id = relink_account_get_id (self->account);
+  const char *id = relink_account_get_id (self->shown);
   gboolean connect = self->state == RELINK_ACCOUNT_STATE_NOT_CONNECTED;
   const char *label = connect ? _ ("Connect") : _ ("Renew");
   g_autofree char *description = NULL;
@@ -297,30 +304,47 @@ update_time (RelinkAccountRow *self)
   gint64 threshold = relink_countdown_ticker_get_soon_threshold (self->ticker);
   g_autofree char *countdown = NULL;
   g_autofree char *spoken = NULL;
+  RelinkAccount *grant;
   const char *message;
   gboolean attention;
 
   if (self->account == NULL)
     return;
 
-  self->state = relink_account_get_state (self->account, now, threshold);
+  /* The most urgent grant speaks for the account; with several grants the
+   * countdown says whose it is. */
+  grant = relink_grant_most_urgent (self->account, now, threshold);
+  g_set_object (&self->shown, grant);
+  self->state = relink_account_get_state (grant, now, threshold);
   attention = relink_expiry_state_needs_attention (self->state);
 
   /* The authorization's countdown means nothing once its refresh token
    * was refused: say what still works instead. */
   if (self->state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
     {
-      gint64 access_expires_at = relink_account_get_access_expires_at (self->account);
+      gint64 access_expires_at = relink_account_get_access_expires_at (grant);
 
       countdown = relink_expiry_describe_reauth (access_expires_at, now, NULL, FALSE);
       spoken = relink_expiry_describe_reauth (access_expires_at, now, NULL, TRUE);
     }
   else
     {
-      countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (self->account),
-                                          now, NULL);
-      spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (self->account),
-                                              now, NULL);
+      countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
+      spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (grant), now,
+                                              NULL);
+    }
+  if (self->watched_grants != NULL && self->watched_grants->len > 0)
+    {
+      /* Translators: a token and its countdown: "Auth'n'Auth: expires in 5 days". */
+      g_autofree char *labelled
+          = g_strdup_printf (_ ("%s: %s"), relink_grant_get_label (grant), countdown);
+      g_autofree char *labelled_spoken
+          = g_strdup_printf (_ ("%s: %s"), relink_grant_get_label (grant), spoken);
+
+      g_free (countdown);
+      countdown = g_steal_pointer (&labelled);
+      g_free (spoken);
+      spoken = g_steal_pointer (&labelled_spoken);
     }
   gtk_label_set_text (self->countdown_label, countdown);
   gtk_label_set_text (self->state_label, relink_expiry_state_to_string (self->state));
@@ -328,7 +352,7 @@ update_time (RelinkAccountRow *self)
 
   /* The reason (e.g. "eBay refused the renewal token: sign in again") is
    * worth a hover where the state alone says too little. */
-  message = relink_account_get_status_message (self->account);
+  message = relink_account_get_status_message (grant);
   if (message != NULL && *message == '\0')
     message = NULL;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->state_label), message != NULL);
@@ -470,6 +494,55 @@ tick_cb (RelinkAccountRow *self, gboolean states_changed, RelinkCountdownTicker 
 }
 
 static void
+grant_notify_cb (RelinkAccountRow *self, GParamSpec *pspec, RelinkAccount *grant)
+{
+  update_time (self);
+}
+
+static void
+unwatch_grants (RelinkAccountRow *self)
+{
+  if (self->watched_grants == NULL)
+    return;
+
+  for (guint i = 0; i < self->watched_grants->len; i++)
+    {
+      RelinkAccount *grant = g_ptr_array_index (self->watched_grants, i);
+
+      g_signal_handlers_disconnect_by_func (grant, grant_notify_cb, self);
+      relink_countdown_ticker_unwatch (self->ticker, grant);
+    }
+  g_clear_pointer (&self->watched_grants, g_ptr_array_unref);
+}
+
+/* The further grants change the row as the account's own grant does. */
+static void
+watch_grants (RelinkAccountRow *self)
+{
+  GListModel *extra = relink_account_get_extra_grants (self->account);
+  guint n = g_list_model_get_n_items (extra);
+
+  self->watched_grants = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      RelinkAccount *grant = g_list_model_get_item (extra, i);
+
+      g_ptr_array_add (self->watched_grants, grant);
+      g_signal_connect_object (grant, "notify", G_CALLBACK (grant_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      relink_countdown_ticker_watch (self->ticker, grant);
+    }
+}
+
+static void
+extra_grants_changed_cb (RelinkAccountRow *self, guint position, guint removed, guint added)
+{
+  unwatch_grants (self);
+  watch_grants (self);
+  update_time (self);
+}
+
+static void
 relink_account_row_dispose (GObject *object)
 {
   RelinkAccountRow *self = RELINK_ACCOUNT_ROW (object);
@@ -606,10 +679,14 @@ relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *account)
 
   if (self->account != NULL)
     {
+      unwatch_grants (self);
+      g_clear_signal_handler (&self->grants_changed_id,
+                              relink_account_get_extra_grants (self->account));
       g_clear_signal_handler (&self->notify_id, self->account);
       g_clear_signal_handler (&self->tick_id, self->ticker);
       relink_countdown_ticker_unwatch (self->ticker, self->account);
       g_clear_object (&self->account);
+      g_clear_object (&self->shown);
     }
 
   if (account != NULL)
@@ -617,9 +694,13 @@ relink_account_row_set_account (RelinkAccountRow *self, RelinkAccount *account)
       self->account = g_object_ref (account);
       self->notify_id = g_signal_connect_object (account, "notify", G_CALLBACK (account_notify_cb),
                                                  self, G_CONNECT_SWAPPED);
+      self->grants_changed_id
+          = g_signal_connect_object (relink_account_get_extra_grants (account), "items-changed",
+                                     G_CALLBACK (extra_grants_changed_cb), self, G_CONNECT_SWAPPED);
       self->tick_id = g_signal_connect_object (self->ticker, "tick", G_CALLBACK (tick_cb), self,
                                                G_CONNECT_SWAPPED);
       relink_countdown_ticker_watch (self->ticker, account);
+      watch_grants (self);
       update_texts (self);
     }
 
@@ -700,6 +781,14 @@ relink_account_row_get_state (RelinkAccountRow *self)
   g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), RELINK_ACCOUNT_STATE_NOT_CONNECTED);
 
   return self->state;
+}
+
+RelinkAccount *
+relink_account_row_get_shown_grant (RelinkAccountRow *self)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), NULL);
+
+  return self->shown;
 }
 
 gboolean

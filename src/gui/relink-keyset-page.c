@@ -16,7 +16,9 @@
 /* RelinkKeysetPage: the add-account step for the developer keys: the
  * saved keys of the chosen marketplace to pick from, or new ones to
  * type, with the marketplace's own extra values and the date its client
- * secret expires. Checks what is typed as it is typed (the rules are in
+ * secret expires. Where the profile offers eBay's Auth'n'Auth, the token
+ * kind is chosen first: its keys are the App ID, Dev ID, Cert ID (kept
+ * as the client secret) and RuName. Checks what is typed as it is typed (the rules are in
  * relink-validate.h); emits "changed" whenever the answer may differ. */
 struct _RelinkKeysetPage
 {
@@ -32,6 +34,7 @@ struct _RelinkKeysetPage
   AdwPreferencesGroup *existing_group;
   GtkListBox *keyset_list;
   AdwPreferencesGroup *new_keys_group;
+  AdwComboRow *kind_row;
   AdwComboRow *environment_row;
   AdwEntryRow *label_row;
   AdwEntryRow *client_id_row;
@@ -62,16 +65,36 @@ static guint signals[N_SIGNALS];
 #define FIELD_KEY "relink-keyset-field"
 #define KEYSET_KEY "relink-keyset"
 
+/* Whether the new keys are Auth'n'Auth keys (the second token kind). */
+static gboolean
+is_auth_n_auth (RelinkKeysetPage *self)
+{
+  return self->provider != NULL && relink_provider_get_auth_n_auth (self->provider) != NULL
+         && adw_combo_row_get_selected (self->kind_row) == 1;
+}
+
+/* The profile's extra values for the kind of keys being typed. */
+static GPtrArray *
+kind_fields (RelinkKeysetPage *self)
+{
+  if (is_auth_n_auth (self))
+    return relink_provider_get_auth_n_auth (self->provider)->keyset_fields;
+  return relink_provider_get_keyset_fields (self->provider);
+}
+
 static gboolean
 needs_client_secret (RelinkKeysetPage *self)
 {
-  return self->provider != NULL && relink_provider_get_needs_client_secret (self->provider);
+  /* An Auth'n'Auth Cert ID is always needed. */
+  return self->provider != NULL
+         && (is_auth_n_auth (self) || relink_provider_get_needs_client_secret (self->provider));
 }
 
 static gboolean
 has_secret_lifetime (RelinkKeysetPage *self)
 {
-  return self->provider != NULL && relink_provider_get_client_secret_lifetime (self->provider) > 0;
+  return self->provider != NULL && !is_auth_n_auth (self)
+         && relink_provider_get_client_secret_lifetime (self->provider) > 0;
 }
 
 static void
@@ -247,7 +270,12 @@ fill_keyset_choices (RelinkKeysetPage *self)
 
       name = relink_keyset_dup_display_name (keyset);
       /* The client id identifies the app; it is not a secret. */
-      subtitle = g_strdup_printf (_ ("Client ID %s"), relink_keyset_get_client_id (keyset));
+      if (g_strcmp0 (relink_keyset_get_grant_kind (keyset), RELINK_GRANT_KIND_AUTH_N_AUTH) == 0)
+        subtitle
+            /* Translators: %s is an eBay App ID (not a secret). */
+            = g_strdup_printf (_ ("Auth'n'Auth · App ID %s"), relink_keyset_get_client_id (keyset));
+      else
+        subtitle = g_strdup_printf (_ ("Client ID %s"), relink_keyset_get_client_id (keyset));
       check = add_keyset_choice (self, keyset, GTK_CHECK_BUTTON (first_check), name, subtitle);
       if (first_check == NULL)
         first_check = check;
@@ -267,7 +295,15 @@ fill_keyset_choices (RelinkKeysetPage *self)
 static void
 fill_redirect_help (RelinkKeysetPage *self)
 {
-  if (relink_provider_get_redirect_style (self->provider) == RELINK_REDIRECT_STYLE_RUNAME)
+  if (is_auth_n_auth (self))
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->redirect_row), _ ("RuName"));
+      gtk_label_set_text (self->redirect_help_label,
+                          _ ("App ID, Dev ID and Cert ID are under Application Keys in the eBay "
+                             "Developer Portal; the RuName under User Tokens → “Get a Token from "
+                             "eBay via Your Application” (Auth'n'Auth)."));
+    }
+  else if (relink_provider_get_redirect_style (self->provider) == RELINK_REDIRECT_STYLE_RUNAME)
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->redirect_row), _ ("RuName"));
       gtk_label_set_text (self->redirect_help_label,
@@ -288,7 +324,7 @@ fill_redirect_help (RelinkKeysetPage *self)
 static void
 fill_field_rows (RelinkKeysetPage *self)
 {
-  GPtrArray *fields = relink_provider_get_keyset_fields (self->provider);
+  GPtrArray *fields = kind_fields (self);
 
   relink_form_remove_all (GTK_WIDGET (self->fields_list));
   relink_form_remove_all (GTK_WIDGET (self->fields_help_box));
@@ -362,6 +398,35 @@ fill_expiry (RelinkKeysetPage *self)
   gtk_label_set_text (self->expiry_help_label, help);
 }
 
+/* The rows that differ between OAuth and Auth'n'Auth keys. */
+static void
+fill_kind_form (RelinkKeysetPage *self)
+{
+  gboolean auth_n_auth = is_auth_n_auth (self);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->client_id_row),
+                                 auth_n_auth ? _ ("App ID") : _ ("Client ID"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->client_secret_row),
+                                 auth_n_auth ? _ ("Cert ID") : _ ("Client Secret"));
+  gtk_widget_set_visible (GTK_WIDGET (self->client_secret_row), needs_client_secret (self));
+  fill_redirect_help (self);
+  fill_field_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->fields_group),
+                          self->chosen_keyset == NULL && self->field_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_group),
+                          self->chosen_keyset == NULL && has_secret_lifetime (self));
+}
+
+static void
+kind_changed_cb (RelinkKeysetPage *self)
+{
+  if (self->provider == NULL)
+    return;
+
+  fill_kind_form (self);
+  emit_changed (self);
+}
+
 static void
 fill_provider_form (RelinkKeysetPage *self)
 {
@@ -378,9 +443,19 @@ fill_provider_form (RelinkKeysetPage *self)
   adw_combo_row_set_model (self->environment_row, G_LIST_MODEL (env_names));
   adw_combo_row_set_selected (self->environment_row, 0);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->client_secret_row), needs_client_secret (self));
-  fill_redirect_help (self);
-  fill_field_rows (self);
+  /* Only where the profile offers a second kind is there a choice. */
+  {
+    g_autoptr (GtkStringList) kinds = gtk_string_list_new (NULL);
+
+    gtk_string_list_append (kinds, _ ("OAuth"));
+    gtk_string_list_append (kinds, _ ("Auth'n'Auth (Trading API)"));
+    adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
+    adw_combo_row_set_selected (self->kind_row, 0);
+    gtk_widget_set_visible (GTK_WIDGET (self->kind_row),
+                            relink_provider_get_auth_n_auth (self->provider) != NULL);
+  }
+
+  fill_kind_form (self);
   fill_expiry (self);
 }
 
@@ -467,6 +542,8 @@ relink_keyset_page_build_keyset (RelinkKeysetPage *self, GHashTable *secrets)
   relink_keyset_set_client_id (keyset, client_id);
   relink_keyset_set_redirect (keyset, redirect);
   relink_keyset_set_created_at (keyset, relink_now ());
+  if (is_auth_n_auth (self))
+    relink_keyset_set_grant_kind (keyset, RELINK_GRANT_KIND_AUTH_N_AUTH);
 
   if (needs_client_secret (self))
     g_hash_table_insert (secrets, g_strdup ("client_secret"),
@@ -575,6 +652,7 @@ relink_keyset_page_class_init (RelinkKeysetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, existing_group);
   gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, keyset_list);
   gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, new_keys_group);
+  gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, kind_row);
   gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, environment_row);
   gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, label_row);
   gtk_widget_class_bind_template_child (widget_class, RelinkKeysetPage, client_id_row);
@@ -608,4 +686,6 @@ relink_keyset_page_init (RelinkKeysetPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (editables); i++)
     g_signal_connect_object (editables[i], "changed", G_CALLBACK (row_changed_cb), self,
                              G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->kind_row, "notify::selected", G_CALLBACK (kind_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }

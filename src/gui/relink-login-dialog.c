@@ -562,14 +562,59 @@ update_title (RelinkLoginDialog *self)
                                     hint, -1);
 }
 
-/* A new attempt from scratch: new sign-in (state, PKCE), new ephemeral
- * network session, new view. Nothing of an earlier attempt is reused. */
+/* The sign-in page is known: show it. */
+static void
+show_sign_in_page (RelinkLoginDialog *self)
+{
+  g_autofree char *host = NULL;
+  const char *authorize_url = relink_sign_in_get_authorize_url (self->sign_in);
+
+  if (!relink_uri_is_secure (authorize_url))
+    {
+      show_insecure (self, authorize_url);
+      return;
+    }
+
+  /* Until the first page commits, its host is known but its TLS state not. */
+  host = relink_uri_dup_host (authorize_url);
+  gtk_label_set_text (self->host_label, host);
+  gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
+
+  /* WebKit asks for the first decide-navigation from its web process,
+   * so after the state below is set. */
+  relink_login_view_load (self->login_view, authorize_url);
+  set_state (self, LOGIN_STATE_WEB);
+}
+
+static void
+prepared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkLoginDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* A newer attempt (or closing) replaced this one. */
+  if (!relink_sign_in_prepare_finish (RELINK_SIGN_IN (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && (gpointer) source == (gpointer) self->sign_in)
+        show_sign_in_error (self, error);
+      return;
+    }
+
+  if ((gpointer) source != (gpointer) self->sign_in || self->state != LOGIN_STATE_STARTING)
+    return;
+
+  show_sign_in_page (self);
+}
+
+/* A new attempt from scratch: new sign-in (state, PKCE; for eBay
+ * Auth'n'Auth a new Trading session), new ephemeral network session, new
+ * view. Nothing of an earlier attempt is reused. */
 static void
 start_login (RelinkLoginDialog *self)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *host = NULL;
-  const char *authorize_url;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -587,24 +632,12 @@ start_login (RelinkLoginDialog *self)
 
   update_title (self);
 
-  authorize_url = relink_sign_in_get_authorize_url (self->sign_in);
-  if (!relink_uri_is_secure (authorize_url))
-    {
-      show_insecure (self, authorize_url);
-      return;
-    }
-
-
-  /* Until the first page commits, its host is known but its TLS state not. */
-  host = relink_uri_dup_host (authorize_url);
-  gtk_label_set_text (self->host_label, host);
-  gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->insecure_label), FALSE);
-
-  /* WebKit asks for the first decide-navigation from its web process,
-   * so after the state below is set. */
-  relink_login_view_load (self->login_view, authorize_url);
-  set_state (self, LOGIN_STATE_WEB);
+  /* OAuth 2.0 knows its page at once; eBay Auth'n'Auth asks eBay first. */
+  if (relink_sign_in_get_authorize_url (self->sign_in) != NULL)
+    show_sign_in_page (self);
+  else
+    relink_sign_in_prepare_async (self->sign_in, self->cancellable, prepared_cb,
+                                  g_object_ref (self));
 }
 
 static void

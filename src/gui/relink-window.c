@@ -13,6 +13,7 @@
 #include "relink-add-account-dialog.h"
 #include "relink-countdown-ticker.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
 #include "relink-window-private.h"
@@ -80,6 +81,8 @@ static GParamSpec *properties[N_PROPS];
 static gboolean
 account_needs_attention (RelinkWindow *self, RelinkAccount *account, RelinkAccountState *state)
 {
+  /* An account is as urgent as its most urgent grant, as its row shows. */
+  account = relink_grant_most_urgent (account, self->sort_now, self->soon_threshold);
   *state = relink_account_get_state (account, self->sort_now, self->soon_threshold);
 
   return relink_expiry_state_needs_attention (*state);
@@ -106,8 +109,10 @@ compare_accounts (gconstpointer a, gconstpointer b, gpointer user_data)
     return state_a < state_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
 
   /* Soonest expiry first; no known expiry last. */
-  expires_a = relink_account_get_refresh_expires_at (account_a);
-  expires_b = relink_account_get_refresh_expires_at (account_b);
+  expires_a = relink_account_get_refresh_expires_at (
+      relink_grant_most_urgent (account_a, self->sort_now, self->soon_threshold));
+  expires_b = relink_account_get_refresh_expires_at (
+      relink_grant_most_urgent (account_b, self->sort_now, self->soon_threshold));
   if (expires_a != expires_b)
     {
       if (expires_a == 0)
@@ -748,7 +753,8 @@ relink_window_constructed (GObject *object)
   /* Typing anywhere in the window searches. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
-  self->ticker = relink_countdown_ticker_new (accounts);
+  /* Every grant: a further grant's change or expiry moves its account too. */
+  self->ticker = relink_countdown_ticker_new (relink_account_manager_get_grants (self->manager));
   g_signal_connect_object (self->ticker, "tick", G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->ticker, "account-changed", G_CALLBACK (account_changed_cb), self,
                            G_CONNECT_SWAPPED);

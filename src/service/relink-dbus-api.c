@@ -11,6 +11,7 @@
 #include "relink-dbus-api.h"
 #include "relink-dbus-generated.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relink-token-failure.h"
@@ -154,23 +155,42 @@ token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   skeleton = g_object_get_data (G_OBJECT (invocation), "relink-skeleton");
-  relink_dbus_accounts_complete_get_access_token (skeleton, invocation, token, expires_at);
+  if (g_str_equal (g_dbus_method_invocation_get_method_name (invocation), "GetGrantAccessToken"))
+    relink_dbus_accounts_complete_get_grant_access_token (skeleton, invocation, token, expires_at);
+  else
+    relink_dbus_accounts_complete_get_access_token (skeleton, invocation, token, expires_at);
   relink_secret_free (token);
 }
 
+/* GetAccessToken (account) and GetGrantAccessToken (account, grant): the
+ * first is the second with the account's first grant. */
 static void
 answer_get_access_token (RelinkDBusApi *self, GDBusMethodInvocation *invocation)
 {
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
   const char *name = NULL;
+  const char *grant_name = "";
   RelinkAccount *account;
 
-  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
+  if (g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(ss)")))
+    g_variant_get (parameters, "(&s&s)", &name, &grant_name);
+  else
+    g_variant_get (parameters, "(&s)", &name);
   account = name[0] != '\0' ? relink_account_manager_lookup_account (self->manager, name) : NULL;
   if (account == NULL)
     {
       g_dbus_method_invocation_return_error (
           invocation, RELINK_DBUS_API_ERROR, RELINK_DBUS_API_ERROR_NO_SUCH_ACCOUNT,
           _ ("There is no account “%s”. ListAccounts names the accounts."), name);
+      return;
+    }
+  if (grant_name[0] != '\0' && (account = relink_grant_lookup (account, grant_name)) == NULL)
+    {
+      g_dbus_method_invocation_return_error (
+          invocation, RELINK_DBUS_API_ERROR, RELINK_DBUS_API_ERROR_NO_SUCH_ACCOUNT,
+          /* Translators: "The account “Shop A” has no token “auth-n-auth”. …" */
+          _ ("The account “%s” has no token “%s”. ListAccounts names each account’s grants."), name,
+          grant_name);
       return;
     }
 
@@ -215,6 +235,16 @@ handle_get_access_token_cb (RelinkDBusAccounts *skeleton,
   return handle_method_cb (skeleton, invocation, self);
 }
 
+static gboolean
+handle_get_grant_access_token_cb (RelinkDBusAccounts *skeleton,
+                                  GDBusMethodInvocation *invocation,
+                                  const char *account,
+                                  const char *grant,
+                                  RelinkDBusApi *self)
+{
+  return handle_method_cb (skeleton, invocation, self);
+}
+
 /* Signals */
 
 static gboolean look_cb (gpointer user_data);
@@ -232,7 +262,8 @@ look_soon (RelinkDBusApi *self)
 static void
 look (RelinkDBusApi *self, gboolean announce)
 {
-  GListModel *model = relink_account_manager_get_accounts (self->manager);
+  /* Every grant: an account's further grants change on their own. */
+  GListModel *model = relink_account_manager_get_grants (self->manager);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gint64 now = relink_now ();
   gint64 threshold = soon_threshold (self);
@@ -351,8 +382,7 @@ relink_dbus_api_dispose (GObject *object)
       g_clear_pointer (&self->timer, g_source_unref);
     }
   if (self->manager != NULL)
-    g_signal_handlers_disconnect_by_data (relink_account_manager_get_accounts (self->manager),
-                                          self);
+    g_signal_handlers_disconnect_by_data (relink_account_manager_get_grants (self->manager), self);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->service);
   g_clear_object (&self->manager);
@@ -394,6 +424,8 @@ relink_dbus_api_init (RelinkDBusApi *self)
   g_signal_connect (self->skeleton, "handle-list-accounts", G_CALLBACK (handle_method_cb), self);
   g_signal_connect (self->skeleton, "handle-get-access-token",
                     G_CALLBACK (handle_get_access_token_cb), self);
+  g_signal_connect (self->skeleton, "handle-get-grant-access-token",
+                    G_CALLBACK (handle_get_grant_access_token_cb), self);
 }
 
 RelinkDBusApi *
@@ -452,7 +484,7 @@ relink_dbus_api_set_ready (RelinkDBusApi *self,
 
       self->service = g_object_ref (service);
       self->manager = g_object_ref (relink_token_service_get_manager (service));
-      accounts = relink_account_manager_get_accounts (self->manager);
+      accounts = relink_account_manager_get_grants (self->manager);
       for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
         {
           g_autoptr (RelinkAccount) account = g_list_model_get_item (accounts, i);

@@ -13,6 +13,7 @@
 
 #include "relink-expiry.h"
 #include "relink-fdo-notifier.h"
+#include "relink-grant.h"
 #include "relink-reminder-schedule.h"
 #include "relink-reminder-service-private.h"
 #include "relink-wall-timer.h"
@@ -456,6 +457,20 @@ account_provider_name (RelinkAccount *account)
   return provider ? relink_provider_get_name (provider) : NULL;
 }
 
+/* "Shop A", or "Shop A (Auth'n'Auth)" for one of several grants. */
+static char *
+grant_display_name (RelinkAccount *grant)
+{
+  RelinkAccount *account = relink_account_get_account (grant);
+
+  if (g_list_model_get_n_items (relink_account_get_extra_grants (account)) == 0)
+    return g_strdup (relink_account_get_display_name (account));
+
+  /* Translators: an account and one of its tokens: "Shop A (Auth'n'Auth)". */
+  return g_strdup_printf (_ ("%s (%s)"), relink_account_get_display_name (account),
+                          relink_grant_get_label (grant));
+}
+
 static GPtrArray *
 list_items (GListModel *model)
 {
@@ -487,7 +502,8 @@ plan (RelinkReminderService *self)
     return;
 
   now = self->clock (self->clock_data);
-  accounts = list_items (relink_account_manager_get_accounts (self->manager));
+  /* Per grant: an account's further grants have reminders of their own. */
+  accounts = list_items (relink_account_manager_get_grants (self->manager));
   keysets = list_items (relink_account_manager_get_keysets (self->manager));
   keyset_leads = relink_reminder_default_leads (RELINK_REMINDER_SUBJECT_KEYSET, &n_keyset_leads);
 
@@ -512,8 +528,12 @@ plan (RelinkReminderService *self)
       else
         {
           if (p.due)
-            show (self, RELINK_REMINDER_SUBJECT_ACCOUNT, id, account_provider_name (account),
-                  relink_account_get_display_name (account), &p.reminder, now);
+            {
+              g_autofree char *name = grant_display_name (account);
+
+              show (self, RELINK_REMINDER_SUBJECT_ACCOUNT, id, account_provider_name (account),
+                    name, &p.reminder, now);
+            }
           if (p.save)
             remember (self, id, &p.reminder);
         }
@@ -634,7 +654,7 @@ static void
 rewatch (RelinkReminderService *self)
 {
   unwatch_all (self);
-  watch_model (self, relink_account_manager_get_accounts (self->manager));
+  watch_model (self, relink_account_manager_get_grants (self->manager));
   watch_model (self, relink_account_manager_get_keysets (self->manager));
 }
 
@@ -861,7 +881,7 @@ relink_reminder_service_start (RelinkReminderService *self)
   g_source_set_static_name (self->timer, "[relink] reminders");
   g_source_attach (self->timer, NULL);
 
-  g_signal_connect_object (relink_account_manager_get_accounts (self->manager), "items-changed",
+  g_signal_connect_object (relink_account_manager_get_grants (self->manager), "items-changed",
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (relink_account_manager_get_keysets (self->manager), "items-changed",
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
@@ -902,7 +922,7 @@ relink_reminder_service_stop (RelinkReminderService *self)
     }
   unwatch_notification_services (self);
 
-  g_signal_handlers_disconnect_by_func (relink_account_manager_get_accounts (self->manager),
+  g_signal_handlers_disconnect_by_func (relink_account_manager_get_grants (self->manager),
                                         items_changed_cb, self);
   g_signal_handlers_disconnect_by_func (relink_account_manager_get_keysets (self->manager),
                                         items_changed_cb, self);

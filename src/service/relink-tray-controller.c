@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-tray-controller-private.h"
 #include "relink-wall-timer.h"
 
@@ -214,7 +215,9 @@ update (RelinkTrayController *self)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (RelinkAccount) account = g_list_model_get_item (accounts, i);
+      g_autoptr (RelinkAccount) item = g_list_model_get_item (accounts, i);
+      /* An account is listed with its most urgent grant, whose Renew it offers. */
+      RelinkAccount *account = relink_grant_most_urgent (item, now, soon);
       Entry entry = { account, 0, relink_account_get_refresh_expires_at (account) };
 
       entry.state = relink_account_get_state (account, now, soon);
@@ -307,7 +310,8 @@ unwatch_all (RelinkTrayController *self)
 static void
 rewatch (RelinkTrayController *self)
 {
-  GListModel *accounts = relink_account_manager_get_accounts (self->manager);
+  /* Every grant: a further grant's change moves its account. */
+  GListModel *accounts = relink_account_manager_get_grants (self->manager);
   guint n = g_list_model_get_n_items (accounts);
 
   unwatch_all (self);
@@ -443,7 +447,7 @@ relink_tray_controller_new (GApplication *application,
   g_source_set_static_name (self->timer, "[relink] tray");
   g_source_attach (self->timer, NULL);
 
-  g_signal_connect_object (relink_account_manager_get_accounts (manager), "items-changed",
+  g_signal_connect_object (relink_account_manager_get_grants (manager), "items-changed",
                            G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (relink_account_manager_get_keysets (manager), "items-changed",
                            G_CALLBACK (keysets_changed_cb), self, G_CONNECT_SWAPPED);

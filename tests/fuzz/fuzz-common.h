@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 /* clang-format off */
 #define RELINK_FUZZ_TARGETS(X) \
   X (json) X (profile) X (token_response) X (oauth_error) X (identity) X (discovery) \
-  X (token_set) X (keyset_extras) X (redirect) X (store) X (uri)
+  X (token_set) X (keyset_extras) X (redirect) X (store) X (uri) X (xml)
 /* clang-format on */
 RELINK_FUZZ_TARGETS (RELINK_FUZZ_DECLARE)
 #else

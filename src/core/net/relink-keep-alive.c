@@ -7,6 +7,7 @@
 
 #include "relink-backoff.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-keep-alive-private.h"
 #include "relink-wall-timer.h"
 
@@ -219,6 +220,11 @@ relink_keep_alive_get_account_deadline (RelinkKeepAlive *self, RelinkAccount *ac
    * someone must act first, and refreshing again would not help. */
   if (relink_account_get_status (account) != RELINK_ACCOUNT_STATUS_CONNECTED
       || !relink_provider_get_refresh_extends (provider))
+    return RELINK_KEEP_ALIVE_NEVER;
+
+  /* A kind without refresh tokens (eBay Auth'n'Auth) cannot be kept
+   * alive: its reminders ask the seller to sign in in time. */
+  if (!relink_grant_kind_has_refresh_token (relink_grant_get_kind (account)))
     return RELINK_KEEP_ALIVE_NEVER;
 
   renewed_at = MAX (relink_account_get_last_refresh_at (account),
@@ -452,7 +458,8 @@ relink_keep_alive_start (RelinkKeepAlive *self)
     return;
 
   manager = relink_token_service_get_manager (self->service);
-  g_set_object (&self->accounts, relink_account_manager_get_accounts (manager));
+  /* Every grant is kept alive on its own: an account's further grants too. */
+  g_set_object (&self->accounts, relink_account_manager_get_grants (manager));
 
   self->timer = relink_wall_timer_source_new (G_MAXINT64);
   g_source_set_callback (self->timer, timer_cb, self, NULL);

@@ -44,8 +44,17 @@ G_DECLARE_FINAL_TYPE (RelinkSignIn, relink_sign_in, RELINK, SIGN_IN, GObject)
 RelinkSignIn *
 relink_sign_in_new (RelinkAccountManager *manager, RelinkAccount *account, GError **error);
 RelinkAccount *relink_sign_in_get_account (RelinkSignIn *self);
+/* NULL for an Auth'n'Auth sign-in. */
 RelinkAuthRequest *relink_sign_in_get_request (RelinkSignIn *self);
-/* The consent page to open (in the login view or the system browser). */
+/* Makes the consent page known: at once for OAuth 2.0, after a Trading
+ * GetSessionID for an eBay Auth'n'Auth keyset. Call it first. */
+void relink_sign_in_prepare_async (RelinkSignIn *self,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean relink_sign_in_prepare_finish (RelinkSignIn *self, GAsyncResult *result, GError **error);
+/* The consent page to open (in the login view or the system browser);
+ * NULL for Auth'n'Auth until prepared. */
 const char *relink_sign_in_get_authorize_url (RelinkSignIn *self);
 /* Whether a navigation to @uri is the redirect back to Relink, which must
  * be caught and never loaded. */

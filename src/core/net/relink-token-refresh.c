@@ -225,6 +225,16 @@ prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
         }
     }
 
+  /* A kind without refresh tokens (eBay Auth'n'Auth) that lapsed needs a
+   * new sign-in: nothing to ask the marketplace, no failed refresh. */
+  if (refresh->target.kind->refresh_async == NULL)
+    {
+      error = relink_token_kind_no_refresh_error (
+          refresh->names.display_name, refresh->target.grant_label,
+          relink_token_set_get_access_expires_at (refresh->target.tokens));
+      goto fail;
+    }
+
   if (refresh->target.needs_client_secret)
     {
       refresh->target.client_secret = relink_secrets_lookup_keyset_secret_sync (
@@ -394,7 +404,7 @@ judge_failure (Refresh *refresh)
 
   if (relink_token_failure_is_keyset_error (refresh->error))
     {
-      GListModel *accounts = relink_account_manager_get_accounts (self->manager);
+      GListModel *accounts = relink_account_manager_get_grants (self->manager);
       guint n = g_list_model_get_n_items (accounts);
 
       verdict->flag_keyset = TRUE;
@@ -422,15 +432,14 @@ judge_failure (Refresh *refresh)
 }
 
 static void
-oauth_refresh_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+kind_refresh_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Refresh *refresh = user_data;
   g_autoptr (RelinkTokenSet) tokens = NULL;
 
   g_clear_pointer (&refresh->target.client_secret, relink_secret_free);
 
-  tokens
-      = relink_oauth_client_refresh_finish (RELINK_OAUTH_CLIENT (object), result, &refresh->error);
+  tokens = refresh->target.kind->refresh_finish (object, result, &refresh->error);
   if (tokens == NULL)
     {
       refresh->outcome = OUTCOME_FAILED;
@@ -449,7 +458,6 @@ static void
 prepare_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Refresh *refresh = user_data;
-  RelinkOAuthClient *client;
 
   if (!g_task_propagate_boolean (G_TASK (result), &refresh->error))
     {
@@ -467,10 +475,8 @@ prepare_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   /* Not cancellable: once sent, a rotating refresh token may be spent at
    * the marketplace, and its answer must be saved. */
-  client = relink_account_manager_get_oauth_client (refresh->self->manager);
-  relink_oauth_client_refresh_async (client, refresh->target.provider, refresh->target.keyset,
-                                     refresh->target.tokens, refresh->target.client_secret, NULL,
-                                     oauth_refresh_cb, refresh);
+  refresh->target.kind->refresh_async (refresh->self, &refresh->target, NULL, kind_refresh_cb,
+                                       refresh);
 }
 
 static void
@@ -518,7 +524,7 @@ refresh_complete (Refresh *refresh)
 
   if (refresh->verdict.flag_keyset)
     {
-      GListModel *accounts = relink_account_manager_get_accounts (self->manager);
+      GListModel *accounts = relink_account_manager_get_grants (self->manager);
       guint n = g_list_model_get_n_items (accounts);
 
       relink_keyset_set_invalid (refresh->target.keyset, TRUE);

@@ -87,7 +87,8 @@ revoke_prepare_thread (GTask *task,
 
   data->target.tokens
       = relink_secrets_lookup_tokens_sync (secrets, data->target.account_id, cancellable, &error);
-  if (error == NULL && data->target.tokens != NULL && data->has_revoke_url
+  if (error == NULL && data->target.tokens != NULL
+      && (data->has_revoke_url || data->target.kind->calls_need_client_secret)
       && data->target.needs_client_secret)
     data->target.client_secret = relink_secrets_lookup_keyset_secret_sync (
         secrets, data->target.keyset_id, "client_secret", cancellable, &error);
@@ -197,7 +198,9 @@ oauth_revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&data->target.client_secret, relink_secret_free);
   g_clear_pointer (&data->access_token, relink_secret_free);
 
-  if (data->revokes_application)
+  if (data->target.kind->revoke_finish != NULL)
+    done = data->target.kind->revoke_finish (object, result, &error);
+  else if (data->revokes_application)
     done = relink_oauth_client_revoke_application_finish (RELINK_OAUTH_CLIENT (object), result,
                                                           &error);
   else
@@ -257,6 +260,17 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, error);
+      return;
+    }
+
+  /* A kind with its own revocation (relink-token-kinds.c) withdraws its
+   * token that way. */
+  if (data->target.kind->revoke_async != NULL && data->target.tokens != NULL
+      && relink_token_set_get_access_token (data->target.tokens) != NULL)
+    {
+      data->target.kind->revoke_async (self, &data->target,
+                                       relink_token_set_get_access_token (data->target.tokens),
+                                       cancellable, oauth_revoke_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -343,6 +357,7 @@ relink_token_service_revoke_async (RelinkTokenService *self,
   const RelinkProviderEnvironment *env;
   RevokeData *data;
   GError *error = NULL;
+  gboolean is_oauth2;
 
   g_return_if_fail (RELINK_IS_TOKEN_SERVICE (self));
   g_return_if_fail (RELINK_IS_ACCOUNT (account));
@@ -361,8 +376,11 @@ relink_token_service_revoke_async (RelinkTokenService *self,
   env = relink_provider_get_environment (data->target.provider,
                                          relink_keyset_get_environment (data->target.keyset));
   data->last_refresh_at = relink_account_get_last_refresh_at (account);
-  data->has_revoke_url = env != NULL && env->revoke_url != NULL;
-  data->revokes_application = env != NULL && env->revoke_application_url != NULL;
+  /* The profile's revocation endpoints are about OAuth 2.0 grants; other
+   * kinds revoke their own way (relink-token-kinds.c), or not at all. */
+  is_oauth2 = g_strcmp0 (data->target.kind->kind, RELINK_GRANT_KIND_OAUTH2) == 0;
+  data->has_revoke_url = is_oauth2 && env != NULL && env->revoke_url != NULL;
+  data->revokes_application = is_oauth2 && env != NULL && env->revoke_application_url != NULL;
   data->user_id = g_strdup (relink_account_get_identity_id (account));
   data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
 

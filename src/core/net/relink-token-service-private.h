@@ -11,6 +11,7 @@
 #pragma once
 
 #include "relink-account-lock.h"
+#include "relink-identity.h"
 #include "relink-oauth-error.h"
 #include "relink-token-failure.h"
 #include "relink-token-service.h"
@@ -32,6 +33,8 @@ struct _RelinkTokenService
   GHashTable *retries;
 };
 
+typedef struct _RelinkTokenKind RelinkTokenKind;
+
 /* The account an operation on tokens is about: its objects and, copied
  * on the main thread, what the worker threads read; then what they hold
  * while they work. */
@@ -44,6 +47,8 @@ typedef struct
   char *keyset_id;
   char *program;
   gboolean needs_client_secret;
+  const RelinkTokenKind *kind; /* the grant kind's operations (relink-token-kinds.c) */
+  const char *grant_label;     /* "OAuth", "Auth'n'Auth": static, translated */
 
   RelinkAccountLock *lock;
   RelinkTokenSet *tokens;
@@ -98,5 +103,62 @@ void relink_token_service_refresh_tokens (RelinkTokenService *self,
                                           RelinkAccount *account,
                                           gboolean forced,
                                           GTask *task);
+
+/* What the token service does differently per grant kind (HACKING.md,
+ * "Grant kind"): the one place it dispatches on the kind, in
+ * relink-token-kinds.c. Each call's result comes to @callback with the
+ * object that did the work as its source; pass that to the finish. */
+struct _RelinkTokenKind
+{
+  const char *kind; /* RELINK_GRANT_KIND_* */
+  /* The kind's own Test and Revoke calls authenticate with the keyset's
+   * client secret (eBay's Cert ID): the service reads it from the keyring
+   * into target->client_secret before them. */
+  gboolean calls_need_client_secret;
+
+  /* Refreshes target->tokens (with target->client_secret). NULL for a
+   * kind without refresh tokens: a lapsed grant of it needs a new
+   * sign-in, and never counts as a failed refresh. */
+  void (*refresh_async) (RelinkTokenService *self,
+                         RelinkTokenTarget *target,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data);
+  RelinkTokenSet *(*refresh_finish) (GObject *source, GAsyncResult *result, GError **error);
+
+  /* Who @access_token belongs to, for Test: a RelinkIdentity, or
+   * RELINK_OAUTH_ERROR_INVALID_GRANT when the marketplace refuses the
+   * token. NULL: Test answers "not available" for the kind. */
+  void (*fetch_identity_async) (RelinkTokenService *self,
+                                RelinkTokenTarget *target,
+                                const char *access_token,
+                                const char *shared_secret,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+  RelinkIdentity *(*fetch_identity_finish) (GObject *source, GAsyncResult *result, GError **error);
+
+  /* Withdraws the grant at the marketplace with @token (the kind's own
+   * revocation, e.g. eBay's RevokeToken). NULL for OAuth 2.0, whose RFC
+   * 7009 and application revocations are relink-token-revoke.c's, and for
+   * a kind that cannot be asked: the tokens are then only forgotten here
+   * and the seller is sent to the connected-apps page. */
+  void (*revoke_async) (RelinkTokenService *self,
+                        RelinkTokenTarget *target,
+                        const char *token,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data);
+  gboolean (*revoke_finish) (GObject *source, GAsyncResult *result, GError **error);
+};
+
+/* The operations of @kind (RELINK_GRANT_KIND_*); an unknown kind gets a
+ * table with none, so nothing is sent on its behalf. */
+const RelinkTokenKind *relink_token_kind_lookup (const char *kind);
+/* The error of a grant that lapsed (or must be refreshed) but has no
+ * refresh token: the seller signs in again. @display_name names the
+ * account, @label the grant ("Auth'n'Auth"), @expires_at when it lapsed. */
+GError *
+relink_token_kind_no_refresh_error (const char *display_name, const char *label, gint64 expires_at);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "relink-backoff.h"
 #include "relink-expiry.h"
+#include "relink-grant.h"
 #include "relink-token-service-private.h"
 
 /* The quark name is spelt with hyphens, which clang-format would space. */
@@ -270,6 +271,8 @@ relink_token_target_init (RelinkTokenTarget *target,
   target->program = g_strdup (relink_account_manager_get_program (self->manager));
   target->needs_client_secret
       = relink_provider_get_client_auth (provider) != RELINK_CLIENT_AUTH_NONE;
+  target->kind = relink_token_kind_lookup (relink_grant_get_kind (account));
+  target->grant_label = relink_grant_get_label (account);
   return TRUE;
 }
 

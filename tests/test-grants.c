@@ -1,0 +1,613 @@
+/* test-grants.c: accounts with several grants (HACKING.md, "Grant") over
+ * a real store and the real keyring of the private test session: the
+ * model, the migration of today's files, per-grant state, reminders and
+ * the token service's dispatch on the grant kind.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "relink-account-json.h"
+#include "relink-account-manager.h"
+#include "relink-backoff.h"
+#include "relink-expiry.h"
+#include "relink-grant.h"
+#include "relink-keep-alive.h"
+#include "relink-reminder-schedule.h"
+#include "relink-test-util.h"
+#include "relink-token-service.h"
+
+#define DAY (G_GINT64_CONSTANT (86400))
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  RelinkAccountManager *manager;
+  RelinkTokenService *service;
+  GAsyncResult *result;
+  GPtrArray *ids; /* keyring items to clear */
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  fixture->dir = relink_test_make_tmp_dir ();
+  fixture->path = g_build_filename (fixture->dir, "relink.db", NULL);
+  fixture->ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_clear_object (&fixture->result);
+  if (fixture->manager != NULL)
+    relink_test_clear_keyring (fixture->manager, fixture->ids);
+  if (fixture->service != NULL)
+    relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->service));
+  if (fixture->manager != NULL)
+    relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
+  g_clear_pointer (&fixture->ids, g_ptr_array_unref);
+  relink_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static void
+open_manager (Fixture *fixture)
+{
+  g_autofree char *providers = g_build_filename (fixture->dir, "providers", NULL);
+  g_autoptr (GError) error = NULL;
+
+  fixture->manager = relink_test_open_manager (fixture->path, providers);
+  g_assert_true (relink_account_manager_load_sync (fixture->manager, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static RelinkKeyset *
+make_keyset (const char *id, const char *provider_id, const char *kind)
+{
+  RelinkKeyset *keyset = relink_keyset_new (id);
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset,
+                                 g_str_equal (provider_id, "ebay") ? "sandbox" : "production");
+  relink_keyset_set_client_id (keyset, g_str_equal (kind, RELINK_GRANT_KIND_AUTH_N_AUTH)
+                                           ? "Agency-Trading-SBX-app"
+                                           : "Agency-Relink-SBX-client");
+  relink_keyset_set_redirect (keyset, "Agency-Relink-SBX-runame");
+  relink_keyset_set_grant_kind (keyset, kind);
+  relink_keyset_set_created_at (keyset, 1);
+  return keyset;
+}
+
+static RelinkAccount *
+make_grant (const char *id,
+            const char *keyset_id,
+            const char *owner_id,
+            const char *name,
+            gint64 expires_at,
+            RelinkAccountStatus status)
+{
+  RelinkAccount *grant = relink_account_new (id);
+
+  relink_account_set_keyset_id (grant, keyset_id);
+  relink_account_set_owner_id (grant, owner_id);
+  relink_account_set_grant_name (grant, name);
+  relink_account_set_identity_id (grant, "eias-shop-a");
+  relink_account_set_identity_name (grant, "shop_a");
+  relink_account_set_authorised_at (grant, expires_at - 540 * DAY);
+  relink_account_set_access_expires_at (grant, expires_at);
+  relink_account_set_refresh_expires_at (grant, expires_at);
+  relink_account_set_status (grant, status);
+  relink_account_set_created_at (grant, 2);
+  if (owner_id == NULL)
+    relink_account_set_nickname (grant, "Shop A");
+  return grant;
+}
+
+/* "Shop A" (a1, OAuth, keys k1) with an Auth'n'Auth grant (g1, keys k2),
+ * each expiring as given; tokens in the keyring for both. */
+static void
+populate_for (Fixture *fixture, const char *provider_id, gint64 oauth_expires, gint64 aan_expires)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkKeyset) k1 = make_keyset ("k1", provider_id, RELINK_GRANT_KIND_OAUTH2);
+  g_autoptr (RelinkKeyset) k2 = make_keyset ("k2", provider_id, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_autoptr (RelinkAccount) a1
+      = make_grant ("a1", "k1", NULL, NULL, oauth_expires, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_autoptr (RelinkAccount) g1 = make_grant ("g1", "k2", "a1", RELINK_GRANT_NAME_AUTH_N_AUTH,
+                                             aan_expires, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
+  g_autoptr (RelinkTokenSet) aan = relink_token_set_new ();
+  g_autoptr (GError) error = NULL;
+
+  store = relink_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (relink_store_save_keyset (store, k1, &error));
+  g_assert_true (relink_store_save_keyset (store, k2, &error));
+  g_assert_true (relink_store_save_account (store, a1, &error));
+  g_assert_true (relink_store_save_account (store, g1, &error));
+  g_assert_no_error (error);
+
+  /* OAuth: an access token valid for two hours, and a refresh token. */
+  relink_token_set_set_access_token (oauth, "v^1.1#oauth-access-a1");
+  relink_token_set_set_refresh_token (oauth, "v^1.1#oauth-refresh-a1");
+  relink_token_set_set_issued_at (oauth, relink_now ());
+  relink_token_set_set_access_expires_at (oauth, relink_now () + 2 * 3600);
+  relink_token_set_set_refresh_expires_at (oauth, oauth_expires);
+  /* Auth'n'Auth: the eBayAuthToken alone, valid until HardExpirationTime. */
+  relink_token_set_set_access_token (aan, "AgAAAA**auth-n-auth-g1");
+  relink_token_set_set_issued_at (aan, aan_expires - 540 * DAY);
+  relink_token_set_set_access_expires_at (aan, aan_expires);
+  relink_token_set_set_refresh_expires_at (aan, aan_expires);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, "a1", "Shop A", oauth, NULL, &error));
+  g_assert_true (
+      relink_secrets_store_tokens_sync (secrets, "g1", "Shop A (Auth'n'Auth)", aan, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup ("a1"));
+  g_ptr_array_add (fixture->ids, g_strdup ("g1"));
+}
+
+static void
+populate (Fixture *fixture, gint64 oauth_expires, gint64 aan_expires)
+{
+  populate_for (fixture, "ebay", oauth_expires, aan_expires);
+}
+
+/* The manager shows one account holding two grants, linked both ways;
+ * ids find grants, names find accounts. */
+static void
+test_model (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  GListModel *accounts;
+  GListModel *grants;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  RelinkAccount *grant;
+
+  populate (fixture, now + 500 * DAY, now + 300 * DAY);
+  open_manager (fixture);
+
+  accounts = relink_account_manager_get_accounts (fixture->manager);
+  grants = relink_account_manager_get_grants (fixture->manager);
+  g_assert_cmpuint (g_list_model_get_n_items (accounts), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (grants), ==, 2);
+
+  account = g_list_model_get_item (accounts, 0);
+  g_assert_cmpstr (relink_account_get_id (account), ==, "a1");
+  g_assert_null (relink_account_get_owner (account));
+  g_assert_cmpuint (g_list_model_get_n_items (relink_account_get_extra_grants (account)), ==, 1);
+
+  grant = relink_grant_lookup (account, RELINK_GRANT_NAME_AUTH_N_AUTH);
+  g_assert_nonnull (grant);
+  g_assert_cmpstr (relink_account_get_id (grant), ==, "g1");
+  g_assert_true (relink_account_get_owner (grant) == account);
+  g_assert_true (relink_account_get_account (grant) == account);
+  g_assert_true (relink_grant_lookup (account, RELINK_GRANT_NAME_OAUTH) == account);
+  g_assert_true (relink_grant_lookup (grant, NULL) == account);
+  g_assert_null (relink_grant_lookup (account, "no-such-grant"));
+  g_assert_cmpstr (relink_grant_get_kind (grant), ==, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  g_assert_cmpstr (relink_grant_get_kind (account), ==, RELINK_GRANT_KIND_OAUTH2);
+  g_assert_false (relink_grant_kind_has_refresh_token (relink_grant_get_kind (grant)));
+  /* Shown under its account's name; the seller's expectation is the account's. */
+  g_assert_cmpstr (relink_account_get_display_name (grant), ==, "Shop A");
+  relink_account_set_expected_identity (account, "shop_a");
+  g_assert_cmpstr (relink_grant_get_expected_identity (grant), ==, "shop_a");
+
+  list = relink_grant_list (grant);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_true (g_ptr_array_index (list, 0) == account);
+  g_assert_true (g_ptr_array_index (list, 1) == grant);
+
+  /* A further grant's id finds it; a nickname finds only the account. */
+  g_assert_true (relink_account_manager_lookup_account (fixture->manager, "g1") == grant);
+  g_assert_true (relink_account_manager_lookup_account (fixture->manager, "shop a") == account);
+  /* Both keysets are in use. */
+  g_assert_cmpuint (relink_account_manager_count_accounts_of_keyset (
+                        fixture->manager, relink_account_get_keyset (grant)),
+                    ==, 1);
+}
+
+/* The row and the JSON show the most urgent grant; each grant keeps its
+ * own state. */
+static void
+test_most_urgent (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  gint64 soon = RELINK_EXPIRY_DEFAULT_SOON_DAYS * DAY;
+  RelinkAccount *account;
+  RelinkAccount *grant;
+  g_autoptr (GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *grants;
+  guint attention = 0;
+
+  /* The Auth'n'Auth token expires in 5 days, the OAuth grant in 500. */
+  populate (fixture, now + 500 * DAY, now + 5 * DAY);
+  open_manager (fixture);
+  account = relink_account_manager_lookup_account (fixture->manager, "a1");
+  grant = relink_account_manager_lookup_account (fixture->manager, "g1");
+
+  g_assert_cmpint (relink_account_get_state (account, now, soon), ==, RELINK_ACCOUNT_STATE_VALID);
+  g_assert_cmpint (relink_account_get_state (grant, now, soon), ==,
+                   RELINK_ACCOUNT_STATE_EXPIRING_SOON);
+  g_assert_true (relink_grant_most_urgent (account, now, soon) == grant);
+
+  g_ptr_array_add (array, g_object_ref (account));
+  root = relink_accounts_to_json (array, now, soon, TRUE, &attention);
+  g_assert_cmpuint (attention, ==, 1);
+  object = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (root), "accounts"), 0);
+  g_assert_cmpint (
+      json_node_get_int (json_object_get_member (json_node_get_object (root), "format_version")),
+      ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "a1");
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "expiring_soon");
+  g_assert_cmpstr (json_object_get_string_member (object, "keyset_id"), ==, "k2");
+  g_assert_cmpint (json_object_get_int_member (object, "refresh_expires_at_unix"), ==,
+                   now + 5 * DAY);
+  grants = json_object_get_array_member (object, "grants");
+  g_assert_cmpuint (json_array_get_length (grants), ==, 2);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (grants, 0), "name"), ==,
+      "oauth");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (grants, 0), "state"), ==,
+      "valid");
+  g_assert_false (
+      json_object_get_boolean_member (json_array_get_object_element (grants, 0), "most_urgent"));
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (grants, 1), "kind"), ==,
+      "auth-n-auth");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (grants, 1), "id"),
+                   ==, "g1");
+  g_assert_true (
+      json_object_get_boolean_member (json_array_get_object_element (grants, 1), "most_urgent"));
+
+  /* When the OAuth grant needs a sign-in, that comes first. */
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
+  g_assert_true (relink_grant_most_urgent (account, now, soon) == account);
+  /* Among equals, the one expiring first. */
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_refresh_expires_at (account, now + 3 * DAY);
+  g_assert_true (relink_grant_most_urgent (account, now, soon) == account);
+}
+
+/* Reminders per grant: the seller's leads apply to each grant, and an
+ * Auth'n'Auth grant always gets one when eBay's HardExpirationWarning
+ * starts, 7 days ahead. */
+static void
+test_reminder_leads (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  const gint64 leads[] = { 30 * DAY }; /* the seller kept only 30 days */
+  RelinkAccount *account;
+  RelinkAccount *grant;
+  RelinkReminderState given = { 0 };
+  RelinkReminderPlan plan;
+  g_autoptr (GArray) aan_leads = NULL;
+  g_autoptr (GArray) oauth_leads = NULL;
+
+  /* Both expire in 6 days 23 hours: inside eBay's warning window. */
+  populate (fixture, now + 7 * DAY - 3600, now + 7 * DAY - 3600);
+  open_manager (fixture);
+  account = relink_account_manager_lookup_account (fixture->manager, "a1");
+  grant = relink_account_manager_lookup_account (fixture->manager, "g1");
+
+  aan_leads = relink_grant_reminder_leads (grant, leads, G_N_ELEMENTS (leads));
+  g_assert_cmpuint (aan_leads->len, ==, 2);
+  g_assert_cmpint (g_array_index (aan_leads, gint64, 0), ==, 30 * DAY);
+  g_assert_cmpint (g_array_index (aan_leads, gint64, 1), ==,
+                   RELINK_GRANT_HARD_EXPIRATION_WARNING_LEAD);
+  oauth_leads = relink_grant_reminder_leads (account, leads, G_N_ELEMENTS (leads));
+  g_assert_cmpuint (oauth_leads->len, ==, 1);
+
+  /* The 30-day reminder was given for both already. */
+  given = (RelinkReminderState){ now + 7 * DAY - 3600, 30 * DAY, now - 23 * DAY };
+  relink_reminder_schedule_account (grant, leads, G_N_ELEMENTS (leads), &given, now, &plan);
+  g_assert_true (plan.due);
+  g_assert_cmpint (plan.reminder.lead, ==, 7 * DAY);
+  relink_reminder_schedule_account (account, leads, G_N_ELEMENTS (leads), &given, now, &plan);
+  g_assert_false (plan.due);
+
+  /* With the 7-day lead given, the next is the expiry itself. */
+  given = (RelinkReminderState){ now + 7 * DAY - 3600, 7 * DAY, now };
+  relink_reminder_schedule_account (grant, leads, G_N_ELEMENTS (leads), &given, now, &plan);
+  g_assert_false (plan.due);
+  g_assert_cmpint (plan.next_deadline, ==, now + 7 * DAY - 3600);
+}
+
+static RelinkTokenService *
+service (Fixture *fixture)
+{
+  if (fixture->service == NULL)
+    fixture->service = relink_token_service_new (fixture->manager);
+  return fixture->service;
+}
+
+static char *
+get_token (Fixture *fixture, RelinkAccount *grant, GError **error)
+{
+  relink_token_service_get_access_token_async (service (fixture), grant, NULL,
+                                               relink_test_result_cb, &fixture->result);
+  relink_test_wait_result (&fixture->result);
+  {
+    g_autoptr (GAsyncResult) result = g_steal_pointer (&fixture->result);
+
+    return relink_token_service_get_access_token_finish (service (fixture), result, NULL, error);
+  }
+}
+
+/* Each grant hands out its own token; a valid Auth'n'Auth token is used
+ * as it is, and a lapsed one needs a sign-in: no request, no failed
+ * refresh, nothing changed in the store or the keyring. */
+static void
+test_token_per_grant (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  RelinkAccount *account;
+  RelinkAccount *grant;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *keyring_before = NULL;
+  g_autofree char *keyring_after = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (RelinkAccount) stored = NULL;
+
+  populate (fixture, now + 500 * DAY, now + 300 * DAY);
+  open_manager (fixture);
+  account = relink_account_manager_lookup_account (fixture->manager, "a1");
+  grant = relink_account_manager_lookup_account (fixture->manager, "g1");
+
+  token = get_token (fixture, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "v^1.1#oauth-access-a1");
+  g_clear_pointer (&token, g_free);
+  token = get_token (fixture, grant, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "AgAAAA**auth-n-auth-g1");
+  g_clear_pointer (&token, g_free);
+
+  /* Lapsed yesterday. */
+  relink_account_set_access_expires_at (grant, now - DAY);
+  relink_account_set_refresh_expires_at (grant, now - DAY);
+  {
+    g_autoptr (RelinkTokenSet) lapsed = relink_test_keyring_tokens (fixture->manager, grant);
+    g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+
+    relink_token_set_set_access_expires_at (lapsed, now - DAY);
+    relink_token_set_set_refresh_expires_at (lapsed, now - DAY);
+    g_assert_true (relink_secrets_store_tokens_sync (secrets, "g1", "Shop A (Auth'n'Auth)", lapsed,
+                                                     NULL, &error));
+    g_assert_no_error (error);
+  }
+  keyring_before = relink_test_keyring_json (fixture->manager, grant);
+
+  token = get_token (fixture, grant, &error);
+  g_assert_null (token);
+  g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NO_REFRESH);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Auth'n'Auth"));
+  g_assert_nonnull (strstr (error->message, "expired on"));
+  g_assert_nonnull (strstr (error->message, "sign in again"));
+  g_assert_null (strstr (error->message, "refresh failed"));
+  g_clear_error (&error);
+
+  keyring_after = relink_test_keyring_json (fixture->manager, grant);
+  g_assert_cmpstr (keyring_after, ==, keyring_before);
+  stored = relink_test_stored_account (fixture->manager, grant);
+  g_assert_cmpint (relink_account_get_status (stored), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_null (relink_account_get_status_message (stored));
+  g_assert_cmpint (relink_account_get_status (grant), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpint (relink_account_get_state (grant, now, 14 * DAY), ==,
+                   RELINK_ACCOUNT_STATE_EXPIRED);
+  history = relink_test_history (fixture->manager, grant);
+  g_assert_cmpuint (history->len, ==, 0);
+  /* The account's other grant is untouched. */
+  token = get_token (fixture, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "v^1.1#oauth-access-a1");
+}
+
+/* Test dispatches on the grant kind: until the Trading client fills in
+ * the Auth'n'Auth kind, it says so instead of calling an OAuth endpoint. */
+static void
+test_test_per_kind (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  populate (fixture, now + 500 * DAY, now + 300 * DAY);
+  open_manager (fixture);
+
+  relink_token_service_test_async (service (fixture),
+                                   relink_account_manager_lookup_account (fixture->manager, "g1"),
+                                   NULL, relink_test_result_cb, &fixture->result);
+  relink_test_wait_result (&fixture->result);
+  text = relink_token_service_test_finish (service (fixture), fixture->result, &error);
+  g_assert_null (text);
+  g_assert_error (error, RELINK_TOKEN_SERVICE_ERROR, RELINK_TOKEN_SERVICE_ERROR_NOT_AVAILABLE);
+  g_assert_nonnull (strstr (error->message, "Auth'n'Auth"));
+}
+
+/* The keep-alive works per grant, and leaves alone a kind without
+ * refresh tokens (on a marketplace whose refreshes extend the grant, so
+ * that only the kind tells them apart). */
+static void
+test_keep_alive (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  g_autoptr (RelinkKeepAlive) keep_alive = NULL;
+  RelinkAccount *account;
+  RelinkAccount *grant;
+
+  populate_for (fixture, "etsy", now + 30 * DAY, now + 30 * DAY);
+  open_manager (fixture);
+  account = relink_account_manager_lookup_account (fixture->manager, "a1");
+  grant = relink_account_manager_lookup_account (fixture->manager, "g1");
+  g_assert_true (relink_provider_get_refresh_extends (relink_account_get_provider (grant)));
+
+  keep_alive = relink_keep_alive_new (service (fixture));
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, account), <,
+                   RELINK_KEEP_ALIVE_NEVER);
+  g_assert_cmpint (relink_keep_alive_get_account_deadline (keep_alive, grant), ==,
+                   RELINK_KEEP_ALIVE_NEVER);
+}
+
+/* Removing the account removes every grant: keyring items first, then
+ * the rows and their history. */
+static void
+test_remove_account (Fixture *fixture, gconstpointer data)
+{
+  gint64 now = relink_now ();
+  RelinkAccount *account;
+  RelinkAccount *grant;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkAccount) grant_ref = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+
+  populate (fixture, now + 500 * DAY, now + 300 * DAY);
+  open_manager (fixture);
+  account = relink_account_manager_lookup_account (fixture->manager, "a1");
+  grant_ref = g_object_ref (relink_account_manager_lookup_account (fixture->manager, "g1"));
+  grant = grant_ref;
+
+  relink_account_manager_remove_account_async (fixture->manager, account, NULL,
+                                               relink_test_result_cb, &fixture->result);
+  g_assert_true (relink_account_manager_remove_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+
+  g_assert_cmpuint (
+      g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_grants (fixture->manager)),
+                    ==, 0);
+  tokens = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (tokens);
+  {
+    g_autoptr (RelinkStore) store = relink_store_open (fixture->path, &error);
+    g_autoptr (GPtrArray) rows = NULL;
+
+    g_assert_no_error (error);
+    rows = relink_store_load_accounts (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, 0);
+  }
+}
+
+/* A store of today's schema (version 1) with accounts, tokens in the
+ * keyring and history opens as version 2 with nothing lost: each account
+ * is one OAuth grant, and its keyring item is read as before. */
+static void
+test_migrate_with_keyring (Fixture *fixture, gconstpointer data)
+{
+  static const char *const v1_sql
+      = "PRAGMA journal_mode = WAL;"
+        "CREATE TABLE keysets (  id TEXT PRIMARY KEY NOT NULL,  provider_id TEXT,"
+        "  environment TEXT,  label TEXT,  client_id TEXT,  redirect TEXT,"
+        "  extras TEXT NOT NULL DEFAULT '{}',  secret_expires_at INTEGER NOT NULL DEFAULT 0,"
+        "  invalid INTEGER NOT NULL DEFAULT 0,  created_at INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE accounts (  id TEXT PRIMARY KEY NOT NULL,  keyset_id TEXT,  nickname TEXT,"
+        "  expected_identity TEXT,  identity_id TEXT,  identity_name TEXT,  scopes TEXT,"
+        "  authorised_at INTEGER NOT NULL DEFAULT 0,  access_expires_at INTEGER NOT NULL DEFAULT 0,"
+        "  refresh_expires_at INTEGER NOT NULL DEFAULT 0,"
+        "  last_refresh_at INTEGER NOT NULL DEFAULT 0,  last_test_at INTEGER NOT NULL DEFAULT 0,"
+        "  last_test_ok INTEGER NOT NULL DEFAULT 0,  last_test_message TEXT,"
+        "  status INTEGER NOT NULL DEFAULT 0,  status_message TEXT,"
+        "  created_at INTEGER NOT NULL DEFAULT 0);"
+        "CREATE INDEX accounts_keyset_id ON accounts (keyset_id);"
+        "CREATE TABLE history (  id INTEGER PRIMARY KEY,  account_id TEXT NOT NULL,"
+        "  at INTEGER NOT NULL,  kind INTEGER NOT NULL,  ok INTEGER NOT NULL,  program TEXT,"
+        "  message TEXT);"
+        "CREATE INDEX history_account_at ON history (account_id, at);"
+        "CREATE TABLE reminders (  account_id TEXT PRIMARY KEY NOT NULL,"
+        "  expires_at INTEGER NOT NULL DEFAULT 0,  lead INTEGER NOT NULL DEFAULT 0,"
+        "  given_at INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE refresh_journal (account_id TEXT PRIMARY KEY NOT NULL,"
+        "  started_at INTEGER NOT NULL DEFAULT 0);"
+        "INSERT INTO keysets VALUES ('k1', 'ebay', 'sandbox', 'Agency', 'client-1', 'RuName-1',"
+        "  '{}', 0, 0, 1);"
+        "INSERT INTO accounts (id, keyset_id, nickname, identity_id, identity_name,"
+        "  authorised_at, access_expires_at, refresh_expires_at, status, created_at) VALUES"
+        "  ('a1', 'k1', 'Shop A', 'U-1', 'shop_a', 1, 4102444800, 4102444800, 1, 1),"
+        "  ('a2', 'k1', 'Shop B', 'U-2', 'shop_b', 1, 4102444800, 4102444800, 1, 2);"
+        "INSERT INTO history (account_id, at, kind, ok, program, message) VALUES"
+        "  ('a1', 100, 0, 1, 'window', 'Connected as shop_a'),"
+        "  ('a2', 200, 2, 1, 'background', 'Refreshed');"
+        "PRAGMA user_version = 1;";
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autofree char *token = NULL;
+  sqlite3 *db = NULL;
+  RelinkAccount *account;
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, v1_sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  /* Today's keyring item: under the account id, as today's builds wrote it. */
+  relink_token_set_set_access_token (tokens, "v^1.1#migrated-access");
+  relink_token_set_set_refresh_token (tokens, "v^1.1#migrated-refresh");
+  relink_token_set_set_issued_at (tokens, relink_now ());
+  relink_token_set_set_access_expires_at (tokens, relink_now () + 7200);
+  relink_token_set_set_refresh_expires_at (tokens, 4102444800);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, "a1", "Shop A", tokens, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup ("a1"));
+
+  open_manager (fixture);
+  g_assert_cmpuint (
+      g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (relink_account_manager_get_grants (fixture->manager)),
+                    ==, 2);
+  account = relink_account_manager_lookup_account (fixture->manager, "Shop A");
+  g_assert_nonnull (account);
+  g_assert_cmpstr (relink_account_get_grant_name (account), ==, RELINK_GRANT_NAME_OAUTH);
+  g_assert_cmpstr (relink_grant_get_kind (account), ==, RELINK_GRANT_KIND_OAUTH2);
+  g_assert_cmpuint (g_list_model_get_n_items (relink_account_get_extra_grants (account)), ==, 0);
+  g_assert_cmpstr (relink_account_get_identity_id (account), ==, "U-1");
+  g_assert_cmpint (relink_account_get_refresh_expires_at (account), ==, 4102444800);
+
+  history = relink_test_history (fixture->manager, account);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpstr (relink_history_entry_get_message (g_ptr_array_index (history, 0)), ==,
+                   "Connected as shop_a");
+
+  /* The keyring item is the account's (now: its OAuth grant's) as before. */
+  token = get_token (fixture, relink_grant_lookup (account, RELINK_GRANT_NAME_OAUTH), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "v^1.1#migrated-access");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func)                                                                            \
+  g_test_add ("/grants/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("model", test_model);
+  ADD ("most-urgent", test_most_urgent);
+  ADD ("reminder-leads", test_reminder_leads);
+  ADD ("token-per-grant", test_token_per_grant);
+  ADD ("test-per-kind", test_test_per_kind);
+  ADD ("keep-alive", test_keep_alive);
+  ADD ("remove-account", test_remove_account);
+  ADD ("migrate-with-keyring", test_migrate_with_keyring);
+
+#undef ADD
+
+  return g_test_run ();
+}
