@@ -476,6 +476,7 @@ test_main_window (void)
   GtkWidget *row;
   GtkWidget *item;
   GtkWidget *button;
+  guint n_retry = 0;
   g_autofree char *item_name = NULL;
   g_autofree char *button_name = NULL;
 
@@ -516,7 +517,20 @@ test_main_window (void)
 
           g_assert_cmpstr (got, ==, expected);
         }
+
+      /* Retry Now, on an account that waits to retry, names it too. */
+      button = relink_test_find_widget (GTK_WIDGET (r), "retry-button");
+      if (button != NULL && gtk_widget_get_mapped (button))
+        {
+          g_autofree char *expected = g_strdup_printf ("Retry %s now", nickname);
+          g_autofree char *got = dup_accessible_name (button, all);
+
+          g_assert_cmpstr (got, ==, expected);
+          n_retry++;
+        }
     }
+  /* The fixture has one such account. */
+  g_assert_cmpuint (n_retry, ==, 1);
 
   /* The stub account expires in 5 h 12 min: said in words. */
   row = find_row (fixture.window, "Main Stub shop");

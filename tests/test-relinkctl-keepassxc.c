@@ -628,14 +628,18 @@ any_contains (GPtrArray *texts, const char *needle)
   return FALSE;
 }
 
-/* Waits (up to 10 s) until KeePassXC has saved a database where @check
- * holds for the account's entry. */
+/* Waits (up to 60 s) until KeePassXC has saved a database where @check
+ * holds for the account's entry. A deadline, not a count of tries: each
+ * export decrypts the file, which takes seconds on a loaded machine, and
+ * KeePassXC saves after the change, when its event loop gets to it. */
 static GPtrArray *
 wait_for_database (const char *account,
                    gboolean (*check) (const KdbxEntry *entry),
                    const char *what)
 {
-  for (guint i = 0; i < 50; i++)
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < deadline)
     {
       GPtrArray *entries = read_database ();
       const KdbxEntry *entry = find_entry (entries, account);

@@ -1140,6 +1140,117 @@ test_window_refreshes_join (void)
   soup_server_disconnect (stub);
 }
 
+/* Retry Now on the row */
+
+typedef struct
+{
+  guint token_status; /* what the stub answers a refresh */
+  guint token_requests;
+} RetryStub;
+
+static void
+retry_token_cb (SoupServer *server,
+                SoupServerMessage *msg,
+                const char *path,
+                GHashTable *query,
+                gpointer user_data)
+{
+  RetryStub *stub = user_data;
+
+  stub->token_requests++;
+  if (stub->token_status != 200)
+    relink_test_answer_json (msg, stub->token_status, "{\"error\":\"server_error\"}");
+  else
+    relink_test_answer_json (msg, 200,
+                             "{\"access_token\":\"" STUB_ACCESS "\",\"token_type\":\"Bearer\","
+                             "\"expires_in\":21600,\"refresh_token\":\"stub-refresh-2\"}");
+}
+
+/* A temporary failure (a server error, offline) waits for Relink's own
+ * retry; the row offers Retry Now besides, which runs the details
+ * dialog's refresh. */
+static void
+test_window_retry (void)
+{
+  Fixture fixture = { 0 };
+  RetryStub counts = { .token_status = 502 };
+  g_autoptr (SoupServer) stub = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoslist (GUri) uris = NULL;
+  const char *offline = "Stub Market has a problem on its side. Relink will try again in 5 min.";
+  RelinkAccount *shop_c;
+  RelinkAccountRow *row;
+  GtkWidget *retry;
+
+  soup_server_add_handler (stub, "/token", retry_token_cb, &counts, NULL);
+  soup_server_add_handler (stub, "/users/me", users_me_cb, NULL, NULL);
+  soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (stub);
+  fixture.stub_base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+
+  fixture_open (&fixture, 0);
+  add_expired_account (&fixture);
+  shop_c = relink_account_manager_lookup_account (fixture.manager, "account-c");
+  g_assert_true (relink_store_update_status (relink_account_manager_get_store (fixture.manager),
+                                             "account-c", RELINK_ACCOUNT_STATUS_ERROR, offline,
+                                             &error));
+  g_assert_no_error (error);
+  relink_account_set_status (shop_c, RELINK_ACCOUNT_STATUS_ERROR);
+  relink_account_set_status_message (shop_c, offline);
+  fixture_show_window (&fixture);
+
+  /* Waiting is not the only way: Retry Now, beside Renew. */
+  row = find_row (&fixture, "Shop C");
+  g_assert_nonnull (row);
+  g_assert_cmpint (relink_account_row_get_state (row), ==, RELINK_ACCOUNT_STATE_ERROR);
+  g_assert_true (relink_account_row_get_renew_visible (row));
+  retry = relink_test_find_widget (GTK_WIDGET (row), "retry-button");
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_get_mapped (retry));
+  g_assert_true (gtk_widget_is_sensitive (retry));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (retry)), ==, "Retry Now");
+
+  /* Still failing: insensitive while it runs, then offered again, and
+   * the toast says why. */
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_false (gtk_widget_is_sensitive (retry));
+  /* A second activation while it runs asks nothing more. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "retry-account",
+                                  g_variant_new_string ("account-c"));
+  WAIT_FOR (counts.token_requests == 1 && gtk_widget_is_sensitive (retry));
+  g_assert_cmpint (relink_account_get_status (shop_c), ==, RELINK_ACCOUNT_STATUS_ERROR);
+  g_assert_true (gtk_widget_get_mapped (retry));
+  g_assert_true (find_row (&fixture, "Shop C") == row);
+
+  /* Back: the row returns to normal, without the button. */
+  counts.token_status = 200;
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_false (gtk_widget_is_sensitive (retry));
+  WAIT_FOR (relink_account_get_status (shop_c) == RELINK_ACCOUNT_STATUS_CONNECTED);
+  row = find_row (&fixture, "Shop C");
+  WAIT_FOR (relink_account_row_get_state (row) == RELINK_ACCOUNT_STATE_VALID);
+  g_assert_cmpuint (counts.token_requests, ==, 2);
+  retry = relink_test_find_widget (GTK_WIDGET (row), "retry-button");
+  g_assert_true (retry == NULL || !gtk_widget_get_visible (retry));
+  g_assert_false (relink_account_row_get_renew_visible (row));
+  g_assert_null (relink_account_row_get_message (row));
+
+  /* By id, as for renew-account: an unknown one only says so. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.window), "retry-account",
+                                  g_variant_new_string ("no-such-account"));
+  g_assert_cmpuint (counts.token_requests, ==, 2);
+
+  relink_secrets_clear_tokens_sync (relink_account_manager_get_secrets (fixture.manager),
+                                    "account-c", NULL, &error);
+  g_assert_no_error (error);
+  relink_secrets_clear_keyset_sync (relink_account_manager_get_secrets (fixture.manager),
+                                    "keyset-stub", NULL, &error);
+  g_assert_no_error (error);
+  fixture_close (&fixture);
+  soup_server_disconnect (stub);
+}
+
 /* The application: a change another process (relinkctl) writes to the
  * store shows in the window, no restart needed. */
 static void
@@ -1327,6 +1438,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/expires-live", test_window_expires_live);
   g_test_add_func ("/window/renew", test_window_renew);
   g_test_add_func ("/window/refreshes-join", test_window_refreshes_join);
+  g_test_add_func ("/window/retry", test_window_retry);
   g_test_add_func ("/application/follows-store", test_app_follows_store);
   g_test_add_func ("/application/queues-while-loading", test_app_queues_while_loading);
 

@@ -29,6 +29,10 @@ struct _RelinkAccountRow
   GtkLabel *heading_label;
   GtkWidget *renew_button;
   char *renew_id;
+  /* Made on first need too: Retry Now, while a temporary failure waits
+   * for the automatic retry; insensitive while the window retries. */
+  GtkWidget *retry_button;
+  gboolean retrying;
   /* The status message of an account that needs attention. */
   GtkLabel *message_label;
   /* Set when the provider has its own themed icon (a custom provider);
@@ -148,6 +152,8 @@ place_in_grid (RelinkAccountRow *self)
   gtk_label_set_wrap (self->countdown_label, self->narrow);
   put (self, self->message_label, 1, self->narrow ? 4 : 2, self->narrow ? 1 : 2, 1);
   put (self, self->renew_button, self->narrow ? 2 : 3, 0, 1, 2);
+  /* Under Renew, beside the message (wide) or the state (narrow). */
+  put (self, self->retry_button, self->narrow ? 2 : 3, 2, 1, self->narrow ? 2 : 1);
 }
 
 static void
@@ -266,6 +272,48 @@ update_renew_button (RelinkAccountRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }
 
+/* Retry Now for an account whose last refresh failed for a passing
+ * reason (a server error, offline): win.retry-account with its id, so
+ * that the seller need not wait for the automatic retry. */
+static void
+update_retry_button (RelinkAccountRow *self, gboolean shown)
+{
+  const char *id;
+  g_autofree char *description = NULL;
+
+  if (shown && self->retry_button == NULL)
+    {
+      /* No mnemonic: every such row would have the same one, and a
+       * mnemonic label would name the button in place of the label
+       * below. */
+      self->retry_button = gtk_button_new_with_label (_ ("Retry Now"));
+      gtk_widget_set_name (self->retry_button, "retry-button");
+      gtk_widget_set_valign (self->retry_button, GTK_ALIGN_CENTER);
+      gtk_grid_attach (GTK_GRID (self->card), self->retry_button, 3, 2, 1, 1);
+      place_in_grid (self);
+    }
+
+  if (self->retry_button == NULL)
+    return;
+
+  gtk_widget_set_visible (self->retry_button, shown);
+  gtk_widget_set_sensitive (self->retry_button, !self->retrying);
+  if (!shown)
+    return;
+
+  /* The grant the row shows, as for Renew. */
+  id = relink_account_get_id (self->shown);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "s", id);
+  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->retry_button)) == NULL)
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button), "win.retry-account");
+  /* Translators: what a screen reader says for the Retry Now button:
+   * "Retry Shop A now". */
+  description
+      = g_strdup_printf (_ ("Retry %s now"), relink_account_get_display_name (self->account));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->retry_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
 /* The plain reason below the subtitle, made on first need: most rows
  * never have one. */
 static void
@@ -375,6 +423,7 @@ update_time (RelinkAccountRow *self)
     }
   if (self->renew_button != NULL)
     gtk_widget_set_visible (self->renew_button, attention);
+  update_retry_button (self, self->state == RELINK_ACCOUNT_STATE_ERROR);
   if (attention)
     gtk_widget_add_css_class (self->card, "needs-attention");
   else
@@ -553,6 +602,7 @@ relink_account_row_dispose (GObject *object)
   if (self->heading_label != NULL)
     gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->heading_label)));
   self->renew_button = NULL;
+  self->retry_button = NULL;
   self->message_label = NULL;
   self->badge_icon = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), RELINK_TYPE_ACCOUNT_ROW);
@@ -864,4 +914,14 @@ relink_account_row_get_narrow (RelinkAccountRow *self)
   g_return_val_if_fail (RELINK_IS_ACCOUNT_ROW (self), FALSE);
 
   return self->narrow;
+}
+
+void
+relink_account_row_set_retrying (RelinkAccountRow *self, gboolean retrying)
+{
+  g_return_if_fail (RELINK_IS_ACCOUNT_ROW (self));
+
+  self->retrying = !!retrying;
+  if (self->retry_button != NULL)
+    gtk_widget_set_sensitive (self->retry_button, !self->retrying);
 }

@@ -34,6 +34,9 @@ relink_account_row_set_group_position (RelinkAccountRow *self, const char *headi
  * every part of the row. */
 void relink_account_row_set_narrow (RelinkAccountRow *self, gboolean narrow);
 gboolean relink_account_row_get_narrow (RelinkAccountRow *self);
+/* While the window retries the account after a temporary failure, its
+ * Retry Now button is insensitive. */
+void relink_account_row_set_retrying (RelinkAccountRow *self, gboolean retrying);
 
 
 G_END_DECLS

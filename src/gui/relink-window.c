@@ -3,68 +3,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The main window: every account in one list, the ones that need the
+ * seller first, and the window's actions. Its search, its narrow layout
+ * and the rows' Retry Now are in relink-window-search.c,
+ * relink-window-narrow.c and relink-window-retry.c. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "relink-account-details-dialog.h"
-#include "relink-account-filter.h"
-#include "relink-account-row.h"
+#include "relink-account-row-private.h"
 #include "relink-add-account-dialog.h"
-#include "relink-countdown-ticker.h"
 #include "relink-expiry.h"
 #include "relink-grant.h"
 #include "relink-keysets-dialog.h"
 #include "relink-login-dialog.h"
 #include "relink-window-private.h"
-
-struct _RelinkWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwToastOverlay *toast_overlay;
-  GtkStack *stack;
-  GtkSpinner *spinner;
-  AdwStatusPage *error_page;
-  GtkListView *list_view;
-  GtkToggleButton *search_button;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  AdwStatusPage *no_results_page;
-
-  GSettings *settings;
-  /* The process's; NULL when the store could not be opened. */
-  RelinkContext *context;
-  /* The context's, or NULL with it. */
-  RelinkAccountManager *manager;
-  GCancellable *cancellable;
-  RelinkCountdownTicker *ticker;
-  GtkSorter *sorter;
-  /* The search: the accounts it keeps, sorted below. */
-  RelinkAccountFilter *filter;
-  GtkFilterListModel *filtered;
-  GtkSortListModel *sorted;
-  /* What the list view shows: the top of @sorted for the first frame,
-   * all of it from the next (see grow_after_first_frame()). */
-  GtkSliceListModel *shown;
-  guint grow_tick_id;
-  guint grow_ticks;
-  /* The list items currently showing an account, to move group headings
-   * when the number of attention items changes. */
-  GHashTable *bound_items;
-
-  /* The moment and threshold the order was computed with: the sorter and
-   * the attention count must agree, so neither reads the clock itself. */
-  gint64 sort_now;
-  gint64 soon_threshold;
-  guint n_attention;
-  guint resort_id;
-
-  gboolean loading;
-  gboolean has_error;
-  /* The rows' layout for a narrow window (see relink_window_size_allocate()). */
-  gboolean narrow;
-};
 
 G_DEFINE_FINAL_TYPE (RelinkWindow, relink_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -256,8 +211,8 @@ grow_after_first_frame (RelinkWindow *self)
       = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_tick_cb, self, NULL);
 }
 
-static void
-update_page (RelinkWindow *self)
+void
+relink_window_update_page (RelinkWindow *self)
 {
   const char *page;
 
@@ -349,7 +304,7 @@ sorted_items_changed_cb (
    * is redone here and not in an idle. The sort model emits this after it
    * sorted, so the partition is in place. */
   recount (self);
-  update_page (self);
+  relink_window_update_page (self);
 }
 
 static void
@@ -384,6 +339,9 @@ bind_cb (RelinkWindow *self, GtkListItem *item, GtkSignalListItemFactory *factor
 
   relink_account_row_set_narrow (row, self->narrow);
   relink_account_row_set_account (row, gtk_list_item_get_item (item));
+  relink_account_row_set_retrying (
+      row, g_hash_table_contains (
+               self->retrying, relink_account_get_id (relink_account_row_get_shown_grant (row))));
   g_hash_table_add (self->bound_items, item);
   update_group_position (self, item);
 }
@@ -582,135 +540,14 @@ show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_d
   open_details_dialog (self, account);
 }
 
-/* Search */
-
-static void
-search_changed_cb (RelinkWindow *self, GtkSearchEntry *entry)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *description = NULL;
-
-  if (self->filter == NULL)
-    return;
-
-  relink_account_filter_set_search (self->filter, text);
-  /* Translators: %s is what the seller searched for. */
-  description = g_strdup_printf (_ ("No account’s name, marketplace or user name contains "
-                                    "“%s”. Check the spelling, or press Escape to see all "
-                                    "accounts."),
-                                 text);
-  adw_status_page_set_description (self->no_results_page, description);
-  update_page (self);
-}
-
-static void
-search_mode_cb (RelinkWindow *self, GParamSpec *pspec, GtkSearchBar *search_bar)
-{
-  /* Closed, the search no longer hides anything: at once, not after the
-   * entry's typing delay. */
-  if (!gtk_search_bar_get_search_mode (search_bar))
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-      search_changed_cb (self, self->search_entry);
-    }
-}
-
-static gboolean
-start_search_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  RelinkWindow *self = RELINK_WINDOW (widget);
-
-  if (self->filter == NULL)
-    return FALSE;
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-
-  return TRUE;
-}
-
-/* Escape where the search entry does not see it (the focus is in the
- * list): the search closes all the same. */
-static gboolean
-stop_search_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  RelinkWindow *self = RELINK_WINDOW (widget);
-
-  if (!gtk_search_bar_get_search_mode (self->search_bar))
-    return FALSE;
-
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-
-  return TRUE;
-}
-
-/* Narrow windows */
-
-/* Below this width the rows put the state and countdown under the name
- * (relink_account_row_set_narrow()). It is wider than the wide rows'
- * minimum, so a window shrinking past it always gets there: the narrow
- * rows then let it go down to 360 px (a phone's width). */
-#define NARROW_WIDTH 560
-
-static void
-set_narrow (RelinkWindow *self, gboolean narrow)
-{
-  GHashTableIter iter;
-  gpointer item;
-
-  if (self->narrow == narrow)
-    return;
-
-  self->narrow = narrow;
-  g_debug ("Rows laid out for a %s window", narrow ? "narrow" : "wide");
-
-  g_hash_table_iter_init (&iter, self->bound_items);
-  while (g_hash_table_iter_next (&iter, &item, NULL))
-    {
-      GtkWidget *row = gtk_list_item_get_child (item);
-
-      if (row != NULL)
-        relink_account_row_set_narrow (RELINK_ACCOUNT_ROW (row), narrow);
-    }
-}
-
-/* The layout follows the width the window got, maximized or tiled too
- * (libadwaita 1.2 has no breakpoints). It changes before the children
- * are allocated, so that they are measured in their new layout in this
- * same pass: changed after, GTK would paint some of them unallocated. */
-static void
-relink_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
-{
-  RelinkWindow *self = RELINK_WINDOW (widget);
-
-  set_narrow (self, width < NARROW_WIDTH);
-
-  GTK_WIDGET_CLASS (relink_window_parent_class)->size_allocate (widget, width, height, baseline);
-}
-
-/* Resized (or sized before it is first shown): the layout is chosen
- * before GTK measures the window for its new size, so that a window made
- * narrow is measured with narrow rows. Maximized, the size is the
- * monitor's, known only at allocation. */
-static void
-default_width_cb (RelinkWindow *self, GParamSpec *pspec, gpointer user_data)
-{
-  int width, height;
-
-  if (gtk_window_is_maximized (GTK_WINDOW (self)) || gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    return;
-
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  if (width > 0)
-    set_narrow (self, width < NARROW_WIDTH);
-}
-
 static const GActionEntry win_entries[] = {
   { "add-account", add_account_action },
   { "developer-keys", developer_keys_action },
   /* Takes the account id, so that notifications and the tray can use it. */
   { "renew-account", renew_account_action, "s" },
   { "show-account", show_account_action, "s" },
+  /* Takes the account id like renew-account. */
+  { "retry-account", relink_window_retry_account_action, "s" },
 };
 
 static void
@@ -740,18 +577,14 @@ relink_window_constructed (GObject *object)
 
   update_actions (self);
 
+  relink_window_search_setup (self);
   if (self->manager == NULL)
     {
-      /* Nothing to search. */
-      gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), FALSE);
-      update_page (self);
+      relink_window_update_page (self);
       return;
     }
 
   accounts = relink_account_manager_get_accounts (self->manager);
-
-  /* Typing anywhere in the window searches. */
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   /* Every grant: a further grant's change or expiry moves its account too. */
   self->ticker = relink_countdown_ticker_new (relink_account_manager_get_grants (self->manager));
@@ -789,7 +622,16 @@ relink_window_constructed (GObject *object)
   g_signal_connect_object (self->list_view, "activate", G_CALLBACK (list_activate_cb), self,
                            G_CONNECT_SWAPPED);
 
-  update_page (self);
+  relink_window_update_page (self);
+}
+
+/* The rows' layout follows the width (relink-window-narrow.c). */
+static void
+relink_window_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  relink_window_narrow_allocate (RELINK_WINDOW (widget), width);
+
+  GTK_WIDGET_CLASS (relink_window_parent_class)->size_allocate (widget, width, height, baseline);
 }
 
 static gboolean
@@ -842,6 +684,7 @@ relink_window_finalize (GObject *object)
   RelinkWindow *self = RELINK_WINDOW (object);
 
   g_clear_pointer (&self->bound_items, g_hash_table_unref);
+  g_clear_pointer (&self->retrying, g_hash_table_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
@@ -920,10 +763,7 @@ relink_window_class_init (RelinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, RelinkWindow, no_results_page);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, start_search_cb, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_search_cb, NULL);
+  relink_window_search_class_init (widget_class);
   /* As the close button: the application decides whether it goes on in
    * the background. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
@@ -939,11 +779,10 @@ relink_window_init (RelinkWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
-                           G_CALLBACK (search_mode_cb), self, G_CONNECT_SWAPPED);
+  relink_window_search_init (self);
 
   self->bound_items = g_hash_table_new (NULL, NULL);
+  self->retrying = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APPLICATION_ID);
 
@@ -955,8 +794,7 @@ relink_window_init (RelinkWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  default_width_cb (self, NULL, NULL);
-  g_signal_connect (self, "notify::default-width", G_CALLBACK (default_width_cb), NULL);
+  relink_window_narrow_init (self);
 }
 
 GtkWidget *
@@ -995,7 +833,7 @@ relink_window_set_loading (RelinkWindow *self, gboolean loading)
 
   self->loading = loading;
 
-  update_page (self);
+  relink_window_update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -1016,7 +854,7 @@ relink_window_show_error (RelinkWindow *self, const char *title, const char *des
   adw_status_page_set_title (self->error_page, title);
   adw_status_page_set_description (self->error_page, description);
   update_actions (self);
-  update_page (self);
+  relink_window_update_page (self);
 }
 
 void
