@@ -33,7 +33,7 @@ add_object_cb (RelinkStore *self, sqlite3_stmt *stmt, gpointer data, GError **er
 static GPtrArray *
 load_objects (RelinkStore *self, const StoreTable *table, GError **error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s ORDER BY created_at, id",

@@ -28,7 +28,7 @@ relink_store_add_history (RelinkStore *self, RelinkHistoryEntry *entry, GError *
   g_return_val_if_fail (RELINK_IS_HISTORY_ENTRY (entry), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr (sqlite3_stmt) insert = NULL;
   g_autoptr (sqlite3_stmt) trim = NULL;
   const char *account_id = relink_history_entry_get_account_id (entry);

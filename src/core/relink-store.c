@@ -237,7 +237,7 @@ relink_store_write_row (RelinkStore *self,
                         RelinkStoreChange change,
                         GError **error)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   if (!relink_store_begin (self, error))
