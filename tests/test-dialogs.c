@@ -952,6 +952,53 @@ test_details_empty_history (void)
   fixture_close (&fixture);
 }
 
+/* Times of day as GNOME shows them: hours and minutes on the desktop's
+ * clock (org.gnome.desktop.interface clock-format), following a change at
+ * once, in the Connection rows and the history alike. */
+static void
+test_details_clock_format (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkHistoryEntry) entry = NULL;
+  g_autoptr (GSettings) interface = g_settings_new ("org.gnome.desktop.interface");
+  g_autoptr (GDateTime) local = g_date_time_new_local (2028, 5, 21, 14, 5, 9);
+  gint64 moment = g_date_time_to_unix (local);
+  g_autofree char *date = relink_expiry_format_date (moment, NULL);
+  g_autofree char *h12 = g_strdup_printf ("%s, 2:05 PM", date);
+  g_autofree char *h24 = g_strdup_printf ("%s, 14:05", date);
+  GtkWidget *dialog;
+  GtkWidget *history;
+
+  g_settings_set_string (interface, "clock-format", "12h");
+  fixture_open (&fixture, RELINK_TEST_FIXTURE_CYCLE);
+  account = g_list_model_get_item (relink_account_manager_get_accounts (fixture.manager), 0);
+  relink_account_set_last_refresh_at (account, moment);
+  entry = relink_history_entry_new (relink_account_get_id (account), moment,
+                                    RELINK_HISTORY_KIND_REFRESH, TRUE, "relinkctl",
+                                    "Refreshed the access token");
+  relink_store_add_history (fixture.store, entry, &error);
+  g_assert_no_error (error);
+
+  dialog = details_dialog_new (&fixture, account);
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  history = relink_test_get_widget (dialog, "history_list");
+
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "last-refresh"), h12));
+  WAIT_FOR (find_label (history, h12) != NULL);
+
+  g_settings_set_string (interface, "clock-format", "24h");
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "last-refresh"), h24));
+  WAIT_FOR (find_label (history, h24) != NULL);
+  g_assert_null (find_label (dialog, h12));
+
+  destroy_and_finalize (dialog);
+  g_settings_reset (interface, "clock-format");
+  fixture_close (&fixture);
+}
+
 /* The stub's keys and an account connected as shop_a, its access token
  * valid for an hour, written as a sign-in would (keyring, then store). */
 static RelinkAccount *
@@ -1768,6 +1815,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/add-account/skipped-profile", test_add_account_skipped_profile);
   g_test_add_func ("/details/show-and-remove", test_details);
   g_test_add_func ("/details/empty-history", test_details_empty_history);
+  g_test_add_func ("/details/clock-format", test_details_clock_format);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
   g_test_add_func ("/details/grants", test_details_grants);
   g_test_add_func ("/details/add-grant", test_details_add_grant);
