@@ -1494,6 +1494,53 @@ test_details_revoke_refused (void)
   fixture_close (&fixture);
 }
 
+/* A marketplace out of reach for the revocation: the tokens stay, and
+ * the seller may have them removed here anyway, as after a refusal for
+ * good (the same rule as `relinkctl revoke --force`). */
+static void
+test_details_revoke_unreachable (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  GtkWidget *dialog;
+  GtkWidget *forget;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  forget = relink_test_get_widget (dialog, "forget_button");
+
+  /* Nothing listens where the marketplace was. */
+  soup_server_disconnect (fixture.stub);
+  click (dialog, "revoke_button");
+  respond (find_message_dialog (GTK_WINDOW (dialog)), "_Revoke");
+  WAIT_FOR (gtk_widget_get_visible (forget));
+  g_test_message ("%s", label_text (dialog, "result_label"));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "result_label"), "error"));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+
+  click (dialog, "forget_button");
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), "The tokens are deleted"));
+  g_assert_false (gtk_widget_get_visible (forget));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_null (tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
 /* A temporary failure offers Retry Now besides Relink's own retry. */
 static void
 test_details_retry_now (void)
@@ -1821,6 +1868,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);
+  g_test_add_func ("/details/revoke-unreachable", test_details_revoke_unreachable);
   g_test_add_func ("/details/retry-now", test_details_retry_now);
   g_test_add_func ("/details/test-failure", test_details_test_failure);
   g_test_add_func ("/keysets/list-and-remove", test_keysets);

@@ -432,6 +432,14 @@ relink_token_service_forget_tokens_async (RelinkTokenService *self,
 }
 
 gboolean
+relink_token_service_revocation_can_forget (const GError *error)
+{
+  return g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
+                          RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED)
+         || g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
+}
+
+gboolean
 relink_token_service_revoke_finish (RelinkTokenService *self,
                                     GAsyncResult *result,
                                     gboolean *out_withdrawn,
