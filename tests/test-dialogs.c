@@ -1218,6 +1218,16 @@ add_stub_grant (Fixture *fixture, gint64 days)
 
 /* An account with two grants: the dialog lists both, opens on the most
  * urgent, and each row's Renew, Test and Revoke act on that grant only. */
+/* Whether @row's mark says that the sections below are about its grant. */
+static void
+assert_grant_shown (GtkWidget *row, gboolean shown)
+{
+  GtkWidget *mark = relink_test_get_widget (row, "grant-shown");
+
+  g_assert_true (gtk_widget_get_visible (mark));
+  g_assert_cmpfloat (gtk_widget_get_opacity (mark), ==, shown ? 1.0 : 0.0);
+}
+
 static void
 test_details_grants (void)
 {
@@ -1260,11 +1270,16 @@ test_details_grants (void)
   g_assert_true (relink_account_details_dialog_get_grant (details) == grant);
   date = relink_expiry_format_date (relink_account_get_refresh_expires_at (grant), NULL);
   g_assert_nonnull (find_label (relink_test_get_widget (dialog, "refresh-expires"), date));
+  /* The shown grant's row is marked, for the eye and for screen readers. */
+  assert_grant_shown (aan_row, TRUE);
+  assert_grant_shown (oauth_row, FALSE);
   maybe_screenshot (dialog, "account-details-grants");
 
   /* Test on the OAuth row: that grant, against the stub. */
   click (oauth_row, "grant-test");
   g_assert_true (relink_account_details_dialog_get_grant (details) == account);
+  assert_grant_shown (oauth_row, TRUE);
+  assert_grant_shown (aan_row, FALSE);
   WAIT_FOR (is_connected_text (label_text (dialog, "result_label")));
   g_assert_cmpuint (fixture.identity_requests, ==, 1);
   g_assert_true (relink_account_get_last_test_ok (account));
@@ -1488,6 +1503,43 @@ test_details_revoke_refused (void)
   g_assert_null (tokens);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   WAIT_FOR (find_label (relink_test_get_widget (dialog, "history_list"), "Revocation") != NULL);
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
+/* The Tokens rows count down as the header does, each to its own
+ * grant's expiry, also for a grant that is not the one shown below. */
+static void
+test_details_grants_countdown (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  GtkWidget *dialog;
+  GtkWidget *oauth_row;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  grant = add_stub_grant (&fixture, 3);
+  /* Two seconds before its countdown turns from 5 days to 4. */
+  relink_account_set_refresh_expires_at (account, relink_now () + 5 * DAY + 2);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  g_assert_true (relink_account_details_dialog_get_grant (RELINK_ACCOUNT_DETAILS_DIALOG (dialog))
+                 == grant);
+  oauth_row = relink_test_get_widget (dialog, "grant-oauth");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (oauth_row)), ==,
+                   "Expiring soon · expires in 5 days");
+
+  WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (oauth_row)),
+                       "Expiring soon · expires in 4 days")
+            == 0);
 
   destroy_and_finalize (dialog);
   relink_test_assert_finalize_eventually (g_steal_pointer (&context));
@@ -1865,6 +1917,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/clock-format", test_details_clock_format);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
   g_test_add_func ("/details/grants", test_details_grants);
+  g_test_add_func ("/details/grants-countdown", test_details_grants_countdown);
   g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);

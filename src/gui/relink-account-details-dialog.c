@@ -159,6 +159,7 @@ update_countdown (RelinkAccountDetailsDialog *self)
   gint64 threshold = soon_threshold (self);
   gint64 expires_at = relink_account_get_refresh_expires_at (self->grant);
   RelinkAccountState state = relink_account_get_state (self->grant, now, threshold);
+  g_autoptr (GPtrArray) grants = NULL;
   g_autofree char *countdown = NULL;
   gint64 next;
 
@@ -188,14 +189,25 @@ update_countdown (RelinkAccountDetailsDialog *self)
   /* One wake-up at the next moment a visible text changes; GLib timeouts
    * stop in suspend, so never sleep longer than an hour. */
   g_clear_handle_id (&self->countdown_source, g_source_remove);
-  if (expires_at == 0)
-    return;
-  next = MIN (relink_expiry_next_change (expires_at, now, NULL),
-              relink_expiry_next_state_change (expires_at, now, threshold));
-  if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
+  next = RELINK_EXPIRY_NEVER;
+  if (expires_at != 0)
+    next = MIN (relink_expiry_next_change (expires_at, now, NULL),
+                relink_expiry_next_state_change (expires_at, now, threshold));
+  if (expires_at != 0 && state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
       && relink_account_get_access_expires_at (self->grant) > now)
     next = MIN (next, relink_expiry_next_change (relink_account_get_access_expires_at (self->grant),
                                                  now, NULL));
+  /* The Tokens rows count down too, each to its own grant's expiry
+   * (countdown_tick_cb updates them). */
+  grants = relink_grant_list (self->account);
+  for (guint i = 0; i < grants->len; i++)
+    {
+      gint64 other = relink_account_get_refresh_expires_at (g_ptr_array_index (grants, i));
+
+      if (other != 0)
+        next = MIN (next, MIN (relink_expiry_next_change (other, now, NULL),
+                               relink_expiry_next_state_change (other, now, threshold)));
+    }
   if (next == RELINK_EXPIRY_NEVER)
     return;
   self->countdown_source
@@ -209,6 +221,7 @@ countdown_tick_cb (gpointer user_data)
 
   self->countdown_source = 0;
   update_countdown (self);
+  relink_account_details_dialog_update_grants (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -633,6 +646,13 @@ remove_clicked_cb (RelinkAccountDetailsDialog *self)
 }
 
 static void
+soon_days_changed_cb (RelinkAccountDetailsDialog *self)
+{
+  update_countdown (self);
+  relink_account_details_dialog_update_grants (self);
+}
+
+static void
 clock_format_changed_cb (RelinkAccountDetailsDialog *self)
 {
   relink_account_details_dialog_grant_changed (self);
@@ -657,7 +677,7 @@ relink_account_details_dialog_constructed (GObject *object)
     {
       self->settings = g_settings_new (APPLICATION_ID);
       g_signal_connect_object (self->settings, "changed::expiring-soon-days",
-                               G_CALLBACK (update_countdown), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (soon_days_changed_cb), self, G_CONNECT_SWAPPED);
     }
   g_clear_pointer (&schema, g_settings_schema_unref);
 
