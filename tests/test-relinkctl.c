@@ -309,6 +309,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
     g_autofree char *closed_base = relink_test_listen_local (closed);
     g_autofree char *rfc = NULL;
     g_autofree char *gone = NULL;
+    g_autofree char *trading = NULL;
 
     soup_server_disconnect (closed);
     rfc = g_strdup_printf (RFC_PROFILE_FORMAT, "stub-rfc", "RFC Stub", fixture->base, fixture->base,
@@ -317,6 +318,23 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
     gone = g_strdup_printf (RFC_PROFILE_FORMAT, "stub-gone", "Gone Stub", fixture->base,
                             fixture->base, closed_base);
     write_profile (fixture, "stub-gone.json", gone);
+    /* eBay with a Trading API (Auth'n'Auth) out of reach. */
+    trading = g_strdup_printf (
+        "{ \"format_version\": 1, \"id\": \"stub-ebay-aan\", \"name\": \"eBay AAN Stub\","
+        "  \"client_auth\": \"basic\", \"pkce\": \"none\", \"redirect_style\": \"runame\","
+        "  \"scopes\": [], \"access_lifetime\": 7200, \"refresh_lifetime\": 47304000,"
+        "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"userId\" },"
+        "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\","
+        "    \"production\": true, \"authorize_url\": \"%s/oauth2/authorize\","
+        "    \"token_url\": \"%s/identity/v1/oauth2/token\","
+        "    \"identity_url\": \"%s/commerce/identity/v1/user/\","
+        "    \"connected_apps_url\": \"" CONNECTED_APPS_URL "\","
+        "    \"trading_url\": \"%s/ws/api.dll\","
+        "    \"trading_sign_in_url\": \"%s/ws/eBayISAPI.dll\" } ],"
+        "  \"auth_n_auth\": { \"site_id\": \"0\", \"compatibility_level\": \"1415\","
+        "    \"lifetime\": 47304000 } }",
+        fixture->base, fixture->base, fixture->base, closed_base, closed_base);
+    write_profile (fixture, "stub-ebay-aan.json", trading);
   }
 
   db = g_build_filename (fixture->data_dir, "relink", "relink.db", NULL);
@@ -1708,6 +1726,83 @@ test_revoke_unreachable (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 }
 
+/* An Auth'n'Auth token whose Trading API cannot be reached: --force
+ * removes it here without asking eBay again (a second RevokeToken would
+ * meet the same silence and keep the token). */
+static void
+test_revoke_unreachable_auth_n_auth (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *oauth_keyset
+      = add_keyset (fixture, "stub-ebay-aan", "production", "AanOAuth-PRD", "oauth-cert");
+  g_autofree char *keyset_id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (keyset_id);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  g_autofree char *id = add_account (fixture, oauth_keyset, "Trading shop", "v^1.1#aan-oauth",
+                                     relink_now () + 3600, "v^1.1#aan-oauth-refresh");
+  g_autofree char *grant_id = relink_new_id ();
+  g_auto (Result) offline = { 0 };
+  g_auto (Result) forced = { 0 };
+
+  relink_keyset_set_provider_id (keyset, "stub-ebay-aan");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "AanApp-PRD");
+  relink_keyset_set_redirect (keyset, "Aan-RuName");
+  relink_keyset_set_grant_kind (keyset, "auth-n-auth");
+  relink_keyset_set_extra (keyset, "dev_id", "aan-dev-id");
+  relink_keyset_set_created_at (keyset, relink_now ());
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, keyset_id,
+                                                          "client_secret", "relinkctl test keyset",
+                                                          "aan-cert-id", NULL, &error));
+  g_assert_no_error (error);
+
+  grant = relink_account_new (grant_id);
+  relink_account_set_keyset_id (grant, keyset_id);
+  relink_account_set_owner_id (grant, id);
+  relink_account_set_grant_name (grant, "auth-n-auth");
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_identity_id (grant, "eias-trading-shop");
+  relink_account_set_access_expires_at (grant, relink_now () + 400 * 86400);
+  relink_account_set_refresh_expires_at (grant, relink_now () + 400 * 86400);
+  relink_account_set_created_at (grant, relink_now ());
+  g_assert_true (relink_store_save_account (fixture->store, grant, &error));
+  g_assert_no_error (error);
+  relink_token_set_set_access_token (tokens, "v^1.1#aan-token");
+  relink_token_set_set_access_expires_at (tokens, relink_now () + 400 * 86400);
+  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, grant_id, "relinkctl test",
+                                                   tokens, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->account_ids, g_strdup (grant_id));
+  g_clear_object (&tokens);
+
+  RUN (fixture, &offline, NULL, "revoke", "Trading shop", "--grant", "auth-n-auth");
+  g_test_message ("%s", offline.err);
+  g_assert_cmpint (offline.status, ==, 5);
+  g_assert_nonnull (strstr (offline.err, "relinkctl revoke 'Trading shop' --grant 'auth-n-auth' "
+                                         "--force\n"));
+  tokens = lookup_tokens (fixture, grant_id);
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+
+  RUN (fixture, &forced, NULL, "revoke", "Trading shop", "--grant", "auth-n-auth", "--force");
+  g_test_message ("%s", forced.err);
+  g_assert_cmpint (forced.status, ==, 0);
+  g_assert_true (g_str_has_suffix (forced.out, ":\n" CONNECTED_APPS_URL "\n"));
+  assert_no_secret (forced.out);
+  assert_no_secret (forced.err);
+  tokens = lookup_tokens (fixture, grant_id);
+  g_assert_null (tokens);
+  account = load_account (fixture, grant_id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  /* The account's other token stays. */
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+}
+
 /* As in the window, a server fault is not a reason to give up on the
  * marketplace: --force or not, the tokens stay and a retry later may
  * work; a revocation that works needs no --force. */
@@ -2180,6 +2275,7 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
   ADD ("/relinkctl/revoke/refused", test_revoke_refused);
   ADD ("/relinkctl/revoke/unreachable", test_revoke_unreachable);
+  ADD ("/relinkctl/revoke/unreachable-auth-n-auth", test_revoke_unreachable_auth_n_auth);
   ADD ("/relinkctl/revoke/force-rules", test_revoke_force_rules);
   ADD ("/relinkctl/front/no-http", test_front_links_no_http);
   ADD ("/relinkctl/front/delegates", test_front_delegates);
