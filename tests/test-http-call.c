@@ -30,34 +30,6 @@ typedef struct
   GAsyncResult *result;
 } Fixture;
 
-static gboolean
-drip_cb (gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  /* One byte of a body that never ends. */
-  for (guint i = 0; i < fixture->held->len; i++)
-    {
-      GIOStream *stream = g_ptr_array_index (fixture->held, i);
-
-      g_output_stream_write (g_io_stream_get_output_stream (stream), "x", 1, NULL, NULL);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* Takes the connection over from libsoup and writes @raw on it, if any. */
-static void
-hold_connection (Fixture *fixture, SoupServerMessage *msg, const char *raw)
-{
-  GIOStream *stream = soup_server_message_steal_connection (msg);
-
-  g_assert_nonnull (stream);
-  if (raw != NULL)
-    g_output_stream_write_all (g_io_stream_get_output_stream (stream), raw, strlen (raw), NULL,
-                               NULL, NULL);
-  g_ptr_array_add (fixture->held, stream);
-}
-
 static void
 answer (SoupServerMessage *msg, guint status, gsize length)
 {
@@ -84,7 +56,7 @@ answer_chunked (Fixture *fixture, SoupServerMessage *msg, guint n_chunks, gsize 
       g_string_append (raw, "\r\n");
     }
   g_string_append (raw, "0\r\n\r\n");
-  hold_connection (fixture, msg, raw->str);
+  relink_test_hold_connection (fixture->held, msg, raw->str);
 }
 
 static void
@@ -114,15 +86,15 @@ server_cb (SoupServer *server,
   else if (g_str_equal (path, "/chunked-too-large"))
     answer_chunked (fixture, msg, 2, LIMIT / 2 + 1);
   else if (g_str_equal (path, "/stall"))
-    hold_connection (fixture, msg, NULL);
+    relink_test_hold_connection (fixture->held, msg, NULL);
   else if (g_str_equal (path, "/drip"))
     {
       /* Headers, then a byte now and then: never a whole body. */
-      hold_connection (fixture, msg,
-                       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-                       "Content-Length: 1000\r\n\r\n");
+      relink_test_hold_connection (fixture->held, msg,
+                                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                   "Content-Length: 1000\r\n\r\n");
       if (fixture->drip_id == 0)
-        fixture->drip_id = g_timeout_add (200, drip_cb, fixture);
+        fixture->drip_id = g_timeout_add (200, relink_test_drip_cb, fixture->held);
     }
   else
     soup_server_message_set_status (msg, 404, NULL);
