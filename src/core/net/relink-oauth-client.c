@@ -130,31 +130,13 @@ relink_oauth_call_add_secret (Call *call, const char *secret)
     g_ptr_array_add (call->secrets, g_strdup (secret));
 }
 
-/* Replaces every occurrence of a sent secret in @error's message. */
-static void
-redact_error (GError *error, GPtrArray *secrets)
-{
-  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
-    {
-      const char *secret = g_ptr_array_index (secrets, i);
-      g_auto (GStrv) parts = NULL;
-
-      if (strlen (secret) < 4 || strstr (error->message, secret) == NULL)
-        continue;
-
-      parts = g_strsplit (error->message, secret, -1);
-      g_free (error->message);
-      error->message = g_strjoinv ("…", parts);
-    }
-}
-
 static void
 return_error (GTask *task, GError *error)
 {
   Call *call = g_task_get_task_data (task);
 
   if (call != NULL && error->domain == RELINK_OAUTH_ERROR)
-    redact_error (error, call->secrets);
+    relink_oauth_error_redact (error, call->secrets);
 
   g_task_return_error (task, error);
 }

@@ -239,22 +239,6 @@ network_error (Call *call, const GError *error)
                       host);
 }
 
-static void
-redact (GError *error, GPtrArray *secrets)
-{
-  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
-    {
-      const char *secret = g_ptr_array_index (secrets, i);
-      g_auto (GStrv) parts = NULL;
-
-      if (strlen (secret) < 4 || strstr (error->message, secret) == NULL)
-        continue;
-      parts = g_strsplit (error->message, secret, -1);
-      g_free (error->message);
-      error->message = g_strjoinv ("…", parts);
-    }
-}
-
 /* Takes @task. */
 static void
 fail (GTask *task, GError *error)
@@ -263,7 +247,7 @@ fail (GTask *task, GError *error)
   Call *call = g_task_get_task_data (owned);
 
   if (error->domain == RELINK_OAUTH_ERROR)
-    redact (error, call->secrets);
+    relink_oauth_error_redact (error, call->secrets);
   g_task_return_error (owned, error);
 }
 
