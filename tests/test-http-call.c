@@ -109,7 +109,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->held = g_ptr_array_new_with_free_func (g_object_unref);
   /* An idle timeout shorter than a drip's whole answer: only the call's
    * own deadline can end that. */
-  fixture->session = soup_session_new_with_options ("timeout", 1, NULL);
+  fixture->session = relink_test_new_session ();
+  soup_session_set_timeout (fixture->session, 1);
 }
 
 static void
@@ -228,7 +229,7 @@ test_deadline_stall (Fixture *fixture, gconstpointer data)
   /* No headers ever, and a session without a timeout of its own: only
    * the deadline ends the wait. */
   g_object_unref (fixture->session);
-  fixture->session = soup_session_new ();
+  fixture->session = relink_test_new_session ();
   assert_timed_out (fixture, "/stall", 2, 0);
 }
 
@@ -314,12 +315,6 @@ test_deadline_seconds (void)
 int
 main (int argc, char *argv[])
 {
-  /* The server is on loopback; a proxy from the environment must not
-   * catch the requests. */
-  g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-
   g_test_init (&argc, &argv, NULL);
 
   ADD ("/http-call/answer", test_answer);
