@@ -169,11 +169,18 @@ case "$kind" in
     db=$dir/relink-test.kdbx
     mkdir -p "$dir/config/keepassxc" "$dir/cache" "$dir/data"
     # The Secret Service on, no confirmations (nobody answers them here),
-    # one instance per test, no network.
+    # one instance per test, no network. No save after every change:
+    # KeePassXC 2.7.4 writes the database on a worker thread while its
+    # main loop goes on answering D-Bus, and a Secret Service call that
+    # changes an entry during that save crashed it (SIGSEGV in the KDBX
+    # writer, QUuid::toRfc4122, seen under gdb). It saves when the
+    # database is locked (AutoSaveOnExit) instead, with nobody calling.
     cat >"$dir/config/keepassxc/keepassxc.ini" <<'INI'
 [General]
 ConfigVersion=2
 SingleInstance=false
+AutoSaveAfterEveryChange=false
+AutoSaveOnExit=true
 RememberLastDatabases=false
 OpenPreviousDatabasesOnStartup=false
 UpdateCheckMessageShown=true
