@@ -1696,8 +1696,6 @@ add_stub_test (const char *path, void (*func) (Fixture *, gconstpointer))
 int
 main (int argc, char *argv[])
 {
-  int status;
-
   /* The stubs are on loopback; a proxy from the environment must not
    * catch the requests. */
   g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
@@ -1732,19 +1730,5 @@ main (int argc, char *argv[])
   add_stub_test ("/oauth/wire/revoke", test_revoke);
   add_stub_test ("/oauth/wire/userinfo", test_userinfo);
 
-  status = g_test_run ();
-
-  /* GLib's idle worker threads end before the process does: the one that
-   * ran tls-refused's handshake holds GnuTLS's thread-local storage,
-   * which crashes LeakSanitizer's exit-time scan (gcc 12 and clang 14
-   * alike; build-aux/sanitizer/README). */
-  g_thread_pool_set_max_unused_threads (0);
-  for (guint i = 0; i < 500 && g_thread_pool_get_num_unused_threads () > 0; i++)
-    {
-      g_thread_pool_stop_unused_threads ();
-      g_usleep (10 * 1000);
-    }
-  /* Left their loop: a moment more for their exit to complete. */
-  g_usleep (100 * 1000);
-  return status;
+  return g_test_run ();
 }
