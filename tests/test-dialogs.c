@@ -952,6 +952,53 @@ test_details_empty_history (void)
   fixture_close (&fixture);
 }
 
+/* Times of day as GNOME shows them: hours and minutes on the desktop's
+ * clock (org.gnome.desktop.interface clock-format), following a change at
+ * once, in the Connection rows and the history alike. */
+static void
+test_details_clock_format (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkHistoryEntry) entry = NULL;
+  g_autoptr (GSettings) interface = g_settings_new ("org.gnome.desktop.interface");
+  g_autoptr (GDateTime) local = g_date_time_new_local (2028, 5, 21, 14, 5, 9);
+  gint64 moment = g_date_time_to_unix (local);
+  g_autofree char *date = relink_expiry_format_date (moment, NULL);
+  g_autofree char *h12 = g_strdup_printf ("%s, 2:05 PM", date);
+  g_autofree char *h24 = g_strdup_printf ("%s, 14:05", date);
+  GtkWidget *dialog;
+  GtkWidget *history;
+
+  g_settings_set_string (interface, "clock-format", "12h");
+  fixture_open (&fixture, RELINK_TEST_FIXTURE_CYCLE);
+  account = g_list_model_get_item (relink_account_manager_get_accounts (fixture.manager), 0);
+  relink_account_set_last_refresh_at (account, moment);
+  entry = relink_history_entry_new (relink_account_get_id (account), moment,
+                                    RELINK_HISTORY_KIND_REFRESH, TRUE, "relinkctl",
+                                    "Refreshed the access token");
+  relink_store_add_history (fixture.store, entry, &error);
+  g_assert_no_error (error);
+
+  dialog = details_dialog_new (&fixture, account);
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  history = relink_test_get_widget (dialog, "history_list");
+
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "last-refresh"), h12));
+  WAIT_FOR (find_label (history, h12) != NULL);
+
+  g_settings_set_string (interface, "clock-format", "24h");
+  g_assert_nonnull (find_label (relink_test_get_widget (dialog, "last-refresh"), h24));
+  WAIT_FOR (find_label (history, h24) != NULL);
+  g_assert_null (find_label (dialog, h12));
+
+  destroy_and_finalize (dialog);
+  g_settings_reset (interface, "clock-format");
+  fixture_close (&fixture);
+}
+
 /* The stub's keys and an account connected as shop_a, its access token
  * valid for an hour, written as a sign-in would (keyring, then store). */
 static RelinkAccount *
@@ -1171,6 +1218,16 @@ add_stub_grant (Fixture *fixture, gint64 days)
 
 /* An account with two grants: the dialog lists both, opens on the most
  * urgent, and each row's Renew, Test and Revoke act on that grant only. */
+/* Whether @row's mark says that the sections below are about its grant. */
+static void
+assert_grant_shown (GtkWidget *row, gboolean shown)
+{
+  GtkWidget *mark = relink_test_get_widget (row, "grant-shown");
+
+  g_assert_true (gtk_widget_get_visible (mark));
+  g_assert_cmpfloat (gtk_widget_get_opacity (mark), ==, shown ? 1.0 : 0.0);
+}
+
 static void
 test_details_grants (void)
 {
@@ -1213,11 +1270,16 @@ test_details_grants (void)
   g_assert_true (relink_account_details_dialog_get_grant (details) == grant);
   date = relink_expiry_format_date (relink_account_get_refresh_expires_at (grant), NULL);
   g_assert_nonnull (find_label (relink_test_get_widget (dialog, "refresh-expires"), date));
+  /* The shown grant's row is marked, for the eye and for screen readers. */
+  assert_grant_shown (aan_row, TRUE);
+  assert_grant_shown (oauth_row, FALSE);
   maybe_screenshot (dialog, "account-details-grants");
 
   /* Test on the OAuth row: that grant, against the stub. */
   click (oauth_row, "grant-test");
   g_assert_true (relink_account_details_dialog_get_grant (details) == account);
+  assert_grant_shown (oauth_row, TRUE);
+  assert_grant_shown (aan_row, FALSE);
   WAIT_FOR (is_connected_text (label_text (dialog, "result_label")));
   g_assert_cmpuint (fixture.identity_requests, ==, 1);
   g_assert_true (relink_account_get_last_test_ok (account));
@@ -1441,6 +1503,90 @@ test_details_revoke_refused (void)
   g_assert_null (tokens);
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
   WAIT_FOR (find_label (relink_test_get_widget (dialog, "history_list"), "Revocation") != NULL);
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
+/* The Tokens rows count down as the header does, each to its own
+ * grant's expiry, also for a grant that is not the one shown below. */
+static void
+test_details_grants_countdown (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  GtkWidget *dialog;
+  GtkWidget *oauth_row;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  grant = add_stub_grant (&fixture, 3);
+  /* Two seconds before its countdown turns from 5 days to 4. */
+  relink_account_set_refresh_expires_at (account, relink_now () + 5 * DAY + 2);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  g_assert_true (relink_account_details_dialog_get_grant (RELINK_ACCOUNT_DETAILS_DIALOG (dialog))
+                 == grant);
+  oauth_row = relink_test_get_widget (dialog, "grant-oauth");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (oauth_row)), ==,
+                   "Expiring soon · expires in 5 days");
+
+  WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (oauth_row)),
+                       "Expiring soon · expires in 4 days")
+            == 0);
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+}
+
+/* A marketplace out of reach for the revocation: the tokens stay, and
+ * the seller may have them removed here anyway, as after a refusal for
+ * good (the same rule as `relinkctl revoke --force`). */
+static void
+test_details_revoke_unreachable (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  GtkWidget *dialog;
+  GtkWidget *forget;
+
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  forget = relink_test_get_widget (dialog, "forget_button");
+
+  /* Nothing listens where the marketplace was. */
+  soup_server_disconnect (fixture.stub);
+  click (dialog, "revoke_button");
+  respond (find_message_dialog (GTK_WINDOW (dialog)), "_Revoke");
+  WAIT_FOR (gtk_widget_get_visible (forget));
+  g_test_message ("%s", label_text (dialog, "result_label"));
+  g_assert_true (
+      gtk_widget_has_css_class (relink_test_get_widget (dialog, "result_label"), "error"));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+
+  click (dialog, "forget_button");
+  WAIT_FOR (g_str_has_prefix (label_text (dialog, "result_label"), "The tokens are deleted"));
+  g_assert_false (gtk_widget_get_visible (forget));
+  tokens = keyring_tokens (&fixture, "account-stub");
+  g_assert_null (tokens);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 
   destroy_and_finalize (dialog);
   relink_test_assert_finalize_eventually (g_steal_pointer (&context));
@@ -1768,11 +1914,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/add-account/skipped-profile", test_add_account_skipped_profile);
   g_test_add_func ("/details/show-and-remove", test_details);
   g_test_add_func ("/details/empty-history", test_details_empty_history);
+  g_test_add_func ("/details/clock-format", test_details_clock_format);
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
   g_test_add_func ("/details/grants", test_details_grants);
+  g_test_add_func ("/details/grants-countdown", test_details_grants_countdown);
   g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);
+  g_test_add_func ("/details/revoke-unreachable", test_details_revoke_unreachable);
   g_test_add_func ("/details/retry-now", test_details_retry_now);
   g_test_add_func ("/details/test-failure", test_details_test_failure);
   g_test_add_func ("/keysets/list-and-remove", test_keysets);

@@ -699,6 +699,53 @@ test_format_date (void)
   g_assert_cmpstr (late_utc, ==, "21 May 2028");
 }
 
+/* A time of day as GNOME shows one: hours and minutes, on the clock the
+ * desktop asks for, else the locale's (C: 24 hours); never seconds. */
+static void
+test_format_time (void)
+{
+  g_autoptr (GTimeZone) berlin = zone ("Europe/Berlin");
+  gint64 afternoon = at ("UTC", 2028, 5, 21, 12, 5, 9); /* 14:05:09 in Berlin */
+  gint64 morning = at ("UTC", 2028, 5, 21, 7, 5, 9);    /* 09:05:09 */
+  gint64 after_midnight = at ("UTC", 2028, 5, 20, 22, 5, 9);
+  struct
+  {
+    gint64 moment;
+    RelinkClockFormat clock_format;
+    const char *expected;
+  } cases[] = {
+    { afternoon, RELINK_CLOCK_FORMAT_24H, "14:05" },
+    { afternoon, RELINK_CLOCK_FORMAT_12H, "2:05 PM" },
+    { afternoon, RELINK_CLOCK_FORMAT_LOCALE, "14:05" },
+    { morning, RELINK_CLOCK_FORMAT_24H, "09:05" },
+    { morning, RELINK_CLOCK_FORMAT_12H, "9:05 AM" },
+    { after_midnight, RELINK_CLOCK_FORMAT_24H, "00:05" },
+    { after_midnight, RELINK_CLOCK_FORMAT_12H, "12:05 AM" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text
+          = relink_expiry_format_time (cases[i].moment, berlin, cases[i].clock_format);
+
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+}
+
+static void
+test_format_date_time (void)
+{
+  g_autoptr (GTimeZone) berlin = zone ("Europe/Berlin");
+  gint64 afternoon = at ("UTC", 2028, 5, 21, 12, 5, 9);
+  g_autofree char *h12
+      = relink_expiry_format_date_time (afternoon, berlin, RELINK_CLOCK_FORMAT_12H);
+  g_autofree char *h24
+      = relink_expiry_format_date_time (afternoon, berlin, RELINK_CLOCK_FORMAT_24H);
+
+  g_assert_cmpstr (h12, ==, "21 May 2028, 2:05 PM");
+  g_assert_cmpstr (h24, ==, "21 May 2028, 14:05");
+}
+
 static void
 test_now (void)
 {
@@ -735,6 +782,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/expiry/next-change/probe", test_next_change_probe);
   g_test_add_func ("/expiry/next-state-change", test_next_state_change);
   g_test_add_func ("/expiry/format-date", test_format_date);
+  g_test_add_func ("/expiry/format-time", test_format_time);
+  g_test_add_func ("/expiry/format-date-time", test_format_date_time);
   g_test_add_func ("/expiry/now", test_now);
 
   return g_test_run ();

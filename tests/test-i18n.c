@@ -21,6 +21,7 @@
 
 #include "relink-account-manager.h"
 #include "relink-account-row-private.h"
+#include "relink-expiry.h"
 #include "relink-test-gui.h"
 #include "relink-test-util.h"
 #include "relink-window-private.h"
@@ -290,6 +291,40 @@ test_window_translated (void)
   fixture_close (&fixture);
 }
 
+/* A date and a time of day in the language, hours and minutes on either
+ * clock: "21. Mai 2028, 14:05" (the month name is LC_TIME's). */
+static void
+test_time_of_day (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) when = g_date_time_new_utc (2028, 5, 21, 14, 5, 9);
+  g_autofree char *month = g_date_time_format (when, "%B");
+  gint64 moment = g_date_time_to_unix (when);
+  g_autofree char *h24 = relink_expiry_format_date_time (moment, utc, RELINK_CLOCK_FORMAT_24H);
+  g_autofree char *h12 = relink_expiry_format_date_time (moment, utc, RELINK_CLOCK_FORMAT_12H);
+  g_autofree char *expected24 = NULL;
+  g_autofree char *expected12 = NULL;
+  g_autofree char *am = NULL;
+
+  if (g_str_equal (language, "de"))
+    {
+      expected24 = g_strdup_printf ("21. %s 2028, 14:05", month);
+      expected12
+          = g_strdup_printf ("21. %s 2028, 2:05 %s", month, am = g_date_time_format (when, "%p"));
+    }
+  else
+    {
+      expected24 = g_strdup_printf ("21 %s 2028, 14:05", month);
+      expected12
+          = g_strdup_printf ("21 %s 2028, 2:05 %s", month, am = g_date_time_format (when, "%p"));
+    }
+  /* A locale without AM and PM leaves no space behind. */
+  g_strchomp (expected12);
+
+  g_assert_cmpstr (h24, ==, expected24);
+  g_assert_cmpstr (h12, ==, expected12);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -308,6 +343,7 @@ main (int argc, char *argv[])
   bind_catalogue (data_home);
 
   g_test_add_func ("/i18n/window", test_window_translated);
+  g_test_add_func ("/i18n/time-of-day", test_time_of_day);
 
   status = g_test_run ();
   relink_test_remove_dir (data_home);

@@ -269,6 +269,62 @@ assert_rows (GtkWidget *window, gboolean narrow)
     }
 }
 
+/* A row's Retry Now (an account waiting to retry after a temporary
+ * failure) takes no width from its text when narrow: it goes under the
+ * text, and the name has the room a row with only Renew gives it. */
+static void
+assert_retry_row_narrow (GtkWidget *window)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  float renew_only_title = -1;
+  gboolean checked = FALSE;
+
+  collect_rows (window, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RelinkAccountRow *row = rows->pdata[i];
+      GtkWidget *retry = relink_test_find_widget (row, "retry-button");
+
+      if ((retry == NULL || !gtk_widget_get_visible (retry))
+          && relink_account_row_get_renew_visible (row)
+          && g_strcmp0 (relink_account_row_get_renew_label (row), "Renew") == 0)
+        {
+          GtkWidget *card = gtk_widget_get_last_child (GTK_WIDGET (row));
+
+          renew_only_title
+              = bounds_in (find_label (card, relink_account_row_get_title (row)), window)
+                    .size.width;
+          break;
+        }
+    }
+  g_assert_cmpfloat (renew_only_title, >, 0);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RelinkAccountRow *row = rows->pdata[i];
+      GtkWidget *retry = relink_test_find_widget (row, "retry-button");
+      GtkWidget *card = gtk_widget_get_last_child (GTK_WIDGET (row));
+      graphene_rect_t title, countdown, button, card_bounds;
+
+      if (retry == NULL || !gtk_widget_get_visible (retry))
+        continue;
+
+      title = bounds_in (find_label (card, relink_account_row_get_title (row)), window);
+      countdown = bounds_in (find_label (card, relink_account_row_get_countdown (row)), window);
+      button = bounds_in (retry, window);
+      card_bounds = bounds_in (card, window);
+      g_assert_cmpfloat (title.size.width, ==, renew_only_title);
+      /* Under the countdown, at the text's left edge, inside the card. */
+      g_assert_cmpfloat (button.origin.y, >=, countdown.origin.y + countdown.size.height);
+      g_assert_cmpfloat (button.origin.x, ==, title.origin.x);
+      g_assert_cmpfloat (button.origin.y + button.size.height, <=,
+                         card_bounds.origin.y + card_bounds.size.height);
+      checked = TRUE;
+    }
+  /* The fixture holds an account waiting to retry. */
+  g_assert_true (checked);
+}
+
 /* Renders @window as it is on screen into @name.png in @dir; returns
  * the picture's width. */
 static int
@@ -349,6 +405,7 @@ test_narrow (void)
   g_assert_cmpint (screenshot (fixture.window, dir, "window-360x640"), <=, 360);
   assert_nothing_clipped (fixture.window, fixture.window);
   assert_rows (fixture.window, TRUE);
+  assert_retry_row_narrow (fixture.window);
 
   /* The dialogs a seller opens from there fit too. */
   add_dialog

@@ -48,12 +48,16 @@ typedef struct
   RelinkSecrets *secrets;
   char *lwa_keyset;
   char *ebay_keyset;
+  char *rfc_keyset;       /* the RFC 7009 stub: revokes at /revoke */
+  char *gone_keyset;      /* its twin whose revocation endpoint is out of reach */
   GPtrArray *account_ids; /* to clear from the keyring */
 
   /* What the stub saw. */
   guint token_requests;
   gboolean ebay_forbidden; /* the eBay stub answers 403 with an HTML page */
   guint identity_requests;
+  guint revoke_requests;
+  guint revoke_status; /* what the RFC 7009 stub answers; 0: 200 */
   char *last_method;
   char *last_content_type;
   char *last_authorization;
@@ -167,6 +171,27 @@ ebay_identity_cb (SoupServer *server,
 
 /* Setup */
 
+/* RFC 7009 §2.2: 200 for a revoked token; 400 unsupported_token_type, its
+ * final refusal (§2.2.1); any other status as asked. */
+static void
+rfc_revoke_cb (SoupServer *server,
+               SoupServerMessage *msg,
+               const char *path,
+               GHashTable *query,
+               gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->revoke_requests++;
+  remember_request (fixture, msg);
+  if (fixture->revoke_status == 0)
+    soup_server_message_set_status (msg, 200, NULL);
+  else if (fixture->revoke_status == 400)
+    relink_test_answer_json (msg, 400, "{\"error\":\"unsupported_token_type\"}");
+  else
+    relink_test_answer_json (msg, fixture->revoke_status, "{\"error\":\"server_error\"}");
+}
+
 static void
 write_profile (Fixture *fixture, const char *name, const char *json)
 {
@@ -187,6 +212,18 @@ add_keyset (Fixture *fixture,
                                   secret);
 }
 
+/* A custom OAuth 2.0 profile with an RFC 7009 revocation endpoint: id,
+ * name, then the bases of its authorize, token and revoke URLs. */
+#define RFC_PROFILE_FORMAT                                                                         \
+  "{ \"format_version\": 1, \"id\": \"%s\", \"name\": \"%s\","                                     \
+  "  \"client_auth\": \"body\", \"pkce\": \"required\", \"scopes\": [],"                           \
+  "  \"access_lifetime\": 3600, \"refresh_lifetime\": 31536000,"                                   \
+  "  \"identity\": { \"source\": \"redirect\", \"id_field\": \"user\" },"                          \
+  "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\","                      \
+  "    \"production\": true, \"authorize_url\": \"%s/authorize\","                                 \
+  "    \"token_url\": \"%s/token\", \"revoke_url\": \"%s/revoke\","                                \
+  "    \"connected_apps_url\": \"" CONNECTED_APPS_URL "\" } ] }"
+
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
@@ -206,6 +243,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
                            NULL);
   soup_server_add_handler (fixture->server, "/commerce/identity/v1/user/", ebay_identity_cb,
                            fixture, NULL);
+  soup_server_add_handler (fixture->server, "/revoke", rfc_revoke_cb, fixture, NULL);
   fixture->base = relink_test_listen_local (fixture->server);
 
   /* The LWA profile (providers.md, "Amazon Selling Partner API"): no
@@ -236,6 +274,41 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
       fixture->base, fixture->base, fixture->base);
   write_profile (fixture, "stub-ebay.json", ebay);
 
+  /* A custom OAuth 2.0 provider with an RFC 7009 revocation endpoint, and
+   * its twin whose endpoint is on a port nothing listens on. */
+  {
+    g_autoptr (SoupServer) closed = soup_server_new (NULL, NULL);
+    g_autofree char *closed_base = relink_test_listen_local (closed);
+    g_autofree char *rfc = NULL;
+    g_autofree char *gone = NULL;
+    g_autofree char *trading = NULL;
+
+    soup_server_disconnect (closed);
+    rfc = g_strdup_printf (RFC_PROFILE_FORMAT, "stub-rfc", "RFC Stub", fixture->base, fixture->base,
+                           fixture->base);
+    write_profile (fixture, "stub-rfc.json", rfc);
+    gone = g_strdup_printf (RFC_PROFILE_FORMAT, "stub-gone", "Gone Stub", fixture->base,
+                            fixture->base, closed_base);
+    write_profile (fixture, "stub-gone.json", gone);
+    /* eBay with a Trading API (Auth'n'Auth) out of reach. */
+    trading = g_strdup_printf (
+        "{ \"format_version\": 1, \"id\": \"stub-ebay-aan\", \"name\": \"eBay AAN Stub\","
+        "  \"client_auth\": \"basic\", \"pkce\": \"none\", \"redirect_style\": \"runame\","
+        "  \"scopes\": [], \"access_lifetime\": 7200, \"refresh_lifetime\": 47304000,"
+        "  \"identity\": { \"source\": \"endpoint\", \"id_field\": \"userId\" },"
+        "  \"environments\": [ { \"id\": \"production\", \"name\": \"Production\","
+        "    \"production\": true, \"authorize_url\": \"%s/oauth2/authorize\","
+        "    \"token_url\": \"%s/identity/v1/oauth2/token\","
+        "    \"identity_url\": \"%s/commerce/identity/v1/user/\","
+        "    \"connected_apps_url\": \"" CONNECTED_APPS_URL "\","
+        "    \"trading_url\": \"%s/ws/api.dll\","
+        "    \"trading_sign_in_url\": \"%s/ws/eBayISAPI.dll\" } ],"
+        "  \"auth_n_auth\": { \"site_id\": \"0\", \"compatibility_level\": \"1415\","
+        "    \"lifetime\": 47304000 } }",
+        fixture->base, fixture->base, fixture->base, closed_base, closed_base);
+    write_profile (fixture, "stub-ebay-aan.json", trading);
+  }
+
   db = g_build_filename (fixture->data_dir, "relink", "relink.db", NULL);
   fixture->store = relink_store_open (db, &error);
   g_assert_no_error (error);
@@ -244,6 +317,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->lwa_keyset = add_keyset (fixture, LWA_ID, "na", LWA_CLIENT_ID, LWA_CLIENT_SECRET);
   fixture->ebay_keyset
       = add_keyset (fixture, EBAY_ID, "production", EBAY_CLIENT_ID, EBAY_CLIENT_SECRET);
+  fixture->rfc_keyset
+      = add_keyset (fixture, "stub-rfc", "production", "rfc-client", "rfc-client-secret");
+  fixture->gone_keyset
+      = add_keyset (fixture, "stub-gone", "production", "gone-client", "gone-client-secret");
 }
 
 static void
@@ -254,6 +331,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
                                       NULL, NULL);
   relink_secrets_clear_keyset_sync (fixture->secrets, fixture->lwa_keyset, NULL, NULL);
   relink_secrets_clear_keyset_sync (fixture->secrets, fixture->ebay_keyset, NULL, NULL);
+  relink_secrets_clear_keyset_sync (fixture->secrets, fixture->rfc_keyset, NULL, NULL);
+  relink_secrets_clear_keyset_sync (fixture->secrets, fixture->gone_keyset, NULL, NULL);
 
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
@@ -266,6 +345,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->base);
   g_free (fixture->lwa_keyset);
   g_free (fixture->ebay_keyset);
+  g_free (fixture->rfc_keyset);
+  g_free (fixture->gone_keyset);
   g_free (fixture->last_method);
   g_free (fixture->last_content_type);
   g_free (fixture->last_authorization);
@@ -1454,6 +1535,205 @@ test_revoke_fallback (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
 }
 
+/* The marketplace refuses the revocation for good: the tokens stay and
+ * relinkctl says how to remove them anyway; --force (the window's "Remove
+ * the Tokens Here Anyway") asks once more, then removes them here, says
+ * the marketplace may still hold the authorization and where to revoke it
+ * there, and records the revocation as unconfirmed. */
+static void
+test_revoke_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->rfc_keyset, "Refusing shop",
+                                     "rfc-access-token", relink_now () + 3600, "rfc-refresh-token");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (Result) refused = { 0 };
+  g_auto (Result) forced = { 0 };
+
+  fixture->revoke_status = 400;
+  RUN (fixture, &refused, NULL, "revoke", "Refusing shop");
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_cmpstr (refused.out, ==, "");
+  g_assert_nonnull (strstr (refused.err, "RFC Stub did not confirm"));
+  g_assert_nonnull (strstr (refused.err, "To remove the tokens from this computer anyway, run: "
+                                         "relinkctl revoke 'Refusing shop' --force\n"));
+  assert_no_secret (refused.err);
+  g_assert_cmpuint (fixture->revoke_requests, ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (fixture->last_form, "token"), ==, "rfc-refresh-token");
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+  g_assert_cmpstr (relink_token_set_get_refresh_token (tokens), ==, "rfc-refresh-token");
+  g_clear_object (&tokens);
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_clear_object (&account);
+
+  RUN (fixture, &forced, NULL, "revoke", "Refusing shop", "--force");
+  g_assert_cmpint (forced.status, ==, 0);
+  g_assert_cmpstr (forced.out, ==,
+                   "Relink removed the tokens of “Refusing shop” from this computer anyway. RFC "
+                   "Stub did not confirm the revocation and may still consider the authorization "
+                   "valid: remove the app on this page to revoke it there:\n" CONNECTED_APPS_URL
+                   "\n");
+  assert_no_secret (forced.out);
+  assert_no_secret (forced.err);
+  g_assert_cmpuint (fixture->revoke_requests, ==, 2);
+  tokens = lookup_tokens (fixture, id);
+  g_assert_null (tokens);
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+
+  history = relink_store_load_history (fixture->store, id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpint (relink_history_entry_get_kind (g_ptr_array_index (history, 0)), ==,
+                   RELINK_HISTORY_KIND_REVOCATION);
+  g_assert_cmpstr (relink_history_entry_get_message (g_ptr_array_index (history, 0)), ==,
+                   "RFC Stub did not confirm that it canceled the authorization. The tokens were "
+                   "removed from this computer.");
+}
+
+/* The marketplace cannot be reached: the tokens stay (try again later),
+ * and --force removes them here anyway. */
+static void
+test_revoke_unreachable (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->gone_keyset, "Gone shop", "gone-access",
+                                     relink_now () + 3600, "gone-refresh");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_auto (Result) offline = { 0 };
+  g_auto (Result) forced = { 0 };
+
+  RUN (fixture, &offline, NULL, "revoke", id);
+  g_assert_cmpint (offline.status, ==, 5);
+  g_assert_cmpstr (offline.out, ==, "");
+  g_assert_nonnull (strstr (offline.err, "--force"));
+  assert_no_secret (offline.err);
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+
+  RUN (fixture, &forced, NULL, "revoke", id, "-f");
+  g_assert_cmpint (forced.status, ==, 0);
+  g_assert_true (g_str_has_prefix (forced.out, "Relink removed the tokens of “Gone shop” from this "
+                                               "computer anyway. Gone Stub did not confirm"));
+  g_assert_true (g_str_has_suffix (forced.out, ":\n" CONNECTED_APPS_URL "\n"));
+  tokens = lookup_tokens (fixture, id);
+  g_assert_null (tokens);
+  account = load_account (fixture, id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+}
+
+/* An Auth'n'Auth token whose Trading API cannot be reached: --force
+ * removes it here without asking eBay again (a second RevokeToken would
+ * meet the same silence and keep the token). */
+static void
+test_revoke_unreachable_auth_n_auth (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *oauth_keyset
+      = add_keyset (fixture, "stub-ebay-aan", "production", "AanOAuth-PRD", "oauth-cert");
+  g_autofree char *keyset_id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (keyset_id);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+  g_autofree char *id = add_account (fixture, oauth_keyset, "Trading shop", "v^1.1#aan-oauth",
+                                     relink_now () + 3600, "v^1.1#aan-oauth-refresh");
+  g_autofree char *grant_id = relink_new_id ();
+  g_auto (Result) offline = { 0 };
+  g_auto (Result) forced = { 0 };
+
+  relink_keyset_set_provider_id (keyset, "stub-ebay-aan");
+  relink_keyset_set_environment (keyset, "production");
+  relink_keyset_set_client_id (keyset, "AanApp-PRD");
+  relink_keyset_set_redirect (keyset, "Aan-RuName");
+  relink_keyset_set_grant_kind (keyset, "auth-n-auth");
+  relink_keyset_set_extra (keyset, "dev_id", "aan-dev-id");
+  relink_keyset_set_created_at (keyset, relink_now ());
+  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, keyset_id,
+                                                          "client_secret", "relinkctl test keyset",
+                                                          "aan-cert-id", NULL, &error));
+  g_assert_no_error (error);
+
+  grant = relink_account_new (grant_id);
+  relink_account_set_keyset_id (grant, keyset_id);
+  relink_account_set_owner_id (grant, id);
+  relink_account_set_grant_name (grant, "auth-n-auth");
+  relink_account_set_status (grant, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_identity_id (grant, "eias-trading-shop");
+  relink_account_set_access_expires_at (grant, relink_now () + 400 * 86400);
+  relink_account_set_refresh_expires_at (grant, relink_now () + 400 * 86400);
+  relink_account_set_created_at (grant, relink_now ());
+  g_assert_true (relink_store_save_account (fixture->store, grant, &error));
+  g_assert_no_error (error);
+  relink_token_set_set_access_token (tokens, "v^1.1#aan-token");
+  relink_token_set_set_access_expires_at (tokens, relink_now () + 400 * 86400);
+  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, grant_id, "relinkctl test",
+                                                   tokens, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->account_ids, g_strdup (grant_id));
+  g_clear_object (&tokens);
+
+  RUN (fixture, &offline, NULL, "revoke", "Trading shop", "--grant", "auth-n-auth");
+  g_test_message ("%s", offline.err);
+  g_assert_cmpint (offline.status, ==, 5);
+  g_assert_nonnull (strstr (offline.err, "relinkctl revoke 'Trading shop' --grant 'auth-n-auth' "
+                                         "--force\n"));
+  tokens = lookup_tokens (fixture, grant_id);
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+
+  RUN (fixture, &forced, NULL, "revoke", "Trading shop", "--grant", "auth-n-auth", "--force");
+  g_test_message ("%s", forced.err);
+  g_assert_cmpint (forced.status, ==, 0);
+  g_assert_true (g_str_has_suffix (forced.out, ":\n" CONNECTED_APPS_URL "\n"));
+  assert_no_secret (forced.out);
+  assert_no_secret (forced.err);
+  tokens = lookup_tokens (fixture, grant_id);
+  g_assert_null (tokens);
+  account = load_account (fixture, grant_id);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+  /* The account's other token stays. */
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+}
+
+/* As in the window, a server fault is not a reason to give up on the
+ * marketplace: --force or not, the tokens stay and a retry later may
+ * work; a revocation that works needs no --force. */
+static void
+test_revoke_force_rules (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *id = add_account (fixture, fixture->rfc_keyset, "Busy shop", "rfc-access-b",
+                                     relink_now () + 3600, "rfc-refresh-b");
+  g_autoptr (RelinkTokenSet) tokens = NULL;
+  g_auto (Result) busy = { 0 };
+  g_auto (Result) revoked = { 0 };
+
+  fixture->revoke_status = 503;
+  RUN (fixture, &busy, NULL, "revoke", id, "--force");
+  g_assert_cmpint (busy.status, ==, 5);
+  g_assert_cmpstr (busy.out, ==, "");
+  g_assert_null (strstr (busy.err, "--force"));
+  tokens = lookup_tokens (fixture, id);
+  g_assert_nonnull (tokens);
+  g_clear_object (&tokens);
+
+  fixture->revoke_status = 0;
+  RUN (fixture, &revoked, NULL, "revoke", id, "--force");
+  g_assert_cmpint (revoked.status, ==, 0);
+  g_assert_cmpstr (revoked.out, ==, "Revoked the authorization of “Busy shop”.\n");
+  g_assert_cmpuint (fixture->revoke_requests, ==, 2);
+  tokens = lookup_tokens (fixture, id);
+  g_assert_null (tokens);
+}
+
 /* A locked keyring: the real daemon, on a D-Bus session of its own (the
  * suite's keyring must stay unlocked for the tests beside this one). The
  * unlock prompt cannot be answered there, as when a seller dismisses it. */
@@ -1878,6 +2158,10 @@ main (int argc, char *argv[])
   ADD ("/relinkctl/import/terminal", test_import_terminal);
   ADD ("/relinkctl/test", test_test_command);
   ADD ("/relinkctl/revoke/fallback", test_revoke_fallback);
+  ADD ("/relinkctl/revoke/refused", test_revoke_refused);
+  ADD ("/relinkctl/revoke/unreachable", test_revoke_unreachable);
+  ADD ("/relinkctl/revoke/unreachable-auth-n-auth", test_revoke_unreachable_auth_n_auth);
+  ADD ("/relinkctl/revoke/force-rules", test_revoke_force_rules);
   ADD ("/relinkctl/front/no-http", test_front_links_no_http);
   ADD ("/relinkctl/front/delegates", test_front_delegates);
   ADD ("/relinkctl/usage/never-echoes", test_usage_never_echoes);

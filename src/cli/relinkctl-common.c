@@ -553,10 +553,14 @@ static const CtlCommand commands[] = {
     N_ ("Asks the marketplace who the token belongs to and compares it with the account,\n"
         "e.g. “Connected as shop_a — 120 ms”. The result is recorded."),
     NULL },
-  { "revoke", "ACCOUNT", N_ ("Revoke the authorization"),
+  { "revoke", "ACCOUNT [--force]", N_ ("Revoke the authorization"),
     N_ ("Revokes the authorization at the marketplace and removes the tokens from the\n"
         "keyring. Where the marketplace cannot revoke from outside, the tokens are\n"
-        "removed here and the page where the seller removes the app is printed."),
+        "removed here and the page where the seller removes the app is printed.\n"
+        "When the marketplace refuses the revocation for good or cannot be reached, the\n"
+        "tokens stay (exit status 1 or 5). With --force they are removed here anyway:\n"
+        "the marketplace may then still consider the authorization valid, and the page\n"
+        "where the seller revokes it there is printed."),
     NULL },
   { "import", "ACCOUNT < FILE", N_ ("Import a refresh token from standard input"),
     N_ ("Reads a refresh token (Amazon self-authorization, another tool) from standard\n"
@@ -599,6 +603,12 @@ command_context (Ctl *ctl, const CtlCommand *command)
       "N" },
     { NULL },
   };
+  const GOptionEntry revoke_entries[] = {
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &ctl->force,
+      N_ ("When the marketplace refuses or cannot be reached, remove the tokens here anyway"),
+      NULL },
+    { NULL },
+  };
   const GOptionEntry grant_entries[] = {
     { "grant", 'g', 0, G_OPTION_ARG_STRING, &ctl->grant,
       N_ ("Which of the account’s tokens: oauth or auth-n-auth (default: the account’s first)"),
@@ -617,6 +627,8 @@ command_context (Ctl *ctl, const CtlCommand *command)
     g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
   else if (g_str_equal (command->name, "refresh"))
     g_option_context_add_main_entries (context, refresh_entries, GETTEXT_PACKAGE);
+  else if (g_str_equal (command->name, "revoke"))
+    g_option_context_add_main_entries (context, revoke_entries, GETTEXT_PACKAGE);
   if (g_strv_contains (
           (const char *const[]){ "token", "refresh", "test", "revoke", "import", NULL },
           command->name))

@@ -64,6 +64,10 @@ struct _Ctl
   gboolean all;
   int jobs;
   char *grant; /* --grant NAME: which of the account's grants */
+  /* revoke --force: remove the tokens here anyway when the marketplace
+   * refuses for good or cannot be reached (the window's "Remove the
+   * Tokens Here Anyway"). */
+  gboolean force;
 };
 
 /* Parses the command line and runs the command: list, status and help

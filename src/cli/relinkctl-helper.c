@@ -63,6 +63,10 @@ typedef struct
   /* import */
   RelinkAccount *import_account;
 
+  /* revoke: the account as named on the command line, for the hint to
+   * run again with --force */
+  const char *revoke_name;
+
   /* Hooks started by refreshes in this process. */
   gboolean have_hooks;
   guint hooks_pending;
@@ -559,6 +563,47 @@ cmd_test (Ctl *base, char **args)
 
 /* revoke */
 
+/* revoke --force, after the marketplace refused for good or could not be
+ * reached: the tokens are gone from here, not necessarily there. */
+static void
+forgotten_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkAccount) account = user_data;
+  FullCtl *ctl = g_object_get_data (G_OBJECT (account), "relinkctl");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  RelinkProvider *provider = relink_account_get_provider (account);
+  const char *marketplace
+      = provider != NULL ? relink_provider_get_name (provider) : _ ("The marketplace");
+
+  if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (object), result, NULL, &url,
+                                           &error))
+    {
+      finish (ctl, report_error (error, RELINK_OAUTH_CALL_REVOKE, NULL));
+      return;
+    }
+
+  if (url != NULL)
+    {
+      /* Translators: the second %s is a marketplace, the URL follows on its own line. */
+      g_print (_ ("Relink removed the tokens of “%s” from this computer anyway. %s did not "
+                  "confirm the revocation and may still consider the authorization valid: "
+                  "remove the app on this page to revoke it there:\n"),
+               relink_account_get_display_name (account), marketplace);
+      g_print ("%s\n", url);
+    }
+  else
+    {
+      /* Translators: the second %s is a marketplace. */
+      g_print (_ ("Relink removed the tokens of “%s” from this computer anyway. %s did not "
+                  "confirm the revocation and may still consider the authorization valid: "
+                  "remove the app in the marketplace’s account settings to revoke it there.\n"),
+               relink_account_get_display_name (account), marketplace);
+    }
+
+  finish (ctl, CTL_EXIT_OK);
+}
+
 static void
 revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -569,11 +614,34 @@ revoke_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   gboolean withdrawn = FALSE;
   RelinkProvider *provider;
   const char *marketplace;
+  int status;
 
   if (!relink_token_service_revoke_finish (RELINK_TOKEN_SERVICE (object), result, &withdrawn, &url,
                                            &error))
     {
-      finish (ctl, report_error (error, RELINK_OAUTH_CALL_REVOKE, NULL));
+      if (ctl->base.force && relink_token_service_revocation_can_forget (error))
+        {
+          /* As the window's "Remove the Tokens Here Anyway": the end of a
+           * revocation the marketplace did not confirm. */
+          relink_token_service_forget_tokens_async (ctl->service, account, ctl->base.cancellable,
+                                                    forgotten_cb, g_object_ref (account));
+          return;
+        }
+
+      status = report_error (error, RELINK_OAUTH_CALL_REVOKE, NULL);
+      if (relink_token_service_revocation_can_forget (error))
+        {
+          g_autofree char *quoted = g_shell_quote (ctl->revoke_name);
+          g_autofree char *grant = ctl->base.grant != NULL ? g_shell_quote (ctl->base.grant) : NULL;
+          g_autofree char *command
+              = grant != NULL
+                    ? g_strdup_printf ("relinkctl revoke %s --grant %s --force", quoted, grant)
+                    : g_strdup_printf ("relinkctl revoke %s --force", quoted);
+
+          /* Translators: %s is the command to run. */
+          g_printerr (_ ("To remove the tokens from this computer anyway, run: %s\n"), command);
+        }
+      finish (ctl, status);
       return;
     }
 
@@ -622,6 +690,7 @@ cmd_revoke (Ctl *base, char **args)
     return CTL_EXIT_NO_ACCOUNT;
 
   g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
+  ctl->revoke_name = name;
   relink_token_service_revoke_async (ctl->service, account, ctl->base.cancellable, revoke_cb,
                                      g_object_ref (account));
   return run_loop (ctl);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "relink-expiry.h"
 
@@ -674,6 +675,63 @@ relink_expiry_format_date (gint64 moment, GTimeZone *tz)
   /* Translators: a date as in "21 May 2028", see g_date_time_format() for
    * the codes; reorder them to suit your language. */
   return g_date_time_format (when, _ ("%-d %B %Y"));
+}
+
+/* Whether the locale writes a time of day on a 12-hour clock: its own
+ * format ("%X") of 13:00 shows no "13" then. */
+static gboolean
+locale_uses_12h (void)
+{
+  g_autoptr (GDateTime) one_pm = g_date_time_new_utc (2000, 1, 1, 13, 0, 0);
+  g_autofree char *text = g_date_time_format (one_pm, "%X");
+
+  return text != NULL && strstr (text, "13") == NULL;
+}
+
+char *
+relink_expiry_format_time (gint64 moment, GTimeZone *tz, RelinkClockFormat clock_format)
+{
+  g_autoptr (GTimeZone) local = NULL;
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree char *text = NULL;
+  const char *pattern;
+
+  if (tz == NULL)
+    tz = local = g_time_zone_new_local ();
+
+  when = local_date_time (moment, tz);
+
+  if (clock_format == RELINK_CLOCK_FORMAT_LOCALE)
+    clock_format = locale_uses_12h () ? RELINK_CLOCK_FORMAT_12H : RELINK_CLOCK_FORMAT_24H;
+
+  /* Hours and minutes, as GNOME's own clock (gnome-desktop's wall clock)
+   * shows them; seconds would only be noise in a list of dates. */
+  if (clock_format == RELINK_CLOCK_FORMAT_12H)
+    /* Translators: a time of day on a 12-hour clock, "2:05 PM"; see
+     * g_date_time_format() for the codes (%p is the locale's AM or PM,
+     * empty in some languages). */
+    pattern = _ ("%-l:%M %p");
+  else
+    /* Translators: a time of day on a 24-hour clock, "14:05"; see
+     * g_date_time_format() for the codes. */
+    pattern = _ ("%H:%M");
+
+  text = g_date_time_format (when, pattern);
+  if (text == NULL)
+    return g_strdup ("");
+
+  /* A language without AM and PM leaves a space behind. */
+  return g_strdup (g_strstrip (text));
+}
+
+char *
+relink_expiry_format_date_time (gint64 moment, GTimeZone *tz, RelinkClockFormat clock_format)
+{
+  g_autofree char *date = relink_expiry_format_date (moment, tz);
+  g_autofree char *time = relink_expiry_format_time (moment, tz, clock_format);
+
+  /* Translators: a date, then a time of day: "21 May 2028, 2:05 PM". */
+  return g_strdup_printf (_ ("%s, %s"), date, time);
 }
 
 gint64

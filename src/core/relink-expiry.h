@@ -67,6 +67,22 @@ RelinkAccountState
 relink_account_get_state (RelinkAccount *account, gint64 now, gint64 soon_threshold);
 /* A date for details and toasts: "21 May 2028", local time. */
 char *relink_expiry_format_date (gint64 moment, GTimeZone *tz);
+
+/* How a time of day is shown: as the desktop's clock shows it (GNOME's
+ * org.gnome.desktop.interface clock-format), or as the locale writes it
+ * where the desktop does not say. */
+typedef enum
+{
+  RELINK_CLOCK_FORMAT_LOCALE,
+  RELINK_CLOCK_FORMAT_24H,
+  RELINK_CLOCK_FORMAT_12H,
+} RelinkClockFormat;
+
+/* A time of day as GNOME shows one: hours and minutes, "14:05" or
+ * "2:05 PM", local time (@tz NULL: the local zone). */
+char *relink_expiry_format_time (gint64 moment, GTimeZone *tz, RelinkClockFormat clock_format);
+/* A date and a time of day: "21 May 2028, 2:05 PM". */
+char *relink_expiry_format_date_time (gint64 moment, GTimeZone *tz, RelinkClockFormat clock_format);
 /* Wall-clock now, UTC unix seconds. */
 gint64 relink_now (void);
 /* A replacement for relink_now() (tests pass a fake one). */

@@ -194,10 +194,9 @@ revoke_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                            &error))
     {
       show_result (self, error->message, "error");
-      /* Asking again would get the same answer: the seller decides. */
+      /* Refused for good, or out of reach: the seller decides. */
       gtk_widget_set_visible (self->forget_button,
-                              g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
-                                               RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED));
+                              relink_token_service_revocation_can_forget (error));
       self->forgetting = FALSE;
       relink_account_details_dialog_load_history (self);
       return;

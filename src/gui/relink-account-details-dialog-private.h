@@ -41,6 +41,9 @@ struct _RelinkAccountDetailsDialog
   gboolean retrying;
   gboolean forgetting; /* the revocation is the removal of the tokens here only */
   GSettings *settings;
+  /* GNOME's org.gnome.desktop.interface, for its clock-format; NULL
+   * where the schema is not installed. */
+  GSettings *interface_settings;
   GCancellable *cancellable;
   GCancellable *history_cancellable;
   guint countdown_source;

@@ -43,6 +43,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 #define VALUE_KEY "relink-value-label"
+/* GNOME's desktop settings (gsettings-desktop-schemas). */
+#define DESKTOP_INTERFACE_SCHEMA "org.gnome.desktop.interface"
 
 static void update (RelinkAccountDetailsDialog *self);
 static gboolean reload_history_cb (gpointer user_data);
@@ -81,34 +83,45 @@ set_row_value (AdwActionRow *row, const char *value)
                                   value != NULL ? value : "", -1);
 }
 
-static char *
-format_moment (gint64 moment, gboolean with_time, const char *if_zero)
+/* The desktop's clock: 12 or 24 hours (org.gnome.desktop.interface
+ * clock-format, as GNOME's own apps read it), else the locale's. */
+static RelinkClockFormat
+clock_format (RelinkAccountDetailsDialog *self)
 {
-  g_autofree char *date = NULL;
-  g_autoptr (GDateTime) dt = NULL;
-  g_autofree char *time = NULL;
+  g_autofree char *format = NULL;
 
+  if (self->interface_settings == NULL)
+    return RELINK_CLOCK_FORMAT_LOCALE;
+
+  format = g_settings_get_string (self->interface_settings, "clock-format");
+  if (g_strcmp0 (format, "12h") == 0)
+    return RELINK_CLOCK_FORMAT_12H;
+  if (g_strcmp0 (format, "24h") == 0)
+    return RELINK_CLOCK_FORMAT_24H;
+  return RELINK_CLOCK_FORMAT_LOCALE;
+}
+
+static char *
+format_moment (gint64 moment, gboolean with_time, RelinkClockFormat format, const char *if_zero)
+{
   if (moment == 0)
     return g_strdup (if_zero);
 
-  date = relink_expiry_format_date (moment, NULL);
   if (!with_time)
-    return g_steal_pointer (&date);
+    return relink_expiry_format_date (moment, NULL);
 
-  dt = g_date_time_new_from_unix_local (moment);
-  if (dt == NULL)
-    return g_steal_pointer (&date);
-  /* The locale's own time of day (LC_TIME): "14:05:00", "2:05:00 PM". */
-  time = g_date_time_format (dt, "%X");
-
-  /* Translators: a date, then a time of day: "21 May 2028, 14:05:00". */
-  return g_strdup_printf (_ ("%s, %s"), date, time);
+  /* "21 May 2028, 2:05 PM": hours and minutes, as the desktop's clock. */
+  return relink_expiry_format_date_time (moment, NULL, format);
 }
 
 static void
-set_row_moment (AdwActionRow *row, gint64 moment, gboolean with_time, const char *if_zero)
+set_row_moment (RelinkAccountDetailsDialog *self,
+                AdwActionRow *row,
+                gint64 moment,
+                gboolean with_time,
+                const char *if_zero)
 {
-  g_autofree char *text = format_moment (moment, with_time, if_zero);
+  g_autofree char *text = format_moment (moment, with_time, clock_format (self), if_zero);
   set_row_value (row, text);
 }
 
@@ -146,6 +159,7 @@ update_countdown (RelinkAccountDetailsDialog *self)
   gint64 threshold = soon_threshold (self);
   gint64 expires_at = relink_account_get_refresh_expires_at (self->grant);
   RelinkAccountState state = relink_account_get_state (self->grant, now, threshold);
+  g_autoptr (GPtrArray) grants = NULL;
   g_autofree char *countdown = NULL;
   gint64 next;
 
@@ -175,14 +189,25 @@ update_countdown (RelinkAccountDetailsDialog *self)
   /* One wake-up at the next moment a visible text changes; GLib timeouts
    * stop in suspend, so never sleep longer than an hour. */
   g_clear_handle_id (&self->countdown_source, g_source_remove);
-  if (expires_at == 0)
-    return;
-  next = MIN (relink_expiry_next_change (expires_at, now, NULL),
-              relink_expiry_next_state_change (expires_at, now, threshold));
-  if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
+  next = RELINK_EXPIRY_NEVER;
+  if (expires_at != 0)
+    next = MIN (relink_expiry_next_change (expires_at, now, NULL),
+                relink_expiry_next_state_change (expires_at, now, threshold));
+  if (expires_at != 0 && state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH
       && relink_account_get_access_expires_at (self->grant) > now)
     next = MIN (next, relink_expiry_next_change (relink_account_get_access_expires_at (self->grant),
                                                  now, NULL));
+  /* The Tokens rows count down too, each to its own grant's expiry
+   * (countdown_tick_cb updates them). */
+  grants = relink_grant_list (self->account);
+  for (guint i = 0; i < grants->len; i++)
+    {
+      gint64 other = relink_account_get_refresh_expires_at (g_ptr_array_index (grants, i));
+
+      if (other != 0)
+        next = MIN (next, MIN (relink_expiry_next_change (other, now, NULL),
+                               relink_expiry_next_state_change (other, now, threshold)));
+    }
   if (next == RELINK_EXPIRY_NEVER)
     return;
   self->countdown_source
@@ -196,6 +221,7 @@ countdown_tick_cb (gpointer user_data)
 
   self->countdown_source = 0;
   update_countdown (self);
+  relink_account_details_dialog_update_grants (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -311,15 +337,15 @@ update (RelinkAccountDetailsDialog *self)
   update_countdown (self);
 
   /* Connection */
-  set_row_moment (self->authorised_row, relink_account_get_authorised_at (account), FALSE,
+  set_row_moment (self, self->authorised_row, relink_account_get_authorised_at (account), FALSE,
                   _ ("Never"));
-  set_row_moment (self->access_row, relink_account_get_access_expires_at (account), TRUE,
+  set_row_moment (self, self->access_row, relink_account_get_access_expires_at (account), TRUE,
                   _ ("Unknown"));
-  set_row_moment (self->refresh_row, relink_account_get_refresh_expires_at (account), FALSE,
+  set_row_moment (self, self->refresh_row, relink_account_get_refresh_expires_at (account), FALSE,
                   _ ("Unknown"));
-  set_row_moment (self->last_refresh_row, relink_account_get_last_refresh_at (account), TRUE,
+  set_row_moment (self, self->last_refresh_row, relink_account_get_last_refresh_at (account), TRUE,
                   _ ("Never"));
-  set_row_moment (self->last_test_row, last_test_at, TRUE, _ ("Never"));
+  set_row_moment (self, self->last_test_row, last_test_at, TRUE, _ ("Never"));
   if (last_test_at != 0)
     {
       g_autofree char *result = NULL;
@@ -439,7 +465,7 @@ relink_account_details_dialog_get_service (RelinkAccountDetailsDialog *self)
 /* History */
 
 static GtkWidget *
-create_history_row (RelinkHistoryEntry *entry)
+create_history_row (RelinkHistoryEntry *entry, RelinkClockFormat format)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon;
@@ -449,7 +475,7 @@ create_history_row (RelinkHistoryEntry *entry)
   const char *message = relink_history_entry_get_message (entry);
   gboolean ok = relink_history_entry_get_ok (entry);
   g_autofree char *moment
-      = format_moment (relink_history_entry_get_at (entry), TRUE, _ ("Unknown"));
+      = format_moment (relink_history_entry_get_at (entry), TRUE, format, _ ("Unknown"));
   g_autofree char *description = NULL;
 
   adw_preferences_row_set_title (
@@ -516,7 +542,7 @@ load_history_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (RelinkHistoryEntry) entry = g_list_model_get_item (history, i);
-      gtk_list_box_append (self->history_list, create_history_row (entry));
+      gtk_list_box_append (self->history_list, create_history_row (entry, clock_format (self)));
     }
   if (n == 0)
     gtk_list_box_append (self->history_list, placeholder_row (_ ("No history yet")));
@@ -620,6 +646,20 @@ remove_clicked_cb (RelinkAccountDetailsDialog *self)
 }
 
 static void
+soon_days_changed_cb (RelinkAccountDetailsDialog *self)
+{
+  update_countdown (self);
+  relink_account_details_dialog_update_grants (self);
+}
+
+static void
+clock_format_changed_cb (RelinkAccountDetailsDialog *self)
+{
+  relink_account_details_dialog_grant_changed (self);
+  relink_account_details_dialog_load_history (self);
+}
+
+static void
 relink_account_details_dialog_constructed (GObject *object)
 {
   RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (object);
@@ -637,7 +677,18 @@ relink_account_details_dialog_constructed (GObject *object)
     {
       self->settings = g_settings_new (APPLICATION_ID);
       g_signal_connect_object (self->settings, "changed::expiring-soon-days",
-                               G_CALLBACK (update_countdown), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (soon_days_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  g_clear_pointer (&schema, g_settings_schema_unref);
+
+  /* Times of day follow the desktop's clock, and change with it. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, DESKTOP_INTERFACE_SCHEMA, TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
+    {
+      self->interface_settings = g_settings_new (DESKTOP_INTERFACE_SCHEMA);
+      g_signal_connect_object (self->interface_settings, "changed::clock-format",
+                               G_CALLBACK (clock_format_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
   g_signal_connect_object (self->account, "notify", G_CALLBACK (account_notify_cb), self,
@@ -697,6 +748,7 @@ relink_account_details_dialog_finalize (GObject *object)
   g_clear_object (&self->service);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
+  g_clear_object (&self->interface_settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
 

@@ -108,8 +108,15 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
 {
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
   g_autofree char *name = g_strconcat ("grant-", relink_account_get_grant_name (grant), NULL);
+  GtkWidget *mark = gtk_image_new_from_icon_name ("object-select-symbolic");
 
   gtk_widget_set_name (GTK_WIDGET (row), name);
+  /* Which grant the sections below are about: a check mark, as GNOME's
+   * lists mark their chosen row. Always there, so that the titles line
+   * up; seen only on the shown grant's row. */
+  gtk_widget_set_name (mark, "grant-shown");
+  adw_action_row_add_prefix (row, mark);
+  g_object_set_data (G_OBJECT (row), "mark", mark);
   g_object_set_data_full (G_OBJECT (row), "relink-grant", g_object_ref (grant), g_object_unref);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), relink_grant_get_label (grant));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -254,6 +261,9 @@ update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 th
     gtk_widget_add_css_class (GTK_WIDGET (row), "selected-grant");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (row), "selected-grant");
+  gtk_widget_set_opacity (g_object_get_data (G_OBJECT (row), "mark"), grant == self->grant ? 1 : 0);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_SELECTED,
+                               grant == self->grant, -1);
 
   gtk_button_set_label (g_object_get_data (G_OBJECT (row), "renew"),
                         connected ? _ ("_Renew") : _ ("_Connect"));

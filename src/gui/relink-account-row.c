@@ -127,11 +127,13 @@ put (RelinkAccountRow *self, gpointer child, int column, int row, int width, int
  *
  *   [badge] title     state      [Renew]
  *   [badge] subtitle  countdown  [Renew]
- *           message ...........
+ *           message ...........  [Retry Now]
  *
  * Narrow, the state and countdown under the subtitle, left-aligned: the
  * title then has all but the button's width, and the card is no wider
- * than its longest line of state or countdown. */
+ * than its longest line of state or countdown. Retry Now goes under the
+ * message there: beside Renew it would widen the buttons' column and
+ * leave the name a few letters ("Jetzt wiederholen" in German). */
 static void
 place_in_grid (RelinkAccountRow *self)
 {
@@ -152,8 +154,16 @@ place_in_grid (RelinkAccountRow *self)
   gtk_label_set_wrap (self->countdown_label, self->narrow);
   put (self, self->message_label, 1, self->narrow ? 4 : 2, self->narrow ? 1 : 2, 1);
   put (self, self->renew_button, self->narrow ? 2 : 3, 0, 1, 2);
-  /* Under Renew, beside the message (wide) or the state (narrow). */
-  put (self, self->retry_button, self->narrow ? 2 : 3, 2, 1, self->narrow ? 2 : 1);
+  /* Under Renew, beside the message (wide); under the message (narrow),
+   * across Renew's column too, so that a long label never widens the
+   * card. */
+  put (self, self->retry_button, self->narrow ? 1 : 3, self->narrow ? 5 : 2, self->narrow ? 2 : 1,
+       1);
+  if (self->retry_button != NULL)
+    {
+      gtk_widget_set_halign (self->retry_button, self->narrow ? GTK_ALIGN_START : GTK_ALIGN_FILL);
+      gtk_widget_set_margin_top (self->retry_button, self->narrow ? 6 : 0);
+    }
 }
 
 static void

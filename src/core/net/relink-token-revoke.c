@@ -28,6 +28,9 @@ typedef struct
   char *user_id;
   char *refusal; /* why the marketplace did not confirm, for the history */
   gboolean revoked_remotely;
+  /* relink_token_service_forget_tokens_async(): the marketplace is not
+   * asked again, whatever the grant's kind. */
+  gboolean forget_only;
 } RevokeData;
 
 static void
@@ -263,6 +266,14 @@ revoke_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Removed here anyway: asking again would meet the same refusal, or
+   * the same silence. */
+  if (data->forget_only)
+    {
+      revoke_clear (g_steal_pointer (&task));
+      return;
+    }
+
   /* A kind with its own revocation (relink-token-kinds.c) withdraws its
    * token that way, where the profile has the API for it (a profile
    * without a Trading API cannot be asked: the token is only forgotten). */
@@ -426,9 +437,18 @@ relink_token_service_forget_tokens_async (RelinkTokenService *self,
                                          relink_keyset_get_environment (data->target.keyset));
   data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
   data->last_refresh_at = relink_account_get_last_refresh_at (account);
+  data->forget_only = TRUE;
   data->refusal = g_strdup_printf (_ ("%s did not confirm that it canceled the authorization."),
                                    relink_provider_get_name (data->target.provider));
   revoke_prepare (g_steal_pointer (&task));
+}
+
+gboolean
+relink_token_service_revocation_can_forget (const GError *error)
+{
+  return g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
+                          RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED)
+         || g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
 }
 
 gboolean

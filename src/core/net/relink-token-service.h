@@ -150,6 +150,15 @@ void relink_token_service_forget_tokens_async (RelinkTokenService *self,
                                                GAsyncReadyCallback callback,
                                                gpointer user_data);
 
+/* Whether the seller may have the tokens removed here anyway after
+ * @error from a revocation (the window's "Remove the Tokens Here Anyway",
+ * `relinkctl revoke --force`): the marketplace refused it for good
+ * (RELINK_TOKEN_SERVICE_ERROR_REVOCATION_REFUSED) or could not be reached
+ * (RELINK_OAUTH_ERROR_NETWORK, a timeout included). Not after a server
+ * fault or a rate limit, which a retry soon may overcome, nor when the
+ * keyring or the account's lock stood in the way. */
+gboolean relink_token_service_revocation_can_forget (const GError *error);
+
 /* When the service wants to retry @account after a transient failure (UTC
  * unix seconds), 0 when no retry is due. Emits ::schedule-changed when it
  * changes. */
