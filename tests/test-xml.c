@@ -104,6 +104,9 @@ test_refuses_malformed (void)
   assert_refused ("<A>a\0b</A>", 10, 0, 8, RELINK_XML_ERROR_INVALID);
   /* {"error": …} is what a JSON-speaking proxy might send instead. */
   assert_refused ("{\"error\":\"x\"}", -1, 0, 8, RELINK_XML_ERROR_INVALID);
+  /* A prefix without a local name. */
+  assert_refused ("<:/>", -1, 0, 8, RELINK_XML_ERROR_INVALID);
+  assert_refused ("<A><ns:/></A>", -1, 0, 8, RELINK_XML_ERROR_INVALID);
 }
 
 /* No DTD is read: a declared entity stays unknown, so "billion laughs"

@@ -106,6 +106,15 @@ start_element_cb (GMarkupParseContext *context,
       return;
     }
 
+  /* "x:" or ":" would leave an element without a local name, which
+   * callers could never look up (fuzz-xml). */
+  if (g_str_has_suffix (element_name, ":"))
+    {
+      builder_fail (builder, &builder->refusal, RELINK_XML_ERROR_INVALID,
+                    _ ("the text is not well-formed XML"));
+      return;
+    }
+
   if (builder->open->len + 1 > builder->max_depth)
     {
       builder_fail (builder, &builder->refusal, RELINK_XML_ERROR_TOO_DEEP,
