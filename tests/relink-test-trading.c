@@ -80,6 +80,7 @@ struct _RelinkTestTrading
   GHashTable *oauth_codes;  /* authorization code → user id, single use */
   GHashTable *refresh;      /* OAuth refresh token → user id */
   char *last_session;
+  gboolean stall_iaf; /* GetUser with an OAuth token never answers */
   gint64 hard_expiration;
   guint serial;
 };
@@ -365,6 +366,13 @@ api_cb (SoupServer *server,
                                      token, expires);
           answer (msg, call, "Success", content);
         }
+    }
+  else if (g_str_equal (call, "GetUser") && self->stall_iaf
+           && header (msg, "X-EBAY-API-IAF-TOKEN") != NULL)
+    {
+      /* Never answered: the client's deadline must end the wait; the
+       * connection goes with the server. */
+      soup_server_message_pause (msg);
     }
   else if (g_str_equal (call, "GetUser"))
     {
@@ -885,6 +893,12 @@ relink_test_trading_fail_call (RelinkTestTrading *self,
     g_hash_table_remove (self->failures, call_name);
   else
     g_hash_table_replace (self->failures, g_strdup (call_name), g_strdup (error_code));
+}
+
+void
+relink_test_trading_stall_oauth_get_user (RelinkTestTrading *self, gboolean stall)
+{
+  self->stall_iaf = stall;
 }
 
 guint

@@ -121,6 +121,10 @@ RelinkKeyset *relink_test_trading_add_keyset (RelinkAccountManager *manager,
 /* eBay's own page after an agreed (or declined) sign-in at the stub. */
 char *relink_test_trading_default_page (RelinkTestTrading *self, gboolean agreed);
 
+/* Whether GetUser with an OAuth token (X-EBAY-API-IAF-TOKEN) is left
+ * unanswered from now on. */
+void relink_test_trading_stall_oauth_get_user (RelinkTestTrading *self, gboolean stall);
+
 /* How many requests of @call_name ("FetchToken") came in; the OAuth
  * side counts "oauth-code", "oauth-refresh" and "commerce-identity". */
 guint relink_test_trading_hits (RelinkTestTrading *self, const char *call_name);

@@ -15,6 +15,7 @@
 #include "relink-account-manager.h"
 #include "relink-backoff.h"
 #include "relink-expiry.h"
+#include "relink-grant-tie-private.h"
 #include "relink-grant.h"
 #include "relink-keep-alive.h"
 #include "relink-oauth-error.h"
@@ -743,6 +744,39 @@ test_trading_tie_refresh_refused (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Every wait of the tie ends: eBay leaves GetUser with the OAuth token
+ * unanswered, and the sign-in ends at the tie's deadline with "did not
+ * answer in time", the new Auth'n'Auth token revoked and not kept. */
+static void
+test_trading_tie_deadline (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) aan = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkTokenSet) none = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *account;
+  gint64 started;
+
+  relink_test_trading_add_refresh_token (fixture->stub, SHOP_A_REFRESH, SHOP_A);
+  account = add_lapsed_oauth_account (fixture, SHOP_A_REFRESH);
+  grant = add_aan_grant (fixture, account);
+  relink_test_trading_stall_oauth_get_user (fixture->stub, TRUE);
+  relink_grant_tie_set_timeout (1);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (sign_in_as (fixture, grant, SHOP_A, &error));
+  relink_grant_tie_set_timeout (0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 20 * G_USEC_PER_SEC);
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "did not answer in time"));
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, 2);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  none = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (none);
+  g_assert_null (relink_account_get_identity_id (grant));
+}
+
 /* Signs the OAuth @grant in at the stub as @user_id: eBay's consent page
  * ends on its own success page with the code and the state, which the
  * login view catches (the keyset names no accepted URL). */
@@ -1113,6 +1147,7 @@ main (int argc, char *argv[])
   ADD ("trading-tie-refresh", test_trading_tie_refresh);
   ADD ("trading-tie-refresh-refused", test_trading_tie_refresh_refused);
   ADD ("trading-tie-oauth-after", test_trading_tie_oauth_after);
+  ADD ("trading-tie-deadline", test_trading_tie_deadline);
   ADD ("keep-alive", test_keep_alive);
   ADD ("remove-account", test_remove_account);
   ADD ("migrate-with-keyring", test_migrate_with_keyring);

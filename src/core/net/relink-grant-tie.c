@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-grant-tie-private.h"
 #include "relink-grant-tie.h"
 #include "relink-grant.h"
 #include "relink-oauth-error.h"
@@ -34,6 +35,14 @@ typedef struct
   GSource *deadline_source;
   gboolean timed_out;
 } Tie;
+
+static guint timeout_seconds = RELINK_GRANT_TIE_TIMEOUT_SECONDS;
+
+void
+relink_grant_tie_set_timeout (guint seconds)
+{
+  timeout_seconds = seconds > 0 ? seconds : RELINK_GRANT_TIE_TIMEOUT_SECONDS;
+}
 
 static void
 tie_free (Tie *tie)
@@ -231,7 +240,7 @@ fetch_other_token (GTask *owned_task, GCancellable *cancellable)
       tie->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
                                               g_object_ref (tie->deadline), g_object_unref);
     }
-  tie->deadline_source = g_timeout_source_new_seconds (RELINK_GRANT_TIE_TIMEOUT_SECONDS);
+  tie->deadline_source = g_timeout_source_new_seconds (timeout_seconds);
   g_source_set_callback (tie->deadline_source, deadline_cb, tie, NULL);
   g_source_attach (tie->deadline_source, g_task_get_context (task));
 
