@@ -603,3 +603,29 @@ relink_test_oidc_refresh_status (RelinkTestOidc *self, const char *refresh_token
   g_assert_no_error (error);
   return soup_message_get_status (msg);
 }
+
+void
+relink_test_hold_connection (GPtrArray *held, SoupServerMessage *msg, const char *raw)
+{
+  GIOStream *stream = soup_server_message_steal_connection (msg);
+
+  g_assert_nonnull (stream);
+  if (raw != NULL)
+    g_output_stream_write_all (g_io_stream_get_output_stream (stream), raw, strlen (raw), NULL,
+                               NULL, NULL);
+  g_ptr_array_add (held, stream);
+}
+
+gboolean
+relink_test_drip_cb (gpointer user_data)
+{
+  GPtrArray *held = user_data;
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      GIOStream *stream = g_ptr_array_index (held, i);
+
+      g_output_stream_write (g_io_stream_get_output_stream (stream), " ", 1, NULL, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}

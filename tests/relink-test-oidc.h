@@ -90,4 +90,12 @@ GHashTable *relink_test_read_form (SoupServerMessage *msg);
 /* Answers @msg with @status and the JSON text @json. */
 void relink_test_answer_json (SoupServerMessage *msg, guint status, const char *json);
 
+/* Takes the connection of @msg over from libsoup, writes @raw on it
+ * (unless NULL) and keeps it in @held (GIOStreams, which unref them):
+ * what it gets from now on is the test's business. */
+void relink_test_hold_connection (GPtrArray *held, SoupServerMessage *msg, const char *raw);
+/* A GSourceFunc that writes one byte of a body that never ends on each
+ * connection of @user_data, a @held array. */
+gboolean relink_test_drip_cb (gpointer user_data);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <libsecret/secret.h>
 
 #include "relink-test-oidc.h"
 #include "relink-test-util.h"
@@ -436,4 +437,255 @@ relink_test_list_children (GPid pid)
     }
 
   return g_string_free (names, FALSE);
+}
+
+/* Seeding the store and the keyring */
+
+char *
+relink_test_seed_keyset (RelinkStore *store,
+                         RelinkSecrets *secrets,
+                         const char *provider_id,
+                         const char *environment,
+                         const char *client_id,
+                         const char *client_secret)
+{
+  g_autoptr (GError) error = NULL;
+  char *id = relink_new_id ();
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset, environment);
+  relink_keyset_set_client_id (keyset, client_id);
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  relink_keyset_set_created_at (keyset, relink_now ());
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  g_assert_no_error (error);
+  g_assert_true (relink_secrets_store_keyset_secret_sync (
+      secrets, id, "client_secret", "Relink test keyset", client_secret, NULL, &error));
+  g_assert_no_error (error);
+
+  return id;
+}
+
+char *
+relink_test_seed_account (RelinkStore *store,
+                          RelinkSecrets *secrets,
+                          const char *keyset_id,
+                          const char *nickname,
+                          const char *access,
+                          gint64 access_expires_at,
+                          const char *refresh)
+{
+  g_autoptr (GError) error = NULL;
+  char *id = relink_new_id ();
+  g_autoptr (RelinkAccount) account = relink_account_new (id);
+  gint64 now = relink_now ();
+
+  relink_account_set_keyset_id (account, keyset_id);
+  relink_account_set_nickname (account, nickname);
+  relink_account_set_created_at (account, now - HOUR);
+  if (refresh != NULL)
+    {
+      g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
+      g_autofree char *label = g_strdup_printf ("Relink: %s tokens", nickname);
+
+      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+      relink_account_set_identity_id (account, "yZ3cWq1a9Lk");
+      relink_account_set_identity_name (account, "shop_a");
+      relink_account_set_authorised_at (account, now - 10 * DAY);
+      relink_account_set_access_expires_at (account, access_expires_at);
+      relink_account_set_refresh_expires_at (account, now + 300 * DAY);
+
+      relink_token_set_set_access_token (tokens, access);
+      relink_token_set_set_access_expires_at (tokens, access_expires_at);
+      relink_token_set_set_refresh_token (tokens, refresh);
+      relink_token_set_set_refresh_expires_at (tokens, now + 300 * DAY);
+      relink_token_set_set_issued_at (tokens, now - 600);
+      g_assert_true (relink_secrets_store_tokens_sync (secrets, id, label, tokens, NULL, &error));
+      g_assert_no_error (error);
+    }
+  else
+    relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
+
+  g_assert_true (relink_store_save_account (store, account, &error));
+  g_assert_no_error (error);
+
+  return id;
+}
+
+/* The Secret Service, straight */
+
+char *
+relink_test_keyring_item (const char *account_id)
+{
+  static const SecretSchema schema = {
+    "io.github.relink.Relink.Tokens",
+    SECRET_SCHEMA_NONE,
+    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  g_autoptr (GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "account", account_id, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+GVariant *
+relink_test_call_secrets (const char *path,
+                          const char *interface,
+                          const char *method,
+                          GVariant *args)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", path, interface, method,
+                                       args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+char *
+relink_test_default_collection_path (void)
+{
+  g_autoptr (GVariant) reply
+      = relink_test_call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+                                  "ReadAlias", g_variant_new ("(s)", "default"));
+  char *path = NULL;
+
+  g_variant_get (reply, "(o)", &path);
+  g_assert_cmpstr (path, !=, "/");
+  return path;
+}
+
+gboolean
+relink_test_collection_locked (const char *path)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) locked = NULL;
+
+  reply = relink_test_call_secrets (
+      path, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", "org.freedesktop.Secret.Collection", "Locked"));
+  g_variant_get (reply, "(v)", &locked);
+  return g_variant_get_boolean (locked);
+}
+
+static void
+prompt_completed_cb (GDBusConnection *connection,
+                     const char *sender,
+                     const char *object_path,
+                     const char *interface,
+                     const char *signal,
+                     GVariant *parameters,
+                     gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+relink_test_lock_collection (const char *path)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr (GVariant) reply = NULL;
+  const char *prompt;
+  gboolean completed = FALSE;
+
+  reply = relink_test_call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+                                    "Lock", g_variant_new ("(^ao)", paths));
+  g_variant_get (reply, "(@ao&o)", NULL, &prompt);
+  if (!g_str_equal (prompt, "/"))
+    {
+      g_autoptr (GVariant) shown = NULL;
+      guint id;
+
+      id = g_dbus_connection_signal_subscribe (bus, NULL, "org.freedesktop.Secret.Prompt",
+                                               "Completed", prompt, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                               prompt_completed_cb, &completed, NULL);
+      shown = relink_test_call_secrets (prompt, "org.freedesktop.Secret.Prompt", "Prompt",
+                                        g_variant_new ("(s)", ""));
+      for (guint i = 0; i < 300 && !completed; i++)
+        {
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          if (!completed)
+            g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+        }
+      g_assert_true (completed);
+      g_dbus_connection_signal_unsubscribe (bus, id);
+    }
+  for (guint i = 0; i < 100 && !relink_test_collection_locked (path); i++)
+    g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  g_assert_true (relink_test_collection_locked (path));
+}
+
+/* Running programs */
+
+void
+relink_test_run_clear (RelinkTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+char *
+relink_test_built_program (const char *name)
+{
+  return g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", name, NULL);
+}
+
+static void
+communicated_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+void
+relink_test_run (RelinkTestRun *run,
+                 const char *program,
+                 const char *data_dir,
+                 const char *config_dir,
+                 const char *const *env,
+                 const char *input,
+                 const char *const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) done = NULL;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  gint64 start;
+
+  g_ptr_array_add (args, (gpointer) program);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  /* What the program writes on standard error unasked, not debug logs. */
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  start = g_get_monotonic_time ();
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated_cb,
+                                       &done);
+  while (done == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_subprocess_communicate_utf8_finish (process, done, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->elapsed = g_get_monotonic_time () - start;
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("%s %s died: %s", program, argv[0] != NULL ? argv[0] : "", run->err);
+  run->status = g_subprocess_get_exit_status (process);
 }

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "relink-account-manager.h"
+#include "relink-secrets.h"
 #include "relink-store.h"
 
 G_BEGIN_DECLS
@@ -97,5 +98,77 @@ void relink_test_remove_dir (const char *path);
 /* The command names (comm, at most 15 characters) of the processes whose
  * parent is @pid, each followed by a space; "" when none. */
 char *relink_test_list_children (GPid pid);
+
+/* For tests of programs that open the store and the keyring themselves
+ * (relinkctl, the fault tests): what they find there, saved straight to
+ * @store and the keyring through @secrets, asserting success. */
+
+/* A keyset of @provider_id's @environment with @client_id and the
+ * redirect https://relink.invalid/stub, its @client_secret in the
+ * keyring. Returns its new id. */
+char *relink_test_seed_keyset (RelinkStore *store,
+                               RelinkSecrets *secrets,
+                               const char *provider_id,
+                               const char *environment,
+                               const char *client_id,
+                               const char *client_secret);
+/* An account @nickname of @keyset_id, created an hour ago. With @refresh,
+ * connected (as "shop_a", ten days ago; the refresh token valid for 300
+ * days) with @access expiring at @access_expires_at and @refresh in the
+ * keyring; with @refresh NULL, never connected. Returns its new id. */
+char *relink_test_seed_account (RelinkStore *store,
+                                RelinkSecrets *secrets,
+                                const char *keyset_id,
+                                const char *nickname,
+                                const char *access,
+                                gint64 access_expires_at,
+                                const char *refresh);
+
+/* The keyring item of the tokens of account @account_id as the keyring
+ * holds it, byte for byte; NULL when there is none. */
+char *relink_test_keyring_item (const char *account_id);
+
+/* The Secret Service of the session, over D-Bus: calls @method,
+ * asserting success; the default collection's object path; whether the
+ * collection at @path is locked; locks it as the seller's desktop would
+ * (KeePassXC answers with a prompt of its own that needs nobody) and
+ * waits until it is. */
+GVariant *relink_test_call_secrets (const char *path,
+                                    const char *interface,
+                                    const char *method,
+                                    GVariant *args);
+char *relink_test_default_collection_path (void);
+gboolean relink_test_collection_locked (const char *path);
+void relink_test_lock_collection (const char *path);
+
+/* How a program run by relink_test_run() ended. */
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+  gint64 elapsed; /* microseconds */
+} RelinkTestRun;
+
+void relink_test_run_clear (RelinkTestRun *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RelinkTestRun, relink_test_run_clear)
+
+/* The built program @name of src/cli (relinkctl, relinkctl-helper). */
+char *relink_test_built_program (const char *name);
+
+/* Runs @program with @argv (NULL-terminated, without the program) and
+ * @input on its standard input ("" when NULL) until it exits, iterating
+ * the default main context meanwhile (so that a stub server of the test
+ * serves it). Its environment: XDG_DATA_HOME @data_dir, XDG_CONFIG_HOME
+ * @config_dir, LANGUAGE=C, no G_MESSAGES_DEBUG, and @env (NULL or
+ * "NAME", "VALUE" pairs, NULL-terminated). Asserts that it exited rather
+ * than died. */
+void relink_test_run (RelinkTestRun *run,
+                      const char *program,
+                      const char *data_dir,
+                      const char *config_dir,
+                      const char *const *env,
+                      const char *input,
+                      const char *const *argv);
 
 G_END_DECLS

@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
-#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
@@ -265,56 +264,6 @@ typedef struct
   guint drip_id;
 } Fixture;
 
-static const SecretSchema tokens_schema = {
-  "io.github.relink.Relink.Tokens",
-  SECRET_SCHEMA_NONE,
-  {
-      { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-  },
-};
-
-/* The keyring item's secret as the keyring holds it, byte for byte. */
-static char *
-keyring_bytes (Fixture *fixture)
-{
-  g_autoptr (GError) error = NULL;
-  char *secret = secret_password_lookup_sync (&tokens_schema, NULL, &error, "account",
-                                              fixture->account_id, NULL);
-
-  g_assert_no_error (error);
-  return secret;
-}
-
-static gboolean
-drip_cb (gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  /* One byte of a body that never ends, on each held connection. */
-  for (guint i = 0; i < fixture->held->len; i++)
-    {
-      GIOStream *stream = g_ptr_array_index (fixture->held, i);
-
-      g_output_stream_write (g_io_stream_get_output_stream (stream), " ", 1, NULL, NULL);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* Takes the connection over from libsoup: what it gets from now on is
- * the case's business. */
-static void
-hold_connection (Fixture *fixture, SoupServerMessage *msg, const char *head)
-{
-  GIOStream *stream = soup_server_message_steal_connection (msg);
-
-  g_assert_nonnull (stream);
-  if (head != NULL)
-    g_output_stream_write_all (g_io_stream_get_output_stream (stream), head, strlen (head), NULL,
-                               NULL, NULL);
-  g_ptr_array_add (fixture->held, stream);
-}
-
 static void
 answer_html (SoupServerMessage *msg, guint status)
 {
@@ -367,14 +316,14 @@ token_cb (SoupServer *server,
         }
         break;
       case ANSWER_DRIP:
-        hold_connection (fixture, msg,
-                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                         "Content-Length: 1000\r\n\r\n{");
+        relink_test_hold_connection (fixture->held, msg,
+                                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     "Content-Length: 1000\r\n\r\n{");
         if (fixture->drip_id == 0)
-          fixture->drip_id = g_timeout_add (1000, drip_cb, fixture);
+          fixture->drip_id = g_timeout_add (1000, relink_test_drip_cb, fixture->held);
         break;
       case ANSWER_STALL:
-        hold_connection (fixture, msg, NULL);
+        relink_test_hold_connection (fixture->held, msg, NULL);
         break;
       case ANSWER_302:
         soup_server_message_set_redirect (msg, 302, "https://login.example.invalid/signin");
@@ -408,13 +357,9 @@ static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkKeyset) keyset = NULL;
-  g_autoptr (RelinkAccount) account = NULL;
-  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autofree char *providers = NULL;
   g_autofree char *profile = NULL;
   g_autofree char *db = NULL;
-  gint64 now = relink_now ();
 
   fixture->root = relink_test_make_tmp_dir ();
   fixture->data_dir = g_build_filename (fixture->root, "data", NULL);
@@ -444,43 +389,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   fixture->secrets = relink_secrets_new ();
 
-  fixture->keyset_id = relink_new_id ();
-  keyset = relink_keyset_new (fixture->keyset_id);
-  relink_keyset_set_provider_id (keyset, PROVIDER_ID);
-  relink_keyset_set_environment (keyset, "live");
-  relink_keyset_set_client_id (keyset, CLIENT_ID);
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/hostile");
-  relink_keyset_set_created_at (keyset, now);
-  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, fixture->keyset_id,
-                                                          "client_secret", "test-faults keyset",
-                                                          CLIENT_SECRET, NULL, &error));
-  g_assert_no_error (error);
-
+  fixture->keyset_id = relink_test_seed_keyset (fixture->store, fixture->secrets, PROVIDER_ID,
+                                                "live", CLIENT_ID, CLIENT_SECRET);
   /* Connected, with an access token that is due (so `token` refreshes). */
-  fixture->account_id = relink_new_id ();
-  account = relink_account_new (fixture->account_id);
-  relink_account_set_keyset_id (account, fixture->keyset_id);
-  relink_account_set_nickname (account, "Shop");
-  relink_account_set_created_at (account, now - 3600);
-  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
-  relink_account_set_identity_id (account, "alice");
-  relink_account_set_identity_name (account, "alice");
-  relink_account_set_authorised_at (account, now - 10 * 24 * 3600);
-  relink_account_set_access_expires_at (account, now + 60);
-  relink_account_set_refresh_expires_at (account, now + 300 * 24 * 3600);
-  g_assert_true (relink_store_save_account (fixture->store, account, &error));
-  g_assert_no_error (error);
-
-  relink_token_set_set_access_token (tokens, OLD_ACCESS);
-  relink_token_set_set_access_expires_at (tokens, now + 60);
-  relink_token_set_set_refresh_token (tokens, OLD_REFRESH);
-  relink_token_set_set_refresh_expires_at (tokens, now + 300 * 24 * 3600);
-  relink_token_set_set_issued_at (tokens, now - 600);
-  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, fixture->account_id,
-                                                   "test-faults", tokens, NULL, &error));
-  g_assert_no_error (error);
+  fixture->account_id
+      = relink_test_seed_account (fixture->store, fixture->secrets, fixture->keyset_id, "Shop",
+                                  OLD_ACCESS, relink_now () + 60, OLD_REFRESH);
 }
 
 static void
@@ -544,8 +458,7 @@ communicated_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 child_start (Fixture *fixture, Child *child, const char *input, const char *const *args)
 {
-  g_autofree char *program
-      = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "relinkctl", NULL);
+  g_autofree char *program = relink_test_built_program ("relinkctl");
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
@@ -727,7 +640,7 @@ test_hostile_refresh (Fixture *fixture, gconstpointer data)
   const HostileCase *hostile = data;
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
 
   fixture->answer = hostile->answer;
@@ -747,7 +660,7 @@ test_hostile_refresh (Fixture *fixture, gconstpointer data)
 
   /* Not a refusal of the grant: the tokens stay, byte for byte, and the
    * account does not read "needs re-authorization". */
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpint (stored_status (fixture), !=, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
 }
@@ -758,7 +671,7 @@ test_hostile_refused (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
 
   fixture->answer = ANSWER_INVALID_GRANT;
@@ -767,7 +680,7 @@ test_hostile_refused (Fixture *fixture, gconstpointer data)
 
   g_assert_cmpint (child.status, ==, 1);
   g_assert_nonnull (strstr (child.err, "Renew the account"));
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpint (stored_status (fixture), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
 }
@@ -784,7 +697,7 @@ test_signal_before_request (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
   g_autoptr (RelinkAccountLock) lock = NULL;
   g_autoptr (GError) error = NULL;
@@ -806,7 +719,7 @@ test_signal_before_request (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (child.err, "Canceled"));
   g_assert_cmpfloat (child.seconds, <, 6);
   g_assert_cmpuint (fixture->requests, ==, 0);
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -816,7 +729,7 @@ test_lock_wait_bounded (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
   g_autoptr (RelinkAccountLock) lock = NULL;
   g_autoptr (GError) error = NULL;
@@ -831,7 +744,7 @@ test_lock_wait_bounded (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (child.status, ==, 5);
   g_assert_nonnull (strstr (child.err, "Another Relink program is renewing this account"));
   g_assert_cmpuint (fixture->requests, ==, 0);
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -843,7 +756,7 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
   int signum = GPOINTER_TO_INT (data);
 
@@ -862,7 +775,7 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
       g_assert_cmpint (child.status, ==, 130);
       g_assert_nonnull (strstr (child.err, "Canceled"));
     }
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 
   /* And the account is not stuck: the next run refreshes. */
@@ -884,7 +797,7 @@ test_signal_refresh_all (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "refresh", "--all", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
 
   fixture->answer = ANSWER_STALL;
@@ -897,7 +810,7 @@ test_signal_refresh_all (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (child.status, ==, 130);
   g_assert_nonnull (strstr (child.err, "Canceled"));
   g_assert_cmpfloat (child.seconds, <, 10);
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -907,7 +820,7 @@ test_import_signal_stdin (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
 
   child_start (fixture, &child, NULL, args);
@@ -919,7 +832,7 @@ test_import_signal_stdin (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (child.status, ==, 130);
   g_assert_nonnull (strstr (child.err, "Canceled"));
   g_assert_cmpuint (fixture->requests, ==, 0);
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -931,7 +844,7 @@ test_import_signal_during_request (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
   int signum = GPOINTER_TO_INT (data);
 
@@ -951,7 +864,7 @@ test_import_signal_during_request (Fixture *fixture, gconstpointer data)
       g_assert_nonnull (strstr (child.err, "Canceled"));
       g_assert_cmpfloat (child.seconds, <, 3);
     }
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -962,7 +875,7 @@ test_import_hostile (Fixture *fixture, gconstpointer data)
   const HostileCase *hostile = data;
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
 
   fixture->answer = hostile->answer;
@@ -972,7 +885,7 @@ test_import_hostile (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (child.status, !=, 0);
   g_assert_nonnull (strstr (child.err, "not imported"));
   assert_no_secret (child.err);
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -982,7 +895,7 @@ test_import_fresh (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = keyring_bytes (fixture);
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
 
   fixture->answer = ANSWER_FRESH;
@@ -990,7 +903,7 @@ test_import_fresh (Fixture *fixture, gconstpointer data)
   child_wait (&child, 30);
 
   g_assert_cmpint (child.status, ==, 0);
-  after = keyring_bytes (fixture);
+  after = relink_test_keyring_item (fixture->account_id);
   g_assert_cmpstr (after, !=, before);
   g_assert_nonnull (strstr (after, "Atza|new-access"));
   g_assert_nonnull (strstr (after, "Atzr|new-refresh"));

@@ -43,22 +43,8 @@ typedef struct
   guint token_requests;
 } Fixture;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-  gint64 elapsed; /* microseconds */
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+typedef RelinkTestRun Result;
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, relink_test_run_clear)
 
 /* LWA: a fresh access token, the same refresh token back. */
 static void
@@ -84,13 +70,9 @@ static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkKeyset) keyset = NULL;
-  g_autoptr (RelinkAccount) account = NULL;
-  g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autofree char *providers = NULL;
   g_autofree char *profile = NULL;
   g_autofree char *db = NULL;
-  gint64 now = relink_now ();
 
   g_assert_cmpstr (g_getenv ("RELINK_TEST_KEYRING"), ==, "keepassxc");
 
@@ -120,41 +102,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   fixture->secrets = relink_secrets_new ();
 
-  fixture->keyset_id = relink_new_id ();
-  keyset = relink_keyset_new (fixture->keyset_id);
-  relink_keyset_set_provider_id (keyset, LWA_ID);
-  relink_keyset_set_environment (keyset, "na");
-  relink_keyset_set_client_id (keyset, LWA_CLIENT_ID);
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  relink_keyset_set_created_at (keyset, now);
-  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, fixture->keyset_id,
-                                                          "client_secret", "relinkctl test keyset",
-                                                          LWA_CLIENT_SECRET, NULL, &error));
-  g_assert_no_error (error);
-
+  fixture->keyset_id = relink_test_seed_keyset (fixture->store, fixture->secrets, LWA_ID, "na",
+                                                LWA_CLIENT_ID, LWA_CLIENT_SECRET);
   /* A connected account whose access token is valid for an hour. */
-  fixture->account_id = relink_new_id ();
-  account = relink_account_new (fixture->account_id);
-  relink_account_set_keyset_id (account, fixture->keyset_id);
-  relink_account_set_nickname (account, "KeePassXC shop");
-  relink_account_set_created_at (account, now - 3600);
-  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
-  relink_account_set_identity_id (account, "A2KX0SHOP");
-  relink_account_set_authorised_at (account, now - 10 * 24 * 3600);
-  relink_account_set_access_expires_at (account, now + 3600);
-  relink_account_set_refresh_expires_at (account, now + 300 * 24 * 3600);
-  relink_token_set_set_access_token (tokens, "Atza|kx-cached");
-  relink_token_set_set_access_expires_at (tokens, now + 3600);
-  relink_token_set_set_refresh_token (tokens, "Atzr|kx-cached");
-  relink_token_set_set_refresh_expires_at (tokens, now + 300 * 24 * 3600);
-  relink_token_set_set_issued_at (tokens, now - 600);
-  g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, fixture->account_id,
-                                                   "Relink: KeePassXC shop", tokens, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_store_save_account (fixture->store, account, &error));
-  g_assert_no_error (error);
+  fixture->account_id = relink_test_seed_account (
+      fixture->store, fixture->secrets, fixture->keyset_id, "KeePassXC shop", "Atza|kx-cached",
+      relink_now () + 3600, "Atzr|kx-cached");
 }
 
 static void
@@ -177,53 +130,17 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 
 /* Running relinkctl */
 
-static void
-communicated_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Runs the built relinkctl with @argv (NULL-terminated, without the
  * program), serving the stub meanwhile; @prompt_timeout: how long a
  * keyring prompt may stay unanswered. */
 static void
 run_ctl (Fixture *fixture, Result *result, const char *prompt_timeout, const char *const *argv)
 {
-  g_autofree char *program
-      = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "relinkctl", NULL);
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GAsyncResult) done = NULL;
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  gint64 start;
+  g_autofree char *program = relink_test_built_program ("relinkctl");
+  const char *const env[] = { "RELINK_SECRETS_PROMPT_TIMEOUT", prompt_timeout, NULL };
 
-  g_ptr_array_add (args, program);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
-  if (prompt_timeout != NULL)
-    g_subprocess_launcher_setenv (launcher, "RELINK_SECRETS_PROMPT_TIMEOUT", prompt_timeout, TRUE);
-  start = g_get_monotonic_time ();
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (process, "", NULL, communicated_cb, &done);
-  while (done == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_subprocess_communicate_utf8_finish (process, done, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-  result->elapsed = g_get_monotonic_time () - start;
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("relinkctl %s died: %s", argv[0], result->err);
-  result->status = g_subprocess_get_exit_status (process);
+  relink_test_run (result, program, fixture->data_dir, fixture->config_dir,
+                   prompt_timeout != NULL ? env : NULL, NULL, argv);
 }
 
 #define RUN(fixture, result, prompt_timeout, ...)                                                  \
@@ -248,22 +165,6 @@ assert_no_secret (const char *text)
 
 /* The keyring */
 
-/* The account's item as the keyring holds it: its secret's exact bytes. */
-static char *
-keyring_bytes (const char *id)
-{
-  static const SecretSchema schema = {
-    "io.github.relink.Relink.Tokens",
-    SECRET_SCHEMA_NONE,
-    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
-  };
-  g_autoptr (GError) error = NULL;
-  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "account", id, NULL);
-
-  g_assert_no_error (error);
-  return secret;
-}
-
 /* How many items, in any collection, carry attribute @name = @value. */
 static guint
 count_items (const char *name, const char *value)
@@ -284,95 +185,6 @@ count_items (const char *name, const char *value)
   return n;
 }
 
-static GVariant *
-call_secrets (const char *path, const char *interface, const char *method, GVariant *args)
-{
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr (GError) error = NULL;
-  GVariant *reply;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", path, interface, method,
-                                       args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
-  g_assert_no_error (error);
-  return reply;
-}
-
-static char *
-default_collection_path (void)
-{
-  g_autoptr (GVariant) reply
-      = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
-                      g_variant_new ("(s)", "default"));
-  char *path = NULL;
-
-  g_variant_get (reply, "(o)", &path);
-  g_assert_cmpstr (path, !=, "/");
-  return path;
-}
-
-static gboolean
-collection_locked (const char *path)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) locked = NULL;
-
-  reply = call_secrets (path, "org.freedesktop.DBus.Properties", "Get",
-                        g_variant_new ("(ss)", "org.freedesktop.Secret.Collection", "Locked"));
-  g_variant_get (reply, "(v)", &locked);
-  return g_variant_get_boolean (locked);
-}
-
-static void
-prompt_completed_cb (GDBusConnection *connection,
-                     const char *sender,
-                     const char *object_path,
-                     const char *interface,
-                     const char *signal,
-                     GVariant *parameters,
-                     gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-/* Locks the database as the seller's desktop would: the Secret Service's
- * Lock (KeePassXC answers with a prompt of its own that needs nobody). */
-static void
-lock_collection (const char *path)
-{
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  const char *paths[] = { path, NULL };
-  g_autoptr (GVariant) reply = NULL;
-  const char *prompt;
-  gboolean completed = FALSE;
-
-  reply = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "Lock",
-                        g_variant_new ("(^ao)", paths));
-  g_variant_get (reply, "(@ao&o)", NULL, &prompt);
-  if (!g_str_equal (prompt, "/"))
-    {
-      g_autoptr (GVariant) shown = NULL;
-      guint id;
-
-      id = g_dbus_connection_signal_subscribe (bus, NULL, "org.freedesktop.Secret.Prompt",
-                                               "Completed", prompt, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                               prompt_completed_cb, &completed, NULL);
-      shown = call_secrets (prompt, "org.freedesktop.Secret.Prompt", "Prompt",
-                            g_variant_new ("(s)", ""));
-      for (guint i = 0; i < 300 && !completed; i++)
-        {
-          while (g_main_context_iteration (NULL, FALSE))
-            ;
-          if (!completed)
-            g_usleep (100 * G_TIME_SPAN_MILLISECOND);
-        }
-      g_assert_true (completed);
-      g_dbus_connection_signal_unsubscribe (bus, id);
-    }
-  for (guint i = 0; i < 100 && !collection_locked (path); i++)
-    g_usleep (100 * G_TIME_SPAN_MILLISECOND);
-  g_assert_true (collection_locked (path));
-}
-
 /* Unlocks it with its password, as the seller would in KeePassXC's
  * window: KeePassXC's own D-Bus call. */
 static void
@@ -388,9 +200,9 @@ unlock_collection (const char *path)
                                                       g_getenv ("RELINK_TEST_KEEPASSXC_PASSWORD")),
                                        NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < 50 && collection_locked (path); i++)
+  for (guint i = 0; i < 50 && relink_test_collection_locked (path); i++)
     g_usleep (100 * G_TIME_SPAN_MILLISECOND);
-  g_assert_false (collection_locked (path));
+  g_assert_false (relink_test_collection_locked (path));
 }
 
 /* A locked database: `relinkctl token` says so (exit 3, the plain
@@ -401,14 +213,14 @@ unlock_collection (const char *path)
 static void
 test_token_locked (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *collection = default_collection_path ();
-  g_autofree char *before = keyring_bytes (fixture->account_id);
+  g_autofree char *collection = relink_test_default_collection_path ();
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
   g_autofree char *after = NULL;
   g_auto (Result) locked = { 0 };
   g_auto (Result) unlocked = { 0 };
 
   g_assert_nonnull (before);
-  lock_collection (collection);
+  relink_test_lock_collection (collection);
 
   /* The unlock dialog waits 5 s for an answer here (2 minutes by default). */
   RUN (fixture, &locked, "5", "token", "KeePassXC shop");
@@ -423,14 +235,14 @@ test_token_locked (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (locked.elapsed, <, 20 * G_USEC_PER_SEC);
   g_assert_cmpuint (fixture->token_requests, ==, 0);
   /* Relink unlocked nothing on its own. */
-  g_assert_true (collection_locked (collection));
+  g_assert_true (relink_test_collection_locked (collection));
 
   unlock_collection (collection);
   /* As in test-secrets: KeePassXC may list the items a moment after the
    * unlock (seen once, on a loaded machine, after more than 2 s). */
   for (int i = 0; i < 100 && after == NULL; i++)
     {
-      after = keyring_bytes (fixture->account_id);
+      after = relink_test_keyring_item (fixture->account_id);
       if (after == NULL)
         g_usleep (100 * G_TIME_SPAN_MILLISECOND);
       else if (i > 0)
@@ -691,7 +503,7 @@ test_history_and_recycle_bin (Fixture *fixture, gconstpointer data)
   /* No revocation endpoint: Relink deletes the tokens. */
   RUN (fixture, &revoke, NULL, "revoke", "KeePassXC shop");
   g_assert_cmpint (revoke.status, ==, 0);
-  g_assert_null (keyring_bytes (fixture->account_id));
+  g_assert_null (relink_test_keyring_item (fixture->account_id));
   removed = wait_for_database (fixture->account_id, in_recycle_bin,
                                "the removed entry in the recycle bin");
   entry = find_entry (removed, fixture->account_id);

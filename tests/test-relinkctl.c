@@ -13,7 +13,6 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -65,21 +64,8 @@ typedef struct
   const char *lc_all; /* LC_ALL for relinkctl, NULL: the test's own */
 } Fixture;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+typedef RelinkTestRun Result;
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, relink_test_run_clear)
 
 /* The stub token server (shared/providers.md: LWA, eBay) */
 
@@ -197,22 +183,8 @@ add_keyset (Fixture *fixture,
             const char *client_id,
             const char *secret)
 {
-  g_autoptr (GError) error = NULL;
-  char *id = relink_new_id ();
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new (id);
-
-  relink_keyset_set_provider_id (keyset, provider_id);
-  relink_keyset_set_environment (keyset, env);
-  relink_keyset_set_client_id (keyset, client_id);
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  relink_keyset_set_created_at (keyset, relink_now ());
-  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (
-      fixture->secrets, id, "client_secret", "relinkctl test keyset", secret, NULL, &error));
-  g_assert_no_error (error);
-
-  return id;
+  return relink_test_seed_keyset (fixture->store, fixture->secrets, provider_id, env, client_id,
+                                  secret);
 }
 
 static void
@@ -302,8 +274,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_ptr_array_unref (fixture->account_ids);
 }
 
-/* A connected account with @access (expiring at @access_expires_at) and
- * @refresh in the keyring; NULL tokens: a never-connected account. */
+/* relink_test_seed_account(), cleared from the keyring on tear-down. */
 static char *
 add_account (Fixture *fixture,
              const char *keyset_id,
@@ -312,43 +283,10 @@ add_account (Fixture *fixture,
              gint64 access_expires_at,
              const char *refresh)
 {
-  g_autoptr (GError) error = NULL;
-  char *id = relink_new_id ();
-  g_autoptr (RelinkAccount) account = relink_account_new (id);
-  gint64 now = relink_now ();
+  char *id = relink_test_seed_account (fixture->store, fixture->secrets, keyset_id, nickname,
+                                       access, access_expires_at, refresh);
 
-  relink_account_set_keyset_id (account, keyset_id);
-  relink_account_set_nickname (account, nickname);
-  relink_account_set_created_at (account, now - 3600);
-  if (refresh != NULL)
-    {
-      g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
-
-      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
-      relink_account_set_identity_id (account, "yZ3cWq1a9Lk");
-      relink_account_set_identity_name (account, "shop_a");
-      relink_account_set_authorised_at (account, now - 10 * 24 * 3600);
-      relink_account_set_access_expires_at (account, access_expires_at);
-      relink_account_set_refresh_expires_at (account, now + 300 * 24 * 3600);
-
-      relink_token_set_set_access_token (tokens, access);
-      relink_token_set_set_access_expires_at (tokens, access_expires_at);
-      relink_token_set_set_refresh_token (tokens, refresh);
-      relink_token_set_set_refresh_expires_at (tokens, now + 300 * 24 * 3600);
-      relink_token_set_set_issued_at (tokens, now - 600);
-      g_assert_true (relink_secrets_store_tokens_sync (fixture->secrets, id, "relinkctl test",
-                                                       tokens, NULL, &error));
-      g_assert_no_error (error);
-    }
-  else
-    {
-      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_NOT_CONNECTED);
-    }
-
-  g_assert_true (relink_store_save_account (fixture->store, account, &error));
-  g_assert_no_error (error);
   g_ptr_array_add (fixture->account_ids, g_strdup (id));
-
   return id;
 }
 
@@ -362,13 +300,6 @@ communicated_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   *out = g_object_ref (result);
 }
 
-/* The built program @name of src/cli. */
-static char *
-built_program (const char *name)
-{
-  return g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", name, NULL);
-}
-
 /* Runs @program with @argv (NULL-terminated, without the program) and
  * @input on stdin (NULL: empty), serving the stub meanwhile. */
 static void
@@ -378,47 +309,17 @@ run_program (Fixture *fixture,
              const char *input,
              const char *const *argv)
 {
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GAsyncResult) done = NULL;
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  const char *const env[] = { "LC_ALL", fixture->lc_all, NULL };
 
-  g_ptr_array_add (args, (gpointer) program);
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->config_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
-  /* What relinkctl writes on standard error unasked, not debug logs. */
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  if (fixture->lc_all != NULL)
-    g_subprocess_launcher_setenv (launcher, "LC_ALL", fixture->lc_all, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, communicated_cb,
-                                       &done);
-  while (done == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_subprocess_communicate_utf8_finish (process, done, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("relinkctl %s died: %s", argv[0], result->err);
-  result->status = g_subprocess_get_exit_status (process);
+  relink_test_run (result, program, fixture->data_dir, fixture->config_dir,
+                   fixture->lc_all != NULL ? env : NULL, input, argv);
 }
 
 /* Runs the built relinkctl. */
 static void
 run_ctl (Fixture *fixture, Result *result, const char *input, const char *const *argv)
 {
-  g_autofree char *program = built_program ("relinkctl");
+  g_autofree char *program = relink_test_built_program ("relinkctl");
 
   run_program (fixture, result, program, input, argv);
 }
@@ -1377,7 +1278,7 @@ static void
 test_import_terminal (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *id = add_account (fixture, fixture->lwa_keyset, "Typed shop", NULL, 0, NULL);
-  g_autofree char *program = built_program ("relinkctl");
+  g_autofree char *program = relink_test_built_program ("relinkctl");
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GString) shown = g_string_new (NULL);
@@ -1563,7 +1464,7 @@ test_keyring_locked (Fixture *fixture, gconstpointer data)
                                      relink_now () + 3600, "Atzr|cached-l");
   g_autoptr (RelinkTokenSet) tokens = lookup_tokens (fixture, id);
   g_autoptr (RelinkSecretString) json = relink_token_set_to_json (tokens);
-  g_autofree char *relinkctl = built_program ("relinkctl");
+  g_autofree char *relinkctl = relink_test_built_program ("relinkctl");
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keyring-locked.sh", NULL);
   g_autofree char *bus_config
       = g_test_build_filename (G_TEST_DIST, "..", "build-aux", "session-bus.conf", NULL);
@@ -1634,8 +1535,8 @@ file_mentions (const char *path, const char *needle)
 static void
 test_front_links_no_http (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *front = built_program ("relinkctl");
-  g_autofree char *helper = built_program ("relinkctl-helper");
+  g_autofree char *front = relink_test_built_program ("relinkctl");
+  g_autofree char *helper = relink_test_built_program ("relinkctl-helper");
 
   g_assert_false (file_mentions (front, "libsoup-3.0.so"));
   /* The same check sees it where it belongs. */
@@ -1663,7 +1564,7 @@ test_front_delegates (Fixture *fixture, gconstpointer data)
                      relink_now () + 3600, "Atzr|cached-front");
   g_autofree char *due = add_account (fixture, fixture->lwa_keyset, "Due shop", "Atza|cached-due",
                                       relink_now () + 60, "Atzr|cached-due");
-  g_autofree char *built = built_program ("relinkctl");
+  g_autofree char *built = relink_test_built_program ("relinkctl");
   g_autofree char *bin = g_build_filename (fixture->root, "bin", NULL);
   g_autofree char *front = g_build_filename (bin, "relinkctl", NULL);
   g_autofree char *helper = g_build_filename (bin, "relinkctl-helper", NULL);
@@ -1859,22 +1760,6 @@ connect_as (RelinkAccountManager *manager, RelinkAccount *account, const char *u
   g_assert_no_error (error);
 }
 
-/* The keyring item of @id, as the keyring holds it. */
-static char *
-keyring_bytes (const char *id)
-{
-  static const SecretSchema schema = {
-    "io.github.relink.Relink.Tokens",
-    SECRET_SCHEMA_NONE,
-    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
-  };
-  g_autoptr (GError) error = NULL;
-  char *secret = secret_password_lookup_sync (&schema, NULL, &error, "account", id, NULL);
-
-  g_assert_no_error (error);
-  return secret;
-}
-
 static void
 test_import_verified_identity (Fixture *fixture, gconstpointer data)
 {
@@ -1926,7 +1811,7 @@ test_import_verified_identity (Fixture *fixture, gconstpointer data)
   connect_as (manager, bob, "bob");
   connect_as (other, alice_again, "alice");
 
-  before = keyring_bytes (relink_account_get_id (alice));
+  before = relink_test_keyring_item (relink_account_get_id (alice));
   g_assert_nonnull (before);
 
   /* Bob's token, pasted into Alice's account. */
@@ -1938,7 +1823,7 @@ test_import_verified_identity (Fixture *fixture, gconstpointer data)
   g_test_message ("import of bob: %s", refused.err);
   g_assert_nonnull (strstr (refused.err, "This token belongs to bob, but this account is alice"));
   g_assert_null (strstr (refused.err, relink_token_set_get_refresh_token (bob_tokens)));
-  after_refused = keyring_bytes (relink_account_get_id (alice));
+  after_refused = relink_test_keyring_item (relink_account_get_id (alice));
   g_assert_cmpstr (after_refused, ==, before);
   row = load_account (fixture, relink_account_get_id (alice));
   g_assert_cmpint (relink_account_get_status (row), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
@@ -1950,7 +1835,7 @@ test_import_verified_identity (Fixture *fixture, gconstpointer data)
   RUN (fixture, &taken, alice_input, "import", "Alice shop");
   g_assert_cmpint (taken.status, ==, 0);
   g_assert_nonnull (strstr (taken.out, "Imported"));
-  after = keyring_bytes (relink_account_get_id (alice));
+  after = relink_test_keyring_item (relink_account_get_id (alice));
   g_assert_cmpstr (after, !=, before);
   imported = lookup_tokens (fixture, relink_account_get_id (alice));
   sub = relink_test_oidc_userinfo_sub (server, relink_token_set_get_access_token (imported));

@@ -861,96 +861,6 @@ keyring_kind (void)
   return kind;
 }
 
-static GVariant *
-call_secrets (const char *path, const char *interface, const char *method, GVariant *args)
-{
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr (GError) error = NULL;
-  GVariant *reply;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", path, interface, method,
-                                       args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
-  g_assert_no_error (error);
-  return reply;
-}
-
-static char *
-default_collection_path (void)
-{
-  g_autoptr (GVariant) reply
-      = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
-                      g_variant_new ("(s)", "default"));
-  char *path = NULL;
-
-  g_variant_get (reply, "(o)", &path);
-  g_assert_cmpstr (path, !=, "/");
-  return path;
-}
-
-static gboolean
-collection_locked (const char *path)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) locked = NULL;
-
-  reply = call_secrets (path, "org.freedesktop.DBus.Properties", "Get",
-                        g_variant_new ("(ss)", "org.freedesktop.Secret.Collection", "Locked"));
-  g_variant_get (reply, "(v)", &locked);
-  return g_variant_get_boolean (locked);
-}
-
-static void
-prompt_completed_cb (GDBusConnection *connection,
-                     const char *sender,
-                     const char *object_path,
-                     const char *interface,
-                     const char *signal,
-                     GVariant *parameters,
-                     gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-/* Locks the collection as the seller's desktop would: the Secret
- * Service's Lock (KeePassXC locks the database, after a prompt of its
- * own that needs nobody). */
-static void
-lock_collection (const char *path)
-{
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  const char *paths[] = { path, NULL };
-  g_autoptr (GVariant) reply = NULL;
-  const char *prompt;
-  gboolean completed = FALSE;
-  guint id;
-
-  reply = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "Lock",
-                        g_variant_new ("(^ao)", paths));
-  g_variant_get (reply, "(@ao&o)", NULL, &prompt);
-  if (!g_str_equal (prompt, "/"))
-    {
-      g_autoptr (GVariant) shown = NULL;
-
-      id = g_dbus_connection_signal_subscribe (bus, NULL, "org.freedesktop.Secret.Prompt",
-                                               "Completed", prompt, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                               prompt_completed_cb, &completed, NULL);
-      shown = call_secrets (prompt, "org.freedesktop.Secret.Prompt", "Prompt",
-                            g_variant_new ("(s)", ""));
-      for (guint i = 0; i < 300 && !completed; i++)
-        {
-          while (g_main_context_iteration (NULL, FALSE))
-            ;
-          if (!completed)
-            g_usleep (100 * 1000);
-        }
-      g_assert_true (completed);
-      g_dbus_connection_signal_unsubscribe (bus, id);
-    }
-  for (guint i = 0; i < 100 && !collection_locked (path); i++)
-    g_usleep (100 * 1000);
-  g_assert_true (collection_locked (path));
-}
-
 /* Unlocks it again with its password, without a prompt: KeePassXC's own
  * D-Bus call, GNOME Keyring's internal one (as Seahorse does). */
 static void
@@ -965,7 +875,7 @@ unlock_collection (const char *path)
           = { g_getenv ("RELINK_TEST_KEEPASSXC_DB"), g_getenv ("RELINK_TEST_KEEPASSXC_DB2") };
 
       /* Whichever database it is: an unlocked one is only brought forward. */
-      for (guint i = 0; i < G_N_ELEMENTS (dbs) && collection_locked (path); i++)
+      for (guint i = 0; i < G_N_ELEMENTS (dbs) && relink_test_collection_locked (path); i++)
         {
           g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
               bus, "org.keepassxc.KeePassXC.MainWindow", "/keepassxc",
@@ -974,7 +884,7 @@ unlock_collection (const char *path)
               G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
 
           g_assert_no_error (error);
-          for (guint j = 0; j < 50 && collection_locked (path); j++)
+          for (guint j = 0; j < 50 && relink_test_collection_locked (path); j++)
             g_usleep (100 * 1000);
         }
     }
@@ -985,11 +895,11 @@ unlock_collection (const char *path)
       const char *session_path;
       const char password[] = "relink-test";
 
-      session = call_secrets ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
-                              "OpenSession",
-                              g_variant_new ("(sv)", "plain", g_variant_new_string ("")));
+      session = relink_test_call_secrets (
+          "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "OpenSession",
+          g_variant_new ("(sv)", "plain", g_variant_new_string ("")));
       g_variant_get (session, "(v&o)", NULL, &session_path);
-      reply = call_secrets (
+      reply = relink_test_call_secrets (
           "/org/freedesktop/secrets", "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
           "UnlockWithMasterPassword",
           g_variant_new (
@@ -998,7 +908,7 @@ unlock_collection (const char *path)
               g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password, sizeof password - 1, 1),
               "text/plain"));
     }
-  g_assert_false (collection_locked (path));
+  g_assert_false (relink_test_collection_locked (path));
 }
 
 /* A locked keyring: Relink never reads it as "no tokens" (KeePassXC lists
@@ -1014,7 +924,7 @@ test_tokens_locked (void)
   g_autoptr (RelinkTokenSet) found = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *account = new_id ("locked");
-  g_autofree char *collection = default_collection_path ();
+  g_autofree char *collection = relink_test_default_collection_path ();
   g_autolist (SecretItem) items = NULL;
   gint64 start;
 
@@ -1023,7 +933,7 @@ test_tokens_locked (void)
       relink_secrets_store_tokens_sync (secrets, account, "Relink: locked", tokens, NULL, &error));
   g_assert_no_error (error);
 
-  lock_collection (collection);
+  relink_test_lock_collection (collection);
   start = g_get_monotonic_time ();
   found = relink_secrets_lookup_tokens_sync (secrets, account, NULL, &error);
   g_assert_null (found);
@@ -1089,7 +999,7 @@ test_tokens_other_collection (void)
       g_assert_true (relink_secrets_store_tokens_sync (secrets, account, "Relink: elsewhere", first,
                                                        NULL, &error));
       g_assert_no_error (error);
-      home = default_collection_path ();
+      home = relink_test_default_collection_path ();
       /* ...then a second database opens and takes the default alias. */
       reply = g_dbus_connection_call_sync (
           bus, "org.keepassxc.KeePassXC.MainWindow", "/keepassxc",
@@ -1100,14 +1010,14 @@ test_tokens_other_collection (void)
       g_assert_no_error (error);
       for (guint i = 0; i < 100; i++)
         {
-          g_autofree char *now = default_collection_path ();
+          g_autofree char *now = relink_test_default_collection_path ();
 
-          if (!g_str_equal (now, home) && !collection_locked (now))
+          if (!g_str_equal (now, home) && !relink_test_collection_locked (now))
             break;
           g_usleep (100 * 1000);
         }
       {
-        g_autofree char *now = default_collection_path ();
+        g_autofree char *now = relink_test_default_collection_path ();
 
         g_assert_cmpstr (now, !=, home);
       }

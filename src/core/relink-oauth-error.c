@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "relink-oauth-error.h"
 
 /* The extended error carries the Retry-After delay of a 429 answer along
@@ -136,4 +138,23 @@ relink_oauth_sanitize_text (const char *text, gsize max_chars)
     }
 
   return g_string_free (out, FALSE);
+}
+
+void
+relink_oauth_error_redact (GError *error, GPtrArray *secrets)
+{
+  g_return_if_fail (error != NULL);
+
+  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (secrets, i);
+      g_auto (GStrv) parts = NULL;
+
+      if (strlen (secret) < 4 || strstr (error->message, secret) == NULL)
+        continue;
+
+      parts = g_strsplit (error->message, secret, -1);
+      g_free (error->message);
+      error->message = g_strjoinv ("…", parts);
+    }
 }

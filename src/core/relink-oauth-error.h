@@ -55,4 +55,10 @@ void relink_oauth_error_set_http_status (GError *error, guint status);
  * (an ellipsis marks a cut). NULL gives NULL. */
 char *relink_oauth_sanitize_text (const char *text, gsize max_chars);
 
+/* Replaces every occurrence in @error's message of one of @secrets (the
+ * strings a call sent, NULL for none) by an ellipsis, in case a
+ * marketplace echoes one back. Secrets under 4 bytes are left alone:
+ * they would cut up ordinary words. */
+void relink_oauth_error_redact (GError *error, GPtrArray *secrets);
+
 G_END_DECLS

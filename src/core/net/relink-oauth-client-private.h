@@ -20,7 +20,7 @@ void
 relink_oauth_client_set_clock (RelinkOAuthClient *self, RelinkClockFunc clock, gpointer user_data);
 
 /* What relink-oauth-client.c (the session, sending a call under its
- * deadline, reading the answer) and relink-oauth-client-calls.c (each
+ * deadline with relink_http_call_async(), reading the answer) and relink-oauth-client-calls.c (each
  * call's request) share. */
 
 /* One HTTP exchange and what is needed to read its answer. */
@@ -38,18 +38,9 @@ typedef struct
   GPtrArray *secrets;
 
   SoupMessage *message;
-  GInputStream *stream;
   guint status;
   gint64 retry_after;
-  guint8 *body; /* RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 bytes, wiped */
-  gsize body_length;
-
-  /* The call's own cancellable: the caller's cancel or the deadline. */
-  GCancellable *cancellable;
-  GCancellable *caller_cancellable;
-  gulong caller_handler;
-  GSource *deadline;
-  gboolean timed_out;
+  GBytes *body; /* wiped when freed */
 } Call;
 
 void relink_oauth_call_free (Call *call);

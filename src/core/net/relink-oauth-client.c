@@ -12,15 +12,12 @@
 
 #include "relink-aliexpress-sign.h"
 #include "relink-expiry.h"
+#include "relink-http-call.h"
 #include "relink-oauth-client-private.h"
 #include "relink-token-response.h"
 #include "relink-uri.h"
 
 #define REQUEST_TIMEOUT_SECONDS 30
-/* The whole of one call, from sending to the last byte of the answer: a
- * server that drips a byte now and then never trips the idle timeout
- * above. RELINK_NETWORK_DEADLINE_SECONDS shortens it, for the tests. */
-#define CALL_DEADLINE_SECONDS 60
 #define FORM_CONTENT_TYPE "application/x-www-form-urlencoded"
 /* Amazon's LWA documentation spells the charset out; it does no harm elsewhere. */
 #define FORM_CONTENT_TYPE_UTF8 "application/x-www-form-urlencoded;charset=UTF-8"
@@ -64,12 +61,7 @@ relink_oauth_client_init (RelinkOAuthClient *self)
    * nothing of it reaches a log. TLS certificates are checked by default. */
   /* `relinkctl refresh --all` keeps up to 8 refreshes in flight against
    * one token endpoint; libsoup's default of 2 per host would queue them. */
-  const char *deadline = g_getenv ("RELINK_NETWORK_DEADLINE_SECONDS");
-  guint64 seconds = CALL_DEADLINE_SECONDS;
-
-  if (deadline != NULL)
-    g_ascii_string_to_unsigned (deadline, 10, 1, CALL_DEADLINE_SECONDS, &seconds, NULL);
-  self->deadline_seconds = (guint) seconds;
+  self->deadline_seconds = relink_http_call_deadline_seconds ();
 
   self->session = soup_session_new_with_options (
       "timeout", MIN (REQUEST_TIMEOUT_SECONDS, self->deadline_seconds), "idle-timeout", 60,
@@ -106,15 +98,6 @@ relink_oauth_is_blank (const char *text)
 void
 relink_oauth_call_free (Call *call)
 {
-  if (call->deadline != NULL)
-    {
-      g_source_destroy (call->deadline);
-      g_clear_pointer (&call->deadline, g_source_unref);
-    }
-  if (call->caller_handler != 0)
-    g_cancellable_disconnect (call->caller_cancellable, call->caller_handler);
-  g_clear_object (&call->caller_cancellable);
-  g_clear_object (&call->cancellable);
   g_clear_object (&call->provider);
   g_clear_object (&call->keyset);
   g_clear_object (&call->previous);
@@ -123,12 +106,7 @@ relink_oauth_call_free (Call *call)
   g_clear_pointer (&call->host, g_free);
   g_clear_pointer (&call->secrets, g_ptr_array_unref);
   g_clear_object (&call->message);
-  g_clear_object (&call->stream);
-  if (call->body != NULL)
-    {
-      explicit_bzero (call->body, call->body_length);
-      g_free (call->body);
-    }
+  g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call);
 }
 
@@ -152,31 +130,13 @@ relink_oauth_call_add_secret (Call *call, const char *secret)
     g_ptr_array_add (call->secrets, g_strdup (secret));
 }
 
-/* Replaces every occurrence of a sent secret in @error's message. */
-static void
-redact_error (GError *error, GPtrArray *secrets)
-{
-  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
-    {
-      const char *secret = g_ptr_array_index (secrets, i);
-      g_auto (GStrv) parts = NULL;
-
-      if (strlen (secret) < 4 || strstr (error->message, secret) == NULL)
-        continue;
-
-      parts = g_strsplit (error->message, secret, -1);
-      g_free (error->message);
-      error->message = g_strjoinv ("…", parts);
-    }
-}
-
 static void
 return_error (GTask *task, GError *error)
 {
   Call *call = g_task_get_task_data (task);
 
   if (call != NULL && error->domain == RELINK_OAUTH_ERROR)
-    redact_error (error, call->secrets);
+    relink_oauth_error_redact (error, call->secrets);
 
   g_task_return_error (task, error);
 }
@@ -244,8 +204,6 @@ url_host (const char *url)
   return uri != NULL ? g_strdup (g_uri_get_host (uri)) : NULL;
 }
 
-static void read_chunk (GTask *task);
-
 static gint64
 parse_retry_after (const char *value, gint64 now)
 {
@@ -271,7 +229,7 @@ network_error (Call *call, const GError *error)
   const char *name = relink_provider_get_name (call->provider);
   const char *host = call->host != NULL ? call->host : name;
 
-  if (call->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       GError *timed_out = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
                                        _ ("%s did not answer in time. Nothing was changed; try "
@@ -322,12 +280,13 @@ finish_call (GTask *task)
   RelinkOAuthClient *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   GError *error = NULL;
+  gsize length;
+  const char *body = g_bytes_get_data (call->body, &length);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (call->status))
     {
-      error = relink_token_response_parse_error (call->provider, call->call, call->status,
-                                                 (const char *) call->body, call->body_length,
-                                                 call->retry_after);
+      error = relink_token_response_parse_error (call->provider, call->call, call->status, body,
+                                                 length, call->retry_after);
       /* Whether a refusal is for good can depend on it (revocation). */
       if (error->domain == RELINK_OAUTH_ERROR)
         relink_oauth_error_set_http_status (error, call->status);
@@ -345,9 +304,8 @@ finish_call (GTask *task)
           gboolean want_identity = call->call == RELINK_OAUTH_CALL_CODE;
 
           tokens = relink_token_response_parse (
-              call->provider, call->call, (const char *) call->body, call->body_length,
-              call->previous, call->requested_scope, client_now (self),
-              want_identity ? &identity : NULL, &error);
+              call->provider, call->call, body, length, call->previous, call->requested_scope,
+              client_now (self), want_identity ? &identity : NULL, &error);
           if (tokens == NULL)
             {
               return_error (task, error);
@@ -375,8 +333,8 @@ finish_call (GTask *task)
 
       case RELINK_OAUTH_CALL_IDENTITY:
         {
-          RelinkIdentity *identity = relink_token_response_parse_identity (
-              call->provider, (const char *) call->body, call->body_length, &error);
+          RelinkIdentity *identity
+              = relink_token_response_parse_identity (call->provider, body, length, &error);
 
           if (identity == NULL)
             return_error (task, error);
@@ -393,169 +351,67 @@ finish_call (GTask *task)
 }
 
 static void
-body_closed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+call_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
+  RelinkOAuthClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
 
-  /* The whole answer is in: a failure to close changes nothing of it. */
-  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+  call->body = relink_http_call_finish (result, &call->status, &error);
+  if (call->body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        return_error (task, too_large_error (call));
+      else
+        return_error (task, network_error (call, error));
+      return;
+    }
+
+  if (call->status == 429)
+    call->retry_after
+        = parse_retry_after (soup_message_headers_get_one (
+                                 soup_message_get_response_headers (call->message), "Retry-After"),
+                             client_now (self));
+
   finish_call (task);
 }
 
-static void
-read_chunk_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  gssize n;
-
-  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-  if (n < 0)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        return_error (task, network_error (call, error));
-      return;
-    }
-
-  /* Closed before the caller hears of it, so the connection is back in
-   * the pool for the caller's next request. */
-  if (n == 0)
-    {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, body_closed_cb,
-                                  g_steal_pointer (&task));
-      return;
-    }
-
-  call->body_length += n;
-  if (call->body_length > RELINK_OAUTH_MAX_RESPONSE_SIZE)
-    {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      return_error (task, too_large_error (call));
-      return;
-    }
-
-  read_chunk (g_steal_pointer (&task));
-}
-
-static void
-read_chunk (GTask *task)
-{
-  Call *call = g_task_get_task_data (task);
-
-  /* One byte of room beyond the limit tells "exactly at the limit" from
-   * "larger"; the buffer keeps a NUL after the answer. */
-  g_input_stream_read_async (call->stream, call->body + call->body_length,
-                             RELINK_OAUTH_MAX_RESPONSE_SIZE + 1 - call->body_length,
-                             G_PRIORITY_DEFAULT, call->cancellable, read_chunk_cb, task);
-}
-
-static void
-send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  RelinkOAuthClient *self = g_task_get_source_object (task);
-  Call *call = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  SoupMessageHeaders *headers;
-
-  call->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (call->stream == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        return_error (task, network_error (call, error));
-      return;
-    }
-
-  call->status = soup_message_get_status (call->message);
-  headers = soup_message_get_response_headers (call->message);
-
-  if (call->status == 429)
-    call->retry_after = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"),
-                                           client_now (self));
-
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > RELINK_OAUTH_MAX_RESPONSE_SIZE)
-    {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      return_error (task, too_large_error (call));
-      return;
-    }
-
-  call->body = g_malloc0 (RELINK_OAUTH_MAX_RESPONSE_SIZE + 2);
-  read_chunk (g_steal_pointer (&task));
-}
-
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  Call *call = user_data;
-
-  call->timed_out = TRUE;
-  g_clear_pointer (&call->deadline, g_source_unref);
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-caller_cancelled_cb (GCancellable *caller, gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-/* One deadline for the whole call: sending, the headers, the body. The
- * call's requests and reads run on their own cancellable, which the
- * caller's cancel and the deadline both trip. */
-static void
-start_deadline (RelinkOAuthClient *self, GTask *task)
-{
-  Call *call = g_task_get_task_data (task);
-  GCancellable *caller = g_task_get_cancellable (task);
-
-  if (caller != NULL)
-    {
-      call->caller_cancellable = g_object_ref (caller);
-      call->caller_handler = g_cancellable_connect (caller, G_CALLBACK (caller_cancelled_cb),
-                                                    call->cancellable, NULL);
-    }
-
-  call->deadline = g_timeout_source_new_seconds (self->deadline_seconds);
-  g_source_set_callback (call->deadline, deadline_cb, call, NULL);
-  g_source_attach (call->deadline, g_main_context_get_thread_default ());
-}
-
-/* Sends the prepared message of @task's call, after the last checks. */
+/* Sends the prepared message of @task's call, after the last checks.
+ * Takes @task. */
 void
 relink_oauth_client_send_call (GTask *task, const char *url)
 {
-  RelinkOAuthClient *self = g_task_get_source_object (task);
-  Call *call = g_task_get_task_data (task);
+  g_autoptr (GTask) owned = task;
+  RelinkOAuthClient *self = g_task_get_source_object (owned);
+  Call *call = g_task_get_task_data (owned);
+  GCancellable *cancellable = g_task_get_cancellable (owned);
 
   call->host = url_host (url);
 
   if (!relink_uri_is_secure (url))
     {
       relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
-                             _ ("Relink refuses to send sign-in data to %s over an "
-                                "unencrypted connection. The address in the %s profile "
-                                "must start with https://."),
-                             call->host != NULL ? call->host : url,
-                             relink_provider_get_name (call->provider)));
+          g_steal_pointer (&owned),
+          g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INSECURE,
+                       _ ("Relink refuses to send sign-in data to %s over an "
+                          "unencrypted connection. The address in the %s profile "
+                          "must start with https://."),
+                       call->host != NULL ? call->host : url,
+                       relink_provider_get_name (call->provider)));
       return;
     }
 
   if (call->message == NULL)
     {
       relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                             _ ("An address in the %s profile is not valid. Correct "
-                                "the profile."),
-                             relink_provider_get_name (call->provider)));
+          g_steal_pointer (&owned),
+          g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                       _ ("An address in the %s profile is not valid. Correct "
+                          "the profile."),
+                       relink_provider_get_name (call->provider)));
       return;
     }
 
@@ -565,9 +421,9 @@ relink_oauth_client_send_call (GTask *task, const char *url)
   soup_message_headers_replace (soup_message_get_request_headers (call->message), "Accept",
                                 "application/json");
 
-  start_deadline (self, task);
-  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT, call->cancellable,
-                           send_cb, task);
+  relink_http_call_async (self->session, call->message, RELINK_OAUTH_MAX_RESPONSE_SIZE,
+                          self->deadline_seconds, cancellable, call_done_cb,
+                          g_steal_pointer (&owned));
 }
 
 GTask *
@@ -581,7 +437,6 @@ relink_oauth_client_new_task (RelinkOAuthClient *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  call->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, call, (GDestroyNotify) relink_oauth_call_free);
   return task;
 }

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "relink-http-call.h"
 #include "relink-json.h"
 #include "relink-oauth-client.h"
 #include "relink-provider-discovery.h"
@@ -36,8 +37,6 @@ typedef struct
   char *host;
   SoupSession *session;
   SoupMessage *message;
-  guint8 *buffer;
-  gsize length;
 } Discovery;
 
 static void
@@ -48,7 +47,6 @@ discovery_free (Discovery *discovery)
   g_clear_pointer (&discovery->host, g_free);
   g_clear_object (&discovery->message);
   g_clear_object (&discovery->session);
-  g_clear_pointer (&discovery->buffer, g_free);
   g_free (discovery);
 }
 
@@ -423,29 +421,83 @@ relink_provider_discovery_parse (const char *issuer,
   return provider;
 }
 
+static GError *
+send_error (Discovery *discovery, const GError *error)
+{
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                        _ ("The connection to %s could not be secured: its certificate "
+                           "was not accepted. Check the address and the network."),
+                        discovery->host);
+
+  return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                      _ ("Relink could not reach %s. Check the issuer address and "
+                         "the internet connection, then try again."),
+                      discovery->host);
+}
+
+static GError *
+status_error (Discovery *discovery, guint status)
+{
+  if (status == 404 || status == 410)
+    return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
+                        _ ("%s does not describe itself as an OpenID Connect provider. "
+                           "Check the issuer address, or write a profile by hand."),
+                        discovery->host);
+
+  return g_error_new (RELINK_OAUTH_ERROR,
+                      status >= 500 ? RELINK_OAUTH_ERROR_SERVER : RELINK_OAUTH_ERROR_FAILED,
+                      _ ("%s answered with an error (HTTP %u). Check the issuer address, "
+                         "then try again."),
+                      discovery->host, status);
+}
+
 static void
-document_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+document_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Discovery *discovery = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
   g_autofree char *json = NULL;
   RelinkProvider *provider;
+  const char *data;
+  gsize length;
+  guint status = 0;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &discovery->length, &error))
+  body = relink_http_call_finish (result, &status, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                                 _ ("Relink could not read the answer of %s. Check the internet "
-                                    "connection, then try again."),
-                                 discovery->host);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Nothing came back. */
+  if (status == 0)
+    {
+      g_task_return_error (task, send_error (discovery, error));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, status_error (discovery, status));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      g_task_return_error (task, answer_error (discovery));
+      return;
+    }
+  if (body == NULL)
+    {
+      g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                               _ ("Relink could not read the answer of %s. Check the internet "
+                                  "connection, then try again."),
+                               discovery->host);
       return;
     }
 
-  provider = parse_document (discovery, (const char *) discovery->buffer, discovery->length, &json,
-                             &error);
+  data = g_bytes_get_data (body, &length);
+  provider = parse_document (discovery, data, length, &json, &error);
   if (provider == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -455,62 +507,6 @@ document_read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_object_set_data_full (G_OBJECT (provider), "relink-discovery-json", g_steal_pointer (&json),
                           g_free);
   g_task_return_pointer (task, provider, g_object_unref);
-}
-
-static void
-document_sent_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Discovery *discovery = g_task_get_task_data (task);
-  g_autoptr (GInputStream) stream = NULL;
-  g_autoptr (GError) error = NULL;
-  GCancellable *cancellable;
-  guint status;
-
-  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (stream == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR)
-        g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                                 _ ("The connection to %s could not be secured: its certificate "
-                                    "was not accepted. Check the address and the network."),
-                                 discovery->host);
-      else
-        g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
-                                 _ ("Relink could not reach %s. Check the issuer address and "
-                                    "the internet connection, then try again."),
-                                 discovery->host);
-      return;
-    }
-
-  status = soup_message_get_status (discovery->message);
-  if (status == 404 || status == 410)
-    {
-      g_task_return_new_error (task, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                               _ ("%s does not describe itself as an OpenID Connect provider. "
-                                  "Check the issuer address, or write a profile by hand."),
-                               discovery->host);
-      return;
-    }
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_task_return_new_error (task, RELINK_OAUTH_ERROR,
-                               status >= 500 ? RELINK_OAUTH_ERROR_SERVER
-                                             : RELINK_OAUTH_ERROR_FAILED,
-                               _ ("%s answered with an error (HTTP %u). Check the issuer address, "
-                                  "then try again."),
-                               discovery->host, status);
-      return;
-    }
-
-  /* One byte beyond the limit tells a full document from a cut one. */
-  cancellable = g_task_get_cancellable (task);
-  discovery->buffer = g_malloc0 (MAX_DOCUMENT_SIZE + 1);
-  g_input_stream_read_all_async (stream, discovery->buffer, MAX_DOCUMENT_SIZE + 1,
-                                 G_PRIORITY_DEFAULT, cancellable, document_read_cb,
-                                 g_steal_pointer (&task));
 }
 
 void
@@ -573,8 +569,11 @@ relink_provider_discover_async (const char *issuer,
   soup_message_headers_replace (soup_message_get_request_headers (discovery->message), "Accept",
                                 "application/json");
 
-  soup_session_send_async (discovery->session, discovery->message, G_PRIORITY_DEFAULT, cancellable,
-                           document_sent_cb, g_steal_pointer (&task));
+  /* The document is asked for under the deadline of every other call:
+   * a server that drips its answer never trips the session's timeout. */
+  relink_http_call_async (discovery->session, discovery->message, MAX_DOCUMENT_SIZE,
+                          relink_http_call_deadline_seconds (), cancellable, document_cb,
+                          g_steal_pointer (&task));
 }
 
 RelinkProvider *

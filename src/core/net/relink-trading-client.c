@@ -11,15 +11,13 @@
 #include <libsoup/soup.h>
 
 #include "relink-expiry.h"
+#include "relink-http-call.h"
 #include "relink-token-response.h"
 #include "relink-trading-client-private.h"
 #include "relink-uri.h"
 #include "relink-xml.h"
 
 #define REQUEST_TIMEOUT_SECONDS 30
-/* The whole of one call, as for the OAuth client;
- * RELINK_NETWORK_DEADLINE_SECONDS shortens it, for the tests. */
-#define CALL_DEADLINE_SECONDS 60
 #define EBAY_NAMESPACE "urn:ebay:apis:eBLBaseComponents"
 /* eBay's SessionID is 40 characters; anything far longer is not one. */
 #define MAX_SESSION_ID_LENGTH 1024
@@ -52,40 +50,18 @@ typedef struct
   GPtrArray *secrets;
 
   SoupMessage *message;
-  GInputStream *stream;
   guint status;
-  guint8 *body; /* RELINK_TRADING_MAX_RESPONSE_SIZE + 2 bytes, wiped */
-  gsize body_length;
-
-  GCancellable *cancellable; /* the caller's cancel or the deadline */
-  GCancellable *caller_cancellable;
-  gulong caller_handler;
-  GSource *deadline;
-  gboolean timed_out;
+  GBytes *body; /* wiped when freed */
 } Call;
 
 static void
 call_free (Call *call)
 {
-  if (call->deadline != NULL)
-    {
-      g_source_destroy (call->deadline);
-      g_clear_pointer (&call->deadline, g_source_unref);
-    }
-  if (call->caller_handler != 0)
-    g_cancellable_disconnect (call->caller_cancellable, call->caller_handler);
-  g_clear_object (&call->caller_cancellable);
-  g_clear_object (&call->cancellable);
   g_clear_object (&call->provider);
   g_clear_pointer (&call->host, g_free);
   g_clear_pointer (&call->secrets, g_ptr_array_unref);
   g_clear_object (&call->message);
-  g_clear_object (&call->stream);
-  if (call->body != NULL)
-    {
-      explicit_bzero (call->body, call->body_length);
-      g_free (call->body);
-    }
+  g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call);
 }
 
@@ -110,12 +86,7 @@ relink_trading_client_class_init (RelinkTradingClientClass *klass)
 static void
 relink_trading_client_init (RelinkTradingClient *self)
 {
-  const char *deadline = g_getenv ("RELINK_NETWORK_DEADLINE_SECONDS");
-  guint64 seconds = CALL_DEADLINE_SECONDS;
-
-  if (deadline != NULL)
-    g_ascii_string_to_unsigned (deadline, 10, 1, CALL_DEADLINE_SECONDS, &seconds, NULL);
-  self->deadline_seconds = (guint) seconds;
+  self->deadline_seconds = relink_http_call_deadline_seconds ();
 
   /* No cookie jar, no logger: nothing of a call outlives it or reaches a
    * log. TLS certificates are checked by default. */
@@ -243,7 +214,7 @@ network_error (Call *call, const GError *error)
 {
   const char *host = call->host != NULL ? call->host : "eBay";
 
-  if (call->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       GError *timed_out = trading_error (
           RELINK_OAUTH_ERROR_NETWORK,
@@ -268,22 +239,6 @@ network_error (Call *call, const GError *error)
                       host);
 }
 
-static void
-redact (GError *error, GPtrArray *secrets)
-{
-  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
-    {
-      const char *secret = g_ptr_array_index (secrets, i);
-      g_auto (GStrv) parts = NULL;
-
-      if (strlen (secret) < 4 || strstr (error->message, secret) == NULL)
-        continue;
-      parts = g_strsplit (error->message, secret, -1);
-      g_free (error->message);
-      error->message = g_strjoinv ("…", parts);
-    }
-}
-
 /* Takes @task. */
 static void
 fail (GTask *task, GError *error)
@@ -292,7 +247,7 @@ fail (GTask *task, GError *error)
   Call *call = g_task_get_task_data (owned);
 
   if (error->domain == RELINK_OAUTH_ERROR)
-    redact (error, call->secrets);
+    relink_oauth_error_redact (error, call->secrets);
   g_task_return_error (owned, error);
 }
 
@@ -453,9 +408,10 @@ finish_call (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkXmlElement) root
-      = relink_xml_parse ((const char *) call->body, (gssize) call->body_length,
-                          RELINK_TRADING_MAX_RESPONSE_SIZE, RELINK_XML_MAX_DEPTH, &error);
+  gsize length;
+  const char *body = g_bytes_get_data (call->body, &length);
+  g_autoptr (RelinkXmlElement) root = relink_xml_parse (
+      body, (gssize) length, RELINK_TRADING_MAX_RESPONSE_SIZE, RELINK_XML_MAX_DEPTH, &error);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (call->status))
     {
@@ -488,17 +444,6 @@ finish_call (GTask *task)
   finish_answer (task, root);
 }
 
-static void read_chunk (GTask *task);
-
-static void
-body_closed_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-
-  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
-  finish_call (g_steal_pointer (&task));
-}
-
 static GError *
 too_large_error (void)
 {
@@ -507,100 +452,21 @@ too_large_error (void)
 }
 
 static void
-read_chunk_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+call_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Call *call = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  gssize n;
 
-  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-  if (n < 0)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        fail (g_steal_pointer (&task), network_error (call, error));
-      return;
-    }
-
-  if (n == 0)
-    {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, body_closed_cb,
-                                  g_steal_pointer (&task));
-      return;
-    }
-
-  call->body_length += n;
-  if (call->body_length > RELINK_TRADING_MAX_RESPONSE_SIZE)
-    {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      fail (g_steal_pointer (&task), too_large_error ());
-      return;
-    }
-
-  read_chunk (g_steal_pointer (&task));
-}
-
-/* Takes @task. */
-static void
-read_chunk (GTask *task)
-{
-  Call *call = g_task_get_task_data (task);
-
-  /* One byte of room beyond the limit tells "at the limit" from "larger". */
-  g_input_stream_read_async (call->stream, call->body + call->body_length,
-                             RELINK_TRADING_MAX_RESPONSE_SIZE + 1 - call->body_length,
-                             G_PRIORITY_DEFAULT, call->cancellable, read_chunk_cb, task);
-}
-
-static void
-send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  SoupMessageHeaders *headers;
-
-  call->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (call->stream == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        fail (g_steal_pointer (&task), network_error (call, error));
-      return;
-    }
-
-  call->status = soup_message_get_status (call->message);
-  headers = soup_message_get_response_headers (call->message);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > RELINK_TRADING_MAX_RESPONSE_SIZE)
-    {
-      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      fail (g_steal_pointer (&task), too_large_error ());
-      return;
-    }
-
-  call->body = g_malloc0 (RELINK_TRADING_MAX_RESPONSE_SIZE + 2);
-  read_chunk (g_steal_pointer (&task));
-}
-
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  Call *call = user_data;
-
-  call->timed_out = TRUE;
-  g_clear_pointer (&call->deadline, g_source_unref);
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-caller_cancelled_cb (GCancellable *caller, gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  call->body = relink_http_call_finish (result, &call->status, &error);
+  if (call->body != NULL)
+    finish_call (g_steal_pointer (&task));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    fail (g_steal_pointer (&task), too_large_error ());
+  else
+    fail (g_steal_pointer (&task), network_error (call, error));
 }
 
 /* Building and sending the request */
@@ -654,7 +520,6 @@ relink_trading_client_start_call (RelinkTradingClient *self,
   call->kind = request->kind;
   call->provider = g_object_ref (provider);
   call->secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) relink_secret_free);
-  call->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
   if (ana != NULL)
@@ -760,16 +625,7 @@ relink_trading_client_start_call (RelinkTradingClient *self,
   /* A Trading endpoint that redirects is misconfigured or hijacked. */
   soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
 
-  if (cancellable != NULL)
-    {
-      call->caller_cancellable = g_object_ref (cancellable);
-      call->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
-                                                    call->cancellable, NULL);
-    }
-  call->deadline = g_timeout_source_new_seconds (self->deadline_seconds);
-  g_source_set_callback (call->deadline, deadline_cb, call, NULL);
-  g_source_attach (call->deadline, g_main_context_get_thread_default ());
-
-  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT, call->cancellable,
-                           send_cb, g_steal_pointer (&task));
+  relink_http_call_async (self->session, call->message, RELINK_TRADING_MAX_RESPONSE_SIZE,
+                          self->deadline_seconds, cancellable, call_done_cb,
+                          g_steal_pointer (&task));
 }
