@@ -13,6 +13,11 @@
 # after a test locked it, and a second one to open: RELINK_TEST_KEEPASSXC_DB,
 # _DB2, _PASSWORD).
 #
+# When the program fails, or the service ends before the program does,
+# what shows why is kept in $RELINK_BUILDDIR/meson-logs/keyring-KIND.*
+# (keep_evidence below); RELINK_TEST_KEEPASSXC_GDB=1 runs KeePassXC
+# under gdb, for a backtrace of a crash.
+#
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
@@ -28,8 +33,76 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/relink-keyring.XXXXXX")
 service_pid=
+monitor_pid=
+gdb=
+status=
+ended=
+# Sets $ended to how the Secret Service ended when it ended on its own
+# ("exit N" or "signal NAME"; its wait status, so not in a subshell).
+service_end() {
+  [ -n "$service_pid" ] || return 0
+  state=$(sed -n 's/^[0-9]* (.*) \([A-Z]\) .*/\1/p' "/proc/$service_pid/stat" 2>/dev/null || true)
+  [ -n "$state" ] && [ "$state" != Z ] && return 0
+  if [ "$kind" != keepassxc ]; then
+    # gnome-keyring-daemon forks away: not a child to wait for.
+    ended="gone before the end of the test"
+    service_pid=
+    return 0
+  fi
+  code=0
+  wait "$service_pid" || code=$?
+  service_pid=
+  if [ "$code" -gt 128 ]; then
+    ended="signal $(kill -l "$((code - 128))" 2>/dev/null || echo "$((code - 128))")"
+  else
+    ended="exit $code"
+  fi
+  # Under gdb, which ends on its own after the backtrace.
+  if [ -n "$gdb" ] && grep -q 'received signal' "$dir/keepassxc.log" 2>/dev/null; then
+    ended="$(grep -m1 -o 'received signal [A-Z]*' "$dir/keepassxc.log") (under gdb)"
+  fi
+}
+# After a failed test, or when the service ended before the test did:
+# what it wrote (with gdb's backtrace when run under gdb), how it ended,
+# the bus traffic, the X display's windows and a screenshot, kept in
+# $RELINK_BUILDDIR/meson-logs (else beside the temporary directory) and
+# summed up on standard error.
+keep_evidence() {
+  keep=$(mktemp -d "${RELINK_BUILDDIR:-${TMPDIR:-/tmp}}/meson-logs/keyring-$kind.XXXXXX" 2>/dev/null ||
+    mktemp -d "${TMPDIR:-/tmp}/relink-keyring-evidence.XXXXXX")
+  {
+    echo "test: $* (exit ${status:-none})"
+    echo "$kind: ${ended:-still running at the end of the test}"
+    date -u '+%H:%M:%S'
+  } >"$keep/summary"
+  for f in "$dir"/*.log; do
+    [ -e "$f" ] && cp "$f" "$keep/"
+  done
+  if [ -n "${DISPLAY:-}" ]; then
+    xwininfo -root -tree >"$keep/windows.txt" 2>&1 || true
+    import -window root "$keep/screen.png" 2>/dev/null || true
+  fi
+  echo "keyring-session.sh: $kind ${ended:-ran on}; evidence in $keep" >&2
+  cat "$keep/summary" >&2
+  [ -e "$keep/keepassxc.log" ] && sed 's/^/  keepassxc: /' "$keep/keepassxc.log" >&2
+  true
+}
 cleanup() {
+  service_end
+  if [ -n "$ended" ] || [ "${status:-1}" -ne 0 ]; then
+    keep_evidence "$@"
+  fi
+  if [ -n "$monitor_pid" ]; then
+    kill "$monitor_pid" 2>/dev/null || true
+    wait "$monitor_pid" 2>/dev/null || true
+  fi
   if [ -n "$service_pid" ]; then
+    # Under gdb: KeePassXC itself first (gdb killed would leave it on).
+    if [ -n "$gdb" ]; then
+      for child in $(ps -o pid= --ppid "$service_pid" 2>/dev/null); do
+        kill "$child" 2>/dev/null || true
+      done
+    fi
     kill "$service_pid" 2>/dev/null || true
     # KeePassXC may hold on to save or ask: it gets 3 s.
     i=0
@@ -42,7 +115,7 @@ cleanup() {
   fi
   rm -rf "$dir"
 }
-trap cleanup EXIT
+trap 'cleanup "$@"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -96,11 +169,18 @@ case "$kind" in
     db=$dir/relink-test.kdbx
     mkdir -p "$dir/config/keepassxc" "$dir/cache" "$dir/data"
     # The Secret Service on, no confirmations (nobody answers them here),
-    # one instance per test, no network.
+    # one instance per test, no network. No save after every change:
+    # KeePassXC 2.7.4 writes the database on a worker thread while its
+    # main loop goes on answering D-Bus, and a Secret Service call that
+    # changes an entry during that save crashed it (SIGSEGV in the KDBX
+    # writer, QUuid::toRfc4122, seen under gdb). It saves when the
+    # database is locked (AutoSaveOnExit) instead, with nobody calling.
     cat >"$dir/config/keepassxc/keepassxc.ini" <<'INI'
 [General]
 ConfigVersion=2
 SingleInstance=false
+AutoSaveAfterEveryChange=false
+AutoSaveOnExit=true
 RememberLastDatabases=false
 OpenPreviousDatabasesOnStartup=false
 UpdateCheckMessageShown=true
@@ -147,9 +227,21 @@ PY
     # becomes the default one, as the active tab's does).
     cp "$db" "$dir/relink-second.kdbx"
     [ -n "${DISPLAY:-}" ] || export QT_QPA_PLATFORM=offscreen
-    printf '%s\n' "$password" |
-      env -u G_DEBUG XDG_CONFIG_HOME="$dir/config" XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" \
-        keepassxc --pw-stdin "$db" >"$dir/keepassxc.log" 2>&1 &
+    # Every bus message, for the evidence of a failed run.
+    dbus-monitor --session >"$dir/bus.log" 2>&1 &
+    monitor_pid=$!
+    # RELINK_TEST_KEEPASSXC_GDB=1: run it under gdb, whose backtrace of a
+    # crash ends up in keepassxc.log (KeePassXC turns core dumps off).
+    gdb=
+    if [ "${RELINK_TEST_KEEPASSXC_GDB:-}" = 1 ] && command -v gdb >/dev/null; then
+      gdb=1
+    fi
+    printf '%s\n' "$password" | (
+      exec env -u G_DEBUG XDG_CONFIG_HOME="$dir/config" XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" \
+        QT_MESSAGE_PATTERN='%{time hh:mm:ss.zzz} %{type}: %{message}' \
+        ${gdb:+gdb -q -batch -nx -ex 'handle SIGPIPE nostop noprint pass' -ex run -ex 'thread apply all bt 40' --args} \
+        keepassxc --pw-stdin "$db" >"$dir/keepassxc.log" 2>&1
+    ) &
     service_pid=$!
     export RELINK_TEST_KEEPASSXC_DB="$db" RELINK_TEST_KEEPASSXC_DB2="$dir/relink-second.kdbx"
     export RELINK_TEST_KEEPASSXC_PASSWORD="$password"
@@ -163,6 +255,7 @@ esac
 wait_for owned org.freedesktop.secrets
 wait_for default_unlocked
 export RELINK_TEST_KEYRING="$kind"
-status=0
-"$@" || status=$?
-exit "$status"
+code=0
+"$@" || code=$?
+status=$code
+exit "$code"
