@@ -462,7 +462,7 @@ populate_trading (Fixture *fixture)
   g_autoptr (RelinkTokenSet) aan = relink_token_set_new ();
   g_autofree char *token = NULL;
   g_autoptr (GError) error = NULL;
-  RelinkKeyset *keyset;
+  g_autoptr (RelinkKeyset) keyset = NULL;
   RelinkAccount *account;
   RelinkAccount *grant;
 
@@ -550,7 +550,8 @@ test_trading_tie (Fixture *fixture, gconstpointer data)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr (GError) error = NULL;
-  RelinkKeyset *keys;
+  g_autoptr (RelinkKeyset) keys = NULL;
+  g_autoptr (RelinkKeyset) own_keys = NULL;
 
   /* "Shop B" holds OAuth (shop_a's commerce id) and gets Auth'n'Auth. */
   keys = relink_test_add_keyset (fixture->manager, STUB_ID, "production", "Shop-OAuth-PRD",
@@ -571,8 +572,8 @@ test_trading_tie (Fixture *fixture, gconstpointer data)
 
   /* Keys of their own: another account of the same keys already is
    * shop_a (populate_trading), which the sign-in refuses as a twin. */
-  grant = relink_grant_new (account,
-                            relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL));
+  own_keys = relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL);
+  grant = relink_grant_new (account, own_keys);
   relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
                                             &fixture->result);
   g_assert_true (relink_account_manager_add_account_finish (

@@ -1086,7 +1086,8 @@ method_call_cb (GDBusConnection *connection,
                 GDBusMethodInvocation *invocation,
                 gpointer user_data)
 {
-  g_ptr_array_add (user_data, g_object_ref (invocation));
+  /* The handler owns @invocation: held keeps it, never answered. */
+  g_ptr_array_add (user_data, invocation);
 }
 
 static const char stalled_xml[]
