@@ -19,6 +19,15 @@
  *   - The sign-in page https://signin.ebay.com/ws/eBayISAPI.dll?SignIn
  *     &runame=<RuName>&SessID=<SessionID>, then consent, then the
  *     RuName's accepted URL, or eBay's ThirdPartyAuthSucessFailure page.
+ *   - eBay's OAuth side, as far as a grant beside Auth'n'Auth needs it
+ *     (providers.md, "eBay (OAuth 2.0 authorization code)"): the token
+ *     endpoint /identity/v1/oauth2/token (POST form, Basic client
+ *     authentication; authorization_code with redirect_uri = RuName, and
+ *     refresh_token with scope, whose answer has no new refresh token;
+ *     400 invalid_grant for an unknown code or refresh token, 401
+ *     invalid_client for other keys) and Commerce Identity getUser at
+ *     /commerce/identity/v1/user/ (Bearer; userId, username). Its access
+ *     tokens are accepted by GetUser in X-EBAY-API-IAF-TOKEN.
  *   - Errors: 931 invalid token, 932 hard-expired token (KB 630 and
  *     sellers' guides), 21916017 "The end user has not completed Auth &
  *     Auth sign in flow", 21916016 for a session that is unknown or
@@ -68,7 +77,10 @@ struct _RelinkTestTrading
   GHashTable *tokens;       /* eBayAuthToken → Token */
   GHashTable *failures;     /* call name → error code */
   GHashTable *hits;         /* call name → count */
+  GHashTable *oauth_codes;  /* authorization code → user id, single use */
+  GHashTable *refresh;      /* OAuth refresh token → user id */
   char *last_session;
+  gboolean stall_iaf; /* GetUser with an OAuth token never answers */
   gint64 hard_expiration;
   guint serial;
 };
@@ -355,6 +367,13 @@ api_cb (SoupServer *server,
           answer (msg, call, "Success", content);
         }
     }
+  else if (g_str_equal (call, "GetUser") && self->stall_iaf
+           && header (msg, "X-EBAY-API-IAF-TOKEN") != NULL)
+    {
+      /* Never answered: the client's deadline must end the wait; the
+       * connection goes with the server. */
+      soup_server_message_pause (msg);
+    }
   else if (g_str_equal (call, "GetUser"))
     {
       const char *user = requesting_user (self, msg, call, &parsed, TRUE);
@@ -420,6 +439,141 @@ out:
   g_free (parsed.xmlns);
   g_hash_table_unref (parsed.texts);
   g_string_free (parsed.current, TRUE);
+}
+
+/* eBay's OAuth token endpoint and Commerce Identity */
+
+static void
+count (RelinkTestTrading *self, const char *name)
+{
+  g_hash_table_replace (self->hits, g_strdup (name),
+                        GUINT_TO_POINTER (relink_test_trading_hits (self, name) + 1));
+}
+
+static char *
+new_access_token (RelinkTestTrading *self, const char *user_id)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  char *token = g_strdup_printf ("v^1.1#i^1#r^0#p^3#I^3#f^0#t^H4sI%u/%s", ++self->serial, uuid);
+
+  relink_test_trading_add_oauth_token (self, token, user_id);
+  return token;
+}
+
+static void
+oauth_token_cb (SoupServer *server,
+                SoupServerMessage *msg,
+                const char *path,
+                GHashTable *query,
+                gpointer user_data)
+{
+  RelinkTestTrading *self = user_data;
+  g_autoptr (GHashTable) form = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *basic = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *access = NULL;
+  g_autofree char *json = NULL;
+  const char *grant_type;
+  const char *user;
+
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
+  g_assert_true (
+      g_str_has_prefix (header (msg, "Content-Type"), "application/x-www-form-urlencoded"));
+  form = relink_test_read_form (msg);
+  grant_type = g_hash_table_lookup (form, "grant_type");
+  count (self, g_strcmp0 (grant_type, "refresh_token") == 0 ? "oauth-refresh" : "oauth-code");
+
+  credentials = g_strconcat (RELINK_TEST_TRADING_OAUTH_CLIENT_ID, ":",
+                             RELINK_TEST_TRADING_OAUTH_SECRET, NULL);
+  basic = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  expected = g_strconcat ("Basic ", basic, NULL);
+  if (g_strcmp0 (header (msg, "Authorization"), expected) != 0)
+    {
+      relink_test_answer_json (msg, 401,
+                               "{\"error\":\"invalid_client\",\"error_description\":\"client "
+                               "authentication failed\"}");
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "authorization_code") == 0)
+    {
+      const char *code = g_hash_table_lookup (form, "code");
+      g_autofree char *refresh = NULL;
+
+      g_assert_cmpstr (g_hash_table_lookup (form, "redirect_uri"), ==, RELINK_TEST_TRADING_RUNAME);
+      user = code != NULL ? g_hash_table_lookup (self->oauth_codes, code) : NULL;
+      if (user == NULL)
+        {
+          relink_test_answer_json (
+              msg, 400,
+              "{\"error\":\"invalid_grant\",\"error_description\":\"the provided "
+              "authorization grant code is invalid or was issued to another client\"}");
+          return;
+        }
+      refresh = g_strdup_printf ("v^1.1#i^1#f^0#r^1#p^3#I^3#t^Ul4xMF8%u", ++self->serial);
+      g_hash_table_replace (self->refresh, g_strdup (refresh), g_strdup (user));
+      access = new_access_token (self, user);
+      /* A code is used once. */
+      g_hash_table_remove (self->oauth_codes, code);
+      json = g_strdup_printf ("{\"access_token\":\"%s\",\"expires_in\":7200,"
+                              "\"refresh_token\":\"%s\",\"refresh_token_expires_in\":47304000,"
+                              "\"token_type\":\"User Access Token\"}",
+                              access, refresh);
+      relink_test_answer_json (msg, 200, json);
+      return;
+    }
+
+  g_assert_cmpstr (grant_type, ==, "refresh_token");
+  /* eBay's refresh always names the scope. */
+  g_assert_nonnull (g_hash_table_lookup (form, "scope"));
+  user = g_hash_table_lookup (self->refresh, g_hash_table_lookup (form, "refresh_token"));
+  if (user == NULL)
+    {
+      relink_test_answer_json (msg, 400,
+                               "{\"error\":\"invalid_grant\",\"error_description\":\"the "
+                               "provided authorization grant code is invalid or was issued to "
+                               "another client\"}");
+      return;
+    }
+  /* No new refresh token. */
+  access = new_access_token (self, user);
+  json = g_strdup_printf ("{\"access_token\":\"%s\",\"expires_in\":7200,"
+                          "\"token_type\":\"User Access Token\"}",
+                          access);
+  relink_test_answer_json (msg, 200, json);
+}
+
+static void
+identity_cb (SoupServer *server,
+             SoupServerMessage *msg,
+             const char *path,
+             GHashTable *query,
+             gpointer user_data)
+{
+  RelinkTestTrading *self = user_data;
+  const char *authorization = header (msg, "Authorization");
+  const char *user = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "GET");
+  count (self, "commerce-identity");
+  if (authorization != NULL && g_str_has_prefix (authorization, "Bearer "))
+    user = g_hash_table_lookup (self->oauth_tokens, authorization + strlen ("Bearer "));
+  if (user == NULL)
+    {
+      relink_test_answer_json (msg, 401,
+                               "{\"errors\":[{\"errorId\":1001,\"domain\":\"OAuth\","
+                               "\"message\":\"Invalid access token\"}]}");
+      return;
+    }
+  id = relink_test_trading_commerce_id (user);
+  json = g_strdup_printf ("{\"userId\":\"%s\",\"username\":\"%s\",\"accountType\":"
+                          "\"BUSINESS\",\"registrationMarketplaceId\":\"EBAY_US\","
+                          "\"status\":\"CONFIRMED\"}",
+                          id, user);
+  relink_test_answer_json (msg, 200, json);
 }
 
 /* The sign-in pages */
@@ -579,12 +733,16 @@ relink_test_trading_new (const char *accepted_url)
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) token_free);
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->oauth_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* 18 months from now, to the second, as eBay states it. */
   self->hard_expiration = g_get_real_time () / G_USEC_PER_SEC + LIFETIME_SECONDS;
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (self->server, "/ws/api.dll", api_cb, self, NULL);
   soup_server_add_handler (self->server, "/ws/eBayISAPI.dll", sign_in_cb, self, NULL);
+  soup_server_add_handler (self->server, "/identity/v1/oauth2/token", oauth_token_cb, self, NULL);
+  soup_server_add_handler (self->server, "/commerce/identity/v1/user/", identity_cb, self, NULL);
   self->base = relink_test_listen_local (self->server);
   return self;
 }
@@ -606,6 +764,8 @@ relink_test_trading_free (RelinkTestTrading *self)
   g_hash_table_unref (self->tokens);
   g_hash_table_unref (self->failures);
   g_hash_table_unref (self->hits);
+  g_hash_table_unref (self->oauth_codes);
+  g_hash_table_unref (self->refresh);
   g_free (self);
 }
 
@@ -627,6 +787,32 @@ relink_test_trading_add_oauth_token (RelinkTestTrading *self,
                                      const char *user_id)
 {
   g_hash_table_replace (self->oauth_tokens, g_strdup (oauth_token), g_strdup (user_id));
+}
+
+char *
+relink_test_trading_commerce_id (const char *user_id)
+{
+  return g_strconcat ("commerce-", user_id, NULL);
+}
+
+char *
+relink_test_trading_oauth_code (RelinkTestTrading *self, const char *user_id)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  /* eBay's codes hold '^' and '#', which must be encoded exactly once. */
+  char *code = g_strdup_printf ("v^1.1#i^1#I^3#r^1#f^0#p^3#t^Ul41XzA6%s", uuid);
+
+  g_assert_true (g_hash_table_contains (self->users, user_id));
+  g_hash_table_replace (self->oauth_codes, g_strdup (code), g_strdup (user_id));
+  return code;
+}
+
+void
+relink_test_trading_add_refresh_token (RelinkTestTrading *self,
+                                       const char *refresh_token,
+                                       const char *user_id)
+{
+  g_hash_table_replace (self->refresh, g_strdup (refresh_token), g_strdup (user_id));
 }
 
 void
@@ -709,6 +895,12 @@ relink_test_trading_fail_call (RelinkTestTrading *self,
     g_hash_table_replace (self->failures, g_strdup (call_name), g_strdup (error_code));
 }
 
+void
+relink_test_trading_stall_oauth_get_user (RelinkTestTrading *self, gboolean stall)
+{
+  self->stall_iaf = stall;
+}
+
 guint
 relink_test_trading_hits (RelinkTestTrading *self, const char *call_name)
 {
@@ -731,7 +923,7 @@ relink_test_trading_profile_json (RelinkTestTrading *self)
   for (guint i = 0; i < json_array_get_length (environments); i++)
     {
       JsonObject *env = json_array_get_object_element (environments, i);
-      const char *names[] = { "trading_url", "trading_sign_in_url" };
+      const char *names[] = { "trading_url", "trading_sign_in_url", "token_url", "identity_url" };
 
       for (guint j = 0; j < G_N_ELEMENTS (names); j++)
         {

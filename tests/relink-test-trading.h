@@ -26,6 +26,10 @@ G_BEGIN_DECLS
 #define RELINK_TEST_TRADING_DEV_ID "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 #define RELINK_TEST_TRADING_CERT_ID "PRD-1a2b3c4d5e6f-7a8b-9c0d-1e2f-3a4b"
 #define RELINK_TEST_TRADING_RUNAME "Shop_Owner-ShopOwne-Relink-trading"
+/* The one OAuth keyset (App ID and Cert ID of eBay's OAuth) the stub's
+ * token endpoint accepts. Test values. */
+#define RELINK_TEST_TRADING_OAUTH_CLIENT_ID "ShopOwne-Relink-PRD-oauth-7c6b5a49"
+#define RELINK_TEST_TRADING_OAUTH_SECRET "PRD-oauth-5e4d3c2b1a09-8f7e-6d5c"
 /* Every user signs in with this password. */
 #define RELINK_TEST_TRADING_PASSWORD "secret"
 
@@ -54,6 +58,17 @@ void relink_test_trading_add_oauth_token (RelinkTestTrading *self,
                                           const char *oauth_token,
                                           const char *user_id);
 
+/* The Commerce Identity userId of @user_id: "commerce-USER". */
+char *relink_test_trading_commerce_id (const char *user_id);
+/* An OAuth authorization code of @user_id, as eBay's consent page would
+ * put on the redirect; the token endpoint exchanges it once for tokens
+ * that GetUser and Commerce Identity accept. */
+char *relink_test_trading_oauth_code (RelinkTestTrading *self, const char *user_id);
+/* An OAuth refresh token of @user_id that the token endpoint accepts. */
+void relink_test_trading_add_refresh_token (RelinkTestTrading *self,
+                                            const char *refresh_token,
+                                            const char *user_id);
+
 /* What the sign-in and consent pages do, without a browser: @user_id
  * agrees (or not) for @session_id. */
 void relink_test_trading_consent (RelinkTestTrading *self,
@@ -80,8 +95,9 @@ void relink_test_trading_fail_call (RelinkTestTrading *self,
                                     const char *call_name,
                                     const char *error_code);
 
-/* The eBay profile Relink ships, with every environment's trading_url
- * and trading_sign_in_url moved to the stub (same paths). */
+/* The eBay profile Relink ships, with every environment's trading_url,
+ * trading_sign_in_url, token_url and identity_url moved to the stub (same
+ * paths). */
 RelinkProvider *relink_test_trading_provider (RelinkTestTrading *self);
 /* Its JSON text. */
 char *relink_test_trading_profile_json (RelinkTestTrading *self);
@@ -105,7 +121,12 @@ RelinkKeyset *relink_test_trading_add_keyset (RelinkAccountManager *manager,
 /* eBay's own page after an agreed (or declined) sign-in at the stub. */
 char *relink_test_trading_default_page (RelinkTestTrading *self, gboolean agreed);
 
-/* How many requests of @call_name ("FetchToken") came in. */
+/* Whether GetUser with an OAuth token (X-EBAY-API-IAF-TOKEN) is left
+ * unanswered from now on. */
+void relink_test_trading_stall_oauth_get_user (RelinkTestTrading *self, gboolean stall);
+
+/* How many requests of @call_name ("FetchToken") came in; the OAuth
+ * side counts "oauth-code", "oauth-refresh" and "commerce-identity". */
 guint relink_test_trading_hits (RelinkTestTrading *self, const char *call_name);
 
 G_END_DECLS

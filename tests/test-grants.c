@@ -15,6 +15,7 @@
 #include "relink-account-manager.h"
 #include "relink-backoff.h"
 #include "relink-expiry.h"
+#include "relink-grant-tie-private.h"
 #include "relink-grant.h"
 #include "relink-keep-alive.h"
 #include "relink-oauth-error.h"
@@ -336,6 +337,25 @@ test_reminder_leads (Fixture *fixture, gconstpointer data)
   relink_reminder_schedule_account (grant, leads, G_N_ELEMENTS (leads), &given, now, &plan);
   g_assert_false (plan.due);
   g_assert_cmpint (plan.next_deadline, ==, now + 7 * DAY - 3600);
+
+  /* eBay's warning window is modelled as a fixed lead of 7 days, not
+   * read from eBay's answers: 8 days ahead nothing is due, and the
+   * reminder is planned for exactly 7 days before the expiry, even when
+   * the seller keeps no lead times at all. */
+  g_assert_cmpint (RELINK_GRANT_HARD_EXPIRATION_WARNING_LEAD, ==, 7 * DAY);
+  relink_account_set_access_expires_at (grant, now + 8 * DAY);
+  relink_account_set_refresh_expires_at (grant, now + 8 * DAY);
+  given = (RelinkReminderState){ now + 8 * DAY, 30 * DAY, now - 22 * DAY };
+  relink_reminder_schedule_account (grant, leads, G_N_ELEMENTS (leads), &given, now, &plan);
+  g_assert_false (plan.due);
+  g_assert_cmpint (plan.next_deadline, ==, now + 8 * DAY - 7 * DAY);
+  given = (RelinkReminderState){ 0 };
+  relink_reminder_schedule_account (grant, NULL, 0, &given, now, &plan);
+  g_assert_false (plan.due);
+  g_assert_cmpint (plan.next_deadline, ==, now + DAY);
+  relink_reminder_schedule_account (grant, NULL, 0, &given, now + DAY + 1, &plan);
+  g_assert_true (plan.due);
+  g_assert_cmpint (plan.reminder.lead, ==, 7 * DAY);
 }
 
 static RelinkTokenService *
@@ -587,6 +607,297 @@ test_trading_tie (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Adds an Auth'n'Auth grant to @account and returns it, not yet signed
+ * in. Keys of their own: the keys populate_trading() used already serve
+ * shop_a, which the sign-in would refuse as a twin. */
+static RelinkAccount *
+add_aan_grant (Fixture *fixture, RelinkAccount *account)
+{
+  g_autoptr (RelinkAccount) grant = relink_grant_new (
+      account, relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL));
+  g_autoptr (GError) error = NULL;
+
+  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
+                                            &fixture->result);
+  g_assert_true (relink_account_manager_add_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+  return g_steal_pointer (&grant);
+}
+
+/* "Shop B": an eBay OAuth grant of shop_a on the stub's OAuth keys whose
+ * stored access token lapsed ten minutes ago (eBay's live two hours),
+ * with @refresh_token. */
+static RelinkAccount *
+add_lapsed_oauth_account (Fixture *fixture, const char *refresh_token)
+{
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 now = relink_now ();
+  RelinkKeyset *keys;
+  RelinkAccount *account;
+
+  keys = relink_test_add_keyset (fixture->manager, STUB_ID, "production",
+                                 RELINK_TEST_TRADING_OAUTH_CLIENT_ID,
+                                 RELINK_TEST_TRADING_OAUTH_SECRET);
+  relink_keyset_set_redirect (keys, RELINK_TEST_TRADING_RUNAME);
+  account = relink_test_add_account (fixture->manager, keys, "Shop B", NULL);
+  relink_account_set_identity_id (account, "commerce-shop_a");
+  relink_account_set_identity_name (account, SHOP_A);
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
+  relink_account_set_access_expires_at (account, now - 600);
+  relink_account_set_refresh_expires_at (account, now + 400 * DAY);
+  relink_token_set_set_access_token (oauth, "v^1.1#i^1#t^H4sILapsedAccess");
+  relink_token_set_set_refresh_token (oauth, refresh_token);
+  relink_token_set_set_issued_at (oauth, now - 7800);
+  relink_token_set_set_access_expires_at (oauth, now - 600);
+  relink_token_set_set_refresh_expires_at (oauth, now + 400 * DAY);
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account),
+                                                   "Shop B", oauth, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (account)));
+  return account;
+}
+
+#define SHOP_A_REFRESH "v^1.1#i^1#f^0#r^1#p^3#I^3#t^Ul4xMF9ShopARefresh"
+
+/* Auth'n'Auth added beside an OAuth grant whose stored access token
+ * lapsed: the tie asks the process's token service for a valid token,
+ * which refreshes it at eBay's token endpoint first (as `relinkctl
+ * token` would: one refresh, the new token saved for the OAuth grant),
+ * and GetUser with the new token ties the seller. */
+static void
+test_trading_tie_refresh (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) aan = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkTokenSet) oauth = NULL;
+  g_autoptr (RelinkTokenSet) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *account;
+
+  relink_test_trading_add_refresh_token (fixture->stub, SHOP_A_REFRESH, SHOP_A);
+  account = add_lapsed_oauth_account (fixture, SHOP_A_REFRESH);
+  /* The context's one service: the tie must use it, not make another. */
+  service (fixture);
+  g_assert_true (relink_account_manager_get_token_service (fixture->manager) == fixture->service);
+  grant = add_aan_grant (fixture, account);
+
+  g_assert_true (sign_in_as (fixture, grant, SHOP_A, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "oauth-refresh"), ==, 1);
+  g_assert_cmpstr (relink_account_get_identity_id (grant), ==, SHOP_A_EIAS);
+  stored = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_nonnull (stored);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 0);
+
+  /* The OAuth grant got a new access token through the service, with
+   * its refresh token kept (eBay's refresh brings none). */
+  oauth = relink_test_keyring_tokens (fixture->manager, account);
+  g_assert_nonnull (oauth);
+  g_assert_cmpstr (relink_token_set_get_access_token (oauth), !=, "v^1.1#i^1#t^H4sILapsedAccess");
+  g_assert_cmpstr (relink_token_set_get_refresh_token (oauth), ==, SHOP_A_REFRESH);
+  g_assert_cmpint (relink_token_set_get_access_expires_at (oauth), >, relink_now () + 3600);
+  g_assert_cmpint (relink_account_get_status (account), ==, RELINK_ACCOUNT_STATUS_CONNECTED);
+  g_assert_cmpint (relink_account_get_access_expires_at (account), >, relink_now () + 3600);
+}
+
+/* The same when eBay refuses the refresh (the OAuth grant is gone): a
+ * plain sentence saying to renew that token first, the new Auth'n'Auth
+ * token revoked and not kept, the OAuth grant's keyring item as it was. */
+static void
+test_trading_tie_refresh_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) aan = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkTokenSet) none = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *account;
+
+  /* A refresh token eBay does not know (any more). */
+  account = add_lapsed_oauth_account (fixture, "v^1.1#i^1#r^1#t^RevokedRefresh");
+  before = relink_test_keyring_json (fixture->manager, account);
+  grant = add_aan_grant (fixture, account);
+
+  g_assert_false (sign_in_as (fixture, grant, SHOP_A, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_CONFIGURATION);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Shop B"));
+  g_assert_nonnull (strstr (error->message, "OAuth"));
+  g_assert_nonnull (strstr (error->message, "Renew that token first"));
+  g_assert_null (strstr (error->message, "RevokedRefresh"));
+  g_assert_null (strstr (error->message, "v^1.1"));
+  g_clear_error (&error);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "oauth-refresh"), ==, 1);
+  /* No GetUser for the OAuth grant without a valid token. */
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, 1);
+
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  none = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (none);
+  g_assert_null (relink_account_get_identity_id (grant));
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* Every wait of the tie ends: eBay leaves GetUser with the OAuth token
+ * unanswered, and the sign-in ends at the tie's deadline with "did not
+ * answer in time", the new Auth'n'Auth token revoked and not kept. */
+static void
+test_trading_tie_deadline (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) aan = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkTokenSet) none = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkAccount *account;
+  gint64 started;
+
+  relink_test_trading_add_refresh_token (fixture->stub, SHOP_A_REFRESH, SHOP_A);
+  account = add_lapsed_oauth_account (fixture, SHOP_A_REFRESH);
+  grant = add_aan_grant (fixture, account);
+  relink_test_trading_stall_oauth_get_user (fixture->stub, TRUE);
+  relink_grant_tie_set_timeout (1);
+
+  started = g_get_monotonic_time ();
+  g_assert_false (sign_in_as (fixture, grant, SHOP_A, &error));
+  relink_grant_tie_set_timeout (0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 20 * G_USEC_PER_SEC);
+  g_assert_error (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "did not answer in time"));
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, 2);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "RevokeToken"), ==, 1);
+  none = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (none);
+  g_assert_null (relink_account_get_identity_id (grant));
+}
+
+/* Signs the OAuth @grant in at the stub as @user_id: eBay's consent page
+ * ends on its own success page with the code and the state, which the
+ * login view catches (the keyset names no accepted URL). */
+static gboolean
+sign_in_oauth_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError **error)
+{
+  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (fixture->manager, grant, error);
+  g_autoptr (GUri) consent = NULL;
+  g_autoptr (GHashTable) params = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *code_escaped = NULL;
+  g_autofree char *state_escaped = NULL;
+  g_autofree char *page = NULL;
+  gboolean ok;
+
+  g_assert_nonnull (sign_in);
+  relink_sign_in_prepare_async (sign_in, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_prepare_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  g_assert_true (ok);
+
+  consent
+      = g_uri_parse (relink_sign_in_get_authorize_url (sign_in), G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_assert_nonnull (consent);
+  params = g_uri_parse_params (g_uri_get_query (consent), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (params, "client_id"), ==,
+                   RELINK_TEST_TRADING_OAUTH_CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (params, "redirect_uri"), ==, RELINK_TEST_TRADING_RUNAME);
+  g_assert_nonnull (g_hash_table_lookup (params, "state"));
+
+  code = relink_test_trading_oauth_code (fixture->stub, user_id);
+  code_escaped = g_uri_escape_string (code, NULL, FALSE);
+  state_escaped = g_uri_escape_string (g_hash_table_lookup (params, "state"), NULL, FALSE);
+  page = g_strdup_printf ("https://auth2.ebay.com/oauth2/ThirdPartyAuthSucessFailure"
+                          "?isAuthSuccessful=true&code=%s&expires_in=299&state=%s",
+                          code_escaped, state_escaped);
+  g_assert_true (relink_sign_in_is_redirect (sign_in, page));
+  relink_sign_in_complete_async (sign_in, page, NULL, relink_test_result_cb, &fixture->result);
+  ok = relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), error);
+  g_clear_object (&fixture->result);
+  return ok;
+}
+
+/* The opposite order: "Shop A" has Auth'n'Auth and adds eBay OAuth. The
+ * OAuth sign-in's new access token asks GetUser (X-EBAY-API-IAF-TOKEN)
+ * for its EIASToken, compared with the Auth'n'Auth grant's identity id.
+ * Another eBay user is refused naming both, the new OAuth tokens are not
+ * kept and the Auth'n'Auth grant's keyring item stays byte-identical; the
+ * same seller is accepted. */
+static void
+test_trading_tie_oauth_after (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkAccount) account = populate_trading (fixture);
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkTokenSet) none = NULL;
+  g_autoptr (RelinkTokenSet) stored = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr (GError) error = NULL;
+  RelinkKeyset *keys;
+  guint get_user;
+
+  /* No expected seller named: only the tie can tell shop_b from shop_a
+   * (an expected "shop_a" would refuse shop_b before it). */
+  relink_account_set_expected_identity (account, NULL);
+  g_assert_cmpstr (relink_grant_get_kind (account), ==, RELINK_GRANT_KIND_AUTH_N_AUTH);
+  before = relink_test_keyring_json (fixture->manager, account);
+  g_assert_nonnull (before);
+
+  keys = relink_test_add_keyset (fixture->manager, STUB_ID, "production",
+                                 RELINK_TEST_TRADING_OAUTH_CLIENT_ID,
+                                 RELINK_TEST_TRADING_OAUTH_SECRET);
+  relink_keyset_set_redirect (keys, RELINK_TEST_TRADING_RUNAME);
+  grant = relink_grant_new (account, keys);
+  g_assert_cmpstr (relink_grant_get_kind (grant), ==, RELINK_GRANT_KIND_OAUTH2);
+  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
+                                            &fixture->result);
+  g_assert_true (relink_account_manager_add_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+
+  /* shop_b consents: Commerce Identity names shop_b, GetUser with the new
+   * OAuth token gives shop_b's EIASToken, not the account's. */
+  get_user = relink_test_trading_hits (fixture->stub, "GetUser");
+  g_assert_false (sign_in_oauth_as (fixture, grant, SHOP_B, &error));
+  g_assert_error (error, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, SHOP_A));
+  g_assert_nonnull (strstr (error->message, SHOP_B));
+  g_assert_null (strstr (error->message, "v^1.1"));
+  g_clear_error (&error);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "oauth-code"), ==, 1);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, get_user + 1);
+  none = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_null (none);
+  g_assert_null (relink_account_get_identity_id (grant));
+  g_assert_cmpint (relink_account_get_status (grant), !=, RELINK_ACCOUNT_STATUS_CONNECTED);
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* shop_a: the same EIASToken both ways, accepted and kept. */
+  g_assert_true (sign_in_oauth_as (fixture, grant, SHOP_A, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "GetUser"), ==, get_user + 2);
+  {
+    g_autofree char *commerce = relink_test_trading_commerce_id (SHOP_A);
+
+    g_assert_cmpstr (relink_account_get_identity_id (grant), ==, commerce);
+  }
+  stored = relink_test_keyring_tokens (fixture->manager, grant);
+  g_assert_nonnull (stored);
+  g_assert_nonnull (relink_token_set_get_refresh_token (stored));
+  after = relink_test_keyring_json (fixture->manager, account);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (relink_account_get_identity_id (account), ==, SHOP_A_EIAS);
+}
+
 /* Test of an Auth'n'Auth grant: GetTokenStatus, then GetUser, whose
  * EIASToken is compared with the grant's verified identity. */
 static void
@@ -834,6 +1145,10 @@ main (int argc, char *argv[])
   ADD ("trading-test-expired", test_trading_test_expired);
   ADD ("trading-revoke", test_trading_revoke);
   ADD ("trading-tie", test_trading_tie);
+  ADD ("trading-tie-refresh", test_trading_tie_refresh);
+  ADD ("trading-tie-refresh-refused", test_trading_tie_refresh_refused);
+  ADD ("trading-tie-oauth-after", test_trading_tie_oauth_after);
+  ADD ("trading-tie-deadline", test_trading_tie_deadline);
   ADD ("keep-alive", test_keep_alive);
   ADD ("remove-account", test_remove_account);
   ADD ("migrate-with-keyring", test_migrate_with_keyring);

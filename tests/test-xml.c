@@ -104,6 +104,9 @@ test_refuses_malformed (void)
   assert_refused ("<A>a\0b</A>", 10, 0, 8, RELINK_XML_ERROR_INVALID);
   /* {"error": …} is what a JSON-speaking proxy might send instead. */
   assert_refused ("{\"error\":\"x\"}", -1, 0, 8, RELINK_XML_ERROR_INVALID);
+  /* A prefix without a local name. */
+  assert_refused ("<:/>", -1, 0, 8, RELINK_XML_ERROR_INVALID);
+  assert_refused ("<A><ns:/></A>", -1, 0, 8, RELINK_XML_ERROR_INVALID);
 }
 
 /* No DTD is read: a declared entity stays unknown, so "billion laughs"
@@ -188,6 +191,33 @@ test_byte_order_mark (void)
   g_assert_cmpstr (root->text, ==, "x");
 }
 
+/* A CDATA section that is not UTF-8, then a malformed close tag: GLib's
+ * GMarkup sets an error for the CDATA, parses on and sets a second error
+ * over it, a warning that g_test_init() makes fatal. The reader refuses
+ * such text before GMarkup sees it, saying where, never what. */
+static void
+test_cdata_not_utf8 (void)
+{
+  const char *cases[] = {
+    "<A><B>&amp; &#233; <![CDATA[<x\xef]]></C/B><></A>",
+    "<A><![CDATA[Secret\xff]]></A>",
+    "<A>\n<B><![CDATA[\xc3\xa9\xc3]]></B></A>",
+  };
+  const char *where[] = { "line 1, column 31", "line 1, column 19", "line 2, column 14" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (RelinkXmlElement) root = relink_xml_parse (cases[i], -1, 0, 8, &error);
+
+      g_assert_null (root);
+      g_assert_error (error, RELINK_XML_ERROR, RELINK_XML_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, where[i]));
+      g_assert_null (strstr (error->message, "Secret"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -201,6 +231,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xml/limits", test_limits);
   g_test_add_func ("/xml/errors-quote-nothing", test_errors_quote_nothing);
   g_test_add_func ("/xml/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/xml/cdata-not-utf8", test_cdata_not_utf8);
 
   return g_test_run ();
 }

@@ -11,20 +11,38 @@
 #include <glib/gi18n.h>
 
 #include "relink-expiry.h"
+#include "relink-grant-tie-private.h"
 #include "relink-grant-tie.h"
 #include "relink-grant.h"
+#include "relink-oauth-error.h"
 #include "relink-secrets.h"
 #include "relink-sign-in.h"
+#include "relink-token-service.h"
 #include "relink-trading-client.h"
 
 typedef struct
 {
   RelinkAccountManager *manager;
   RelinkAccount *grant;
-  RelinkAccount *other; /* the verified grant of the other kind */
-  char *new_eias;       /* the new grant's EIASToken, once known */
-  char *new_name;       /* who signed in, shown */
+  RelinkAccount *other;            /* the verified grant of the other kind */
+  char *new_eias;                  /* the new grant's EIASToken, once known */
+  char *new_name;                  /* who signed in, shown */
+  char *other_token;               /* the other grant's access token, wiped when done */
+  RelinkTokenService *own_service; /* only when the manager had none */
+  GCancellable *deadline;          /* cancelled by the caller or the deadline */
+  GCancellable *caller;
+  gulong caller_id;
+  GSource *deadline_source;
+  gboolean timed_out;
 } Tie;
+
+static guint timeout_seconds = RELINK_GRANT_TIE_TIMEOUT_SECONDS;
+
+void
+relink_grant_tie_set_timeout (guint seconds)
+{
+  timeout_seconds = seconds > 0 ? seconds : RELINK_GRANT_TIE_TIMEOUT_SECONDS;
+}
 
 static void
 tie_free (Tie *tie)
@@ -34,6 +52,15 @@ tie_free (Tie *tie)
   g_clear_object (&tie->other);
   g_free (tie->new_eias);
   g_free (tie->new_name);
+  g_clear_pointer (&tie->other_token, relink_secret_free);
+  if (tie->deadline_source != NULL)
+    g_source_destroy (tie->deadline_source);
+  g_clear_pointer (&tie->deadline_source, g_source_unref);
+  if (tie->caller != NULL)
+    g_cancellable_disconnect (tie->caller, tie->caller_id);
+  g_clear_object (&tie->caller);
+  g_clear_object (&tie->deadline);
+  g_clear_object (&tie->own_service);
   g_free (tie);
 }
 
@@ -86,6 +113,29 @@ compare (GTask *task, const char *other_eias, const char *other_name)
                            tie->new_name, other_name, other_name);
 }
 
+/* Ends @task with @error, said plainly: a wait the deadline ended is a
+ * marketplace that did not answer in time, not a cancellation. Takes
+ * @task. */
+static void
+fail (GTask *owned_task, GError *error)
+{
+  g_autoptr (GTask) task = owned_task;
+  Tie *tie = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (tie->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
+    {
+      RelinkProvider *provider = relink_account_get_provider (tie->other);
+
+      g_clear_error (&error);
+      error = g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NETWORK,
+                           _ ("%s did not answer in time. Nothing was changed; try again later."),
+                           provider != NULL ? relink_provider_get_name (provider) : "eBay");
+    }
+  g_task_return_error (task, error);
+}
+
 static void
 other_user_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -96,52 +146,106 @@ other_user_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   identity = relink_trading_client_get_user_finish (RELINK_TRADING_CLIENT (object), result, &error);
   if (identity == NULL)
     {
-      g_task_return_error (task, error);
+      fail (g_steal_pointer (&task), error);
       return;
     }
   compare (task, relink_identity_get_id (identity), relink_identity_get_name (identity));
 }
 
-/* Auth'n'Auth added beside OAuth: GetUser with the OAuth grant's access
- * token gives its EIASToken. */
+/* Whether the OAuth grant can give no valid access token until the
+ * seller renews it: asking again will not help. */
+static gboolean
+needs_renewal (const GError *error)
+{
+  return g_error_matches (error, RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT)
+         || g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
+                             RELINK_TOKEN_SERVICE_ERROR_NO_REFRESH)
+         || g_error_matches (error, RELINK_TOKEN_SERVICE_ERROR,
+                             RELINK_TOKEN_SERVICE_ERROR_NOT_CONNECTED);
+}
+
+/* Auth'n'Auth added beside OAuth: GetUser with a valid access token of
+ * the OAuth grant gives its EIASToken. */
 static void
-other_tokens_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+other_token_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Tie *tie = g_task_get_task_data (task);
-  g_autoptr (RelinkTokenSet) tokens = NULL;
-  GCancellable *cancellable;
-  const char *token;
-  gint64 expires_at;
   GError *error = NULL;
 
-  tokens = relink_secrets_lookup_tokens_finish (RELINK_SECRETS (object), result, &error);
-  if (error != NULL)
+  tie->other_token = relink_token_service_get_access_token_finish (RELINK_TOKEN_SERVICE (object),
+                                                                   result, NULL, &error);
+  if (tie->other_token == NULL)
     {
-      g_task_return_error (task, error);
+      if (needs_renewal (error))
+        {
+          g_clear_error (&error);
+          error = g_error_new (
+              RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_CONFIGURATION,
+              /* Translators: "Relink cannot check that you are the seller of
+               * “Shop A”: its OAuth token is no longer accepted. …" */
+              _ ("Relink cannot check that you are the seller of “%s”: its %s token is no longer "
+                 "accepted. Renew that token first, then connect again."),
+              relink_account_get_display_name (tie->other), relink_grant_get_label (tie->other));
+        }
+      fail (g_steal_pointer (&task), error);
       return;
     }
 
-  token = tokens != NULL ? relink_token_set_get_access_token (tokens) : NULL;
-  expires_at = tokens != NULL ? relink_token_set_get_access_expires_at (tokens) : 0;
-  /* A lapsed access token would only be refused: refreshing it here
-   * would rotate tokens outside the token service. */
-  if (is_blank (token) || (expires_at > 0 && expires_at <= relink_now ()))
-    {
-      g_task_return_new_error (
-          task, RELINK_SIGN_IN_ERROR, RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT,
-          /* Translators: "Relink cannot check that you are the seller of “Shop A”: …" */
-          _ ("Relink cannot check that you are the seller of “%s”: its %s token is not valid "
-             "now. Renew or test that token first, then connect again."),
-          relink_account_get_display_name (tie->other), relink_grant_get_label (tie->other));
-      return;
-    }
+  relink_trading_client_get_user_async (relink_account_manager_get_trading_client (tie->manager),
+                                        relink_account_get_provider (tie->other),
+                                        relink_account_get_keyset (tie->other), NULL,
+                                        tie->other_token, RELINK_TRADING_CREDENTIAL_OAUTH,
+                                        tie->deadline, other_user_cb, g_steal_pointer (&task));
+}
 
-  cancellable = g_task_get_cancellable (task);
-  relink_trading_client_get_user_async (
-      relink_account_manager_get_trading_client (tie->manager),
-      relink_account_get_provider (tie->other), relink_account_get_keyset (tie->other), NULL, token,
-      RELINK_TRADING_CREDENTIAL_OAUTH, cancellable, other_user_cb, g_steal_pointer (&task));
+static void
+caller_cancelled_cb (GCancellable *cancellable, gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Tie *tie = user_data;
+
+  tie->timed_out = TRUE;
+  g_cancellable_cancel (tie->deadline);
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks the process's one token service for a valid access token of the
+ * OAuth grant: it refreshes a lapsed or nearly lapsed one first, as
+ * `relinkctl token` does, joined with any refresh already running, so
+ * tokens never rotate outside it. The whole check ends at the deadline
+ * (a refresh already sent still runs to its end inside the service,
+ * bounded by its HTTP timeout). Takes @task. */
+static void
+fetch_other_token (GTask *owned_task, GCancellable *cancellable)
+{
+  g_autoptr (GTask) task = owned_task;
+  Tie *tie = g_task_get_task_data (task);
+  RelinkTokenService *service = relink_account_manager_get_token_service (tie->manager);
+
+  /* Without a context (a test, a tool) the check makes the manager's
+   * service itself, which is then the only one while it lives. */
+  if (service == NULL)
+    service = tie->own_service = relink_token_service_new (tie->manager);
+
+  tie->deadline = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      tie->caller = g_object_ref (cancellable);
+      tie->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                              g_object_ref (tie->deadline), g_object_unref);
+    }
+  tie->deadline_source = g_timeout_source_new_seconds (timeout_seconds);
+  g_source_set_callback (tie->deadline_source, deadline_cb, tie, NULL);
+  g_source_attach (tie->deadline_source, g_task_get_context (task));
+
+  relink_token_service_get_access_token_async (service, tie->other, tie->deadline, other_token_cb,
+                                               g_steal_pointer (&task));
 }
 
 /* OAuth added beside Auth'n'Auth: GetUser with the new OAuth access
@@ -206,9 +310,7 @@ relink_grant_tie_check_async (RelinkAccountManager *manager,
   if (g_strcmp0 (relink_grant_get_kind (grant), RELINK_GRANT_KIND_AUTH_N_AUTH) == 0)
     {
       tie->new_eias = g_strdup (relink_identity_get_id (identity));
-      relink_secrets_lookup_tokens_async (relink_account_manager_get_secrets (manager),
-                                          relink_account_get_id (tie->other), cancellable,
-                                          other_tokens_cb, g_steal_pointer (&task));
+      fetch_other_token (g_steal_pointer (&task), cancellable);
       return;
     }
 

@@ -17,13 +17,19 @@
 
 G_BEGIN_DECLS
 
+/* How long the check may wait for the other grant's token (a refresh by
+ * the token service) and eBay's answer about it. */
+#define RELINK_GRANT_TIE_TIMEOUT_SECONDS 60
+
 /* Checks that @identity, who just signed in for @grant with @tokens, is
  * the seller of @grant's account's verified grants of another kind.
  * TRUE when there is nothing to compare with (no such grant, or a
  * marketplace without Auth'n'Auth); RELINK_SIGN_IN_ERROR_WRONG_ACCOUNT
  * naming both users when they differ; other errors (the Trading call
- * failed, the other grant's token lapsed) say what to do and keep
- * nothing either. */
+ * failed, the other grant's token can no longer be refreshed:
+ * RELINK_SIGN_IN_ERROR_CONFIGURATION) say what to do and keep nothing
+ * either. An OAuth grant's lapsed access token is refreshed first by the
+ * manager's token service (relink_account_manager_get_token_service()). */
 void relink_grant_tie_check_async (RelinkAccountManager *manager,
                                    RelinkAccount *grant,
                                    RelinkIdentity *identity,

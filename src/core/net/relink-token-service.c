@@ -45,6 +45,8 @@ enum
 
 static guint signals[N_SIGNALS];
 
+#define MANAGER_DATA_KEY "relink-token-service"
+
 typedef struct
 {
   guint attempt;
@@ -58,6 +60,9 @@ relink_token_service_dispose (GObject *object)
 {
   RelinkTokenService *self = RELINK_TOKEN_SERVICE (object);
 
+  if (self->manager != NULL
+      && g_object_get_data (G_OBJECT (self->manager), MANAGER_DATA_KEY) == self)
+    g_object_set_data (G_OBJECT (self->manager), MANAGER_DATA_KEY, NULL);
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (relink_token_service_parent_class)->dispose (object);
@@ -111,6 +116,11 @@ relink_token_service_set_property (GObject *object,
     {
       case PROP_MANAGER:
         self->manager = g_value_dup_object (value);
+        /* The manager knows its service (not a reference: the service
+         * holds the manager), for code that is handed only the manager. */
+        if (self->manager != NULL
+            && g_object_get_data (G_OBJECT (self->manager), MANAGER_DATA_KEY) == NULL)
+          g_object_set_data (G_OBJECT (self->manager), MANAGER_DATA_KEY, self);
         break;
 
       case PROP_MARGIN:
@@ -173,6 +183,14 @@ relink_token_service_new (RelinkAccountManager *manager)
   g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
 
   return g_object_new (RELINK_TYPE_TOKEN_SERVICE, "manager", manager, NULL);
+}
+
+RelinkTokenService *
+relink_account_manager_get_token_service (RelinkAccountManager *manager)
+{
+  g_return_val_if_fail (RELINK_IS_ACCOUNT_MANAGER (manager), NULL);
+
+  return g_object_get_data (G_OBJECT (manager), MANAGER_DATA_KEY);
 }
 
 RelinkAccountManager *

@@ -66,6 +66,10 @@ G_DECLARE_FINAL_TYPE (RelinkTokenService, relink_token_service, RELINK, TOKEN_SE
 
 RelinkTokenService *relink_token_service_new (RelinkAccountManager *manager);
 RelinkAccountManager *relink_token_service_get_manager (RelinkTokenService *self);
+/* The token service made first for @manager while it lives (the
+ * context's one), for code handed only the manager; NULL when there is
+ * none. Not a new reference. */
+RelinkTokenService *relink_account_manager_get_token_service (RelinkAccountManager *manager);
 
 /* Seconds before the access expiry at which a token counts as due for a
  * refresh; RELINK_TOKEN_REFRESH_MARGIN by default. */
