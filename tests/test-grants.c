@@ -613,8 +613,8 @@ test_trading_tie (Fixture *fixture, gconstpointer data)
 static RelinkAccount *
 add_aan_grant (Fixture *fixture, RelinkAccount *account)
 {
-  g_autoptr (RelinkAccount) grant = relink_grant_new (
-      account, relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL));
+  g_autoptr (RelinkKeyset) keys = relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL);
+  g_autoptr (RelinkAccount) grant = relink_grant_new (account, keys);
   g_autoptr (GError) error = NULL;
 
   relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
@@ -637,7 +637,7 @@ add_lapsed_oauth_account (Fixture *fixture, const char *refresh_token)
   g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
   g_autoptr (GError) error = NULL;
   gint64 now = relink_now ();
-  RelinkKeyset *keys;
+  g_autoptr (RelinkKeyset) keys = NULL;
   RelinkAccount *account;
 
   keys = relink_test_add_keyset (fixture->manager, STUB_ID, "production",
@@ -677,7 +677,7 @@ test_trading_tie_refresh (Fixture *fixture, gconstpointer data)
   g_autoptr (RelinkTokenSet) oauth = NULL;
   g_autoptr (RelinkTokenSet) stored = NULL;
   g_autoptr (GError) error = NULL;
-  RelinkAccount *account;
+  g_autoptr (RelinkAccount) account = NULL;
 
   relink_test_trading_add_refresh_token (fixture->stub, SHOP_A_REFRESH, SHOP_A);
   account = add_lapsed_oauth_account (fixture, SHOP_A_REFRESH);
@@ -717,7 +717,7 @@ test_trading_tie_refresh_refused (Fixture *fixture, gconstpointer data)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr (GError) error = NULL;
-  RelinkAccount *account;
+  g_autoptr (RelinkAccount) account = NULL;
 
   /* A refresh token eBay does not know (any more). */
   account = add_lapsed_oauth_account (fixture, "v^1.1#i^1#r^1#t^RevokedRefresh");
@@ -755,7 +755,7 @@ test_trading_tie_deadline (Fixture *fixture, gconstpointer data)
   g_autoptr (RelinkAccount) grant = NULL;
   g_autoptr (RelinkTokenSet) none = NULL;
   g_autoptr (GError) error = NULL;
-  RelinkAccount *account;
+  g_autoptr (RelinkAccount) account = NULL;
   gint64 started;
 
   relink_test_trading_add_refresh_token (fixture->stub, SHOP_A_REFRESH, SHOP_A);
@@ -837,7 +837,7 @@ test_trading_tie_oauth_after (Fixture *fixture, gconstpointer data)
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr (GError) error = NULL;
-  RelinkKeyset *keys;
+  g_autoptr (RelinkKeyset) keys = NULL;
   guint get_user;
 
   /* No expected seller named: only the tie can tell shop_b from shop_a
