@@ -7,6 +7,7 @@
 
 #include "relink-login-dialog.h"
 #include "relink-test-gui.h"
+#include "relink-window.h"
 
 static void
 after_paint_cb (GdkFrameClock *clock, gboolean *painted)
@@ -35,6 +36,31 @@ relink_test_wait_for_frames (GtkWidget *widget, guint n_frames)
    * has the next frame due, and "until nothing is pending" never ends. */
   for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
     ;
+}
+
+GtkWidget *
+relink_test_present_window (gpointer context, int width, int height, guint n_frames)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *window;
+
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+  window = relink_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  relink_test_wait_for_frames (window, n_frames);
+  return window;
+}
+
+void
+relink_test_destroy_window (GtkWidget *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (window);
 }
 
 GtkWidget *

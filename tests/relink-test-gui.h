@@ -20,6 +20,14 @@ G_BEGIN_DECLS
  * animates keeps frames pending). */
 void relink_test_wait_for_frames (GtkWidget *widget, guint n_frames);
 
+/* A main window of @context (a RelinkContext), opened at @width × @height
+ * and not maximized as if the seller had left it so, presented, and
+ * @n_frames frames painted. */
+GtkWidget *relink_test_present_window (gpointer context, int width, int height, guint n_frames);
+/* Destroys @window and asserts that it is finalized once what is pending
+ * has run. */
+void relink_test_destroy_window (GtkWidget *window);
+
 /* The widget below @root (a GtkWidget, a window too) whose template id or
  * widget name is @id, NULL when none. */
 GtkWidget *relink_test_find_widget (gpointer root, const char *id);

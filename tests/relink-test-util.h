@@ -40,6 +40,12 @@ void relink_test_assert_finalize_eventually (gpointer object);
  * of which must load). Not loaded yet. */
 RelinkAccountManager *relink_test_open_manager (const char *store_path, const char *provider_dir);
 
+/* The manager the GUI tests show: a store at @dir/relink.db holding
+ * @n_accounts fixture accounts relative to @now, the custom profiles in
+ * @dir/providers; loaded, asserting success. */
+RelinkAccountManager *
+relink_test_open_fixture_manager (const char *dir, guint n_accounts, gint64 now);
+
 /* A GAsyncReadyCallback that keeps the result in the GAsyncResult * that
  * @user_data points to, which must still be NULL. */
 void relink_test_result_cb (GObject *object, GAsyncResult *result, gpointer user_data);

@@ -390,15 +390,8 @@ fixture_open (Fixture *fixture)
 static void
 fixture_show_window (Fixture *fixture)
 {
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
   /* Tall enough that every fixture row is in view and bound. */
-  g_settings_set_int (settings, "window-width", 720);
-  g_settings_set_int (settings, "window-height", 1400);
-
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 2);
+  fixture->window = relink_test_present_window (fixture->context, 720, 1400, 2);
 }
 
 static void

@@ -32,51 +32,17 @@ typedef struct
 static void
 fixture_open (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
   fixture->dir = relink_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error);
-  g_assert_no_error (error);
-
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
+  fixture->manager
+      = relink_test_open_fixture_manager (fixture->dir, RELINK_TEST_FIXTURE_CYCLE, relink_now ());
   fixture->context = relink_context_new_for_manager (fixture->manager);
-
-  g_settings_set_int (settings, "window-width", 720);
-  g_settings_set_int (settings, "window-height", 1100);
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 2);
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (window);
+  fixture->window = relink_test_present_window (fixture->context, 720, 1100, 2);
 }
 
 static void
 fixture_close (Fixture *fixture)
 {
-  destroy_window (fixture->window);
+  relink_test_destroy_window (fixture->window);
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
   relink_test_remove_dir (fixture->dir);
@@ -185,8 +151,8 @@ test_face_alike (void)
                            relink_account_row_get_badge_class (rows->pdata[j]));
       }
 
-  destroy_window (keys_dialog);
-  destroy_window (add_dialog);
+  relink_test_destroy_window (keys_dialog);
+  relink_test_destroy_window (add_dialog);
   fixture_close (&fixture);
 }
 
@@ -294,7 +260,7 @@ test_about (void)
   g_assert_nonnull (developers[0]);
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==,
                    GTK_LICENSE_GPL_3_0);
-  destroy_window (GTK_WIDGET (about));
+  relink_test_destroy_window (GTK_WIDGET (about));
 
   fixture_close (&fixture);
 }

@@ -34,52 +34,17 @@ typedef struct
 static void
 fixture_open (Fixture *fixture, int width, int height)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
   fixture->dir = relink_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error);
-  g_assert_no_error (error);
-
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
+  fixture->manager
+      = relink_test_open_fixture_manager (fixture->dir, RELINK_TEST_FIXTURE_CYCLE, relink_now ());
   fixture->context = relink_context_new_for_manager (fixture->manager);
-
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", height);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 3);
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (window);
+  fixture->window = relink_test_present_window (fixture->context, width, height, 3);
 }
 
 static void
 fixture_close (Fixture *fixture)
 {
-  destroy_window (fixture->window);
+  relink_test_destroy_window (fixture->window);
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
   relink_test_remove_dir (fixture->dir);
@@ -411,7 +376,7 @@ test_narrow (void)
   add_dialog
       = GTK_WIDGET (relink_add_account_dialog_new (GTK_WINDOW (fixture.window), fixture.manager));
   assert_dialog_fits (add_dialog, dir, "add-account-360x640");
-  destroy_window (add_dialog);
+  relink_test_destroy_window (add_dialog);
 
   collect_rows (fixture.window, rows);
   details = GTK_WIDGET (
