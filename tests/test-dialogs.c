@@ -823,6 +823,17 @@ details_dialog_new (Fixture *fixture, RelinkAccount *account)
   return GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
 }
 
+/* The dialog of @account with @context, presented and painted. */
+static GtkWidget *
+present_details (RelinkContext *context, RelinkAccount *account)
+{
+  GtkWidget *dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  return dialog;
+}
+
 static void
 test_details (void)
 {
@@ -1084,9 +1095,7 @@ test_details_actions (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   WAIT_FOR (find_label (dialog, "No history yet") != NULL);
 
   g_assert_cmpstr (
@@ -1414,9 +1423,7 @@ test_details_revoke_by_hand (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
 
   click (dialog, "revoke_button");
   confirm = find_message_dialog (GTK_WINDOW (dialog));
@@ -1455,9 +1462,7 @@ test_details_revoke_refused (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   forget = relink_test_get_widget (dialog, "forget_button");
   g_assert_false (gtk_widget_get_visible (forget));
 
@@ -1563,9 +1568,7 @@ test_details_revoke_unreachable (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   forget = relink_test_get_widget (dialog, "forget_button");
 
   /* Nothing listens where the marketplace was. */
@@ -1614,9 +1617,7 @@ test_details_retry_now (void)
   relink_account_set_status_message (account, offline);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   retry = relink_test_get_widget (dialog, "retry-button");
   g_assert_true (gtk_widget_is_visible (retry));
   g_assert_true (gtk_widget_is_visible (relink_test_get_widget (dialog, "status")));
