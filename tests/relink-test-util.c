@@ -491,6 +491,29 @@ relink_test_seed_keyset (RelinkStore *store,
   return id;
 }
 
+void
+relink_test_save_stub_keyset (RelinkStore *store,
+                              RelinkSecrets *secrets,
+                              const char *provider_id,
+                              const char *client_secret)
+{
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
+  g_autoptr (GError) error = NULL;
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-app");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  g_assert_no_error (error);
+  if (client_secret == NULL)
+    return;
+
+  g_assert_true (relink_secrets_store_keyset_secret_sync (
+      secrets, "keyset-stub", "client_secret", "Relink test keys", client_secret, NULL, &error));
+  g_assert_no_error (error);
+}
+
 char *
 relink_test_seed_account (RelinkStore *store,
                           RelinkSecrets *secrets,

@@ -118,6 +118,14 @@ char *relink_test_seed_keyset (RelinkStore *store,
                                const char *environment,
                                const char *client_id,
                                const char *client_secret);
+/* The keyset "keyset-stub" of the stub marketplace @provider_id (its
+ * "test" environment, client "stub-app", redirect
+ * https://relink.invalid/stub), and @client_secret in the keyring unless
+ * NULL. */
+void relink_test_save_stub_keyset (RelinkStore *store,
+                                   RelinkSecrets *secrets,
+                                   const char *provider_id,
+                                   const char *client_secret);
 /* An account @nickname of @keyset_id, created an hour ago. With @refresh,
  * connected (as "shop_a", ten days ago; the refresh token valid for 300
  * days) with @access expiring at @access_expires_at and @refresh in the

@@ -341,7 +341,6 @@ fixture_open (Fixture *fixture)
   g_autoptr (RelinkStore) store = NULL;
   g_autoptr (RelinkSecrets) secrets = NULL;
   g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) shop = relink_account_new ("account-stub");
   g_autoslist (GUri) uris = NULL;
   g_autofree char *base = NULL;
@@ -366,11 +365,7 @@ fixture_open (Fixture *fixture)
 
   /* One account of the stub, signed in as shop_a before: its sign-in
    * page is the stub's. */
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  relink_test_save_stub_keyset (store, NULL, STUB_ID, NULL);
   relink_account_set_keyset_id (shop, "keyset-stub");
   relink_account_set_nickname (shop, "Main Stub shop");
   g_assert_true (relink_store_save_account (store, shop, &error));

@@ -1016,21 +1016,11 @@ static RelinkAccount *
 add_stub_account (Fixture *fixture)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) account = relink_account_new ("account-stub");
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   gint64 now = relink_now ();
 
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, "keyset-stub",
-                                                          "client_secret", "Relink test keys",
-                                                          STUB_SECRET, NULL, &error));
-  g_assert_no_error (error);
+  relink_test_save_stub_keyset (fixture->store, fixture->secrets, STUB_ID, STUB_SECRET);
 
   relink_account_set_keyset_id (account, "keyset-stub");
   relink_account_set_nickname (account, "Shop A");

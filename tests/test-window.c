@@ -760,19 +760,13 @@ add_stub_accounts (Fixture *fixture)
 {
   RelinkStore *store = relink_account_manager_get_store (fixture->manager);
   RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) shop_a = relink_account_new ("account-a");
   g_autoptr (RelinkAccount) shop_b = relink_account_new ("account-b");
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autoptr (GError) error = NULL;
   gint64 now = relink_now ();
 
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (store, keyset, &error));
-  g_assert_no_error (error);
+  relink_test_save_stub_keyset (store, NULL, STUB_ID, NULL);
 
   /* Shop A: signed in before, refused since. */
   relink_account_set_keyset_id (shop_a, "keyset-stub");
@@ -993,21 +987,12 @@ add_expired_account (Fixture *fixture)
 {
   RelinkStore *store = relink_account_manager_get_store (fixture->manager);
   RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) shop_c = relink_account_new ("account-c");
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autoptr (GError) error = NULL;
   gint64 now = relink_now ();
 
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (
-      secrets, "keyset-stub", "client_secret", "Relink test keys", "stub-secret", NULL, &error));
-  g_assert_no_error (error);
+  relink_test_save_stub_keyset (store, secrets, STUB_ID, "stub-secret");
 
   relink_account_set_keyset_id (shop_c, "keyset-stub");
   relink_account_set_nickname (shop_c, "Shop C");
