@@ -116,3 +116,46 @@ relink_test_find_login_dialog (gpointer account)
 
   return found;
 }
+
+const char *
+relink_test_login_visible_page (gpointer dialog)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack")));
+}
+
+const char *
+relink_test_login_error_title (gpointer dialog)
+{
+  return adw_status_page_get_title (
+      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
+}
+
+const char *
+relink_test_login_error_description (gpointer dialog)
+{
+  return adw_status_page_get_description (
+      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
+}
+
+static void
+evaluate_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  char **out = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JSCValue) value = NULL;
+
+  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
+  g_assert_no_error (error);
+  *out = jsc_value_to_string (value);
+}
+
+char *
+relink_test_run_js (WebKitWebView *web_view, const char *script)
+{
+  char *answer = NULL;
+
+  webkit_web_view_evaluate_javascript (web_view, script, -1, NULL, NULL, NULL, evaluate_cb,
+                                       &answer);
+  RELINK_TEST_WAIT_FOR (answer != NULL, 60);
+  return answer;
+}

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <webkit/webkit.h>
 
 #include "relink-test-service.h"
 
@@ -33,6 +34,16 @@ void relink_test_destroy_window (GtkWidget *window);
 GtkWidget *relink_test_find_widget (gpointer root, const char *id);
 /* The same, failing the test when there is none. */
 GtkWidget *relink_test_get_widget (gpointer root, const char *id);
+
+/* The page the login dialog @dialog shows ("error", …), and the title
+ * and the description of its error page. */
+const char *relink_test_login_visible_page (gpointer dialog);
+const char *relink_test_login_error_title (gpointer dialog);
+const char *relink_test_login_error_description (gpointer dialog);
+
+/* Runs @script in @web_view, as the test's stand-in for the user's
+ * hands; returns its value as a string (waits up to 60 s). */
+char *relink_test_run_js (WebKitWebView *web_view, const char *script);
 
 /* The login dialog open for @account (a RelinkAccount), NULL when none;
  * fails the test when there are two. */
