@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "relink-account-row.h"
 #include "relink-login-dialog.h"
 #include "relink-test-gui.h"
 #include "relink-window.h"
@@ -115,6 +116,18 @@ relink_test_find_login_dialog (gpointer account)
     }
 
   return found;
+}
+
+void
+relink_test_collect_account_rows (GtkWidget *widget, GPtrArray *rows)
+{
+  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
+      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    relink_test_collect_account_rows (child, rows);
 }
 
 const char *

@@ -35,6 +35,10 @@ GtkWidget *relink_test_find_widget (gpointer root, const char *id);
 /* The same, failing the test when there is none. */
 GtkWidget *relink_test_get_widget (gpointer root, const char *id);
 
+/* Adds to @rows the mapped account rows below @widget that show an
+ * account, in the widgets' order. */
+void relink_test_collect_account_rows (GtkWidget *widget, GPtrArray *rows);
+
 /* The page the login dialog @dialog shows ("error", …), and the title
  * and the description of its error page. */
 const char *relink_test_login_visible_page (gpointer dialog);

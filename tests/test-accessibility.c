@@ -412,24 +412,12 @@ fixture_close (Fixture *fixture)
   g_free (fixture->dir);
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *rows)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (rows, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
-}
-
 static GtkWidget *
 find_row (GtkWidget *window, const char *nickname)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       RelinkAccount *account = relink_account_row_get_account (rows->pdata[i]);
@@ -478,7 +466,7 @@ test_main_window (void)
 
   /* Every bound row: its focusable item tells the whole summary, and its
    * Renew or Connect button names the account. */
-  collect_rows (fixture.window, rows);
+  relink_test_collect_account_rows (fixture.window, rows);
   g_assert_cmpuint (rows->len, ==, RELINK_TEST_FIXTURE_CYCLE + 1);
   all = all_widgets ();
   for (guint i = 0; i < rows->len; i++)

@@ -49,18 +49,6 @@ fixture_close (Fixture *fixture)
   g_free (fixture->dir);
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *found)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, found);
-}
-
 /* The face a dialog shows: the one below @root, or below its widget
  * named @within. */
 static GtkWidget *
@@ -98,7 +86,7 @@ test_face_alike (void)
   GtkWidget *keys_dialog;
 
   fixture_open (&fixture);
-  collect_rows (fixture.window, rows);
+  relink_test_collect_account_rows (fixture.window, rows);
   g_assert_cmpuint (rows->len, ==, RELINK_TEST_FIXTURE_CYCLE);
 
   add_dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));

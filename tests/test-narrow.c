@@ -141,18 +141,6 @@ assert_nothing_clipped (GtkWidget *root, GtkWidget *widget)
     assert_nothing_clipped (root, child);
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *found)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, found);
-}
-
 /* The label below @row showing @text. */
 static GtkWidget *
 find_label (GtkWidget *widget, const char *text)
@@ -191,7 +179,7 @@ assert_rows (GtkWidget *window, gboolean narrow)
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   int width = gtk_widget_get_width (window);
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   g_assert_cmpuint (rows->len, >, 0);
 
   for (guint i = 0; i < rows->len; i++)
@@ -244,7 +232,7 @@ assert_retry_row_narrow (GtkWidget *window)
   float renew_only_title = -1;
   gboolean checked = FALSE;
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       RelinkAccountRow *row = rows->pdata[i];
@@ -378,7 +366,7 @@ test_narrow (void)
   assert_dialog_fits (add_dialog, dir, "add-account-360x640");
   relink_test_destroy_window (add_dialog);
 
-  collect_rows (fixture.window, rows);
+  relink_test_collect_account_rows (fixture.window, rows);
   details = GTK_WIDGET (
       relink_account_details_dialog_new (GTK_WINDOW (fixture.window), fixture.context,
                                          relink_account_row_get_account (rows->pdata[0])));

@@ -136,24 +136,12 @@ page (Fixture *fixture)
   return relink_window_get_page (RELINK_WINDOW (fixture->window));
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *found)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, found);
-}
-
 static guint
 n_rows_shown (Fixture *fixture)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (fixture->window, rows);
+  relink_test_collect_account_rows (fixture->window, rows);
   return rows->len;
 }
 
@@ -180,7 +168,7 @@ assert_listed (Fixture *fixture,
   /* The list view makes and maps its rows at the next layout after the
    * filter changed; under load that is frames later. */
   WAIT_FOR (n_rows_shown (fixture) == expected);
-  collect_rows (fixture->window, rows);
+  relink_test_collect_account_rows (fixture->window, rows);
   g_assert_cmpuint (rows->len, ==, expected);
   for (guint i = 0; i < rows->len; i++)
     g_assert_true (check (relink_account_row_get_account (rows->pdata[i]), data));
