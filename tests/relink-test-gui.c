@@ -8,6 +8,7 @@
 #include "relink-account-row.h"
 #include "relink-login-dialog.h"
 #include "relink-test-gui.h"
+#include "relink-test-util.h"
 #include "relink-window.h"
 
 static void
@@ -62,6 +63,28 @@ relink_test_destroy_window (GtkWidget *window)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (window);
+}
+
+void
+relink_test_window_open (
+    RelinkTestWindow *fixture, guint n_accounts, int width, int height, guint n_frames)
+{
+  fixture->dir = relink_test_make_tmp_dir ();
+  fixture->manager = relink_test_open_fixture_manager (fixture->dir, n_accounts, relink_now ());
+  fixture->context = relink_context_new_for_manager (fixture->manager);
+  fixture->window = relink_test_present_window (fixture->context, width, height, n_frames);
+}
+
+void
+relink_test_window_close (RelinkTestWindow *fixture)
+{
+  if (fixture->window != NULL)
+    relink_test_destroy_window (fixture->window);
+
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
+  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
+  relink_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
 }
 
 GtkWidget *

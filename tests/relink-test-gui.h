@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 #include <webkit/webkit.h>
 
+#include "relink-context.h"
 #include "relink-test-service.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,24 @@ G_BEGIN_DECLS
  * idles those paints queued; at most 100 dispatches, as something that
  * animates keeps frames pending). */
 void relink_test_wait_for_frames (GtkWidget *widget, guint n_frames);
+
+/* The main window over fixture accounts in a directory of its own. */
+typedef struct
+{
+  char *dir;
+  RelinkAccountManager *manager;
+  RelinkContext *context;
+  GtkWidget *window; /* NULL once the test closed it */
+} RelinkTestWindow;
+
+/* Writes @n_accounts fixture accounts (relative to now) into a new
+ * directory and presents the window on them as relink_test_present_window()
+ * does. */
+void relink_test_window_open (
+    RelinkTestWindow *fixture, guint n_accounts, int width, int height, guint n_frames);
+/* Destroys the window, asserts that it, the context and the manager are
+ * finalized, and removes the directory. */
+void relink_test_window_close (RelinkTestWindow *fixture);
 
 /* A main window of @context (a RelinkContext), opened at @width × @height
  * and not maximized as if the seller had left it so, presented, and

@@ -21,32 +21,12 @@
 #include "relink-test-util.h"
 #include "relink-window-private.h"
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static void
 fixture_open (Fixture *fixture)
 {
-  fixture->dir = relink_test_make_tmp_dir ();
-  fixture->manager
-      = relink_test_open_fixture_manager (fixture->dir, RELINK_TEST_FIXTURE_CYCLE, relink_now ());
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-  fixture->window = relink_test_present_window (fixture->context, 720, 1100, 2);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  relink_test_destroy_window (fixture->window);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, RELINK_TEST_FIXTURE_CYCLE, 720, 1100, 2);
 }
 
 /* The face a dialog shows: the one below @root, or below its widget
@@ -141,7 +121,7 @@ test_face_alike (void)
 
   relink_test_destroy_window (keys_dialog);
   relink_test_destroy_window (add_dialog);
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* The one function decides: a custom marketplace keeps one of the other
@@ -250,7 +230,7 @@ test_about (void)
                    GTK_LICENSE_GPL_3_0);
   relink_test_destroy_window (GTK_WIDGET (about));
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* A release with several paragraphs and a list; a translated copy of a

@@ -26,13 +26,7 @@
 #include "relink-test-util.h"
 #include "relink-window-private.h"
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static const char *language;
 static gboolean real_catalogue;
@@ -91,22 +85,8 @@ bind_catalogue (const char *tmp_dir)
 static void
 fixture_open (Fixture *fixture)
 {
-  fixture->dir = relink_test_make_tmp_dir ();
-  fixture->manager
-      = relink_test_open_fixture_manager (fixture->dir, RELINK_TEST_FIXTURE_CYCLE, relink_now ());
-  fixture->context = relink_context_new_for_manager (fixture->manager);
   /* Tall enough that every fixture row is in view and bound. */
-  fixture->window = relink_test_present_window (fixture->context, 720, 1100, 2);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  relink_test_destroy_window (fixture->window);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, RELINK_TEST_FIXTURE_CYCLE, 720, 1100, 2);
 }
 
 /* The texts of the mapped labels below @widget (buttons' too). */
@@ -260,7 +240,7 @@ test_window_translated (void)
                  g_dgettext (GETTEXT_PACKAGE, text));
     }
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* A date and a time of day in the language, hours and minutes on either

@@ -23,32 +23,12 @@
 
 #define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static void
 fixture_open (Fixture *fixture, int width, int height)
 {
-  fixture->dir = relink_test_make_tmp_dir ();
-  fixture->manager
-      = relink_test_open_fixture_manager (fixture->dir, RELINK_TEST_FIXTURE_CYCLE, relink_now ());
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-  fixture->window = relink_test_present_window (fixture->context, width, height, 3);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  relink_test_destroy_window (fixture->window);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, RELINK_TEST_FIXTURE_CYCLE, width, height, 3);
 }
 
 /* How wide @window is on screen: its surface, decorations included. */
@@ -374,7 +354,7 @@ test_narrow (void)
   /* Not finalized here: its history may still be loading. */
   gtk_window_destroy (GTK_WINDOW (details));
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 static void
@@ -405,7 +385,7 @@ test_wide (void)
   relink_test_wait_for_frames (fixture.window, 2);
   assert_rows (fixture.window, FALSE);
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 int

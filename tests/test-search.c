@@ -25,33 +25,12 @@
 
 #define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static void
 fixture_open (Fixture *fixture)
 {
-  fixture->dir = relink_test_make_tmp_dir ();
-  fixture->manager = relink_test_open_fixture_manager (fixture->dir, N_ACCOUNTS, relink_now ());
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-  fixture->window = relink_test_present_window (fixture->context, 640, 720, 2);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  if (fixture->window != NULL)
-    relink_test_destroy_window (fixture->window);
-
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, N_ACCOUNTS, 640, 720, 2);
 }
 
 /* Real key presses: xdotool gives @window the X input focus and sends
@@ -250,7 +229,7 @@ test_search_keys (void)
   g_assert_cmpstr (search_text (&fixture), ==, "");
   g_assert_cmpstr (page (&fixture), ==, "accounts");
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* Typing with the focus in the list starts a search; Escape closes it
@@ -278,7 +257,7 @@ test_search_type_ahead (void)
   WAIT_FOR (!search_open (&fixture));
   WAIT_FOR (n_listed (&fixture) == N_ACCOUNTS);
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 static guint
@@ -322,7 +301,7 @@ test_search_filter (void)
   g_assert_false (relink_account_filter_is_active (filter));
   g_assert_cmpint (gtk_filter_get_strictness (GTK_FILTER (filter)), ==, GTK_FILTER_MATCH_ALL);
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 static void
@@ -359,7 +338,7 @@ test_close_key (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (window);
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 int
