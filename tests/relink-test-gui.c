@@ -173,6 +173,14 @@ relink_test_login_error_description (gpointer dialog)
       ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
 }
 
+const char *
+relink_test_login_wait_for_error (gpointer dialog, const char *title)
+{
+  RELINK_TEST_WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0, 60);
+  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, title);
+  return relink_test_login_error_description (dialog);
+}
+
 static void
 evaluate_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {

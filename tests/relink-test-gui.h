@@ -64,6 +64,10 @@ const char *relink_test_login_visible_page (gpointer dialog);
 const char *relink_test_login_error_title (gpointer dialog);
 const char *relink_test_login_error_description (gpointer dialog);
 
+/* Waits (up to 60 s) for the login dialog @dialog to show its error
+ * page, asserts that it is titled @title, and returns its description. */
+const char *relink_test_login_wait_for_error (gpointer dialog, const char *title);
+
 /* Runs @script in @web_view, as the test's stand-in for the user's
  * hands; returns its value as a string (waits up to 60 s). */
 char *relink_test_run_js (WebKitWebView *web_view, const char *script);

@@ -252,9 +252,7 @@ test_wrong_user (Fixture *fixture, gconstpointer data)
   dialog = open_dialog (fixture, &signed_in);
   g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Renew eBay · Shop A");
   sign_in_as (dialog, SHOP_B, TRUE);
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Wrong Account");
-  g_assert_cmpstr (relink_test_login_error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Wrong Account"), ==,
                    "You signed in as shop_b, but this account is shop_a. Sign in as shop_a.");
   after = stored_json (fixture);
   g_assert_cmpstr (after, ==, before);
@@ -280,8 +278,7 @@ test_declined (Fixture *fixture, gconstpointer data)
   GtkWindow *dialog = open_dialog (fixture, &signed_in);
 
   sign_in_as (dialog, SHOP_A, FALSE);
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Access Declined");
+  relink_test_login_wait_for_error (dialog, "Access Declined");
   g_assert_null (relink_test_keyring_tokens (fixture->manager, fixture->account));
   g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "FetchToken"), ==, 0);
   close_dialog (&dialog);
@@ -299,8 +296,7 @@ test_expired_session (Fixture *fixture, gconstpointer data)
   relink_test_trading_expire_session (fixture->stub,
                                       relink_test_trading_get_last_session (fixture->stub));
   sign_in_as (dialog, SHOP_A, TRUE);
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Sign-In Failed");
+  relink_test_login_wait_for_error (dialog, "Sign-In Failed");
   g_assert_nonnull (strstr (relink_test_login_error_description (dialog), "expired"));
   g_assert_null (relink_test_keyring_tokens (fixture->manager, fixture->account));
   g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "try_again_button")));
@@ -317,8 +313,7 @@ test_wrong_keys (Fixture *fixture, gconstpointer data)
 
   relink_keyset_set_extra (fixture->keyset, "dev_id", "not-the-dev-id");
   dialog = open_dialog (fixture, &signed_in);
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Developer Keys Refused");
+  relink_test_login_wait_for_error (dialog, "Developer Keys Refused");
   g_assert_null (relink_login_dialog_get_web_view (RELINK_LOGIN_DIALOG (dialog)));
   close_dialog (&dialog);
 }

@@ -563,9 +563,7 @@ test_wrong_account (Fixture *fixture, gconstpointer data)
   sign_in_as (dialog, "bob");
   consent (dialog, "bob", "allow");
 
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Wrong Account");
-  g_assert_cmpstr (relink_test_login_error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Wrong Account"), ==,
                    "You signed in as bob, but this account is alice. Sign in as alice.");
   g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "try_again_button")));
   maybe_screenshot (dialog, "wrong-account");
@@ -608,9 +606,7 @@ test_declined (Fixture *fixture, gconstpointer data)
   sign_in_as (dialog, "alice");
   consent (dialog, "alice", "deny");
 
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Access Declined");
-  g_assert_cmpstr (relink_test_login_error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Access Declined"), ==,
                    "You declined access on " PROVIDER_NAME ". Nothing was changed.");
   after = dup_stored_tokens (fixture);
   g_assert_cmpstr (before, ==, after);
@@ -637,8 +633,7 @@ test_tampered_state (Fixture *fixture, gconstpointer data)
   answer = run_js (dialog,
                    "location = '" RELINK_TEST_OIDC_REDIRECT_URI "?code=x&state=tampered'; 'ok'");
 
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Sign-In Not Accepted");
+  relink_test_login_wait_for_error (dialog, "Sign-In Not Accepted");
   g_assert_true (g_str_has_prefix (relink_test_login_error_description (dialog),
                                    "The sign-in answer did not belong to this "));
   after = dup_stored_tokens (fixture);
@@ -694,9 +689,7 @@ test_insecure (Fixture *fixture, gconstpointer data)
 
   /* Refused before any request: a request would have failed to resolve
    * the host and shown "Page Not Available" instead. */
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Connection Not Secure");
-  g_assert_cmpstr (relink_test_login_error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Connection Not Secure"), ==,
                    "The connection to example.invalid is not secure. Relink stopped loading it.");
   g_assert_null (web_view_of (dialog));
 
@@ -728,8 +721,7 @@ test_server_redirect (Fixture *fixture, gconstpointer data)
       relink_test_oidc_get_issuer (server));
   answer = run_js (dialog, script);
 
-  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (relink_test_login_error_title (dialog), ==, "Sign-In Not Accepted");
+  relink_test_login_wait_for_error (dialog, "Sign-In Not Accepted");
   g_assert_cmpuint (signed_in.count, ==, 0);
 
   close_dialog (&dialog);
