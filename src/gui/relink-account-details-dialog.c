@@ -179,7 +179,10 @@ update_countdown (RelinkAccountDetailsDialog *self)
       if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
         countdown = relink_expiry_describe_reauth (
             relink_account_get_access_expires_at (self->grant), now, NULL, FALSE);
-      else
+      /* Expired: since when, the state says "Expired" already. */
+      else if (state == RELINK_ACCOUNT_STATE_EXPIRED)
+        countdown = relink_expiry_describe_since (expires_at, now, NULL, FALSE);
+      if (countdown == NULL)
         countdown = relink_expiry_describe (expires_at, now, NULL);
       gtk_label_set_text (self->countdown_label, countdown);
       gtk_widget_set_visible (GTK_WIDGET (self->separator_label), TRUE);

@@ -249,8 +249,14 @@ update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 th
     subtitle = g_strdup (relink_expiry_state_to_string (state));
   else
     {
-      g_autofree char *countdown
-          = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
+      gint64 expires_at = relink_account_get_refresh_expires_at (grant);
+      g_autofree char *countdown = NULL;
+
+      /* Expired: since when, not "Expired · expired 2 days ago". */
+      if (state == RELINK_ACCOUNT_STATE_EXPIRED)
+        countdown = relink_expiry_describe_since (expires_at, now, NULL, FALSE);
+      if (countdown == NULL)
+        countdown = relink_expiry_describe (expires_at, now, NULL);
 
       /* Translators: a token's state and countdown: "Valid · expires in 540 days". */
       subtitle = g_strdup_printf (_ ("%s · %s"), relink_expiry_state_to_string (state), countdown);

@@ -385,11 +385,21 @@ update_time (RelinkAccountRow *self)
       countdown = relink_expiry_describe_reauth (access_expires_at, now, NULL, FALSE);
       spoken = relink_expiry_describe_reauth (access_expires_at, now, NULL, TRUE);
     }
-  else
+  /* Expired: since when, under the state that says "Expired" already. */
+  else if (self->state == RELINK_ACCOUNT_STATE_EXPIRED)
     {
-      countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
-      spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (grant), now,
-                                              NULL);
+      gint64 expires_at = relink_account_get_refresh_expires_at (grant);
+
+      countdown = relink_expiry_describe_since (expires_at, now, NULL, FALSE);
+      spoken = relink_expiry_describe_since (expires_at, now, NULL, TRUE);
+    }
+  if (countdown == NULL)
+    {
+      gint64 expires_at = relink_account_get_refresh_expires_at (grant);
+
+      g_free (spoken);
+      countdown = relink_expiry_describe (expires_at, now, NULL);
+      spoken = relink_expiry_describe_spoken (expires_at, now, NULL);
     }
   if (self->watched_grants != NULL && self->watched_grants->len > 0)
     {
