@@ -754,6 +754,7 @@ relink_account_details_dialog_finalize (GObject *object)
   g_clear_object (&self->interface_settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->button_column);
 
   G_OBJECT_CLASS (relink_account_details_dialog_parent_class)->finalize (object);
 }
@@ -935,6 +936,8 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
                            G_CALLBACK (relink_account_details_dialog_retry_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   adw_action_row_add_suffix (self->status_row, self->retry_button);
+  self->button_column = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  gtk_size_group_add_widget (self->button_column, self->retry_button);
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
 
   self->identity_id_row

@@ -163,6 +163,9 @@ place_in_grid (RelinkAccountRow *self)
     {
       gtk_widget_set_halign (self->retry_button, self->narrow ? GTK_ALIGN_START : GTK_ALIGN_FILL);
       gtk_widget_set_margin_top (self->retry_button, self->narrow ? 6 : 0);
+      /* Wide, Renew's gap to the text (style.css) too: the two then
+       * share the column's width exactly, one straight edge. */
+      gtk_widget_set_margin_start (self->retry_button, self->narrow ? 0 : 6);
     }
 }
 
