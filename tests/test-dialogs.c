@@ -1600,19 +1600,30 @@ assert_labels_readable (GtkWidget *root)
     assert_labels_readable (child);
 }
 
+/* The locale before use_language() switched it, to go back to. */
+static char *saved_locale;
+
 /* Switches the messages to @language ("de") from the build's catalogues,
- * or back to English (NULL). gettext reads $LANGUAGE only outside the C
- * locale; the session's C.UTF-8 is what a desktop gives Relink. */
+ * or back (NULL). gettext reads $LANGUAGE only outside the C locale; the
+ * session's C.UTF-8 is what a desktop gives Relink. */
 static void
 use_language (const char *language)
 {
   g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
 
-  if (language != NULL)
-    g_setenv ("LANGUAGE", language, TRUE);
-  else
-    g_unsetenv ("LANGUAGE");
-  g_assert_nonnull (setlocale (LC_ALL, language != NULL ? "C.UTF-8" : "C"));
+  if (language == NULL)
+    {
+      if (saved_locale == NULL)
+        return;
+      g_unsetenv ("LANGUAGE");
+      g_assert_nonnull (setlocale (LC_ALL, saved_locale));
+      g_clear_pointer (&saved_locale, g_free);
+      return;
+    }
+
+  saved_locale = g_strdup (setlocale (LC_ALL, NULL));
+  g_setenv ("LANGUAGE", language, TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
   bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
