@@ -266,7 +266,7 @@ assert_retry_row_wide (GtkWidget *window)
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   gboolean checked = FALSE;
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       GtkWidget *retry = relink_test_find_widget (rows->pdata[i], "retry-button");
