@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * so that only one process ever owns the application id. */
 #define RELINK_PROGRAM_WINDOW "relink"
 #define RELINK_PROGRAM_BACKGROUND "relink-background"
+/* What stands in for the process on the bus while it execs from one to
+ * the other (relink-handover.h). */
+#define RELINK_PROGRAM_HANDOVER "relink-handover"
 
 /* Where @name is: next to the running program (the build tree), else
  * where it is installed (libexecdir, bindir). */
