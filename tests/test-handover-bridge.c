@@ -2,8 +2,9 @@
  * for the Relink process on the bus while it execs from one image to the
  * other (relink-handover.h), run for real on the private bus with the
  * test's notification server and StatusNotifierWatcher: it shows the
- * item it is given, records clicks for the process that started it only,
- * and never outlives the hand-over (its deadline, its parent's end).
+ * item it is given, records clicks and hands them over through its pipes
+ * (nothing on the bus can take them), and never outlives the hand-over
+ * (its deadline, its parent's end).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -124,6 +125,19 @@ bridge_path (void)
                            NULL);
 }
 
+/* Packed, and stdin left open: the way to ask for the clicks. */
+static void
+write_state (Fixture *fixture, GVariant *state)
+{
+  g_autoptr (GBytes) packed = relink_handover_pack (state);
+  g_autoptr (GError) error = NULL;
+
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (fixture->bridge),
+                             g_bytes_get_data (packed, NULL), g_bytes_get_size (packed), NULL, NULL,
+                             &error);
+  g_assert_no_error (error);
+}
+
 static void
 line_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -160,12 +174,7 @@ start_bridge (Fixture *fixture, gboolean via_shell, const char *deadline_ms)
   state = make_state (fixture, via_shell ? (GPid) g_ascii_strtoll (
                                    g_subprocess_get_identifier (fixture->bridge), NULL, 10)
                                          : getpid ());
-  g_output_stream_write_all (g_subprocess_get_stdin_pipe (fixture->bridge),
-                             g_variant_get_data (state), g_variant_get_size (state), NULL, NULL,
-                             &error);
-  g_assert_no_error (error);
-  g_output_stream_close (g_subprocess_get_stdin_pipe (fixture->bridge), NULL, &error);
-  g_assert_no_error (error);
+  write_state (fixture, state);
 
   fixture->bridge_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->bridge));
   g_data_input_stream_read_line_async (fixture->bridge_out, G_PRIORITY_DEFAULT, NULL, line_cb,
@@ -247,11 +256,41 @@ listed (Fixture *fixture, const char *name)
   return is_listed;
 }
 
-static GVariant *
-finish (Fixture *fixture, GError **error)
+static void
+spliced_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  return call (fixture->bus, fixture->bridge_name, RELINK_HANDOVER_PATH, RELINK_HANDOVER_INTERFACE,
-               "Finish", NULL, "(a(sus)a(sav))", error);
+  gboolean *done = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* Asks for the clicks, as the new image does: one byte on its stdin,
+ * the answer on its stdout until it ends. */
+static GVariant *
+finish (Fixture *fixture)
+{
+  g_autoptr (GOutputStream) reply = g_memory_output_stream_new_resizable ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  const char request = RELINK_HANDOVER_FINISH;
+  GVariant *clicks;
+  gboolean done = FALSE;
+
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (fixture->bridge), &request, 1, NULL, NULL,
+                             &error);
+  g_assert_no_error (error);
+  g_output_stream_splice_async (reply, G_INPUT_STREAM (fixture->bridge_out),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL,
+                                spliced_cb, &done);
+  WAIT_FOR (done);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (reply));
+  clicks = g_variant_ref_sink (
+      g_variant_new_from_bytes (G_VARIANT_TYPE (RELINK_HANDOVER_CLICKS_TYPE), bytes, FALSE));
+  g_assert_true (g_variant_is_normal_form (clicks));
+  return clicks;
 }
 
 static void
@@ -337,8 +376,8 @@ test_stands_in (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&reply, g_variant_unref);
 
   started = g_get_monotonic_time ();
-  reply = finish (fixture, &error);
-  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = finish (fixture);
   g_variant_get (reply, "(@a(sus)@a(sav))", &notification_clicks, &menu_clicks);
   notifications = g_variant_print (notification_clicks, FALSE);
   clicks = g_variant_print (menu_clicks, FALSE);
@@ -351,42 +390,31 @@ test_stands_in (Fixture *fixture, gconstpointer data)
 
   /* Gone the moment it answered. */
   WAIT_FOR (!listed (fixture, fixture->bridge_name));
-  g_test_message ("the bridge left its item %.1f ms after Finish",
+  g_test_message ("the bridge left its item %.1f ms after it was asked for the clicks",
                   (g_get_monotonic_time () - started) / 1000.0);
   wait_subprocess (fixture->bridge);
   g_assert_true (g_subprocess_get_successful (fixture->bridge));
   relink_test_host_free (truth_host);
 }
 
-/* The clicks are the Relink process's: another program cannot take them
- * (nor end the bridge early). */
+/* The Relink process ended while it handed over (its exec failed, or
+ * it was quit meanwhile): stdin closes, and the bridge leaves at once. */
 static void
-test_only_parent_finishes (Fixture *fixture, gconstpointer data)
+test_process_gone (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GSubprocess) other = NULL;
-  g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *gdbus = g_find_program_in_path ("gdbus");
-  g_autoptr (GVariant) notification_clicks = NULL;
+  gint64 closed;
 
   start_bridge (fixture, FALSE, NULL);
-  relink_test_notification_server_emit (the_server, "ActionInvoked",
-                                        g_variant_new ("(us)", 3, "default"));
-
-  g_assert_nonnull (gdbus);
-  other = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                            &error, gdbus, "call", "--session", "--dest", fixture->bridge_name,
-                            "--object-path", RELINK_HANDOVER_PATH, "--method",
-                            RELINK_HANDOVER_INTERFACE ".Finish", NULL);
-  g_assert_no_error (error);
-  wait_subprocess (other);
-  g_assert_false (g_subprocess_get_successful (other));
   g_assert_true (listed (fixture, fixture->bridge_name));
 
-  reply = finish (fixture, &error);
+  closed = g_get_monotonic_time ();
+  g_output_stream_close (g_subprocess_get_stdin_pipe (fixture->bridge), NULL, &error);
   g_assert_no_error (error);
-  notification_clicks = g_variant_get_child_value (reply, 0);
-  g_assert_cmpuint (g_variant_n_children (notification_clicks), ==, 1);
+  WAIT_FOR (!listed (fixture, fixture->bridge_name));
+  wait_subprocess (fixture->bridge);
+  g_assert_true (g_subprocess_get_successful (fixture->bridge));
+  g_assert_cmpint (g_get_monotonic_time () - closed, <, 5 * G_USEC_PER_SEC);
 }
 
 /* A new image that never comes: the bridge leaves at its deadline. */
@@ -437,12 +465,7 @@ test_wrong_parent (Fixture *fixture, gconstpointer data)
 
   fixture->bridge = g_subprocess_launcher_spawn (launcher, &error, path, NULL);
   g_assert_no_error (error);
-  g_output_stream_write_all (g_subprocess_get_stdin_pipe (fixture->bridge),
-                             g_variant_get_data (state), g_variant_get_size (state), NULL, NULL,
-                             &error);
-  g_assert_no_error (error);
-  g_output_stream_close (g_subprocess_get_stdin_pipe (fixture->bridge), NULL, &error);
-  g_assert_no_error (error);
+  write_state (fixture, state);
 
   wait_subprocess (fixture->bridge);
   g_assert_false (g_subprocess_get_successful (fixture->bridge));
@@ -459,8 +482,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/handover-bridge/stands-in", Fixture, NULL, fixture_setup, test_stands_in,
               fixture_teardown);
-  g_test_add ("/handover-bridge/only-parent-finishes", Fixture, NULL, fixture_setup,
-              test_only_parent_finishes, fixture_teardown);
+  g_test_add ("/handover-bridge/process-gone", Fixture, NULL, fixture_setup, test_process_gone,
+              fixture_teardown);
   g_test_add ("/handover-bridge/deadline", Fixture, NULL, fixture_setup, test_deadline,
               fixture_teardown);
   g_test_add ("/handover-bridge/parent-dies", Fixture, NULL, fixture_setup, test_parent_dies,

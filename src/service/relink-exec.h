@@ -25,5 +25,8 @@ char *relink_exec_find_program (const char *name);
  * caller has ended its application first; the application id is given
  * up on the session bus before the exec. */
 gboolean relink_exec_program (const char *name, const char *const *args, GError **error);
+/* Keeps @fd open across relink_exec_program(), which closes every other
+ * descriptor above stderr (at most 4): the hand-over bridge's pipes. */
+void relink_exec_keep_descriptor (int fd);
 
 G_END_DECLS

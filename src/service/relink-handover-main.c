@@ -3,20 +3,22 @@
  * Started by the old image of the Relink process right before it execs,
  * with the state to stand in for on stdin; says on stdout (its unique
  * bus name, one line) once it listens to the notification server and its
- * tray item is registered; records clicks until the new image calls
- * Finish(), which returns them; then leaves at once, its item with it.
+ * tray item is registered; records clicks until the new image asks for
+ * them on stdin, writes them to stdout, and leaves at once, its item
+ * with it.
  *
- * It never outlives the hand-over: it leaves on Finish(), at DEADLINE_MS
+ * It never outlives the hand-over: it leaves when asked, at DEADLINE_MS
  * (a new image that never came: the clicks it recorded are lost then,
  * as they were before there was a bridge), and when the process that
- * started it ends (it is that process's child: PR_SET_PDEATHSIG).
+ * started it ends (its stdin closes; and it is that process's child:
+ * PR_SET_PDEATHSIG).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <gio/gunixinputstream.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,8 @@
 #include "relink-handover.h"
 #include "relink-process.h"
 #include "relink-tray.h"
+
+#include <glib-unix.h>
 
 #define FDO_INTERFACE "org.freedesktop.Notifications"
 #define FDO_PATH "/org/freedesktop/Notifications"
@@ -41,21 +45,10 @@
 /* A seller clicks a handful in a hand-over, not more. */
 #define MAX_CLICKS 64
 
-static const char introspection_xml[]
-    = "<node>"
-      "  <interface name='" RELINK_HANDOVER_INTERFACE "'>"
-      "    <method name='Finish'>"
-      "      <arg name='notification_clicks' type='a(sus)' direction='out'/>"
-      "      <arg name='menu_clicks' type='a(sav)' direction='out'/>"
-      "    </method>"
-      "  </interface>"
-      "</node>";
-
 typedef struct
 {
   GMainLoop *loop;
   GDBusConnection *bus;
-  GPid parent;
   RelinkTray *tray;
   GSimpleActionGroup *actions;
   GVariantBuilder notification_clicks; /* a(sus) */
@@ -149,73 +142,104 @@ quit_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The process's pid as the bus daemon knows @sender's. */
 static gboolean
-sent_by_parent (Bridge *self, const char *sender)
+write_all (int fd, const void *data, gsize size)
 {
-  g_autoptr (GVariant) reply = NULL;
-  guint32 pid = 0;
+  gsize done = 0;
 
-  reply = g_dbus_connection_call_sync (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", sender), G_VARIANT_TYPE ("(u)"),
-                                       G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(u)", &pid);
-  return reply != NULL && (GPid) pid == self->parent;
+  while (done < size)
+    {
+      gssize n = write (fd, (const char *) data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += n;
+    }
+  return TRUE;
 }
 
 static void
-method_call (GDBusConnection *bus,
-             const char *sender,
-             const char *path,
-             const char *interface,
-             const char *method,
-             GVariant *parameters,
-             GDBusMethodInvocation *invocation,
-             gpointer user_data)
+reply_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Bridge *self = user_data;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) clicks = NULL;
 
-  /* The clicks are the new image's, that is the process's, to take. */
-  if (self->finished || !sent_by_parent (self, sender))
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation,
-                                                  "org.freedesktop.DBus.Error.AccessDenied",
-                                                  "Only the Relink process may end the hand-over");
-      return;
-    }
-
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
   self->finished = TRUE;
-  g_dbus_method_invocation_return_value (
-      invocation,
-      g_variant_new ("(@a(sus)@a(sav))", g_variant_builder_end (&self->notification_clicks),
-                     g_variant_builder_end (&self->menu_clicks)));
-  /* After the answer is on its way: the new image's item is listed. */
-  g_idle_add (quit_cb, self);
+  clicks = g_variant_ref_sink (g_variant_new ("(@a(sus)@a(sav))",
+                                              g_variant_builder_end (&self->notification_clicks),
+                                              g_variant_builder_end (&self->menu_clicks)));
+  if (!write_all (STDOUT_FILENO, g_variant_get_data (clicks), g_variant_get_size (clicks)))
+    g_printerr ("Could not hand over the clicks: %s\n", g_strerror (errno));
+  close (STDOUT_FILENO);
+  /* The new image's item is listed: this one goes now. */
+  g_main_loop_quit (self->loop);
 }
 
+/* Stdin: the new image asks for the clicks, or the process is gone. */
+static gboolean
+stdin_cb (int fd, GIOCondition condition, gpointer user_data)
+{
+  Bridge *self = user_data;
+  char request = 0;
+  gssize n;
+
+  do
+    n = read (fd, &request, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1 || request != RELINK_HANDOVER_FINISH)
+    {
+      g_main_loop_quit (self->loop);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Signals the bus daemon sent here before it answers this come before
+   * the answer and are recorded first; the new image made sure the daemon
+   * had its own subscription before it asked. */
+  g_dbus_connection_call (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetId", NULL, G_VARIANT_TYPE ("(s)"),
+                          G_DBUS_CALL_FLAGS_NONE, 2000, NULL, reply_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+read_exactly (int fd, void *buffer, gsize size)
+{
+  gsize done = 0;
+
+  while (done < size)
+    {
+      gssize n = read (fd, (char *) buffer + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += n;
+    }
+  return TRUE;
+}
+
+/* The state, packed (relink_handover_pack()). */
 static GVariant *
 read_state (void)
 {
-  g_autoptr (GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr (GByteArray) data = g_byte_array_new ();
-  g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GVariant) state = NULL;
-  guint8 buffer[4096];
-  gssize n;
+  g_autofree guint8 *data = NULL;
+  guint32 size;
 
-  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
-    {
-      if (data->len + n > MAX_STATE_SIZE)
-        return NULL;
-      g_byte_array_append (data, buffer, n);
-    }
-  if (n < 0)
+  if (!read_exactly (STDIN_FILENO, &size, sizeof size) || size > MAX_STATE_SIZE)
+    return NULL;
+  data = g_malloc (size);
+  if (!read_exactly (STDIN_FILENO, data, size))
     return NULL;
 
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
-  state = g_variant_new_from_bytes (G_VARIANT_TYPE (RELINK_HANDOVER_STATE_TYPE), bytes, FALSE);
+  state = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (RELINK_HANDOVER_STATE_TYPE),
+                                                       g_steal_pointer (&data), size, FALSE, g_free,
+                                                       NULL));
   /* Only from Relink's other image, but checked all the same. */
   if (!g_variant_is_normal_form (state))
     return NULL;
@@ -281,8 +305,6 @@ deadline_ms (void)
 int
 main (int argc, char *argv[])
 {
-  static const GDBusInterfaceVTable vtable = { method_call, NULL, NULL };
-  g_autoptr (GDBusNodeInfo) introspection = NULL;
   g_autoptr (GVariant) state = NULL;
   g_autoptr (GVariant) tray_state = NULL;
   g_autoptr (GVariant) menu_state = NULL;
@@ -292,7 +314,6 @@ main (int argc, char *argv[])
   Bridge self = { 0 };
   const char *server = NULL;
   gint64 parent = 0;
-  guint registration;
 
   relink_process_harden ();
   /* Its parent's end is its own: the window never came. */
@@ -305,7 +326,6 @@ main (int argc, char *argv[])
   /* The parent may have ended before the line above: then it is gone. */
   if (!g_variant_dict_lookup (dict, "parent", "x", &parent) || parent != getppid ())
     return 1;
-  self.parent = (GPid) parent;
   g_variant_dict_lookup (dict, "notification-server", "&s", &server);
   tray_state = g_variant_dict_lookup_value (dict, "tray", G_VARIANT_TYPE_VARDICT);
   menu_state = g_variant_dict_lookup_value (dict, "menu", G_VARIANT_TYPE ("aa(ssav)"));
@@ -320,15 +340,6 @@ main (int argc, char *argv[])
   self.loop = g_main_loop_new (NULL, FALSE);
   g_variant_builder_init (&self.notification_clicks, G_VARIANT_TYPE ("a(sus)"));
   g_variant_builder_init (&self.menu_clicks, G_VARIANT_TYPE ("a(sav)"));
-
-  introspection = g_dbus_node_info_new_for_xml (introspection_xml, NULL);
-  registration = g_dbus_connection_register_object (
-      self.bus, RELINK_HANDOVER_PATH, introspection->interfaces[0], &vtable, &self, NULL, &error);
-  if (registration == 0)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
 
   /* From the server by its unique name: the ids are that server's. */
   if (server != NULL && g_dbus_is_unique_name (server))
@@ -350,15 +361,14 @@ main (int argc, char *argv[])
     }
   printf ("%s\n", g_dbus_connection_get_unique_name (self.bus));
   fflush (stdout);
-  fclose (stdout);
 
+  g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_cb, &self);
   g_timeout_add (deadline_ms (), quit_cb, &self);
   g_main_loop_run (self.loop);
 
   /* Announces Passive; the watcher forgets the item as the connection
    * closes, which the flush makes the next thing it does. */
   g_clear_object (&self.tray);
-  g_dbus_connection_unregister_object (self.bus, registration);
   g_dbus_connection_flush_sync (self.bus, NULL, NULL);
   g_variant_builder_clear (&self.notification_clicks);
   g_variant_builder_clear (&self.menu_clicks);

@@ -8,6 +8,9 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,6 +106,7 @@ ready_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autofree char *name = NULL;
   g_autofree char *value = NULL;
   GError *error = NULL;
+  int to_bridge, from_bridge;
 
   name = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object), result, NULL, &error);
   if (name == NULL || !g_dbus_is_unique_name (name))
@@ -113,9 +117,29 @@ ready_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Copies of the pipes' ends that outlive the streams, and the exec. */
+  to_bridge = fcntl (g_unix_output_stream_get_fd (
+                         G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (start->bridge))),
+                     F_DUPFD_CLOEXEC, 3);
+  from_bridge = fcntl (g_unix_input_stream_get_fd (
+                           G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (start->bridge))),
+                       F_DUPFD_CLOEXEC, 3);
+  if (to_bridge < 0 || from_bridge < 0)
+    {
+      if (to_bridge >= 0)
+        close (to_bridge);
+      if (from_bridge >= 0)
+        close (from_bridge);
+      start_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
+                                             "no descriptor left for the bridge"));
+      return;
+    }
+  relink_exec_keep_descriptor (to_bridge);
+  relink_exec_keep_descriptor (from_bridge);
   /* Environment, not arguments: what the new image is started with is
    * the window's requests, and this is none. */
-  value = g_strdup_printf ("%s %s", name, g_subprocess_get_identifier (start->bridge));
+  value = g_strdup_printf ("%d %d %s", to_bridge, from_bridge,
+                           g_subprocess_get_identifier (start->bridge));
   g_setenv (RELINK_HANDOVER_ENV, value, TRUE);
 
   /* The bridge listened before it said so. A round trip through the bus
@@ -136,8 +160,9 @@ written_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   Start *start = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error)
-      || !g_output_stream_close (G_OUTPUT_STREAM (object), NULL, &error))
+  /* Left open: the bridge's way to hear of the new image, or of the
+   * end of the process. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
     {
       start_fail (task, error);
       return;
@@ -213,10 +238,10 @@ relink_handover_start_async (GDBusConnection *bus,
       return;
     }
 
-  /* The state goes through a pipe: it holds nothing secret, but an
+  /* The state goes through the pipe: it holds nothing secret, but an
    * account's name has no place in every process list either. */
   state = build_state (tray, notification_server);
-  start->state = g_variant_get_data_as_bytes (state);
+  start->state = relink_handover_pack (state);
   launcher
       = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   /* The bridge is this process's own, not the next image's. */
@@ -252,8 +277,10 @@ relink_handover_start_finish (GAsyncResult *result, GError **error)
 
 /* The new image's side */
 
-/* The bridge's unique name, until relink_handover_complete() takes it. */
-static char *bridge_name;
+/* The pipes to and from the bridge, until relink_handover_complete()
+ * takes them; -1 without a bridge. */
+static int to_bridge = -1;
+static int from_bridge = -1;
 
 static void
 bridge_ended_cb (GPid pid, int status, gpointer user_data)
@@ -276,6 +303,20 @@ is_own_child (GPid pid)
   return end != NULL && g_ascii_strtoll (end + 1, NULL, 10) == getpid ();
 }
 
+/* Takes @text as an open descriptor of this process, closed on exec
+ * from now on (no program this image starts inherits it), or -1. */
+static int
+take_descriptor (const char *text)
+{
+  gint64 fd = g_ascii_strtoll (text, NULL, 10);
+  int flags;
+
+  if (fd <= 2 || fd > G_MAXINT || (flags = fcntl ((int) fd, F_GETFD)) < 0)
+    return -1;
+  fcntl ((int) fd, F_SETFD, flags | FD_CLOEXEC);
+  return (int) fd;
+}
+
 void
 relink_handover_take_environment (void)
 {
@@ -285,16 +326,21 @@ relink_handover_take_environment (void)
 
   if (value == NULL)
     return;
-  fields = g_strsplit (value, " ", 2);
+  fields = g_strsplit (value, " ", 3);
   g_unsetenv (RELINK_HANDOVER_ENV);
-  if (g_strv_length (fields) != 2 || !g_dbus_is_unique_name (fields[0]))
+  if (g_strv_length (fields) != 3)
     return;
 
-  g_free (bridge_name);
-  bridge_name = g_strdup (fields[0]);
+  to_bridge = take_descriptor (fields[0]);
+  from_bridge = take_descriptor (fields[1]);
+  if (to_bridge < 0 || from_bridge < 0)
+    {
+      to_bridge = from_bridge = -1;
+      return;
+    }
   /* Spawned by the old image, it is this process's child: ended, it
    * would linger as a zombie. */
-  pid = (GPid) g_ascii_strtoll (fields[1], NULL, 10);
+  pid = (GPid) g_ascii_strtoll (fields[2], NULL, 10);
   if (pid > 0 && is_own_child (pid))
     g_child_watch_add (pid, bridge_ended_cb, NULL);
 }
@@ -304,7 +350,8 @@ typedef struct
   GDBusConnection *bus;
   RelinkTray *tray;
   RelinkFdoNotifier *fdo;
-  char *name;
+  GOutputStream *reply;
+  GCancellable *cancellable;
   gulong registered_id;
   guint timeout_id;
 } Complete;
@@ -317,32 +364,21 @@ complete_free (Complete *complete)
   g_clear_object (&complete->tray);
   g_clear_object (&complete->fdo);
   g_clear_object (&complete->bus);
-  g_free (complete->name);
+  g_clear_object (&complete->reply);
+  g_clear_object (&complete->cancellable);
   g_free (complete);
 }
 
 static void
-finished_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+serve (Complete *complete, GVariant *clicks)
 {
-  Complete *complete = user_data;
-  g_autoptr (GVariant) reply = NULL;
   g_autoptr (GVariant) notifications = NULL;
   g_autoptr (GVariant) menu = NULL;
-  g_autoptr (GError) error = NULL;
   GVariantIter iter;
   const char *action;
   GVariant *targets;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
-  if (reply == NULL)
-    {
-      /* Gone already (its deadline): what it recorded is lost with it. */
-      g_debug ("The hand-over bridge did not answer: %s", error->message);
-      complete_free (complete);
-      return;
-    }
-
-  g_variant_get (reply, "(@a(sus)@a(sav))", &notifications, &menu);
+  g_variant_get (clicks, "(@a(sus)@a(sav))", &notifications, &menu);
   if (complete->fdo != NULL)
     relink_fdo_notifier_replay (complete->fdo, notifications);
 
@@ -360,8 +396,69 @@ finished_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       relink_tray_activate_action (complete->tray, action, target);
       g_variant_unref (targets);
     }
+}
 
+static void
+finished_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Complete *complete = user_data;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GVariant) clicks = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0)
+    {
+      /* Gone already (its deadline): what it recorded is lost with it. */
+      g_debug ("The hand-over bridge did not answer: %s", error->message);
+      complete_free (complete);
+      return;
+    }
+
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (complete->reply));
+  clicks = g_variant_ref_sink (
+      g_variant_new_from_bytes (G_VARIANT_TYPE (RELINK_HANDOVER_CLICKS_TYPE), bytes, FALSE));
+  /* Clicks are the bridge's word for what anyone on the bus sent; each
+   * is checked where it is served. */
+  if (g_variant_is_normal_form (clicks))
+    serve (complete, clicks);
   complete_free (complete);
+}
+
+static gboolean
+finish_timeout_cb (gpointer user_data)
+{
+  Complete *complete = user_data;
+
+  complete->timeout_id = 0;
+  g_cancellable_cancel (complete->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+synced_to_finish_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Complete *complete = user_data;
+  g_autoptr (GInputStream) in = g_unix_input_stream_new (from_bridge, TRUE);
+  g_autoptr (GVariant) reply = NULL;
+  const char finish = RELINK_HANDOVER_FINISH;
+
+  /* Failed or not, the bridge is asked: waiting longer helps nothing. */
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+
+  /* One byte into a pipe that holds 64 KiB: it does not block. Closing
+   * it afterwards tells the bridge nothing more will come. */
+  if (write (to_bridge, &finish, 1) != 1)
+    g_debug ("The hand-over bridge has gone");
+  close (to_bridge);
+  to_bridge = from_bridge = -1;
+
+  complete->reply = g_memory_output_stream_new_resizable ();
+  complete->cancellable = g_cancellable_new ();
+  complete->timeout_id = g_timeout_add (FINISH_TIMEOUT_MS, finish_timeout_cb, complete);
+  g_output_stream_splice_async (complete->reply, in,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
+                                    | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, complete->cancellable, finished_cb, complete);
 }
 
 static void
@@ -370,10 +467,15 @@ finish_bridge (Complete *complete)
   g_clear_handle_id (&complete->timeout_id, g_source_remove);
   g_clear_signal_handler (&complete->registered_id, complete->tray);
 
-  g_dbus_connection_call (complete->bus, complete->name, RELINK_HANDOVER_PATH,
-                          RELINK_HANDOVER_INTERFACE, "Finish", NULL,
-                          G_VARIANT_TYPE ("(a(sus)a(sav))"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                          FINISH_TIMEOUT_MS, NULL, finished_cb, complete);
+  /* The bridge stops recording when asked: only once the bus daemon has
+   * this image's subscription to the notification server (sent before
+   * anything below), which a round trip on the same connection proves,
+   * so that a click reaches this image, the bridge, or both (which the
+   * notifier serves once), never neither. */
+  g_dbus_connection_call (complete->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetId", NULL, G_VARIANT_TYPE ("(s)"),
+                          G_DBUS_CALL_FLAGS_NONE, FINISH_TIMEOUT_MS, NULL, synced_to_finish_cb,
+                          complete);
 }
 
 static void
@@ -400,19 +502,16 @@ relink_handover_complete (GDBusConnection *bus, RelinkTray *tray, RelinkFdoNotif
 
   g_return_if_fail (G_IS_DBUS_CONNECTION (bus));
 
-  if (bridge_name == NULL)
+  if (to_bridge < 0)
     return;
 
   complete = g_new0 (Complete, 1);
   complete->bus = g_object_ref (bus);
-  complete->name = g_steal_pointer (&bridge_name);
   complete->tray = tray != NULL ? g_object_ref (tray) : NULL;
   complete->fdo = fdo != NULL ? g_object_ref (fdo) : NULL;
 
   /* The bridge's item leaves with it: ours first, so that the watcher
-   * always lists one. @fdo listens already, and Finish is sent after its
-   * subscription on the same connection: a click sent after the bridge
-   * answers reaches this image. */
+   * always lists one. */
   if (tray == NULL || relink_tray_get_registered (tray))
     {
       finish_bridge (complete);
@@ -421,6 +520,21 @@ relink_handover_complete (GDBusConnection *bus, RelinkTray *tray, RelinkFdoNotif
   complete->registered_id
       = g_signal_connect (tray, "notify::registered", G_CALLBACK (registered_cb), complete);
   complete->timeout_id = g_timeout_add (REGISTER_TIMEOUT_MS, register_timeout_cb, complete);
+}
+
+GBytes *
+relink_handover_pack (GVariant *message)
+{
+  guint32 size;
+  GByteArray *packed;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  size = (guint32) g_variant_get_size (message);
+  packed = g_byte_array_sized_new (sizeof size + size);
+  g_byte_array_append (packed, (const guint8 *) &size, sizeof size);
+  g_byte_array_append (packed, g_variant_get_data (message), size);
+  return g_byte_array_free_to_bytes (packed);
 }
 
 /* The menu, both ways */

@@ -27,16 +27,24 @@ G_BEGIN_DECLS
  * The old image starts it (relink_handover_start_async()) and execs once
  * it listens; the new image, once it listens itself and its own item is
  * registered, takes the recorded clicks (relink_handover_complete()) and
- * the bridge leaves at once. Its address goes from one image to the next
- * in RELINK_HANDOVER_ENV, which the new image takes out. */
+ * the bridge leaves at once.
+ *
+ * The only way to the bridge is its stdin and stdout, which the process
+ * keeps across the exec (their numbers, and the bridge's pid, go from one
+ * image to the next in RELINK_HANDOVER_ENV, which the new image takes
+ * out): nothing else on the bus can take the clicks or end it, and none
+ * of it depends on the bus telling which process a connection is (a
+ * Flatpak's bus proxy hides it). On stdin: the state, packed
+ * (relink_handover_pack()); later one byte, RELINK_HANDOVER_FINISH, or
+ * end of file when the process is gone. On stdout: one line with the
+ * bridge's unique bus name once it listens and its item is registered;
+ * after RELINK_HANDOVER_FINISH the clicks, (a(sus)a(sav)): notification
+ * clicks as (server, id, action key) and menu clicks as (detailed action
+ * name, zero or one target), until end of file. */
 
 #define RELINK_HANDOVER_ENV "RELINK_HANDOVER"
-
-/* Where the bridge is on the bus, and its D-Bus method: Finish() returns
- * (a(sus) notification clicks as (server, id, action key), a(sav) menu
- * clicks as (detailed action name, zero or one target)) and ends it. */
-#define RELINK_HANDOVER_PATH "/io/github/relink/Relink/Handover"
-#define RELINK_HANDOVER_INTERFACE "io.github.relink.Relink.Handover"
+#define RELINK_HANDOVER_FINISH 'F'
+#define RELINK_HANDOVER_CLICKS_TYPE "(a(sus)a(sav))"
 
 /* The state the old image hands to the bridge (a{sv}): "parent" (x, the
  * pid of the process), "notification-server" (s, the unique name of the
@@ -44,6 +52,9 @@ G_BEGIN_DECLS
  * relink_tray_dup_state()), "menu" (aa(ssav): sections of (label,
  * detailed action name, zero or one target)). */
 #define RELINK_HANDOVER_STATE_TYPE "a{sv}"
+
+/* @message's size (32 bits, host order), then its bytes. */
+GBytes *relink_handover_pack (GVariant *message);
 
 /* Starts the bridge for @tray (NULL or not registered: none to stand in
  * for) and the clicks of @notification_server (NULL: none), and returns
@@ -61,8 +72,9 @@ void relink_handover_start_async (GDBusConnection *bus,
 gboolean relink_handover_start_finish (GAsyncResult *result, GError **error);
 
 /* First thing in main(): takes RELINK_HANDOVER_ENV out of the
- * environment (no later program may inherit it) and reaps the bridge,
- * which this process (the old image) started, when it ends. */
+ * environment (no later program may inherit it, nor the pipes: they are
+ * closed on the next exec), and reaps the bridge, which this process
+ * (the old image) started, when it ends. */
 void relink_handover_take_environment (void);
 
 /* In the new image, once @fdo (may be NULL) listens and @tray (may be
