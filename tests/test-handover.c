@@ -12,6 +12,9 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
+#include <gdk/x11/gdkx.h>
+#include <gtk/gtk.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -192,6 +195,73 @@ count_x_windows (const char *name)
         n++;
     }
   return n;
+}
+
+/* The mapped top-level named "Relink" (the main window), or 0. */
+static Window
+find_main_window (void)
+{
+  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
+  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_nonnull (xwininfo);
+  if (count_x_windows ("Relink") != 1
+      || !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                        NULL, NULL, NULL))
+    return 0;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *info = NULL;
+      const char *id_argv[] = { xwininfo, "-id", NULL, NULL };
+      Window xid;
+
+      if (strstr (lines[i], "\"Relink\"") == NULL)
+        continue;
+      xid = g_ascii_strtoull (g_strchug (lines[i]), NULL, 16);
+      id = g_strdup_printf ("0x%lx", (unsigned long) xid);
+      id_argv[2] = id;
+      /* GDK's leader window bears the name too, never mapped. */
+      if (g_spawn_sync (NULL, (char **) id_argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                        &info, NULL, NULL, NULL)
+          && strstr (info, "Map State: IsViewable") != NULL)
+        return xid;
+    }
+  return 0;
+}
+
+/* Closes the main window as a window manager's close button does
+ * (WM_DELETE_WINDOW), there being no window manager on Xvfb; Xlib is
+ * GTK's, looked up rather than linked (as in test-background.c). */
+static void
+close_main_window (void)
+{
+  void (*send_event) (Display *, Window, Bool, long, XEvent *);
+  int (*flush) (Display *);
+  GdkDisplay *display;
+  Window xid = find_main_window ();
+  XEvent event = { 0 };
+
+  g_assert_cmpuint (xid, !=, 0);
+  g_assert_true (gtk_init_check ());
+  display = gdk_display_get_default ();
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  send_event = dlsym (RTLD_DEFAULT, "XSendEvent");
+  flush = dlsym (RTLD_DEFAULT, "XFlush");
+  g_assert_nonnull (send_event);
+  g_assert_nonnull (flush);
+
+  event.xclient.type = ClientMessage;
+  event.xclient.window = xid;
+  event.xclient.message_type = gdk_x11_get_xatom_by_name_for_display (display, "WM_PROTOCOLS");
+  event.xclient.format = 32;
+  event.xclient.data.l[0] = gdk_x11_get_xatom_by_name_for_display (display, "WM_DELETE_WINDOW");
+  event.xclient.data.l[1] = CurrentTime;
+  send_event (gdk_x11_display_get_xdisplay (display), xid, False, NoEventMask, &event);
+  flush (gdk_x11_display_get_xdisplay (display));
 }
 
 /* Starts `relink --background` (which becomes relink-background), waits
@@ -527,11 +597,11 @@ compare_events (gconstpointer a, gconstpointer b)
   return x->time < y->time ? -1 : x->time > y->time;
 }
 
-/* The watcher lists at least one Relink item from the first to the last
- * event, and one that is not Passive (which panels hide): the icon never
- * goes. Reports how long two were shown at once. */
+/* From @from (the hand-over's start) on, the watcher lists at least one
+ * Relink item, and one that is not Passive (which panels hide): the icon
+ * never goes. Reports how long two were shown at once. */
 static void
-check_timeline (Fixture *fixture, GArray *passive_events)
+check_timeline (Fixture *fixture, GArray *passive_events, gint64 from)
 {
   GArray *events = fixture->watcher->events;
   g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (RelinkTestWatcherEvent));
@@ -575,27 +645,52 @@ check_timeline (Fixture *fixture, GArray *passive_events)
                       : event->gone    ? "gone      "
                                        : "registered",
                       event->sender, g_hash_table_size (listed), g_hash_table_size (shown));
-      if (before >= 2)
+      if (before >= 2 && since >= from)
         overlap += event->time - since;
       since = event->time;
       most = MAX (most, g_hash_table_size (shown));
-      /* Never none: the last one leaves only with the process. */
-      g_assert_cmpuint (g_hash_table_size (listed), >=, 1);
-      g_assert_cmpuint (g_hash_table_size (shown), >=, 1);
+      /* Never none in the hand-over: the last one leaves only with the
+       * process. */
+      if (event->time >= from)
+        {
+          g_assert_cmpuint (g_hash_table_size (listed), >=, 1);
+          g_assert_cmpuint (g_hash_table_size (shown), >=, 1);
+        }
     }
-  g_test_message ("gap: none; two items shown at once for %.1f ms in all (at most %u)",
+  g_test_message ("gap: none; in the hand-over two items shown at once for %.1f ms in all, at "
+                  "most %u",
                   overlap / 1000.0, most);
 }
 
+/* Until the process's current image's item is the only one listed,
+ * and the @n_items-th the watcher had. */
+static gboolean
+settled (Fixture *fixture, guint n_items)
+{
+  GPtrArray *senders = fixture->watcher->senders;
+
+  return senders->len >= n_items && relink_test_watcher_count_items (fixture->watcher) == 1
+         && is_app_connection (fixture, g_ptr_array_index (senders, senders->len - 1));
+}
+
+/* The tray through a hand-over: to the window, or @back from it. */
 static void
 test_tray (Fixture *fixture, gconstpointer data)
 {
+  gboolean back = GPOINTER_TO_INT (data);
   Sampler sampler = { fixture };
-  guint subscription, sample_id, checked_bridge = 0, checked_new = 0;
+  guint subscription, sample_id, checked_bridge = 0, checked_new = 0, first;
   const char *old, *bridge, *new;
+  gint64 triggered;
 
   spawn_background (fixture);
-  old = g_ptr_array_index (fixture->watcher->senders, 0);
+  if (back)
+    {
+      open_window (fixture);
+      POLL_FOR (settled (fixture, 2) && find_main_window () != 0);
+    }
+  first = fixture->watcher->senders->len - 1;
+  old = g_ptr_array_index (fixture->watcher->senders, first);
 
   sampler.passive = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sampler.checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -618,23 +713,23 @@ test_tray (Fixture *fixture, gconstpointer data)
     }
 
   sample_id = g_timeout_add (5, sample_cb, &sampler);
-  open_window (fixture);
+  triggered = g_get_monotonic_time ();
+  if (back)
+    close_main_window ();
+  else
+    open_window (fixture);
 
-  /* Until the new image's item is the only one listed. */
-  POLL_FOR (fixture->watcher->senders->len >= 2
-            && relink_test_watcher_count_items (fixture->watcher) == 1
-            && is_app_connection (fixture, g_ptr_array_index (fixture->watcher->senders,
-                                                              fixture->watcher->senders->len - 1)));
+  POLL_FOR (settled (fixture, first + 2));
   POLL_FOR (sampler.pending == 0);
   sampler.stop = TRUE;
   g_source_remove (sample_id);
   g_dbus_connection_signal_unsubscribe (fixture->bus, subscription);
 
-  check_timeline (fixture, sampler.passive_events);
+  check_timeline (fixture, sampler.passive_events, triggered);
   /* Old, bridge, new. */
-  g_assert_cmpuint (fixture->watcher->senders->len, ==, 3);
-  bridge = g_ptr_array_index (fixture->watcher->senders, 1);
-  new = g_ptr_array_index (fixture->watcher->senders, 2);
+  g_assert_cmpuint (fixture->watcher->senders->len, ==, first + 3);
+  bridge = g_ptr_array_index (fixture->watcher->senders, first + 1);
+  new = g_ptr_array_index (fixture->watcher->senders, first + 2);
   for (guint i = 0; i < sampler.wrong->len; i++)
     g_test_message ("untrue: %s", (char *) g_ptr_array_index (sampler.wrong, i));
   g_assert_cmpuint (sampler.wrong->len, ==, 0);
@@ -664,7 +759,10 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/handover/clicks", Fixture, NULL, fixture_setup, test_clicks, fixture_teardown);
-  g_test_add ("/handover/tray", Fixture, NULL, fixture_setup, test_tray, fixture_teardown);
+  g_test_add ("/handover/tray", Fixture, GINT_TO_POINTER (FALSE), fixture_setup, test_tray,
+              fixture_teardown);
+  g_test_add ("/handover/tray-back", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_tray,
+              fixture_teardown);
 
   the_server = relink_test_notification_server_start ();
   return g_test_run ();
