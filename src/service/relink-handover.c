@@ -21,7 +21,7 @@
 /* How long the old image waits for the bridge to listen. Beyond that it
  * hands over without it: a late bridge is worth less than a window that
  * comes when asked for. */
-#define START_TIMEOUT_MS 3000
+#define START_TIMEOUT_MS 5000
 /* How long the new image waits for its own tray item to be registered
  * before it lets the bridge go anyway (a watcher that does not answer). */
 #define REGISTER_TIMEOUT_MS 3000
@@ -40,12 +40,20 @@ typedef struct
   gulong cancelled_id;
   GCancellable *caller_cancellable;
   guint timeout_id;
+  /* Copies of the pipes' ends that outlive the streams, and the exec;
+   * -1 once handed to the next image. */
+  int to_bridge;
+  int from_bridge;
 } Start;
 
 static void
 start_free (Start *start)
 {
   g_clear_handle_id (&start->timeout_id, g_source_remove);
+  if (start->to_bridge >= 0)
+    close (start->to_bridge);
+  if (start->from_bridge >= 0)
+    close (start->from_bridge);
   if (start->caller_cancellable != NULL)
     g_cancellable_disconnect (start->caller_cancellable, start->cancelled_id);
   g_clear_object (&start->caller_cancellable);
@@ -89,13 +97,26 @@ synced_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (GVariant) reply = NULL;
+  Start *start = g_task_get_task_data (task);
+  g_autofree char *value = NULL;
   GError *error = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply == NULL)
-    start_fail (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      start_fail (task, error);
+      return;
+    }
+
+  relink_exec_keep_descriptor (start->to_bridge);
+  relink_exec_keep_descriptor (start->from_bridge);
+  /* Environment, not arguments: what the new image is started with is
+   * the window's requests, and this is none. */
+  value = g_strdup_printf ("%d %d %s", start->to_bridge, start->from_bridge,
+                           g_subprocess_get_identifier (start->bridge));
+  g_setenv (RELINK_HANDOVER_ENV, value, TRUE);
+  start->to_bridge = start->from_bridge = -1;
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -104,9 +125,7 @@ ready_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   Start *start = g_task_get_task_data (task);
   g_autofree char *name = NULL;
-  g_autofree char *value = NULL;
   GError *error = NULL;
-  int to_bridge, from_bridge;
 
   name = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object), result, NULL, &error);
   if (name == NULL || !g_dbus_is_unique_name (name))
@@ -117,30 +136,18 @@ ready_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  /* Copies of the pipes' ends that outlive the streams, and the exec. */
-  to_bridge = fcntl (g_unix_output_stream_get_fd (
-                         G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (start->bridge))),
-                     F_DUPFD_CLOEXEC, 3);
-  from_bridge = fcntl (g_unix_input_stream_get_fd (
-                           G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (start->bridge))),
-                       F_DUPFD_CLOEXEC, 3);
-  if (to_bridge < 0 || from_bridge < 0)
+  start->to_bridge = fcntl (g_unix_output_stream_get_fd (
+                                G_UNIX_OUTPUT_STREAM (g_subprocess_get_stdin_pipe (start->bridge))),
+                            F_DUPFD_CLOEXEC, 3);
+  start->from_bridge = fcntl (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (
+                                  g_subprocess_get_stdout_pipe (start->bridge))),
+                              F_DUPFD_CLOEXEC, 3);
+  if (start->to_bridge < 0 || start->from_bridge < 0)
     {
-      if (to_bridge >= 0)
-        close (to_bridge);
-      if (from_bridge >= 0)
-        close (from_bridge);
       start_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
                                              "no descriptor left for the bridge"));
       return;
     }
-  relink_exec_keep_descriptor (to_bridge);
-  relink_exec_keep_descriptor (from_bridge);
-  /* Environment, not arguments: what the new image is started with is
-   * the window's requests, and this is none. */
-  value = g_strdup_printf ("%d %d %s", to_bridge, from_bridge,
-                           g_subprocess_get_identifier (start->bridge));
-  g_setenv (RELINK_HANDOVER_ENV, value, TRUE);
 
   /* The bridge listened before it said so. A round trip through the bus
    * daemon on this connection now: its answer comes after every signal
@@ -217,6 +224,7 @@ relink_handover_start_async (GDBusConnection *bus,
   start = g_new0 (Start, 1);
   start->bus = g_object_ref (bus);
   start->cancellable = g_cancellable_new ();
+  start->to_bridge = start->from_bridge = -1;
   g_task_set_task_data (task, start, (GDestroyNotify) start_free);
   /* An earlier hand-over's bridge is not this one. */
   g_unsetenv (RELINK_HANDOVER_ENV);
