@@ -33,7 +33,13 @@ check_element (RelinkXmlElement *element, guint *count)
     }
 
   for (guint i = 0; i < element->children->len; i++)
-    deepest = MAX (deepest, check_element (g_ptr_array_index (element->children, i), count));
+    {
+      /* Not inside MAX(): the macro would walk the subtree twice, and
+       * count its elements twice (a false finding). */
+      guint depth = check_element (g_ptr_array_index (element->children, i), count);
+
+      deepest = MAX (deepest, depth);
+    }
 
   return deepest + 1;
 }
