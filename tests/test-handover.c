@@ -720,6 +720,9 @@ test_tray (Fixture *fixture, gconstpointer data)
     open_window (fixture);
 
   POLL_FOR (settled (fixture, first + 2));
+  /* One sample of the new item at least (or a wrong one, reported below). */
+  new = g_ptr_array_index (fixture->watcher->senders, fixture->watcher->senders->len - 1);
+  POLL_FOR (g_hash_table_contains (sampler.checked, new) || sampler.wrong->len > 0);
   POLL_FOR (sampler.pending == 0);
   sampler.stop = TRUE;
   g_source_remove (sample_id);
@@ -753,6 +756,53 @@ test_tray (Fixture *fixture, gconstpointer data)
   quit_and_wait (fixture);
 }
 
+static void
+exited_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* "Quit" chosen in the bridge's menu, while the process is on its way to
+ * the window: the window, once up, does it. */
+static void
+test_tray_quit (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) layout = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *bridge;
+  gboolean exited = FALSE;
+  int quit_id;
+
+  spawn_background (fixture);
+  open_window (fixture);
+  POLL_FOR (fixture->watcher->senders->len >= 2);
+  bridge = g_ptr_array_index (fixture->watcher->senders, 1);
+  g_assert_false (is_app_connection (fixture, bridge));
+
+  reply = relink_test_dbus_call (fixture->bus, bridge, RELINK_TEST_MENU_PATH,
+                                 RELINK_TEST_MENU_INTERFACE, "GetLayout",
+                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", NULL, &layout);
+  quit_id = relink_test_find_menu_item (layout, "_Quit");
+  g_assert_cmpint (quit_id, >, 0);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = relink_test_dbus_call (
+      fixture->bus, bridge, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "Event",
+      g_variant_new ("(isvu)", quit_id, "clicked", g_variant_new_string (""), 0), NULL, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_wait_async (fixture->child, NULL, exited_cb, &exited);
+  POLL_FOR (exited);
+  g_assert_true (g_subprocess_get_if_exited (fixture->child));
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->child), ==, 0);
+  /* It became the window first, and quit from there. */
+  g_assert_cmpuint (fixture->watcher->senders->len, ==, 3);
+  POLL_FOR (relink_test_watcher_count_items (fixture->watcher) == 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -762,6 +812,8 @@ main (int argc, char *argv[])
   g_test_add ("/handover/tray", Fixture, GINT_TO_POINTER (FALSE), fixture_setup, test_tray,
               fixture_teardown);
   g_test_add ("/handover/tray-back", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_tray,
+              fixture_teardown);
+  g_test_add ("/handover/tray-quit", Fixture, NULL, fixture_setup, test_tray_quit,
               fixture_teardown);
 
   the_server = relink_test_notification_server_start ();
