@@ -310,6 +310,21 @@ wait_subprocess (GSubprocess *subprocess)
   WAIT_FOR (done);
 }
 
+/* What the bridge costs while it stands in. */
+static void
+report_memory (Fixture *fixture)
+{
+  g_autofree char *path
+      = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (fixture->bridge));
+  g_autofree char *status = NULL;
+  const char *rss;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  rss = strstr (status, "VmRSS:");
+  g_assert_nonnull (rss);
+  g_test_message ("the bridge's %.*s", (int) strcspn (rss, "\n"), rss);
+}
+
 /* It shows the item it was given, as it was, records the notification
  * server's clicks (no one else's) and the menu's, hands them to the
  * process that started it and leaves at once, its item with it. */
@@ -336,6 +351,7 @@ test_stands_in (Fixture *fixture, gconstpointer data)
   start_bridge (fixture, FALSE, NULL);
   /* Listed by the time it says it is ready. */
   g_assert_true (listed (fixture, fixture->bridge_name));
+  report_memory (fixture);
 
   expected_item = describe_item (fixture->bus, truth_host->item_name);
   expected_menu = describe_layout (fixture->bus, truth_host->item_name);

@@ -234,6 +234,8 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   RelinkApplication *self = user_data;
 
   self->quitting = TRUE;
+  /* Also while it hands over to the background (relink-handover.h). */
+  self->return_to_background = FALSE;
   g_application_quit (G_APPLICATION (self));
 }
 
