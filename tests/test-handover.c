@@ -662,6 +662,15 @@ check_timeline (Fixture *fixture, GArray *passive_events, gint64 from)
                   overlap / 1000.0, most);
 }
 
+static gboolean
+no_bridge_child (Fixture *fixture)
+{
+  g_autofree char *children = relink_test_list_children (
+      (GPid) g_ascii_strtoll (g_subprocess_get_identifier (fixture->child), NULL, 10));
+
+  return strstr (children, "relink-handover") == NULL;
+}
+
 /* Until the process's current image's item is the only one listed,
  * and the @n_items-th the watcher had. */
 static gboolean
@@ -745,6 +754,8 @@ test_tray (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (checked_new, >=, 1);
   g_assert_false (g_str_equal (bridge, old));
   g_assert_false (g_str_equal (bridge, new));
+  /* Ended and reaped: no zombie left with the process. */
+  POLL_FOR (no_bridge_child (fixture));
 
   for (guint i = 0; i < sampler.passive_events->len; i++)
     g_free (g_array_index (sampler.passive_events, RelinkTestWatcherEvent, i).sender);
