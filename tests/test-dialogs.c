@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <libsoup/soup.h>
+#include <locale.h>
 
 #include "relink-account-details-dialog-private.h"
 #include "relink-account-manager.h"
@@ -1546,6 +1548,192 @@ test_details_grants_countdown (void)
   fixture_close (&fixture);
 }
 
+/* Whether a line of @label's layout begins inside a word (as "OA-uth"
+ * would): each wrapped line must start where a word starts. */
+static gboolean
+breaks_inside_word (GtkLabel *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  const char *text = pango_layout_get_text (layout);
+  const PangoLogAttr *attrs;
+  int n_attrs;
+  gboolean inside = FALSE;
+
+  attrs = pango_layout_get_log_attrs_readonly (layout, &n_attrs);
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      glong offset = g_utf8_pointer_to_offset (text, text + line->start_index);
+
+      if (line->start_index == 0 || offset >= n_attrs)
+        continue;
+      /* Not after a space ("Fehler · läuft" may break before "·"). */
+      if (!attrs[offset].is_word_start && !attrs[offset - 1].is_white)
+        {
+          g_test_message ("“%s” breaks inside a word at %ld", text, offset);
+          inside = TRUE;
+        }
+    }
+
+  return inside;
+}
+
+/* Every visible label under @root: none wraps inside a word, and one
+ * cut short by an ellipsis keeps its full text in a tooltip. */
+static void
+assert_labels_readable (GtkWidget *root)
+{
+  if (!gtk_widget_get_visible (root))
+    return;
+
+  if (GTK_IS_LABEL (root) && gtk_label_get_text (GTK_LABEL (root))[0] != '\0')
+    {
+      GtkLabel *label = GTK_LABEL (root);
+
+      g_assert_false (breaks_inside_word (label));
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (root), ==, gtk_label_get_text (label));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_labels_readable (child);
+}
+
+/* The locale before use_language() switched it, to go back to. */
+static char *saved_locale;
+
+/* Switches the messages to @language ("de") from the build's catalogues,
+ * or back (NULL). gettext reads $LANGUAGE only outside the C locale; the
+ * session's C.UTF-8 is what a desktop gives Relink. */
+static void
+use_language (const char *language)
+{
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+
+  if (language == NULL)
+    {
+      if (saved_locale == NULL)
+        return;
+      g_unsetenv ("LANGUAGE");
+      g_assert_nonnull (setlocale (LC_ALL, saved_locale));
+      g_clear_pointer (&saved_locale, g_free);
+      return;
+    }
+
+  saved_locale = g_strdup (setlocale (LC_ALL, NULL));
+  g_setenv ("LANGUAGE", language, TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/* @widget's x and width in @root. */
+static graphene_rect_t
+bounds_in (GtkWidget *widget, GtkWidget *root)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, root, &bounds));
+  return bounds;
+}
+
+/* At a phone's width (360 px) an account with two grants, one expired
+ * and one offline, fits: nothing wider than the dialog, no word broken,
+ * the state said once, and the buttons at the rows' end one column of
+ * one width. In English and in German, whose words are longer. */
+static void
+test_details_grants_narrow (gconstpointer data)
+{
+  const char *language = data;
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shot = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *column[] = { "grant-renew", "grant-test", "grant-revoke" };
+  GtkWidget *dialog;
+  GtkWidget *content;
+  GtkWidget *rows[2];
+  GtkWidget *retry;
+  graphene_rect_t retry_bounds;
+  int minimum, natural;
+
+  use_language (language);
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  grant = add_stub_grant (&fixture, -2);
+  g_assert_true (relink_store_update_status (fixture.store, "account-stub",
+                                             RELINK_ACCOUNT_STATUS_ERROR, NULL, &error));
+  g_assert_no_error (error);
+  relink_account_set_status (account, RELINK_ACCOUNT_STATUS_ERROR);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 2);
+  shot = g_strdup_printf ("account-details-narrow-%s", language != NULL ? language : "en");
+  maybe_screenshot (dialog, shot);
+
+  /* The window's content (its frame is the window manager's on a
+   * phone), and every label in it. */
+  content = gtk_widget_get_first_child (dialog);
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_test_message ("content: minimum %d, natural %d", minimum, natural);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (content), <=, 360);
+  assert_labels_readable (dialog);
+
+  /* "Expired · 2 days ago", not "Expired · expired 2 days ago": in the
+   * row and in the header of the grant shown (the expired one). */
+  rows[0] = relink_test_get_widget (dialog, "grant-oauth");
+  rows[1] = relink_test_get_widget (dialog, "grant-auth-n-auth");
+  since = g_strdup_printf (ngettext ("%d day ago", "%d days ago", 2), 2);
+  subtitle = g_strdup_printf (_ ("%s · %s"), _ ("Expired"), since);
+  if (language == NULL)
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (rows[1])), ==,
+                     "Expired · 2 days ago");
+  else
+    g_assert_cmpstr (since, !=, "2 days ago");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (rows[1])), ==, subtitle);
+  g_assert_true (relink_account_details_dialog_get_grant (RELINK_ACCOUNT_DETAILS_DIALOG (dialog))
+                 == grant);
+  g_assert_cmpstr (label_text (dialog, "state_label"), ==, _ ("Expired"));
+  g_assert_cmpstr (label_text (dialog, "countdown_label"), ==, since);
+
+  /* The offline grant shown: its Retry Now, in the Connection group,
+   * stands in the column of the grants' buttons, as wide as they are. */
+  relink_account_details_dialog_show_grant (RELINK_ACCOUNT_DETAILS_DIALOG (dialog), account);
+  relink_test_wait_for_frames (dialog, 2);
+  retry = relink_test_get_widget (dialog, "retry-button");
+  g_assert_true (gtk_widget_get_mapped (retry));
+  retry_bounds = bounds_in (retry, dialog);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (column); j++)
+      {
+        GtkWidget *button = relink_test_get_widget (rows[i], column[j]);
+        graphene_rect_t bounds;
+
+        if (!gtk_widget_get_mapped (button))
+          continue;
+        bounds = bounds_in (button, dialog);
+        g_assert_cmpfloat (bounds.size.width, ==, retry_bounds.size.width);
+        g_assert_cmpfloat (bounds.origin.x, ==, retry_bounds.origin.x);
+      }
+  maybe_screenshot (dialog, shot);
+  assert_labels_readable (dialog);
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+  use_language (NULL);
+}
+
 /* A marketplace out of reach for the revocation: the tokens stay, and
  * the seller may have them removed here anyway, as after a refusal for
  * good (the same rule as `relinkctl revoke --force`). */
@@ -1918,6 +2106,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/test-renew-revoke", test_details_actions);
   g_test_add_func ("/details/grants", test_details_grants);
   g_test_add_func ("/details/grants-countdown", test_details_grants_countdown);
+  g_test_add_data_func ("/details/grants-narrow", NULL, test_details_grants_narrow);
+  g_test_add_data_func ("/details/grants-narrow-de", "de", test_details_grants_narrow);
   g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);

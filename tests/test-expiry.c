@@ -446,6 +446,47 @@ test_describe_spoken (void)
   }
 }
 
+/* Beside the state "Expired": since when, without "expired" again, and
+ * nothing while the expiry is ahead or unknown. */
+static void
+test_describe_since (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  struct
+  {
+    gint64 offset;
+    const char *shown;
+    const char *spoken;
+  } cases[] = {
+    { 0, "just now", "just now" },
+    { -30, "just now", "just now" },
+    { -MINUTE, "1 min ago", "1 minute ago" },
+    { -(7 * MINUTE + 5), "7 min ago", "7 minutes ago" },
+    { -3600, "1 h ago", "1 hour ago" },
+    { -(4 * 3600 + 59 * MINUTE), "4 h ago", "4 hours ago" },
+    { -24 * 3600, "1 day ago", "1 day ago" },
+    { -(2 * 24 * 3600 + 4 * 3600), "2 days ago", "2 days ago" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 expires_at = BASE + cases[i].offset;
+      g_autofree char *shown = relink_expiry_describe_since (expires_at, BASE, utc, FALSE);
+      g_autofree char *spoken = relink_expiry_describe_since (expires_at, BASE, utc, TRUE);
+      gint64 next = relink_expiry_next_change (expires_at, BASE, utc);
+      g_autofree char *before = relink_expiry_describe_since (expires_at, next - 1, utc, FALSE);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+      g_assert_cmpstr (spoken, ==, cases[i].spoken);
+      /* It changes when the countdown does. */
+      g_assert_cmpstr (before, ==, shown);
+    }
+
+  g_assert_null (relink_expiry_describe_since (BASE + 1, BASE, utc, FALSE));
+  g_assert_null (relink_expiry_describe_since (BASE + 3 * 24 * 3600, BASE, utc, TRUE));
+  g_assert_null (relink_expiry_describe_since (0, BASE, utc, FALSE));
+}
+
 /* Checks describe(next - 1) == describe(now) != describe(next), plus a few
  * moments in between. */
 static void
@@ -776,6 +817,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/expiry/describe/local-zone", test_describe_local_zone);
   g_test_add_func ("/expiry/describe/spoken", test_describe_spoken);
   g_test_add_func ("/expiry/describe/reauth", test_describe_reauth);
+  g_test_add_func ("/expiry/describe/since", test_describe_since);
   g_test_add_func ("/expiry/next-change/edges", test_next_change_edges);
   g_test_add_func ("/expiry/next-change/chain", test_next_change_chain);
   g_test_add_func ("/expiry/next-change/random", test_next_change_random);

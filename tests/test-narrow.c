@@ -325,6 +325,39 @@ assert_retry_row_narrow (GtkWidget *window)
   g_assert_true (checked);
 }
 
+/* Wide, Retry Now stands under Renew in the buttons' column: as wide
+ * as Renew, not a ragged edge. */
+static void
+assert_retry_row_wide (GtkWidget *window)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  gboolean checked = FALSE;
+
+  collect_rows (window, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *retry = relink_test_find_widget (rows->pdata[i], "retry-button");
+      GtkWidget *renew = relink_test_find_widget (rows->pdata[i], "renew-button");
+      graphene_rect_t retry_bounds, renew_bounds;
+
+      if (retry == NULL || !gtk_widget_get_visible (retry))
+        continue;
+
+      g_assert_true (gtk_widget_get_visible (renew));
+      retry_bounds = bounds_in (retry, window);
+      renew_bounds = bounds_in (renew, window);
+      g_test_message ("Renew %g wide at %g, Retry Now %g at %g", renew_bounds.size.width,
+                      renew_bounds.origin.x, retry_bounds.size.width, retry_bounds.origin.x);
+      g_assert_cmpfloat (retry_bounds.size.width, ==, renew_bounds.size.width);
+      g_assert_cmpfloat (retry_bounds.origin.x, ==, renew_bounds.origin.x);
+      g_assert_cmpfloat (retry_bounds.origin.y, >=,
+                         renew_bounds.origin.y + renew_bounds.size.height);
+      checked = TRUE;
+    }
+  /* The fixture holds an account waiting to retry. */
+  g_assert_true (checked);
+}
+
 /* Renders @window as it is on screen into @name.png in @dir; returns
  * the picture's width. */
 static int
@@ -437,6 +470,7 @@ test_wide (void)
   g_assert_cmpint (screenshot (fixture.window, dir, "window-1280x800"), <=, 1280);
   assert_nothing_clipped (fixture.window, fixture.window);
   assert_rows (fixture.window, FALSE);
+  assert_retry_row_wide (fixture.window);
 
   /* Narrowed by the seller: the rows follow, and back. */
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 360, 640);

@@ -516,6 +516,22 @@ test_help (Fixture *fixture, gconstpointer data)
 
 /* status and list */
 
+/* The line of @out that mentions @needle, without its newline. */
+static char *
+line_with (const char *out, const char *needle)
+{
+  const char *hit = strstr (out, needle);
+  const char *start;
+  const char *end;
+
+  if (hit == NULL)
+    return NULL;
+  for (start = hit; start > out && start[-1] != '\n'; start--)
+    ;
+  end = strchrnul (hit, '\n');
+  return g_strndup (start, end - start);
+}
+
 static void
 test_status_exit_codes (Fixture *fixture, gconstpointer data)
 {
@@ -543,6 +559,15 @@ test_status_exit_codes (Fixture *fixture, gconstpointer data)
   /* Most urgent first: the expired account before the valid one. */
   g_assert_true (strstr (attention.out, "Tienda MLA") < strstr (attention.out, "Main eBay shop"));
   g_assert_nonnull (strstr (attention.out, "6 of 8 accounts need attention"));
+  /* Says since when once, not "Expired, expired 2 days ago". */
+  {
+    g_autofree char *line = line_with (attention.out, "Tienda MLA");
+
+    g_assert_nonnull (line);
+    g_assert_nonnull (strstr (line, ": Expired, "));
+    g_assert_true (g_str_has_suffix (line, " ago"));
+    g_assert_null (strstr (line, "xpired, expired"));
+  }
 }
 
 /* A broken profile under a live account is named as broken, with the

@@ -289,7 +289,11 @@ print_grant_line (Ctl *ctl, RelinkAccount *grant, gboolean several, gint64 now, 
       if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
         countdown = relink_expiry_describe_reauth (relink_account_get_access_expires_at (grant),
                                                    now, NULL, FALSE);
-      else
+      /* "Expired, 2 days ago", not "Expired, expired 2 days ago". */
+      else if (state == RELINK_ACCOUNT_STATE_EXPIRED)
+        countdown = relink_expiry_describe_since (relink_account_get_refresh_expires_at (grant),
+                                                  now, NULL, FALSE);
+      if (countdown == NULL)
         countdown
             = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
       /* Translators: "Main eBay shop (eBay · Production): Valid, expires in 23 days". */

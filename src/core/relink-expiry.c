@@ -422,6 +422,60 @@ relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz)
   return key_to_spoken (compute_key (expires_at, now, tz));
 }
 
+/* The expired moments of key_to_string() without the word "expired",
+ * which the state beside them says already. */
+char *
+relink_expiry_describe_since (gint64 expires_at, gint64 now, GTimeZone *tz, gboolean spoken)
+{
+  g_autoptr (GTimeZone) local = NULL;
+  g_autofree char *duration = NULL;
+  Key key;
+  int value;
+
+  if (tz == NULL)
+    tz = local = g_time_zone_new_local ();
+
+  key = compute_key (expires_at, now, tz);
+  value = (int) MIN (key.value, G_MAXINT);
+
+  switch (key.kind)
+    {
+      case KEY_DAYS_AGO:
+        /* Translators: since when a token has expired, beside the state
+         * "Expired": "Expired · 2 days ago". */
+        return g_strdup_printf (ngettext ("%d day ago", "%d days ago", value), value);
+
+      case KEY_HOURS_AGO:
+        if (spoken)
+          break;
+        /* Translators: beside the state "Expired"; "h" is the
+         * abbreviation for hours. */
+        return g_strdup_printf (ngettext ("%d h ago", "%d h ago", value), value);
+
+      case KEY_MINUTES_AGO:
+        if (value < 1)
+          /* Translators: beside the state "Expired": it has just expired. */
+          return g_strdup (_ ("just now"));
+        if (spoken)
+          break;
+        /* Translators: beside the state "Expired"; "min" is the
+         * abbreviation for minutes. */
+        return g_strdup_printf (ngettext ("%d min ago", "%d min ago", value), value);
+
+      case KEY_NO_EXPIRY:
+      case KEY_DAYS_LEFT:
+      case KEY_MINUTES_LEFT:
+      default:
+        return NULL;
+    }
+
+  duration
+      = key.kind == KEY_HOURS_AGO ? dup_spoken_duration (value, 0) : dup_spoken_duration (0, value);
+  /* Translators: beside the state "Expired", read out by a screen
+   * reader; %s is a duration, "5 hours" or "12 minutes". */
+  return g_strdup_printf (_ ("%s ago"), duration);
+}
+
 /* An account whose refresh token was refused may still work for a
  * while on its access token: that is what its row says instead of the
  * authorization's countdown, which no longer means anything. The text

@@ -45,6 +45,12 @@ char *relink_expiry_describe (gint64 expires_at, gint64 now, GTimeZone *tz);
  * 5 hours 12 minutes", "expired 3 hours ago"; changes when
  * relink_expiry_describe() does. */
 char *relink_expiry_describe_spoken (gint64 expires_at, gint64 now, GTimeZone *tz);
+/* For an expired grant, since when, to stand beside the state "Expired"
+ * (where relink_expiry_describe() would say "expired" again): "2 days
+ * ago", "5 h ago", "just now" (@spoken: "5 hours ago"). NULL while
+ * @expires_at is unknown or ahead. Changes when relink_expiry_describe()
+ * does. */
+char *relink_expiry_describe_since (gint64 expires_at, gint64 now, GTimeZone *tz, gboolean spoken);
 /* For an account that needs re-authorization, what still works, instead
  * of the authorization's countdown: "refresh token refused; access token
  * valid for 5 h" (@spoken: "5 hours"), or "refresh token refused; sign in

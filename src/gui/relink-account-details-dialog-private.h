@@ -76,6 +76,9 @@ struct _RelinkAccountDetailsDialog
   GtkWidget *keys_button;
   /* In the status row while a temporary failure waits for its retry. */
   GtkWidget *retry_button;
+  /* The buttons at the rows' end (Retry Now, each grant's Renew, Test,
+   * Revoke, Connect), one width for the column they make. */
+  GtkSizeGroup *button_column;
 
   AdwActionRow *authorised_row;
   AdwActionRow *access_row;

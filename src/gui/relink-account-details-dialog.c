@@ -179,7 +179,10 @@ update_countdown (RelinkAccountDetailsDialog *self)
       if (state == RELINK_ACCOUNT_STATE_NEEDS_REAUTH)
         countdown = relink_expiry_describe_reauth (
             relink_account_get_access_expires_at (self->grant), now, NULL, FALSE);
-      else
+      /* Expired: since when, the state says "Expired" already. */
+      else if (state == RELINK_ACCOUNT_STATE_EXPIRED)
+        countdown = relink_expiry_describe_since (expires_at, now, NULL, FALSE);
+      if (countdown == NULL)
         countdown = relink_expiry_describe (expires_at, now, NULL);
       gtk_label_set_text (self->countdown_label, countdown);
       gtk_widget_set_visible (GTK_WIDGET (self->separator_label), TRUE);
@@ -751,6 +754,7 @@ relink_account_details_dialog_finalize (GObject *object)
   g_clear_object (&self->interface_settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->button_column);
 
   G_OBJECT_CLASS (relink_account_details_dialog_parent_class)->finalize (object);
 }
@@ -932,6 +936,8 @@ relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
                            G_CALLBACK (relink_account_details_dialog_retry_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   adw_action_row_add_suffix (self->status_row, self->retry_button);
+  self->button_column = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  gtk_size_group_add_widget (self->button_column, self->retry_button);
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->status_row));
 
   self->identity_id_row

@@ -84,9 +84,13 @@ grant_revoke_clicked_cb (RelinkAccountDetailsDialog *self, GtkButton *button)
   relink_account_details_dialog_revoke_clicked_cb (self);
 }
 
+/* A row's buttons stand one under the other at its end: side by side,
+ * three of them left a phone-wide dialog (360 px) too little room for
+ * the grant's name ("OA-uth"). They share the width of the column the
+ * dialog's other row buttons make (button_column). */
 static GtkWidget *
 add_button (RelinkAccountDetailsDialog *self,
-            AdwActionRow *row,
+            GtkWidget *column,
             RelinkAccount *grant,
             const char *name,
             const char *label,
@@ -95,10 +99,10 @@ add_button (RelinkAccountDetailsDialog *self,
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
   gtk_widget_set_name (button, name);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   g_object_set_data_full (G_OBJECT (button), "relink-grant", g_object_ref (grant), g_object_unref);
   g_signal_connect_object (button, "clicked", callback, self, G_CONNECT_SWAPPED);
-  adw_action_row_add_suffix (row, button);
+  gtk_size_group_add_widget (self->button_column, button);
+  gtk_box_append (GTK_BOX (column), button);
 
   return button;
 }
@@ -109,6 +113,7 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
   g_autofree char *name = g_strconcat ("grant-", relink_account_get_grant_name (grant), NULL);
   GtkWidget *mark = gtk_image_new_from_icon_name ("object-select-symbolic");
+  GtkWidget *column;
 
   gtk_widget_set_name (GTK_WIDGET (row), name);
   /* Which grant the sections below are about: a check mark, as GNOME's
@@ -123,14 +128,19 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   g_signal_connect_object (row, "activated", G_CALLBACK (grant_activated_cb), self,
                            G_CONNECT_SWAPPED);
 
+  column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_valign (column, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (column, 6);
+  gtk_widget_set_margin_bottom (column, 6);
+  adw_action_row_add_suffix (row, column);
   g_object_set_data (G_OBJECT (row), "renew",
-                     add_button (self, row, grant, "grant-renew", _ ("_Renew"),
+                     add_button (self, column, grant, "grant-renew", _ ("_Renew"),
                                  G_CALLBACK (grant_renew_clicked_cb)));
-  g_object_set_data (
-      G_OBJECT (row), "test",
-      add_button (self, row, grant, "grant-test", _ ("_Test"), G_CALLBACK (grant_test_clicked_cb)));
+  g_object_set_data (G_OBJECT (row), "test",
+                     add_button (self, column, grant, "grant-test", _ ("_Test"),
+                                 G_CALLBACK (grant_test_clicked_cb)));
   g_object_set_data (G_OBJECT (row), "revoke",
-                     add_button (self, row, grant, "grant-revoke", _ ("Re_voke"),
+                     add_button (self, column, grant, "grant-revoke", _ ("Re_voke"),
                                  G_CALLBACK (grant_revoke_clicked_cb)));
 
   return row;
@@ -192,6 +202,7 @@ create_candidate_row (RelinkAccountDetailsDialog *self, RelinkKeyset *keyset)
 
   gtk_widget_set_name (button, "grant-add");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_size_group_add_widget (self->button_column, button);
   gtk_widget_set_tooltip_text (button, _ ("Sign in to add this token to the account"));
   g_object_set_data_full (G_OBJECT (button), "relink-keyset", g_object_ref (keyset),
                           g_object_unref);
@@ -249,8 +260,14 @@ update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 th
     subtitle = g_strdup (relink_expiry_state_to_string (state));
   else
     {
-      g_autofree char *countdown
-          = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
+      gint64 expires_at = relink_account_get_refresh_expires_at (grant);
+      g_autofree char *countdown = NULL;
+
+      /* Expired: since when, not "Expired · expired 2 days ago". */
+      if (state == RELINK_ACCOUNT_STATE_EXPIRED)
+        countdown = relink_expiry_describe_since (expires_at, now, NULL, FALSE);
+      if (countdown == NULL)
+        countdown = relink_expiry_describe (expires_at, now, NULL);
 
       /* Translators: a token's state and countdown: "Valid · expires in 540 days". */
       subtitle = g_strdup_printf (_ ("%s · %s"), relink_expiry_state_to_string (state), countdown);

@@ -163,6 +163,9 @@ place_in_grid (RelinkAccountRow *self)
     {
       gtk_widget_set_halign (self->retry_button, self->narrow ? GTK_ALIGN_START : GTK_ALIGN_FILL);
       gtk_widget_set_margin_top (self->retry_button, self->narrow ? 6 : 0);
+      /* Wide, Renew's gap to the text (style.css) too: the two then
+       * share the column's width exactly, one straight edge. */
+      gtk_widget_set_margin_start (self->retry_button, self->narrow ? 0 : 6);
     }
 }
 
@@ -385,11 +388,21 @@ update_time (RelinkAccountRow *self)
       countdown = relink_expiry_describe_reauth (access_expires_at, now, NULL, FALSE);
       spoken = relink_expiry_describe_reauth (access_expires_at, now, NULL, TRUE);
     }
-  else
+  /* Expired: since when, under the state that says "Expired" already. */
+  else if (self->state == RELINK_ACCOUNT_STATE_EXPIRED)
     {
-      countdown = relink_expiry_describe (relink_account_get_refresh_expires_at (grant), now, NULL);
-      spoken = relink_expiry_describe_spoken (relink_account_get_refresh_expires_at (grant), now,
-                                              NULL);
+      gint64 expires_at = relink_account_get_refresh_expires_at (grant);
+
+      countdown = relink_expiry_describe_since (expires_at, now, NULL, FALSE);
+      spoken = relink_expiry_describe_since (expires_at, now, NULL, TRUE);
+    }
+  if (countdown == NULL)
+    {
+      gint64 expires_at = relink_account_get_refresh_expires_at (grant);
+
+      g_free (spoken);
+      countdown = relink_expiry_describe (expires_at, now, NULL);
+      spoken = relink_expiry_describe_spoken (expires_at, now, NULL);
     }
   if (self->watched_grants != NULL && self->watched_grants->len > 0)
     {
