@@ -312,6 +312,35 @@ static const char watcher_xml[]
       "</interface></node>";
 
 static void
+watcher_log (RelinkTestWatcher *watcher, gboolean gone, const char *sender)
+{
+  RelinkTestWatcherEvent event = { g_get_monotonic_time (), gone, g_strdup (sender) };
+
+  g_array_append_val (watcher->events, event);
+}
+
+static void
+item_vanished_cb (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  watcher_log (user_data, TRUE, name);
+}
+
+static void
+answer_registration (RelinkTestWatcher *watcher, GDBusMethodInvocation *invocation)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  guint watch;
+
+  /* Listed from here on, until the item's connection closes. */
+  watcher_log (watcher, FALSE, sender);
+  watch
+      = g_bus_watch_name_on_connection (watcher->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                        NULL, item_vanished_cb, watcher, NULL);
+  g_array_append_val (watcher->name_watches, watch);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
 watcher_method_call (GDBusConnection *connection,
                      const char *sender,
                      const char *object_path,
@@ -328,7 +357,16 @@ watcher_method_call (GDBusConnection *connection,
   g_variant_get (parameters, "(&s)", &service);
   g_ptr_array_add (watcher->services, g_strdup (service));
   g_ptr_array_add (watcher->senders, g_strdup (sender));
-  g_dbus_method_invocation_return_value (invocation, NULL);
+  if (watcher->hold)
+    g_ptr_array_add (watcher->held, invocation);
+  else
+    answer_registration (watcher, invocation);
+}
+
+static void
+watcher_event_clear (gpointer data)
+{
+  g_free (((RelinkTestWatcherEvent *) data)->sender);
 }
 
 RelinkTestWatcher *
@@ -339,6 +377,10 @@ relink_test_watcher_start (void)
 
   watcher->services = g_ptr_array_new_with_free_func (g_free);
   watcher->senders = g_ptr_array_new_with_free_func (g_free);
+  watcher->events = g_array_new (FALSE, FALSE, sizeof (RelinkTestWatcherEvent));
+  g_array_set_clear_func (watcher->events, watcher_event_clear);
+  watcher->name_watches = g_array_new (FALSE, FALSE, sizeof (guint));
+  watcher->held = g_ptr_array_new ();
   watcher->connection = relink_test_new_bus_connection ();
 
   watcher->object_id
@@ -348,10 +390,44 @@ relink_test_watcher_start (void)
 }
 
 void
+relink_test_watcher_release (RelinkTestWatcher *watcher)
+{
+  g_autoptr (GPtrArray) held = g_steal_pointer (&watcher->held);
+
+  watcher->hold = FALSE;
+  watcher->held = g_ptr_array_new ();
+  for (guint i = 0; i < held->len; i++)
+    answer_registration (watcher, g_ptr_array_index (held, i));
+}
+
+guint
+relink_test_watcher_count_items (RelinkTestWatcher *watcher)
+{
+  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < watcher->events->len; i++)
+    {
+      RelinkTestWatcherEvent *event = &g_array_index (watcher->events, RelinkTestWatcherEvent, i);
+
+      if (event->gone)
+        g_hash_table_remove (listed, event->sender);
+      else
+        g_hash_table_add (listed, event->sender);
+    }
+  return g_hash_table_size (listed);
+}
+
+void
 relink_test_watcher_stop (RelinkTestWatcher *watcher)
 {
   g_autoptr (GError) error = NULL;
 
+  relink_test_watcher_release (watcher);
+  for (guint i = 0; i < watcher->name_watches->len; i++)
+    g_bus_unwatch_name (g_array_index (watcher->name_watches, guint, i));
+  g_array_unref (watcher->name_watches);
+  g_ptr_array_unref (watcher->held);
+  g_array_unref (watcher->events);
   g_bus_unown_name (watcher->owner_id);
   g_dbus_connection_unregister_object (watcher->connection, watcher->object_id);
   g_dbus_connection_close_sync (watcher->connection, NULL, &error);

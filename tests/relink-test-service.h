@@ -130,17 +130,36 @@ RelinkTestNotification *relink_test_notification_server_last (RelinkTestNotifica
  * an item uses, on a connection of its own. */
 typedef struct
 {
+  gint64 time;   /* g_get_monotonic_time() */
+  gboolean gone; /* FALSE: registered; TRUE: its connection closed */
+  char *sender;
+} RelinkTestWatcherEvent;
+
+typedef struct
+{
   GDBusConnection *connection;
   guint object_id;
   guint owner_id;
   GPtrArray *services; /* the names items registered, in order */
   GPtrArray *senders;  /* who registered them */
+  /* What a real watcher's list goes through: an item is listed from the
+   * answer to its registration until its connection closes
+   * (RelinkTestWatcherEvent, in order). */
+  GArray *events;
+  GArray *name_watches;
+  /* While set, registrations wait unanswered in @held (a slow panel). */
+  gboolean hold;
+  GPtrArray *held; /* GDBusMethodInvocation, owned */
 } RelinkTestWatcher;
 
 /* Owns org.kde.StatusNotifierWatcher once this returns. */
 RelinkTestWatcher *relink_test_watcher_start (void);
 /* Like a crash: the connection closes, the name goes with it. */
 void relink_test_watcher_stop (RelinkTestWatcher *watcher);
+/* Answers the registrations held meanwhile and holds no more. */
+void relink_test_watcher_release (RelinkTestWatcher *watcher);
+/* How many items the watcher lists now. */
+guint relink_test_watcher_count_items (RelinkTestWatcher *watcher);
 
 /* Where a StatusNotifierItem and its dbusmenu are, on the item's
  * connection. */

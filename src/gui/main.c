@@ -10,6 +10,7 @@
 
 #include "relink-application.h"
 #include "relink-exec.h"
+#include "relink-handover.h"
 #include "relink-process.h"
 
 /* `relink --background` (autostart): the window-less program does that
@@ -39,6 +40,7 @@ main (int argc, char *argv[])
   int status;
 
   relink_process_harden ();
+  relink_handover_take_environment ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -11,6 +11,7 @@
 #include "relink-application.h"
 #include "relink-autostart.h"
 #include "relink-dbus-api.h"
+#include "relink-handover.h"
 #include "relink-preferences-dialog.h"
 #include "relink-reminder-service.h"
 #include "relink-store-watch.h"
@@ -130,6 +131,11 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   /* The context has started the keep-alive. */
   if (error == NULL)
     relink_reminder_service_start (self->reminders);
+  /* Listening and shown: the bridge that stood in for this process while
+   * it became the window may go, and its clicks are served here. */
+  relink_handover_complete (g_application_get_dbus_connection (G_APPLICATION (self)),
+                            relink_tray_controller_get_tray (self->tray),
+                            relink_reminder_service_get_fdo_notifier (self->reminders));
 
   run_pending (self);
 }
@@ -164,6 +170,40 @@ relink_application_window_added (GtkApplication *application, GtkWindow *window)
 }
 
 static void
+handover_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (RelinkApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* Without a stand-in, as before there was one: a click in the gap is
+   * lost. */
+  if (!relink_handover_start_finish (result, &error))
+    g_message ("Handing over to the background without a stand-in: %s", error->message);
+  g_application_quit (G_APPLICATION (self));
+}
+
+/* Ends the application for the exec to relink-background once the
+ * bridge stands in for the tray item and listens for clicks on
+ * reminders (relink-handover.h). */
+static void
+start_handover (RelinkApplication *self)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  RelinkFdoNotifier *fdo
+      = self->reminders != NULL ? relink_reminder_service_get_fdo_notifier (self->reminders) : NULL;
+
+  if (bus == NULL)
+    {
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+  relink_handover_start_async (
+      bus, self->tray != NULL ? relink_tray_controller_get_tray (self->tray) : NULL,
+      fdo != NULL ? relink_fdo_notifier_get_server (fdo) : NULL, NULL, handover_cb,
+      g_object_ref (self));
+}
+
+static void
 relink_application_window_removed (GtkApplication *application, GtkWindow *window)
 {
   RelinkApplication *self = RELINK_APPLICATION (application);
@@ -175,7 +215,7 @@ relink_application_window_removed (GtkApplication *application, GtkWindow *windo
     {
       self->return_to_background = TRUE;
       self->quitting = TRUE;
-      g_application_quit (G_APPLICATION (self));
+      start_handover (self);
     }
 }
 
@@ -194,6 +234,8 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   RelinkApplication *self = user_data;
 
   self->quitting = TRUE;
+  /* Also while it hands over to the background (relink-handover.h). */
+  self->return_to_background = FALSE;
   g_application_quit (G_APPLICATION (self));
 }
 

@@ -20,6 +20,7 @@
 #include "relink-context.h"
 #include "relink-dbus-api.h"
 #include "relink-exec.h"
+#include "relink-handover.h"
 #include "relink-process.h"
 #include "relink-reminder-service.h"
 #include "relink-store-watch.h"
@@ -62,6 +63,12 @@ load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
    * "No accounts yet" for a moment after every hand-over. */
   self->tray = relink_tray_controller_new (
       self->application, relink_context_get_manager (self->context), self->settings);
+  /* Listening and shown: the bridge that stood in for this process
+   * while it became this program may go (after a closed window). */
+  relink_handover_complete (
+      g_application_get_dbus_connection (self->application),
+      relink_tray_controller_get_tray (self->tray),
+      self->reminders != NULL ? relink_reminder_service_get_fdo_notifier (self->reminders) : NULL);
 }
 
 static void
@@ -72,12 +79,43 @@ store_changed_cb (RelinkStoreWatch *watch, gpointer user_data)
   relink_context_check_store (self->context);
 }
 
+static void
+handover_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Background *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!relink_handover_start_finish (result, &error))
+    {
+      /* Shut down meanwhile (app.quit): nothing to hand over. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && g_cancellable_is_cancelled (self->cancellable))
+        return;
+      /* As before there was a bridge: a click in the gap is lost. */
+      g_message ("Handing over to the window without a stand-in: %s", error->message);
+    }
+  g_application_quit (self->application);
+}
+
+/* Ends the application for the exec, once the bridge stands in for the
+ * tray item and listens for clicks on reminders (relink-handover.h). */
 static gboolean
 quit_cb (gpointer user_data)
 {
   Background *self = user_data;
+  GDBusConnection *bus = g_application_get_dbus_connection (self->application);
+  RelinkFdoNotifier *fdo
+      = self->reminders != NULL ? relink_reminder_service_get_fdo_notifier (self->reminders) : NULL;
 
-  g_application_quit (self->application);
+  if (bus == NULL)
+    {
+      g_application_quit (self->application);
+      return G_SOURCE_REMOVE;
+    }
+  relink_handover_start_async (
+      bus, self->tray != NULL ? relink_tray_controller_get_tray (self->tray) : NULL,
+      fdo != NULL ? relink_fdo_notifier_get_server (fdo) : NULL, self->cancellable, handover_cb,
+      self);
   return G_SOURCE_REMOVE;
 }
 
@@ -265,6 +303,7 @@ main (int argc, char *argv[])
   int status;
 
   relink_process_harden ();
+  relink_handover_take_environment ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

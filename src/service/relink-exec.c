@@ -42,6 +42,29 @@ relink_exec_find_program (const char *name)
   return NULL;
 }
 
+/* What the next image inherits beyond stdin, stdout and stderr. */
+#define MAX_KEPT 4
+static int kept[MAX_KEPT];
+static guint n_kept;
+
+void
+relink_exec_keep_descriptor (int fd)
+{
+  g_return_if_fail (fd > 2);
+  g_return_if_fail (n_kept < MAX_KEPT);
+
+  kept[n_kept++] = fd;
+}
+
+static gboolean
+is_kept (int fd)
+{
+  for (guint i = 0; i < n_kept; i++)
+    if (kept[i] == fd)
+      return TRUE;
+  return FALSE;
+}
+
 /* Descriptors a library opened without O_CLOEXEC (a display
  * connection, say) would keep what they hold alive in the new image. */
 static void
@@ -61,7 +84,11 @@ set_cloexec_all (void)
       if (fd <= 2 || fd == dirfd (dir) || !g_ascii_isdigit (entry->d_name[0]))
         continue;
       flags = fcntl (fd, F_GETFD);
-      if (flags >= 0 && !(flags & FD_CLOEXEC))
+      if (flags < 0)
+        continue;
+      if (is_kept (fd))
+        fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC);
+      else if (!(flags & FD_CLOEXEC))
         fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
     }
 

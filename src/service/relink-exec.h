@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * so that only one process ever owns the application id. */
 #define RELINK_PROGRAM_WINDOW "relink"
 #define RELINK_PROGRAM_BACKGROUND "relink-background"
+/* What stands in for the process on the bus while it execs from one to
+ * the other (relink-handover.h). */
+#define RELINK_PROGRAM_HANDOVER "relink-handover"
 
 /* Where @name is: next to the running program (the build tree), else
  * where it is installed (libexecdir, bindir). */
@@ -22,5 +25,8 @@ char *relink_exec_find_program (const char *name);
  * caller has ended its application first; the application id is given
  * up on the session bus before the exec. */
 gboolean relink_exec_program (const char *name, const char *const *args, GError **error);
+/* Keeps @fd open across relink_exec_program(), which closes every other
+ * descriptor above stderr (at most 4): the hand-over bridge's pipes. */
+void relink_exec_keep_descriptor (int fd);
 
 G_END_DECLS

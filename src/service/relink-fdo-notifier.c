@@ -38,7 +38,13 @@ struct _RelinkFdoNotifier
   /* The unique name of the notification server now: ids are its own, and
    * a restarted server hands them out afresh. */
   char *owner;
+  /* The clicks received live (as "server id key") until the hand-over
+   * bridge's are in (relink_fdo_notifier_replay()), NULL after. */
+  GPtrArray *live_clicks;
 };
+
+/* A seller clicks a handful in a hand-over, not more. */
+#define MAX_LIVE_CLICKS 64
 
 G_DEFINE_FINAL_TYPE (RelinkFdoNotifier, relink_fdo_notifier, G_TYPE_OBJECT)
 
@@ -145,6 +151,42 @@ activate_detailed (RelinkFdoNotifier *self, const char *detailed)
   g_action_group_activate_action (G_ACTION_GROUP (self->application), action, target);
 }
 
+/* What the server's ActionInvoked (@server_id, @key) from @server asks
+ * for, whether the signal came live or through the hand-over bridge. */
+static void
+action_invoked (RelinkFdoNotifier *self, const char *server, guint32 server_id, const char *key)
+{
+  g_autofree char *id = find_by_server_id (self, server, server_id);
+  g_autofree char *default_action = NULL;
+  g_autofree char *button_action = NULL;
+
+  if (id == NULL)
+    return;
+
+  default_action = g_key_file_get_string (self->state, id, KEY_DEFAULT_ACTION, NULL);
+  button_action = g_key_file_get_string (self->state, id, KEY_BUTTON_ACTION, NULL);
+  /* Only what this notification offered. */
+  if (!g_str_equal (key, "default") && g_strcmp0 (key, button_action) != 0)
+    return;
+
+  /* An action ends the notification: the next one is a new one. This
+   * also serves a click once when two images (or an image and the
+   * bridge) both received it: the file tells the second it was done. */
+  forget (self, id);
+  if (!g_str_equal (key, "default"))
+    activate_detailed (self, key);
+  else if (default_action != NULL)
+    activate_detailed (self, default_action);
+  else
+    g_application_activate (self->application);
+}
+
+static char *
+click_key (const char *server, guint32 server_id, const char *key)
+{
+  return g_strdup_printf ("%s %u %s", server, server_id, key);
+}
+
 static void
 signal_cb (GDBusConnection *bus,
            const char *sender,
@@ -164,29 +206,13 @@ signal_cb (GDBusConnection *bus,
   if (g_str_equal (signal, "ActionInvoked")
       && g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(us)")))
     {
-      g_autofree char *default_action = NULL;
-      g_autofree char *button_action = NULL;
       const char *key;
 
       g_variant_get (parameters, "(u&s)", &server_id, &key);
-      id = find_by_server_id (self, sender, server_id);
-      if (id == NULL)
-        return;
-
-      default_action = g_key_file_get_string (self->state, id, KEY_DEFAULT_ACTION, NULL);
-      button_action = g_key_file_get_string (self->state, id, KEY_BUTTON_ACTION, NULL);
-      /* Only what this notification offered. */
-      if (!g_str_equal (key, "default") && g_strcmp0 (key, button_action) != 0)
-        return;
-
-      /* An action ends the notification: the next one is a new one. */
-      forget (self, id);
-      if (!g_str_equal (key, "default"))
-        activate_detailed (self, key);
-      else if (default_action != NULL)
-        activate_detailed (self, default_action);
-      else
-        g_application_activate (self->application);
+      /* Until the bridge's clicks are in: it may have this one too. */
+      if (self->live_clicks != NULL && self->live_clicks->len < MAX_LIVE_CLICKS)
+        g_ptr_array_add (self->live_clicks, click_key (sender, server_id, key));
+      action_invoked (self, sender, server_id, key);
     }
   else if (g_str_equal (signal, "NotificationClosed")
            && g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(uu)")))
@@ -196,6 +222,45 @@ signal_cb (GDBusConnection *bus,
       if (id != NULL)
         forget (self, id);
     }
+}
+
+void
+relink_fdo_notifier_replay (RelinkFdoNotifier *self, GVariant *clicks)
+{
+  g_autoptr (GPtrArray) live = NULL;
+  GVariantIter iter;
+  const char *server, *key;
+  guint32 server_id;
+
+  g_return_if_fail (RELINK_IS_FDO_NOTIFIER (self));
+  g_return_if_fail (g_variant_is_of_type (clicks, G_VARIANT_TYPE ("a(sus)")));
+
+  live = g_steal_pointer (&self->live_clicks);
+  g_variant_iter_init (&iter, clicks);
+  while (self->application != NULL
+         && g_variant_iter_next (&iter, "(&su&s)", &server, &server_id, &key))
+    {
+      g_autofree char *click = click_key (server, server_id, key);
+      guint index;
+
+      /* Received here too, after this image subscribed: served already.
+       * A multiset: the same click twice is two clicks. */
+      if (live != NULL && g_ptr_array_find_with_equal_func (live, click, g_str_equal, &index))
+        {
+          g_ptr_array_remove_index (live, index);
+          continue;
+        }
+      if (g_dbus_is_unique_name (server))
+        action_invoked (self, server, server_id, key);
+    }
+}
+
+const char *
+relink_fdo_notifier_get_server (RelinkFdoNotifier *self)
+{
+  g_return_val_if_fail (RELINK_IS_FDO_NOTIFIER (self), NULL);
+
+  return self->owner;
 }
 
 static void
@@ -208,6 +273,7 @@ relink_fdo_notifier_finalize (GObject *object)
   if (self->watch_id != 0)
     g_bus_unwatch_name (self->watch_id);
   g_free (self->owner);
+  g_clear_pointer (&self->live_clicks, g_ptr_array_unref);
   g_clear_weak_pointer (&self->application);
   g_clear_object (&self->bus);
   g_free (self->state_path);
@@ -228,6 +294,7 @@ relink_fdo_notifier_init (RelinkFdoNotifier *self)
 {
   self->state = g_key_file_new ();
   self->generations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->live_clicks = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void

@@ -56,5 +56,12 @@ void relink_fdo_notifier_withdraw (RelinkFdoNotifier *self, const char *id);
 /* Whether @id is on screen through this notifier (it stays with it, so
  * that it is replaced and withdrawn where it was shown). */
 gboolean relink_fdo_notifier_has (RelinkFdoNotifier *self, const char *id);
+/* The unique name of the notification server, NULL while there is none. */
+const char *relink_fdo_notifier_get_server (RelinkFdoNotifier *self);
+/* Serves @clicks (a(sus): server, server id, action key), the
+ * ActionInvoked signals the hand-over bridge received (relink-handover.h),
+ * but those this notifier received itself since it was made, which the
+ * bridge may also have: a multiset difference. Once only. */
+void relink_fdo_notifier_replay (RelinkFdoNotifier *self, GVariant *clicks);
 
 G_END_DECLS

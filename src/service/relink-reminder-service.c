@@ -961,3 +961,11 @@ relink_reminder_service_get_can_notify (RelinkReminderService *self)
 
   return self->can_notify;
 }
+
+RelinkFdoNotifier *
+relink_reminder_service_get_fdo_notifier (RelinkReminderService *self)
+{
+  g_return_val_if_fail (RELINK_IS_REMINDER_SERVICE (self), NULL);
+
+  return self->fdo;
+}

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "relink-account-manager.h"
+#include "relink-fdo-notifier.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,10 @@ gboolean relink_reminder_service_get_can_notify (RelinkReminderService *self);
 /* The moment the timer is set to (UTC unix seconds), RELINK_EXPIRY_NEVER
  * when nothing is ahead. Notifies "next-deadline". */
 gint64 relink_reminder_service_get_next_deadline (RelinkReminderService *self);
+/* The notifier reminders go through where GNotification would not keep
+ * them (relink-fdo-notifier.h); NULL when not needed, and until
+ * relink_reminder_service_start(). */
+RelinkFdoNotifier *relink_reminder_service_get_fdo_notifier (RelinkReminderService *self);
 /* The notification id used for @id (an account or keyset id). */
 char *relink_reminder_service_dup_notification_id (const char *id);
 

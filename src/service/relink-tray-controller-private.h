@@ -19,8 +19,6 @@ void relink_tray_controller_set_clock (RelinkTrayController *self,
                                        gpointer user_data);
 /* Looks at the accounts again now (after moving a fake clock). */
 void relink_tray_controller_update (RelinkTrayController *self);
-/* The tray while shown, else NULL. */
-RelinkTray *relink_tray_controller_get_tray (RelinkTrayController *self);
 /* The menu the tray shows (also while hidden). */
 GMenuModel *relink_tray_controller_get_menu (RelinkTrayController *self);
 

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "relink-account-manager.h"
+#include "relink-tray.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,9 @@ G_DECLARE_FINAL_TYPE (
 RelinkTrayController *relink_tray_controller_new (GApplication *application,
                                                   RelinkAccountManager *manager,
                                                   GSettings *settings);
+
+/* The tray while shown, else NULL. */
+RelinkTray *relink_tray_controller_get_tray (RelinkTrayController *self);
 
 /* "shop_a" as a GMenu label: underscores doubled, so that none becomes a
  * mnemonic. */

@@ -552,3 +552,54 @@ relink_tray_get_registered (RelinkTray *self)
 
   return self->registered;
 }
+
+GVariant *
+relink_tray_dup_state (RelinkTray *self)
+{
+  g_auto (GVariantBuilder) state = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+
+  g_return_val_if_fail (RELINK_IS_TRAY (self), NULL);
+
+  g_variant_builder_add (&state, "{sv}", "icon-name", g_variant_new_string (self->icon_name));
+  if (self->attention_icon_name != NULL)
+    g_variant_builder_add (&state, "{sv}", "attention-icon-name",
+                           g_variant_new_string (self->attention_icon_name));
+  g_variant_builder_add (&state, "{sv}", "title", g_variant_new_string (self->title));
+  g_variant_builder_add (&state, "{sv}", "status", g_variant_new_uint32 (self->status));
+  g_variant_builder_add (&state, "{sv}", "tooltip",
+                         g_variant_new ("(ss)", self->tooltip_title, self->tooltip_description));
+  return g_variant_builder_end (&state);
+}
+
+void
+relink_tray_apply_state (RelinkTray *self, GVariant *state)
+{
+  g_autoptr (GVariantDict) dict = NULL;
+  const char *text, *description;
+  guint32 status;
+
+  g_return_if_fail (RELINK_IS_TRAY (self));
+  g_return_if_fail (g_variant_is_of_type (state, G_VARIANT_TYPE_VARDICT));
+
+  dict = g_variant_dict_new (state);
+  if (g_variant_dict_lookup (dict, "icon-name", "&s", &text))
+    relink_tray_set_icon_name (self, text);
+  if (g_variant_dict_lookup (dict, "attention-icon-name", "&s", &text))
+    relink_tray_set_attention_icon_name (self, text);
+  if (g_variant_dict_lookup (dict, "title", "&s", &text))
+    relink_tray_set_title (self, text);
+  if (g_variant_dict_lookup (dict, "status", "u", &status) && status <= RELINK_TRAY_STATUS_PASSIVE)
+    relink_tray_set_status (self, status);
+  if (g_variant_dict_lookup (dict, "tooltip", "(&s&s)", &text, &description))
+    relink_tray_set_tooltip (self, text, description);
+}
+
+void
+relink_tray_activate_action (RelinkTray *self, const char *action, GVariant *target)
+{
+  g_return_if_fail (RELINK_IS_TRAY (self));
+  g_return_if_fail (action != NULL);
+
+  if (self->dbusmenu != NULL)
+    relink_dbusmenu_activate_action (self->dbusmenu, action, target);
+}

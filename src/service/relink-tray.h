@@ -57,4 +57,14 @@ void relink_tray_set_title (RelinkTray *self, const char *title);
  * may be showing it. */
 gboolean relink_tray_get_registered (RelinkTray *self);
 
+/* What the item shows (a{sv}: icon, attention icon, title, status,
+ * tooltip; not the menu), for another process to show the same while
+ * this one is away (relink-handover.h); relink_tray_apply_state() shows
+ * it. */
+GVariant *relink_tray_dup_state (RelinkTray *self);
+void relink_tray_apply_state (RelinkTray *self, GVariant *state);
+/* Does what a click on a menu item for @action with @target would do,
+ * with the same checks (a click the hand-over bridge recorded). */
+void relink_tray_activate_action (RelinkTray *self, const char *action, GVariant *target);
+
 G_END_DECLS
