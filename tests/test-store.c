@@ -1360,6 +1360,40 @@ test_damaged_unchecked (Fixture *fixture, gconstpointer data)
   g_bytes_unref (before.bytes);
 }
 
+/* A copy in rollback mode (as `sqlite3 .backup` makes one) with the same
+ * damage: the quick open would switch it to WAL, a write, so it reads the
+ * whole file first and refuses it untouched (fuzz-store). */
+static void
+test_damaged_unchecked_rollback (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+  sqlite3 *db = NULL;
+  Snapshot before;
+
+  write_big_store (fixture->path);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, &error));
+  g_assert_no_error (error);
+  memset (contents + 4 * 4096, 0xab, 8 * 4096);
+  g_assert_true (g_file_set_contents (fixture->path, contents, length, &error));
+  g_assert_no_error (error);
+  g_free (contents);
+  snapshot_take (&before, fixture->path);
+
+  store
+      = relink_store_open_with_flags (fixture->path, RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK, &error);
+  g_assert_error (error, RELINK_STORE_ERROR, RELINK_STORE_ERROR_CORRUPT);
+  g_assert_null (store);
+  assert_unchanged (&before, fixture->path);
+  g_bytes_unref (before.bytes);
+}
+
 /* One of the two writer processes. @role is "A" (refreshes: token dates)
  * or "B" (tests: test results). Waits on stdin so both start together. */
 static int
@@ -1821,6 +1855,7 @@ main (int argc, char *argv[])
   ADD ("truncated", test_truncated);
   ADD ("damaged", test_damaged);
   ADD ("damaged-unchecked", test_damaged_unchecked);
+  ADD ("damaged-unchecked-rollback", test_damaged_unchecked_rollback);
   ADD ("concurrent-processes", test_concurrent_processes);
   ADD ("full-disk", test_full_disk);
   ADD ("data-version", test_data_version_own_writes);

@@ -418,6 +418,36 @@ open_connection (const char *path, gboolean read_only, gboolean alone, sqlite3 *
   return rc;
 }
 
+/* Whether opening the file for use writes to it: switching it to WAL
+ * (a copy made in rollback mode) or adding what an older schema lacks.
+ * A damaged page that only a later read finds would then leave a file
+ * Relink refuses changed (fuzz-store), so such a file is read whole
+ * first, even by a quick open. When in doubt: yes. */
+static gboolean
+open_will_write (sqlite3 *db, gint64 version)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 n_journals = 0;
+  gboolean wal;
+
+  if (version < RELINK_STORE_SCHEMA_VERSION)
+    return TRUE;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL) != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    return TRUE;
+  wal = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  if (!wal)
+    return TRUE;
+
+  return query_int (db,
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                    "'refresh_journal'",
+                    &n_journals)
+             != SQLITE_OK
+         || n_journals == 0;
+}
+
 /* Checks everything there is to check on an open read-only connection. */
 static gboolean
 check_connection (const char *path, sqlite3 *db, RelinkStoreOpenFlags flags, GError **error)
@@ -448,8 +478,9 @@ check_connection (const char *path, sqlite3 *db, RelinkStoreOpenFlags flags, GEr
     }
 
   /* Reads the whole file: it grows with the history, so a hot path may
-   * leave it to the long-running programs. */
-  if ((flags & RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK) == 0)
+   * leave it to the long-running programs, but only for a file the open
+   * will not write to. */
+  if ((flags & RELINK_STORE_OPEN_FLAGS_NO_FULL_CHECK) == 0 || open_will_write (db, version))
     {
       rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
       if (rc == SQLITE_OK)
