@@ -590,6 +590,17 @@ test_parse_errors (void)
       RELINK_PROVIDER_ERROR_FIELD,
       "field “environments[0].authorize_url”: must be an https:// URL (http:// is only allowed" },
     { MINIMAL_PREFIX
+      "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"authorize_url\": "
+      "\"https://m.example/a?x=1&state=fixed\", \"token_url\": \"https://m.example/t\"}]}",
+      RELINK_PROVIDER_ERROR_FIELD,
+      "field “environments[0].authorize_url”: must not set “state” in its query: Relink sets it "
+      "itself" },
+    { MINIMAL_PREFIX
+      "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"authorize_url\": "
+      "\"https://m.example/a?redirect_%75ri=x\", \"token_url\": \"https://m.example/t\"}]}",
+      RELINK_PROVIDER_ERROR_FIELD,
+      "field “environments[0].authorize_url”: must not set “redirect_uri” in its query" },
+    { MINIMAL_PREFIX
       "\"environments\": [{\"id\": \"p\", \"name\": \"P\", \"production\": 1, "
       "\"authorize_url\": \"https://m.example/a\", \"token_url\": \"https://m.example/t\"}]}",
       RELINK_PROVIDER_ERROR_FIELD, "field “environments[0].production”: must be true or false" },

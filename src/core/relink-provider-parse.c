@@ -393,6 +393,39 @@ get_endpoint_url (Parser *p,
   return TRUE;
 }
 
+/* The consent URL's own query may carry fixed parameters, but none that
+ * Relink sets for each sign-in: a second "state" would let the profile pin
+ * it and defeat the CSRF check (fuzz-profile). Names are compared
+ * unescaped, so "st%61te" is "state" too. */
+static gboolean
+check_authorize_query (Parser *p, const char *prefix, const char *url)
+{
+  const char *query = strchr (url, '?');
+  g_auto (GStrv) items = NULL;
+
+  if (query == NULL)
+    return TRUE;
+
+  items = g_strsplit (query + 1, "&", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autofree char *escaped = g_strndup (items[i], strcspn (items[i], "="));
+      g_autofree char *name = g_uri_unescape_string (escaped, NULL);
+
+      /* NULL: an escape no server would read as a name of its own. */
+      if (name != NULL && g_strv_contains (reserved_authorize_params, name))
+        {
+          g_autofree char *path = member_path (prefix, "authorize_url");
+
+          /* Translators: %s is a parameter name such as “state”. */
+          return field_error (p, path, _ ("must not set “%s” in its query: Relink sets it itself"),
+                              name);
+        }
+    }
+
+  return TRUE;
+}
+
 /* A URL template: {user_id} is required, {client_id} allowed, nothing else
  * in braces (a typo must not reach the marketplace as a literal). */
 static gboolean
@@ -625,6 +658,7 @@ parse_environment (RelinkProvider *self, Parser *p, JsonNode *node, guint index)
       || !get_string (p, object, prefix, "name", TRUE, &name)
       || !get_boolean (p, object, prefix, "production", TRUE, &env->is_production)
       || !get_endpoint_url (p, object, prefix, "authorize_url", TRUE, &env->authorize_url)
+      || !check_authorize_query (p, prefix, env->authorize_url)
       || !get_endpoint_url (p, object, prefix, "token_url", TRUE, &env->token_url)
       || !get_endpoint_url (p, object, prefix, "refresh_url", FALSE, &env->refresh_url)
       || !get_endpoint_url (p, object, prefix, "revoke_url", FALSE, &env->revoke_url)
