@@ -9,8 +9,8 @@ only processes below it count (other programs on the machine, the host
 tests among them, run relink-handover too). A bridge whose parent died is
 reparented to the sandbox's init, still below ROOT.
 
-watch: writes "request T" and then, every 10 ms, "T PID PPID STATE" for
-each such process into OUT, T in CLOCK_MONOTONIC milliseconds (the clock
+watch: writes "request T" and then, every 10 ms, "T PID PPID STATE THREADS" for
+each such process into OUT (and how many threads it has left), T in CLOCK_MONOTONIC milliseconds (the clock
 of desktop-stub.py's log), until killed.
 left: prints each one that is still there (a zombie too: ps would show
 its name as "<defunct>"), with its parent's signal masks, for the message.
@@ -59,7 +59,11 @@ def main():
         out.write("request %.1f\n" % (time.monotonic() * 1000))
         while True:
             for pid, ppid, state in bridges(root):
-                out.write("%.1f %d %d %s\n" % (time.monotonic() * 1000, pid, ppid, state))
+                try:
+                    threads = len(os.listdir("/proc/%d/task" % pid))
+                except OSError:
+                    threads = 0
+                out.write("%.1f %d %d %s %d\n" % (time.monotonic() * 1000, pid, ppid, state, threads))
             time.sleep(0.01)
     else:
         for pid, ppid, state in bridges(int(sys.argv[2])):
