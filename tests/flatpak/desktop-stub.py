@@ -13,6 +13,14 @@ Every event is one JSON line in LOG:
   {"event": "item-registered", "service", "sender", "properties": {...}}
     (the item's org.kde.StatusNotifierItem properties, read back from it
     over the bus as a tray host would, or "error")
+  {"event": "item-listed", "service", "sender", "items"}
+  {"event": "item-unlisted", "service", "sender", "items"}
+    (the watcher's list changed: an item registered, or its connection
+    closed, which is when a StatusNotifierWatcher forgets an item; "items"
+    is how many the list holds now)
+
+Every line has "t", CLOCK_MONOTONIC in milliseconds (the host's `date`
+cannot read it: compare these with each other only).
 
 Runs until SIGTERM. Needs python3-gi (Debian's /usr/bin/python3).
 """
@@ -20,6 +28,7 @@ Runs until SIGTERM. Needs python3-gi (Debian's /usr/bin/python3).
 import json
 import signal
 import sys
+import time
 
 from gi.repository import Gio, GLib
 
@@ -62,11 +71,14 @@ WATCHER_XML = """
 
 log = open(sys.argv[1], "a", buffering=1, encoding="utf-8")
 items = []
+# sender -> (the NameOwnerChanged subscription, the items it registered)
+owners = {}
 next_id = [1]
 
 
 def emit(event, **fields):
     fields["event"] = event
+    fields["t"] = round(time.monotonic() * 1000, 1)
     log.write(json.dumps(fields, default=str) + "\n")
 
 
@@ -113,11 +125,45 @@ def read_item(conn, sender, service):
               Gio.DBusCallFlags.NONE, 5000, None, done)
 
 
+def owner_changed(conn, _sender, _path, _iface, _signal, params):
+    """Forgets the items of a connection that closed, as a watcher does."""
+    name, _old, new = params.unpack()
+    if new or name not in owners:
+        return
+    subscription, gone = owners.pop(name)
+    conn.signal_unsubscribe(subscription)
+    for full in gone:
+        if full in items:
+            items.remove(full)
+            emit("item-unlisted", service=full, sender=name, items=len(items))
+            conn.emit_signal(None, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher",
+                             "StatusNotifierItemUnregistered", GLib.Variant("(s)", (full,)))
+
+
+def watch_owner(conn, sender, full):
+    if sender not in owners:
+        subscription = conn.signal_subscribe(
+            "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+            "/org/freedesktop/DBus", sender, Gio.DBusSignalFlags.NONE, owner_changed)
+        owners[sender] = (subscription, [])
+        # Gone before the subscription was in place: the daemon knows.
+        conn.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                  "NameHasOwner", GLib.Variant("(s)", (sender,)), GLib.VariantType("(b)"),
+                  Gio.DBusCallFlags.NONE, 5000, None,
+                  lambda c, r: None if c.call_finish(r).unpack()[0]
+                  else owner_changed(c, None, None, None, None,
+                                     GLib.Variant("(sss)", (sender, sender, ""))))
+    owners[sender][1].append(full)
+
+
 def watcher_call(conn, sender, path, iface, method, params, invocation):
     if method == "RegisterStatusNotifierItem":
         (service,) = params.unpack()
         full = service if not service.startswith("/") else sender + service
-        items.append(full)
+        if full not in items:
+            items.append(full)
+            watch_owner(conn, sender, full)
+            emit("item-listed", service=full, sender=sender, items=len(items))
         invocation.return_value(None)
         conn.emit_signal(None, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher",
                          "StatusNotifierItemRegistered", GLib.Variant("(s)", (full,)))
