@@ -228,6 +228,30 @@ relink_test_open_manager (const char *store_path, const char *provider_dir)
   return manager;
 }
 
+RelinkAccountManager *
+relink_test_open_fixture_manager (const char *dir, guint n_accounts, gint64 now)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "relink.db", NULL);
+  g_autofree char *providers_dir = g_build_filename (dir, "providers", NULL);
+  g_autoptr (RelinkStore) store = NULL;
+  g_autoptr (RelinkSecrets) secrets = NULL;
+  g_autoptr (RelinkProviderRegistry) providers = NULL;
+  RelinkAccountManager *manager;
+
+  store = relink_store_open (path, &error);
+  g_assert_no_error (error);
+  relink_test_populate_fixture (store, n_accounts, now, &error);
+  g_assert_no_error (error);
+
+  secrets = relink_secrets_new ();
+  providers = relink_provider_registry_new (providers_dir);
+  manager = relink_account_manager_new (store, secrets, providers);
+  relink_account_manager_load_sync (manager, NULL, &error);
+  g_assert_no_error (error);
+  return manager;
+}
+
 void
 relink_test_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -465,6 +489,29 @@ relink_test_seed_keyset (RelinkStore *store,
   g_assert_no_error (error);
 
   return id;
+}
+
+void
+relink_test_save_stub_keyset (RelinkStore *store,
+                              RelinkSecrets *secrets,
+                              const char *provider_id,
+                              const char *client_secret)
+{
+  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
+  g_autoptr (GError) error = NULL;
+
+  relink_keyset_set_provider_id (keyset, provider_id);
+  relink_keyset_set_environment (keyset, "test");
+  relink_keyset_set_client_id (keyset, "stub-app");
+  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
+  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  g_assert_no_error (error);
+  if (client_secret == NULL)
+    return;
+
+  g_assert_true (relink_secrets_store_keyset_secret_sync (
+      secrets, "keyset-stub", "client_secret", "Relink test keys", client_secret, NULL, &error));
+  g_assert_no_error (error);
 }
 
 char *

@@ -40,6 +40,12 @@ void relink_test_assert_finalize_eventually (gpointer object);
  * of which must load). Not loaded yet. */
 RelinkAccountManager *relink_test_open_manager (const char *store_path, const char *provider_dir);
 
+/* The manager the GUI tests show: a store at @dir/relink.db holding
+ * @n_accounts fixture accounts relative to @now, the custom profiles in
+ * @dir/providers; loaded, asserting success. */
+RelinkAccountManager *
+relink_test_open_fixture_manager (const char *dir, guint n_accounts, gint64 now);
+
 /* A GAsyncReadyCallback that keeps the result in the GAsyncResult * that
  * @user_data points to, which must still be NULL. */
 void relink_test_result_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -112,6 +118,14 @@ char *relink_test_seed_keyset (RelinkStore *store,
                                const char *environment,
                                const char *client_id,
                                const char *client_secret);
+/* The keyset "keyset-stub" of the stub marketplace @provider_id (its
+ * "test" environment, client "stub-app", redirect
+ * https://relink.invalid/stub), and @client_secret in the keyring unless
+ * NULL. */
+void relink_test_save_stub_keyset (RelinkStore *store,
+                                   RelinkSecrets *secrets,
+                                   const char *provider_id,
+                                   const char *client_secret);
 /* An account @nickname of @keyset_id, created an hour ago. With @refresh,
  * connected (as "shop_a", ten days ago; the refresh token valid for 300
  * days) with @access expiring at @access_expires_at and @refresh in the

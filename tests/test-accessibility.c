@@ -341,7 +341,6 @@ fixture_open (Fixture *fixture)
   g_autoptr (RelinkStore) store = NULL;
   g_autoptr (RelinkSecrets) secrets = NULL;
   g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) shop = relink_account_new ("account-stub");
   g_autoslist (GUri) uris = NULL;
   g_autofree char *base = NULL;
@@ -366,11 +365,7 @@ fixture_open (Fixture *fixture)
 
   /* One account of the stub, signed in as shop_a before: its sign-in
    * page is the stub's. */
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (store, keyset, &error));
+  relink_test_save_stub_keyset (store, NULL, STUB_ID, NULL);
   relink_account_set_keyset_id (shop, "keyset-stub");
   relink_account_set_nickname (shop, "Main Stub shop");
   g_assert_true (relink_store_save_account (store, shop, &error));
@@ -390,15 +385,8 @@ fixture_open (Fixture *fixture)
 static void
 fixture_show_window (Fixture *fixture)
 {
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
   /* Tall enough that every fixture row is in view and bound. */
-  g_settings_set_int (settings, "window-width", 720);
-  g_settings_set_int (settings, "window-height", 1400);
-
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 2);
+  fixture->window = relink_test_present_window (fixture->context, 720, 1400, 2);
 }
 
 static void
@@ -424,24 +412,12 @@ fixture_close (Fixture *fixture)
   g_free (fixture->dir);
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *rows)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (rows, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
-}
-
 static GtkWidget *
 find_row (GtkWidget *window, const char *nickname)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       RelinkAccount *account = relink_account_row_get_account (rows->pdata[i]);
@@ -490,7 +466,7 @@ test_main_window (void)
 
   /* Every bound row: its focusable item tells the whole summary, and its
    * Renew or Connect button names the account. */
-  collect_rows (fixture.window, rows);
+  relink_test_collect_account_rows (fixture.window, rows);
   g_assert_cmpuint (rows->len, ==, RELINK_TEST_FIXTURE_CYCLE + 1);
   all = all_widgets ();
   for (guint i = 0; i < rows->len; i++)

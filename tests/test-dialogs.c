@@ -825,6 +825,17 @@ details_dialog_new (Fixture *fixture, RelinkAccount *account)
   return GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
 }
 
+/* The dialog of @account with @context, presented and painted. */
+static GtkWidget *
+present_details (RelinkContext *context, RelinkAccount *account)
+{
+  GtkWidget *dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  relink_test_wait_for_frames (dialog, 1);
+  return dialog;
+}
+
 static void
 test_details (void)
 {
@@ -1007,21 +1018,11 @@ static RelinkAccount *
 add_stub_account (Fixture *fixture)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) account = relink_account_new ("account-stub");
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   gint64 now = relink_now ();
 
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (fixture->store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (fixture->secrets, "keyset-stub",
-                                                          "client_secret", "Relink test keys",
-                                                          STUB_SECRET, NULL, &error));
-  g_assert_no_error (error);
+  relink_test_save_stub_keyset (fixture->store, fixture->secrets, STUB_ID, STUB_SECRET);
 
   relink_account_set_keyset_id (account, "keyset-stub");
   relink_account_set_nickname (account, "Shop A");
@@ -1086,9 +1087,7 @@ test_details_actions (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   WAIT_FOR (find_label (dialog, "No history yet") != NULL);
 
   g_assert_cmpstr (
@@ -1416,9 +1415,7 @@ test_details_revoke_by_hand (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
 
   click (dialog, "revoke_button");
   confirm = find_message_dialog (GTK_WINDOW (dialog));
@@ -1457,9 +1454,7 @@ test_details_revoke_refused (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   forget = relink_test_get_widget (dialog, "forget_button");
   g_assert_false (gtk_widget_get_visible (forget));
 
@@ -1751,9 +1746,7 @@ test_details_revoke_unreachable (void)
   account = add_stub_account (&fixture);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   forget = relink_test_get_widget (dialog, "forget_button");
 
   /* Nothing listens where the marketplace was. */
@@ -1802,9 +1795,7 @@ test_details_retry_now (void)
   relink_account_set_status_message (account, offline);
   context = relink_context_new_for_manager (fixture.manager);
 
-  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
-  gtk_window_present (GTK_WINDOW (dialog));
-  relink_test_wait_for_frames (dialog, 1);
+  dialog = present_details (context, account);
   retry = relink_test_get_widget (dialog, "retry-button");
   g_assert_true (gtk_widget_is_visible (retry));
   g_assert_true (gtk_widget_is_visible (relink_test_get_widget (dialog, "status")));

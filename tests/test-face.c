@@ -21,78 +21,12 @@
 #include "relink-test-util.h"
 #include "relink-window-private.h"
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static void
 fixture_open (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
-  fixture->dir = relink_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error);
-  g_assert_no_error (error);
-
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-
-  g_settings_set_int (settings, "window-width", 720);
-  g_settings_set_int (settings, "window-height", 1100);
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 2);
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (window);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  destroy_window (fixture->window);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
-}
-
-static void
-collect_rows (GtkWidget *widget, GPtrArray *found)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, found);
+  relink_test_window_open (fixture, RELINK_TEST_FIXTURE_CYCLE, 720, 1100, 2);
 }
 
 /* The face a dialog shows: the one below @root, or below its widget
@@ -132,7 +66,7 @@ test_face_alike (void)
   GtkWidget *keys_dialog;
 
   fixture_open (&fixture);
-  collect_rows (fixture.window, rows);
+  relink_test_collect_account_rows (fixture.window, rows);
   g_assert_cmpuint (rows->len, ==, RELINK_TEST_FIXTURE_CYCLE);
 
   add_dialog = GTK_WIDGET (relink_add_account_dialog_new (NULL, fixture.manager));
@@ -185,9 +119,9 @@ test_face_alike (void)
                            relink_account_row_get_badge_class (rows->pdata[j]));
       }
 
-  destroy_window (keys_dialog);
-  destroy_window (add_dialog);
-  fixture_close (&fixture);
+  relink_test_destroy_window (keys_dialog);
+  relink_test_destroy_window (add_dialog);
+  relink_test_window_close (&fixture);
 }
 
 /* The one function decides: a custom marketplace keeps one of the other
@@ -294,9 +228,9 @@ test_about (void)
   g_assert_nonnull (developers[0]);
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==,
                    GTK_LICENSE_GPL_3_0);
-  destroy_window (GTK_WIDGET (about));
+  relink_test_destroy_window (GTK_WIDGET (about));
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* A release with several paragraphs and a list; a translated copy of a

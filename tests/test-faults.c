@@ -594,6 +594,61 @@ assert_no_secret (const char *text)
       g_error ("A secret (%s…) appears in relinkctl's output: %s", secrets[i], text);
 }
 
+/* The account's keyring item is still @before, byte for byte. */
+static void
+assert_keyring_unchanged (Fixture *fixture, const char *before)
+{
+  g_autofree char *after = relink_test_keyring_item (fixture->account_id);
+
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* relinkctl ended on a signal it handles: "Canceled", status 130. */
+static void
+assert_canceled (Child *child)
+{
+  g_assert_cmpint (child->status, ==, 130);
+  g_assert_nonnull (strstr (child->err, "Canceled"));
+}
+
+/* Sends @signum once relinkctl handles SIGTERM and has had the time to
+ * be waiting (a signal that comes earlier ends it the same way), then
+ * waits up to @limit s for it to end. */
+static void
+signal_while_waiting (Child *child, int signum, int limit)
+{
+  wait_until_catches_sigterm (child);
+  g_usleep (300 * 1000);
+  g_subprocess_send_signal (child->process, signum);
+  child_wait (child, limit);
+}
+
+/* Sends @signum while relinkctl @args (fed @input) has its request out,
+ * the server stalling, then waits up to @limit s: SIGKILL kills it, any
+ * other signal cancels it. Nothing changed. */
+static void
+signal_during_request (Fixture *fixture,
+                       Child *child,
+                       const char *input,
+                       const char *const *args,
+                       int signum,
+                       int limit)
+{
+  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
+
+  fixture->answer = ANSWER_STALL;
+  child_start (fixture, child, input, args);
+  wait_for_requests (fixture, 1, child);
+  g_subprocess_send_signal (child->process, signum);
+  child_wait (child, limit);
+
+  if (signum == SIGKILL)
+    g_assert_false (child->exited);
+  else
+    assert_canceled (child);
+  assert_keyring_unchanged (fixture, before);
+}
+
 static RelinkAccountStatus
 stored_status (Fixture *fixture)
 {
@@ -641,7 +696,6 @@ test_hostile_refresh (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
 
   fixture->answer = hostile->answer;
   child_start (fixture, &child, "", args);
@@ -660,8 +714,7 @@ test_hostile_refresh (Fixture *fixture, gconstpointer data)
 
   /* Not a refusal of the grant: the tokens stay, byte for byte, and the
    * account does not read "needs re-authorization". */
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
   g_assert_cmpint (stored_status (fixture), !=, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
 }
 
@@ -672,7 +725,6 @@ test_hostile_refused (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
 
   fixture->answer = ANSWER_INVALID_GRANT;
   child_start (fixture, &child, "", args);
@@ -680,8 +732,7 @@ test_hostile_refused (Fixture *fixture, gconstpointer data)
 
   g_assert_cmpint (child.status, ==, 1);
   g_assert_nonnull (strstr (child.err, "Renew the account"));
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
   g_assert_cmpint (stored_status (fixture), ==, RELINK_ACCOUNT_STATUS_NEEDS_REAUTH);
 }
 
@@ -698,7 +749,6 @@ test_signal_before_request (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
   g_autoptr (RelinkAccountLock) lock = NULL;
   g_autoptr (GError) error = NULL;
   int signum = GPOINTER_TO_INT (data);
@@ -708,19 +758,13 @@ test_signal_before_request (Fixture *fixture, gconstpointer data)
 
   fixture->answer = ANSWER_FRESH;
   child_start (fixture, &child, "", args);
-  /* Then long enough to be waiting as a rule, well within the 2 s lock
-   * wait (a signal that comes earlier ends it the same way). */
-  wait_until_catches_sigterm (&child);
-  g_usleep (300 * 1000);
-  g_subprocess_send_signal (child.process, signum);
-  child_wait (&child, 10);
+  /* Waiting as a rule, well within the 2 s lock wait. */
+  signal_while_waiting (&child, signum, 10);
 
-  g_assert_cmpint (child.status, ==, 130);
-  g_assert_nonnull (strstr (child.err, "Canceled"));
+  assert_canceled (&child);
   g_assert_cmpfloat (child.seconds, <, 6);
   g_assert_cmpuint (fixture->requests, ==, 0);
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
 }
 
 /* The lock holder never lets go: the wait ends with a clear message. */
@@ -730,7 +774,6 @@ test_lock_wait_bounded (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
   g_autoptr (RelinkAccountLock) lock = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -744,8 +787,7 @@ test_lock_wait_bounded (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (child.status, ==, 5);
   g_assert_nonnull (strstr (child.err, "Another Relink program is renewing this account"));
   g_assert_cmpuint (fixture->requests, ==, 0);
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
 }
 
 /* SIGTERM while the request is out (the server stalls): the request in
@@ -756,27 +798,8 @@ test_signal_during_request (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "refresh", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
-  int signum = GPOINTER_TO_INT (data);
 
-  fixture->answer = ANSWER_STALL;
-  child_start (fixture, &child, "", args);
-  wait_for_requests (fixture, 1, &child);
-  g_subprocess_send_signal (child.process, signum);
-  child_wait (&child, 20);
-
-  if (signum == SIGKILL)
-    {
-      g_assert_false (child.exited);
-    }
-  else
-    {
-      g_assert_cmpint (child.status, ==, 130);
-      g_assert_nonnull (strstr (child.err, "Canceled"));
-    }
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  signal_during_request (fixture, &child, "", args, GPOINTER_TO_INT (data), 20);
 
   /* And the account is not stuck: the next run refreshes. */
   {
@@ -798,7 +821,6 @@ test_signal_refresh_all (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "refresh", "--all", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
 
   fixture->answer = ANSWER_STALL;
   child_start (fixture, &child, "", args);
@@ -807,11 +829,9 @@ test_signal_refresh_all (Fixture *fixture, gconstpointer data)
   child_wait (&child, 20);
 
   g_assert_true (child.exited);
-  g_assert_cmpint (child.status, ==, 130);
-  g_assert_nonnull (strstr (child.err, "Canceled"));
+  assert_canceled (&child);
   g_assert_cmpfloat (child.seconds, <, 10);
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
 }
 
 /* Import: SIGTERM while it waits for the token on standard input. */
@@ -821,19 +841,13 @@ test_import_signal_stdin (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
 
   child_start (fixture, &child, NULL, args);
-  wait_until_catches_sigterm (&child);
-  g_usleep (300 * 1000);
-  g_subprocess_send_signal (child.process, SIGTERM);
-  child_wait (&child, 10);
+  signal_while_waiting (&child, SIGTERM, 10);
 
-  g_assert_cmpint (child.status, ==, 130);
-  g_assert_nonnull (strstr (child.err, "Canceled"));
+  assert_canceled (&child);
   g_assert_cmpuint (fixture->requests, ==, 0);
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
 }
 
 /* Import: a signal while the imported token is being proven. Nothing was
@@ -844,28 +858,11 @@ test_import_signal_during_request (Fixture *fixture, gconstpointer data)
 {
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
-  g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
   int signum = GPOINTER_TO_INT (data);
 
-  fixture->answer = ANSWER_STALL;
-  child_start (fixture, &child, "Atzr|imported-never-verified\n", args);
-  wait_for_requests (fixture, 1, &child);
-  g_subprocess_send_signal (child.process, signum);
-  child_wait (&child, 10);
-
-  if (signum == SIGKILL)
-    {
-      g_assert_false (child.exited);
-    }
-  else
-    {
-      g_assert_cmpint (child.status, ==, 130);
-      g_assert_nonnull (strstr (child.err, "Canceled"));
-      g_assert_cmpfloat (child.seconds, <, 3);
-    }
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  signal_during_request (fixture, &child, "Atzr|imported-never-verified\n", args, signum, 10);
+  if (signum != SIGKILL)
+    g_assert_cmpfloat (child.seconds, <, 3);
 }
 
 /* Import: every hostile answer leaves the old token set byte-identical. */
@@ -876,7 +873,6 @@ test_import_hostile (Fixture *fixture, gconstpointer data)
   const char *const args[] = { "import", "Shop", NULL };
   g_auto (Child) child = { 0 };
   g_autofree char *before = relink_test_keyring_item (fixture->account_id);
-  g_autofree char *after = NULL;
 
   fixture->answer = hostile->answer;
   child_start (fixture, &child, "Atzr|imported-never-verified\n", args);
@@ -885,8 +881,7 @@ test_import_hostile (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (child.status, !=, 0);
   g_assert_nonnull (strstr (child.err, "not imported"));
   assert_no_secret (child.err);
-  after = relink_test_keyring_item (fixture->account_id);
-  g_assert_cmpstr (after, ==, before);
+  assert_keyring_unchanged (fixture, before);
 }
 
 /* A verified import replaces the set, in one piece. */

@@ -174,6 +174,38 @@ populate (Fixture *fixture, gint64 oauth_expires, gint64 aan_expires)
   populate_for (fixture, "ebay", oauth_expires, aan_expires);
 }
 
+/* Keeps @tokens in the keyring as @account's, labelled @label; cleared
+ * when the test ends. */
+static void
+store_tokens (Fixture *fixture, RelinkAccount *account, const char *label, RelinkTokenSet *tokens)
+{
+  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account), label,
+                                                   tokens, NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (account)));
+}
+
+/* Adds a grant of @keys to @account through the manager and returns it,
+ * not yet signed in. */
+static RelinkAccount *
+add_grant (Fixture *fixture, RelinkAccount *account, RelinkKeyset *keys)
+{
+  g_autoptr (RelinkAccount) grant = relink_grant_new (account, keys);
+  g_autoptr (GError) error = NULL;
+
+  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
+                                            &fixture->result);
+  g_assert_true (relink_account_manager_add_account_finish (
+      fixture->manager, relink_test_wait_result (&fixture->result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->result);
+  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+  return g_steal_pointer (&grant);
+}
+
 /* The manager shows one account holding two grants, linked both ways;
  * ids find grants, names find accounts. */
 static void
@@ -458,10 +490,8 @@ populate_trading (Fixture *fixture)
 {
   gint64 now = relink_now ();
   g_autofree char *providers = g_build_filename (fixture->dir, "providers", NULL);
-  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
   g_autoptr (RelinkTokenSet) aan = relink_token_set_new ();
   g_autofree char *token = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (RelinkKeyset) keyset = NULL;
   RelinkAccount *account;
   RelinkAccount *grant;
@@ -489,10 +519,7 @@ populate_trading (Fixture *fixture)
   relink_token_set_set_issued_at (aan, now - 240 * DAY);
   relink_token_set_set_access_expires_at (aan, now + 300 * DAY);
   relink_token_set_set_token_type (aan, "Auth'n'Auth");
-  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (grant), "Shop A",
-                                                   aan, NULL, &error));
-  g_assert_no_error (error);
-  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+  store_tokens (fixture, grant, "Shop A", aan);
   return grant;
 }
 
@@ -509,13 +536,11 @@ run_test (Fixture *fixture, RelinkAccount *grant, GError **error)
   return text;
 }
 
-/* Signs @grant in at the stub as @user_id, the browser's part played by
- * the stub. */
-static gboolean
-sign_in_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError **error)
+/* A sign-in of @grant, prepared (its consent page known). */
+static RelinkSignIn *
+prepare_sign_in (Fixture *fixture, RelinkAccount *grant, GError **error)
 {
-  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (fixture->manager, grant, error);
-  g_autofree char *page = NULL;
+  RelinkSignIn *sign_in = relink_sign_in_new (fixture->manager, grant, error);
   gboolean ok;
 
   g_assert_nonnull (sign_in);
@@ -523,14 +548,34 @@ sign_in_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError 
   ok = relink_sign_in_prepare_finish (sign_in, relink_test_wait_result (&fixture->result), error);
   g_clear_object (&fixture->result);
   g_assert_true (ok);
+  return sign_in;
+}
 
-  relink_test_trading_consent (fixture->stub, relink_test_trading_get_last_session (fixture->stub),
-                               user_id, TRUE);
-  page = relink_test_trading_default_page (fixture->stub, TRUE);
+/* Completes @sign_in as the login view does when the browser reaches
+ * @page. */
+static gboolean
+complete_sign_in (Fixture *fixture, RelinkSignIn *sign_in, const char *page, GError **error)
+{
+  gboolean ok;
+
   relink_sign_in_complete_async (sign_in, page, NULL, relink_test_result_cb, &fixture->result);
   ok = relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), error);
   g_clear_object (&fixture->result);
   return ok;
+}
+
+/* Signs @grant in at the stub as @user_id, the browser's part played by
+ * the stub. */
+static gboolean
+sign_in_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError **error)
+{
+  g_autoptr (RelinkSignIn) sign_in = prepare_sign_in (fixture, grant, error);
+  g_autofree char *page = NULL;
+
+  relink_test_trading_consent (fixture->stub, relink_test_trading_get_last_session (fixture->stub),
+                               user_id, TRUE);
+  page = relink_test_trading_default_page (fixture->stub, TRUE);
+  return complete_sign_in (fixture, sign_in, page, error);
 }
 
 /* An Auth'n'Auth grant added to an account whose own grant is OAuth is
@@ -541,7 +586,6 @@ static void
 test_trading_tie (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkAccount) aan = populate_trading (fixture);
-  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
   g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
   g_autoptr (RelinkAccount) grant = NULL;
   g_autoptr (RelinkAccount) account = NULL;
@@ -564,23 +608,13 @@ test_trading_tie (Fixture *fixture, gconstpointer data)
   relink_token_set_set_refresh_token (oauth, "v^1.1#oauth-refresh");
   relink_token_set_set_issued_at (oauth, relink_now ());
   relink_token_set_set_access_expires_at (oauth, relink_now () + 7200);
-  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account),
-                                                   "Shop B", oauth, NULL, &error));
-  g_assert_no_error (error);
-  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (account)));
+  store_tokens (fixture, account, "Shop B", oauth);
   before = relink_test_keyring_json (fixture->manager, account);
 
   /* Keys of their own: another account of the same keys already is
    * shop_a (populate_trading), which the sign-in refuses as a twin. */
   own_keys = relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL);
-  grant = relink_grant_new (account, own_keys);
-  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
-                                            &fixture->result);
-  g_assert_true (relink_account_manager_add_account_finish (
-      fixture->manager, relink_test_wait_result (&fixture->result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&fixture->result);
-  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
+  grant = add_grant (fixture, account, own_keys);
 
   /* shop_b signs in for shop_a's account: refused, naming both. */
   g_assert_false (sign_in_as (fixture, grant, SHOP_B, &error));
@@ -614,17 +648,8 @@ static RelinkAccount *
 add_aan_grant (Fixture *fixture, RelinkAccount *account)
 {
   g_autoptr (RelinkKeyset) keys = relink_test_trading_add_keyset (fixture->manager, STUB_ID, NULL);
-  g_autoptr (RelinkAccount) grant = relink_grant_new (account, keys);
-  g_autoptr (GError) error = NULL;
 
-  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
-                                            &fixture->result);
-  g_assert_true (relink_account_manager_add_account_finish (
-      fixture->manager, relink_test_wait_result (&fixture->result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&fixture->result);
-  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
-  return g_steal_pointer (&grant);
+  return add_grant (fixture, account, keys);
 }
 
 /* "Shop B": an eBay OAuth grant of shop_a on the stub's OAuth keys whose
@@ -633,9 +658,7 @@ add_aan_grant (Fixture *fixture, RelinkAccount *account)
 static RelinkAccount *
 add_lapsed_oauth_account (Fixture *fixture, const char *refresh_token)
 {
-  g_autoptr (RelinkSecrets) secrets = relink_secrets_new ();
   g_autoptr (RelinkTokenSet) oauth = relink_token_set_new ();
-  g_autoptr (GError) error = NULL;
   gint64 now = relink_now ();
   g_autoptr (RelinkKeyset) keys = NULL;
   RelinkAccount *account;
@@ -655,10 +678,7 @@ add_lapsed_oauth_account (Fixture *fixture, const char *refresh_token)
   relink_token_set_set_issued_at (oauth, now - 7800);
   relink_token_set_set_access_expires_at (oauth, now - 600);
   relink_token_set_set_refresh_expires_at (oauth, now + 400 * DAY);
-  g_assert_true (relink_secrets_store_tokens_sync (secrets, relink_account_get_id (account),
-                                                   "Shop B", oauth, NULL, &error));
-  g_assert_no_error (error);
-  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (account)));
+  store_tokens (fixture, account, "Shop B", oauth);
   return account;
 }
 
@@ -784,20 +804,13 @@ test_trading_tie_deadline (Fixture *fixture, gconstpointer data)
 static gboolean
 sign_in_oauth_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, GError **error)
 {
-  g_autoptr (RelinkSignIn) sign_in = relink_sign_in_new (fixture->manager, grant, error);
+  g_autoptr (RelinkSignIn) sign_in = prepare_sign_in (fixture, grant, error);
   g_autoptr (GUri) consent = NULL;
   g_autoptr (GHashTable) params = NULL;
   g_autofree char *code = NULL;
   g_autofree char *code_escaped = NULL;
   g_autofree char *state_escaped = NULL;
   g_autofree char *page = NULL;
-  gboolean ok;
-
-  g_assert_nonnull (sign_in);
-  relink_sign_in_prepare_async (sign_in, NULL, relink_test_result_cb, &fixture->result);
-  ok = relink_sign_in_prepare_finish (sign_in, relink_test_wait_result (&fixture->result), error);
-  g_clear_object (&fixture->result);
-  g_assert_true (ok);
 
   consent
       = g_uri_parse (relink_sign_in_get_authorize_url (sign_in), G_URI_FLAGS_ENCODED_QUERY, NULL);
@@ -815,10 +828,7 @@ sign_in_oauth_as (Fixture *fixture, RelinkAccount *grant, const char *user_id, G
                           "?isAuthSuccessful=true&code=%s&expires_in=299&state=%s",
                           code_escaped, state_escaped);
   g_assert_true (relink_sign_in_is_redirect (sign_in, page));
-  relink_sign_in_complete_async (sign_in, page, NULL, relink_test_result_cb, &fixture->result);
-  ok = relink_sign_in_complete_finish (sign_in, relink_test_wait_result (&fixture->result), error);
-  g_clear_object (&fixture->result);
-  return ok;
+  return complete_sign_in (fixture, sign_in, page, error);
 }
 
 /* The opposite order: "Shop A" has Auth'n'Auth and adds eBay OAuth. The
@@ -851,15 +861,8 @@ test_trading_tie_oauth_after (Fixture *fixture, gconstpointer data)
                                  RELINK_TEST_TRADING_OAUTH_CLIENT_ID,
                                  RELINK_TEST_TRADING_OAUTH_SECRET);
   relink_keyset_set_redirect (keys, RELINK_TEST_TRADING_RUNAME);
-  grant = relink_grant_new (account, keys);
+  grant = add_grant (fixture, account, keys);
   g_assert_cmpstr (relink_grant_get_kind (grant), ==, RELINK_GRANT_KIND_OAUTH2);
-  relink_account_manager_add_account_async (fixture->manager, grant, NULL, relink_test_result_cb,
-                                            &fixture->result);
-  g_assert_true (relink_account_manager_add_account_finish (
-      fixture->manager, relink_test_wait_result (&fixture->result), &error));
-  g_assert_no_error (error);
-  g_clear_object (&fixture->result);
-  g_ptr_array_add (fixture->ids, g_strdup (relink_account_get_id (grant)));
 
   /* shop_b consents: Commerce Identity names shop_b, GetUser with the new
    * OAuth token gives shop_b's EIASToken, not the account's. */

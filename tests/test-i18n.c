@@ -26,13 +26,7 @@
 #include "relink-test-util.h"
 #include "relink-window-private.h"
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static const char *language;
 static gboolean real_catalogue;
@@ -91,50 +85,8 @@ bind_catalogue (const char *tmp_dir)
 static void
 fixture_open (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-
-  fixture->dir = relink_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error);
-  g_assert_no_error (error);
-
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-
   /* Tall enough that every fixture row is in view and bound. */
-  g_settings_set_int (settings, "window-width", 720);
-  g_settings_set_int (settings, "window-height", 1100);
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 2);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  g_object_ref (fixture->window);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (fixture->window);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, RELINK_TEST_FIXTURE_CYCLE, 720, 1100, 2);
 }
 
 /* The texts of the mapped labels below @widget (buttons' too). */
@@ -288,7 +240,7 @@ test_window_translated (void)
                  g_dgettext (GETTEXT_PACKAGE, text));
     }
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* A date and a time of day in the language, hours and minutes on either

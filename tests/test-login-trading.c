@@ -90,60 +90,24 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->stub, relink_test_trading_free);
 }
 
-static const char *
-visible_page (GtkWindow *dialog)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack")));
-}
-
-static const char *
-error_title (GtkWindow *dialog)
-{
-  return adw_status_page_get_title (
-      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
-}
-
-static const char *
-error_description (GtkWindow *dialog)
-{
-  return adw_status_page_get_description (
-      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
-}
-
 static gboolean
 page_shown (GtkWindow *dialog, const char *title)
 {
   WebKitWebView *web_view = relink_login_dialog_get_web_view (RELINK_LOGIN_DIALOG (dialog));
 
-  if (g_strcmp0 (visible_page (dialog), "error") == 0)
-    g_error ("The dialog shows an error instead of “%s”: %s", title, error_description (dialog));
+  if (g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0)
+    g_error ("The dialog shows an error instead of “%s”: %s", title,
+             relink_test_login_error_description (dialog));
 
   return web_view != NULL && !webkit_web_view_is_loading (web_view)
          && g_strcmp0 (webkit_web_view_get_title (web_view), title) == 0;
 }
 
-static void
-evaluate_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  char **out = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JSCValue) value = NULL;
-
-  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
-  g_assert_no_error (error);
-  *out = jsc_value_to_string (value);
-}
-
 static char *
 run_js (GtkWindow *dialog, const char *script)
 {
-  char *answer = NULL;
-
-  webkit_web_view_evaluate_javascript (
-      relink_login_dialog_get_web_view (RELINK_LOGIN_DIALOG (dialog)), script, -1, NULL, NULL, NULL,
-      evaluate_cb, &answer);
-  WAIT_FOR (answer != NULL);
-  return answer;
+  return relink_test_run_js (relink_login_dialog_get_web_view (RELINK_LOGIN_DIALOG (dialog)),
+                             script);
 }
 
 /* eBay's sign-in page: the form is empty (nothing remembered), then
@@ -288,9 +252,7 @@ test_wrong_user (Fixture *fixture, gconstpointer data)
   dialog = open_dialog (fixture, &signed_in);
   g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Renew eBay · Shop A");
   sign_in_as (dialog, SHOP_B, TRUE);
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Wrong Account");
-  g_assert_cmpstr (error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Wrong Account"), ==,
                    "You signed in as shop_b, but this account is shop_a. Sign in as shop_a.");
   after = stored_json (fixture);
   g_assert_cmpstr (after, ==, before);
@@ -300,7 +262,7 @@ test_wrong_user (Fixture *fixture, gconstpointer data)
 
   /* Try Again: a new session, a new empty form. */
   gtk_widget_activate (relink_test_get_widget (dialog, "try_again_button"));
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") != 0);
+  WAIT_FOR (g_strcmp0 (relink_test_login_visible_page (dialog), "error") != 0);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   sign_in_as (dialog, SHOP_A, TRUE);
   WAIT_FOR (dialog == NULL);
@@ -316,8 +278,7 @@ test_declined (Fixture *fixture, gconstpointer data)
   GtkWindow *dialog = open_dialog (fixture, &signed_in);
 
   sign_in_as (dialog, SHOP_A, FALSE);
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Access Declined");
+  relink_test_login_wait_for_error (dialog, "Access Declined");
   g_assert_null (relink_test_keyring_tokens (fixture->manager, fixture->account));
   g_assert_cmpuint (relink_test_trading_hits (fixture->stub, "FetchToken"), ==, 0);
   close_dialog (&dialog);
@@ -335,9 +296,8 @@ test_expired_session (Fixture *fixture, gconstpointer data)
   relink_test_trading_expire_session (fixture->stub,
                                       relink_test_trading_get_last_session (fixture->stub));
   sign_in_as (dialog, SHOP_A, TRUE);
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Sign-In Failed");
-  g_assert_nonnull (strstr (error_description (dialog), "expired"));
+  relink_test_login_wait_for_error (dialog, "Sign-In Failed");
+  g_assert_nonnull (strstr (relink_test_login_error_description (dialog), "expired"));
   g_assert_null (relink_test_keyring_tokens (fixture->manager, fixture->account));
   g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "try_again_button")));
   close_dialog (&dialog);
@@ -353,8 +313,7 @@ test_wrong_keys (Fixture *fixture, gconstpointer data)
 
   relink_keyset_set_extra (fixture->keyset, "dev_id", "not-the-dev-id");
   dialog = open_dialog (fixture, &signed_in);
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Developer Keys Refused");
+  relink_test_login_wait_for_error (dialog, "Developer Keys Refused");
   g_assert_null (relink_login_dialog_get_web_view (RELINK_LOGIN_DIALOG (dialog)));
   close_dialog (&dialog);
 }

@@ -233,26 +233,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->dir);
 }
 
-static const char *
-visible_page (GtkWindow *dialog)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (relink_test_get_widget (dialog, "stack")));
-}
-
-static const char *
-error_description (GtkWindow *dialog)
-{
-  return adw_status_page_get_description (
-      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
-}
-
-static const char *
-error_title (GtkWindow *dialog)
-{
-  return adw_status_page_get_title (
-      ADW_STATUS_PAGE (relink_test_get_widget (dialog, "error_page")));
-}
-
 static WebKitWebView *
 web_view_of (GtkWindow *dialog)
 {
@@ -275,8 +255,10 @@ page_shown (GtkWindow *dialog, const char *title)
 {
   WebKitWebView *web_view = current_view (dialog);
 
-  if (RELINK_IS_LOGIN_DIALOG (dialog) && g_strcmp0 (visible_page (dialog), "error") == 0)
-    g_error ("The dialog shows an error instead of “%s”: %s", title, error_description (dialog));
+  if (RELINK_IS_LOGIN_DIALOG (dialog)
+      && g_strcmp0 (relink_test_login_visible_page (dialog), "error") == 0)
+    g_error ("The dialog shows an error instead of “%s”: %s", title,
+             relink_test_login_error_description (dialog));
 
   return web_view != NULL && !webkit_web_view_is_loading (web_view)
          && g_strcmp0 (webkit_web_view_get_title (web_view), title) == 0;
@@ -289,28 +271,11 @@ wait_for_page (GtkWindow *dialog, const char *title)
   WAIT_FOR (page_shown (dialog, title));
 }
 
-static void
-evaluate_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  char **out = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JSCValue) value = NULL;
-
-  value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
-  g_assert_no_error (error);
-  *out = jsc_value_to_string (value);
-}
-
 /* Runs @script in the page, as the test's stand-in for the user's hands. */
 static char *
 run_js (GtkWindow *dialog, const char *script)
 {
-  char *answer = NULL;
-
-  webkit_web_view_evaluate_javascript (current_view (dialog), script, -1, NULL, NULL, NULL,
-                                       evaluate_cb, &answer);
-  WAIT_FOR (answer != NULL);
-  return answer;
+  return relink_test_run_js (current_view (dialog), script);
 }
 
 /* Types @username and the password into the provider's sign-in form and
@@ -598,9 +563,7 @@ test_wrong_account (Fixture *fixture, gconstpointer data)
   sign_in_as (dialog, "bob");
   consent (dialog, "bob", "allow");
 
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Wrong Account");
-  g_assert_cmpstr (error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Wrong Account"), ==,
                    "You signed in as bob, but this account is alice. Sign in as alice.");
   g_assert_true (gtk_widget_get_visible (relink_test_get_widget (dialog, "try_again_button")));
   maybe_screenshot (dialog, "wrong-account");
@@ -643,9 +606,7 @@ test_declined (Fixture *fixture, gconstpointer data)
   sign_in_as (dialog, "alice");
   consent (dialog, "alice", "deny");
 
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Access Declined");
-  g_assert_cmpstr (error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Access Declined"), ==,
                    "You declined access on " PROVIDER_NAME ". Nothing was changed.");
   after = dup_stored_tokens (fixture);
   g_assert_cmpstr (before, ==, after);
@@ -672,10 +633,9 @@ test_tampered_state (Fixture *fixture, gconstpointer data)
   answer = run_js (dialog,
                    "location = '" RELINK_TEST_OIDC_REDIRECT_URI "?code=x&state=tampered'; 'ok'");
 
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Sign-In Not Accepted");
-  g_assert_true (
-      g_str_has_prefix (error_description (dialog), "The sign-in answer did not belong to this "));
+  relink_test_login_wait_for_error (dialog, "Sign-In Not Accepted");
+  g_assert_true (g_str_has_prefix (relink_test_login_error_description (dialog),
+                                   "The sign-in answer did not belong to this "));
   after = dup_stored_tokens (fixture);
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpuint (signed_in.count, ==, 0);
@@ -729,9 +689,7 @@ test_insecure (Fixture *fixture, gconstpointer data)
 
   /* Refused before any request: a request would have failed to resolve
    * the host and shown "Page Not Available" instead. */
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Connection Not Secure");
-  g_assert_cmpstr (error_description (dialog), ==,
+  g_assert_cmpstr (relink_test_login_wait_for_error (dialog, "Connection Not Secure"), ==,
                    "The connection to example.invalid is not secure. Relink stopped loading it.");
   g_assert_null (web_view_of (dialog));
 
@@ -763,8 +721,7 @@ test_server_redirect (Fixture *fixture, gconstpointer data)
       relink_test_oidc_get_issuer (server));
   answer = run_js (dialog, script);
 
-  WAIT_FOR (g_strcmp0 (visible_page (dialog), "error") == 0);
-  g_assert_cmpstr (error_title (dialog), ==, "Sign-In Not Accepted");
+  relink_test_login_wait_for_error (dialog, "Sign-In Not Accepted");
   g_assert_cmpuint (signed_in.count, ==, 0);
 
   close_dialog (&dialog);
@@ -883,7 +840,7 @@ test_browser (Fixture *fixture, gconstpointer data)
   /* The web view goes; the consent page is handed to the default browser
    * (the stand-in only notes the address). The seller can also copy it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.browser", NULL));
-  g_assert_cmpstr (visible_page (dialog), ==, "browser");
+  g_assert_cmpstr (relink_test_login_visible_page (dialog), ==, "browser");
   g_assert_null (web_view_of (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.copy-address", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL, read_text_cb,
@@ -912,7 +869,7 @@ test_browser (Fixture *fixture, gconstpointer data)
                          "https://example.com/");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "login.continue", NULL));
   g_assert_true (gtk_widget_get_visible (paste_error));
-  g_assert_cmpstr (visible_page (dialog), ==, "browser");
+  g_assert_cmpstr (relink_test_login_visible_page (dialog), ==, "browser");
 
   pasted = g_strdup_printf ("  %s\n", final_uri);
   gtk_editable_set_text (GTK_EDITABLE (relink_test_get_widget (dialog, "paste_entry")), pasted);

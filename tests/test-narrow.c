@@ -23,67 +23,12 @@
 
 #define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static void
 fixture_open (Fixture *fixture, int width, int height)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
-  fixture->dir = relink_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, RELINK_TEST_FIXTURE_CYCLE, relink_now (), &error);
-  g_assert_no_error (error);
-
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", height);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 3);
-}
-
-static void
-destroy_window (GtkWidget *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (window);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  destroy_window (fixture->window);
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, RELINK_TEST_FIXTURE_CYCLE, width, height, 3);
 }
 
 /* How wide @window is on screen: its surface, decorations included. */
@@ -176,18 +121,6 @@ assert_nothing_clipped (GtkWidget *root, GtkWidget *widget)
     assert_nothing_clipped (root, child);
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *found)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, found);
-}
-
 /* The label below @row showing @text. */
 static GtkWidget *
 find_label (GtkWidget *widget, const char *text)
@@ -226,7 +159,7 @@ assert_rows (GtkWidget *window, gboolean narrow)
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   int width = gtk_widget_get_width (window);
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   g_assert_cmpuint (rows->len, >, 0);
 
   for (guint i = 0; i < rows->len; i++)
@@ -279,7 +212,7 @@ assert_retry_row_narrow (GtkWidget *window)
   float renew_only_title = -1;
   gboolean checked = FALSE;
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       RelinkAccountRow *row = rows->pdata[i];
@@ -333,7 +266,7 @@ assert_retry_row_wide (GtkWidget *window)
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
   gboolean checked = FALSE;
 
-  collect_rows (window, rows);
+  relink_test_collect_account_rows (window, rows);
   for (guint i = 0; i < rows->len; i++)
     {
       GtkWidget *retry = relink_test_find_widget (rows->pdata[i], "retry-button");
@@ -444,9 +377,9 @@ test_narrow (void)
   add_dialog
       = GTK_WIDGET (relink_add_account_dialog_new (GTK_WINDOW (fixture.window), fixture.manager));
   assert_dialog_fits (add_dialog, dir, "add-account-360x640");
-  destroy_window (add_dialog);
+  relink_test_destroy_window (add_dialog);
 
-  collect_rows (fixture.window, rows);
+  relink_test_collect_account_rows (fixture.window, rows);
   details = GTK_WIDGET (
       relink_account_details_dialog_new (GTK_WINDOW (fixture.window), fixture.context,
                                          relink_account_row_get_account (rows->pdata[0])));
@@ -454,7 +387,7 @@ test_narrow (void)
   /* Not finalized here: its history may still be loading. */
   gtk_window_destroy (GTK_WINDOW (details));
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 static void
@@ -486,7 +419,7 @@ test_wide (void)
   relink_test_wait_for_frames (fixture.window, 2);
   assert_rows (fixture.window, FALSE);
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 int

@@ -25,65 +25,12 @@
 
 #define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 30)
 
-typedef struct
-{
-  char *dir;
-  RelinkAccountManager *manager;
-  RelinkContext *context;
-  GtkWidget *window;
-} Fixture;
+typedef RelinkTestWindow Fixture;
 
 static void
 fixture_open (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
-  fixture->dir = relink_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, N_ACCOUNTS, relink_now (), &error);
-  g_assert_no_error (error);
-
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
-  fixture->context = relink_context_new_for_manager (fixture->manager);
-
-  g_settings_set_int (settings, "window-width", 640);
-  g_settings_set_int (settings, "window-height", 720);
-  g_settings_set_boolean (settings, "window-maximized", FALSE);
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 2);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  if (fixture->window != NULL)
-    {
-      g_object_ref (fixture->window);
-      gtk_window_destroy (GTK_WINDOW (fixture->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_assert_finalize_object (fixture->window);
-    }
-
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
-  relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  relink_test_window_open (fixture, N_ACCOUNTS, 640, 720, 2);
 }
 
 /* Real key presses: xdotool gives @window the X input focus and sends
@@ -168,24 +115,12 @@ page (Fixture *fixture)
   return relink_window_get_page (RELINK_WINDOW (fixture->window));
 }
 
-static void
-collect_rows (GtkWidget *widget, GPtrArray *found)
-{
-  if (RELINK_IS_ACCOUNT_ROW (widget) && gtk_widget_get_mapped (widget)
-      && relink_account_row_get_account (RELINK_ACCOUNT_ROW (widget)) != NULL)
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, found);
-}
-
 static guint
 n_rows_shown (Fixture *fixture)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect_rows (fixture->window, rows);
+  relink_test_collect_account_rows (fixture->window, rows);
   return rows->len;
 }
 
@@ -212,7 +147,7 @@ assert_listed (Fixture *fixture,
   /* The list view makes and maps its rows at the next layout after the
    * filter changed; under load that is frames later. */
   WAIT_FOR (n_rows_shown (fixture) == expected);
-  collect_rows (fixture->window, rows);
+  relink_test_collect_account_rows (fixture->window, rows);
   g_assert_cmpuint (rows->len, ==, expected);
   for (guint i = 0; i < rows->len; i++)
     g_assert_true (check (relink_account_row_get_account (rows->pdata[i]), data));
@@ -294,7 +229,7 @@ test_search_keys (void)
   g_assert_cmpstr (search_text (&fixture), ==, "");
   g_assert_cmpstr (page (&fixture), ==, "accounts");
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 /* Typing with the focus in the list starts a search; Escape closes it
@@ -322,7 +257,7 @@ test_search_type_ahead (void)
   WAIT_FOR (!search_open (&fixture));
   WAIT_FOR (n_listed (&fixture) == N_ACCOUNTS);
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 static guint
@@ -366,7 +301,7 @@ test_search_filter (void)
   g_assert_false (relink_account_filter_is_active (filter));
   g_assert_cmpint (gtk_filter_get_strictness (GTK_FILTER (filter)), ==, GTK_FILTER_MATCH_ALL);
 
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 static void
@@ -403,7 +338,7 @@ test_close_key (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (window);
-  fixture_close (&fixture);
+  relink_test_window_close (&fixture);
 }
 
 int

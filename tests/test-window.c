@@ -47,32 +47,18 @@ typedef struct
 static void
 fixture_open (Fixture *fixture, guint n_accounts)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *providers_dir = NULL;
-  g_autoptr (RelinkStore) store = NULL;
-  g_autoptr (RelinkSecrets) secrets = NULL;
-  g_autoptr (RelinkProviderRegistry) providers = NULL;
-
   fixture->dir = relink_test_make_tmp_dir ();
   fixture->now = relink_now ();
-  path = g_build_filename (fixture->dir, "relink.db", NULL);
-  providers_dir = g_build_filename (fixture->dir, "providers", NULL);
-
-  store = relink_store_open (path, &error);
-  g_assert_no_error (error);
-  relink_test_populate_fixture (store, n_accounts, fixture->now, &error);
-  g_assert_no_error (error);
 
   if (fixture->stub_base != NULL)
-    relink_test_write_stub_profile (providers_dir, STUB_ID, "Stub Market", fixture->stub_base, TRUE,
-                                    FALSE);
+    {
+      g_autofree char *providers_dir = g_build_filename (fixture->dir, "providers", NULL);
 
-  secrets = relink_secrets_new ();
-  providers = relink_provider_registry_new (providers_dir);
-  fixture->manager = relink_account_manager_new (store, secrets, providers);
-  relink_account_manager_load_sync (fixture->manager, NULL, &error);
-  g_assert_no_error (error);
+      relink_test_write_stub_profile (providers_dir, STUB_ID, "Stub Market", fixture->stub_base,
+                                      TRUE, FALSE);
+    }
+
+  fixture->manager = relink_test_open_fixture_manager (fixture->dir, n_accounts, fixture->now);
   fixture->context = relink_context_new_for_manager (fixture->manager);
   g_assert_cmpuint (
       g_list_model_get_n_items (relink_account_manager_get_accounts (fixture->manager)), ==,
@@ -82,28 +68,15 @@ fixture_open (Fixture *fixture, guint n_accounts)
 static void
 fixture_show_window (Fixture *fixture)
 {
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-
   /* Tall enough that every fixture row is in view and bound. */
-  g_settings_set_int (settings, "window-width", 720);
-  g_settings_set_int (settings, "window-height", 1100);
-
-  fixture->window = relink_window_new (NULL, fixture->context);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  relink_test_wait_for_frames (fixture->window, 1);
+  fixture->window = relink_test_present_window (fixture->context, 720, 1100, 1);
 }
 
 static void
 fixture_close (Fixture *fixture)
 {
   if (fixture->window != NULL)
-    {
-      g_object_ref (fixture->window);
-      gtk_window_destroy (GTK_WINDOW (fixture->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_assert_finalize_object (fixture->window);
-    }
+    relink_test_destroy_window (fixture->window);
 
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->context));
   relink_test_assert_finalize_eventually (g_steal_pointer (&fixture->manager));
@@ -791,19 +764,13 @@ add_stub_accounts (Fixture *fixture)
 {
   RelinkStore *store = relink_account_manager_get_store (fixture->manager);
   RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) shop_a = relink_account_new ("account-a");
   g_autoptr (RelinkAccount) shop_b = relink_account_new ("account-b");
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autoptr (GError) error = NULL;
   gint64 now = relink_now ();
 
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (store, keyset, &error));
-  g_assert_no_error (error);
+  relink_test_save_stub_keyset (store, NULL, STUB_ID, NULL);
 
   /* Shop A: signed in before, refused since. */
   relink_account_set_keyset_id (shop_a, "keyset-stub");
@@ -1024,21 +991,12 @@ add_expired_account (Fixture *fixture)
 {
   RelinkStore *store = relink_account_manager_get_store (fixture->manager);
   RelinkSecrets *secrets = relink_account_manager_get_secrets (fixture->manager);
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-stub");
   g_autoptr (RelinkAccount) shop_c = relink_account_new ("account-c");
   g_autoptr (RelinkTokenSet) tokens = relink_token_set_new ();
   g_autoptr (GError) error = NULL;
   gint64 now = relink_now ();
 
-  relink_keyset_set_provider_id (keyset, STUB_ID);
-  relink_keyset_set_environment (keyset, "test");
-  relink_keyset_set_client_id (keyset, "stub-app");
-  relink_keyset_set_redirect (keyset, "https://relink.invalid/stub");
-  g_assert_true (relink_store_save_keyset (store, keyset, &error));
-  g_assert_no_error (error);
-  g_assert_true (relink_secrets_store_keyset_secret_sync (
-      secrets, "keyset-stub", "client_secret", "Relink test keys", "stub-secret", NULL, &error));
-  g_assert_no_error (error);
+  relink_test_save_stub_keyset (store, secrets, STUB_ID, "stub-secret");
 
   relink_account_set_keyset_id (shop_c, "keyset-stub");
   relink_account_set_nickname (shop_c, "Shop C");

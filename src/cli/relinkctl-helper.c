@@ -265,6 +265,32 @@ load (FullCtl *ctl)
   return status;
 }
 
+/* The one account @args names, the store loaded first; NULL, with the
+ * exit status in *@status, when there is none. */
+static RelinkAccount *
+load_single_account (FullCtl *ctl, char **args, const char **out_name, int *status)
+{
+  const char *name = ctl_single_account_argument (&ctl->base, args);
+  RelinkAccount *account;
+
+  *status = CTL_EXIT_USAGE;
+  if (name == NULL)
+    return NULL;
+
+  if ((*status = load (ctl)) != CTL_EXIT_OK)
+    return NULL;
+
+  if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
+    {
+      *status = CTL_EXIT_NO_ACCOUNT;
+      return NULL;
+    }
+
+  if (out_name != NULL)
+    *out_name = name;
+  return account;
+}
+
 /* token */
 
 static void
@@ -501,17 +527,10 @@ cmd_refresh (Ctl *base, char **args)
     }
   else
     {
-      const char *name = ctl_single_account_argument (&ctl->base, args);
-      RelinkAccount *account;
+      RelinkAccount *account = load_single_account (ctl, args, NULL, &status);
 
-      if (name == NULL)
-        return CTL_EXIT_USAGE;
-
-      if ((status = load (ctl)) != CTL_EXIT_OK)
+      if (account == NULL)
         return status;
-
-      if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
-        return CTL_EXIT_NO_ACCOUNT;
 
       g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
       relink_token_service_refresh_async (ctl->service, account, ctl->base.cancellable,
@@ -544,18 +563,11 @@ static int
 cmd_test (Ctl *base, char **args)
 {
   FullCtl *ctl = (FullCtl *) base;
-  const char *name = ctl_single_account_argument (&ctl->base, args);
-  RelinkAccount *account;
   int status;
+  RelinkAccount *account = load_single_account (ctl, args, NULL, &status);
 
-  if (name == NULL)
-    return CTL_EXIT_USAGE;
-
-  if ((status = load (ctl)) != CTL_EXIT_OK)
+  if (account == NULL)
     return status;
-
-  if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
-    return CTL_EXIT_NO_ACCOUNT;
 
   relink_token_service_test_async (ctl->service, account, ctl->base.cancellable, test_cb, ctl);
   return run_loop (ctl);
@@ -676,18 +688,12 @@ static int
 cmd_revoke (Ctl *base, char **args)
 {
   FullCtl *ctl = (FullCtl *) base;
-  const char *name = ctl_single_account_argument (&ctl->base, args);
-  RelinkAccount *account;
+  const char *name = NULL;
   int status;
+  RelinkAccount *account = load_single_account (ctl, args, &name, &status);
 
-  if (name == NULL)
-    return CTL_EXIT_USAGE;
-
-  if ((status = load (ctl)) != CTL_EXIT_OK)
+  if (account == NULL)
     return status;
-
-  if ((account = ctl_lookup_account (&ctl->base, name)) == NULL)
-    return CTL_EXIT_NO_ACCOUNT;
 
   g_object_set_data (G_OBJECT (account), "relinkctl", ctl);
   ctl->revoke_name = name;

@@ -239,12 +239,14 @@ quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_application_quit (G_APPLICATION (self));
 }
 
-/* For notifications and the tray, which can only name "app." actions:
- * opens the window (made anew when closed) and renews there. */
+/* Opens the window (made anew when closed) and activates its action
+ * @name with @parameter there. */
 static void
-renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+activate_in_window (RelinkApplication *self,
+                    GSimpleAction *action,
+                    GVariant *parameter,
+                    const char *name)
 {
-  RelinkApplication *self = user_data;
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
@@ -252,22 +254,22 @@ renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_
     return;
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (RELINK_IS_WINDOW (window))
-    g_action_group_activate_action (G_ACTION_GROUP (window), "renew-account", parameter);
+    g_action_group_activate_action (G_ACTION_GROUP (window), name, parameter);
+}
+
+/* For notifications and the tray, which can only name "app." actions:
+ * opens the window and renews there. */
+static void
+renew_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  activate_in_window (user_data, action, parameter, "renew-account");
 }
 
 /* A reminder clicked: the window, with the account's details. */
 static void
 show_account_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  RelinkApplication *self = user_data;
-  GtkWindow *window;
-
-  g_application_activate (G_APPLICATION (self));
-  if (queue_action (self, action, parameter))
-    return;
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (RELINK_IS_WINDOW (window))
-    g_action_group_activate_action (G_ACTION_GROUP (window), "show-account", parameter);
+  activate_in_window (user_data, action, parameter, "show-account");
 }
 
 /* The tray's "Open Relink" and left click. */

@@ -35,7 +35,7 @@ relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
   const RelinkProviderEnvironment *env;
   const char *code;
   const char *verifier;
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   Call *call;
   GError *error = NULL;
 
@@ -60,7 +60,7 @@ relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
 
   if (!relink_oauth_check_client_secret (provider, client_secret, &error))
     {
-      relink_oauth_call_fail_start (task, error);
+      relink_oauth_call_fail_start (g_steal_pointer (&task), error);
       return;
     }
 
@@ -87,7 +87,7 @@ relink_oauth_client_exchange_code_async (RelinkOAuthClient *self,
         client_secret);
   }
 
-  relink_oauth_client_send_call (task, env->token_url);
+  relink_oauth_client_send_call (g_steal_pointer (&task), env->token_url);
 }
 
 RelinkTokenSet *
@@ -133,7 +133,7 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
   const char *url;
   g_autofree char *scope = NULL;
   GError *error = NULL;
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   Call *call;
 
   g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
@@ -154,17 +154,18 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
   env = relink_oauth_keyset_environment (provider, keyset, &error);
   if (env == NULL || !relink_oauth_check_client_secret (provider, client_secret, &error))
     {
-      relink_oauth_call_fail_start (task, error);
+      relink_oauth_call_fail_start (g_steal_pointer (&task), error);
       return;
     }
 
   if (relink_oauth_is_blank (refresh_token))
     {
       relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
-                             _ ("There is no refresh token for this %s account. Renew "
-                                "the connection to sign in again."),
-                             relink_provider_get_name (provider)));
+          g_steal_pointer (&task),
+          g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_INVALID_GRANT,
+                       _ ("There is no refresh token for this %s account. Renew "
+                          "the connection to sign in again."),
+                       relink_provider_get_name (provider)));
       return;
     }
 
@@ -201,7 +202,7 @@ relink_oauth_client_refresh_async (RelinkOAuthClient *self,
   if (call->message != NULL && !relink_provider_get_rotating_refresh (provider))
     soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
 
-  relink_oauth_client_send_call (task, url);
+  relink_oauth_client_send_call (g_steal_pointer (&task), url);
 }
 
 RelinkTokenSet *
@@ -239,7 +240,7 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
   RelinkIdentitySource source;
   SoupMessageHeaders *headers;
   GError *error = NULL;
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   Call *call;
 
   g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
@@ -257,7 +258,7 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
   env = relink_oauth_keyset_environment (provider, keyset, &error);
   if (env == NULL)
     {
-      relink_oauth_call_fail_start (task, error);
+      relink_oauth_call_fail_start (g_steal_pointer (&task), error);
       return;
     }
 
@@ -267,9 +268,10 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
   if (call->message == NULL)
     {
       relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                             _ ("The %s profile names no address to ask who signed in."),
-                             relink_provider_get_name (provider)));
+          g_steal_pointer (&task),
+          g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                       _ ("The %s profile names no address to ask who signed in."),
+                       relink_provider_get_name (provider)));
       return;
     }
 
@@ -285,7 +287,7 @@ relink_oauth_client_fetch_identity_async (RelinkOAuthClient *self,
       soup_message_headers_replace (headers, "x-api-key", api_key);
     }
 
-  relink_oauth_client_send_call (task, env->identity_url);
+  relink_oauth_client_send_call (g_steal_pointer (&task), env->identity_url);
 }
 
 RelinkIdentity *
@@ -388,7 +390,7 @@ relink_oauth_client_sign_in_async (RelinkOAuthClient *self,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   SignIn *sign_in;
 
   g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
@@ -405,7 +407,7 @@ relink_oauth_client_sign_in_async (RelinkOAuthClient *self,
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
 
   relink_oauth_client_exchange_code_async (self, request, response, client_secret, cancellable,
-                                           sign_in_exchange_cb, task);
+                                           sign_in_exchange_cb, g_steal_pointer (&task));
 }
 
 RelinkTokenSet *
@@ -418,6 +420,16 @@ relink_oauth_client_sign_in_finish (RelinkOAuthClient *self,
 }
 
 /* Revocation */
+
+/* Where @provider names no address to withdraw access at. */
+static GError *
+no_revoke_error (RelinkProvider *provider)
+{
+  return g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
+                      _ ("%s offers no way to withdraw access from here. Remove "
+                         "Relink on the marketplace’s connected apps page."),
+                      relink_provider_get_name (provider));
+}
 
 void
 relink_oauth_client_revoke_async (RelinkOAuthClient *self,
@@ -432,7 +444,7 @@ relink_oauth_client_revoke_async (RelinkOAuthClient *self,
 {
   const RelinkProviderEnvironment *env;
   GError *error = NULL;
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   Call *call;
 
   g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
@@ -449,17 +461,13 @@ relink_oauth_client_revoke_async (RelinkOAuthClient *self,
   env = relink_oauth_keyset_environment (provider, keyset, &error);
   if (env == NULL || !relink_oauth_check_client_secret (provider, client_secret, &error))
     {
-      relink_oauth_call_fail_start (task, error);
+      relink_oauth_call_fail_start (g_steal_pointer (&task), error);
       return;
     }
 
   if (env->revoke_url == NULL)
     {
-      relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                             _ ("%s offers no way to withdraw access from here. Remove "
-                                "Relink on the marketplace’s connected apps page."),
-                             relink_provider_get_name (provider)));
+      relink_oauth_call_fail_start (g_steal_pointer (&task), no_revoke_error (provider));
       return;
     }
 
@@ -474,7 +482,7 @@ relink_oauth_client_revoke_async (RelinkOAuthClient *self,
         self, provider, keyset, env->revoke_url, params, client_secret);
   }
 
-  relink_oauth_client_send_call (task, env->revoke_url);
+  relink_oauth_client_send_call (g_steal_pointer (&task), env->revoke_url);
 }
 
 /* The template with {user_id} and {client_id} filled in, each escaped as
@@ -504,7 +512,7 @@ relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
   const RelinkProviderEnvironment *env;
   g_autofree char *url = NULL;
   GError *error = NULL;
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
   Call *call;
 
   g_return_if_fail (RELINK_IS_OAUTH_CLIENT (self));
@@ -520,27 +528,24 @@ relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
   env = relink_oauth_keyset_environment (provider, keyset, &error);
   if (env == NULL)
     {
-      relink_oauth_call_fail_start (task, error);
+      relink_oauth_call_fail_start (g_steal_pointer (&task), error);
       return;
     }
 
   if (env->revoke_application_url == NULL)
     {
-      relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_NOT_SUPPORTED,
-                             _ ("%s offers no way to withdraw access from here. Remove "
-                                "Relink on the marketplace’s connected apps page."),
-                             relink_provider_get_name (provider)));
+      relink_oauth_call_fail_start (g_steal_pointer (&task), no_revoke_error (provider));
       return;
     }
 
   if (relink_oauth_is_blank (user_id))
     {
       relink_oauth_call_fail_start (
-          task, g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
-                             _ ("Relink does not know which %s account this is, so it "
-                                "cannot withdraw its access. Renew the connection first."),
-                             relink_provider_get_name (provider)));
+          g_steal_pointer (&task),
+          g_error_new (RELINK_OAUTH_ERROR, RELINK_OAUTH_ERROR_CONFIGURATION,
+                       _ ("Relink does not know which %s account this is, so it "
+                          "cannot withdraw its access. Renew the connection first."),
+                       relink_provider_get_name (provider)));
       return;
     }
 
@@ -550,7 +555,7 @@ relink_oauth_client_revoke_application_async (RelinkOAuthClient *self,
   if (call->message != NULL)
     set_bearer (call->message, access_token);
 
-  relink_oauth_client_send_call (task, url);
+  relink_oauth_client_send_call (g_steal_pointer (&task), url);
 }
 
 gboolean

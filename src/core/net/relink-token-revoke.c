@@ -360,6 +360,40 @@ revoke_access_token_cb (GObject *object, GAsyncResult *result, gpointer user_dat
   revoke_prepare (g_steal_pointer (&task));
 }
 
+/* A revocation task of @account (both calls share the tag and the finish
+ * of relink_token_service_revoke_async()) with its data, and the
+ * environment of its keys in *@out_env (may be NULL); NULL, the error
+ * returned, when @account cannot be resolved. */
+static GTask *
+revoke_task_new (RelinkTokenService *self,
+                 RelinkAccount *account,
+                 GCancellable *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer user_data,
+                 const RelinkProviderEnvironment **out_env)
+{
+  const RelinkProviderEnvironment *env;
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  RevokeData *data = g_new0 (RevokeData, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, relink_token_service_revoke_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
+  if (!relink_token_target_init (&data->target, self, account, &error))
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+
+  env = relink_provider_get_environment (data->target.provider,
+                                         relink_keyset_get_environment (data->target.keyset));
+  data->last_refresh_at = relink_account_get_last_refresh_at (account);
+  data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
+  if (out_env != NULL)
+    *out_env = env;
+  return g_steal_pointer (&task);
+}
+
 void
 relink_token_service_revoke_async (RelinkTokenService *self,
                                    RelinkAccount *account,
@@ -368,35 +402,24 @@ relink_token_service_revoke_async (RelinkTokenService *self,
                                    gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  const RelinkProviderEnvironment *env;
+  const RelinkProviderEnvironment *env = NULL;
   RevokeData *data;
-  GError *error = NULL;
   gboolean is_oauth2;
 
   g_return_if_fail (RELINK_IS_TOKEN_SERVICE (self));
   g_return_if_fail (RELINK_IS_ACCOUNT (account));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, relink_token_service_revoke_async);
+  task = revoke_task_new (self, account, cancellable, callback, user_data, &env);
+  if (task == NULL)
+    return;
 
-  data = g_new0 (RevokeData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
-  if (!relink_token_target_init (&data->target, self, account, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  env = relink_provider_get_environment (data->target.provider,
-                                         relink_keyset_get_environment (data->target.keyset));
-  data->last_refresh_at = relink_account_get_last_refresh_at (account);
+  data = g_task_get_task_data (task);
   /* The profile's revocation endpoints are about OAuth 2.0 grants; other
    * kinds revoke their own way (relink-token-kinds.c), or not at all. */
   is_oauth2 = g_strcmp0 (data->target.kind->kind, RELINK_GRANT_KIND_OAUTH2) == 0;
   data->has_revoke_url = is_oauth2 && env != NULL && env->revoke_url != NULL;
   data->revokes_application = is_oauth2 && env != NULL && env->revoke_application_url != NULL;
   data->user_id = g_strdup (relink_account_get_identity_id (account));
-  data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
 
   if (data->revokes_application)
     relink_token_service_get_access_token_async (self, account, cancellable, revoke_access_token_cb,
@@ -413,30 +436,18 @@ relink_token_service_forget_tokens_async (RelinkTokenService *self,
                                           gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  const RelinkProviderEnvironment *env;
   RevokeData *data;
-  GError *error = NULL;
 
   g_return_if_fail (RELINK_IS_TOKEN_SERVICE (self));
   g_return_if_fail (RELINK_IS_ACCOUNT (account));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, relink_token_service_revoke_async);
-
-  data = g_new0 (RevokeData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) revoke_data_free);
-  if (!relink_token_target_init (&data->target, self, account, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = revoke_task_new (self, account, cancellable, callback, user_data, NULL);
+  if (task == NULL)
+    return;
 
   /* Neither revoke_url nor the application call: the lock, the tokens
    * read, then cleared; the seller still has the page to finish on. */
-  env = relink_provider_get_environment (data->target.provider,
-                                         relink_keyset_get_environment (data->target.keyset));
-  data->connected_apps_url = env != NULL ? g_strdup (env->connected_apps_url) : NULL;
-  data->last_refresh_at = relink_account_get_last_refresh_at (account);
+  data = g_task_get_task_data (task);
   data->forget_only = TRUE;
   data->refusal = g_strdup_printf (_ ("%s did not confirm that it canceled the authorization."),
                                    relink_provider_get_name (data->target.provider));

@@ -275,6 +275,31 @@ test_data_free (TestData *data)
   g_free (data);
 }
 
+/* A task of @source_tag whose data hold the call's provider, keyset,
+ * certificate id and @token (may be NULL). */
+static GTask *
+test_task_new (RelinkTradingClient *self,
+               RelinkProvider *provider,
+               RelinkKeyset *keyset,
+               const char *cert_id,
+               const char *token,
+               GCancellable *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer user_data,
+               gpointer source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TestData *data = g_new0 (TestData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  data->provider = g_object_ref (provider);
+  data->keyset = g_object_ref (keyset);
+  data->cert_id = g_strdup (cert_id);
+  data->token = g_strdup (token);
+  g_task_set_task_data (task, data, (GDestroyNotify) test_data_free);
+  return task;
+}
+
 static void
 test_user_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -331,20 +356,14 @@ relink_trading_client_test_token_async (RelinkTradingClient *self,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  TestData *data = g_new0 (TestData, 1);
+  GTask *task;
 
   g_return_if_fail (token != NULL);
 
-  g_task_set_source_tag (task, relink_trading_client_test_token_async);
-  data->provider = g_object_ref (provider);
-  data->keyset = g_object_ref (keyset);
-  data->cert_id = g_strdup (cert_id);
-  data->token = g_strdup (token);
-  g_task_set_task_data (task, data, (GDestroyNotify) test_data_free);
-
+  task = test_task_new (self, provider, keyset, cert_id, token, cancellable, callback, user_data,
+                        relink_trading_client_test_token_async);
   relink_trading_client_get_token_status_async (self, provider, keyset, cert_id, token, cancellable,
-                                                test_status_cb, g_steal_pointer (&task));
+                                                test_status_cb, task);
 }
 
 RelinkIdentity *
@@ -410,19 +429,14 @@ relink_trading_client_sign_in_async (RelinkTradingClient *self,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  TestData *data = g_new0 (TestData, 1);
+  GTask *task;
 
   g_return_if_fail (session_id != NULL);
 
-  g_task_set_source_tag (task, relink_trading_client_sign_in_async);
-  data->provider = g_object_ref (provider);
-  data->keyset = g_object_ref (keyset);
-  data->cert_id = g_strdup (cert_id);
-  g_task_set_task_data (task, data, (GDestroyNotify) test_data_free);
-
+  task = test_task_new (self, provider, keyset, cert_id, NULL, cancellable, callback, user_data,
+                        relink_trading_client_sign_in_async);
   relink_trading_client_fetch_token_async (self, provider, keyset, cert_id, session_id, cancellable,
-                                           sign_in_token_cb, g_steal_pointer (&task));
+                                           sign_in_token_cb, task);
 }
 
 RelinkTokenSet *
