@@ -400,10 +400,10 @@ relink_test_watcher_release (RelinkTestWatcher *watcher)
     answer_registration (watcher, g_ptr_array_index (held, i));
 }
 
-guint
-relink_test_watcher_count_items (RelinkTestWatcher *watcher)
+GHashTable *
+relink_test_watcher_list_items (RelinkTestWatcher *watcher)
 {
-  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *listed = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < watcher->events->len; i++)
     {
@@ -414,6 +414,14 @@ relink_test_watcher_count_items (RelinkTestWatcher *watcher)
       else
         g_hash_table_add (listed, event->sender);
     }
+  return listed;
+}
+
+guint
+relink_test_watcher_count_items (RelinkTestWatcher *watcher)
+{
+  g_autoptr (GHashTable) listed = relink_test_watcher_list_items (watcher);
+
   return g_hash_table_size (listed);
 }
 

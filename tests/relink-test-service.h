@@ -158,6 +158,9 @@ RelinkTestWatcher *relink_test_watcher_start (void);
 void relink_test_watcher_stop (RelinkTestWatcher *watcher);
 /* Answers the registrations held meanwhile and holds no more. */
 void relink_test_watcher_release (RelinkTestWatcher *watcher);
+/* The senders of the items the watcher lists now, a set of strings
+ * @watcher owns. */
+GHashTable *relink_test_watcher_list_items (RelinkTestWatcher *watcher);
 /* How many items the watcher lists now. */
 guint relink_test_watcher_count_items (RelinkTestWatcher *watcher);
 

@@ -10,18 +10,11 @@
 
 #include "config.h"
 
-#include <dlfcn.h>
 #include <stdlib.h>
-#include <gdk/x11/gdkx.h>
-#include <gio/gio.h>
-#include <gtk/gtk.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <unistd.h>
+#include <string.h>
 
-#include "relink-expiry.h"
 #include "relink-reminder-schedule.h"
-#include "relink-test-gui.h"
+#include "relink-test-background.h"
 #include "relink-test-util.h"
 
 #define DAY RELINK_REMINDER_DAY
@@ -29,22 +22,9 @@
 
 #define WAIT_FOR(cond) RELINK_TEST_WAIT_FOR (cond, 10)
 
-static gboolean
-tick_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* For what another process does without telling us: looks again every
  * 50 ms, failing after @seconds. */
-#define POLL_WITHIN(cond, seconds)                                                                 \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint tick_id_ = g_timeout_add (50, tick_cb, NULL);                                            \
-    RELINK_TEST_WAIT_FOR (cond, seconds);                                                          \
-    g_source_remove (tick_id_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
+#define POLL_WITHIN(cond, seconds) RELINK_TEST_POLL_WITHIN (cond, 50, seconds)
 
 /* Everything but a window coming up: 10 s. */
 #define POLL_FOR(cond) POLL_WITHIN (cond, 10)
@@ -56,133 +36,30 @@ tick_cb (gpointer user_data)
 
 static RelinkTestNotificationServer *the_server;
 
-typedef struct
-{
-  char *dir;
-  char *data_home;
-  char *config_home;
-  char *relink;
-  RelinkTestNotificationServer *server;
-  GSubprocessLauncher *launcher;
-  GSubprocess *child;
-  GDBusConnection *bus;
-} Fixture;
-
-static void
-fill_store (Fixture *fixture)
-{
-  g_autofree char *path = g_build_filename (fixture->data_home, "relink", "relink.db", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkStore) store = relink_store_open (path, &error);
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ebay");
-  gint64 now = relink_now ();
-  const struct
-  {
-    const char *id, *nickname;
-    gint64 expires_at;
-  } accounts[] = {
-    /* Its 7-day reminder fell due a moment ago. */
-    { "acc-a", "shop_a", now + 7 * DAY - 30 },
-    { "acc-b", "shop_b", now + 300 * DAY },
-  };
-
-  g_assert_no_error (error);
-  relink_keyset_set_provider_id (keyset, "ebay");
-  relink_keyset_set_environment (keyset, "production");
-  relink_keyset_set_client_id (keyset, "ShopTool-PRD-1a2b3c4d5-6e7f8a9b");
-  relink_keyset_set_redirect (keyset, "Shop_Tool-ShopTool-PRD-abcdefgh");
-  relink_store_save_keyset (store, keyset, &error);
-  g_assert_no_error (error);
-
-  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
-    {
-      g_autoptr (RelinkAccount) account = relink_account_new (accounts[i].id);
-
-      relink_account_set_keyset_id (account, "keyset-ebay");
-      relink_account_set_nickname (account, accounts[i].nickname);
-      relink_account_set_identity_id (account, accounts[i].nickname);
-      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
-      relink_account_set_created_at (account, now - 400 * DAY);
-      relink_account_set_refresh_expires_at (account, accounts[i].expires_at);
-      relink_account_set_access_expires_at (account, now + 2 * 3600);
-      relink_account_set_last_refresh_at (account, now - 60);
-      relink_store_save_account (store, account, &error);
-      g_assert_no_error (error);
-    }
-}
-
-/* In each child, before exec: it gets SIGTERM when this test process
- * ends, also by a failed assertion (abort), when no teardown runs. */
-static void
-die_with_test (gpointer user_data)
-{
-  pid_t test_pid = GPOINTER_TO_INT (user_data);
-
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid () != test_pid)
-    _exit (1);
-}
+typedef RelinkTestBackground Fixture;
 
 static void
 fixture_setup (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
+  const RelinkTestBackgroundAccount accounts[] = {
+    /* Its 7-day reminder fell due a moment ago. */
+    { "acc-a", "shop_a", 7 * DAY - 30 },
+    { "acc-b", "shop_b", 300 * DAY },
+  };
 
-  relink_test_forget_notifications ();
-
-  fixture->dir = relink_test_make_tmp_dir ();
-  fixture->data_home = g_build_filename (fixture->dir, "data", NULL);
-  fixture->config_home = g_build_filename (fixture->dir, "config", NULL);
-  fixture->relink = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "relink", NULL);
-  fill_store (fixture);
-
-  fixture->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  /* One server for the whole run, as a desktop has. */
-  fixture->server = the_server;
-  if (fixture->server != NULL)
-    relink_test_notification_server_clear (fixture->server);
-
-  fixture->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_child_setup (fixture->launcher, die_with_test,
-                                         GINT_TO_POINTER (getpid ()), NULL);
-  g_subprocess_launcher_setenv (fixture->launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
-  g_subprocess_launcher_setenv (fixture->launcher, "XDG_CONFIG_HOME", fixture->config_home, TRUE);
-  /* Whatever the desktop: the fake server is the notification service. */
-  g_subprocess_launcher_setenv (fixture->launcher, "GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  relink_test_background_setup (fixture, the_server, accounts, G_N_ELEMENTS (accounts));
 }
 
 static void
 fixture_teardown (Fixture *fixture, gconstpointer data)
 {
-  if (fixture->child != NULL && g_subprocess_get_identifier (fixture->child) != NULL)
-    {
-      g_subprocess_send_signal (fixture->child, SIGTERM);
-      g_subprocess_wait (fixture->child, NULL, NULL);
-    }
-  g_clear_object (&fixture->child);
-  g_clear_object (&fixture->launcher);
-  g_clear_object (&fixture->bus);
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data_home);
-  g_free (fixture->config_home);
-  g_free (fixture->relink);
+  relink_test_background_teardown (fixture);
 }
 
 static gboolean
 name_has_owner (Fixture *fixture, const char *name)
 {
-  g_autoptr (GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = g_dbus_connection_call_sync (
-      fixture->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-      "NameHasOwner", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
-      -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
+  return relink_test_name_has_owner (fixture->bus, name);
 }
 
 /* GtkApplication exports each of its windows under APP_PATH/window/N:
@@ -211,67 +88,17 @@ count_windows (Fixture *fixture)
 static gboolean
 x_window_named (const char *needle)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
-  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
+  g_autofree char *out = relink_test_x_tree ();
 
-  if (xwininfo == NULL)
-    return FALSE;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                     NULL, NULL))
-    return FALSE;
-  return strstr (out, needle) != NULL;
+  return out != NULL && strstr (out, needle) != NULL;
 }
 
-/* Whether the X window @xid is mapped (xwininfo's "IsViewable"). */
-static gboolean
-x_window_viewable (const char *xwininfo, Window xid)
-{
-  g_autofree char *id = g_strdup_printf ("0x%lx", (unsigned long) xid);
-  g_autofree char *out = NULL;
-  const char *argv[] = { xwininfo, "-id", id, NULL };
-
-  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                       NULL, NULL, NULL)
-         && strstr (out, "Map State: IsViewable") != NULL;
-}
-
-/* The mapped top-level named "Relink" on the X display, or 0. Mapped
- * only: GDK's own leader window, never mapped, bears the application's
- * name too, and exists from the moment GTK opens the display. Taking it
- * for the window let the test close it (GDK ignores a WM_DELETE_WINDOW
- * sent there) before the real window existed: the window never closed
- * and the process never went back to relink-background. */
-static Window
-x_window_find (void)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
-  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
-  g_auto (GStrv) lines = NULL;
-
-  g_assert_nonnull (xwininfo);
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                     NULL, NULL))
-    return 0;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      Window xid;
-
-      if (strstr (lines[i], "\"Relink\"") == NULL)
-        continue;
-      xid = g_ascii_strtoull (g_strchug (lines[i]), NULL, 16);
-      if (xid != 0 && x_window_viewable (xwininfo, xid))
-        return xid;
-    }
-  return 0;
-}
-
+/* The mapped top-level named "Relink" (see relink-test-background.h for
+ * why mapped only). */
 static gboolean
 x_window_shown (void)
 {
-  return x_window_find () != 0;
+  return relink_test_find_x_window ("Relink") != 0;
 }
 
 /* The program the process runs now: "relink" or "relink-background". */
@@ -305,45 +132,17 @@ is_program (Fixture *fixture, const char *pid, const char *program)
 }
 
 /* Closes the window "Relink" as a window manager's close button does
- * (WM_DELETE_WINDOW), there being no window manager on Xvfb. Xlib is
- * GTK's, looked up rather than linked. */
+ * (WM_DELETE_WINDOW), there being no window manager on Xvfb. */
 static void
 close_x_window (void)
 {
-  void (*send_event) (Display *, Window, Bool, long, XEvent *);
-  int (*flush) (Display *);
-  GdkDisplay *display;
-  Window xid = x_window_find ();
-  XEvent event = { 0 };
-
-  g_assert_cmpuint (xid, !=, 0);
-
-  g_assert_true (gtk_init_check ());
-  display = gdk_display_get_default ();
-  g_assert_true (GDK_IS_X11_DISPLAY (display));
-  send_event = dlsym (RTLD_DEFAULT, "XSendEvent");
-  flush = dlsym (RTLD_DEFAULT, "XFlush");
-  g_assert_nonnull (send_event);
-  g_assert_nonnull (flush);
-
-  event.xclient.type = ClientMessage;
-  event.xclient.window = xid;
-  event.xclient.message_type = gdk_x11_get_xatom_by_name_for_display (display, "WM_PROTOCOLS");
-  event.xclient.format = 32;
-  event.xclient.data.l[0] = gdk_x11_get_xatom_by_name_for_display (display, "WM_DELETE_WINDOW");
-  event.xclient.data.l[1] = CurrentTime;
-  send_event (gdk_x11_display_get_xdisplay (display), xid, False, NoEventMask, &event);
-  flush (gdk_x11_display_get_xdisplay (display));
+  relink_test_close_x_window (relink_test_find_x_window ("Relink"));
 }
 
 static void
 spawn_background (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->child = g_subprocess_launcher_spawn (fixture->launcher, &error, fixture->relink,
-                                                "--background", NULL);
-  g_assert_no_error (error);
+  relink_test_background_spawn (fixture);
   POLL_FOR (name_has_owner (fixture, APPLICATION_ID));
 }
 
@@ -410,21 +209,6 @@ test_background (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_windows (fixture), ==, 0);
 }
 
-/* app.quit ends the process, window or not. */
-static void
-quit_and_wait (Fixture *fixture)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-
-  reply = g_dbus_connection_call_sync (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions",
-                                       "Activate", g_variant_new ("(sava{sv})", "quit", NULL, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (fixture->child, NULL, &error);
-  g_assert_no_error (error);
-}
-
 /* A click on the reminder opens the window on that account. */
 static void
 test_notification_opens_window (Fixture *fixture, gconstpointer data)
@@ -440,7 +224,7 @@ test_notification_opens_window (Fixture *fixture, gconstpointer data)
   POLL_FOR_WINDOW (count_windows (fixture) == 1);
   g_assert_true (is_program (fixture, g_subprocess_get_identifier (fixture->child), "relink"));
 
-  quit_and_wait (fixture);
+  relink_test_background_quit (fixture);
 }
 
 /* A reminder the background program showed, after the process became the
@@ -488,7 +272,7 @@ test_reminder_after_handover (Fixture *fixture, gconstpointer data)
   POLL_FOR_WINDOW (x_window_named ("\"shop_a\""));
   g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
 
-  quit_and_wait (fixture);
+  relink_test_background_quit (fixture);
 }
 
 static void
@@ -538,7 +322,7 @@ test_clicks_during_handover (Fixture *fixture, gconstpointer data)
   g_assert_true (is_program (fixture, pid, "relink"));
   g_assert_cmpuint (count_windows (fixture), ==, 1);
 
-  quit_and_wait (fixture);
+  relink_test_background_quit (fixture);
 }
 
 /* Still running, not a zombie waiting for its parent to collect it. */

@@ -184,19 +184,6 @@ start_bridge (Fixture *fixture, gboolean via_shell, const char *deadline_ms)
   g_assert_true (g_dbus_is_unique_name (fixture->bridge_name));
 }
 
-static GVariant *
-call (GDBusConnection *bus,
-      const char *name,
-      const char *path,
-      const char *interface,
-      const char *method,
-      GVariant *parameters,
-      const char *reply_type,
-      GError **error)
-{
-  return relink_test_dbus_call (bus, name, path, interface, method, parameters, reply_type, error);
-}
-
 static char *
 describe_layout (GDBusConnection *bus, const char *name)
 {
@@ -206,8 +193,9 @@ describe_layout (GDBusConnection *bus, const char *name)
   g_autoptr (GError) error = NULL;
   GString *out = g_string_new (NULL);
 
-  reply = call (bus, name, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "GetLayout",
-                g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  reply = relink_test_dbus_call (bus, name, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE,
+                                 "GetLayout", g_variant_new ("(iias)", 0, -1, NULL),
+                                 "(u(ia{sv}av))", &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(u@(ia{sv}av))", NULL, &root);
   children = g_variant_get_child_value (root, 2);
@@ -229,9 +217,9 @@ describe_item (GDBusConnection *bus, const char *name)
       g_autoptr (GError) error = NULL;
       g_autofree char *text = NULL;
 
-      reply
-          = call (bus, name, RELINK_TEST_ITEM_PATH, "org.freedesktop.DBus.Properties", "Get",
-                  g_variant_new ("(ss)", RELINK_TEST_ITEM_INTERFACE, properties[i]), "(v)", &error);
+      reply = relink_test_dbus_call (
+          bus, name, RELINK_TEST_ITEM_PATH, "org.freedesktop.DBus.Properties", "Get",
+          g_variant_new ("(ss)", RELINK_TEST_ITEM_INTERFACE, properties[i]), "(v)", &error);
       g_assert_no_error (error);
       g_variant_get (reply, "(v)", &value);
       text = g_variant_print (value, FALSE);
@@ -243,17 +231,9 @@ describe_item (GDBusConnection *bus, const char *name)
 static gboolean
 listed (Fixture *fixture, const char *name)
 {
-  gboolean is_listed = FALSE;
+  g_autoptr (GHashTable) items = relink_test_watcher_list_items (fixture->watcher);
 
-  for (guint i = 0; i < fixture->watcher->events->len; i++)
-    {
-      RelinkTestWatcherEvent *event
-          = &g_array_index (fixture->watcher->events, RelinkTestWatcherEvent, i);
-
-      if (g_str_equal (event->sender, name))
-        is_listed = !event->gone;
-    }
-  return is_listed;
+  return g_hash_table_contains (items, name);
 }
 
 static void
@@ -372,22 +352,23 @@ test_stands_in (Fixture *fixture, gconstpointer data)
                                         g_variant_new ("(us)", 9, "app.renew-account('acc-a')"));
 
   /* A click on "Renew" in its menu, and on the icon. */
-  reply
-      = call (fixture->bus, fixture->bridge_name, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE,
-              "GetLayout", g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  reply = relink_test_dbus_call (fixture->bus, fixture->bridge_name, RELINK_TEST_MENU_PATH,
+                                 RELINK_TEST_MENU_INTERFACE, "GetLayout",
+                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(u@(ia{sv}av))", NULL, &layout);
   renew_id = relink_test_find_menu_item (layout, "Renew eBay · shop__a");
   g_assert_cmpint (renew_id, >, 0);
   g_clear_pointer (&reply, g_variant_unref);
-  reply
-      = call (fixture->bus, fixture->bridge_name, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE,
-              "Event", g_variant_new ("(isvu)", renew_id, "clicked", g_variant_new_string (""), 0),
-              NULL, &error);
+  reply = relink_test_dbus_call (
+      fixture->bus, fixture->bridge_name, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE,
+      "Event", g_variant_new ("(isvu)", renew_id, "clicked", g_variant_new_string (""), 0), NULL,
+      &error);
   g_assert_no_error (error);
   g_clear_pointer (&reply, g_variant_unref);
-  reply = call (fixture->bus, fixture->bridge_name, RELINK_TEST_ITEM_PATH,
-                RELINK_TEST_ITEM_INTERFACE, "Activate", g_variant_new ("(ii)", 0, 0), NULL, &error);
+  reply = relink_test_dbus_call (fixture->bus, fixture->bridge_name, RELINK_TEST_ITEM_PATH,
+                                 RELINK_TEST_ITEM_INTERFACE, "Activate",
+                                 g_variant_new ("(ii)", 0, 0), NULL, &error);
   g_assert_no_error (error);
   g_clear_pointer (&reply, g_variant_unref);
 

@@ -12,40 +12,20 @@
 
 #include "config.h"
 
-#include <dlfcn.h>
-#include <gdk/x11/gdkx.h>
-#include <gtk/gtk.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
-#include "relink-expiry.h"
 #include "relink-reminder-schedule.h"
-#include "relink-test-service.h"
+#include "relink-test-background.h"
 #include "relink-test-util.h"
 
 #define DAY RELINK_REMINDER_DAY
 #define APP_PATH "/io/github/relink/Relink"
 #define N_ACCOUNTS 3
 
-static gboolean
-tick_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* For what another process does without telling us: looks again every
  * 20 ms. A window coming up under Xvfb on a loaded machine takes long:
  * 30 s (see test-background.c). */
-#define POLL_FOR(cond)                                                                             \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    guint tick_id_ = g_timeout_add (20, tick_cb, NULL);                                            \
-    RELINK_TEST_WAIT_FOR (cond, 30);                                                               \
-    g_source_remove (tick_id_);                                                                    \
-  }                                                                                                \
-  G_STMT_END
+#define POLL_FOR(cond) RELINK_TEST_POLL_WITHIN (cond, 20, 30)
 
 static RelinkTestNotificationServer *the_server;
 
@@ -53,94 +33,32 @@ static const char *const nicknames[N_ACCOUNTS] = { "shop_a", "shop_b", "shop_c" 
 
 typedef struct
 {
-  char *dir;
-  char *data_home;
-  char *relink;
-  GDBusConnection *bus;
+  RelinkTestBackground bg;
   RelinkTestWatcher *watcher;
-  GSubprocess *child;
   /* The notification id of each account's reminder. */
   guint ids[N_ACCOUNTS];
 } Fixture;
 
-/* Three accounts whose 7-day reminders fell due a moment ago: three
- * reminders on screen, three accounts to renew in the tray's menu. */
-static void
-fill_store (Fixture *fixture)
-{
-  g_autofree char *path = g_build_filename (fixture->data_home, "relink", "relink.db", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (RelinkStore) store = relink_store_open (path, &error);
-  g_autoptr (RelinkKeyset) keyset = relink_keyset_new ("keyset-ebay");
-  gint64 now = relink_now ();
-
-  g_assert_no_error (error);
-  relink_keyset_set_provider_id (keyset, "ebay");
-  relink_keyset_set_environment (keyset, "production");
-  relink_keyset_set_client_id (keyset, "ShopTool-PRD-1a2b3c4d5-6e7f8a9b");
-  relink_keyset_set_redirect (keyset, "Shop_Tool-ShopTool-PRD-abcdefgh");
-  relink_store_save_keyset (store, keyset, &error);
-  g_assert_no_error (error);
-
-  for (guint i = 0; i < N_ACCOUNTS; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("acc-%c", 'a' + i);
-      g_autoptr (RelinkAccount) account = relink_account_new (id);
-
-      relink_account_set_keyset_id (account, "keyset-ebay");
-      relink_account_set_nickname (account, nicknames[i]);
-      relink_account_set_identity_id (account, nicknames[i]);
-      relink_account_set_status (account, RELINK_ACCOUNT_STATUS_CONNECTED);
-      relink_account_set_created_at (account, now - 400 * DAY);
-      relink_account_set_refresh_expires_at (account, now + 7 * DAY - 30 - i);
-      relink_account_set_access_expires_at (account, now + 2 * 3600);
-      relink_account_set_last_refresh_at (account, now - 60);
-      relink_store_save_account (store, account, &error);
-      g_assert_no_error (error);
-    }
-}
-
-/* In each child, before exec: it gets SIGTERM when this test process
- * ends, also by a failed assertion (abort). */
-static void
-die_with_test (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid () != GPOINTER_TO_INT (user_data))
-    _exit (1);
-}
-
 static void
 fixture_setup (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
+  /* Three accounts whose 7-day reminders fell due a moment ago: three
+   * reminders on screen, three accounts to renew in the tray's menu. */
+  const RelinkTestBackgroundAccount accounts[N_ACCOUNTS] = {
+    { "acc-a", nicknames[0], 7 * DAY - 30 },
+    { "acc-b", nicknames[1], 7 * DAY - 31 },
+    { "acc-c", nicknames[2], 7 * DAY - 32 },
+  };
 
-  relink_test_forget_notifications ();
-  relink_test_notification_server_clear (the_server);
-  fixture->dir = relink_test_make_tmp_dir ();
-  fixture->data_home = g_build_filename (fixture->dir, "data", NULL);
-  fixture->relink = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "relink", NULL);
-  fill_store (fixture);
-  fixture->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
+  relink_test_background_setup (&fixture->bg, the_server, accounts, N_ACCOUNTS);
   fixture->watcher = relink_test_watcher_start ();
 }
 
 static void
 fixture_teardown (Fixture *fixture, gconstpointer data)
 {
-  if (fixture->child != NULL && g_subprocess_get_identifier (fixture->child) != NULL)
-    {
-      g_subprocess_send_signal (fixture->child, SIGTERM);
-      g_subprocess_wait (fixture->child, NULL, NULL);
-    }
-  g_clear_object (&fixture->child);
+  relink_test_background_teardown (&fixture->bg);
   relink_test_watcher_stop (fixture->watcher);
-  g_clear_object (&fixture->bus);
-  relink_test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data_home);
-  g_free (fixture->relink);
 }
 
 /* Whether @sender is the connection the Relink process owns its name on
@@ -152,7 +70,7 @@ is_app_connection (Fixture *fixture, const char *sender)
   const char *owner;
 
   reply = g_dbus_connection_call_sync (
-      fixture->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      fixture->bg.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
       "GetNameOwner", g_variant_new ("(s)", APPLICATION_ID), G_VARIANT_TYPE ("(s)"),
       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
   if (reply == NULL)
@@ -161,107 +79,22 @@ is_app_connection (Fixture *fixture, const char *sender)
   return g_str_equal (owner, sender);
 }
 
-/* How many mapped X top-levels are named exactly @name (an account's
- * details window is named after it). */
-static guint
-count_x_windows (const char *name)
-{
-  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
-  g_autofree char *quoted = g_strdup_printf ("\"%s\"", name);
-  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-  guint n = 0;
-
-  g_assert_nonnull (xwininfo);
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                     NULL, NULL))
-    return 0;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *id = NULL;
-      g_autofree char *info = NULL;
-      const char *id_argv[] = { xwininfo, "-id", NULL, NULL };
-
-      if (strstr (lines[i], quoted) == NULL)
-        continue;
-      id = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x",
-                            g_ascii_strtoll (g_strchug (lines[i]), NULL, 16));
-      id_argv[2] = id;
-      if (g_spawn_sync (NULL, (char **) id_argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                        &info, NULL, NULL, NULL)
-          && strstr (info, "Map State: IsViewable") != NULL)
-        n++;
-    }
-  return n;
-}
-
-/* The mapped top-level named "Relink" (the main window), or 0. */
+/* The mapped top-level named "Relink" (the main window), or 0 (also
+ * while there are two). */
 static Window
 find_main_window (void)
 {
-  g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
-  const char *argv[] = { xwininfo, "-root", "-tree", NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  g_assert_nonnull (xwininfo);
-  if (count_x_windows ("Relink") != 1
-      || !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                        NULL, NULL, NULL))
+  if (relink_test_count_x_windows ("Relink") != 1)
     return 0;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *id = NULL;
-      g_autofree char *info = NULL;
-      const char *id_argv[] = { xwininfo, "-id", NULL, NULL };
-      Window xid;
-
-      if (strstr (lines[i], "\"Relink\"") == NULL)
-        continue;
-      xid = g_ascii_strtoull (g_strchug (lines[i]), NULL, 16);
-      id = g_strdup_printf ("0x%lx", (unsigned long) xid);
-      id_argv[2] = id;
-      /* GDK's leader window bears the name too, never mapped. */
-      if (g_spawn_sync (NULL, (char **) id_argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                        &info, NULL, NULL, NULL)
-          && strstr (info, "Map State: IsViewable") != NULL)
-        return xid;
-    }
-  return 0;
+  return relink_test_find_x_window ("Relink");
 }
 
 /* Closes the main window as a window manager's close button does
- * (WM_DELETE_WINDOW), there being no window manager on Xvfb; Xlib is
- * GTK's, looked up rather than linked (as in test-background.c). */
+ * (WM_DELETE_WINDOW). */
 static void
 close_main_window (void)
 {
-  void (*send_event) (Display *, Window, Bool, long, XEvent *);
-  int (*flush) (Display *);
-  GdkDisplay *display;
-  Window xid = find_main_window ();
-  XEvent event = { 0 };
-
-  g_assert_cmpuint (xid, !=, 0);
-  g_assert_true (gtk_init_check ());
-  display = gdk_display_get_default ();
-  g_assert_true (GDK_IS_X11_DISPLAY (display));
-  send_event = dlsym (RTLD_DEFAULT, "XSendEvent");
-  flush = dlsym (RTLD_DEFAULT, "XFlush");
-  g_assert_nonnull (send_event);
-  g_assert_nonnull (flush);
-
-  event.xclient.type = ClientMessage;
-  event.xclient.window = xid;
-  event.xclient.message_type = gdk_x11_get_xatom_by_name_for_display (display, "WM_PROTOCOLS");
-  event.xclient.format = 32;
-  event.xclient.data.l[0] = gdk_x11_get_xatom_by_name_for_display (display, "WM_DELETE_WINDOW");
-  event.xclient.data.l[1] = CurrentTime;
-  send_event (gdk_x11_display_get_xdisplay (display), xid, False, NoEventMask, &event);
-  flush (gdk_x11_display_get_xdisplay (display));
+  relink_test_close_x_window (find_main_window ());
 }
 
 /* Starts `relink --background` (which becomes relink-background), waits
@@ -270,17 +103,7 @@ close_main_window (void)
 static void
 spawn_background (Fixture *fixture)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GError) error = NULL;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, GINT_TO_POINTER (getpid ()),
-                                         NULL);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
-  /* Whatever the desktop: the test's server is the notification service. */
-  g_subprocess_launcher_setenv (launcher, "GNOTIFICATION_BACKEND", "freedesktop", TRUE);
-  fixture->child
-      = g_subprocess_launcher_spawn (launcher, &error, fixture->relink, "--background", NULL);
-  g_assert_no_error (error);
+  relink_test_background_spawn (&fixture->bg);
 
   POLL_FOR (the_server->notified->len >= N_ACCOUNTS
             && relink_test_watcher_count_items (fixture->watcher) == 1);
@@ -301,7 +124,7 @@ spawn_background (Fixture *fixture)
 static void
 open_window (Fixture *fixture)
 {
-  g_dbus_connection_call (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions", "Activate",
+  g_dbus_connection_call (fixture->bg.bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions", "Activate",
                           g_variant_new ("(sava{sv})", "activate", NULL, NULL), NULL,
                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
 }
@@ -311,21 +134,6 @@ click_reminder (Fixture *fixture, guint account)
 {
   relink_test_notification_server_emit (the_server, "ActionInvoked",
                                         g_variant_new ("(us)", fixture->ids[account], "default"));
-}
-
-/* app.quit ends the process, window or not. */
-static void
-quit_and_wait (Fixture *fixture)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-
-  reply = g_dbus_connection_call_sync (fixture->bus, APPLICATION_ID, APP_PATH, "org.gtk.Actions",
-                                       "Activate", g_variant_new ("(sava{sv})", "quit", NULL, NULL),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (fixture->child, NULL, &error);
-  g_assert_no_error (error);
 }
 
 typedef struct
@@ -369,12 +177,12 @@ test_clicks (Fixture *fixture, gconstpointer data)
   guint subscription;
 
   spawn_background (fixture);
-  pid = g_subprocess_get_identifier (fixture->child);
+  pid = g_subprocess_get_identifier (fixture->bg.child);
   for (guint i = 0; i < N_ACCOUNTS; i++)
-    g_assert_cmpuint (count_x_windows (nicknames[i]), ==, 0);
+    g_assert_cmpuint (relink_test_count_x_windows (nicknames[i]), ==, 0);
 
   subscription = g_dbus_connection_signal_subscribe (
-      fixture->bus, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+      fixture->bg.bus, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
       "/org/freedesktop/DBus", APPLICATION_ID, G_DBUS_SIGNAL_FLAGS_NONE, name_owner_changed_cb,
       &gap, NULL);
   open_window (fixture);
@@ -392,19 +200,20 @@ test_clicks (Fixture *fixture, gconstpointer data)
   POLL_FOR (fixture->watcher->held->len >= 1);
   click_reminder (fixture, 0);
   /* The new image serves it... */
-  POLL_FOR (count_x_windows ("shop_a") == 1);
+  POLL_FOR (relink_test_count_x_windows ("shop_a") == 1);
   /* ...and the bridge, which has it too, hands it over with "shop_b". */
   relink_test_watcher_release (fixture->watcher);
 
-  POLL_FOR (count_x_windows ("shop_b") == 1 && count_x_windows ("shop_c") == 1);
-  g_assert_cmpstr (g_subprocess_get_identifier (fixture->child), ==, pid);
+  POLL_FOR (relink_test_count_x_windows ("shop_b") == 1
+            && relink_test_count_x_windows ("shop_c") == 1);
+  g_assert_cmpstr (g_subprocess_get_identifier (fixture->bg.child), ==, pid);
   /* Once each: no second window for a click both received. */
   g_usleep (G_USEC_PER_SEC);
   for (guint i = 0; i < N_ACCOUNTS; i++)
-    g_assert_cmpuint (count_x_windows (nicknames[i]), ==, 1);
+    g_assert_cmpuint (relink_test_count_x_windows (nicknames[i]), ==, 1);
 
-  g_dbus_connection_signal_unsubscribe (fixture->bus, subscription);
-  quit_and_wait (fixture);
+  g_dbus_connection_signal_unsubscribe (fixture->bg.bus, subscription);
+  relink_test_background_quit (&fixture->bg);
 }
 
 /* The tray, sampled all through the hand-over: what the watcher lists
@@ -526,10 +335,10 @@ sample_item (Sampler *sampler, const char *sender)
   sample->sender = g_strdup (sender);
   sampler->pending++;
   g_dbus_connection_call (
-      sampler->fixture->bus, sender, RELINK_TEST_ITEM_PATH, "org.freedesktop.DBus.Properties",
+      sampler->fixture->bg.bus, sender, RELINK_TEST_ITEM_PATH, "org.freedesktop.DBus.Properties",
       "GetAll", g_variant_new ("(s)", RELINK_TEST_ITEM_INTERFACE), G_VARIANT_TYPE ("(a{sv})"),
       G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, properties_cb, sample);
-  g_dbus_connection_call (sampler->fixture->bus, sender, RELINK_TEST_MENU_PATH,
+  g_dbus_connection_call (sampler->fixture->bg.bus, sender, RELINK_TEST_MENU_PATH,
                           RELINK_TEST_MENU_INTERFACE, "GetLayout",
                           g_variant_new ("(iias)", 0, -1, NULL), G_VARIANT_TYPE ("(u(ia{sv}av))"),
                           G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL, layout_cb, sample);
@@ -540,8 +349,7 @@ static gboolean
 sample_cb (gpointer user_data)
 {
   Sampler *sampler = user_data;
-  RelinkTestWatcher *watcher = sampler->fixture->watcher;
-  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) listed = NULL;
   GHashTableIter iter;
   gpointer sender;
 
@@ -549,15 +357,7 @@ sample_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
   if (sampler->pending > 0)
     return G_SOURCE_CONTINUE;
-  for (guint i = 0; i < watcher->events->len; i++)
-    {
-      RelinkTestWatcherEvent *event = &g_array_index (watcher->events, RelinkTestWatcherEvent, i);
-
-      if (event->gone)
-        g_hash_table_remove (listed, event->sender);
-      else
-        g_hash_table_add (listed, event->sender);
-    }
+  listed = relink_test_watcher_list_items (sampler->fixture->watcher);
   g_hash_table_iter_init (&iter, listed);
   while (g_hash_table_iter_next (&iter, &sender, NULL))
     sample_item (sampler, sender);
@@ -666,7 +466,7 @@ static gboolean
 no_bridge_child (Fixture *fixture)
 {
   g_autofree char *children = relink_test_list_children (
-      (GPid) g_ascii_strtoll (g_subprocess_get_identifier (fixture->child), NULL, 10));
+      (GPid) g_ascii_strtoll (g_subprocess_get_identifier (fixture->bg.child), NULL, 10));
 
   return strstr (children, "relink-handover") == NULL;
 }
@@ -706,7 +506,7 @@ test_tray (Fixture *fixture, gconstpointer data)
   sampler.wrong = g_ptr_array_new_with_free_func (g_free);
   sampler.passive_events = g_array_new (FALSE, FALSE, sizeof (RelinkTestWatcherEvent));
   subscription = g_dbus_connection_signal_subscribe (
-      fixture->bus, NULL, RELINK_TEST_ITEM_INTERFACE, "NewStatus", RELINK_TEST_ITEM_PATH, NULL,
+      fixture->bg.bus, NULL, RELINK_TEST_ITEM_INTERFACE, "NewStatus", RELINK_TEST_ITEM_PATH, NULL,
       G_DBUS_SIGNAL_FLAGS_NONE, new_status_cb, &sampler, NULL);
 
   /* The truth: what the background showed before, three to renew. */
@@ -735,7 +535,7 @@ test_tray (Fixture *fixture, gconstpointer data)
   POLL_FOR (sampler.pending == 0);
   sampler.stop = TRUE;
   g_source_remove (sample_id);
-  g_dbus_connection_signal_unsubscribe (fixture->bus, subscription);
+  g_dbus_connection_signal_unsubscribe (fixture->bg.bus, subscription);
 
   check_timeline (fixture, sampler.passive_events, triggered);
   /* Old, bridge, new. */
@@ -764,7 +564,7 @@ test_tray (Fixture *fixture, gconstpointer data)
   g_hash_table_unref (sampler.checked);
   g_ptr_array_unref (sampler.wrong);
   g_free (sampler.truth);
-  quit_and_wait (fixture);
+  relink_test_background_quit (&fixture->bg);
 }
 
 static void
@@ -792,7 +592,7 @@ test_tray_quit (Fixture *fixture, gconstpointer data)
   bridge = g_ptr_array_index (fixture->watcher->senders, 1);
   g_assert_false (is_app_connection (fixture, bridge));
 
-  reply = relink_test_dbus_call (fixture->bus, bridge, RELINK_TEST_MENU_PATH,
+  reply = relink_test_dbus_call (fixture->bg.bus, bridge, RELINK_TEST_MENU_PATH,
                                  RELINK_TEST_MENU_INTERFACE, "GetLayout",
                                  g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
   g_assert_no_error (error);
@@ -801,14 +601,14 @@ test_tray_quit (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (quit_id, >, 0);
   g_clear_pointer (&reply, g_variant_unref);
   reply = relink_test_dbus_call (
-      fixture->bus, bridge, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "Event",
+      fixture->bg.bus, bridge, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "Event",
       g_variant_new ("(isvu)", quit_id, "clicked", g_variant_new_string (""), 0), NULL, &error);
   g_assert_no_error (error);
 
-  g_subprocess_wait_async (fixture->child, NULL, exited_cb, &exited);
+  g_subprocess_wait_async (fixture->bg.child, NULL, exited_cb, &exited);
   POLL_FOR (exited);
-  g_assert_true (g_subprocess_get_if_exited (fixture->child));
-  g_assert_cmpint (g_subprocess_get_exit_status (fixture->child), ==, 0);
+  g_assert_true (g_subprocess_get_if_exited (fixture->bg.child));
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->bg.child), ==, 0);
   /* It became the window first, and quit from there. */
   g_assert_cmpuint (fixture->watcher->senders->len, ==, 3);
   POLL_FOR (relink_test_watcher_count_items (fixture->watcher) == 0);
