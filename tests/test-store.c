@@ -1302,24 +1302,39 @@ test_truncated (Fixture *fixture, gconstpointer data)
   assert_refused (fixture->path, RELINK_STORE_ERROR_CORRUPT);
 }
 
+/* A big store with some pages in the middle scribbled over; the size
+ * stays the same. @rollback: first switched out of WAL, as a copy made
+ * with `sqlite3 .backup` is. */
 static void
-test_damaged (Fixture *fixture, gconstpointer data)
+write_damaged_store (const char *path, gboolean rollback)
 {
   g_autoptr (GError) error = NULL;
   char *contents = NULL;
   gsize length = 0;
 
-  write_big_store (fixture->path);
+  write_big_store (path);
+  if (rollback)
+    {
+      sqlite3 *db = NULL;
 
-  /* Scribble over some pages in the middle; the size stays the same. */
-  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, &error));
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==,
+                       SQLITE_OK);
+      g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+    }
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (length, >, 16 * 4096);
   memset (contents + 4 * 4096, 0xab, 8 * 4096);
-  g_assert_true (g_file_set_contents (fixture->path, contents, length, &error));
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
   g_assert_no_error (error);
   g_free (contents);
+}
 
+static void
+test_damaged (Fixture *fixture, gconstpointer data)
+{
+  write_damaged_store (fixture->path, FALSE);
   assert_refused (fixture->path, RELINK_STORE_ERROR_CORRUPT);
 }
 
@@ -1331,17 +1346,9 @@ test_damaged_unchecked (Fixture *fixture, gconstpointer data)
   g_autoptr (RelinkStore) store = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) history = NULL;
-  char *contents = NULL;
-  gsize length = 0;
   Snapshot before;
 
-  write_big_store (fixture->path);
-  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, &error));
-  g_assert_no_error (error);
-  memset (contents + 4 * 4096, 0xab, 8 * 4096);
-  g_assert_true (g_file_set_contents (fixture->path, contents, length, &error));
-  g_assert_no_error (error);
-  g_free (contents);
+  write_damaged_store (fixture->path, FALSE);
   snapshot_take (&before, fixture->path);
 
   store
@@ -1368,22 +1375,9 @@ test_damaged_unchecked_rollback (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (RelinkStore) store = NULL;
   g_autoptr (GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-  sqlite3 *db = NULL;
   Snapshot before;
 
-  write_big_store (fixture->path);
-  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, &error));
-  g_assert_no_error (error);
-  memset (contents + 4 * 4096, 0xab, 8 * 4096);
-  g_assert_true (g_file_set_contents (fixture->path, contents, length, &error));
-  g_assert_no_error (error);
-  g_free (contents);
+  write_damaged_store (fixture->path, TRUE);
   snapshot_take (&before, fixture->path);
 
   store
