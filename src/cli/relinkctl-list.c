@@ -19,6 +19,7 @@
 #include "relink-account-json.h"
 #include "relink-expiry.h"
 #include "relink-grant.h"
+#include "relink-json.h"
 #include "relink-store.h"
 #include "relinkctl-common-private.h"
 #include "relinkctl-output.h"
@@ -145,7 +146,6 @@ print_accounts_json (
     Ctl *ctl, GPtrArray *accounts, gint64 now, gint64 threshold, gboolean with_summary)
 {
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
   guint attention = 0;
 
@@ -159,9 +159,7 @@ print_accounts_json (
         json_array_add_string_element (array, skipped[i]);
       json_object_set_array_member (json_node_get_object (root), "skipped_profiles", array);
     }
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
+  text = relink_json_to_string (root, TRUE);
   ctl_write_utf8 (text);
   ctl_write_utf8 ("\n");
 

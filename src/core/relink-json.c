@@ -554,3 +554,31 @@ relink_json_parse_object (
 
   return root;
 }
+
+char *
+relink_json_to_string (JsonNode *root, gboolean pretty)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  GString *escaped;
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  text = json_generator_to_data (generator, NULL);
+  if (strchr (text, 0x1f) == NULL)
+    return g_steal_pointer (&text);
+
+  /* Outside strings the generator writes no control character but white
+   * space, so each one is inside a string, where the escape belongs. */
+  escaped = g_string_sized_new (strlen (text) + 16);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == 0x1f)
+        g_string_append (escaped, "\\u001f");
+      else
+        g_string_append_c (escaped, *p);
+    }
+  return g_string_free (escaped, FALSE);
+}

@@ -56,4 +56,13 @@ JsonNode *relink_json_parse (
 JsonNode *relink_json_parse_object (
     const char *data, gssize length, gsize max_size, guint max_depth, GError **error);
 
+/* The one way Relink writes JSON: @root as text, indented when @pretty.
+ * json-glib 1.6's generator writes U+001F as a raw byte (it escapes every
+ * other control character), which is not JSON: relink_json_parse() and
+ * scripts' readers would refuse what Relink wrote (fuzz-keyset-extras).
+ * No other file calls json_generator_to_data() (test-json checks).
+ *
+ * Returns: (transfer full): the text */
+char *relink_json_to_string (JsonNode *root, gboolean pretty);
+
 G_END_DECLS

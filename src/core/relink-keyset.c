@@ -406,7 +406,6 @@ char *
 relink_keyset_dup_extras_json (RelinkKeyset *self)
 {
   g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonGenerator) generator = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GList) keys = NULL;
 
@@ -425,10 +424,8 @@ relink_keyset_dup_extras_json (RelinkKeyset *self)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
 
-  return json_generator_to_data (generator, NULL);
+  return relink_json_to_string (root, FALSE);
 }
 
 static gboolean

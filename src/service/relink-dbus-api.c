@@ -12,6 +12,7 @@
 #include "relink-dbus-generated.h"
 #include "relink-expiry.h"
 #include "relink-grant.h"
+#include "relink-json.h"
 #include "relink-secrets.h"
 #include "relink-store.h"
 #include "relink-token-failure.h"
@@ -123,15 +124,13 @@ answer_list_accounts (RelinkDBusApi *self, GDBusMethodInvocation *invocation)
   GListModel *model = relink_account_manager_get_accounts (self->manager);
   g_autoptr (GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     g_ptr_array_add (accounts, g_list_model_get_item (model, i));
 
   root = relink_accounts_to_json (accounts, relink_now (), soon_threshold (self), FALSE, NULL);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
+  text = relink_json_to_string (root, FALSE);
   relink_dbus_accounts_complete_list_accounts (self->skeleton, invocation, text);
 }
 

@@ -193,7 +193,6 @@ static char *
 build_profile (Discovery *discovery, JsonObject *doc, GError **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *id = NULL;
   const char *authorize_url, *token_url, *userinfo_url, *revoke_url;
@@ -325,9 +324,7 @@ build_profile (Discovery *discovery, JsonObject *doc, GError **error)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
+  return relink_json_to_string (root, TRUE);
 }
 
 /* The document (already read, at most MAX_DOCUMENT_SIZE bytes) as a
