@@ -567,6 +567,77 @@ test_tray (Fixture *fixture, gconstpointer data)
   relink_test_background_quit (&fixture->bg);
 }
 
+/* The program the process runs now: "relink" or "relink-background". */
+static char *
+current_program (Fixture *fixture)
+{
+  g_autofree char *link
+      = g_strdup_printf ("/proc/%s/exe", g_subprocess_get_identifier (fixture->bg.child));
+  g_autofree char *exe = g_file_read_link (link, NULL);
+
+  return exe != NULL ? g_path_get_basename (exe) : NULL;
+}
+
+static gboolean
+elapsed_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A reminder clicked while the window hands over to the background, the
+ * bridge starting: the process stays the window, which shows the account
+ * (once), instead of closing it again with the exec; the bridge leaves. */
+static void
+test_stay (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gboolean elapsed = FALSE;
+  const char *window_item;
+  guint n_items;
+
+  spawn_background (fixture);
+  open_window (fixture);
+  POLL_FOR (settled (fixture, 3) && find_main_window () != 0);
+  before = current_program (fixture);
+  g_assert_cmpstr (before, ==, "relink");
+  window_item = g_ptr_array_index (fixture->watcher->senders, fixture->watcher->senders->len - 1);
+
+  /* The bridge registers its item before it says it listens: held, the
+   * window waits for it, in the gap. */
+  fixture->watcher->hold = TRUE;
+  close_main_window ();
+  POLL_FOR (fixture->watcher->held->len >= 1);
+  click_reminder (fixture, 0);
+  POLL_FOR (relink_test_count_x_windows ("shop_a") == 1);
+  relink_test_watcher_release (fixture->watcher);
+
+  /* The bridge leaves, reaped; the window's item is the one left. */
+  POLL_FOR (no_bridge_child (fixture) && relink_test_watcher_count_items (fixture->watcher) == 1);
+  g_assert_true (
+      g_hash_table_contains (relink_test_watcher_list_items (fixture->watcher), window_item));
+  /* A second passes without an exec, nor a second window for the click
+   * the bridge recorded too. */
+  g_timeout_add (1000, elapsed_cb, &elapsed);
+  POLL_FOR (elapsed);
+  after = current_program (fixture);
+  g_assert_cmpstr (after, ==, "relink");
+  g_assert_cmpuint (relink_test_count_x_windows ("shop_a"), ==, 1);
+  g_assert_true (is_app_connection (fixture, window_item));
+
+  /* Closed again, the window hands over as ever: its pipes to the first
+   * bridge are not kept for the exec (a second bridge, a third item). */
+  relink_test_close_x_window (relink_test_find_x_window ("shop_a"));
+  POLL_FOR (relink_test_count_x_windows ("shop_a") == 0);
+  n_items = fixture->watcher->senders->len;
+  close_main_window ();
+  POLL_FOR (g_strcmp0 ((after = (g_free (after), current_program (fixture))), "relink-background")
+            == 0);
+  POLL_FOR (settled (fixture, n_items + 2) && no_bridge_child (fixture));
+  relink_test_background_quit (&fixture->bg);
+}
+
 static void
 exited_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -625,6 +696,8 @@ main (int argc, char *argv[])
   g_test_add ("/handover/tray-back", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_tray,
               fixture_teardown);
   g_test_add ("/handover/tray-quit", Fixture, NULL, fixture_setup, test_tray_quit,
+              fixture_teardown);
+  g_test_add ("/handover/window-asked-meanwhile", Fixture, NULL, fixture_setup, test_stay,
               fixture_teardown);
 
   the_server = relink_test_notification_server_start ();

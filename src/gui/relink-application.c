@@ -179,6 +179,21 @@ handover_cb (GObject *object, GAsyncResult *result, gpointer user_data)
    * lost. */
   if (!relink_handover_start_finish (result, &error))
     g_message ("Handing over to the background without a stand-in: %s", error->message);
+
+  /* A window was asked for while the bridge started (a reminder, the
+   * launcher): this process stays the window instead of closing it
+   * again with the exec. It listened all along, so of the bridge's
+   * clicks only those on its own tray item are new. */
+  if (self->return_to_background && gtk_application_get_windows (GTK_APPLICATION (self)) != NULL)
+    {
+      self->return_to_background = FALSE;
+      self->quitting = FALSE;
+      relink_handover_stay ();
+      relink_handover_complete (
+          g_application_get_dbus_connection (G_APPLICATION (self)),
+          self->tray != NULL ? relink_tray_controller_get_tray (self->tray) : NULL, NULL);
+      return;
+    }
   g_application_quit (G_APPLICATION (self));
 }
 

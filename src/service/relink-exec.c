@@ -56,6 +56,17 @@ relink_exec_keep_descriptor (int fd)
   kept[n_kept++] = fd;
 }
 
+void
+relink_exec_forget_descriptor (int fd)
+{
+  for (guint i = 0; i < n_kept; i++)
+    if (kept[i] == fd)
+      {
+        kept[i] = kept[--n_kept];
+        return;
+      }
+}
+
 static gboolean
 is_kept (int fd)
 {

@@ -28,5 +28,7 @@ gboolean relink_exec_program (const char *name, const char *const *args, GError 
 /* Keeps @fd open across relink_exec_program(), which closes every other
  * descriptor above stderr (at most 4): the hand-over bridge's pipes. */
 void relink_exec_keep_descriptor (int fd);
+/* Undoes relink_exec_keep_descriptor() (the exec did not come). */
+void relink_exec_forget_descriptor (int fd);
 
 G_END_DECLS

@@ -325,32 +325,52 @@ take_descriptor (const char *text)
   return (int) fd;
 }
 
-void
-relink_handover_take_environment (void)
+/* Takes the pipes (and, with @reap, the bridge's end) out of
+ * RELINK_HANDOVER_ENV; FALSE without a bridge. */
+static gboolean
+take_bridge (gboolean reap)
 {
   const char *value = g_getenv (RELINK_HANDOVER_ENV);
   g_auto (GStrv) fields = NULL;
   GPid pid;
 
   if (value == NULL)
-    return;
+    return FALSE;
   fields = g_strsplit (value, " ", 3);
   g_unsetenv (RELINK_HANDOVER_ENV);
   if (g_strv_length (fields) != 3)
-    return;
+    return FALSE;
 
   to_bridge = take_descriptor (fields[0]);
   from_bridge = take_descriptor (fields[1]);
   if (to_bridge < 0 || from_bridge < 0)
     {
       to_bridge = from_bridge = -1;
-      return;
+      return FALSE;
     }
   /* Spawned by the old image, it is this process's child: ended, it
    * would linger as a zombie. */
   pid = (GPid) g_ascii_strtoll (fields[2], NULL, 10);
-  if (pid > 0 && is_own_child (pid))
+  if (reap && pid > 0 && is_own_child (pid))
     g_child_watch_add (pid, bridge_ended_cb, NULL);
+  return TRUE;
+}
+
+void
+relink_handover_take_environment (void)
+{
+  take_bridge (TRUE);
+}
+
+void
+relink_handover_stay (void)
+{
+  /* Still this image's GSubprocess, which reaps it: a second child
+   * watch would race it to waitpid(). */
+  if (!take_bridge (FALSE))
+    return;
+  relink_exec_forget_descriptor (to_bridge);
+  relink_exec_forget_descriptor (from_bridge);
 }
 
 typedef struct

@@ -77,6 +77,13 @@ gboolean relink_handover_start_finish (GAsyncResult *result, GError **error);
  * (the old image) started, when it ends. */
 void relink_handover_take_environment (void);
 
+/* In the old image, when it stays after all (a window was asked for
+ * while the bridge started): takes RELINK_HANDOVER_ENV and the pipes back
+ * as the new image would, so that relink_handover_complete() takes the
+ * bridge's clicks and lets it go. This image listened all along: pass it
+ * no notifier there, the bridge's reminder clicks were served already. */
+void relink_handover_stay (void);
+
 /* In the new image, once @fdo (may be NULL) listens and @tray (may be
  * NULL) is made: waits (a few seconds at most) for the tray to be
  * registered, then takes the bridge's clicks, which @fdo and @tray serve
