@@ -567,6 +567,65 @@ test_tray (Fixture *fixture, gconstpointer data)
   relink_test_background_quit (&fixture->bg);
 }
 
+static void
+exited_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Chooses "Quit" in the menu of @bridge's item. */
+static void
+quit_from_menu (Fixture *fixture, const char *bridge)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) layout = NULL;
+  g_autoptr (GError) error = NULL;
+  int quit_id;
+
+  g_assert_false (is_app_connection (fixture, bridge));
+  reply = relink_test_dbus_call (fixture->bg.bus, bridge, RELINK_TEST_MENU_PATH,
+                                 RELINK_TEST_MENU_INTERFACE, "GetLayout",
+                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u@(ia{sv}av))", NULL, &layout);
+  quit_id = relink_test_find_menu_item (layout, "_Quit");
+  g_assert_cmpint (quit_id, >, 0);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = relink_test_dbus_call (
+      fixture->bg.bus, bridge, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "Event",
+      g_variant_new ("(isvu)", quit_id, "clicked", g_variant_new_string (""), 0), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Until the process has ended, with status 0. */
+static void
+wait_for_exit (Fixture *fixture)
+{
+  gboolean exited = FALSE;
+
+  g_subprocess_wait_async (fixture->bg.child, NULL, exited_cb, &exited);
+  POLL_FOR (exited);
+  g_assert_true (g_subprocess_get_if_exited (fixture->bg.child));
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->bg.child), ==, 0);
+}
+
+/* "Quit" chosen in the bridge's menu, while the process is on its way to
+ * the window: the window, once up, does it. */
+static void
+test_tray_quit (Fixture *fixture, gconstpointer data)
+{
+  spawn_background (fixture);
+  open_window (fixture);
+  POLL_FOR (fixture->watcher->senders->len >= 2);
+  quit_from_menu (fixture, g_ptr_array_index (fixture->watcher->senders, 1));
+
+  wait_for_exit (fixture);
+  /* It became the window first, and quit from there. */
+  g_assert_cmpuint (fixture->watcher->senders->len, ==, 3);
+  POLL_FOR (relink_test_watcher_count_items (fixture->watcher) == 0);
+}
+
 /* The program the process runs now: "relink" or "relink-background". */
 static char *
 current_program (Fixture *fixture)
@@ -587,7 +646,9 @@ elapsed_cb (gpointer user_data)
 
 /* A reminder clicked while the window hands over to the background, the
  * bridge starting: the process stays the window, which shows the account
- * (once), instead of closing it again with the exec; the bridge leaves. */
+ * (once), instead of closing it again with the exec; the bridge leaves.
+ * With @data, "Quit" is chosen in the bridge's menu meanwhile too: the
+ * window that stayed does it. */
 static void
 test_stay (Fixture *fixture, gconstpointer data)
 {
@@ -611,6 +672,15 @@ test_stay (Fixture *fixture, gconstpointer data)
   POLL_FOR (fixture->watcher->held->len >= 1);
   click_reminder (fixture, 0);
   POLL_FOR (relink_test_count_x_windows ("shop_a") == 1);
+  if (GPOINTER_TO_INT (data))
+    {
+      /* The held registration's: the bridge's. */
+      quit_from_menu (fixture, g_ptr_array_index (fixture->watcher->senders,
+                                                  fixture->watcher->senders->len - 1));
+      relink_test_watcher_release (fixture->watcher);
+      wait_for_exit (fixture);
+      return;
+    }
   relink_test_watcher_release (fixture->watcher);
 
   /* The bridge leaves, reaped; the window's item is the one left. */
@@ -627,7 +697,8 @@ test_stay (Fixture *fixture, gconstpointer data)
   g_assert_true (is_app_connection (fixture, window_item));
 
   /* Closed again, the window hands over as ever: its pipes to the first
-   * bridge are not kept for the exec (a second bridge, a third item). */
+   * bridge are not kept for the exec (a new bridge's item, then the
+   * background's). */
   relink_test_close_x_window (relink_test_find_x_window ("shop_a"));
   POLL_FOR (relink_test_count_x_windows ("shop_a") == 0);
   n_items = fixture->watcher->senders->len;
@@ -636,53 +707,6 @@ test_stay (Fixture *fixture, gconstpointer data)
             == 0);
   POLL_FOR (settled (fixture, n_items + 2) && no_bridge_child (fixture));
   relink_test_background_quit (&fixture->bg);
-}
-
-static void
-exited_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-/* "Quit" chosen in the bridge's menu, while the process is on its way to
- * the window: the window, once up, does it. */
-static void
-test_tray_quit (Fixture *fixture, gconstpointer data)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) layout = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *bridge;
-  gboolean exited = FALSE;
-  int quit_id;
-
-  spawn_background (fixture);
-  open_window (fixture);
-  POLL_FOR (fixture->watcher->senders->len >= 2);
-  bridge = g_ptr_array_index (fixture->watcher->senders, 1);
-  g_assert_false (is_app_connection (fixture, bridge));
-
-  reply = relink_test_dbus_call (fixture->bg.bus, bridge, RELINK_TEST_MENU_PATH,
-                                 RELINK_TEST_MENU_INTERFACE, "GetLayout",
-                                 g_variant_new ("(iias)", 0, -1, NULL), "(u(ia{sv}av))", &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u@(ia{sv}av))", NULL, &layout);
-  quit_id = relink_test_find_menu_item (layout, "_Quit");
-  g_assert_cmpint (quit_id, >, 0);
-  g_clear_pointer (&reply, g_variant_unref);
-  reply = relink_test_dbus_call (
-      fixture->bg.bus, bridge, RELINK_TEST_MENU_PATH, RELINK_TEST_MENU_INTERFACE, "Event",
-      g_variant_new ("(isvu)", quit_id, "clicked", g_variant_new_string (""), 0), NULL, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_wait_async (fixture->bg.child, NULL, exited_cb, &exited);
-  POLL_FOR (exited);
-  g_assert_true (g_subprocess_get_if_exited (fixture->bg.child));
-  g_assert_cmpint (g_subprocess_get_exit_status (fixture->bg.child), ==, 0);
-  /* It became the window first, and quit from there. */
-  g_assert_cmpuint (fixture->watcher->senders->len, ==, 3);
-  POLL_FOR (relink_test_watcher_count_items (fixture->watcher) == 0);
 }
 
 int
@@ -697,8 +721,10 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/handover/tray-quit", Fixture, NULL, fixture_setup, test_tray_quit,
               fixture_teardown);
-  g_test_add ("/handover/window-asked-meanwhile", Fixture, NULL, fixture_setup, test_stay,
-              fixture_teardown);
+  g_test_add ("/handover/window-asked-meanwhile", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
+              test_stay, fixture_teardown);
+  g_test_add ("/handover/window-asked-meanwhile-quit", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_setup, test_stay, fixture_teardown);
 
   the_server = relink_test_notification_server_start ();
   return g_test_run ();
