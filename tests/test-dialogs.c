@@ -1729,6 +1729,102 @@ test_details_grants_narrow (gconstpointer data)
   use_language (NULL);
 }
 
+/* Whether the Renew, Test and Revoke buttons of @row stand side by side
+ * (one line, in that order) or, when not @side_by_side, one under the
+ * other (one column, one width). */
+static void
+assert_grant_buttons (GtkWidget *row, GtkWidget *dialog, gboolean side_by_side)
+{
+  const char *names[] = { "grant-renew", "grant-test", "grant-revoke" };
+  graphene_rect_t first = bounds_in (relink_test_get_widget (row, names[0]), dialog);
+  graphene_rect_t previous = first;
+
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    {
+      graphene_rect_t bounds = bounds_in (relink_test_get_widget (row, names[i]), dialog);
+
+      if (side_by_side)
+        {
+          g_assert_cmpfloat (bounds.origin.y, ==, first.origin.y);
+          g_assert_cmpfloat (bounds.origin.x, >=, previous.origin.x + previous.size.width);
+        }
+      else
+        {
+          g_assert_cmpfloat (bounds.origin.x, ==, first.origin.x);
+          g_assert_cmpfloat (bounds.size.width, ==, first.size.width);
+          g_assert_cmpfloat (bounds.origin.y, >=, previous.origin.y + previous.size.height);
+        }
+      previous = bounds;
+    }
+  /* Side by side, a row is as tall as one button and its margins. */
+  if (side_by_side)
+    g_assert_cmpint (gtk_widget_get_height (row), <, 3 * first.size.height);
+}
+
+/* A grant row's buttons stand side by side at the dialog's usual width
+ * and fold into a column when it is made phone-narrow, and back: in
+ * English and in German, whose words are longer. */
+static void
+test_details_grants_width (gconstpointer data)
+{
+  const char *language = data;
+  Fixture fixture = { 0 };
+  g_autoptr (RelinkAccount) account = NULL;
+  g_autoptr (RelinkAccount) grant = NULL;
+  g_autoptr (RelinkContext) context = NULL;
+  const int widths[] = { 560, 360, 560 };
+  GtkWidget *dialog;
+  GtkWidget *rows[2];
+
+  use_language (language);
+  fixture_open_full (&fixture, 0, TRUE);
+  account = add_stub_account (&fixture);
+  grant = add_stub_grant (&fixture, 5);
+  context = relink_context_new_for_manager (fixture.manager);
+
+  dialog = GTK_WIDGET (relink_account_details_dialog_new (NULL, context, account));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), widths[0], 640);
+  gtk_window_present (GTK_WINDOW (dialog));
+  rows[0] = relink_test_get_widget (dialog, "grant-oauth");
+  rows[1] = relink_test_get_widget (dialog, "grant-auth-n-auth");
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      /* Shown again at that size: under Xvfb there is no window manager
+       * to resize a shown window. Made narrower at once than the rows
+       * side by side allow, it comes at their width, folds them and
+       * takes the size asked for when asked again (as a compositor
+       * does, its configure repeated after the first answer). */
+      for (guint attempt = 0; attempt < 2; attempt++)
+        {
+          gtk_widget_set_visible (dialog, FALSE);
+          gtk_window_set_default_size (GTK_WINDOW (dialog), widths[i], 640);
+          gtk_window_present (GTK_WINDOW (dialog));
+          relink_test_wait_for_frames (dialog, 2);
+          g_test_message ("%d px asked: %d px", widths[i], gtk_widget_get_width (dialog));
+        }
+      /* Within what a window's decoration may take. */
+      g_assert_cmpint (ABS (gtk_widget_get_width (dialog) - widths[i]), <=, 10);
+      g_test_message ("%d px: rows %d and %d px tall", widths[i], gtk_widget_get_height (rows[0]),
+                      gtk_widget_get_height (rows[1]));
+      if (i == 0)
+        {
+          g_autofree char *shot
+              = g_strdup_printf ("account-details-wide-%s", language != NULL ? language : "en");
+
+          maybe_screenshot (dialog, shot);
+        }
+      for (guint j = 0; j < G_N_ELEMENTS (rows); j++)
+        assert_grant_buttons (rows[j], dialog, widths[i] >= 500);
+      assert_labels_readable (dialog);
+    }
+
+  destroy_and_finalize (dialog);
+  relink_test_assert_finalize_eventually (g_steal_pointer (&context));
+  fixture_close (&fixture);
+  use_language (NULL);
+}
+
 /* A marketplace out of reach for the revocation: the tokens stay, and
  * the seller may have them removed here anyway, as after a refusal for
  * good (the same rule as `relinkctl revoke --force`). */
@@ -2099,6 +2195,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/details/grants-countdown", test_details_grants_countdown);
   g_test_add_data_func ("/details/grants-narrow", NULL, test_details_grants_narrow);
   g_test_add_data_func ("/details/grants-narrow-de", "de", test_details_grants_narrow);
+  g_test_add_data_func ("/details/grants-width", NULL, test_details_grants_width);
+  g_test_add_data_func ("/details/grants-width-de", "de", test_details_grants_width);
   g_test_add_func ("/details/add-grant", test_details_add_grant);
   g_test_add_func ("/details/revoke-by-hand", test_details_revoke_by_hand);
   g_test_add_func ("/details/revoke-refused", test_details_revoke_refused);

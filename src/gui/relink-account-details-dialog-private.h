@@ -31,6 +31,11 @@ struct _RelinkAccountDetailsDialog
    * when the account holds several (relink-account-details-grants.c). */
   AdwPreferencesGroup *grants_group;
   GPtrArray *grant_rows;
+  /* Whether the dialog is too narrow for a grant row's buttons side by
+   * side: they stand in a column then. Until the first allocation says
+   * otherwise, so that the window's first size is never set by the
+   * wider layout. */
+  gboolean narrow;
   /* Rows offering a grant of another kind (keys of the same marketplace
    * environment), and the grant being added. */
   GPtrArray *candidate_rows;
@@ -108,6 +113,9 @@ void relink_account_details_dialog_retry_clicked_cb (RelinkAccountDetailsDialog 
 /* Shows @grant (one of the account's) below, and acts on it. */
 void relink_account_details_dialog_show_grant (RelinkAccountDetailsDialog *self,
                                                RelinkAccount *grant);
+/* Lays the grant rows' buttons out for @narrow (a column) or not (side
+ * by side). */
+void relink_account_details_dialog_set_narrow (RelinkAccountDetailsDialog *self, gboolean narrow);
 /* Brings the Tokens rows in line with the account's grants and their states. */
 void relink_account_details_dialog_update_grants (RelinkAccountDetailsDialog *self);
 /* Called by update() and on notify of the shown grant. */

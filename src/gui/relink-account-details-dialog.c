@@ -810,6 +810,26 @@ relink_account_details_dialog_set_property (GObject *object,
     }
 }
 
+/* From this width on a grant row's buttons stand side by side: above
+ * the narrowest such row (about 400 px in English and German), so that
+ * the dialog can always be made narrower than it and fold them. */
+#define BUTTONS_SIDE_BY_SIDE_WIDTH 500
+
+static void
+relink_account_details_dialog_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  RelinkAccountDetailsDialog *self = RELINK_ACCOUNT_DETAILS_DIALOG (widget);
+  gboolean narrow = width < BUTTONS_SIDE_BY_SIDE_WIDTH;
+
+  /* Before the rows are allocated, in this same pass: no frame shows
+   * the other layout. */
+  if (narrow != self->narrow)
+    relink_account_details_dialog_set_narrow (self, narrow);
+
+  GTK_WIDGET_CLASS (relink_account_details_dialog_parent_class)
+      ->size_allocate (widget, width, height, baseline);
+}
+
 static void
 relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass)
 {
@@ -822,6 +842,7 @@ relink_account_details_dialog_class_init (RelinkAccountDetailsDialogClass *klass
   object_class->finalize = relink_account_details_dialog_finalize;
   object_class->get_property = relink_account_details_dialog_get_property;
   object_class->set_property = relink_account_details_dialog_set_property;
+  widget_class->size_allocate = relink_account_details_dialog_size_allocate;
   window_class->close_request = relink_account_details_dialog_close_request;
 
   properties[PROP_CONTEXT]
@@ -885,6 +906,7 @@ static void
 relink_account_details_dialog_init (RelinkAccountDetailsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->narrow = TRUE;
 
   /* Two pill buttons side by side are wider than a phone: their labels
    * wrap instead ("Remove / Account…"). gtk_button_set_label() keeps the

@@ -84,10 +84,39 @@ grant_revoke_clicked_cb (RelinkAccountDetailsDialog *self, GtkButton *button)
   relink_account_details_dialog_revoke_clicked_cb (self);
 }
 
-/* A row's buttons stand one under the other at its end: side by side,
- * three of them left a phone-wide dialog (360 px) too little room for
- * the grant's name ("OA-uth"). They share the width of the column the
+/* A row's buttons stand side by side at its end where the dialog is
+ * wide enough; where it is not (a phone, 360 px) one under the other,
+ * since three side by side left too little room for the grant's name
+ * ("OA-uth"). In a column they share the width of the column the
  * dialog's other row buttons make (button_column). */
+static void
+lay_out_buttons (RelinkAccountDetailsDialog *self, AdwActionRow *row)
+{
+  GtkWidget *box = g_object_get_data (G_OBJECT (row), "buttons");
+  GtkOrientation orientation = self->narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+
+  /* Made side by side, outside the column. */
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (box)) == orientation)
+    return;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), orientation);
+  for (GtkWidget *button = gtk_widget_get_first_child (box); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (self->narrow)
+      gtk_size_group_add_widget (self->button_column, button);
+    else
+      gtk_size_group_remove_widget (self->button_column, button);
+}
+
+void
+relink_account_details_dialog_set_narrow (RelinkAccountDetailsDialog *self, gboolean narrow)
+{
+  self->narrow = narrow;
+  if (self->grant_rows != NULL)
+    for (guint i = 0; i < self->grant_rows->len; i++)
+      lay_out_buttons (self, g_ptr_array_index (self->grant_rows, i));
+}
+
 static GtkWidget *
 add_button (RelinkAccountDetailsDialog *self,
             GtkWidget *column,
@@ -101,7 +130,6 @@ add_button (RelinkAccountDetailsDialog *self,
   gtk_widget_set_name (button, name);
   g_object_set_data_full (G_OBJECT (button), "relink-grant", g_object_ref (grant), g_object_unref);
   g_signal_connect_object (button, "clicked", callback, self, G_CONNECT_SWAPPED);
-  gtk_size_group_add_widget (self->button_column, button);
   gtk_box_append (GTK_BOX (column), button);
 
   return button;
@@ -128,11 +156,12 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   g_signal_connect_object (row, "activated", G_CALLBACK (grant_activated_cb), self,
                            G_CONNECT_SWAPPED);
 
-  column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  column = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_valign (column, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (column, 6);
   gtk_widget_set_margin_bottom (column, 6);
   adw_action_row_add_suffix (row, column);
+  g_object_set_data (G_OBJECT (row), "buttons", column);
   g_object_set_data (G_OBJECT (row), "renew",
                      add_button (self, column, grant, "grant-renew", _ ("_Renew"),
                                  G_CALLBACK (grant_renew_clicked_cb)));
@@ -142,6 +171,7 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   g_object_set_data (G_OBJECT (row), "revoke",
                      add_button (self, column, grant, "grant-revoke", _ ("Re_voke"),
                                  G_CALLBACK (grant_revoke_clicked_cb)));
+  lay_out_buttons (self, row);
 
   return row;
 }
