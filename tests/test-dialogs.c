@@ -1229,6 +1229,19 @@ assert_grant_shown (GtkWidget *row, gboolean shown)
   g_assert_cmpfloat (gtk_widget_get_opacity (mark), ==, shown ? 1.0 : 0.0);
 }
 
+/* The accessible name that @row's button @name has been given. */
+static void
+assert_accessible_label (GtkWidget *row, const char *name, const char *expected)
+{
+  GtkAccessible *button = GTK_ACCESSIBLE (relink_test_get_widget (row, name));
+  g_autofree char *differs = NULL;
+
+  g_assert_true (gtk_test_accessible_has_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL));
+  /* NULL when it holds @expected; the value it holds otherwise. */
+  differs = gtk_test_accessible_check_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  g_assert_cmpstr (differs, ==, NULL);
+}
+
 static void
 test_details_grants (void)
 {
@@ -1274,6 +1287,10 @@ test_details_grants (void)
   /* The shown grant's row is marked, for the eye and for screen readers. */
   assert_grant_shown (aan_row, TRUE);
   assert_grant_shown (oauth_row, FALSE);
+  /* Each row's buttons say whose they are to a screen reader. */
+  assert_accessible_label (oauth_row, "grant-renew", "Renew the OAuth token");
+  assert_accessible_label (oauth_row, "grant-test", "Test the OAuth token");
+  assert_accessible_label (aan_row, "grant-revoke", "Revoke the Auth'n'Auth token");
   maybe_screenshot (dialog, "account-details-grants");
 
   /* Test on the OAuth row: that grant, against the stub. */

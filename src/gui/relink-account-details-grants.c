@@ -275,6 +275,38 @@ update_candidates (RelinkAccountDetailsDialog *self)
   return keysets->len;
 }
 
+/* Each row has a Renew, a Test and a Revoke: for a screen reader, which
+ * names a button it moves to without its row, each says whose it is
+ * (its visible label first, as voice control expects). */
+static void
+name_buttons (AdwActionRow *row, RelinkAccount *grant, gboolean connected)
+{
+  const char *label = relink_grant_get_label (grant);
+  g_autofree char *renew = NULL;
+  g_autofree char *test = NULL;
+  g_autofree char *revoke = NULL;
+
+  if (connected)
+    /* Translators: the name screen readers say for a token's Renew
+     * button in an account's list of tokens: "Renew the OAuth token".
+     * Begin with the button's own label. */
+    renew = g_strdup_printf (_ ("Renew the %s token"), label);
+  else
+    /* Translators: as "Renew the %s token", for a token not connected
+     * yet, whose button says "Connect". */
+    renew = g_strdup_printf (_ ("Connect the %s token"), label);
+  /* Translators: as "Renew the %s token", for its Test button. */
+  test = g_strdup_printf (_ ("Test the %s token"), label);
+  /* Translators: as "Renew the %s token", for its Revoke button. */
+  revoke = g_strdup_printf (_ ("Revoke the %s token"), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "renew")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, renew, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "test")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, test, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "revoke")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, revoke, -1);
+}
+
 /* The state, countdown and buttons of one grant's row. */
 static void
 update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 threshold)
@@ -314,6 +346,7 @@ update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 th
 
   gtk_button_set_label (g_object_get_data (G_OBJECT (row), "renew"),
                         connected ? _ ("_Renew") : _ ("_Connect"));
+  name_buttons (row, grant, connected);
   gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "renew"), !self->revoking);
   gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "test"), connected && !busy);
   gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "revoke"), connected);
