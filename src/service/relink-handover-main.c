@@ -229,6 +229,7 @@ read_state (void)
 {
   g_autoptr (GVariant) state = NULL;
   g_autofree guint8 *data = NULL;
+  guint8 *bytes;
   guint32 size;
 
   if (!read_exactly (STDIN_FILENO, &size, sizeof size) || size > MAX_STATE_SIZE)
@@ -237,9 +238,10 @@ read_state (void)
   if (!read_exactly (STDIN_FILENO, data, size))
     return NULL;
 
+  /* The notify gets its user data, not the data: both are the buffer. */
+  bytes = g_steal_pointer (&data);
   state = g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (RELINK_HANDOVER_STATE_TYPE),
-                                                       g_steal_pointer (&data), size, FALSE, g_free,
-                                                       NULL));
+                                                       bytes, size, FALSE, g_free, bytes));
   /* Only from Relink's other image, but checked all the same. */
   if (!g_variant_is_normal_form (state))
     return NULL;
