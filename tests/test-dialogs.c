@@ -1410,6 +1410,8 @@ test_details_add_grant (void)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (relink_test_get_widget (
                        relink_test_get_widget (dialog, "grant-auth-n-auth"), "grant-renew"))),
                    ==, "_Connect");
+  assert_accessible_label (relink_test_get_widget (dialog, "grant-auth-n-auth"), "grant-renew",
+                           "Connect the Auth'n'Auth token");
 
   destroy_and_finalize (dialog);
   relink_test_assert_finalize_eventually (g_steal_pointer (&context));

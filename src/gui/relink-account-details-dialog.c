@@ -811,8 +811,8 @@ relink_account_details_dialog_set_property (GObject *object,
 }
 
 /* From this width on a grant row's buttons stand side by side: above
- * the narrowest such row (about 400 px in English and German), so that
- * the dialog can always be made narrower than it and fold them. */
+ * the narrowest the dialog can be with them so (417 px in German, less
+ * in English), so that it can always be made narrower and fold them. */
 #define BUTTONS_SIDE_BY_SIDE_WIDTH 500
 
 static void

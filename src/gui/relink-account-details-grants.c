@@ -117,17 +117,28 @@ relink_account_details_dialog_set_narrow (RelinkAccountDetailsDialog *self, gboo
       lay_out_buttons (self, g_ptr_array_index (self->grant_rows, i));
 }
 
+/* Each row has a Renew, a Test and a Revoke: for a screen reader, which
+ * names a button it moves to without its row, each says whose it is in
+ * @accessible_label (its visible label first, as voice control expects).
+ * Renew's (both, NULL) come with its first update. */
 static GtkWidget *
 add_button (RelinkAccountDetailsDialog *self,
             GtkWidget *column,
             RelinkAccount *grant,
             const char *name,
             const char *label,
+            const char *accessible_label,
             GCallback callback)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = gtk_button_new ();
 
+  gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
+  if (label != NULL)
+    gtk_button_set_label (GTK_BUTTON (button), label);
   gtk_widget_set_name (button, name);
+  if (accessible_label != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    accessible_label, -1);
   g_object_set_data_full (G_OBJECT (button), "relink-grant", g_object_ref (grant), g_object_unref);
   g_signal_connect_object (button, "clicked", callback, self, G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (column), button);
@@ -141,6 +152,9 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
   g_autofree char *name = g_strconcat ("grant-", relink_account_get_grant_name (grant), NULL);
   GtkWidget *mark = gtk_image_new_from_icon_name ("object-select-symbolic");
+  const char *title = relink_grant_get_label (grant);
+  g_autofree char *test_label = NULL;
+  g_autofree char *revoke_label = NULL;
   GtkWidget *column;
 
   gtk_widget_set_name (GTK_WIDGET (row), name);
@@ -151,7 +165,7 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   adw_action_row_add_prefix (row, mark);
   g_object_set_data (G_OBJECT (row), "mark", mark);
   g_object_set_data_full (G_OBJECT (row), "relink-grant", g_object_ref (grant), g_object_unref);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), relink_grant_get_label (grant));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_signal_connect_object (row, "activated", G_CALLBACK (grant_activated_cb), self,
                            G_CONNECT_SWAPPED);
@@ -162,14 +176,20 @@ create_grant_row (RelinkAccountDetailsDialog *self, RelinkAccount *grant)
   gtk_widget_set_margin_bottom (column, 6);
   adw_action_row_add_suffix (row, column);
   g_object_set_data (G_OBJECT (row), "buttons", column);
+  /* Translators: the name screen readers say for a token's Test button
+   * in an account's list of tokens: "Test the OAuth token". Begin with
+   * the button's own label. */
+  test_label = g_strdup_printf (_ ("Test the %s token"), title);
+  /* Translators: as "Test the %s token", for its Revoke button. */
+  revoke_label = g_strdup_printf (_ ("Revoke the %s token"), title);
   g_object_set_data (G_OBJECT (row), "renew",
-                     add_button (self, column, grant, "grant-renew", _ ("_Renew"),
+                     add_button (self, column, grant, "grant-renew", NULL, NULL,
                                  G_CALLBACK (grant_renew_clicked_cb)));
   g_object_set_data (G_OBJECT (row), "test",
-                     add_button (self, column, grant, "grant-test", _ ("_Test"),
+                     add_button (self, column, grant, "grant-test", _ ("_Test"), test_label,
                                  G_CALLBACK (grant_test_clicked_cb)));
   g_object_set_data (G_OBJECT (row), "revoke",
-                     add_button (self, column, grant, "grant-revoke", _ ("Re_voke"),
+                     add_button (self, column, grant, "grant-revoke", _ ("Re_voke"), revoke_label,
                                  G_CALLBACK (grant_revoke_clicked_cb)));
   lay_out_buttons (self, row);
 
@@ -275,36 +295,28 @@ update_candidates (RelinkAccountDetailsDialog *self)
   return keysets->len;
 }
 
-/* Each row has a Renew, a Test and a Revoke: for a screen reader, which
- * names a button it moves to without its row, each says whose it is
- * (its visible label first, as voice control expects). */
+/* Renew, or Connect for a grant not connected yet, and its name for
+ * screen readers: set when it changes, not at every countdown tick,
+ * which would have a screen reader hear of a new name each time. */
 static void
-name_buttons (AdwActionRow *row, RelinkAccount *grant, gboolean connected)
+update_renew_button (AdwActionRow *row, RelinkAccount *grant, gboolean connected)
 {
-  const char *label = relink_grant_get_label (grant);
-  g_autofree char *renew = NULL;
-  g_autofree char *test = NULL;
-  g_autofree char *revoke = NULL;
+  GtkButton *button = g_object_get_data (G_OBJECT (row), "renew");
+  const char *label = connected ? _ ("_Renew") : _ ("_Connect");
+  g_autofree char *name = NULL;
 
+  if (g_strcmp0 (gtk_button_get_label (button), label) == 0)
+    return;
+
+  gtk_button_set_label (button, label);
   if (connected)
-    /* Translators: the name screen readers say for a token's Renew
-     * button in an account's list of tokens: "Renew the OAuth token".
-     * Begin with the button's own label. */
-    renew = g_strdup_printf (_ ("Renew the %s token"), label);
+    /* Translators: as "Test the %s token", for its Renew button. */
+    name = g_strdup_printf (_ ("Renew the %s token"), relink_grant_get_label (grant));
   else
-    /* Translators: as "Renew the %s token", for a token not connected
-     * yet, whose button says "Connect". */
-    renew = g_strdup_printf (_ ("Connect the %s token"), label);
-  /* Translators: as "Renew the %s token", for its Test button. */
-  test = g_strdup_printf (_ ("Test the %s token"), label);
-  /* Translators: as "Renew the %s token", for its Revoke button. */
-  revoke = g_strdup_printf (_ ("Revoke the %s token"), label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "renew")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, renew, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "test")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, test, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "revoke")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, revoke, -1);
+    /* Translators: as "Test the %s token", for the button of a token
+     * not connected yet, which says "Connect". */
+    name = g_strdup_printf (_ ("Connect the %s token"), relink_grant_get_label (grant));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 /* The state, countdown and buttons of one grant's row. */
@@ -344,9 +356,7 @@ update_grant_row (RelinkAccountDetailsDialog *self, AdwActionRow *row, gint64 th
   gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_SELECTED,
                                grant == self->grant, -1);
 
-  gtk_button_set_label (g_object_get_data (G_OBJECT (row), "renew"),
-                        connected ? _ ("_Renew") : _ ("_Connect"));
-  name_buttons (row, grant, connected);
+  update_renew_button (row, grant, connected);
   gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "renew"), !self->revoking);
   gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "test"), connected && !busy);
   gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "revoke"), connected);
