@@ -85,18 +85,17 @@ RELINK_FUZZ_ENTRY (json)
   has_double = FALSE;
   g_assert_cmpuint (depth_of (root), <=, max_depth);
 
+  /* Written as Relink writes JSON: json-glib's own generator writes
+   * U+001F raw (relink-json.h). */
   if (!has_double)
     {
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
       g_autoptr (JsonNode) again = NULL;
-      g_autofree char *text = NULL;
-      gsize length;
+      g_autofree char *text = relink_json_to_string (root, FALSE);
 
-      json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, &length);
-      again = relink_json_parse (text, (gssize) length, 0, max_depth, &error);
+      again = relink_json_parse (text, -1, 0, max_depth, &error);
       if (again == NULL)
-        g_error ("json-glib wrote what relink_json_parse() refuses: %s", error->message);
+        g_error ("relink_json_to_string() wrote what relink_json_parse() refuses: %s",
+                 error->message);
       g_assert_true (json_node_equal (root, again));
     }
 
